@@ -1,0 +1,1 @@
+"""Entities and rules of Kithbook, in plain Python (standard library only)."""

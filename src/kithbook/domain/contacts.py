@@ -1,0 +1,120 @@
+"""A contact: one entry in one member's private book."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import ContactId, MemberId
+
+MAX_NAME = 200
+MAX_TEXT = 20_000
+MAX_SHORT = 300
+MAX_VALUES = 50
+
+
+@dataclass(frozen=True)
+class Labeled:
+    """A value with an optional label, such as a work email or a mobile phone."""
+
+    value: str
+    label: str | None = None
+
+
+@dataclass
+class Contact:
+    id: ContactId
+    owner: MemberId
+    name: str
+    emails: list[Labeled] = field(default_factory=list)
+    phones: list[Labeled] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    organization: str | None = None
+    role: str | None = None
+    location: str | None = None
+    how_we_met: str | None = None
+    notes: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        check_contact_fields(self)
+
+    @property
+    def headline(self) -> str:
+        """"Ada Lovelace (CTO, Analytical Engines)": how a person is told apart in lists."""
+        detail = ", ".join(part for part in (self.role, self.organization) if part)
+        return f"{self.name} ({detail})" if detail else self.name
+
+
+def clean_text(value: str | None, *, field_name: str, limit: int) -> str | None:
+    """Trim a free-text field; empty becomes None; too long is refused."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > limit:
+        raise InvalidInput(
+            f"{field_name} is {len(value):,} characters long; keep it under {limit:,}.",
+            field=field_name,
+        )
+    return value
+
+
+def clean_tag(tag: str) -> str:
+    """Tags are case-insensitive single words or short phrases: stored lower-case."""
+    cleaned = " ".join(tag.strip().lower().split())
+    if not cleaned:
+        raise InvalidInput("a tag cannot be empty.", field="tags")
+    if len(cleaned) > 60:
+        raise InvalidInput(f"tag {tag[:30]!r}… is too long; keep tags under 60 characters.",
+                           field="tags")
+    return cleaned
+
+
+def check_contact_fields(contact: Contact) -> None:
+    name = clean_text(contact.name, field_name="name", limit=MAX_NAME)
+    if name is None:
+        raise InvalidInput("a contact needs a name.", field="name")
+    contact.name = name
+    contact.organization = clean_text(contact.organization, field_name="organization",
+                                      limit=MAX_SHORT)
+    contact.role = clean_text(contact.role, field_name="role", limit=MAX_SHORT)
+    contact.location = clean_text(contact.location, field_name="location", limit=MAX_SHORT)
+    contact.how_we_met = clean_text(contact.how_we_met, field_name="how_we_met",
+                                    limit=MAX_TEXT)
+    contact.notes = clean_text(contact.notes, field_name="notes", limit=MAX_TEXT)
+    contact.tags = _unique([clean_tag(t) for t in contact.tags])
+    contact.links = _unique([link.strip() for link in contact.links if link.strip()])
+    for name_, values in (("emails", contact.emails), ("phones", contact.phones),
+                          ("links", contact.links), ("tags", contact.tags)):
+        if len(values) > MAX_VALUES:
+            raise InvalidInput(f"a contact can hold at most {MAX_VALUES} {name_}.",
+                               field=name_)
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+@dataclass
+class ContactFields:
+    """What a person (or an importer) says about a contact, before it has an id.
+
+    `None` means "not given": on an edit it leaves the stored value alone.
+    """
+
+    name: str | None = None
+    emails: list[Labeled] | None = None
+    phones: list[Labeled] | None = None
+    links: list[str] | None = None
+    tags: list[str] | None = None
+    organization: str | None = None
+    role: str | None = None
+    location: str | None = None
+    how_we_met: str | None = None
+    notes: str | None = None

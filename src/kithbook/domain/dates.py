@@ -1,0 +1,47 @@
+"""Dates as people type them: today, yesterday, 2026-03-01, 3 days ago."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from kithbook.domain.errors import InvalidInput
+
+_AGO = re.compile(r"^(\d{1,4}|a|an|one)\s+(day|week|month|year)s?\s+ago$")
+_UNIT_DAYS = {"day": 1, "week": 7}
+
+
+def parse_date(text: str, *, today: date, field: str = "date") -> date:
+    """Read a date; relative words count back from `today`."""
+    word = " ".join(text.strip().lower().split())
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    match = _AGO.match(word)
+    if match:
+        count = 1 if match.group(1) in ("a", "an", "one") else int(match.group(1))
+        unit = match.group(2)
+        if unit in _UNIT_DAYS:
+            return today - timedelta(days=count * _UNIT_DAYS[unit])
+        months = count * (12 if unit == "year" else 1)
+        return _months_back(today, months)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        pass
+    raise InvalidInput(
+        f"cannot read the date {text!r}; use today, yesterday, YYYY-MM-DD "
+        "(e.g. 2026-03-01) or 'N days ago' (also weeks, months, years).",
+        field=field,
+    )
+
+
+def _months_back(day: date, months: int) -> date:
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    if year < 1:
+        raise InvalidInput("that date is too far in the past.", field="date")
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

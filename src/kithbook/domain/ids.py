@@ -1,0 +1,40 @@
+"""Identifiers: short random strings, never sequential, so they cannot be guessed."""
+
+from __future__ import annotations
+
+import os
+from typing import NewType
+
+MemberId = NewType("MemberId", str)
+ContactId = NewType("ContactId", str)
+InteractionId = NewType("InteractionId", str)
+IntroId = NewType("IntroId", str)
+
+# Crockford's base32 alphabet in lower case: no i, l, o, u, so ids read aloud cleanly.
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+ID_LENGTH = 12  # 60 random bits
+MIN_PREFIX = 4
+
+
+def _encode(raw: int) -> str:
+    chars = []
+    for _ in range(ID_LENGTH):
+        chars.append(ALPHABET[raw & 31])
+        raw >>= 5
+    return "".join(chars)
+
+
+def new_id() -> str:
+    """A fresh 12-character id carrying 60 random bits."""
+    return _encode(int.from_bytes(os.urandom(8), "big") >> 4)
+
+
+def new_ids(count: int) -> list[str]:
+    """Many fresh ids at once (bulk loads)."""
+    data = os.urandom(8 * count)
+    return [_encode(int.from_bytes(data[8 * i : 8 * i + 8], "big") >> 4) for i in range(count)]
+
+
+def looks_like_id(text: str) -> bool:
+    """True when `text` could be an id or an id prefix a person typed."""
+    return MIN_PREFIX <= len(text) <= ID_LENGTH and all(c in ALPHABET for c in text)
