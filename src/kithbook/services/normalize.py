@@ -1,0 +1,72 @@
+"""Checking and normalizing emails and phone numbers as people type them.
+
+Emails are checked for syntax only (no network look-ups) and stored with the domain
+lower-cased; phones are stored in E.164 so the same number typed two ways matches.
+"""
+
+from __future__ import annotations
+
+import email_validator
+import phonenumbers
+
+from kithbook.domain.contacts import Labeled
+from kithbook.domain.errors import InvalidInput
+
+DEFAULT_REGION = "US"
+
+
+def normalize_email(text: str) -> str:
+    """`Ada@Example.ORG ` → `Ada@example.org`, or a clear error."""
+    candidate = text.strip()
+    try:
+        checked = email_validator.validate_email(
+            candidate, check_deliverability=False, allow_smtputf8=True
+        )
+    except email_validator.EmailNotValidError as exc:
+        raise InvalidInput(
+            f"{candidate!r} is not a valid email address ({exc}); write it like ada@example.org.",
+            field="emails",
+        ) from None
+    return str(checked.normalized)
+
+
+def normalize_phone(text: str, *, region: str | None = DEFAULT_REGION) -> str:
+    """`(202) 555-0143` → `+12025550143`; numbers with a leading + need no region."""
+    candidate = text.strip()
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise InvalidInput(
+            f"{candidate!r} is not a phone number I can read; write it with its country "
+            "code, like +44 20 7946 0958.",
+            field="phones",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """`+12025550143` → `+1 202-555-0143` for people to read."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalize_emails(values: list[Labeled]) -> list[Labeled]:
+    out: dict[str, Labeled] = {}
+    for v in values:
+        address = normalize_email(v.value)
+        out.setdefault(address.lower(), Labeled(address, v.label))
+    return list(out.values())
+
+
+def normalize_phones(values: list[Labeled], *, region: str | None = DEFAULT_REGION
+                     ) -> list[Labeled]:
+    out: dict[str, Labeled] = {}
+    for v in values:
+        e164 = normalize_phone(v.value, region=region)
+        out.setdefault(e164, Labeled(e164, v.label))
+    return list(out.values())
