@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The demo lives in its own file, rebuilt each time, so your own book is never touched.
+DEMO_DB ?= demo.sqlite
+
 demo: $(STAMP)
-	$(VENV)/bin/kithbook demo
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(VENV)/bin/kithbook --database $(DEMO_DB) demo
 
 test: $(STAMP)
 	$(PY) -m ruff check src tests bench
@@ -28,7 +32,7 @@ lint: $(STAMP)
 	$(PY) -m mypy
 
 bench: $(STAMP)
-	$(PY) bench/run_all.py
+	$(PY) bench/bulk_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

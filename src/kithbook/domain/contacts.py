@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -88,7 +89,7 @@ def check_contact_fields(contact: Contact) -> None:
     contact.how_we_met = clean_text(contact.how_we_met, field_name="how_we_met",
                                     limit=MAX_TEXT)
     contact.notes = clean_text(contact.notes, field_name="notes", limit=MAX_TEXT)
-    contact.tags = _unique([clean_tag(t) for t in contact.tags])
+    contact.tags = sorted({clean_tag(t) for t in contact.tags})
     contact.links = _unique([link.strip() for link in contact.links if link.strip()])
     for name_, values in (("emails", contact.emails), ("phones", contact.phones),
                           ("links", contact.links), ("tags", contact.tags)):
@@ -118,3 +119,10 @@ class ContactFields:
     location: str | None = None
     how_we_met: str | None = None
     notes: str | None = None
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents: "José Núñez" and "jose nunez" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())

@@ -86,6 +86,9 @@ class Tie:
     override_at: datetime | None = None
     policy: SharingPolicy | None = None  # None: the member's defaults apply
     version: int = 1
+    # Derived from the interactions and kept by storage; never written through a tie.
+    last_interaction_on: date | None = None
+    interaction_count: int = 0
 
     def __post_init__(self) -> None:
         self.stated_trust = check_trust(self.stated_trust)

@@ -1,0 +1,5 @@
+"""`python -m kithbook` runs the command line."""
+
+from kithbook.cli.app import run
+
+run()

@@ -1,0 +1,33 @@
+"""The one place that wires storage to services."""
+
+from __future__ import annotations
+
+from kithbook.config import Settings
+from kithbook.services.facade import Kithbook
+from kithbook.services.ports import Clock, SystemClock
+from kithbook.storage.database import create_database_engine, upgrade
+from kithbook.storage.unit_of_work import SqlUnitOfWork
+
+
+def bootstrap(settings: Settings, *, clock: Clock | None = None,
+              migrate: bool = True) -> Kithbook:
+    """Open the database named in `settings` (migrating it to the latest schema)."""
+    engine = create_database_engine(settings.database_url)
+    if migrate:
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+    return Kithbook(settings, lambda: SqlUnitOfWork(engine), clock or SystemClock(),
+                    close=engine.dispose)
+
+
+def upgrade_database(settings: Settings) -> str:
+    """Apply pending migrations; returns the URL shown to the user, without a password."""
+    engine = create_database_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        return engine.url.render_as_string(hide_password=True)
+    finally:
+        engine.dispose()

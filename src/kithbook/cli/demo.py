@@ -1,0 +1,37 @@
+"""`kithbook demo`: build a demo book and show it."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+
+from kithbook.cli import render
+from kithbook.cli.context import state
+from kithbook.services.ports import ContactQuery, Sort
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(demo)
+
+
+def demo(ctx: typer.Context,
+         size: int = typer.Option(250, "--size", min=1, max=2_000_000,
+                                  help="How many contacts (about ten interactions each)."),
+         seed: int = typer.Option(7, "--seed", help="The same seed builds the same book."),
+         serve: bool = typer.Option(True, "--serve/--no-serve",
+                                    help="Show the book once it is built (--no-serve only "
+                                         "builds it).")) -> None:
+    """Build a realistic demo book in the chosen database."""
+    cli = state(ctx)
+    with cli.console.status(f"building a demo book of {size:,} contacts…"):
+        report = cli.kb.build_demo(cli.me.id, size, seed)
+    cli.console.print(
+        f"built {report.contacts:,} contacts and {report.interactions:,} interactions in "
+        f"{escape(cli.settings.database_url)} (generated in {report.generate_seconds:.1f} s, "
+        f"written in {report.write_seconds:.1f} s: {report.rows_per_second:,.0f} rows/s)")
+    if serve:
+        page = cli.kb.list_contacts(cli.me.id, ContactQuery(sort=Sort.RECENT, limit=15))
+        cli.console.print("\n[bold]Most recently in touch[/]")
+        render.contact_page(cli.console, page, cli.kb.clock.today())
+        cli.console.print('\nTry `kithbook show "' + escape(page.items[0].contact.name)
+                          + '"` or `kithbook search mentor`.' if page.items else "")

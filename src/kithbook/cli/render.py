@@ -1,0 +1,107 @@
+"""How the CLI shows things: Rich tables and panels, escaped against markup in data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from kithbook.domain.contacts import Contact
+from kithbook.domain.ids import ContactId
+from kithbook.domain.interactions import Direction, Interaction
+from kithbook.services.book import ContactView
+from kithbook.services.normalize import display_phone
+from kithbook.services.ports import Page
+
+_ARROWS = {Direction.GAVE: "→ gave", Direction.RECEIVED: "← received",
+           Direction.MUTUAL: "↔"}
+
+
+def who(contact: Contact) -> str:
+    return f"[bold]{escape(contact.headline)}[/]"
+
+
+def ago(day: date | None, today: date) -> str:
+    if day is None:
+        return "never"
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 60:
+        return f"{days} days ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"
+
+
+def interaction_line(interaction: Interaction, names: Mapping[ContactId, str] | None,
+                     about: ContactId | None = None) -> str:
+    """One line of a timeline; on `about`'s page, the others present are named."""
+    kind = interaction.kind.value.replace("_", " ")
+    arrow = _ARROWS[interaction.direction]
+    text = f"{interaction.occurred_on.isoformat()}  {kind} {arrow}"
+    if names is not None:
+        others = sorted(names.get(cid, "someone") for cid in interaction.contact_ids
+                        if cid != about)
+        if others:
+            text += f"  (with {escape(', '.join(others))})"
+    if interaction.note:
+        text += f"  [dim]{escape(interaction.note)}[/]"
+    return text
+
+
+def contact_page(console: Console, page: Page, today: date) -> None:
+    if not page.items:
+        if page.total == 0 and page.offset == 0:
+            console.print("Nothing here yet. Add someone with "
+                          '`kithbook add "Ada Lovelace" --org "Analytical Engines"`, '
+                          "or try other search words.")
+        else:
+            console.print(f"No more contacts: {page.total} in all.")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("id", "name", "organization", "role", "tags", "last contact", "#"):
+        table.add_column(column, no_wrap=column in ("id", "#"),
+                         justify="right" if column == "#" else "left")
+    for item in page.items:
+        c = item.contact
+        table.add_row(f"[dim]{c.id}[/]", escape(c.name), escape(c.organization or ""),
+                      escape(c.role or ""), escape(", ".join(c.tags)),
+                      ago(item.last_interaction, today), str(item.interaction_count))
+    console.print(table)
+    shown_to = page.offset + len(page.items)
+    if page.total > len(page.items):
+        console.print(f"[dim]{page.offset + 1}–{shown_to} of {page.total}; "
+                      f"--offset {shown_to} for more[/]")
+
+
+def contact_view(console: Console, view: ContactView) -> None:
+    c, tie = view.contact, view.tie
+    console.print(f"{who(c)}  [dim]{c.id}[/]")
+    rows: list[tuple[str, str]] = [
+        ("emails", ", ".join(e.value + (f" ({e.label})" if e.label else "") for e in c.emails)),
+        ("phones", ", ".join(display_phone(p.value) + (f" ({p.label})" if p.label else "")
+                             for p in c.phones)),
+        ("location", c.location or ""), ("links", " ".join(c.links)),
+        ("tags", ", ".join(c.tags)), ("how we met", c.how_we_met or ""),
+        ("notes", c.notes or ""),
+        ("trust", f"{tie.stated_trust}/5" if tie.stated_trust else ""),
+        ("keep in touch", f"every {tie.cadence_days} days" if tie.cadence_days else ""),
+        ("since", tie.started_on.isoformat() if tie.started_on else ""),
+    ]
+    for label, value in rows:
+        if value:
+            console.print(f"  [dim]{label:>13}[/]  {escape(value)}")
+    console.print()
+    if not view.timeline:
+        console.print("  No interactions yet. Log one with "
+                      f'`kithbook log "{escape(c.name)}" met today`.')
+        return
+    console.print(f"  [bold]Timeline[/] ({view.interaction_count} interactions)")
+    for interaction in view.timeline:
+        console.print("  " + interaction_line(interaction, view.names, about=c.id))

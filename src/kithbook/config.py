@@ -1,0 +1,51 @@
+"""Settings, read in one function from the environment and passed down.
+
+Nothing here runs at import time: `load_settings()` is called by the faces (CLI, web)
+and the result travels to `bootstrap`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "kithbook"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    phone_region: str | None = "US"
+    half_life_days: float = 180.0
+
+    def with_database(self, url: str | None) -> Settings:
+        return self if url is None else replace(self, database_url=database_url_from(url))
+
+
+def default_database_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "kithbook.sqlite"
+
+
+def database_url_from(value: str) -> str:
+    """Accept a SQLAlchemy URL, a bare PostgreSQL URL or a plain SQLite file path."""
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    url = env.get("KITHBOOK_DATABASE_URL")
+    region = env.get("KITHBOOK_PHONE_REGION", "US").strip().upper() or None
+    return Settings(
+        database_url=database_url_from(url) if url else database_url_from(
+            str(default_database_path())),
+        phone_region=region,
+        half_life_days=float(env.get("KITHBOOK_HALF_LIFE_DAYS", "180")),
+    )

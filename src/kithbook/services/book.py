@@ -1,0 +1,174 @@
+"""Use cases of the book: contacts, their relationships, and the interactions between."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from kithbook.domain.contacts import Contact, ContactFields, Labeled
+from kithbook.domain.errors import InvalidInput, NotFound
+from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
+from kithbook.domain.interactions import Direction, Interaction, Kind
+from kithbook.domain.ties import Tie, check_cadence, check_trust
+from kithbook.services.normalize import normalize_emails, normalize_phones
+from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
+from kithbook.services.references import resolve_contact, resolve_contacts
+
+TIMELINE_LIMIT = 500
+UNSET = -1  # "leave as it is" for tie numbers, where None means "clear it"
+
+
+@dataclass(frozen=True)
+class TieFields:
+    """Relationship settings given with a contact; UNSET leaves a value alone."""
+
+    stated_trust: int | None = UNSET
+    cadence_days: int | None = UNSET
+    started_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ContactView:
+    contact: Contact
+    tie: Tie
+    timeline: list[Interaction]
+    interaction_count: int
+    names: dict[ContactId, str]  # everyone who appears on the timeline
+
+
+def add_contact(uow: UnitOfWork, actor: MemberId, fields: ContactFields, tie: TieFields,
+                clock: Clock, *, region: str | None = "US") -> Contact:
+    if fields.name is None:
+        raise InvalidInput("a contact needs a name.", field="name")
+    now = clock.now()
+    contact = Contact(
+        id=ContactId(new_id()), owner=actor, name=fields.name,
+        emails=normalize_emails(fields.emails or []),
+        phones=normalize_phones(fields.phones or [], region=region),
+        links=fields.links or [], tags=fields.tags or [], organization=fields.organization,
+        role=fields.role, location=fields.location, how_we_met=fields.how_we_met,
+        notes=fields.notes, created_at=now, updated_at=now,
+    )
+    new_tie = Tie(owner=actor, contact=contact.id,
+                  stated_trust=None if tie.stated_trust == UNSET else tie.stated_trust,
+                  cadence_days=None if tie.cadence_days == UNSET else tie.cadence_days,
+                  started_on=tie.started_on)
+    with uow:
+        uow.contacts.add(contact)
+        uow.ties.add(new_tie)
+        uow.commit()
+    return contact
+
+
+def edit_contact(uow: UnitOfWork, actor: MemberId, ref: str, fields: ContactFields,
+                 tie: TieFields, clock: Clock, *, region: str | None = "US",
+                 expected_version: int | None = None) -> Contact:
+    """Change what is given and nothing else; `expected_version` guards against lost edits."""
+    with uow:
+        contact = resolve_contact(uow, actor, ref)
+        version = contact.version if expected_version is None else expected_version
+        changes = {key: value for key, value in vars(fields).items() if value is not None}
+        if "emails" in changes:
+            changes["emails"] = normalize_emails(changes["emails"])
+        if "phones" in changes:
+            changes["phones"] = normalize_phones(changes["phones"], region=region)
+        updated = replace(contact, **changes, updated_at=clock.now())
+        uow.contacts.update(updated, expected_version=version)
+        _update_tie(uow, actor, contact.id, tie)
+        uow.commit()
+        return updated
+
+
+def _update_tie(uow: UnitOfWork, actor: MemberId, contact_id: ContactId,
+                fields: TieFields) -> None:
+    if fields == TieFields():
+        return
+    tie = uow.ties.get(actor, contact_id)
+    if tie is None:
+        raise NotFound("this contact has no relationship record; re-add the contact.")
+    if fields.stated_trust != UNSET:
+        tie.stated_trust = check_trust(fields.stated_trust)
+    if fields.cadence_days != UNSET:
+        tie.cadence_days = check_cadence(fields.cadence_days)
+    if fields.started_on is not None:
+        tie.started_on = fields.started_on
+    uow.ties.update(tie, expected_version=tie.version)
+
+
+def delete_contact(uow: UnitOfWork, actor: MemberId, ref: str) -> tuple[Contact, int]:
+    """Remove a contact, its relationship, and interactions that involved only them."""
+    with uow:
+        contact = resolve_contact(uow, actor, ref)
+        uow.contacts.delete(actor, contact.id)
+        orphans = uow.interactions.delete_orphans(actor)
+        uow.commit()
+        return contact, orphans
+
+
+def log_interaction(uow: UnitOfWork, actor: MemberId, refs: list[str], kind: Kind,
+                    direction: Direction, occurred_on: date, note: str | None,
+                    clock: Clock) -> Interaction:
+    if occurred_on > clock.today():
+        raise InvalidInput(f"{occurred_on.isoformat()} is in the future; log what has happened.",
+                           field="date")
+    with uow:
+        contact_ids = resolve_contacts(uow, actor, refs)
+        interaction = Interaction(
+            id=InteractionId(new_id()), owner=actor, kind=kind, direction=direction,
+            occurred_on=occurred_on, contact_ids=contact_ids, note=note,
+            created_at=clock.now(),
+        )
+        uow.interactions.add(interaction)
+        uow.ties.refresh_activity(contact_ids)
+        uow.commit()
+        return interaction
+
+
+def delete_interaction(uow: UnitOfWork, actor: MemberId, interaction_id: str) -> Interaction:
+    with uow:
+        found = uow.interactions.get(actor, InteractionId(interaction_id.strip().lower()))
+        if found is None:
+            raise NotFound(f"no interaction {interaction_id!r} in your book.",
+                           field="interaction")
+        uow.interactions.delete(actor, found.id)
+        uow.ties.refresh_activity(found.contact_ids)
+        uow.commit()
+        return found
+
+
+def list_contacts(uow: UnitOfWork, actor: MemberId, query: ContactQuery) -> Page:
+    if not 1 <= query.limit <= 1000:
+        raise InvalidInput("show between 1 and 1,000 contacts at a time.", field="limit")
+    if query.offset < 0:
+        raise InvalidInput("the offset cannot be negative.", field="offset")
+    with uow.reading():
+        return uow.contacts.query(actor, query)
+
+
+def show_contact(uow: UnitOfWork, actor: MemberId, ref: str) -> ContactView:
+    with uow.reading():
+        contact = resolve_contact(uow, actor, ref)
+        tie = uow.ties.get(actor, contact.id) or Tie(owner=actor, contact=contact.id)
+        timeline = uow.interactions.for_contact(actor, contact.id, TIMELINE_LIMIT)
+        others = {cid for i in timeline for cid in i.contact_ids} - {contact.id}
+        names = {contact.id: contact.name}
+        for cid in others:
+            other = uow.contacts.get(actor, cid)
+            if other is not None:
+                names[cid] = other.name
+        return ContactView(contact, tie, timeline, tie.interaction_count, names)
+
+
+def labeled(values: list[str] | None) -> list[Labeled] | None:
+    """`work:ada@example.org` → Labeled("ada@example.org", "work"); plain values unlabeled."""
+    if values is None:
+        return None
+    out = []
+    for value in values:
+        label, sep, rest = value.partition(":")
+        if sep and label.isalpha() and len(label) <= 12 and "@" not in label and rest \
+                and not rest.startswith("//"):
+            out.append(Labeled(rest.strip(), label.lower()))
+        else:
+            out.append(Labeled(value.strip()))
+    return out

@@ -1,0 +1,175 @@
+"""What services need from the outside world, as protocols.
+
+`storage` implements the repositories and the unit of work; tests may substitute a
+fixed clock. Services never import SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from types import TracebackType
+from typing import Protocol, Self
+
+from kithbook.domain.contacts import Contact
+from kithbook.domain.ids import ContactId, InteractionId, MemberId
+from kithbook.domain.interactions import Interaction
+from kithbook.domain.members import Member
+from kithbook.domain.ties import Tie
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def today(self) -> date:
+        return datetime.now().date()
+
+
+class Sort(StrEnum):
+    NAME = "name"
+    RECENT = "recent"  # most recently in touch first
+    ADDED = "added"
+
+
+@dataclass(frozen=True)
+class ContactQuery:
+    """A filter over one member's book; every given part must match."""
+
+    text: str | None = None  # name, organization, role, tag or words in notes
+    organization: str | None = None
+    role: str | None = None
+    tag: str | None = None
+    location: str | None = None
+    sort: Sort = Sort.NAME
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class ContactSummary:
+    contact: Contact
+    last_interaction: date | None
+    interaction_count: int
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[ContactSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class BulkBook:
+    """A whole book to write at once (demo data, benchmarks)."""
+
+    contacts: Sequence[Contact]
+    ties: Sequence[Tie]
+    interactions: Sequence[Interaction] = field(default_factory=list)
+
+
+class MemberRepository(Protocol):
+    def add(self, member: Member) -> None: ...
+
+    def get(self, member_id: MemberId) -> Member | None: ...
+
+    def only(self) -> Member | None:
+        """The single member of a local book, or None before `init`."""
+        ...
+
+    def count(self) -> int: ...
+
+
+class ContactRepository(Protocol):
+    def add(self, contact: Contact) -> None: ...
+
+    def update(self, contact: Contact, *, expected_version: int) -> None: ...
+
+    def delete(self, owner: MemberId, contact_id: ContactId) -> None: ...
+
+    def get(self, owner: MemberId, contact_id: ContactId) -> Contact | None: ...
+
+    def with_id_prefix(self, owner: MemberId, prefix: str, limit: int) -> list[Contact]: ...
+
+    def with_name_part(self, owner: MemberId, part: str, limit: int) -> list[Contact]: ...
+
+    def names(self, owner: MemberId) -> list[tuple[ContactId, str]]: ...
+
+    def query(self, owner: MemberId, query: ContactQuery) -> Page: ...
+
+    def count(self, owner: MemberId) -> int: ...
+
+    def with_email(self, owner: MemberId, address: str) -> list[Contact]: ...
+
+
+class TieRepository(Protocol):
+    def add(self, tie: Tie) -> None: ...
+
+    def get(self, owner: MemberId, contact_id: ContactId) -> Tie | None: ...
+
+    def update(self, tie: Tie, *, expected_version: int) -> None: ...
+
+    def refresh_activity(self, contact_ids: Iterable[ContactId]) -> None:
+        """Recompute last contact and interaction count of these ties."""
+        ...
+
+
+class InteractionRepository(Protocol):
+    def add(self, interaction: Interaction) -> None: ...
+
+    def get(self, owner: MemberId, interaction_id: InteractionId) -> Interaction | None: ...
+
+    def delete(self, owner: MemberId, interaction_id: InteractionId) -> None: ...
+
+    def for_contact(self, owner: MemberId, contact_id: ContactId,
+                    limit: int | None = None) -> list[Interaction]: ...
+
+    def delete_orphans(self, owner: MemberId) -> int:
+        """Remove interactions left with no contact; returns how many."""
+        ...
+
+
+class BulkWriter(Protocol):
+    def write(self, owner: MemberId, book: BulkBook) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    # Read-only properties, so an implementation may hold more specific repositories.
+    @property
+    def members(self) -> MemberRepository: ...
+
+    @property
+    def contacts(self) -> ContactRepository: ...
+
+    @property
+    def ties(self) -> TieRepository: ...
+
+    @property
+    def interactions(self) -> InteractionRepository: ...
+
+    @property
+    def bulk(self) -> BulkWriter: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
+
+    def reading(self) -> Self:
+        """Enter for reads only: on SQLite it does not take the write lock."""
+        ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+

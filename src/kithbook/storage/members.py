@@ -1,0 +1,51 @@
+"""Members in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from kithbook.domain.ids import MemberId
+from kithbook.domain.members import Member, Role
+from kithbook.domain.ties import AskRule, SharingPolicy, Visibility
+from kithbook.storage.rows import aware
+from kithbook.storage.tables import members
+
+
+class SqlMembers:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, member: Member) -> None:
+        policy = member.default_policy
+        self._c.execute(members.insert(), {
+            "id": member.id, "name": member.name, "email": member.email,
+            "role": member.role.value, "created_at": member.created_at,
+            "default_visibility": policy.visibility.value,
+            "default_ask_rule": policy.ask_rule.value,
+            "default_ask_min_trust": policy.ask_min_trust,
+        })
+
+    def get(self, member_id: MemberId) -> Member | None:
+        row = self._c.execute(select(members).where(members.c.id == member_id)).first()
+        return _member(row) if row else None
+
+    def only(self) -> Member | None:
+        rows = self._c.execute(select(members).order_by(members.c.created_at).limit(2)).all()
+        return _member(rows[0]) if len(rows) == 1 else None
+
+    def count(self) -> int:
+        return int(self._c.scalar(select(func.count()).select_from(members)) or 0)
+
+
+def _member(row: Any) -> Member:
+    return Member(
+        id=MemberId(row.id), name=row.name, email=row.email, role=Role(row.role),
+        created_at=aware(row.created_at),
+        default_policy=SharingPolicy(
+            visibility=Visibility(row.default_visibility),
+            ask_rule=AskRule(row.default_ask_rule),
+            ask_min_trust=row.default_ask_min_trust,
+        ),
+    )

@@ -1,0 +1,20 @@
+"""Alembic environment: runs on the connection Kithbook hands it."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from kithbook.storage.tables import metadata
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through `kithbook db upgrade`, which opens the database")
+
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    render_as_batch=True,  # SQLite cannot ALTER most things; batch mode rebuilds tables
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

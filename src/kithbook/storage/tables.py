@@ -1,0 +1,156 @@
+"""The database schema, as SQLAlchemy Core tables.
+
+Alembic migrations under `migrations/` create exactly this; a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+ID = String(12)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), unique=True),
+    Column("role", String(16), nullable=False, server_default="member"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("default_visibility", String(16), nullable=False, server_default="hidden"),
+    Column("default_ask_rule", String(16), nullable=False, server_default="nobody"),
+    Column("default_ask_min_trust", SmallInteger),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    # Lower-cased, accent-folded name: what lookups and "did you mean" compare against.
+    Column("name_key", String(200), nullable=False),
+    Column("organization", String(300)),
+    Column("role", String(300)),
+    Column("location", String(300)),
+    Column("how_we_met", Text),
+    Column("notes", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("linked_member_id", ID, ForeignKey("members.id", ondelete="SET NULL")),
+    Index("ix_contacts_owner_name", "owner_id", "name_key"),
+    Index("ix_contacts_owner_org", "owner_id", "organization"),
+)
+
+contact_emails = Table(
+    "contact_emails",
+    metadata,
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, primary_key=True),
+    Column("address", String(320), nullable=False),
+    Column("address_key", String(320), nullable=False),
+    Column("label", String(40)),
+    Index("ix_contact_emails_key", "address_key"),
+)
+
+contact_phones = Table(
+    "contact_phones",
+    metadata,
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, primary_key=True),
+    Column("number", String(32), nullable=False),
+    Column("label", String(40)),
+    Index("ix_contact_phones_number", "number"),
+)
+
+contact_links = Table(
+    "contact_links",
+    metadata,
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, primary_key=True),
+    Column("url", String(2000), nullable=False),
+)
+
+contact_tags = Table(
+    "contact_tags",
+    metadata,
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(60), primary_key=True),
+    Index("ix_contact_tags_tag", "tag"),
+)
+
+ties = Table(
+    "ties",
+    metadata,
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("stated_trust", SmallInteger),
+    Column("cadence_days", Integer),
+    Column("started_on", Date),
+    Column("strength_override", Float),
+    Column("override_at", DateTime(timezone=True)),
+    # Sharing policy; NULL means "the member's default applies".
+    Column("visibility", String(16)),
+    Column("ask_rule", String(16)),
+    Column("ask_min_trust", SmallInteger),
+    Column("no_introductions", Boolean, nullable=False, server_default="0"),
+    Column("welcomes", Text),
+    # Kept up to date by every change to interactions, so that lists sort by "last in
+    # touch" and keep-in-touch clocks restart without scanning the whole history.
+    Column("last_interaction_on", Date),
+    Column("interaction_count", Integer, nullable=False, server_default="0"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    CheckConstraint("stated_trust IS NULL OR stated_trust BETWEEN 1 AND 5", name="trust_range"),
+    Index("ix_ties_owner_last", "owner_id", "last_interaction_on"),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("direction", String(12), nullable=False),
+    Column("occurred_on", Date, nullable=False),
+    Column("note", Text),
+    Column("source", String(500)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Index("ix_interactions_owner_day", "owner_id", "occurred_on"),
+)
+
+interaction_contacts = Table(
+    "interaction_contacts",
+    metadata,
+    Column(
+        "interaction_id", ID, ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_interaction_contacts_contact", "contact_id"),
+)

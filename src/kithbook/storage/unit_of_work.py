@@ -1,0 +1,72 @@
+"""The unit of work: one transaction, with the repositories bound to it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from kithbook.storage.bulk import SqlBulkWriter
+from kithbook.storage.contacts import SqlContacts
+from kithbook.storage.interactions import SqlInteractions
+from kithbook.storage.members import SqlMembers
+from kithbook.storage.ties import SqlTies
+
+
+class SqlUnitOfWork:
+    """`with uow:` opens a writing transaction; leaving without `commit()` rolls back."""
+
+    members: SqlMembers
+    contacts: SqlContacts
+    ties: SqlTies
+    interactions: SqlInteractions
+    bulk: SqlBulkWriter
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+        self._read_only = False
+
+    def reading(self) -> Self:
+        self._read_only = True
+        return self
+
+    def __enter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already open")
+        connection = self._engine.connect()
+        if self._read_only:
+            connection.info["sqlite_begin"] = "BEGIN"
+        else:
+            connection.info.pop("sqlite_begin", None)
+        connection.begin()
+        self._connection = connection
+        self.members = SqlMembers(connection)
+        self.contacts = SqlContacts(connection)
+        self.ties = SqlTies(connection)
+        self.interactions = SqlInteractions(connection)
+        self.bulk = SqlBulkWriter(connection)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        connection = self._connection
+        self._connection = None
+        self._read_only = False
+        if connection is None:
+            return
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        finally:
+            connection.close()
+
+    def commit(self) -> None:
+        if self._connection is None:
+            raise RuntimeError("commit outside of `with uow:`")
+        self._connection.commit()
+
+    def rollback(self) -> None:
+        if self._connection is not None:
+            self._connection.rollback()

@@ -1,0 +1,138 @@
+"""Fixtures: a real database per test, on SQLite and (when reachable) on PostgreSQL.
+
+Storage and service tests take `kb`, which is parametrized over both databases; the
+PostgreSQL variant skips with the reason when KITHBOOK_TEST_POSTGRES_URL is not set or
+the server does not answer.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings, database_url_from
+from kithbook.services.facade import Kithbook
+from kithbook.storage.database import create_database_engine, upgrade
+from kithbook.storage.tables import metadata
+
+POSTGRES_ENV = "KITHBOOK_TEST_POSTGRES_URL"
+
+
+class FixedClock:
+    """A clock that says what the test tells it to."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def today(self) -> date:
+        return self.current.date()
+
+    def advance(self, days: float) -> None:
+        self.current += timedelta(days=days)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    engine = create_database_engine(database_url_from(str(path)))
+    upgrade(engine)
+    engine.dispose()  # the last connection to close folds the WAL into the file
+    return path
+
+
+def postgres_base_url() -> str | None:
+    return os.environ.get(POSTGRES_ENV)
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    """A throw-away schema in the test PostgreSQL, migrated once for the session."""
+    base = postgres_base_url()
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. "
+                    "postgresql://postgres@127.0.0.1:5432/test); .ci/run sets it")
+    url = database_url_from(base)
+    schema = f"kb_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # the server is down or refuses us: say why, do not fail
+        admin.dispose()
+        pytest.skip(f"PostgreSQL at {base} is not reachable: {exc.__class__.__name__}")
+    separator = "&" if "?" in url else "?"
+    schema_url = f"{url}{separator}options=-csearch_path%3D{schema}"
+    engine = create_database_engine(schema_url)
+    upgrade(engine)
+    engine.dispose()
+    try:
+        yield schema_url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def _truncate_postgres(engine: Engine) -> None:
+    names = ", ".join(t.name for t in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "book.sqlite"
+        shutil.copyfile(template, path)
+        yield database_url_from(str(path))
+    else:
+        url: str = request.getfixturevalue("postgres_schema_url")
+        engine = create_database_engine(url)
+        _truncate_postgres(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def kb(settings: Settings, clock: FixedClock) -> Iterator[Kithbook]:
+    services = bootstrap(settings, clock=clock, migrate=False)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """SQLite only, for tests about the local book that need no second database."""
+    path = tmp_path / "book.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    return database_url_from(str(path))
+
+
+@pytest.fixture
+def sqlite_kb(sqlite_url: str, clock: FixedClock) -> Iterator[Kithbook]:
+    services = bootstrap(Settings(database_url=sqlite_url), clock=clock, migrate=False)
+    yield services
+    services.close()

@@ -1,0 +1,119 @@
+"""The command line as a person uses it, on a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kithbook.cli import main
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "book.sqlite"
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--database", str(db), *args])
+
+
+def dump(db: Path) -> list[str]:
+    connection = sqlite3.connect(db)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def test_a_first_session(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db, "init", "--name", "Sam") == 0
+    assert run(db, "add", "Ada Lovelace", "--email", "work:ada@example.org", "--org",
+               "Analytical Engines", "--role", "CTO", "--tag", "mentor", "--trust", "4") == 0
+    assert run(db, "add", "Charles Babbage", "--org", "Analytical Engines") == 0
+    assert run(db, "log", "Ada", "Charles", "met", "3", "days", "ago", "-n", "lab visit") == 0
+    assert run(db, "log", "Ada Lovelace", "advice", "yesterday", "--received") == 0
+    capsys.readouterr()
+    assert run(db, "show", "ada") == 0
+    shown = capsys.readouterr().out
+    assert "Ada Lovelace (CTO, Analytical Engines)" in shown
+    assert "ada@example.org (work)" in shown and "4/5" in shown
+    assert "advice ← received" in shown and "(with Charles Babbage)" in shown
+    assert run(db, "ls", "--tag", "mentor") == 0
+    listed = capsys.readouterr().out
+    assert "Ada Lovelace" in listed and "Charles" not in listed
+    assert run(db, "search", "analytical") == 0
+    assert "Charles Babbage" in capsys.readouterr().out
+    assert run(db, "edit", "charles", "--role", "Chair", "--cadence", "30") == 0
+    assert run(db, "rm", "charles", "--yes") == 0
+    assert "removed Charles Babbage (Chair, Analytical Engines)" in capsys.readouterr().out
+    assert run(db, "ls") == 0
+    assert "Charles" not in capsys.readouterr().out
+
+
+def test_empty_book_says_what_to_do(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db, "ls") == 0
+    assert "kithbook add" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "Eve", "--email", "eve@"], "not a valid email address"),
+        (["add", "Eve", "--phone", "12"], "not a phone number"),
+        (["log", "Ada", "bribe", "today"], "unknown interaction kind 'bribe'"),
+        (["log", "Ada", "met", "last", "tuesday"], "cannot read the date 'last tuesday'"),
+        (["log", "Nobody", "met"], "no contact matches 'Nobody'"),
+        (["log", "Ada", "met", "2099-01-01"], "in the future"),
+        (["edit", "Adda", "--role", "CEO"], "Did you mean 'Ada Lovelace'"),
+        (["edit", "Ada"], "nothing to change"),
+        (["show", "a"], "matches 2 contacts"),
+        (["rm", "Nobody", "--yes"], "no contact matches"),
+        (["add", "Eve", "--trust", "9"], "Invalid value for '--trust'"),
+    ],
+)
+def test_mistakes_get_one_line_exit_2_and_change_nothing(
+        db: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    assert run(db, "add", "Ada Lovelace", "--org", "Acme") == 0
+    assert run(db, "add", "Bea Baker") == 0
+    assert run(db, "log", "Ada", "met", "yesterday") == 0
+    before = dump(db)
+    capsys.readouterr()
+    assert run(db, *args) == 2
+    captured = capsys.readouterr()
+    assert message in " ".join(captured.err.split())
+    assert "Traceback" not in captured.err + captured.out
+    assert dump(db) == before
+
+
+def test_unreachable_database_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--database", "postgresql://nobody@127.0.0.1:1/none", "ls"])
+    assert code == 2
+    assert "cannot open the database" in capsys.readouterr().err
+
+
+def test_installed_command_runs_and_exits_2_on_a_mistake(db: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kithbook", "--database", str(db), "show",
+                           "nobody"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ")
+    assert "Traceback" not in done.stderr
+
+
+def test_db_upgrade_reports_the_database(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db, "db", "upgrade") == 0
+    assert "is up to date" in capsys.readouterr().out
+
+
+def test_demo_builds_a_book_and_refuses_a_second_time(db: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    assert run(db, "demo", "--size", "40", "--seed", "3", "--no-serve") == 0
+    assert "built 40 contacts" in capsys.readouterr().out
+    before = dump(db)
+    assert run(db, "demo", "--size", "40", "--no-serve") == 2
+    assert "already has contacts" in capsys.readouterr().err
+    assert dump(db) == before

@@ -1,0 +1,39 @@
+"""Migrations build exactly the schema the code declares, on both databases."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from kithbook.storage.database import create_database_engine, current_revision, upgrade
+from kithbook.storage.tables import metadata
+
+
+def test_migrated_schema_matches_the_tables(database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), metadata)
+        assert diff == []
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_is_idempotent_and_records_the_head(database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        upgrade(engine)
+        upgrade(engine)
+        assert current_revision(engine) == "0001"
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
+    engine = create_database_engine(sqlite_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
