@@ -74,7 +74,7 @@ _RULES: dict[FlagCode, tuple[str, list[tuple[str, Severity]]]] = {
     FlagCode.SELLING: ("reads like a sales pitch", [
         (r"demo(?!\s+day)s?", Severity.HIGH),
         (r"(?:our|my) (?:solutions?|offering|services)", Severity.HIGH),
-        (r"(?:our|my) (?:product|platform|software|tool|app)", Severity.MEDIUM),
+        (r"(?:our|my) (?:[\w-]+ ){0,2}(?:product|platform|software|tool|app)", Severity.MEDIUM),
         (r"pitch(?:ing)? (?:them|him|her|to|our|my|the)", Severity.HIGH),
         (r"pitch deck", Severity.LOW),
         (r"sell(?:ing)? (?:to )?(?:them|him|her|their|our|my)", Severity.HIGH),
@@ -93,14 +93,14 @@ _RULES: dict[FlagCode, tuple[str, list[tuple[str, Severity]]]] = {
     ]),
     FlagCode.JOB_ASK: ("asks for a job", [
         (r"(?:a|any) (?:job|opening|vacanc(?:y|ies))s?", Severity.HIGH),
-        (r"(?:a|any|the) (?:role|position) (?:at|on|in|with)", Severity.HIGH),
+        (r"(?:a|any|the) (?:roles?|positions?) (?:at|on|in|with)", Severity.HIGH),
         (r"(?:open|available) (?:roles?|positions?|jobs?|headcount)", Severity.HIGH),
         (r"hire me|get hired|be hired|employ me", Severity.HIGH),
         (r"(?:my|a) (?:resume|résumé|cv)", Severity.HIGH),
         (r"(?:job )?referral|refer me", Severity.HIGH),
         (r"appl(?:y|ying|ied) (?:for|to)", Severity.HIGH),
         (r"interview (?:for|with them for)", Severity.HIGH),
-        (r"get (?:a |my )?foot in the door|join (?:their|his|her) team", Severity.HIGH),
+        (r"get (?:me |us )?(?:a |my )?foot in the door|join (?:their|his|her) team", Severity.HIGH),
         (r"looking for (?:work|a job|my next role|opportunities)", Severity.HIGH),
         (r"job search|career change|between jobs", Severity.LOW),
     ]),
@@ -133,7 +133,7 @@ _RULES: dict[FlagCode, tuple[str, list[tuple[str, Severity]]]] = {
 _GENERIC = [
     r"(?:would|'d) love to (?:connect|chat|meet|get in touch)",
     r"(?:keen|eager|happy) to connect", r"connect with (?:him|her|them)",
-    r"pick (?:his|her|their|your) brains?", r"touch base", r"grab (?:a )?coffee",
+    r"pick (?:\w+'s|his|her|their|your) brains?", r"touch base", r"grab (?:a )?coffee",
     r"(?:expand|grow|build) my network", r"explore (?:synerg\w+|opportunities|ways)",
     r"synerg\w+", r"mutually beneficial", r"get to know", r"reach out",
     r"(?:see|explore) if there(?:'s| is) (?:a fit|anything)", r"network(?:ing)? with",
@@ -146,6 +146,16 @@ _SPECIFIC = re.compile(
     r"research|study|paper|offer|share|sharing|help|experience|lessons?|review|"
     r"compare|mentor\w*|data)\b"
 )
+
+# Courtesy and the mechanics of asking: words that say nothing about why.
+_EMPTY_WORDS = frozenset("""
+a an the and or but so to of for with in on at by from me my i i'm i'd you your we our us
+him her them his their he she they it is are be would could can will please thanks thank
+hi hello hey dear like love want wanted just really very some sometime soon maybe
+introduce introduction intro connect connected touch put get meet chat talk speak great
+good nice know let if possible do does this that there here any anyone someone
+""".split())
+_MIN_CONTENT_WORDS = 3
 
 _WORD = re.compile(r"[a-z0-9$%']+(?:[-'][a-z0-9]+)*")
 
@@ -185,6 +195,12 @@ def _vague_flag(text: str, limits: ScreeningLimits) -> Flag | None:
                     f"says very little: only {len(words)} words "
                     f"(\"{' '.join(words)}\"); a clear purpose says what you hope to learn "
                     "or offer.", tuple(words))
+    content = [w for w in words if w not in _EMPTY_WORDS]
+    if len(content) < _MIN_CONTENT_WORDS:
+        shown = ", ".join(f'"{w}"' for w in content) or "none"
+        return Flag(FlagCode.VAGUE, Severity.MEDIUM,
+                    f"says nothing about why: beyond courtesy and the ask itself, only "
+                    f"{len(content)} words carry meaning ({shown}).", tuple(content))
     generic = [m.group(0) for p in _GENERIC for m in re.finditer(rf"\b(?:{p})\b", lowered)]
     if not generic:
         return None

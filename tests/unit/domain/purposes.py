@@ -156,3 +156,59 @@ PURPOSES: list[Purpose] = [
          "like a good person to know."),
     _bad("vague", "Quick chat with Amira would be great, let me know."),
 ]
+
+
+# Written after the one revision of the rules that the set above prompted (plural forms,
+# "<name>'s brain", adjectives between "our" and "tool", asks with no content at all),
+# and never used to change them: the honest measure of the rules as they stand.
+HELD_OUT: list[Purpose] = [
+    _ok("learning", "Jonas ran the migration of his newsroom's archive to a new CMS; we're "
+        "about to start ours and I'd like to hear which parts took longest."),
+    _ok("advice", "I coordinate a volunteer translation project for refugee legal guides and "
+        "would be glad to have Fatima's view on which languages are most needed."),
+    _ok("advice", "I've been asked to set up an engineering internship programme and know "
+        "Wei did this at his last company — I'd like to ask how he picked projects for "
+        "interns."),
+    _ok("research", "Paula published a dataset on urban heat islands; I'm modelling tree "
+        "cover in the same city and would like to discuss combining our data for a joint "
+        "paper."),
+    _ok("offer", "Happy to help Leo's team with their Kubernetes upgrade — we went through "
+        "the same painful version jump last month and wrote down every gotcha."),
+    _ok("advice", "I'm starting a small-press magazine about rural crafts and would love "
+        "Greta's thoughts on how she found her first subscribers."),
+    _ok("advice", "Our school's parent association wants to run a coding club and Dev "
+        "teaches at a bootcamp; I'd like to ask what curriculum he'd recommend for "
+        "10-year-olds."),
+    _ok("research", "I'm comparing how cities license street vendors for a policy brief and "
+        "Nadia worked on exactly that in Lisbon."),
+    _ok("offer", "Rosa is leaving academia for industry, as I did two years ago; I'd like to "
+        "offer to talk her through what surprised me."),
+    _ok("advice", "Could I ask Tariq how his team handles on-call for a small SRE group? "
+        "We're four people and burning out."),
+    _ok("community", "Ingrid organises the regional women-in-tech dinner; I'd like to "
+        "volunteer to help with logistics for the next one."),
+    _ok("advice", "I'm writing my first grant proposal for a community archive and would "
+        "like Mateo's advice on how reviewers read the budget section."),
+    _bad("selling", "Our analytics dashboard would save Jonas's newsroom hours every week; "
+         "I'd like 20 minutes to show his editors what it can do."),
+    _bad("selling", "Fatima's NGO should really be using our translation API — can you set "
+         "up a call with their CTO so we can discuss a contract?"),
+    _bad("job", "I'm on the job market after the layoffs and Wei's team is growing; could "
+         "you ask him to look at my application?"),
+    _bad("job", "Please connect me with Paula, I'd really like to join her lab as a postdoc "
+         "next year."),
+    _bad("money", "We're closing a pre-seed round this month and Leo writes small checks "
+         "into dev tools; would you intro us?"),
+    _bad("money", "Greta's foundation gives out microgrants; I'd like her to fund our "
+         "podcast's next season."),
+    _bad("deal", "Connect me with Dev and I'll send you two tickets to the conference as a "
+         "thank-you."),
+    _bad("deal", "If Nadia signs with us I'll cut you in on the first year's fees."),
+    _bad("vague", "Hey! Would be awesome to meet Rosa."),
+    _bad("vague", "Let's get Tariq and me on a call, I think there's a lot we could do "
+         "together."),
+    _bad("selling", "I'm selling my consultancy's services to mid-size retailers and "
+         "Ingrid's company fits the profile exactly."),
+    _bad("money", "Mateo is a partner at a VC fund — I'd like to present our startup to "
+         "him."),
+]
