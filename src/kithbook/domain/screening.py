@@ -74,7 +74,18 @@ _RULES: dict[FlagCode, tuple[str, list[tuple[str, Severity]]]] = {
     FlagCode.SELLING: ("reads like a sales pitch", [
         (r"demo(?!\s+day)s?", Severity.HIGH),
         (r"(?:our|my) (?:solutions?|offering|services)", Severity.HIGH),
-        (r"(?:our|my) (?:[\w-]+ ){0,2}(?:product|platform|software|tool|app)", Severity.MEDIUM),
+        (r"(?:our|my) (?:[\w-]+ ){0,2}(?:products?|platform|software|tools?|apps?|api|"
+         r"dashboard|saas|crm|system)", Severity.MEDIUM),
+        (r"(?:our|my) (?:agency|consultancy|firm)'?s? (?:services|work)", Severity.HIGH),
+        (r"(?:should|could|ought to) (?:really )?(?:be )?(?:using|use|try|switch to|adopt) "
+         r"(?:our|my)", Severity.HIGH),
+        (r"show (?:\w+ ){0,2}what (?:it|we|our [\w-]+) can do", Severity.HIGH),
+        (r"(?:discuss|sign|negotiate) (?:a|the) (?:contract|deal)|signs? with us",
+         Severity.HIGH),
+        (r"ideal customer|fits? (?:the|our) (?:customer )?profile|target accounts?",
+         Severity.MEDIUM),
+        (r"(?:i'm|i am|we're|we are) selling", Severity.HIGH),
+        (r"present (?:our|my) (?:startup|company|business|deck|idea)", Severity.HIGH),
         (r"pitch(?:ing)? (?:them|him|her|to|our|my|the)", Severity.HIGH),
         (r"pitch deck", Severity.LOW),
         (r"sell(?:ing)? (?:to )?(?:them|him|her|their|our|my)", Severity.HIGH),
@@ -100,7 +111,11 @@ _RULES: dict[FlagCode, tuple[str, list[tuple[str, Severity]]]] = {
         (r"(?:job )?referral|refer me", Severity.HIGH),
         (r"appl(?:y|ying|ied) (?:for|to)", Severity.HIGH),
         (r"interview (?:for|with them for)", Severity.HIGH),
-        (r"get (?:me |us )?(?:a |my )?foot in the door|join (?:their|his|her) team", Severity.HIGH),
+        (r"get (?:me |us )?(?:a |my )?foot in the door", Severity.HIGH),
+        (r"(?:join|work (?:at|for|in)) (?:their|his|her|your) (?:team|lab|company|firm|"
+         r"startup|studio|group|office)", Severity.HIGH),
+        (r"on the job market|job hunting|(?:my|a) (?:next|new) (?:job|role)", Severity.HIGH),
+        (r"(?:my|the) (?:job )?application", Severity.MEDIUM),
         (r"looking for (?:work|a job|my next role|opportunities)", Severity.HIGH),
         (r"job search|career change|between jobs", Severity.LOW),
     ]),
@@ -111,7 +126,9 @@ _RULES: dict[FlagCode, tuple[str, list[tuple[str, Severity]]]] = {
         (r"(?:seed|pre-seed|series [a-d]|bridge|angel) (?:round|investment|check|cheque)",
          Severity.HIGH),
         (r"(?:our|my|the) round|term sheet|cap table|valuation", Severity.HIGH),
-        (r"funding|fund us|back us|financ(?:e|ing) for", Severity.HIGH),
+        (r"funding|fund (?:us|our|my)|back us|financ(?:e|ing) for", Severity.HIGH),
+        (r"writes? (?:\w+ ){0,2}(?:checks|cheques)", Severity.HIGH),
+        (r"(?:micro)?grants? (?:for|to) (?:us|our|my)", Severity.HIGH),
         (r"loan|donat(?:e|ion)|sponsor(?:ship)?|grant money", Severity.HIGH),
         (r"capital for (?:us|our|my)|working capital", Severity.HIGH),
         (r"money|cash|\$\s?\d[\d,.]*\s?[km]?|\d+\s?(?:k|m) (?:usd|eur|dollars)",
@@ -126,6 +143,9 @@ _RULES: dict[FlagCode, tuple[str, list[tuple[str, Severity]]]] = {
         (r"make it worth (?:your|their) while|gift card|what'?s in it for", Severity.HIGH),
         (r"return the favou?r|scratch (?:your|my) back|owe you", Severity.MEDIUM),
         (r"\d+\s?%\s?(?:of|cut)", Severity.HIGH),
+        (r"cut you in|(?:share|split) (?:the )?(?:fees?|profits?|revenue)", Severity.HIGH),
+        (r"(?:i'll|i will|we'll|we will) (?:send|give|get|buy) you", Severity.MEDIUM),
+        (r"as (?:a )?(?:thank[- ]you|thanks)", Severity.MEDIUM),
         (r"as long as|only if (?:they|he|she) can", Severity.LOW),
     ]),
 }
@@ -138,6 +158,9 @@ _GENERIC = [
     r"synerg\w+", r"mutually beneficial", r"get to know", r"reach out",
     r"(?:see|explore) if there(?:'s| is) (?:a fit|anything)", r"network(?:ing)? with",
     r"(?:just )?(?:a )?quick (?:chat|call)", r"(?:could|would) be (?:great|interesting|useful)",
+    r"(?:awesome|great|cool|nice|good) to (?:meet|connect|chat|talk)",
+    r"(?:a lot|lots|plenty|much|something) (?:that )?we (?:could|can) do together",
+    r"on a call", r"(?:work on something|do something) together",
 ]
 
 # Words that make an ask specific: a question, a topic, something offered.
