@@ -212,3 +212,58 @@ HELD_OUT: list[Purpose] = [
     _bad("money", "Mateo is a partner at a VC fund — I'd like to present our startup to "
          "him."),
 ]
+
+
+# Written after the second revision (which the set above prompted) and never used to
+# change the rules: the honest measure of the rules as they stand now.
+HELD_OUT_2: list[Purpose] = [
+    _ok("learning", "Kemi spent ten years in supply-chain planning at a grocery chain; I'm a "
+        "data analyst new to the field and would appreciate an hour of her time to "
+        "understand how forecasts are actually used on the shop floor."),
+    _ok("offer", "I'd like to thank Arjun in person: his open-source scheduling library "
+        "saved our clinic weeks, and I'd like to ask whether he'd want a write-up of how we "
+        "used it."),
+    _ok("community", "We're both organising Python meetups in neighbouring towns; I'd like "
+        "to talk with Hugo about sharing speakers and maybe running a joint event."),
+    _ok("learning", "My daughter wants to study marine biology and Isla is a marine "
+        "biologist — could she answer a few of her questions over email? No pressure at "
+        "all."),
+    _ok("learning", "I'm a product manager moving into a role on a payments team and Ruth "
+        "knows card networks inside out; I'd like to ask her what to read first."),
+    _ok("offer", "Felix is writing a book on the history of typefaces; I have my "
+        "grandfather's letterpress archive and would gladly let him use it."),
+    _ok("advice", "I'm evaluating open-source observability stacks for our team and Mei ran "
+        "Prometheus at scale; I'd love to hear what she would choose today."),
+    _ok("community", "Ana and I are both in the alumni mentoring scheme and I'd like to "
+        "compare notes on how we structure mentee goals."),
+    _ok("advice", "I'd like to ask Gustavo about his experience of moving a bakery to a "
+        "four-day week — we're a small café considering it."),
+    _ok("community", "Selin leads accessibility at a bank; I'm running a free workshop for "
+        "designers at our local library and would like to invite her to co-host."),
+    _ok("research", "Could you ask Nikhil whether he'd review a short paper draft on fraud "
+        "detection in payments? He's cited in it and his feedback would improve it a lot."),
+    _ok("learning", "I'm an investor myself and I'd like to learn from Farah how her fund "
+        "thinks about climate adaptation, to improve our own thesis."),
+    _bad("selling", "We help restaurants cut food waste with smart scales and Kemi's chain "
+         "is exactly our ideal customer; a 20-minute intro call would be amazing."),
+    _bad("selling", "Can you get me a meeting with Arjun? I want to pitch him on licensing "
+         "our scheduling product for his company."),
+    _bad("job", "I'm looking for a new job in developer relations and Hugo's company is "
+         "hiring; would you pass on my details?"),
+    _bad("job", "Isla's lab has an opening for a research assistant and I'd like you to put "
+         "in a word for me."),
+    _bad("money", "We're raising a small friends-and-family round; Ruth has money to invest "
+         "and I'd like to show her our plan."),
+    _bad("money", "Felix's publishing house gives advances to first-time authors; please "
+         "introduce me so I can ask him for one for my novel."),
+    _bad("deal", "If Mei becomes a client I'll split the first contract with you 50/50."),
+    _bad("deal", "Introduce me to Gustavo and I'll owe you one — I can get you into the "
+         "private tasting next month."),
+    _bad("vague", "I'd like to meet Selin."),
+    _bad("vague", "Hello, I think it would be mutually beneficial for us to connect, Nikhil "
+         "sounds interesting."),
+    _bad("selling", "Ana's team might need our consultancy; I'd like to make her an offer "
+         "she can't refuse."),
+    _bad("money", "Could you ask Farah to sponsor our hackathon? We need about $5,000 for "
+         "prizes and food."),
+]
