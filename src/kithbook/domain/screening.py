@@ -177,6 +177,7 @@ him her them his their he she they it is are be would could can will please than
 hi hello hey dear like love want wanted just really very some sometime soon maybe
 introduce introduction intro connect connected touch put get meet chat talk speak great
 good nice know let if possible do does this that there here any anyone someone
+much kindly cheers regards best thx
 """.split())
 _MIN_CONTENT_WORDS = 3
 
