@@ -374,10 +374,21 @@ class Introduction:
                              if m.kind is MoveKind.FORWARD), len(self.history))
         # The target never learns what happened before the request reached them.
         start = forwarded_at if role is Role.TARGET else 0
+        target_name = self.target.name
+        if role is Role.REQUESTER and self.state is not IntroState.MADE and self.target_label:
+            # Until the target says yes, the requester knows them only as they were shown.
+            target_name = self.target_label
+        names = {Role.REQUESTER: self.requester.name, Role.INTRODUCER: self.introducer.name,
+                 Role.TARGET: target_name}
+
+        def name_of(actor: MemberId | None) -> str:
+            acting = self.role_of(actor) if actor is not None else None
+            return names[acting] if acting is not None else "Kithbook"
+
         moves = tuple(
             MoveView(kind=m.kind, at=m.at, note=m.note, state_after=m.state_after,
-                     by=self._name_of(m.actor),
-                     on_behalf_of=self._party(m.on_behalf_of).name if m.on_behalf_of else None)
+                     by=name_of(m.actor),
+                     on_behalf_of=names[m.on_behalf_of] if m.on_behalf_of else None)
             for m in self.history[start:]
         )
         reasons = tuple(ReasonView(r.move_index - start, r.text) for r in self.private_reasons
@@ -389,9 +400,6 @@ class Introduction:
             # The introducer learns how their vouch went; the others see their own.
             if role is Role.INTRODUCER or o.recorded_by == member
         )
-        target_name = self.target.name
-        if role is Role.REQUESTER and self.state is not IntroState.MADE and self.target_label:
-            target_name = self.target_label
         return IntroView(id=self.id, viewer=role, state=self.state, purpose=self.purpose,
                          requester=self.requester.name, introducer=self.introducer.name,
                          target=target_name, created_at=self.created_at,
@@ -419,12 +427,6 @@ class Introduction:
         if role is Role.INTRODUCER:
             return self.introducer
         return self.target
-
-    def _name_of(self, member: MemberId | None) -> str:
-        if member is None:
-            return "Kithbook"
-        role = self.role_of(member)
-        return self._party(role).name if role else "someone"
 
     def _check_visible(self, member: MemberId) -> None:
         if not self.can_see(member):

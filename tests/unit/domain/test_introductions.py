@@ -477,7 +477,8 @@ _ACTIONS = ["forward", "decline", "accept", "make", "withdraw", "expire", "outco
        st.booleans())
 def test_any_sequence_of_attempts_keeps_the_machine_consistent(
         attempts: list[tuple[str, MemberId, int]], member_target: bool) -> None:
-    intro = new_intro(MEMBER_TARGET if member_target else CONTACT_TARGET)
+    target = MEMBER_TARGET if member_target else CONTACT_TARGET
+    intro = new_intro(target, label="a contact at Acme")
     day = 0
     for action, actor, gap in attempts:
         day += gap
@@ -496,5 +497,18 @@ def test_any_sequence_of_attempts_keeps_the_machine_consistent(
     assert intro.version == len(intro.history)
     assert intro.state is intro.history[-1].state_after
     assert not intro.outcomes or intro.state is S.MADE
-    assert "secret-reason" not in repr(intro.view_for(RUI))
+    requester_view = repr(intro.view_for(RUI))
+    assert "secret-reason" not in requester_view
+    assert intro.state is S.MADE or target.name not in requester_view
     assert all(m.actor is None or intro.role_of(m.actor) for m in intro.history)
+
+
+@pytest.mark.parametrize("target", [MEMBER_TARGET, CONTACT_TARGET])
+def test_an_anonymous_target_who_declines_stays_anonymous_to_the_requester(
+        target: Party) -> None:
+    intro = new_intro(target, label="a contact at Acme")
+    _target_declined(intro)
+    view = intro.view_for(RUI)
+    assert target.name not in repr(view)
+    assert view.history[-1].by == ("a contact at Acme" if target.on_platform else "Ana Ruiz")
+    assert "busy hiring" not in repr(view)
