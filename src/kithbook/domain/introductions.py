@@ -180,13 +180,10 @@ class Introduction:
 
     def make(self, *, by: MemberId, at: datetime, note: str | None = None,
              expected_version: int | None = None) -> None:
-        """The keeper's word for an off-platform target's yes: the introduction is made.
-
-        For a target who is a member this is refused: only they can say yes."""
-        self._check_visible(by)
-        if self.target.on_platform:
-            self._check_party(by, Role.TARGET, "accept")  # refuses anyone but the target
-        self._apply(MoveKind.ACCEPT, by, at, note, None, expected_version)
+        """The introducer's word for recording an off-platform target's yes: the
+        introduction is made. The same move as `accept`, under the same rule: for a target
+        who is a member, only they can say yes."""
+        self.accept(by=by, at=at, note=note, expected_version=expected_version)
 
     def withdraw(self, *, by: MemberId, at: datetime, note: str | None = None,
                  expected_version: int | None = None) -> None:
@@ -380,10 +377,7 @@ class Introduction:
         if deadline is not None and at >= deadline:
             raise NotAllowed(f"cannot {rule.verb} this request: it expired on "
                              f"{deadline:%Y-%m-%d}; the requester may ask again.")
-        if reason is not None:
-            if kind not in (MoveKind.DECLINE, MoveKind.TARGET_DECLINE):
-                raise InvalidInput("a private reason goes only with a decline; use the note.",
-                                   field="private_reason")
+        if reason is not None:  # only declines pass one
             readers = {by}
             if self.introducer.member is not None:
                 readers.add(self.introducer.member)

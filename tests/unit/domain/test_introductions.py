@@ -255,12 +255,6 @@ def test_a_stale_version_is_a_conflict() -> None:
     assert intro.state is S.WITHDRAWN
 
 
-def test_private_reason_only_goes_with_a_decline() -> None:
-    intro = new_intro()
-    with pytest.raises(InvalidInput, match="only with a decline"):
-        intro._apply(MoveKind.FORWARD, ANA, at(1), None, "secret", None)
-
-
 # ---- expiry --------------------------------------------------------------------------
 
 
