@@ -140,6 +140,21 @@ def test_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
     assert 0.0 <= similarity(a, b) <= 1.0
 
 
+@given(st.text(max_size=400))
+def test_any_text_screens_without_error_and_every_flag_explains_itself(text: str) -> None:
+    for flag in screen_text(text):
+        assert flag.reason
+        lowered = " ".join(text.lower().replace("\u2019", "'").split())
+        if flag.code is not FlagCode.VAGUE:
+            assert all(e in lowered for e in flag.evidence)
+            assert all(f'"{e}"' in flag.reason for e in flag.evidence)
+
+
+def test_typographic_apostrophes_read_like_plain_ones() -> None:
+    assert FlagCode.MONEY_ASK in codes(screen_text(
+        "We\u2019re raising a seed round and I\u2019d like Mina to see our plan."))
+
+
 def test_similarity_ignores_case_and_punctuation() -> None:
     assert similarity("Hello, World! How are you?", "hello world how are you") == 1.0
 
