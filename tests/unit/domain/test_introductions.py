@@ -49,19 +49,25 @@ def new_intro(target: Party = MEMBER_TARGET, *, requester: Party = REQUESTER,
                                 note="Thanks for considering it", target_label=label)
 
 
+def actor(intro: Introduction, role: Role) -> MemberId:
+    """The member entitled to make `role`'s moves (the party, or who keeps their side)."""
+    member = intro.actor_for(role)
+    assert member is not None
+    return member
+
+
 def target_actor(intro: Introduction) -> MemberId:
-    actor = intro.actor_for(Role.TARGET)
-    assert actor is not None
-    return actor
+    return actor(intro, Role.TARGET)
 
 
 # How to bring an introduction into each state, by the rightful parties.
 def _forwarded(i: Introduction) -> None:
-    i.forward(by=ANA, at=at(1), note="Bo, Rui is thoughtful; up to you")
+    i.forward(by=actor(i, Role.INTRODUCER), at=at(1), note="Bo, Rui is thoughtful; up to you")
 
 
 def _declined(i: Introduction) -> None:
-    i.decline(by=ANA, at=at(1), note="Not this time", private_reason="I barely know Rui")
+    i.decline(by=actor(i, Role.INTRODUCER), at=at(1), note="Not this time",
+              private_reason="I barely know Rui")
 
 
 def _target_declined(i: Introduction) -> None:
@@ -75,7 +81,7 @@ def _made(i: Introduction) -> None:
 
 
 def _withdrawn(i: Introduction) -> None:
-    i.withdraw(by=RUI, at=at(1))
+    i.withdraw(by=actor(i, Role.REQUESTER), at=at(1))
 
 
 def _expired(i: Introduction) -> None:
@@ -93,8 +99,9 @@ SETUP: dict[IntroState, Callable[[Introduction], None]] = {
 }
 
 
-def in_state(state: IntroState, target: Party = MEMBER_TARGET) -> Introduction:
-    intro = new_intro(target)
+def in_state(state: IntroState, target: Party = MEMBER_TARGET,
+             build: Callable[[Party], Introduction] = new_intro) -> Introduction:
+    intro = build(target)
     SETUP[state](intro)
     assert intro.state is state
     return intro
@@ -174,6 +181,54 @@ def test_every_move_by_every_party_with_an_off_platform_target(move: str, actor:
         return
     with pytest.raises(NotFound if actor == EVE else NotAllowed):
         MOVES[move](intro, actor)
+    assert (intro.state, intro.version) == before
+
+
+SAM = Party("Sam Ortiz", email="sam@example.com")  # asked by email, not a member
+LEE = Party("Lee Park", email="lee@example.net")  # someone the member asked, not a member
+
+
+def _emailed_request(target: Party) -> Introduction:
+    return new_intro(target, requester=SAM, by=ANA)
+
+
+def _asked_of_outsider(target: Party) -> Introduction:
+    return new_intro(target, introducer=LEE, by=RUI)
+
+
+# Local mode: one member keeps every side that is off the platform, so every legal move
+# is theirs, recorded for the party it belongs to.
+def _local_legal(keeper: MemberId) -> dict[tuple[str, MemberId, IntroState], IntroState]:
+    return {
+        ("forward", keeper, S.REQUESTED): S.FORWARDED,
+        ("decline", keeper, S.REQUESTED): S.DECLINED,
+        ("decline", keeper, S.FORWARDED): S.TARGET_DECLINED,
+        ("accept", keeper, S.FORWARDED): S.MADE,
+        ("make", keeper, S.FORWARDED): S.MADE,
+        ("withdraw", keeper, S.REQUESTED): S.WITHDRAWN,
+        ("withdraw", keeper, S.FORWARDED): S.WITHDRAWN,
+    }
+
+
+@pytest.mark.parametrize(("build", "keeper"), [(_emailed_request, ANA),
+                                               (_asked_of_outsider, RUI)])
+@pytest.mark.parametrize(("move", "actor_", "state"), _cases([RUI, ANA, EVE]))
+def test_every_move_in_local_mode_is_made_by_the_keeper(
+        build: Callable[[Party], Introduction], keeper: MemberId, move: str,
+        actor_: MemberId, state: IntroState) -> None:
+    intro = in_state(state, CONTACT_TARGET, build)
+    before = (intro.state, intro.version)
+    expected = _local_legal(keeper).get((move, actor_, state))
+    if expected is not None:
+        MOVES[move](intro, actor_)
+        assert intro.state is expected
+        party = {"forward": Role.INTRODUCER, "withdraw": Role.REQUESTER}.get(
+            move, Role.INTRODUCER if state is S.REQUESTED else Role.TARGET)
+        own_move = intro.role_of(actor_) is party
+        assert intro.history[-1].on_behalf_of == (None if own_move else party)
+        return
+    with pytest.raises(NotFound if actor_ != keeper else NotAllowed):
+        MOVES[move](intro, actor_)
     assert (intro.state, intro.version) == before
 
 
