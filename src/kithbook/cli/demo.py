@@ -7,6 +7,7 @@ from rich.markup import escape
 
 from kithbook.cli import render
 from kithbook.cli.context import state
+from kithbook.cli.serve import run_server
 from kithbook.services.ports import ContactQuery, Sort
 
 
@@ -19,8 +20,9 @@ def demo(ctx: typer.Context,
                                   help="How many contacts (about ten interactions each)."),
          seed: int = typer.Option(7, "--seed", help="The same seed builds the same book."),
          serve: bool = typer.Option(True, "--serve/--no-serve",
-                                    help="Show the book once it is built (--no-serve only "
-                                         "builds it).")) -> None:
+                                    help="Serve the web UI once it is built (--no-serve only "
+                                         "builds it and shows a summary)."),
+         port: int = typer.Option(8000, "--port", min=1, max=65535)) -> None:
     """Build a realistic demo book in the chosen database."""
     cli = state(ctx)
     with cli.console.status(f"building a demo book of {size:,} contacts…"):
@@ -30,8 +32,8 @@ def demo(ctx: typer.Context,
         f"{escape(cli.settings.database_url)} (generated in {report.generate_seconds:.1f} s, "
         f"written in {report.write_seconds:.1f} s: {report.rows_per_second:,.0f} rows/s)")
     if serve:
-        page = cli.kb.list_contacts(cli.me.id, ContactQuery(sort=Sort.RECENT, limit=15))
-        cli.console.print("\n[bold]Most recently in touch[/]")
-        render.contact_page(cli.console, page, cli.kb.clock.today())
-        cli.console.print('\nTry `kithbook show "' + escape(page.items[0].contact.name)
-                          + '"` or `kithbook search mentor`.' if page.items else "")
+        run_server(cli, "127.0.0.1", port)
+        return
+    page = cli.kb.list_contacts(cli.me.id, ContactQuery(sort=Sort.RECENT, limit=15))
+    cli.console.print("\n[bold]Most recently in touch[/]")
+    render.contact_page(cli.console, page, cli.kb.clock.today())

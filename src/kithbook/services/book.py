@@ -146,17 +146,30 @@ def list_contacts(uow: UnitOfWork, actor: MemberId, query: ContactQuery) -> Page
 
 
 def show_contact(uow: UnitOfWork, actor: MemberId, ref: str) -> ContactView:
+    """The contact a person names (id, id prefix or part of the name), with its timeline."""
     with uow.reading():
-        contact = resolve_contact(uow, actor, ref)
-        tie = uow.ties.get(actor, contact.id) or Tie(owner=actor, contact=contact.id)
-        timeline = uow.interactions.for_contact(actor, contact.id, TIMELINE_LIMIT)
-        others = {cid for i in timeline for cid in i.contact_ids} - {contact.id}
-        names = {contact.id: contact.name}
-        for cid in others:
-            other = uow.contacts.get(actor, cid)
-            if other is not None:
-                names[cid] = other.name
-        return ContactView(contact, tie, timeline, tie.interaction_count, names)
+        return _view(uow, actor, resolve_contact(uow, actor, ref))
+
+
+def get_contact(uow: UnitOfWork, actor: MemberId, contact_id: str) -> ContactView:
+    """The contact with exactly this id in `actor`'s book (what the API uses)."""
+    with uow.reading():
+        contact = uow.contacts.get(actor, ContactId(contact_id))
+        if contact is None:
+            raise NotFound(f"no contact {contact_id!r} in your book.", field="contact_id")
+        return _view(uow, actor, contact)
+
+
+def _view(uow: UnitOfWork, actor: MemberId, contact: Contact) -> ContactView:
+    tie = uow.ties.get(actor, contact.id) or Tie(owner=actor, contact=contact.id)
+    timeline = uow.interactions.for_contact(actor, contact.id, TIMELINE_LIMIT)
+    others = {cid for i in timeline for cid in i.contact_ids} - {contact.id}
+    names = {contact.id: contact.name}
+    for cid in others:
+        other = uow.contacts.get(actor, cid)
+        if other is not None:
+            names[cid] = other.name
+    return ContactView(contact, tie, timeline, tie.interaction_count, names)
 
 
 def labeled(values: list[str] | None) -> list[Labeled] | None:

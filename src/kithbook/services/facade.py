@@ -74,6 +74,9 @@ class Kithbook:
     def show_contact(self, actor: MemberId, ref: str) -> ContactView:
         return book.show_contact(self._uow(), actor, ref)
 
+    def get_contact(self, actor: MemberId, contact_id: str) -> ContactView:
+        return book.get_contact(self._uow(), actor, contact_id)
+
     # demo
     def build_demo(self, actor: MemberId, size: int, seed: int) -> demo.DemoReport:
         return demo.build_demo(self._uow(), actor, size, seed, self.clock)

@@ -1,0 +1,112 @@
+"""/api/v1/contacts and /api/v1/interactions: the book."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from kithbook.domain.errors import Conflict
+from kithbook.services.ports import ContactQuery, Sort
+from kithbook.web.api.schemas import (
+    ERRORS,
+    ContactDetailOut,
+    ContactIn,
+    ContactListItem,
+    ContactOut,
+    ContactPatch,
+    InteractionIn,
+    InteractionOut,
+    PageOut,
+    contact_page,
+)
+from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.errors import PreconditionFailed
+
+router = APIRouter(prefix="/api/v1", tags=["book"], responses=ERRORS)
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def version_from(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.startswith("v") or not text[1:].isdigit():
+        raise PreconditionFailed(f"If-Match must be an ETag this API gave, like {etag(3)}.",
+                                 field="If-Match")
+    return int(text[1:])
+
+
+@router.get("/contacts", summary="List or search the book")
+def list_contacts(
+    kb: Services, me: CurrentMember,
+    q: Annotated[str | None, Query(max_length=200, description="Words to look for")] = None,
+    tag: Annotated[str | None, Query(max_length=60)] = None,
+    organization: Annotated[str | None, Query(max_length=300)] = None,
+    role: Annotated[str | None, Query(max_length=300)] = None,
+    location: Annotated[str | None, Query(max_length=300)] = None,
+    sort: Sort = Sort.NAME,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> PageOut[ContactListItem]:
+    return contact_page(kb.list_contacts(me.id, ContactQuery(
+        text=q, tag=tag, organization=organization, role=role, location=location, sort=sort,
+        limit=limit, offset=offset)))
+
+
+@router.post("/contacts", status_code=status.HTTP_201_CREATED, summary="Add a contact")
+def add_contact(body: ContactIn, kb: Services, me: CurrentMember,
+                response: Response) -> ContactOut:
+    contact = kb.add_contact(me.id, body.fields(), body.tie())
+    response.headers["ETag"] = etag(contact.version)
+    response.headers["Location"] = f"/api/v1/contacts/{contact.id}"
+    return ContactOut.of(contact)
+
+
+@router.get("/contacts/{contact_id}", summary="One contact, the relationship and its timeline")
+def get_contact(contact_id: str, kb: Services, me: CurrentMember,
+                response: Response) -> ContactDetailOut:
+    view = kb.get_contact(me.id, contact_id)
+    response.headers["ETag"] = etag(view.contact.version)
+    return ContactDetailOut.of(view)
+
+
+@router.patch("/contacts/{contact_id}", summary="Change a contact",
+              description="Send `If-Match` with the ETag you read to refuse lost updates "
+                          "(412 when someone changed it meanwhile).")
+def edit_contact(contact_id: str, body: ContactPatch, kb: Services, me: CurrentMember,
+                 response: Response,
+                 if_match: Annotated[str | None, Header()] = None) -> ContactOut:
+    expected = version_from(if_match)
+    try:
+        contact = kb.edit_contact(me.id, kb.get_contact(me.id, contact_id).contact.id,
+                                  body.fields(), body.tie(), expected_version=expected)
+    except Conflict as exc:
+        if expected is None:
+            raise
+        raise PreconditionFailed(exc.message) from None
+    response.headers["ETag"] = etag(contact.version)
+    return ContactOut.of(contact)
+
+
+@router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Remove a contact and the interactions that involved only them")
+def delete_contact(contact_id: str, kb: Services, me: CurrentMember) -> None:
+    kb.delete_contact(me.id, kb.get_contact(me.id, contact_id).contact.id)
+
+
+@router.post("/interactions", status_code=status.HTTP_201_CREATED,
+             summary="Log an interaction with one or more contacts")
+def log_interaction(body: InteractionIn, kb: Services, me: CurrentMember) -> InteractionOut:
+    ids = [kb.get_contact(me.id, cid).contact.id for cid in body.contact_ids]
+    return InteractionOut.of(kb.log_interaction(me.id, list(ids), body.kind, body.direction,
+                                                body.occurred_on, body.note))
+
+
+@router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Remove a logged interaction")
+def delete_interaction(interaction_id: str, kb: Services, me: CurrentMember) -> None:
+    kb.delete_interaction(me.id, interaction_id)

@@ -1,0 +1,217 @@
+"""What the API reads and writes: pydantic models, converted to and from the domain."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kithbook.domain.contacts import Contact, ContactFields, Labeled
+from kithbook.domain.interactions import Direction, Interaction, Kind
+from kithbook.domain.ties import Tie
+from kithbook.services.book import UNSET, ContactView, TieFields
+from kithbook.services.ports import ContactSummary, Page
+
+T = TypeVar("T")
+
+
+class LabeledValue(BaseModel):
+    value: str = Field(max_length=2000)
+    label: str | None = Field(default=None, max_length=40)
+
+    @classmethod
+    def of(cls, item: Labeled) -> LabeledValue:
+        return cls(value=item.value, label=item.label)
+
+
+class ContactIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    emails: list[LabeledValue] = Field(default_factory=list, max_length=50)
+    phones: list[LabeledValue] = Field(default_factory=list, max_length=50)
+    links: list[str] = Field(default_factory=list, max_length=50)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    organization: str | None = Field(default=None, max_length=300)
+    role: str | None = Field(default=None, max_length=300)
+    location: str | None = Field(default=None, max_length=300)
+    how_we_met: str | None = Field(default=None, max_length=20_000)
+    notes: str | None = Field(default=None, max_length=20_000)
+    stated_trust: int | None = Field(default=None, ge=1, le=5)
+    cadence_days: int | None = Field(default=None, ge=1, le=3650)
+    started_on: date | None = None
+
+    def fields(self) -> ContactFields:
+        return ContactFields(
+            name=self.name, emails=[Labeled(e.value, e.label) for e in self.emails],
+            phones=[Labeled(p.value, p.label) for p in self.phones], links=self.links,
+            tags=self.tags, organization=self.organization, role=self.role,
+            location=self.location, how_we_met=self.how_we_met, notes=self.notes)
+
+    def tie(self) -> TieFields:
+        return TieFields(stated_trust=self.stated_trust, cadence_days=self.cadence_days,
+                         started_on=self.started_on)
+
+
+class ContactPatch(BaseModel):
+    """Only the fields present change; lists replace the stored ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    emails: list[LabeledValue] | None = Field(default=None, max_length=50)
+    phones: list[LabeledValue] | None = Field(default=None, max_length=50)
+    links: list[str] | None = Field(default=None, max_length=50)
+    tags: list[str] | None = Field(default=None, max_length=50)
+    organization: str | None = Field(default=None, max_length=300)
+    role: str | None = Field(default=None, max_length=300)
+    location: str | None = Field(default=None, max_length=300)
+    how_we_met: str | None = Field(default=None, max_length=20_000)
+    notes: str | None = Field(default=None, max_length=20_000)
+    stated_trust: int | None = Field(default=None, ge=1, le=5)
+    cadence_days: int | None = Field(default=None, ge=1, le=3650)
+    started_on: date | None = None
+
+    def fields(self) -> ContactFields:
+        given = self.model_fields_set
+        return ContactFields(
+            name=self.name,
+            emails=[Labeled(e.value, e.label) for e in self.emails]
+            if self.emails is not None else None,
+            phones=[Labeled(p.value, p.label) for p in self.phones]
+            if self.phones is not None else None,
+            links=self.links, tags=self.tags,
+            organization=_blank_if_cleared(self.organization, "organization" in given),
+            role=_blank_if_cleared(self.role, "role" in given),
+            location=_blank_if_cleared(self.location, "location" in given),
+            how_we_met=_blank_if_cleared(self.how_we_met, "how_we_met" in given),
+            notes=_blank_if_cleared(self.notes, "notes" in given))
+
+    def tie(self) -> TieFields:
+        given = self.model_fields_set
+        return TieFields(
+            stated_trust=self.stated_trust if "stated_trust" in given else UNSET,
+            cadence_days=self.cadence_days if "cadence_days" in given else UNSET,
+            started_on=self.started_on)
+
+
+def _blank_if_cleared(value: str | None, given: bool) -> str | None:
+    # An explicit null clears the field; the domain stores "" as "not set".
+    return "" if given and value is None else value
+
+
+class TieOut(BaseModel):
+    stated_trust: int | None
+    cadence_days: int | None
+    started_on: date | None
+    last_interaction_on: date | None
+    interaction_count: int
+
+    @classmethod
+    def of(cls, tie: Tie) -> TieOut:
+        return cls(stated_trust=tie.stated_trust, cadence_days=tie.cadence_days,
+                   started_on=tie.started_on, last_interaction_on=tie.last_interaction_on,
+                   interaction_count=tie.interaction_count)
+
+
+class ContactOut(BaseModel):
+    id: str
+    name: str
+    emails: list[LabeledValue]
+    phones: list[LabeledValue]
+    links: list[str]
+    tags: list[str]
+    organization: str | None
+    role: str | None
+    location: str | None
+    how_we_met: str | None
+    notes: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int
+
+    @classmethod
+    def of(cls, c: Contact) -> ContactOut:
+        return cls(id=c.id, name=c.name, emails=[LabeledValue.of(e) for e in c.emails],
+                   phones=[LabeledValue.of(p) for p in c.phones], links=c.links, tags=c.tags,
+                   organization=c.organization, role=c.role, location=c.location,
+                   how_we_met=c.how_we_met, notes=c.notes, created_at=c.created_at,
+                   updated_at=c.updated_at, version=c.version)
+
+
+class ContactListItem(BaseModel):
+    contact: ContactOut
+    last_interaction_on: date | None
+    interaction_count: int
+
+    @classmethod
+    def of(cls, item: ContactSummary) -> ContactListItem:
+        return cls(contact=ContactOut.of(item.contact),
+                   last_interaction_on=item.last_interaction,
+                   interaction_count=item.interaction_count)
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+def contact_page(page: Page) -> PageOut[ContactListItem]:
+    return PageOut[ContactListItem](items=[ContactListItem.of(i) for i in page.items],
+                                    total=page.total, limit=page.limit, offset=page.offset)
+
+
+class InteractionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contact_ids: list[str] = Field(min_length=1, max_length=200)
+    kind: Kind
+    direction: Direction = Direction.MUTUAL
+    occurred_on: date
+    note: str | None = Field(default=None, max_length=20_000)
+
+
+class InteractionOut(BaseModel):
+    id: str
+    kind: Kind
+    direction: Direction
+    occurred_on: date
+    contact_ids: list[str]
+    note: str | None
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, i: Interaction) -> InteractionOut:
+        return cls(id=i.id, kind=i.kind, direction=i.direction, occurred_on=i.occurred_on,
+                   contact_ids=list(i.contact_ids), note=i.note, created_at=i.created_at)
+
+
+class ContactDetailOut(BaseModel):
+    contact: ContactOut
+    tie: TieOut
+    timeline: list[InteractionOut]
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, view: ContactView) -> ContactDetailOut:
+        return cls(contact=ContactOut.of(view.contact), tie=TieOut.of(view.tie),
+                   timeline=[InteractionOut.of(i) for i in view.timeline],
+                   names={str(k): v for k, v in view.names.items()})
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorOut} for status in (404, 409, 412, 422)
+}

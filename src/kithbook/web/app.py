@@ -1,0 +1,73 @@
+"""The application factory: nothing is built until `create_app` is called."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kithbook import __version__
+from kithbook.services.facade import Kithbook
+from kithbook.web import errors, filters
+from kithbook.web.api import contacts as contacts_api
+from kithbook.web.pages import book as book_pages
+
+HERE = Path(__file__).parent
+
+# No inline script or style anywhere, so the policy can forbid both.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+                               "style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+                               "base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+class _SecurityHeaders:
+    """Adds the headers above to every response (plain ASGI: no per-request task)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(kb: Kithbook) -> FastAPI:
+    """A web app over these services (local mode: the book's one member, no login)."""
+    app = FastAPI(
+        title="Kithbook",
+        version=__version__,
+        description="Your private book of relationships. Every error has the shape "
+                    '`{"error": {"code", "message", "field"}}`.',
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.kb = kb
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    filters.install(templates.env)
+    app.state.templates = templates
+    app.add_middleware(_SecurityHeaders)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(contacts_api.router)
+    app.include_router(book_pages.router)
+    return app

@@ -1,0 +1,82 @@
+"""One shape for every error: `{"error": {"code", "message", "field"}}` or an HTML page."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kithbook.domain.errors import (
+    Ambiguous,
+    Conflict,
+    InvalidInput,
+    KithbookError,
+    NotAllowed,
+    NotFound,
+)
+
+STATUS: dict[type[KithbookError], int] = {
+    InvalidInput: 422, NotFound: 404, Ambiguous: 409, NotAllowed: 403, Conflict: 409,
+}
+
+
+class PreconditionFailed(Conflict):
+    """An If-Match header named a version that is no longer current."""
+
+    code = "precondition_failed"
+
+
+def status_of(error: KithbookError) -> int:
+    if isinstance(error, PreconditionFailed):
+        return 412
+    for kind, status in STATUS.items():
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def error_body(code: str, message: str, field: str | None) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(KithbookError)
+    async def _domain(request: Request, exc: KithbookError) -> Response:
+        status = status_of(exc)
+        if _wants_html(request):
+            return _page(request, status, exc.message)
+        return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query",
+                                                                              "path")]
+        field = ".".join(location) or None
+        message = f"{field + ': ' if field else ''}{first.get('msg', 'invalid request')}"
+        if _wants_html(request):
+            return _page(request, 422, message)
+        return JSONResponse(error_body("invalid_input", message, field), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        message = "nothing here." if exc.status_code == 404 else str(exc.detail)
+        if _wants_html(request):
+            return _page(request, exc.status_code, message)
+        return JSONResponse(error_body(code, message, None), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    templates = getattr(request.app.state, "templates", None)
+    if templates is None:
+        return HTMLResponse(f"<p>{status}</p>", status_code=status)
+    response: Response = templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message}, status_code=status)
+    return response

@@ -1,0 +1,157 @@
+"""The book (search, filters, sort), a contact's page, and the forms that change them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kithbook.domain.dates import parse_date
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import MemberId
+from kithbook.domain.interactions import Kind, parse_direction, parse_kind
+from kithbook.services.book import TieFields
+from kithbook.services.ports import ContactQuery, Sort
+from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.pages.forms import contact_fields, optional_int
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+NOTICES = {
+    "added": "Added.", "saved": "Saved.", "logged": "Logged. The clock restarts today.",
+    "removed": "Removed.", "unlogged": "Interaction removed.",
+}
+
+
+def render(request: Request, template: str, context: dict[str, Any],
+           status_code: int = 200) -> HTMLResponse:
+    templates = request.app.state.templates
+    notice = NOTICES.get(request.query_params.get("done", ""))
+    response: HTMLResponse = templates.TemplateResponse(
+        request, template, {"notice": notice, **context}, status_code=status_code)
+    return response
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def see(url: str, done: str) -> RedirectResponse:
+    return RedirectResponse(f"{url}?{urlencode({'done': done})}", status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def book_page(request: Request, kb: Services, me: CurrentMember,
+              q: Annotated[str, Query(max_length=200)] = "",
+              tag: Annotated[str, Query(max_length=60)] = "",
+              organization: Annotated[str, Query(max_length=300)] = "",
+              sort: Sort = Sort.NAME,
+              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    return _book(request, kb, me.id, q, tag, organization, sort, page)
+
+
+def _book(request: Request, kb: Services, member: MemberId, q: str, tag: str, organization: str,
+          sort: Sort, page: int, *, form: dict[str, str] | None = None,
+          error: InvalidInput | None = None) -> HTMLResponse:
+    result = kb.list_contacts(member, ContactQuery(
+        text=q or None, tag=tag or None, organization=organization or None, sort=sort,
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
+    filters = {"q": q, "tag": tag, "organization": organization, "sort": sort.value}
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    return render(request, "book.html", {
+        "page": result, "filters": filters, "page_number": page, "pages": pages,
+        "filtered": bool(q or tag or organization), "sorts": list(Sort),
+        "query_for": lambda n: urlencode({**filters, "page": n}),
+        "form": form or {}, "error": error, "today": kb.clock.today(),
+    }, status_code=422 if error else 200)
+
+
+@router.post("/contacts", response_class=HTMLResponse)
+async def add_contact(request: Request, kb: Services, me: CurrentMember) -> Response:
+    form = await form_of(request)
+    try:
+        trust = optional_int(form, "stated_trust", "Trust")
+        cadence = optional_int(form, "cadence_days", "Keep-in-touch cadence")
+        contact = kb.add_contact(me.id, contact_fields(form),
+                                 TieFields(stated_trust=trust, cadence_days=cadence))
+    except InvalidInput as error:
+        return _book(request, kb, me.id, "", "", "", Sort.NAME, 1, form=form, error=error)
+    return see(f"/contacts/{contact.id}", "added")
+
+
+@router.get("/contacts/{contact_id}", response_class=HTMLResponse)
+def contact_page(contact_id: str, request: Request, kb: Services,
+                 me: CurrentMember) -> HTMLResponse:
+    return _contact(request, kb, me.id, contact_id)
+
+
+def _contact(request: Request, kb: Services, member: MemberId, contact_id: str, *,
+             form: dict[str, str] | None = None, error: InvalidInput | None = None,
+             editing: bool = False) -> HTMLResponse:
+    view = kb.get_contact(member, contact_id)
+    return render(request, "contact.html", {
+        "view": view, "c": view.contact, "tie": view.tie, "today": kb.clock.today(),
+        "form": form or {}, "error": error, "editing": editing,
+        "kinds": [k.value for k in Kind],
+    }, status_code=422 if error else 200)
+
+
+@router.post("/contacts/{contact_id}/log", response_class=HTMLResponse)
+async def log_interaction(contact_id: str, request: Request, kb: Services,
+                          me: CurrentMember) -> Response:
+    form = await form_of(request)
+    view = kb.get_contact(me.id, contact_id)
+    try:
+        kind = parse_kind(form.get("kind", ""))
+        direction = parse_direction(form.get("direction", "mutual") or "mutual")
+        when = form.get("occurred_on", "").strip() or "today"
+        day = parse_date(when, today=kb.clock.today(), field="occurred_on")
+        kb.log_interaction(me.id, [view.contact.id], kind, direction, day,
+                           form.get("note") or None)
+    except InvalidInput as error:
+        return _contact(request, kb, me.id, contact_id, form=form, error=error)
+    return see(f"/contacts/{view.contact.id}", "logged")
+
+
+@router.get("/contacts/{contact_id}/edit", response_class=HTMLResponse)
+def edit_page(contact_id: str, request: Request, kb: Services,
+              me: CurrentMember) -> HTMLResponse:
+    return _contact(request, kb, me.id, contact_id, editing=True)
+
+
+@router.post("/contacts/{contact_id}/edit", response_class=HTMLResponse)
+async def edit_contact(contact_id: str, request: Request, kb: Services,
+                       me: CurrentMember) -> Response:
+    form = await form_of(request)
+    view = kb.get_contact(me.id, contact_id)
+    try:
+        version = optional_int(form, "version", "Version")
+        trust = optional_int(form, "stated_trust", "Trust")
+        cadence = optional_int(form, "cadence_days", "Keep-in-touch cadence")
+        kb.edit_contact(me.id, view.contact.id, contact_fields(form),
+                        TieFields(stated_trust=trust, cadence_days=cadence),
+                        expected_version=version)
+    except InvalidInput as error:
+        return _contact(request, kb, me.id, contact_id, form=form, error=error, editing=True)
+    return see(f"/contacts/{view.contact.id}", "saved")
+
+
+@router.post("/contacts/{contact_id}/delete")
+def delete_contact(contact_id: str, kb: Services, me: CurrentMember) -> Response:
+    view = kb.get_contact(me.id, contact_id)
+    kb.delete_contact(me.id, view.contact.id)
+    return see("/", "removed")
+
+
+@router.post("/interactions/{interaction_id}/delete")
+async def delete_interaction(interaction_id: str, request: Request, kb: Services,
+                             me: CurrentMember) -> Response:
+    removed = kb.delete_interaction(me.id, interaction_id)
+    form = await form_of(request)
+    back = form.get("back", "")
+    target = back if back in {f"/contacts/{cid}" for cid in removed.contact_ids} else "/"
+    return see(target, "unlogged")

@@ -1,0 +1,119 @@
+"""The book's JSON API: status codes, bodies, errors, pagination and version checks."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_added_contact_is_returned_with_location_and_etag(client: TestClient) -> None:
+    response = client.post("/api/v1/contacts", json={"name": "Grace Hopper",
+                                                     "phones": [{"value": "(202) 555-0143"}]})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["name"] == "Grace Hopper" and body["phones"] == [
+        {"value": "+12025550143", "label": None}]
+    assert response.headers["Location"] == f"/api/v1/contacts/{body['id']}"
+    assert response.headers["ETag"] == '"v1"'
+
+
+def test_contact_detail_has_tie_and_timeline(client: TestClient, ada: dict[str, object]) -> None:
+    logged = client.post("/api/v1/interactions", json={
+        "contact_ids": [ada["id"]], "kind": "advice", "direction": "received",
+        "occurred_on": "2026-06-01", "note": "pricing"})
+    assert logged.status_code == 201
+    detail = client.get(f"/api/v1/contacts/{ada['id']}")
+    assert detail.status_code == 200
+    body = detail.json()
+    assert body["tie"]["stated_trust"] == 4
+    assert body["tie"]["last_interaction_on"] == "2026-06-01"
+    assert body["tie"]["interaction_count"] == 1
+    assert [i["kind"] for i in body["timeline"]] == ["advice"]
+    assert detail.headers["ETag"] == '"v1"'
+
+
+def test_listing_pages_and_filters(client: TestClient) -> None:
+    for i in range(7):
+        client.post("/api/v1/contacts", json={"name": f"Person {i}", "tags": ["team"]
+                                              if i % 2 else []})
+    page = client.get("/api/v1/contacts", params={"limit": 3, "offset": 3}).json()
+    assert page["total"] == 7 and page["limit"] == 3 and page["offset"] == 3
+    assert [i["contact"]["name"] for i in page["items"]] == ["Person 3", "Person 4", "Person 5"]
+    tagged = client.get("/api/v1/contacts", params={"tag": "team"}).json()
+    assert tagged["total"] == 3
+    assert client.get("/api/v1/contacts", params={"q": "person 6"}).json()["total"] == 1
+
+
+def test_patch_with_the_current_etag_succeeds_and_a_stale_one_gets_412(
+        client: TestClient, ada: dict[str, object]) -> None:
+    url = f"/api/v1/contacts/{ada['id']}"
+    first = client.patch(url, json={"role": "CEO"}, headers={"If-Match": '"v1"'})
+    assert first.status_code == 200 and first.json()["role"] == "CEO"
+    assert first.headers["ETag"] == '"v2"'
+    stale = client.patch(url, json={"role": "Chair"}, headers={"If-Match": '"v1"'})
+    assert stale.status_code == 412
+    assert stale.json()["error"]["code"] == "precondition_failed"
+    assert client.get(url).json()["contact"]["role"] == "CEO"
+
+
+def test_patch_changes_only_given_fields_and_null_clears(client: TestClient,
+                                                         ada: dict[str, object]) -> None:
+    url = f"/api/v1/contacts/{ada['id']}"
+    body = client.patch(url, json={"notes": None, "stated_trust": 5}).json()
+    assert body["notes"] is None and body["organization"] == "Analytical Engines"
+    assert client.get(url).json()["tie"]["stated_trust"] == 5
+
+
+def test_errors_have_one_shape(client: TestClient, ada: dict[str, object]) -> None:
+    cases = [
+        (client.get("/api/v1/contacts/zzzzzzzzzzzz"), 404, "not_found", "contact_id"),
+        (client.post("/api/v1/contacts", json={"name": "Eve", "emails": [{"value": "eve@"}]}),
+         422, "invalid_input", "emails"),
+        (client.post("/api/v1/contacts", json={"name": ""}), 422, "invalid_input", "name"),
+        (client.post("/api/v1/contacts", json={"name": "Eve", "shoe_size": 9}), 422,
+         "invalid_input", "shoe_size"),
+        (client.post("/api/v1/interactions", json={"contact_ids": [ada["id"]], "kind": "bribe",
+                                                   "occurred_on": "2026-06-01"}),
+         422, "invalid_input", "kind"),
+        (client.post("/api/v1/interactions", json={"contact_ids": [ada["id"]], "kind": "met",
+                                                   "occurred_on": "2099-01-01"}),
+         422, "invalid_input", "date"),
+        (client.patch(f"/api/v1/contacts/{ada['id']}", json={"role": "x"},
+                      headers={"If-Match": "garbage"}), 412, "precondition_failed", "If-Match"),
+        (client.get("/api/v1/nothing-here"), 404, "not_found", None),
+        (client.delete("/api/v1/interactions/zzzzzzzzzzzz"), 404, "not_found", "interaction"),
+    ]
+    for response, status, code, field in cases:
+        assert response.status_code == status, response.text
+        error = response.json()["error"]
+        assert (error["code"], error["field"]) == (code, field), error
+        assert error["message"]
+
+
+def test_failed_writes_change_nothing(client: TestClient, ada: dict[str, object]) -> None:
+    before = client.get("/api/v1/contacts").json()
+    client.post("/api/v1/contacts", json={"name": "Eve", "phones": [{"value": "12"}]})
+    client.patch(f"/api/v1/contacts/{ada['id']}", json={"emails": [{"value": "nope"}]})
+    assert client.get("/api/v1/contacts").json() == before
+
+
+def test_delete_contact_and_interaction(client: TestClient, ada: dict[str, object]) -> None:
+    logged = client.post("/api/v1/interactions", json={
+        "contact_ids": [ada["id"]], "kind": "met", "occurred_on": "2026-06-01"}).json()
+    assert client.delete(f"/api/v1/interactions/{logged['id']}").status_code == 204
+    assert client.get(f"/api/v1/contacts/{ada['id']}").json()["timeline"] == []
+    assert client.delete(f"/api/v1/contacts/{ada['id']}").status_code == 204
+    assert client.get(f"/api/v1/contacts/{ada['id']}").status_code == 404
+
+
+def test_openapi_documents_every_route_and_the_error_shape(client: TestClient) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/contacts", "/api/v1/contacts/{contact_id}", "/api/v1/interactions",
+            "/api/v1/interactions/{interaction_id}"} <= set(schema["paths"])
+    assert "ErrorOut" in schema["components"]["schemas"]
+
+
+def test_security_headers_on_every_response(client: TestClient) -> None:
+    for response in (client.get("/"), client.get("/api/v1/contacts")):
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,64 @@
+"""The book's pages, without JavaScript: forms post, redirect, and show the result."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+
+def test_empty_book_explains_what_to_do(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Your book is empty" in page.text and "Add contact" in page.text
+
+
+def test_add_then_log_then_see_the_timeline(client: TestClient) -> None:
+    added = client.post("/contacts", data={"name": "Ada Lovelace", "organization": "Acme",
+                                           "tags": "mentor, ai", "stated_trust": "4"},
+                        follow_redirects=False)
+    assert added.status_code == 303
+    url = added.headers["location"].split("?")[0]
+    page = client.get(added.headers["location"])
+    assert "Added." in page.text and "Ada Lovelace" in page.text and "4/5" in page.text
+    logged = client.post(f"{url}/log", data={"kind": "advice", "direction": "received",
+                                             "occurred_on": "yesterday", "note": "pricing"})
+    assert logged.status_code == 200
+    assert "advice — you received" in logged.text and "pricing" in logged.text
+    assert "Logged." in logged.text
+
+
+def test_a_bad_form_keeps_what_was_typed_and_says_what_to_fix(client: TestClient) -> None:
+    page = client.post("/contacts", data={"name": "Eve Example", "emails": "eve@",
+                                          "notes": "met at the climate meetup"})
+    assert page.status_code == 422
+    assert "not a valid email" in page.text
+    assert 'value="Eve Example"' in page.text and "met at the climate meetup" in page.text
+    assert client.get("/api/v1/contacts").json()["total"] == 0
+
+
+def test_search_filter_and_sort_controls(client: TestClient) -> None:
+    for name, org in (("Ada", "Acme"), ("Bea", "Globex"), ("Cy", "Acme")):
+        client.post("/contacts", data={"name": name, "organization": org})
+    page = client.get("/", params={"organization": "acme", "sort": "name"})
+    names = re.findall(r'<a href="/contacts/\w+">(\w+)</a>', page.text)
+    assert names == ["Ada", "Cy"]
+    assert "Nobody matches" in client.get("/", params={"q": "zebra"}).text
+
+
+def test_edit_form_and_remove(client: TestClient) -> None:
+    added = client.post("/contacts", data={"name": "Ada"}, follow_redirects=False)
+    url = added.headers["location"].split("?")[0]
+    assert 'name="version"' in client.get(f"{url}/edit").text
+    saved = client.post(f"{url}/edit", data={"name": "Ada Lovelace", "version": "1",
+                                             "role": "CTO"})
+    assert "Saved." in saved.text and "CTO" in saved.text
+    stale = client.post(f"{url}/edit", data={"name": "Ada L", "version": "1"})
+    assert stale.status_code == 409 and "changed by someone else" in stale.text
+    removed = client.post(f"{url}/delete")
+    assert "Removed." in removed.text and "Ada Lovelace" not in removed.text
+
+
+def test_unknown_contact_page_is_a_friendly_404(client: TestClient) -> None:
+    page = client.get("/contacts/zzzzzzzzzzzz")
+    assert page.status_code == 404 and "Back to your book" in page.text
