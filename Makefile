@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kithbook needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -33,6 +33,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bulk_load.py
+
+# Retakes docs/screenshots/*.png with the browser tests.
+screenshots: $(STAMP)
+	KITHBOOK_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
