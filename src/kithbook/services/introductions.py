@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from kithbook.domain.contacts import Contact
@@ -86,15 +86,10 @@ def request_introduction(uow: UnitOfWork, actor: MemberId, introducer: MemberId,
                           now, limits)
         if target_member is not None and uow.members.get(target_member) is None:
             raise NotFound(f"no member {target_member}.", field="target_member")
-        intro = Introduction.request(
-            id=IntroId(new_id()), requester=_party_of(me), introducer=_party_of(them),
-            target=Party(contact.name, member=target_member, contact=contact.id,
-                         email=_email(contact)),
-            purpose=purpose, by=actor, at=now, note=note, target_label=label,
-            expires_after=expires_after)
-        uow.introductions.add(intro)
-        uow.commit()
-        return intro.view_for(actor)
+        return _file(uow, actor, _party_of(me), _party_of(them),
+                     Party(contact.name, member=target_member, contact=contact.id,
+                           email=_email(contact)),
+                     purpose, now, note, target_label=label, expires_after=expires_after)
 
 
 def record_received_request(uow: UnitOfWork, actor: MemberId, requester_name: str,
@@ -111,13 +106,9 @@ def record_received_request(uow: UnitOfWork, actor: MemberId, requester_name: st
         known = uow.contacts.with_email(actor, email) if email else []
         requester = Party(requester_name, email=email,
                           contact=known[0].id if len(known) == 1 else None)
-        intro = Introduction.request(
-            id=IntroId(new_id()), requester=requester, introducer=_party_of(me),
-            target=Party(contact.name, contact=contact.id, email=_email(contact)),
-            purpose=purpose, by=actor, at=clock.now(), note=note)
-        uow.introductions.add(intro)
-        uow.commit()
-        return intro.view_for(actor)
+        return _file(uow, actor, requester, _party_of(me),
+                     Party(contact.name, contact=contact.id, email=_email(contact)),
+                     purpose, clock.now(), note)
 
 
 def record_asked_request(uow: UnitOfWork, actor: MemberId, introducer: str,
@@ -129,14 +120,10 @@ def record_asked_request(uow: UnitOfWork, actor: MemberId, introducer: str,
     with uow:
         me = _member(uow, actor)
         contact = resolve_contact(uow, actor, introducer)
-        intro = Introduction.request(
-            id=IntroId(new_id()), requester=_party_of(me),
-            introducer=Party(contact.name, contact=contact.id, email=_email(contact)),
-            target=Party(target_name, email=(target_email or "").strip() or None),
-            purpose=purpose, by=actor, at=clock.now(), note=note)
-        uow.introductions.add(intro)
-        uow.commit()
-        return intro.view_for(actor)
+        return _file(uow, actor, _party_of(me),
+                     Party(contact.name, contact=contact.id, email=_email(contact)),
+                     Party(target_name, email=(target_email or "").strip() or None),
+                     purpose, clock.now(), note)
 
 
 # ---- the moves -------------------------------------------------------------------------
@@ -264,6 +251,20 @@ def draft_email(uow: UnitOfWork, actor: MemberId, intro_id: str, kind: DraftKind
 
 
 # ---- inside ----------------------------------------------------------------------------
+
+def _file(uow: UnitOfWork, actor: MemberId, requester: Party, introducer: Party,
+          target: Party, purpose: str, at: datetime, note: str | None, *,
+          target_label: str | None = None,
+          expires_after: timedelta = DEFAULT_EXPIRY) -> IntroView:
+    """A new request made (or recorded) by `actor`, stored and committed."""
+    intro = Introduction.request(id=IntroId(new_id()), requester=requester,
+                                 introducer=introducer, target=target, purpose=purpose,
+                                 by=actor, at=at, note=note, target_label=target_label,
+                                 expires_after=expires_after)
+    uow.introductions.add(intro)
+    uow.commit()
+    return intro.view_for(actor)
+
 
 def _move(uow: UnitOfWork, actor: MemberId, intro_id: str,
           apply: Callable[[Introduction], None]) -> IntroView:

@@ -173,6 +173,12 @@ def _party_columns(role: str) -> list[Column[Any]]:
     ]
 
 
+def _intro_key() -> Column[Any]:
+    """The introduction a row belongs to: first part of its key, gone with the request."""
+    return Column("intro_id", ID, ForeignKey("introductions.id", ondelete="CASCADE"),
+                  primary_key=True)
+
+
 introductions = Table(
     "introductions",
     metadata,
@@ -195,8 +201,7 @@ introductions = Table(
 intro_moves = Table(
     "intro_moves",
     metadata,
-    Column("intro_id", ID, ForeignKey("introductions.id", ondelete="CASCADE"),
-           primary_key=True),
+    _intro_key(),
     Column("position", Integer, primary_key=True),
     Column("kind", String(20), nullable=False),
     Column("actor_id", ID, ForeignKey("members.id", ondelete="SET NULL")),
@@ -210,8 +215,7 @@ intro_moves = Table(
 intro_private_reasons = Table(
     "intro_private_reasons",
     metadata,
-    Column("intro_id", ID, ForeignKey("introductions.id", ondelete="CASCADE"),
-           primary_key=True),
+    _intro_key(),
     Column("move_index", Integer, primary_key=True),
     Column("author_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
     Column("text", Text, nullable=False),
@@ -231,8 +235,7 @@ intro_reason_readers = Table(
 intro_outcomes = Table(
     "intro_outcomes",
     metadata,
-    Column("intro_id", ID, ForeignKey("introductions.id", ondelete="CASCADE"),
-           primary_key=True),
+    _intro_key(),
     Column("party", String(12), primary_key=True),
     Column("rating", String(10), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
