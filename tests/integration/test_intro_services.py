@@ -306,7 +306,12 @@ def test_the_requester_never_reads_a_private_reason_a_hidden_tie_or_a_no(
     second_id = ask(kb, town, "Cleo's view on hiring a first data engineer.").id
     kb.forward_introduction(town.ana, second_id)
     kb.decline_introduction(town.cleo, second_id, private_reason="Ben is a " + SECRET)
-    for intro_id in (first, second_id):
+    third = ask(kb, town, "Cleo's take on a data team's first year.").id
+    kb.forward_introduction(town.ana, third)
+    for move in ("accept", "make", "decline", "forward"):
+        keep(lambda m=move: MOVES[m](kb, town.ben, third))  # type: ignore[misc]
+    keep(lambda: kb.record_outcome(town.ben, third, Rating.POSITIVE, party=Role.TARGET))
+    for intro_id in (first, second_id, third):
         keep(lambda i=intro_id: kb.show_introduction(town.ben, i))  # type: ignore[misc]
         keep(lambda i=intro_id: kb.withdraw_introduction(town.ben, i))  # type: ignore[misc]
         keep(lambda i=intro_id: kb.risk_brief(town.ben, i))  # type: ignore[misc]
