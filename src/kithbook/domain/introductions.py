@@ -282,10 +282,7 @@ class Introduction:
                              if m.kind is MoveKind.FORWARD), len(self.history))
         # The target never learns what happened before the request reached them.
         start = forwarded_at if role is Role.TARGET else 0
-        target_name = self.target.name
-        if role is Role.REQUESTER and self.state is not IntroState.MADE and self.target_label:
-            # Until the target says yes, the requester knows them only as they were shown.
-            target_name = self.target_label
+        target_name = self._name_seen_by(member, Role.TARGET)
         names = {Role.REQUESTER: self.requester.name, Role.INTRODUCER: self.introducer.name,
                  Role.TARGET: target_name}
 
@@ -354,11 +351,20 @@ class Introduction:
         entitled = self.actor_for(role)
         if by == entitled:
             return None if party.on_platform else role
+        name = self._name_seen_by(by, role)
         if party.on_platform:
-            raise NotAllowed(f"only the {role}, {party.name}, can {verb} this request.")
+            raise NotAllowed(f"only the {role}, {name}, can {verb} this request.")
         keeper = self._party(self.keeper_of(role))
-        raise NotAllowed(f"{party.name} is not on Kithbook, so only {keeper.name}, who keeps "
+        raise NotAllowed(f"{name} is not on Kithbook, so only {keeper.name}, who keeps "
                          f"this request, can {verb} it for them.")
+
+    def _name_seen_by(self, member: MemberId, role: Role) -> str:
+        """A party's name as `member` may read it: until the target says yes, the
+        requester knows them only as they were shown ("a contact at Acme")."""
+        if (role is Role.TARGET and self.role_of(member) is Role.REQUESTER
+                and self.state is not IntroState.MADE and self.target_label):
+            return self.target_label
+        return self._party(role).name
 
     def _apply(self, kind: MoveKind, by: MemberId, at: datetime, note: str | None,
                private_reason: str | None, expected_version: int | None) -> None:

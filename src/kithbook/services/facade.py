@@ -11,10 +11,17 @@ from datetime import date
 
 from kithbook.config import Settings
 from kithbook.domain.contacts import Contact, ContactFields
+from kithbook.domain.drafts import Draft
+from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
+from kithbook.domain.introductions import IntroView, Rating, Role
 from kithbook.domain.members import Member
-from kithbook.services import book, demo, members
+from kithbook.domain.policies import PolicyChange
+from kithbook.domain.risk_brief import RiskBrief
+from kithbook.domain.ties import SharingPolicy
+from kithbook.services import book, demo, members, policies
+from kithbook.services import introductions as intros
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
 
@@ -80,3 +87,99 @@ class Kithbook:
     # demo
     def build_demo(self, actor: MemberId, size: int, seed: int) -> demo.DemoReport:
         return demo.build_demo(self._uow(), actor, size, seed, self.clock)
+
+    # ---- introductions ---------------------------------------------------------------
+    # `intro_id` is the 12-character id shown by `list_introductions`; `expected_version`
+    # is the version the person saw, so a decision made on a stale page is refused.
+    fair_use = FairUseLimits()
+
+    def request_introduction(self, actor: MemberId, introducer: MemberId, target: str,
+                             purpose: str, *, target_member: MemberId | None = None,
+                             note: str | None = None) -> IntroView:
+        return intros.request_introduction(self._uow(), actor, introducer, target, purpose,
+                                           self.clock, target_member=target_member,
+                                           note=note, limits=self.fair_use)
+
+    def record_received_request(self, actor: MemberId, requester_name: str, target: str,
+                                purpose: str, *, requester_email: str | None = None,
+                                note: str | None = None) -> IntroView:
+        return intros.record_received_request(self._uow(), actor, requester_name, target,
+                                              purpose, self.clock,
+                                              requester_email=requester_email, note=note)
+
+    def record_asked_request(self, actor: MemberId, introducer: str, target_name: str,
+                             purpose: str, *, target_email: str | None = None,
+                             note: str | None = None) -> IntroView:
+        return intros.record_asked_request(self._uow(), actor, introducer, target_name,
+                                           purpose, self.clock, target_email=target_email,
+                                           note=note)
+
+    def forward_introduction(self, actor: MemberId, intro_id: str, *, note: str | None = None,
+                             expected_version: int | None = None) -> IntroView:
+        return intros.forward(self._uow(), actor, intro_id, self.clock, note=note,
+                              expected_version=expected_version)
+
+    def decline_introduction(self, actor: MemberId, intro_id: str, *, note: str | None = None,
+                             private_reason: str | None = None,
+                             expected_version: int | None = None) -> IntroView:
+        return intros.decline(self._uow(), actor, intro_id, self.clock, note=note,
+                              private_reason=private_reason,
+                              expected_version=expected_version)
+
+    def accept_introduction(self, actor: MemberId, intro_id: str, *, note: str | None = None,
+                            expected_version: int | None = None) -> IntroView:
+        return intros.accept(self._uow(), actor, intro_id, self.clock, note=note,
+                             expected_version=expected_version)
+
+    def make_introduction(self, actor: MemberId, intro_id: str, *, note: str | None = None,
+                          expected_version: int | None = None) -> IntroView:
+        return intros.make(self._uow(), actor, intro_id, self.clock, note=note,
+                           expected_version=expected_version)
+
+    def withdraw_introduction(self, actor: MemberId, intro_id: str, *,
+                              note: str | None = None,
+                              expected_version: int | None = None) -> IntroView:
+        return intros.withdraw(self._uow(), actor, intro_id, self.clock, note=note,
+                               expected_version=expected_version)
+
+    def record_outcome(self, actor: MemberId, intro_id: str, rating: Rating, *,
+                       comment: str | None = None, party: Role | None = None,
+                       expected_version: int | None = None) -> IntroView:
+        return intros.record_outcome(self._uow(), actor, intro_id, rating, self.clock,
+                                     comment=comment, party=party,
+                                     expected_version=expected_version)
+
+    def expire_due_introductions(self) -> int:
+        return intros.expire_due(self._uow(), self.clock)
+
+    def show_introduction(self, actor: MemberId, intro_id: str) -> IntroView:
+        return intros.show(self._uow(), actor, intro_id)
+
+    def list_introductions(self, actor: MemberId, box: intros.Box = intros.Box.ALL
+                           ) -> list[IntroView]:
+        return intros.list_introductions(self._uow(), actor, box)
+
+    def fair_use_status(self, actor: MemberId) -> intros.FairUseStatus:
+        return intros.fair_use_status(self._uow(), actor, self.clock, self.fair_use)
+
+    def risk_brief(self, actor: MemberId, intro_id: str) -> RiskBrief:
+        return intros.risk_brief(self._uow(), actor, intro_id, self.clock)
+
+    def draft_email(self, actor: MemberId, intro_id: str, kind: intros.DraftKind, *,
+                    note: str | None = None) -> Draft:
+        return intros.draft_email(self._uow(), actor, intro_id, kind, note=note)
+
+    # ---- sharing policies ------------------------------------------------------------
+    def default_policy(self, actor: MemberId) -> SharingPolicy:
+        return policies.default_policy(self._uow(), actor)
+
+    def set_default_policy(self, actor: MemberId, change: PolicyChange) -> SharingPolicy:
+        return policies.set_default_policy(self._uow(), actor, change)
+
+    def contact_policy(self, actor: MemberId, ref: str) -> policies.ContactPolicy:
+        return policies.contact_policy(self._uow(), actor, ref)
+
+    def set_contact_policy(self, actor: MemberId, ref: str, change: PolicyChange, *,
+                           follow_defaults: bool = False) -> policies.ContactPolicy:
+        return policies.set_contact_policy(self._uow(), actor, ref, change,
+                                           follow_defaults=follow_defaults)

@@ -14,10 +14,11 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from kithbook.domain.contacts import Contact
-from kithbook.domain.ids import ContactId, InteractionId, MemberId
+from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
 from kithbook.domain.interactions import Interaction
+from kithbook.domain.introductions import Introduction
 from kithbook.domain.members import Member
-from kithbook.domain.ties import Tie
+from kithbook.domain.ties import SharingPolicy, Tie
 
 
 class Clock(Protocol):
@@ -89,6 +90,8 @@ class MemberRepository(Protocol):
 
     def count(self) -> int: ...
 
+    def set_default_policy(self, member_id: MemberId, policy: SharingPolicy) -> None: ...
+
 
 class ContactRepository(Protocol):
     def add(self, contact: Contact) -> None: ...
@@ -110,6 +113,13 @@ class ContactRepository(Protocol):
     def count(self, owner: MemberId) -> int: ...
 
     def with_email(self, owner: MemberId, address: str) -> list[Contact]: ...
+
+    def linked_to(self, owner: MemberId, member: MemberId) -> Contact | None:
+        """The contact in `owner`'s book that stands for the member `member`, if any."""
+        ...
+
+    def link_member(self, owner: MemberId, contact_id: ContactId,
+                    member: MemberId | None) -> None: ...
 
 
 class TieRepository(Protocol):
@@ -139,6 +149,26 @@ class InteractionRepository(Protocol):
         ...
 
 
+class IntroductionRepository(Protocol):
+    def add(self, intro: Introduction) -> None: ...
+
+    def save(self, intro: Introduction, *, loaded_version: int) -> None:
+        """Store the moves made since `loaded_version`; `Conflict` if someone moved first."""
+        ...
+
+    def get(self, intro_id: IntroId) -> Introduction | None: ...
+
+    def involving(self, member: MemberId) -> list[Introduction]: ...
+
+    def requested_by(self, member: MemberId) -> list[Introduction]: ...
+
+    def introduced_by(self, member: MemberId) -> list[Introduction]: ...
+
+    def from_outsider(self, email: str) -> list[Introduction]: ...
+
+    def open(self) -> list[Introduction]: ...
+
+
 class BulkWriter(Protocol):
     def write(self, owner: MemberId, book: BulkBook) -> None: ...
 
@@ -159,6 +189,9 @@ class UnitOfWork(Protocol):
 
     @property
     def bulk(self) -> BulkWriter: ...
+
+    @property
+    def introductions(self) -> IntroductionRepository: ...
 
     def __enter__(self) -> Self: ...
 

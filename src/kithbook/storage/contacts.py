@@ -122,6 +122,17 @@ class SqlContacts:
                                   contact_emails.c.address_key == address.lower())
         return self._load(and_(contacts.c.owner_id == owner, matching), 100)
 
+    def linked_to(self, owner: MemberId, member: MemberId) -> Contact | None:
+        found = self._load(and_(contacts.c.owner_id == owner,
+                                contacts.c.linked_member_id == member), 1)
+        return found[0] if found else None
+
+    def link_member(self, owner: MemberId, contact_id: ContactId,
+                    member: MemberId | None) -> None:
+        self._c.execute(update(contacts).where(contacts.c.owner_id == owner,
+                                               contacts.c.id == contact_id)
+                        .values(linked_member_id=member))
+
     def query(self, owner: MemberId, query: ContactQuery) -> Page:
         conditions: list[ColumnElement[bool]] = [contacts.c.owner_id == owner]
         if query.text:

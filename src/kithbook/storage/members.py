@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 
 from kithbook.domain.ids import MemberId
 from kithbook.domain.members import Member, Role
@@ -37,6 +37,12 @@ class SqlMembers:
 
     def count(self) -> int:
         return int(self._c.scalar(select(func.count()).select_from(members)) or 0)
+
+    def set_default_policy(self, member_id: MemberId, policy: SharingPolicy) -> None:
+        self._c.execute(update(members).where(members.c.id == member_id).values(
+            default_visibility=policy.visibility.value,
+            default_ask_rule=policy.ask_rule.value,
+            default_ask_min_trust=policy.ask_min_trust))
 
 
 def _member(row: Any) -> Member:

@@ -5,6 +5,8 @@ Alembic migrations under `migrations/` create exactly this; a test checks the tw
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -13,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -153,4 +156,89 @@ interaction_contacts = Table(
     ),
     Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_interaction_contacts_contact", "contact_id"),
+)
+
+# ---- introductions -------------------------------------------------------------------
+# Each party is a member or a person off the platform, kept inline: name, and the member,
+# the keeper's contact and an email when known. Outside people live only here, so the
+# reputation of someone who asks by email is read from the requests they sent.
+
+
+def _party_columns(role: str) -> list[Column[Any]]:
+    return [
+        Column(f"{role}_name", String(200), nullable=False),
+        Column(f"{role}_member_id", ID, ForeignKey("members.id", ondelete="SET NULL")),
+        Column(f"{role}_contact_id", ID, ForeignKey("contacts.id", ondelete="SET NULL")),
+        Column(f"{role}_email", String(320)),
+    ]
+
+
+def _intro_key() -> Column[Any]:
+    """The introduction a row belongs to: first part of its key, gone with the request."""
+    return Column("intro_id", ID, ForeignKey("introductions.id", ondelete="CASCADE"),
+                  primary_key=True)
+
+
+introductions = Table(
+    "introductions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    *_party_columns("requester"),
+    *_party_columns("introducer"),
+    *_party_columns("target"),
+    Column("purpose", Text, nullable=False),
+    Column("target_label", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_after_days", Integer, nullable=False, server_default="30"),
+    Column("state", String(20), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Index("ix_introductions_requester", "requester_member_id"),
+    Index("ix_introductions_introducer", "introducer_member_id"),
+    Index("ix_introductions_target", "target_member_id"),
+    Index("ix_introductions_state", "state"),
+)
+
+intro_moves = Table(
+    "intro_moves",
+    metadata,
+    _intro_key(),
+    Column("position", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("actor_id", ID, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("state_after", String(20), nullable=False),
+    Column("note", Text),
+    Column("on_behalf_of", String(12)),
+)
+
+# Kept apart from the moves so that no query for the history can carry one by mistake.
+intro_private_reasons = Table(
+    "intro_private_reasons",
+    metadata,
+    _intro_key(),
+    Column("move_index", Integer, primary_key=True),
+    Column("author_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+intro_reason_readers = Table(
+    "intro_reason_readers",
+    metadata,
+    Column("intro_id", ID, primary_key=True),
+    Column("move_index", Integer, primary_key=True),
+    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    ForeignKeyConstraint(["intro_id", "move_index"],
+                         ["intro_private_reasons.intro_id", "intro_private_reasons.move_index"],
+                         ondelete="CASCADE"),
+)
+
+intro_outcomes = Table(
+    "intro_outcomes",
+    metadata,
+    _intro_key(),
+    Column("party", String(12), primary_key=True),
+    Column("rating", String(10), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("comment", Text),
 )

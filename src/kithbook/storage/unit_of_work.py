@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.contacts import SqlContacts
 from kithbook.storage.interactions import SqlInteractions
+from kithbook.storage.introductions import SqlIntroductions
 from kithbook.storage.members import SqlMembers
 from kithbook.storage.ties import SqlTies
 
@@ -22,6 +23,7 @@ class SqlUnitOfWork:
     ties: SqlTies
     interactions: SqlInteractions
     bulk: SqlBulkWriter
+    introductions: SqlIntroductions
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -47,6 +49,7 @@ class SqlUnitOfWork:
         self.ties = SqlTies(connection)
         self.interactions = SqlInteractions(connection)
         self.bulk = SqlBulkWriter(connection)
+        self.introductions = SqlIntroductions(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -561,3 +561,15 @@ def test_an_anonymous_target_who_declines_stays_anonymous_to_the_requester(
     assert target.name not in repr(view)
     assert view.history[-1].by == ("a contact at Acme" if target.on_platform else "Ana Ruiz")
     assert "busy hiring" not in repr(view)
+
+
+def test_a_refusal_names_an_anonymous_target_as_the_requester_was_shown_them() -> None:
+    intro = new_intro(label="a contact at Acme")
+    intro.forward(by=ANA, at=at(1))
+    for move in (intro.accept, intro.decline):
+        with pytest.raises(NotAllowed) as refused:
+            move(by=RUI, at=at(2))
+        assert "Bo Chen" not in refused.value.message
+        assert "only the target, a contact at Acme, can" in refused.value.message
+    with pytest.raises(NotAllowed, match="only the target, Bo Chen, can"):
+        intro.accept(by=ANA, at=at(2))  # the introducer knows whom they asked

@@ -1,0 +1,196 @@
+"""Introductions in SQL: the request, its moves, private reasons and outcomes.
+
+The history is append-only: saving writes the moves, reasons and outcomes the stored
+copy does not have yet, after the row's version check has claimed the change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from kithbook.domain.errors import Conflict
+from kithbook.domain.ids import ContactId, IntroId, MemberId
+from kithbook.domain.introductions import (
+    OPEN_STATES,
+    Introduction,
+    IntroState,
+    Move,
+    MoveKind,
+    Outcome,
+    Party,
+    PrivateReason,
+    Rating,
+    Role,
+)
+from kithbook.storage.rows import aware
+from kithbook.storage.tables import (
+    intro_moves,
+    intro_outcomes,
+    intro_private_reasons,
+    intro_reason_readers,
+    introductions,
+)
+
+_ROLES = ("requester", "introducer", "target")
+
+
+def _party_row(role: str, party: Party) -> dict[str, Any]:
+    return {f"{role}_name": party.name, f"{role}_member_id": party.member,
+            f"{role}_contact_id": party.contact, f"{role}_email": party.email}
+
+
+def _party(row: Any, role: str) -> Party:
+    m = row._mapping
+    member, contact = m[f"{role}_member_id"], m[f"{role}_contact_id"]
+    return Party(name=m[f"{role}_name"], member=MemberId(member) if member else None,
+                 contact=ContactId(contact) if contact else None, email=m[f"{role}_email"])
+
+
+class SqlIntroductions:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, intro: Introduction) -> None:
+        row: dict[str, Any] = {
+            "id": intro.id, "purpose": intro.purpose, "target_label": intro.target_label,
+            "created_at": intro.created_at, "expires_after_days": intro.expires_after.days,
+            "state": intro.state.value, "version": intro.version,
+        }
+        for role in _ROLES:
+            row.update(_party_row(role, getattr(intro, role)))
+        self._c.execute(introductions.insert(), row)
+        self._append(intro, moves=0, reasons=0, outcomes=set())
+
+    def save(self, intro: Introduction, *, loaded_version: int) -> None:
+        """Write the moves made since `loaded_version`; refuse if someone moved first."""
+        result = self._c.execute(
+            update(introductions)
+            .where(introductions.c.id == intro.id, introductions.c.version == loaded_version)
+            .values(state=intro.state.value, version=intro.version))
+        if result.rowcount != 1:
+            raise Conflict("someone else answered this request at the same moment; show it "
+                           "again (`kithbook intro show`) to see where it stands.")
+        moves = self._c.scalar(select(func.count()).select_from(intro_moves)
+                               .where(intro_moves.c.intro_id == intro.id)) or 0
+        reasons = self._c.scalar(select(func.count()).select_from(intro_private_reasons)
+                                 .where(intro_private_reasons.c.intro_id == intro.id)) or 0
+        outcomes = set(self._c.scalars(select(intro_outcomes.c.party)
+                                       .where(intro_outcomes.c.intro_id == intro.id)))
+        self._append(intro, moves=int(moves), reasons=int(reasons), outcomes=outcomes)
+
+    def get(self, intro_id: IntroId) -> Introduction | None:
+        found = self._load(introductions.c.id == intro_id)
+        return found[0] if found else None
+
+    def involving(self, member: MemberId) -> list[Introduction]:
+        """Every introduction in which `member` is a party, newest first."""
+        return self._load(or_(introductions.c.requester_member_id == member,
+                              introductions.c.introducer_member_id == member,
+                              introductions.c.target_member_id == member))
+
+    def requested_by(self, member: MemberId) -> list[Introduction]:
+        return self._load(introductions.c.requester_member_id == member)
+
+    def introduced_by(self, member: MemberId) -> list[Introduction]:
+        return self._load(introductions.c.introducer_member_id == member)
+
+    def from_outsider(self, email: str) -> list[Introduction]:
+        """Requests sent by someone off the platform, known by their email."""
+        return self._load(introductions.c.requester_member_id.is_(None),
+                          func.lower(introductions.c.requester_email) == email.strip().lower())
+
+    def open(self) -> list[Introduction]:
+        return self._load(introductions.c.state.in_([s.value for s in OPEN_STATES]))
+
+    # ---- inside ----------------------------------------------------------------------
+
+    def _append(self, intro: Introduction, *, moves: int, reasons: int,
+                outcomes: set[str]) -> None:
+        new_moves = [{"intro_id": intro.id, "position": i, "kind": m.kind.value,
+                      "actor_id": m.actor, "at": m.at, "state_after": m.state_after.value,
+                      "note": m.note,
+                      "on_behalf_of": m.on_behalf_of.value if m.on_behalf_of else None}
+                     for i, m in enumerate(intro.history) if i >= moves]
+        if new_moves:
+            self._c.execute(intro_moves.insert(), new_moves)
+        new_reasons = intro.private_reasons[reasons:]
+        if new_reasons:
+            self._c.execute(intro_private_reasons.insert(), [
+                {"intro_id": intro.id, "move_index": r.move_index, "author_id": r.author,
+                 "text": r.text} for r in new_reasons])
+            self._c.execute(intro_reason_readers.insert(), [
+                {"intro_id": intro.id, "move_index": r.move_index, "member_id": reader}
+                for r in new_reasons for reader in sorted(r.readers)])
+        new_outcomes = [o for role, o in intro.outcomes.items() if role.value not in outcomes]
+        if new_outcomes:
+            self._c.execute(intro_outcomes.insert(), [
+                {"intro_id": intro.id, "party": o.party.value, "rating": o.rating.value,
+                 "at": o.at, "recorded_by": o.recorded_by, "comment": o.comment}
+                for o in new_outcomes])
+
+    def _load(self, *where: ColumnElement[bool]) -> list[Introduction]:
+        rows = self._c.execute(select(introductions).where(*where)
+                               .order_by(introductions.c.created_at.desc(),
+                                         introductions.c.id)).all()
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        moves = _grouped(self._c.execute(
+            select(intro_moves).where(intro_moves.c.intro_id.in_(ids))
+            .order_by(intro_moves.c.intro_id, intro_moves.c.position)).all())
+        reasons = _grouped(self._c.execute(
+            select(intro_private_reasons).where(intro_private_reasons.c.intro_id.in_(ids))
+            .order_by(intro_private_reasons.c.intro_id,
+                      intro_private_reasons.c.move_index)).all())
+        readers: dict[tuple[str, int], set[MemberId]] = defaultdict(set)
+        for r in self._c.execute(select(intro_reason_readers)
+                                 .where(intro_reason_readers.c.intro_id.in_(ids))).all():
+            readers[(r.intro_id, r.move_index)].add(MemberId(r.member_id))
+        outcomes = _grouped(self._c.execute(
+            select(intro_outcomes).where(intro_outcomes.c.intro_id.in_(ids))).all())
+        return [_introduction(row, moves[row.id], reasons[row.id], readers, outcomes[row.id])
+                for row in rows]
+
+
+def _grouped(rows: Sequence[Any]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        out[row.intro_id].append(row)
+    return out
+
+
+def _introduction(row: Any, moves: list[Any], reasons: list[Any],
+                  readers: dict[tuple[str, int], set[MemberId]],
+                  outcomes: list[Any]) -> Introduction:
+    intro = Introduction(
+        id=IntroId(row.id), requester=_party(row, "requester"),
+        introducer=_party(row, "introducer"), target=_party(row, "target"),
+        purpose=row.purpose, created_at=_aware(row.created_at), target_label=row.target_label,
+        expires_after=timedelta(days=row.expires_after_days), state=IntroState(row.state),
+        version=row.version)
+    intro.history = [
+        Move(kind=MoveKind(m.kind), actor=MemberId(m.actor_id) if m.actor_id else None,
+             at=_aware(m.at), state_after=IntroState(m.state_after), note=m.note,
+             on_behalf_of=Role(m.on_behalf_of) if m.on_behalf_of else None)
+        for m in moves]
+    intro.private_reasons = [
+        PrivateReason(move_index=r.move_index, author=MemberId(r.author_id), text=r.text,
+                      readers=frozenset(readers[(r.intro_id, r.move_index)]))
+        for r in reasons]
+    intro.outcomes = {
+        Role(o.party): Outcome(party=Role(o.party), rating=Rating(o.rating), at=_aware(o.at),
+                               recorded_by=MemberId(o.recorded_by), comment=o.comment)
+        for o in outcomes}
+    return intro
+
+
+def _aware(value: datetime) -> datetime:
+    at = aware(value)
+    assert at is not None  # the columns are NOT NULL
+    return at
