@@ -11,12 +11,12 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from fakes import FixedClock
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings, database_url_from
 from kithbook.services.facade import Kithbook
@@ -24,22 +24,6 @@ from kithbook.storage.database import create_database_engine, upgrade
 from kithbook.storage.tables import metadata
 
 POSTGRES_ENV = "KITHBOOK_TEST_POSTGRES_URL"
-
-
-class FixedClock:
-    """A clock that says what the test tells it to."""
-
-    def __init__(self, now: datetime | None = None) -> None:
-        self.current = now or datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def today(self) -> date:
-        return self.current.date()
-
-    def advance(self, days: float) -> None:
-        self.current += timedelta(days=days)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import FixedClock
+from fakes import FixedClock
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.errors import Conflict, InvalidInput, KithbookError, NotAllowed, NotFound
 from kithbook.domain.fair_use import FairUseLimits
