@@ -214,7 +214,7 @@ def tie_strength(
     # (tie, kind, direction) cell, times per-cell weights, gives the kind-weighted
     # mass, and the part of it given and received (mutual is both).
     cells = len(KINDS) * len(DIRECTIONS)
-    decayed = np.bincount(cell, _decay(as_of - dd, p.half_life_days), minlength=n * _CELL_SLOTS)
+    decayed = np.bincount(cell, _decay(dd, as_of, p.half_life_days), minlength=n * _CELL_SLOTS)
     decayed = decayed.reshape(n, _CELL_SLOTS)[:, :cells]
     weights = _cell_table(p.kind_weights)
     mass = decayed @ weights
@@ -224,7 +224,7 @@ def tie_strength(
     counts = counts.reshape(n, len(KINDS), len(DIRECTIONS))
     # Rows run by tie, then day: each tie's rows are one run, its first and last
     # rows its first and last contact.
-    bounds = np.searchsorted(rows.tie_day, np.arange(n + 1, dtype=np.int64) * rows.span)
+    bounds = np.searchsorted(rows.key, rows.first_key(np.arange(n + 1, dtype=np.int64)))
     lo, hi = bounds[:-1], bounds[1:]
     logged = hi > lo
     first = np.full(n, -1, dtype=np.int64)
@@ -257,7 +257,7 @@ def tie_strength(
     since = np.zeros(n, dtype=np.int64)
     if corrected.any():
         ties = np.flatnonzero(corrected)
-        after = np.searchsorted(rows.tie_day, ties * rows.span + corr_day[ties], side="right")
+        after = np.searchsorted(rows.key, rows.first_key(ties, corr_day[ties] + 1))
         since[ties] = hi[ties] - after
     held = np.where(corrected, np.exp2(-since / p.correction_half_life), 0.0)
     strength = np.where(corrected, computed + held * (np.nan_to_num(corr) - computed), computed)
@@ -275,7 +275,6 @@ _GIVES = tuple(float(k in GIVING_KINDS and d is not Direction.RECEIVED)
                for k in KINDS for d in DIRECTIONS)
 _RECEIVES = tuple(float(k in GIVING_KINDS and d is not Direction.GAVE)
                   for k in KINDS for d in DIRECTIONS)
-_MAX_TABLE = 1 << 17  # ages beyond ~360 years are computed, not looked up
 
 
 def _cell_table(values: tuple[float, ...]) -> FloatArray:
@@ -284,13 +283,13 @@ def _cell_table(values: tuple[float, ...]) -> FloatArray:
     return np.repeat(table, len(DIRECTIONS)) if table.shape[0] == len(KINDS) else table
 
 
-def _decay(age: IntArray, half_life: float) -> FloatArray:
-    if not age.shape[0]:
+def _decay(day: IntArray, as_of: int, half_life: float) -> FloatArray:
+    """2^(-age / half_life) per row, looked up in a table by day: cheaper than exp2 per row."""
+    if not day.shape[0]:
         return np.zeros(0)
-    oldest = int(age.max())
-    if oldest < _MAX_TABLE:  # a lookup per row is cheaper than an exp2 per row
-        return np.exp2(-np.arange(oldest + 1, dtype=np.float64) / half_life)[age]
-    return np.exp2(-age.astype(np.float64) / half_life)
+    low = int(day.min())
+    ages = np.arange(as_of - low, -1, -1, dtype=np.float64)  # for days low .. as_of
+    return np.exp2(-ages / half_life)[day - low]
 
 
 # Rows are packed into one int64 sort key as bit fields: tie | day | cell code. Powers
@@ -302,13 +301,14 @@ _CELL_SLOTS = 1 << _CELL_BITS
 @dataclass(frozen=True)
 class _Rows:
     day_bits: int
-    tie_day: IntArray  # tie << day_bits | day, ascending
+    key: IntArray  # tie | day | cell code, ascending
     cell: IntArray  # tie << cell bits | kind * directions + direction
     day: IntArray
 
-    @property
-    def span(self) -> int:
-        return 1 << self.day_bits
+    def first_key(self, ties: IntArray, day: IntArray | int = 0) -> IntArray:
+        """The smallest key of these ties on or after `day`: where their rows begin."""
+        days = np.asarray(day, dtype=np.int64)
+        return (ties << (self.day_bits + _CELL_BITS)) | (days << _CELL_BITS)
 
 
 def _sorted_rows(tie: npt.ArrayLike, kind: npt.ArrayLike, direction: npt.ArrayLike,
@@ -342,13 +342,15 @@ def _sorted_rows(tie: npt.ArrayLike, kind: npt.ArrayLike, direction: npt.ArrayLi
         t, k, d, dd = t[keep], k[keep], d[keep], dd[keep]
         if not t.shape[0]:
             return _Rows(day_bits, empty, empty, empty)
-    if n_ties.bit_length() + day_bits + _CELL_BITS > 62:
+    if n_ties.bit_length() + day_bits + _CELL_BITS > 62 or day_bits + _CELL_BITS > 31:
         raise ValueError("too many ties over too many days to pack into one sort key.")
+    # Day and cell code fit in 32 bits for any real date; packing them there first keeps
+    # the passes over the rows narrow.
+    low: npt.NDArray[np.int32] = dd.astype(np.int32) << _CELL_BITS
+    low |= k.astype(np.int32) * len(DIRECTIONS) + d
     key = t.astype(np.int64) << (day_bits + _CELL_BITS)
-    key |= dd.astype(np.int64) << _CELL_BITS
-    key |= k.astype(np.int64) * len(DIRECTIONS) + d
+    key |= low
     key.sort()
-    tie_day = key >> _CELL_BITS
     ties = key >> (day_bits + _CELL_BITS)
     cell = (ties << _CELL_BITS) | (key & (_CELL_SLOTS - 1))
-    return _Rows(day_bits, tie_day, cell, tie_day & ((1 << day_bits) - 1))
+    return _Rows(day_bits, key, cell, (key >> _CELL_BITS) & ((1 << day_bits) - 1))
