@@ -127,3 +127,19 @@ def weekly_digest(ties: Sequence[TieSummary], tag_cadences: Mapping[str, int], t
         left -= item.minutes
     people = len({c.contact for c in candidates})
     return Digest(today, budget, tuple(chosen), people)
+
+
+def digest_text(digest: Digest) -> str:
+    """The digest as plain text: the same words for the terminal and for email."""
+    if not digest.items:
+        return (f"Week of {digest.week_of.isoformat()}: nothing pressing. A good week to "
+                "share something with someone you have not thought of lately.")
+    lines = [f"Week of {digest.week_of.isoformat()}: {len(digest.items)} of "
+             f"{digest.candidates} people who deserve your time, {digest.minutes} of "
+             f"{digest.budget.minutes} minutes."]
+    for n, item in enumerate(digest.items, start=1):
+        lines.append(f"{n}. {item.name} ({item.minutes} min) — {item.reason}.")
+        lines.append(f"   Next: {item.step.text}")
+    if digest.left_out:
+        lines.append(f"{digest.left_out} more did not fit this week's budget.")
+    return "\n".join(lines)

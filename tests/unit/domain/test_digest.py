@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tie_histories import build_history
 
-from kithbook.domain.digest import STEP_MINUTES, Budget, weekly_digest
+from kithbook.domain.digest import STEP_MINUTES, Budget, digest_text, weekly_digest
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.evidence import TieEvidence
 from kithbook.domain.ids import ContactId
@@ -101,3 +101,19 @@ def test_digest_respects_the_budget_and_lists_each_person_once(
     contacts = [i.contact for i in digest.items]
     assert len(contacts) == len(set(contacts))
     assert all(i.reason and i.step.text for i in digest.items)
+
+
+def test_digest_reads_as_plain_text(history: History) -> None:
+    ties = [summary("Ana", history([(130, MET, MUTUAL), (100, MET, MUTUAL)], strength=0.5),
+                    cadence=30),
+            summary("Bo", history([(90, MET, MUTUAL)], strength=0.4), cadence=30)]
+    text = digest_text(weekly_digest(ties, {}, TODAY, Budget(minutes=60, items=1)))
+    assert text.splitlines() == [
+        "Week of 2026-06-01: 1 of 2 people who deserve your time, 10 of 60 minutes.",
+        "1. Ana (10 min) — 70 days overdue: last in touch 2026-02-21, every 30 days "
+        "(their own cadence).",
+        "   Next: Reconnect: send Ana something on what they are working on with a short "
+        "note.",
+        "1 more did not fit this week's budget.",
+    ]
+    assert "nothing pressing" in digest_text(weekly_digest([], {}, TODAY))
