@@ -208,29 +208,31 @@ def tie_strength(
     if n and (trust_in.min() < 0 or trust_in.max() > 5):
         raise ValueError("stated trust codes must be 0 (unstated) or 1..5.")
     rows = _sorted_rows(tie, kind, direction, day, n, as_of)
-    cell, dd = rows.cell, rows.day
 
     # Two bincounts over the rows, then arithmetic per tie: the decayed count of each
     # (tie, kind, direction) cell, times per-cell weights, gives the kind-weighted
     # mass, and the part of it given and received (mutual is both).
     cells = len(KINDS) * len(DIRECTIONS)
-    decayed = np.bincount(cell, _decay(dd, as_of, p.half_life_days), minlength=n * _CELL_SLOTS)
+    slots = n * _CELL_SLOTS
+    decayed = np.bincount(rows.cell, _decay(rows.day, as_of, p.half_life_days), minlength=slots)
     decayed = decayed.reshape(n, _CELL_SLOTS)[:, :cells]
     weights = _cell_table(p.kind_weights)
     mass = decayed @ weights
     gave = decayed @ (weights * _cell_table(_GIVES))
     received = decayed @ (weights * _cell_table(_RECEIVES))
-    counts = np.bincount(cell, minlength=n * _CELL_SLOTS).reshape(n, _CELL_SLOTS)[:, :cells]
-    counts = counts.reshape(n, len(KINDS), len(DIRECTIONS))
-    # Rows run by tie, then day: each tie's rows are one run, its first and last
-    # rows its first and last contact.
-    bounds = np.searchsorted(rows.key, rows.first_key(np.arange(n + 1, dtype=np.int64)))
-    lo, hi = bounds[:-1], bounds[1:]
-    logged = hi > lo
+    per_slot = np.bincount(rows.cell, minlength=slots)
+    counts = per_slot.reshape(n, _CELL_SLOTS)[:, :cells].reshape(n, len(KINDS), len(DIRECTIONS))
+
+    # Rows run tie by tie, so each tie's rows are one segment; its first and last
+    # contact are the segment's smallest and largest day.
+    per_tie = counts.sum(axis=(1, 2))
+    logged = per_tie > 0
     first = np.full(n, -1, dtype=np.int64)
     last = np.full(n, -1, dtype=np.int64)
-    first[logged] = dd[lo[logged]]
-    last[logged] = dd[hi[logged] - 1]
+    if rows.day.shape[0]:
+        begins = (np.cumsum(per_tie) - per_tie)[logged]
+        first[logged] = np.minimum.reduceat(rows.day, begins)
+        last[logged] = np.maximum.reduceat(rows.day, begins)
 
     start = np.where((start >= 0) & (start <= as_of), start, -1)
     anchor = np.maximum(last, start)  # the latest day we know we were in touch
@@ -256,9 +258,13 @@ def tie_strength(
     corr_day = np.where(corrected, corr_day, -1)
     since = np.zeros(n, dtype=np.int64)
     if corrected.any():
+        # Each cell's rows are one run sorted by day: count, per cell of a corrected
+        # tie, those after the correction day.
         ties = np.flatnonzero(corrected)
-        after = np.searchsorted(rows.key, rows.first_key(ties, corr_day[ties] + 1))
-        since[ties] = hi[ties] - after
+        slot = ((ties[:, None] << _CELL_BITS) + np.arange(cells)) << rows.day_bits
+        ends = np.searchsorted(rows.key, slot + (1 << rows.day_bits))
+        after = np.searchsorted(rows.key, slot + (corr_day[ties, None] + 1))
+        since[ties] = (ends - after).sum(axis=1)
     held = np.where(corrected, np.exp2(-since / p.correction_half_life), 0.0)
     strength = np.where(corrected, computed + held * (np.nan_to_num(corr) - computed), computed)
 
@@ -287,45 +293,42 @@ def _decay(day: IntArray, as_of: int, half_life: float) -> FloatArray:
     """2^(-age / half_life) per row, looked up in a table by day: cheaper than exp2 per row."""
     if not day.shape[0]:
         return np.zeros(0)
-    low = int(day.min())
-    ages = np.arange(as_of - low, -1, -1, dtype=np.float64)  # for days low .. as_of
-    return np.exp2(-ages / half_life)[day - low]
+    table = np.exp2(-np.arange(as_of, -1, -1, dtype=np.float64) / half_life)  # days 0..as_of
+    return table[day]
 
 
-# Rows are packed into one int64 sort key as bit fields: tie | day | cell code. Powers
-# of two make unpacking a matter of shifts and masks.
+# Rows are packed into one int64 sort key as bit fields: tie | cell code | day. Powers
+# of two make unpacking a matter of a shift and a mask.
 _CELL_BITS = (len(KINDS) * len(DIRECTIONS) - 1).bit_length()
 _CELL_SLOTS = 1 << _CELL_BITS
+_MAX_DAY = 1 << 17  # 2328-11-10; keeps the decay table and the sort key small
 
 
 @dataclass(frozen=True)
 class _Rows:
     day_bits: int
-    key: IntArray  # tie | day | cell code, ascending
+    key: IntArray  # tie | kind * directions + direction | day, ascending
     cell: IntArray  # tie << cell bits | kind * directions + direction
     day: IntArray
-
-    def first_key(self, ties: IntArray, day: IntArray | int = 0) -> IntArray:
-        """The smallest key of these ties on or after `day`: where their rows begin."""
-        days = np.asarray(day, dtype=np.int64)
-        return (ties << (self.day_bits + _CELL_BITS)) | (days << _CELL_BITS)
 
 
 def _sorted_rows(tie: npt.ArrayLike, kind: npt.ArrayLike, direction: npt.ArrayLike,
                  day: npt.ArrayLike, n_ties: int, as_of: int) -> _Rows:
-    """The rows up to `as_of`, checked, in one canonical order: by tie, day, kind, direction.
+    """The rows up to `as_of`, checked, in one canonical order: by tie, kind, direction, day.
 
     Floating-point sums depend on the order of their terms; summing in one canonical
     order makes every strength bit-for-bit the same however storage returned the rows
     (rows equal in all four columns weigh the same). Sorting one packed int64 key and
-    unpacking it is cheaper than an argsort and four gathers, and the order by day
-    within a tie gives first and last contacts without a pass of their own.
+    unpacking it is cheaper than an argsort and four gathers, and each cell's rows
+    come out as one run sorted by day.
     """
+    if not 0 <= as_of < _MAX_DAY:
+        raise ValueError(f"as_of must be a day number from 0 to {_MAX_DAY - 1}.")
     t = np.asarray(tie)
     k = np.asarray(kind)
     d = np.asarray(direction)
     dd = np.asarray(day)
-    day_bits = max(as_of, 1).bit_length()
+    day_bits = as_of.bit_length() or 1
     if not (t.ndim == 1 and t.shape == k.shape == d.shape == dd.shape):
         raise ValueError("tie, kind, direction and day must be 1-d arrays of one length.")
     empty = np.zeros(0, dtype=np.int64)
@@ -342,15 +345,13 @@ def _sorted_rows(tie: npt.ArrayLike, kind: npt.ArrayLike, direction: npt.ArrayLi
         t, k, d, dd = t[keep], k[keep], d[keep], dd[keep]
         if not t.shape[0]:
             return _Rows(day_bits, empty, empty, empty)
-    if n_ties.bit_length() + day_bits + _CELL_BITS > 62 or day_bits + _CELL_BITS > 31:
-        raise ValueError("too many ties over too many days to pack into one sort key.")
-    # Day and cell code fit in 32 bits for any real date; packing them there first keeps
-    # the passes over the rows narrow.
-    low: npt.NDArray[np.int32] = dd.astype(np.int32) << _CELL_BITS
-    low |= k.astype(np.int32) * len(DIRECTIONS) + d
-    key = t.astype(np.int64) << (day_bits + _CELL_BITS)
-    key |= low
+    if n_ties.bit_length() + _CELL_BITS + day_bits > 62:
+        raise ValueError("too many ties to pack into one sort key.")
+    # In-place passes: each one over the rows reuses the key's memory.
+    key = t.astype(np.int64)
+    key <<= _CELL_BITS
+    key |= k.astype(np.int8) * np.int8(len(DIRECTIONS)) + d.astype(np.int8)
+    key <<= day_bits
+    key |= dd
     key.sort()
-    ties = key >> (day_bits + _CELL_BITS)
-    cell = (ties << _CELL_BITS) | (key & (_CELL_SLOTS - 1))
-    return _Rows(day_bits, key, cell, (key >> _CELL_BITS) & ((1 << day_bits) - 1))
+    return _Rows(day_bits, key, key >> day_bits, key & ((1 << day_bits) - 1))
