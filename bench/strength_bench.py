@@ -68,14 +68,14 @@ def synthetic_book(interactions: int, ties: int, seed: int) -> dict[str, np.ndar
             "correction_day": correction_day.astype(np.int32)}
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, object]:
-    """First run (cold: memory is fresh from the OS) and median of all runs."""
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+    """Median wall-clock seconds over `repeat` runs, and the last result."""
     times, result = [], None
     for _ in range(repeat):
         began = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - began)
-    return times[0], statistics.median(times), result
+    return statistics.median(times), result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--ties", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=11, help="runs of the array version")
-    parser.add_argument("--loop-repeat", type=int, default=3, help="runs of the plain loop")
+    parser.add_argument("--repeat", type=int, default=7,
+                        help="runs of the array version per round")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds, each timing both versions once")
     args = parser.parse_args(argv)
 
     book = synthetic_book(args.interactions, args.ties, args.seed)
@@ -97,17 +99,23 @@ def main(argv: list[str] | None = None) -> int:
           f"median tie has {int(np.median(per_tie))} rows, busiest {int(top[0]):,}")
 
     lists = {k: v.tolist() for k, v in book.items()}  # the loop's natural input
-    cold, t_arrays, result = timed(lambda: tie_strength(**book, as_of=AS_OF), args.repeat)
-    _, t_loop, expected = timed(lambda: strength_by_loop(**lists, as_of=AS_OF),
-                                args.loop_repeat)
 
-    got = result.strength  # type: ignore[attr-defined]
-    worst = float(np.max(np.abs(got - np.asarray(expected))))
-    print(f"arrays (kithbook.graph.strength): {t_arrays * 1000:8.1f} ms "
-          f"(median of {args.repeat}; first run {cold * 1000:.1f} ms)")
-    print(f"plain Python loop:                {t_loop * 1000:8.1f} ms "
-          f"(median of {args.loop_repeat})")
-    print(f"ratio: {t_loop / t_arrays:.1f}x faster; largest difference {worst:.1e}")
+    # Rounds interleave the two, so a burst of load from elsewhere hits both alike.
+    ratios, arrays_ms, loop_ms, worst = [], [], [], 0.0
+    for n in range(1, args.rounds + 1):
+        t_arrays, result = timed(lambda: tie_strength(**book, as_of=AS_OF), args.repeat)
+        t_loop, expected = timed(lambda: strength_by_loop(**lists, as_of=AS_OF), 1)
+        got = result.strength  # type: ignore[attr-defined]
+        worst = max(worst, float(np.max(np.abs(got - np.asarray(expected)))))
+        ratios.append(t_loop / t_arrays)
+        arrays_ms.append(t_arrays * 1000)
+        loop_ms.append(t_loop * 1000)
+        print(f"round {n}: arrays {t_arrays * 1000:7.1f} ms (median of {args.repeat}), "
+              f"plain loop {t_loop * 1000:7.1f} ms, ratio {t_loop / t_arrays:5.1f}x")
+    print(f"arrays (kithbook.graph.strength): {statistics.median(arrays_ms):8.1f} ms")
+    print(f"plain Python loop:                {statistics.median(loop_ms):8.1f} ms")
+    print(f"ratio: {statistics.median(ratios):.1f}x faster (median of {args.rounds} rounds); "
+          f"largest difference {worst:.1e}")
     if worst > 1e-9:
         print("error: the two computations disagree by more than 1e-9", file=sys.stderr)
         return 1
