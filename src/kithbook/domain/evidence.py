@@ -154,6 +154,16 @@ def describe_correction(e: TieEvidence) -> str | None:
             f"{e.correction_weight:.0%} against {e.computed:.2f} from the evidence")
 
 
+def describe_balance(e: TieEvidence) -> str:
+    """Give and take with this person: "you gave 3 times, they gave once"."""
+    if not e.given and not e.received:
+        return "nothing given or received yet"
+    def side(n: int) -> str:
+        return times(n) if n else "nothing"
+
+    return f"you gave {side(e.given)}, they gave {side(e.received)}"
+
+
 def describe_strength(e: TieEvidence) -> list[str]:
     """The score, its evidence, what it is made of and any correction, line by line."""
     lines = [f"strength {e.strength:.2f}: {describe_evidence(e)}"]

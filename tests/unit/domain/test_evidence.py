@@ -8,6 +8,7 @@ import pytest
 from kithbook.domain.evidence import (
     TieEvidence,
     ago_words,
+    describe_balance,
     describe_correction,
     describe_evidence,
     describe_strength,
@@ -77,3 +78,11 @@ def test_strength_lines_name_the_largest_parts_first() -> None:
 def test_given_and_received_count_mutual_both_ways(history: History) -> None:
     e = history([(5, ADVICE, MUTUAL), (4, HELP, GAVE), (3, MET, MUTUAL)])
     assert (e.given, e.received) == (2, 1)
+
+
+def test_balance_says_who_gave_what(history: History) -> None:
+    assert describe_balance(history([(3, MET, MUTUAL)])) == "nothing given or received yet"
+    assert describe_balance(history([(3, ADVICE, GAVE), (2, HELP, GAVE)])) == (
+        "you gave twice, they gave nothing")
+    assert describe_balance(history([(3, ADVICE, MUTUAL), (2, HELP, RECEIVED)])) == (
+        "you gave once, they gave twice")
