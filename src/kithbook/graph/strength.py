@@ -217,9 +217,11 @@ def tie_strength(
     decayed = np.bincount(rows.cell, _decay(rows.day, as_of, p.half_life_days), minlength=slots)
     decayed = decayed.reshape(n, _CELL_SLOTS)[:, :cells]
     weights = _cell_table(p.kind_weights)
-    mass = decayed @ weights
-    gave = decayed @ (weights * _cell_table(_GIVES))
-    received = decayed @ (weights * _cell_table(_RECEIVES))
+    # Elementwise, not `@`: a matrix product would wake BLAS threads, which spin and
+    # steal the cores from everything after them on a shared machine.
+    mass = (decayed * weights).sum(axis=1)
+    gave = (decayed * (weights * _cell_table(_GIVES))).sum(axis=1)
+    received = (decayed * (weights * _cell_table(_RECEIVES))).sum(axis=1)
     per_slot = np.bincount(rows.cell, minlength=slots)
     counts = per_slot.reshape(n, _CELL_SLOTS)[:, :cells].reshape(n, len(KINDS), len(DIRECTIONS))
 
