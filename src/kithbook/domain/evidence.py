@@ -23,13 +23,14 @@ class TieEvidence:
     counts: dict[tuple[Kind, Direction], int] = field(default_factory=dict)
     first_contact: date | None = None
     last_contact: date | None = None
-    known_since: date | None = None  # the stated start, else the first contact
+    known_since: date | None = None  # the earlier of the stated start and the first contact
     stated_trust: int | None = None
     recency: float = 0.0
     depth: float = 0.0
     reciprocity: float = 0.0
     duration: float = 0.0
     trust: float = 0.0
+    # Weights of recency, depth, reciprocity, duration and trust in the score.
     weights: tuple[float, float, float, float, float] = (0.15, 0.35, 0.15, 0.15, 0.20)
     correction: float | None = None
     corrected_on: date | None = None
