@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from kithbook.domain.evidence import plural
+from kithbook.domain.evidence import plural, times
 from kithbook.domain.interactions import GIVING_KINDS, Direction, Interaction, Kind
 from kithbook.domain.tie_summary import TieSummary
 from kithbook.domain.ties import Stage
@@ -181,8 +181,9 @@ def _with_reflection(report: HealthReport, ties: Sequence[TieSummary], kinds: Co
             "giving", "Nothing given or received is logged yet: log the advice, help, "
             "knowledge, resources and introductions that pass between you and others.", None))
     else:
-        said = (f"You gave {plural(b.total_gave, 'time')} and received "
-                f"{plural(b.total_received, 'time')} ({share:.0%} given).")
+        said = (f"You gave {times(b.total_gave) if b.total_gave else 'nothing'} and received "
+                f"{times(b.total_received) if b.total_received else 'nothing'} "
+                f"({share:.0%} given).")
         if share < 0.4:
             observations.append(Observation("giving", said + " You take more than you give: "
                                             "look for a way to help before your next ask.",

@@ -86,7 +86,7 @@ def test_reflection_names_what_reads_like_selling(book: Book) -> None:
     assert "1 note read like selling" in selling[0].text
     assert "pitched our pricing" in selling[0].text
     giving = next(o for o in reflection if o.theme == "giving")
-    assert giving.text.startswith("You gave 2 times and received 2 times (50% given).")
+    assert giving.text.startswith("You gave twice and received twice (50% given).")
     breadth = next(o for o in reflection if o.theme == "breadth")
     assert "2 organizations" in breadth.text and "Acme, holds 67%" in breadth.text
 
