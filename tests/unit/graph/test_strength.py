@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -88,7 +89,8 @@ def test_strength_stays_within_zero_and_one(book: Book) -> None:
 
 
 @given(books(), st.randoms(use_true_random=False))
-def test_strength_is_the_same_however_interactions_are_stored(book: Book, rnd) -> None:  # type: ignore[no-untyped-def]
+def test_strength_is_the_same_however_interactions_are_stored(book: Book,
+                                                             rnd: random.Random) -> None:
     shuffled = list(book.rows)
     rnd.shuffle(shuffled)
     assert np.array_equal(book.strength().strength,
@@ -222,9 +224,10 @@ def test_evidence_carries_counts_and_dates() -> None:
     {"direction": [-1]},
 ])
 def test_out_of_range_codes_are_refused(bad: dict[str, list[int]]) -> None:
-    arrays: dict[str, object] = {**one_tie([(MET, MUTUAL, AS_OF)]).arrays(), **bad}
+    arrays = {**one_tie([(MET, MUTUAL, AS_OF)]).arrays(),
+              **{k: np.array(v) for k, v in bad.items()}}
     with pytest.raises(ValueError):
-        tie_strength(**arrays, as_of=AS_OF)  # type: ignore[arg-type]
+        tie_strength(**arrays, as_of=AS_OF)
 
 
 def test_parameters_must_make_sense() -> None:
