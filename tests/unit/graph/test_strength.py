@@ -235,3 +235,18 @@ def test_parameters_must_make_sense() -> None:
         StrengthParams(half_life_days=0)
     with pytest.raises(ValueError):
         StrengthParams(trust_weight=0.5)
+
+
+def test_correction_made_after_as_of_is_not_yet_in_effect() -> None:
+    book = replace(one_tie([(MET, MUTUAL, AS_OF - 10)]), correction=[0.9],
+                   correction_day=[AS_OF + 1])
+    result = book.strength()
+    assert result.strength[0] == result.computed[0]
+    assert book.strength(AS_OF + 1).strength[0] == pytest.approx(0.9)
+
+
+def test_days_before_1970_and_as_of_out_of_range_are_refused() -> None:
+    with pytest.raises(ValueError):
+        one_tie([(MET, MUTUAL, -5)]).strength()
+    with pytest.raises(ValueError):
+        one_tie([(MET, MUTUAL, 5)]).strength(as_of=-1)
