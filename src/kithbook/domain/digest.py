@@ -1,0 +1,145 @@
+"""The weekly digest: the few relationships that most deserve your time this week.
+
+Each candidate tie gets its most pressing reason (overdue, a favour to return, a new
+acquaintance to follow up, a valuable tie gone quiet) and the next step for it; the
+digest takes the best within a time budget and an item cap, one item per person.
+The same `Digest` feeds the CLI, the web page and, later, the email.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import ContactId
+from kithbook.domain.keep_in_touch import touch_state
+from kithbook.domain.stages import QUIET_DAYS, NextStep, StepKind, next_step
+from kithbook.domain.tie_summary import TieSummary
+from kithbook.domain.ties import Stage
+
+# What each kind of step costs, in minutes, as a member would budget it.
+STEP_MINUTES: Mapping[StepKind, int] = {
+    StepKind.RECONNECT: 10,
+    StepKind.SHARE_RESOURCE: 15,
+    StepKind.SHARE_KNOWLEDGE: 15,
+    StepKind.ASK_ADVICE: 15,
+    StepKind.INTRODUCE: 20,
+    StepKind.OFFER_HELP: 30,
+    StepKind.MEET: 60,
+}
+
+FRESH_DAYS = 21  # a new acquaintance is worth following up within three weeks
+
+
+@dataclass(frozen=True)
+class Budget:
+    minutes: int = 120
+    items: int = 10
+
+    def __post_init__(self) -> None:
+        if self.minutes < 1:
+            raise InvalidInput("the digest needs a time budget of at least 1 minute.",
+                               field="minutes")
+        if self.items < 1:
+            raise InvalidInput("the digest needs room for at least 1 item.", field="items")
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    contact: ContactId
+    name: str
+    reason: str
+    step: NextStep
+    minutes: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Digest:
+    week_of: date
+    budget: Budget
+    items: tuple[DigestItem, ...]
+    candidates: int  # ties that had a reason this week
+
+    @property
+    def minutes(self) -> int:
+        return sum(item.minutes for item in self.items)
+
+    @property
+    def left_out(self) -> int:
+        return self.candidates - len(self.items)
+
+
+def _urgency(tie: TieSummary, tag_cadences: Mapping[str, int],
+             today: date) -> tuple[float, str, int | None] | None:
+    """The most pressing reason to spend time on this tie, with its weight in (0, 1]."""
+    e = tie.evidence
+    reasons: list[tuple[float, str]] = []
+    state = touch_state(tie, tag_cadences, today)
+    cadence = state.cadence.days if state else None
+    if state is not None and state.overdue_days > 0:
+        reasons.append((min(1.0, 0.5 + 0.5 * state.rounds_overdue / 3), state.reason))
+    owed = e.received - e.given
+    if owed >= 2:
+        reasons.append((0.8, f"they gave {owed} more times than you did"))
+    known = e.days_known
+    if tie.stage is Stage.NEW and known is not None and known <= FRESH_DAYS:
+        reasons.append((0.9, f"met {known} days ago: follow up while it is fresh"))
+    quiet = e.days_quiet
+    if (state is None and tie.stage in (Stage.RELATIONSHIP, Stage.TRUSTED)
+            and quiet is not None and quiet > QUIET_DAYS):
+        reasons.append((0.6, f"a {tie.stage.value} gone quiet for {quiet} days"))
+    if not reasons:
+        return None
+    weight, reason = max(reasons)
+    return weight, reason, cadence
+
+
+def weekly_digest(ties: Sequence[TieSummary], tag_cadences: Mapping[str, int], today: date,
+                  budget: Budget | None = None) -> Digest:
+    """The ties most worth your time this week, within the budget, one item per person."""
+    budget = budget or Budget()
+    candidates: list[DigestItem] = []
+    for tie in ties:
+        pressing = _urgency(tie, tag_cadences, today)
+        if pressing is None:
+            continue
+        urgency, reason, cadence = pressing
+        step = next_step(tie.evidence, tie.person, stage=tie.stage, cadence_days=cadence)
+        # A weak tie can still surface when pressing; a strong one surfaces sooner.
+        score = urgency * (0.3 + 0.7 * tie.strength)
+        candidates.append(DigestItem(tie.contact, tie.name, reason, step,
+                                     STEP_MINUTES[step.kind], score))
+    candidates.sort(key=lambda c: (-c.score, c.minutes, c.name, c.contact))
+
+    chosen: list[DigestItem] = []
+    seen: set[ContactId] = set()
+    left = budget.minutes
+    for item in candidates:
+        if len(chosen) == budget.items:
+            break
+        if item.contact in seen or item.minutes > left:
+            continue  # a smaller step further down may still fit
+        chosen.append(item)
+        seen.add(item.contact)
+        left -= item.minutes
+    people = len({c.contact for c in candidates})
+    return Digest(today, budget, tuple(chosen), people)
+
+
+def digest_text(digest: Digest) -> str:
+    """The digest as plain text: the same words for the terminal and for email."""
+    if not digest.items:
+        return (f"Week of {digest.week_of.isoformat()}: nothing pressing. A good week to "
+                "share something with someone you have not thought of lately.")
+    lines = [f"Week of {digest.week_of.isoformat()}: {len(digest.items)} of "
+             f"{digest.candidates} people who deserve your time, {digest.minutes} of "
+             f"{digest.budget.minutes} minutes."]
+    for n, item in enumerate(digest.items, start=1):
+        lines.append(f"{n}. {item.name} ({item.minutes} min) — {item.reason}.")
+        lines.append(f"   Next: {item.step.text}")
+    if digest.left_out:
+        lines.append(f"{digest.left_out} more did not fit this week's budget.")
+    return "\n".join(lines)

@@ -1,0 +1,244 @@
+"""The networking health report, as data: how the book looks, and what the habits say.
+
+Networking is sharing knowledge, resources and contacts, giving and receiving advice
+and help, and long-term relationships; it is not selling, asking for a job or for
+money, or transactions. The reflection holds the member's own log up to that, with
+numbers and examples from what was logged, never a score.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from kithbook.domain.evidence import plural, times
+from kithbook.domain.interactions import GIVING_KINDS, Direction, Interaction, Kind
+from kithbook.domain.tie_summary import TieSummary
+from kithbook.domain.ties import Stage
+
+DORMANT_DAYS = 180
+MONTHS_SHOWN = 12
+STRENGTH_BINS = 10
+
+# Words in notes that read like the things networking is not.
+_NOT_NETWORKING: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("selling", re.compile(r"\b(sell\w*|sold|pitch\w*|pricing|price|quote|discount|upsell\w*"
+                           r"|purchase\w*|close the deal|deal|demo)\b", re.I)),
+    ("asking for a job", re.compile(r"\b(job|jobs|hire me|opening|cv|resume|résumé"
+                                    r"|refer me|referral)\b", re.I)),
+    ("asking for money", re.compile(r"\b(loan|lend|borrow\w*|money|invest in us|donat\w*"
+                                    r"|pay me|fund me|cash)\b", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Giving interactions by kind; mutual ones count on both sides."""
+
+    gave: dict[Kind, int]
+    received: dict[Kind, int]
+
+    @property
+    def total_gave(self) -> int:
+        return sum(self.gave.values())
+
+    @property
+    def total_received(self) -> int:
+        return sum(self.received.values())
+
+    @property
+    def share_given(self) -> float | None:
+        total = self.total_gave + self.total_received
+        return None if total == 0 else self.total_gave / total
+
+
+@dataclass(frozen=True)
+class Diversity:
+    """How spread the ties are over one attribute (organization or role)."""
+
+    distinct: int
+    unknown: int  # ties without a value
+    shannon: float  # entropy in nats; 0 when everyone is in one place
+    evenness: float  # shannon / ln(distinct), 1 when perfectly even, 0 when one value
+    simpson: float  # chance two ties picked at random differ
+    largest: tuple[str, float] | None  # the most common value and its share
+
+
+@dataclass(frozen=True)
+class Observation:
+    theme: str  # giving, sharing, long-term, breadth, not transactions
+    text: str
+    healthy: bool | None  # None: neither good nor bad, just so
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    as_of: date
+    ties: int
+    interactions: int
+    balance: Balance
+    stages: dict[Stage, int]
+    strength_bins: tuple[int, ...]  # counts over [0, 0.1), [0.1, 0.2) ... [0.9, 1]
+    dormant: tuple[TieSummary, ...]  # strongest first
+    organizations: Diversity
+    roles: Diversity
+    new_ties_by_month: dict[str, int]  # "2026-05" -> ties begun that month
+    interactions_by_month: dict[str, int]
+    reflection: tuple[Observation, ...]
+
+
+def diversity(values: Iterable[str | None]) -> Diversity:
+    """Shannon and Simpson diversity over the known values (case-insensitive)."""
+    seen = list(values)
+    known = [v.strip() for v in seen if v and v.strip()]
+    counts = Counter(v.casefold() for v in known)
+    display = {v.casefold(): v for v in reversed(known)}  # first spelling wins
+    total = sum(counts.values())
+    if total == 0:
+        return Diversity(0, len(seen), 0.0, 0.0, 0.0, None)
+    shares = [n / total for n in counts.values()]
+    shannon = -sum(p * math.log(p) for p in shares)
+    evenness = shannon / math.log(len(counts)) if len(counts) > 1 else 0.0
+    simpson = 1.0 - sum(p * p for p in shares)
+    top, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    return Diversity(len(counts), len(seen) - total, shannon, evenness, simpson,
+                     (display[top], n / total))
+
+
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _last_months(today: date, count: int) -> list[str]:
+    index = today.year * 12 + today.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+
+
+def health_report(ties: Sequence[TieSummary], interactions: Iterable[Interaction],
+                  today: date, *, dormant_days: int = DORMANT_DAYS) -> HealthReport:
+    months = _last_months(today, MONTHS_SHOWN)
+    gave: Counter[Kind] = Counter()
+    received: Counter[Kind] = Counter()
+    per_month: Counter[str] = Counter()
+    kinds: Counter[Kind] = Counter()
+    flagged: dict[str, list[str]] = {label: [] for label, _ in _NOT_NETWORKING}
+    logged = 0
+    for interaction in interactions:
+        if interaction.occurred_on > today:
+            continue
+        logged += 1
+        kinds[interaction.kind] += 1
+        per_month[_month(interaction.occurred_on)] += 1
+        if interaction.kind in GIVING_KINDS:
+            if interaction.direction is not Direction.RECEIVED:
+                gave[interaction.kind] += 1
+            if interaction.direction is not Direction.GAVE:
+                received[interaction.kind] += 1
+        for label, pattern in _NOT_NETWORKING:
+            if interaction.note and pattern.search(interaction.note):
+                flagged[label].append(interaction.note)
+
+    balance = Balance({k: gave[k] for k in Kind if k in GIVING_KINDS},
+                      {k: received[k] for k in Kind if k in GIVING_KINDS})
+    stages = dict.fromkeys(Stage, 0)
+    bins = [0] * STRENGTH_BINS
+    started: Counter[str] = Counter()
+    for tie in ties:
+        stages[tie.stage] += 1
+        bins[min(int(tie.strength * STRENGTH_BINS), STRENGTH_BINS - 1)] += 1
+        if tie.evidence.known_since is not None:
+            started[_month(tie.evidence.known_since)] += 1
+    dormant = sorted((t for t in ties if _dormant(t, dormant_days)),
+                     key=lambda t: (-t.strength, t.name, t.contact))
+    report = HealthReport(
+        as_of=today, ties=len(ties), interactions=logged, balance=balance, stages=stages,
+        strength_bins=tuple(bins), dormant=tuple(dormant),
+        organizations=diversity(t.organization for t in ties),
+        roles=diversity(t.role for t in ties),
+        new_ties_by_month={m: started[m] for m in months},
+        interactions_by_month={m: per_month[m] for m in months},
+        reflection=(),
+    )
+    return _with_reflection(report, ties, kinds, flagged, dormant_days)
+
+
+def _dormant(tie: TieSummary, days: int) -> bool:
+    quiet = tie.evidence.days_quiet
+    return quiet is None or quiet > days
+
+
+def _with_reflection(report: HealthReport, ties: Sequence[TieSummary], kinds: Counter[Kind],
+                     flagged: dict[str, list[str]], dormant_days: int) -> HealthReport:
+    observations: list[Observation] = []
+    b = report.balance
+    share = b.share_given
+    if share is None:
+        observations.append(Observation(
+            "giving", "Nothing given or received is logged yet: log the advice, help, "
+            "knowledge, resources and introductions that pass between you and others.", None))
+    else:
+        said = (f"You gave {times(b.total_gave) if b.total_gave else 'nothing'} and received "
+                f"{times(b.total_received) if b.total_received else 'nothing'} "
+                f"({share:.0%} given).")
+        if share < 0.4:
+            observations.append(Observation("giving", said + " You take more than you give: "
+                                            "look for a way to help before your next ask.",
+                                            False))
+        else:
+            top = max(b.gave.items(), key=lambda kv: (kv[1], kv[0].value))
+            observations.append(Observation(
+                "giving", said + f" Most of what you give is {top[0].value.replace('_', ' ')}.",
+                True))
+
+    if report.interactions:
+        sharing = sum(n for k, n in kinds.items() if k in GIVING_KINDS)
+        part = sharing / report.interactions
+        text = (f"{sharing} of your {plural(report.interactions, 'interaction')} "
+                f"({part:.0%}) shared something: knowledge, resources, contacts, advice or help.")
+        if part < 0.25:
+            observations.append(Observation(
+                "sharing", text + " The rest were meetings, talks and notes; networking "
+                "grows through what you share.", False))
+        else:
+            observations.append(Observation("sharing", text, True))
+
+    long_term = sum(1 for t in ties if (t.evidence.days_known or 0) >= 365
+                    and t.stage in (Stage.RELATIONSHIP, Stage.TRUSTED))
+    dormant = len(report.dormant)
+    if ties:
+        observations.append(Observation(
+            "long-term",
+            f"{long_term} of your {plural(len(ties), 'tie')} are relationships of a year or "
+            f"more; {dormant} have been quiet for over {dormant_days} days or never logged.",
+            long_term > 0 and dormant <= len(ties) // 2))
+
+    org = report.organizations
+    if org.largest is not None and org.distinct > 1:
+        name, part = org.largest
+        observations.append(Observation(
+            "breadth",
+            f"Your ties span {org.distinct} organizations (Simpson diversity "
+            f"{org.simpson:.2f}); the largest, {name}, holds {part:.0%}.",
+            part <= 0.5))
+    elif org.largest is not None:
+        observations.append(Observation(
+            "breadth", f"All your ties with an organization are at {org.largest[0]}: "
+            "people elsewhere see what your circle cannot.", False))
+
+    for label, notes in flagged.items():
+        if notes:
+            example = notes[0] if len(notes[0]) <= 80 else notes[0][:77] + "…"
+            observations.append(Observation(
+                "not transactions",
+                f"{plural(len(notes), 'note')} read like {label} (e.g. \"{example}\"). "
+                "Networking is not a transaction: give first, and let asks come from a "
+                "relationship.", False))
+    if not any(flagged.values()) and report.interactions:
+        observations.append(Observation(
+            "not transactions", "None of your notes read like selling, asking for a job or "
+                                "asking for money.", True))
+    return replace(report, reflection=tuple(observations))
