@@ -1,0 +1,289 @@
+"""Inferred trust: how much one member should trust another, and everyone's reputation.
+
+Trust travels as a random walk over the positive ties: from the viewer, at every step the
+walk stops with probability ``1 - damping`` and otherwise moves to someone the current
+member trusts, in proportion to how much. The share of the walk that ends at each member
+is their *reach*. A member's *score* is then what the people the viewer reaches say about
+them: the reach-weighted mean of the signed ratings they received, pulled towards zero
+by a prior worth one average member's share. Distrust is heard from trusted raters but
+never travels further: the enemy of my enemy is not my friend.
+
+A ring of fake accounts gains reach only through the ties honest members gave it, and
+all the reach it gets is shared among its accounts, so each fake account's score is
+weighed against the prior with very little evidence and stays near zero however many
+accounts vouch for each other. The method is explained in ``docs/trust.md``.
+
+Everything here works on whole arrays: a graph is built once per snapshot, and each
+walk is a few sparse matrix products (dense steps) or a gather over the out-ties of
+the members still holding trust to pass on (sparse steps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from kithbook.domain.errors import InvalidInput
+
+__all__ = [
+    "DAMPING",
+    "PRIOR",
+    "TOLERANCE",
+    "Trust",
+    "TrustGraph",
+    "build_trust_graph",
+    "personalized_trust",
+    "reputation",
+    "tie_weight",
+]
+
+Floats = npt.NDArray[np.float32]
+Ints = npt.NDArray[np.int32]
+
+DAMPING = 0.5
+"""Chance that trust goes one more hop: it halves with each introduction in the chain."""
+
+TOLERANCE = 0.01
+"""Stop passing trust on from a member once what is left there, per tie, is below this
+fraction of an average member's share."""
+
+MAX_STEPS = 64
+PRIOR = 1.0
+"""Neutral evidence every score starts from, in average members' shares."""
+
+# Beyond this share of all ties, a dense sparse-matrix product beats gathering out-ties.
+_DENSE_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class TrustGraph:
+    """An array snapshot of who rates whom, ready for walks.
+
+    ``walk`` holds, per rater row, the probability of stepping to each member they trust;
+    ``given`` and ``received`` hold the signed ratings by rater and by ratee.
+    """
+
+    size: int
+    walk: sp.csr_matrix
+    walk_in: sp.csr_matrix
+    given: sp.csr_matrix
+    received: sp.csr_matrix
+    received_count: sp.csr_matrix
+    out_degree: Floats
+
+    @property
+    def ties(self) -> int:
+        return int(self.given.nnz)
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Trust as seen from one viewer (or from a community's seeds), for every member.
+
+    ``score`` is in [-1, 1]; ``evidence`` says how many average members' worth of reached
+    raters stand behind it; ``reach`` is the walk's share at each member and
+    ``unresolved`` the trust mass not yet passed on, an upper bound on the total error
+    of ``reach``.
+    """
+
+    score: Floats
+    evidence: Floats
+    reach: Floats
+    unresolved: float
+    steps: int
+
+
+def tie_weight(
+    stated_trust: int | None,
+    strength: float,
+    positive: int = 0,
+    neutral: int = 0,
+    negative: int = 0,
+) -> float:
+    """The signed weight in [-1, 1] of one member's tie to another.
+
+    Stated trust 1..5 maps to 0..1 ("barely" vouches for nobody, 5 fully). Without a
+    stated level, tie strength stands in at half weight: knowing someone well is not
+    vouching for them. Outcomes of introductions this member made for the other then
+    move the weight like votes, positive +1, neutral 0, negative -1, against a prior of
+    two votes at the base value; only bad outcomes can make a tie negative.
+    """
+    if stated_trust is not None and not 1 <= stated_trust <= 5:
+        raise InvalidInput(f"stated trust must be from 1 to 5; got {stated_trust}.",
+                           field="trust")
+    if not 0.0 <= strength <= 1.0:
+        raise InvalidInput(f"tie strength must be in [0, 1]; got {strength}.", field="strength")
+    if min(positive, neutral, negative) < 0:
+        raise InvalidInput("outcome counts cannot be negative.", field="outcomes")
+    base = (stated_trust - 1) / 4 if stated_trust is not None else 0.5 * strength
+    prior_votes = 2.0
+    votes = positive + neutral + negative
+    return float(np.clip((prior_votes * base + positive - negative) / (prior_votes + votes),
+                         -1.0, 1.0))
+
+
+def build_trust_graph(
+    src: npt.ArrayLike, dst: npt.ArrayLike, weight: npt.ArrayLike, size: int | None = None
+) -> TrustGraph:
+    """Build the walk and rating matrices from parallel arrays of ties.
+
+    Members are numbered 0..size-1. Self-ratings are ignored; repeated pairs are averaged.
+    """
+    s = np.asarray(src, dtype=np.int32)
+    d = np.asarray(dst, dtype=np.int32)
+    w = np.asarray(weight, dtype=np.float32)
+    if not s.shape == d.shape == w.shape or s.ndim != 1:
+        raise InvalidInput("src, dst and weight must be 1-d arrays of the same length.")
+    if w.size and (not np.all(np.isfinite(w)) or np.abs(w).max() > 1.0):
+        raise InvalidInput("tie weights must be finite numbers in [-1, 1].", field="weight")
+    if s.size and min(int(s.min()), int(d.min())) < 0:
+        raise InvalidInput("member numbers must be non-negative.")
+    highest = int(max(s.max(), d.max())) + 1 if s.size else 0
+    n = highest if size is None else size
+    if n < highest:
+        raise InvalidInput(f"size {n} is too small for member number {highest - 1}.")
+    keep = s != d
+    s, d, w = s[keep], d[keep], w[keep]
+
+    def csr(rows: Ints, cols: Ints, data: Floats) -> sp.csr_matrix:
+        m = sp.csr_matrix((data, (rows, cols)), shape=(n, n), dtype=np.float32)
+        m.sort_indices()
+        return m
+
+    ones = np.ones(s.size, dtype=np.float32)
+    counts = csr(s, d, ones)
+    given = csr(s, d, w)
+    given.data /= counts.data  # same coordinates, same order: averages repeated pairs
+    received = given.T.tocsr()
+    received.sort_indices()
+    received_count = sp.csr_matrix(
+        (np.ones(received.nnz, dtype=np.float32), received.indices, received.indptr),
+        shape=(n, n))
+    positive = given.multiply(given > 0).tocsr()
+    positive.sort_indices()
+    totals = np.asarray(positive.sum(axis=1), dtype=np.float64).ravel()
+    walk = sp.diags(np.where(totals > 0, 1.0 / np.maximum(totals, 1e-30), 0.0)).dot(positive)
+    walk = sp.csr_matrix(walk, dtype=np.float32)
+    walk.sort_indices()
+    walk_in = walk.T.tocsr()
+    out_degree = np.diff(walk.indptr).astype(np.float32)
+    return TrustGraph(n, walk, walk_in, given, received, received_count, out_degree)
+
+
+def personalized_trust(
+    graph: TrustGraph,
+    source: int,
+    *,
+    damping: float = DAMPING,
+    tolerance: float = TOLERANCE,
+    max_steps: int = MAX_STEPS,
+) -> Trust:
+    """How much ``source`` should trust every member, in [-1, 1]."""
+    if not 0 <= source < graph.size:
+        raise InvalidInput(f"member {source} is not in this network of {graph.size}.",
+                           field="source")
+    start = np.zeros(graph.size, dtype=np.float32)
+    start[source] = 1.0
+    trust = _trust_from(graph, start, damping, tolerance, max_steps)
+    trust.score[source] = 1.0
+    return trust
+
+
+def reputation(
+    graph: TrustGraph,
+    seeds: npt.ArrayLike | None = None,
+    *,
+    damping: float = DAMPING,
+    tolerance: float = TOLERANCE,
+    max_steps: int = MAX_STEPS,
+) -> Trust:
+    """Everyone's reputation: trust as seen by the community's ``seeds`` together.
+
+    Seeds are the members the community vouches for as real (by default everyone). By
+    linearity the reach equals the mean of the seeds' personalized reaches, so fake
+    accounts that are not seeds earn reputation only through ties honest members gave.
+    """
+    start = np.zeros(graph.size, dtype=np.float32)
+    if seeds is None:
+        start[:] = 1.0 / max(graph.size, 1)
+    else:
+        chosen = np.unique(np.asarray(seeds, dtype=np.int64))
+        if chosen.size == 0 or chosen[0] < 0 or chosen[-1] >= graph.size:
+            raise InvalidInput("seeds must be a non-empty list of members of this network.",
+                               field="seeds")
+        start[chosen] = 1.0 / chosen.size
+    return _trust_from(graph, start, damping, tolerance, max_steps)
+
+
+def _trust_from(
+    graph: TrustGraph, start: Floats, damping: float, tolerance: float, max_steps: int
+) -> Trust:
+    if not 0.0 < damping < 1.0:
+        raise InvalidInput(f"damping must be between 0 and 1; got {damping}.", field="damping")
+    reach, unresolved, steps = _walk(graph, start, damping, tolerance, max_steps)
+    heard, weight = _opinions(graph, reach)
+    n = max(graph.size, 1)
+    prior = PRIOR / n
+    score = (heard / (weight + prior)).astype(np.float32)
+    np.clip(score, -1.0, 1.0, out=score)
+    return Trust(score, (weight * n).astype(np.float32), reach, unresolved, steps)
+
+
+def _walk(
+    graph: TrustGraph, start: Floats, damping: float, tolerance: float, max_steps: int
+) -> tuple[Floats, float, int]:
+    """Synchronous push: pass on every member's pending trust until little is left.
+
+    Invariant: exact reach = ``reach`` + the walk from ``pending``; so the pending total
+    bounds the error and the result is exact when it reaches zero.
+    """
+    n = graph.size
+    reach = np.zeros(n, dtype=np.float32)
+    pending = start.astype(np.float32, copy=True)
+    threshold = (tolerance / max(n, 1)) * np.maximum(graph.out_degree, 1.0)
+    indptr, indices, data = graph.walk.indptr, graph.walk.indices, graph.walk.data
+    dense_edges = _DENSE_SHARE * max(graph.walk.nnz, 1)
+    stuck = graph.out_degree == 0
+    active = np.flatnonzero(pending > threshold)
+    steps = 0
+    while active.size and steps < max_steps:
+        steps += 1
+        moving = pending[active]
+        pending[active] = 0.0
+        # At a member who trusts nobody the walk can only stop.
+        reach[active] += np.where(stuck[active], 1.0, 1.0 - damping) * moving
+        begin = indptr[active]
+        count = indptr[active + 1] - begin
+        total = int(count.sum())
+        if total > dense_edges:
+            carried = np.zeros(n, dtype=np.float32)
+            carried[active] = moving
+            pending += damping * (graph.walk_in @ carried)
+        elif total:
+            edge = np.repeat(begin - np.cumsum(count) + count, count) + np.arange(
+                total, dtype=np.int64)
+            flow = data[edge] * np.repeat(damping * moving, count)
+            pending += np.bincount(indices[edge], weights=flow, minlength=n).astype(np.float32)
+        active = np.flatnonzero(pending > threshold)
+    return reach, float(pending.sum(dtype=np.float64)), steps
+
+
+def _opinions(graph: TrustGraph, reach: Floats) -> tuple[Floats, Floats]:
+    """Reach-weighted sum of the ratings each member received, and the weight behind it."""
+    raters = np.flatnonzero(reach)
+    begin = graph.given.indptr[raters]
+    count = graph.given.indptr[raters + 1] - begin
+    total = int(count.sum())
+    if total > _DENSE_SHARE * max(graph.given.nnz, 1):
+        return (np.asarray(graph.received @ reach, dtype=np.float32),
+                np.asarray(graph.received_count @ reach, dtype=np.float32))
+    n = graph.size
+    edge = np.repeat(begin - np.cumsum(count) + count, count) + np.arange(total, dtype=np.int64)
+    who = graph.given.indices[edge]
+    mass = np.repeat(reach[raters], count)
+    heard = np.bincount(who, weights=mass * graph.given.data[edge], minlength=n)
+    weight = np.bincount(who, weights=mass, minlength=n)
+    return heard.astype(np.float32), weight.astype(np.float32)
