@@ -85,8 +85,8 @@ class Trust:
 
     ``score`` is in [-1, 1]; ``evidence`` says how many average members' worth of reached
     raters stand behind it; ``reach`` is the walk's share at each member and
-    ``unresolved`` the trust mass not yet passed on, an upper bound on the total error
-    of ``reach``.
+    ``unresolved`` the trust mass not yet passed on, an upper bound on the L1 error of
+    ``reach``.
     """
 
     score: Floats
@@ -94,6 +94,8 @@ class Trust:
     reach: Floats
     unresolved: float
     steps: int
+    followed: int
+    """Ties read to compute this (the walk's and the ratings'): the work done."""
 
 
 def tie_weight(
@@ -197,7 +199,7 @@ def reputation(
     seeds: npt.ArrayLike | None = None,
     *,
     damping: float = DAMPING,
-    tolerance: float = TOLERANCE,
+    tolerance: float = TOLERANCE / 100,
     max_steps: int = MAX_STEPS,
 ) -> Trust:
     """Everyone's reputation: trust as seen by the community's ``seeds`` together.
@@ -205,6 +207,7 @@ def reputation(
     Seeds are the members the community vouches for as real (by default everyone). By
     linearity the reach equals the mean of the seeds' personalized reaches, so fake
     accounts that are not seeds earn reputation only through ties honest members gave.
+    Computed once for everyone, it is computed finer than one member's view.
     """
     start = np.zeros(graph.size, dtype=np.float32)
     if seeds is None:
@@ -223,67 +226,85 @@ def _trust_from(
 ) -> Trust:
     if not 0.0 < damping < 1.0:
         raise InvalidInput(f"damping must be between 0 and 1; got {damping}.", field="damping")
-    reach, unresolved, steps = _walk(graph, start, damping, tolerance, max_steps)
-    heard, weight = _opinions(graph, reach)
+    reach, unresolved, steps, walked = _walk(graph, start, damping, tolerance, max_steps)
+    heard, weight, read = _opinions(graph, reach)
     n = max(graph.size, 1)
     prior = PRIOR / n
     score = (heard / (weight + prior)).astype(np.float32)
     np.clip(score, -1.0, 1.0, out=score)
-    return Trust(score, (weight * n).astype(np.float32), reach, unresolved, steps)
+    return Trust(score, (weight * n).astype(np.float32), reach, unresolved, steps,
+                 walked + read)
+
+
+def _out_ties(indptr: Ints, rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], Ints]:
+    """Positions in a CSR of every tie of ``rows``, and how many each row has."""
+    begin = indptr[rows].astype(np.int64)
+    count = indptr[rows + 1] - indptr[rows]
+    total = int(count.sum())
+    first = np.repeat(begin - np.cumsum(count) + count, count)
+    return first + np.arange(total, dtype=np.int64), count
 
 
 def _walk(
     graph: TrustGraph, start: Floats, damping: float, tolerance: float, max_steps: int
-) -> tuple[Floats, float, int]:
+) -> tuple[Floats, float, int, int]:
     """Synchronous push: pass on every member's pending trust until little is left.
 
     Invariant: exact reach = ``reach`` + the walk from ``pending``; so the pending total
-    bounds the error and the result is exact when it reaches zero.
+    bounds the error of ``reach`` in L1, and the result is exact when it reaches zero.
+    Small frontiers are pushed tie by tie over only the members they touch; large ones
+    with one sparse matrix product over everyone.
     """
     n = graph.size
     reach = np.zeros(n, dtype=np.float32)
     pending = start.astype(np.float32, copy=True)
-    threshold = (tolerance / max(n, 1)) * np.maximum(graph.out_degree, 1.0)
-    indptr, indices, data = graph.walk.indptr, graph.walk.indices, graph.walk.data
-    dense_edges = _DENSE_SHARE * max(graph.walk.nnz, 1)
+    threshold = ((tolerance / max(n, 1)) * np.maximum(graph.out_degree, 1.0)).astype(np.float32)
     stuck = graph.out_degree == 0
+    indices, data = graph.walk.indices, graph.walk.data
+    dense_edges = _DENSE_SHARE * max(graph.walk.nnz, 1)
     active = np.flatnonzero(pending > threshold)
-    steps = 0
+    steps = walked = 0
     while active.size and steps < max_steps:
         steps += 1
+        ties = int((graph.walk.indptr[active + 1] - graph.walk.indptr[active]).sum())
+        if ties > dense_edges:
+            # A full product costs the same whoever moves, so everyone's pending moves.
+            walked += graph.walk.nnz
+            carried, pending = pending, np.zeros(n, dtype=np.float32)
+            reach += np.where(stuck, np.float32(1.0), np.float32(1.0 - damping)) * carried
+            carried[stuck] = 0.0
+            pending += np.float32(damping) * (graph.walk_in @ carried)
+            active = np.flatnonzero(pending > threshold)
+            continue
+        walked += ties
         moving = pending[active]
         pending[active] = 0.0
         # At a member who trusts nobody the walk can only stop.
-        reach[active] += np.where(stuck[active], 1.0, 1.0 - damping) * moving
-        begin = indptr[active]
-        count = indptr[active + 1] - begin
-        total = int(count.sum())
-        if total > dense_edges:
-            carried = np.zeros(n, dtype=np.float32)
-            carried[active] = moving
-            pending += damping * (graph.walk_in @ carried)
-        elif total:
-            edge = np.repeat(begin - np.cumsum(count) + count, count) + np.arange(
-                total, dtype=np.int64)
-            flow = data[edge] * np.repeat(damping * moving, count)
-            pending += np.bincount(indices[edge], weights=flow, minlength=n).astype(np.float32)
-        active = np.flatnonzero(pending > threshold)
-    return reach, float(pending.sum(dtype=np.float64)), steps
+        reach[active] += np.where(stuck[active], 1.0, 1.0 - damping).astype(np.float32) * moving
+        if ties:
+            edge, count = _out_ties(graph.walk.indptr, active)
+            flow = data[edge] * np.repeat(np.float32(damping) * moving, count)
+            touched, slot = np.unique(indices[edge], return_inverse=True)
+            pending[touched] += np.bincount(slot, weights=flow).astype(np.float32)
+            active = touched[pending[touched] > threshold[touched]]
+        else:
+            break
+    return reach, float(pending.sum(dtype=np.float64)), steps, walked
 
 
-def _opinions(graph: TrustGraph, reach: Floats) -> tuple[Floats, Floats]:
-    """Reach-weighted sum of the ratings each member received, and the weight behind it."""
+def _opinions(graph: TrustGraph, reach: Floats) -> tuple[Floats, Floats, int]:
+    """Reach-weighted sum of the ratings each member received, the weight behind it, and
+    how many ratings were read."""
     raters = np.flatnonzero(reach)
-    begin = graph.given.indptr[raters]
-    count = graph.given.indptr[raters + 1] - begin
+    count = graph.given.indptr[raters + 1] - graph.given.indptr[raters]
     total = int(count.sum())
     if total > _DENSE_SHARE * max(graph.given.nnz, 1):
         return (np.asarray(graph.received @ reach, dtype=np.float32),
-                np.asarray(graph.received_count @ reach, dtype=np.float32))
+                np.asarray(graph.received_count @ reach, dtype=np.float32), graph.given.nnz)
     n = graph.size
-    edge = np.repeat(begin - np.cumsum(count) + count, count) + np.arange(total, dtype=np.int64)
+    edge, count = _out_ties(graph.given.indptr, raters)
     who = graph.given.indices[edge]
     mass = np.repeat(reach[raters], count)
     heard = np.bincount(who, weights=mass * graph.given.data[edge], minlength=n)
     weight = np.bincount(who, weights=mass, minlength=n)
-    return heard.astype(np.float32), weight.astype(np.float32)
+    return heard.astype(np.float32), weight.astype(np.float32), total

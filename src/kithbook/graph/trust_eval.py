@@ -15,6 +15,7 @@ and in ``docs/trust.md``.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,7 +96,9 @@ def load_ratings(path: str | Path) -> Ratings:
             f"no ratings file at {file}: expected a CSV of source,target,rating,time lines "
             "(for Bitcoin OTC, ../shared/data/soc-sign-bitcoinotc.csv).", field="file")
     try:
-        table = np.loadtxt(file, delimiter=",", dtype=np.float64, ndmin=2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # an empty file: reported below
+            table = np.loadtxt(file, delimiter=",", dtype=np.float64, ndmin=2)
     except ValueError as error:
         raise InvalidInput(
             f"{file} is not a source,target,rating,time file: {error}", field="file"
@@ -136,7 +139,7 @@ def _rmse(predicted: F64, actual: F64) -> float:
 
 
 def _pcc(predicted: F64, actual: F64) -> float:
-    if predicted.size < 2 or np.std(predicted) == 0 or np.std(actual) == 0:
+    if predicted.size < 2 or np.ptp(predicted) == 0 or np.ptp(actual) == 0:
         return float("nan")
     return float(np.corrcoef(predicted, actual)[0, 1])
 
@@ -303,9 +306,16 @@ def _features(known: Ratings, src: I64, dst: I64, own: bool) -> F64:
 
     return np.column_stack([
         back, has_back, rater_mean, ratee_mean, rater_rep, ratee_gives,
-        fair * good, fair, good, two_hop, np.log1p(weight),
+        _fg_columns(fair, good), two_hop, np.log1p(weight),
         np.log1p(out_n[src] - one), np.log1p(in_n[dst] - one), back * np.log1p(in_n[dst] - one),
     ])
+
+
+_FG_COLUMNS = slice(6, 9)
+
+
+def _fg_columns(fair: F64, good: F64) -> F64:
+    return np.column_stack([fair * good, fair, good])
 
 
 @dataclass(frozen=True)
@@ -335,20 +345,25 @@ def _quadratic(x: F64) -> F64:
 
 
 def _kithbook_loo(r: Ratings) -> F64:
-    """Cross-fitted: fold k's ratings are absent from the network the model learns on.
+    """Cross-fitted: fold k's ratings are absent from everything the model learns.
 
     For fold k the combination is fitted on the other folds' ratings, with their features
-    computed on the network without fold k; it is applied to fold k's features computed
-    on the network without only the rating being predicted. So no prediction uses its
-    own rating, neither in its features nor in the fitted weights.
+    computed on the network without fold k. It is applied to fold k's features: the
+    exact leave-one-out ones computed on the network without only the rating being
+    predicted, and fairness/goodness, a fixed point of the whole network, from the
+    network without fold k. So no prediction depends on its own rating in any way.
     """
     fold = np.random.default_rng(SEED).permutation(len(r)) % FOLDS
     everything = _features(r, r.src, r.dst, own=True)
     predicted = np.empty(len(r))
     for k in range(FOLDS):
-        train = r.subset(fold != k)
+        held = fold == k
+        train = r.subset(~held)
+        fair, good = fairness_goodness(train)
         model = _Model.fit(_features(train, train.src, train.dst, own=True), train.weight)
-        predicted[fold == k] = model.predict(everything[fold == k])
+        mine = everything[held]
+        mine[:, _FG_COLUMNS] = _fg_columns(fair[r.src[held]], good[r.dst[held]])
+        predicted[held] = model.predict(mine)
     return predicted
 
 
