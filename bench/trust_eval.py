@@ -18,8 +18,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.trust_eval import evaluate, fairness_goodness_gap, load_ratings
+from kithbook.graph.trust_eval import (
+    evaluate,
+    fairness_goodness_exact,
+    fairness_goodness_gap,
+    load_ratings,
+    score,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "soc-sign-bitcoinotc.csv"
@@ -31,6 +39,8 @@ def main() -> int:
     parser.add_argument("--split", choices=("loo", "time", "both"), default="both")
     parser.add_argument("--fg-sample", type=int, default=200,
                         help="ratings on which to re-run F/G exactly (0 to skip)")
+    parser.add_argument("--fg-exact", action="store_true",
+                        help="also score F/G with an exact re-run for every rating (minutes)")
     args = parser.parse_args()
     try:
         ratings = load_ratings(args.file)
@@ -50,10 +60,10 @@ def main() -> int:
                   f"predict the {result.predicted} after")
         else:
             print(f"-- leave-one-out over {result.predicted} ratings")
-        for score in result.scores:
-            pcc = "  n/a  " if math.isnan(score.pcc) else f"{score.pcc:+.4f}"
-            print(f"{split:>4}  {score.method:<18} RMSE {score.rmse:.4f}  PCC {pcc}"
-                  f"  ({score.seconds:.1f}s)")
+        for row in result.scores:
+            pcc = "  n/a  " if math.isnan(row.pcc) else f"{row.pcc:+.4f}"
+            print(f"{split:>4}  {row.method:<18} RMSE {row.rmse:.4f}  PCC {pcc}"
+                  f"  ({row.seconds:.1f}s)")
         print(f"{split:>4}  whole run {total:.1f}s")
     if args.fg_sample and "loo" in splits:
         began = time.perf_counter()
@@ -61,6 +71,12 @@ def main() -> int:
         print(f"F/G first-order vs exact leave-one-out on {args.fg_sample} ratings: "
               f"mean |gap| {mean_gap:.2e}, max {max_gap:.2e} "
               f"({time.perf_counter() - began:.1f}s)")
+    if args.fg_exact and "loo" in splits:
+        began = time.perf_counter()
+        exact = fairness_goodness_exact(ratings, np.arange(len(ratings)))
+        rmse, pcc = score(exact, ratings.weight)
+        print(f" loo  F/G, exact re-run   RMSE {rmse:.4f}  PCC {pcc:+.4f}"
+              f"  ({time.perf_counter() - began:.1f}s)")
     return 0
 
 

@@ -33,8 +33,10 @@ __all__ = [
     "Ratings",
     "evaluate",
     "fairness_goodness",
+    "fairness_goodness_exact",
     "fairness_goodness_gap",
     "load_ratings",
+    "score",
 ]
 
 F64 = npt.NDArray[np.float64]
@@ -226,24 +228,33 @@ def _fg_forward(known: Ratings, src: I64, dst: I64) -> F64:
     return fair[src] * good[dst]
 
 
-def fairness_goodness_gap(r: Ratings, sample: int = 200, seed: int = SEED) -> tuple[float, float]:
-    """Mean and largest |first-order - exact| F/G leave-one-out prediction on a sample.
-
-    The exact side re-runs F/G to convergence without each sampled rating (warm-started
-    from the full fixed point, same tolerance), one rating at a time.
-    """
-    f, g = _fg_parts_loo(r)
-    approx = f * g
-    picks = np.random.default_rng(seed).choice(len(r), size=min(sample, len(r)), replace=False)
-    gaps = []
-    for i in picks:
+def fairness_goodness_exact(r: Ratings, picks: I64) -> F64:
+    """Exact F/G leave-one-out predictions for the ratings ``picks``: F/G re-run to
+    convergence without each of them in turn (a loop over ratings, each run vectorized;
+    about 5 ms per rating on Bitcoin OTC)."""
+    predicted = np.empty(picks.size)
+    for at, i in enumerate(picks):
         keep = np.ones(len(r), dtype=bool)
         keep[i] = False
-        fair, good = fairness_goodness(r.subset(keep))
-        exact = fair[r.src[i]] if np.any(r.src[keep] == r.src[i]) else 1.0
-        goodness = good[r.dst[i]] if np.any(r.dst[keep] == r.dst[i]) else 0.0
-        gaps.append(abs(approx[i] - exact * goodness))
-    return float(np.mean(gaps)), float(np.max(gaps))
+        rest = r.subset(keep)
+        fair, good = fairness_goodness(rest)
+        rates_others = bool(np.any(rest.src == r.src[i]))
+        rated_by_others = bool(np.any(rest.dst == r.dst[i]))
+        predicted[at] = ((fair[r.src[i]] if rates_others else 1.0)
+                         * (good[r.dst[i]] if rated_by_others else 0.0))
+    return predicted
+
+
+def fairness_goodness_gap(r: Ratings, sample: int = 200, seed: int = SEED) -> tuple[float, float]:
+    """Mean and largest |first-order - exact| F/G leave-one-out prediction on a sample."""
+    picks = np.random.default_rng(seed).choice(len(r), size=min(sample, len(r)), replace=False)
+    gaps = np.abs(_fg_loo(r)[picks] - fairness_goodness_exact(r, picks))
+    return float(gaps.mean()), float(gaps.max())
+
+
+def score(predicted: F64, actual: F64) -> tuple[float, float]:
+    """RMSE and Pearson correlation (NaN when either side is constant)."""
+    return _rmse(predicted, actual), _pcc(predicted, actual)
 
 
 # ---------------------------------------------------------------- Kithbook
