@@ -9,6 +9,11 @@ look at the ring through honest eyes:
 * personalized trust from 50 honest viewers chosen at random (each member's own view);
 * for contrast, reputation seeded by everyone, fakes included (what seeding prevents).
 
+Columns: the ring's mean score, the median score of honest members, the ring's share of
+all reach; for viewers, the share of them for whom the ring's mean is below the honest
+median ("below") and the share whose honest median is exactly 0 because they reach too
+few members to rank ("med 0": there a ring mean of 0 ties, it cannot be below).
+
 Run from the project root:
 
     python bench/fake_ring.py [FILE] [--fooled top|random]
@@ -69,10 +74,10 @@ def main() -> int:
     viewers = rng.choice(np.setdiff1d(np.arange(n), fooled), size=VIEWERS, replace=False)
     print(f"honest network {args.file}: {n} members, {len(ratings)} ratings; "
           f"fooled members {fooled.tolist()} ({args.fooled}); {VIEWERS} honest viewers")
-    print(f"{'ring':>5} | {'seeded reputation':^36} | {'personalized (mean of viewers)':^38} | "
+    print(f"{'ring':>5} | {'seeded reputation':^36} | {'personalized (mean of viewers)':^44} | "
           f"{'unseeded':>8}")
     print(f"{'size':>5} | {'ring mean':>9} {'honest med':>10} {'ring reach':>11}   | "
-          f"{'ring mean':>9} {'honest med':>10} {'ring reach':>11} {'below':>5} | "
+          f"{'ring mean':>9} {'honest med':>10} {'ring reach':>11} {'below':>5} {'med 0':>5} | "
           f"{'ring mean':>9}")
     for size in SIZES:
         began = time.perf_counter()
@@ -88,9 +93,11 @@ def main() -> int:
             honest_medians.append(float(np.median(others)))
             ring_reach.append(float(trust.reach[n:].sum()))
         below = float(np.mean(np.array(ring_means) < np.array(honest_medians)))
+        blind = float(np.mean(np.array(honest_medians) == 0.0))
         print(f"{size:>5} | {seeded.score[n:].mean():>9.4f} {np.median(seeded.score[:n]):>10.4f} "
               f"{seeded.reach[n:].sum():>10.2%}   | {np.mean(ring_means):>9.4f} "
-              f"{np.mean(honest_medians):>10.4f} {np.mean(ring_reach):>10.2%} {below:>5.0%} | "
+              f"{np.mean(honest_medians):>10.4f} {np.mean(ring_reach):>10.2%} {below:>5.0%} "
+              f"{blind:>5.0%} | "
               f"{everyone.score[n:].mean():>9.4f}   ({time.perf_counter() - began:.1f}s)")
     return 0
 

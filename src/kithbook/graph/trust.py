@@ -260,6 +260,7 @@ def _walk(
     pending = start.astype(np.float32, copy=True)
     threshold = ((tolerance / max(n, 1)) * np.maximum(graph.out_degree, 1.0)).astype(np.float32)
     stuck = graph.out_degree == 0
+    stuck_at = np.flatnonzero(stuck)
     indices, data = graph.walk.indices, graph.walk.data
     dense_edges = _DENSE_SHARE * max(graph.walk.nnz, 1)
     active = np.flatnonzero(pending > threshold)
@@ -270,10 +271,12 @@ def _walk(
         if ties > dense_edges:
             # A full product costs the same whoever moves, so everyone's pending moves.
             walked += graph.walk.nnz
-            carried, pending = pending, np.zeros(n, dtype=np.float32)
-            reach += np.where(stuck, np.float32(1.0), np.float32(1.0 - damping)) * carried
-            carried[stuck] = 0.0
-            pending += np.float32(damping) * (graph.walk_in @ carried)
+            carried = pending
+            reach += np.float32(1.0 - damping) * carried
+            reach[stuck_at] += np.float32(damping) * carried[stuck_at]
+            carried[stuck_at] = 0.0
+            pending = graph.walk_in @ carried
+            pending *= np.float32(damping)
             active = np.flatnonzero(pending > threshold)
             continue
         walked += ties
