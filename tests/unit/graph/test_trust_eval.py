@@ -83,7 +83,11 @@ def test_every_method_runs_on_a_small_network(tmp_path: Path) -> None:
         for score in result.scores:
             assert 0 <= score.rmse < 1.5
             assert score.predicted == result.predicted
-        assert result.predicted + (result.known if split == "time" else 0) >= result.predicted
+        if split == "time":
+            assert result.known + result.predicted == len(ratings)
+            assert result.cut is not None
+        else:
+            assert result.known == result.predicted == len(ratings)
 
 
 def test_kithbook_beats_the_means_where_ratings_follow_quality(tmp_path: Path) -> None:
