@@ -7,7 +7,8 @@ largest absolute rating):
 * time: ratings before a cut date are known, those after it are predicted, which is
   what the product faces with newcomers.
 
-Each method is a pair of vectorized functions, one per split; none loops over edges.
+Each method is a pair of vectorized functions, one per split; none loops over edges
+(only ``fairness_goodness_exact``, a check on an approximation, re-runs per rating).
 What is exact and what is approximated for each method is stated where it is computed
 and in ``docs/trust.md``.
 """
