@@ -134,15 +134,17 @@ def build_trust_graph(
 
     Members are numbered 0..size-1. Self-ratings are ignored; repeated pairs are averaged.
     """
-    s = np.asarray(src, dtype=np.int32)
-    d = np.asarray(dst, dtype=np.int32)
+    wide_s = np.asarray(src, dtype=np.int64)
+    wide_d = np.asarray(dst, dtype=np.int64)
     w = np.asarray(weight, dtype=np.float32)
-    if not s.shape == d.shape == w.shape or s.ndim != 1:
+    if not wide_s.shape == wide_d.shape == w.shape or wide_s.ndim != 1:
         raise InvalidInput("src, dst and weight must be 1-d arrays of the same length.")
     if w.size and (not np.all(np.isfinite(w)) or np.abs(w).max() > 1.0):
         raise InvalidInput("tie weights must be finite numbers in [-1, 1].", field="weight")
-    if s.size and min(int(s.min()), int(d.min())) < 0:
-        raise InvalidInput("member numbers must be non-negative.")
+    if wide_s.size and (min(wide_s.min(), wide_d.min()) < 0
+                        or max(wide_s.max(), wide_d.max()) >= np.iinfo(np.int32).max):
+        raise InvalidInput("member numbers must be from 0 to 2,147,483,646.")
+    s, d = wide_s.astype(np.int32), wide_d.astype(np.int32)
     highest = int(max(s.max(), d.max())) + 1 if s.size else 0
     n = highest if size is None else size
     if n < highest:

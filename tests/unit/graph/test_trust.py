@@ -124,7 +124,8 @@ def test_repeated_pairs_are_averaged_and_self_ratings_ignored() -> None:
 
 @pytest.mark.parametrize(
     "src, dst, weight",
-    [([0, 1], [1], [1.0]), ([0], [1], [1.5]), ([0], [1], [float("nan")]), ([-1], [1], [0.5])],
+    [([0, 1], [1], [1.0]), ([0], [1], [1.5]), ([0], [1], [float("nan")]), ([-1], [1], [0.5]),
+     ([2**31], [1], [0.5])],
 )
 def test_bad_ties_are_refused(src: list[int], dst: list[int], weight: list[float]) -> None:
     with pytest.raises(InvalidInput):
