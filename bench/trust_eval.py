@@ -62,7 +62,7 @@ def main() -> int:
             print(f"-- leave-one-out over {result.predicted} ratings")
         for row in result.scores:
             pcc = "  n/a  " if math.isnan(row.pcc) else f"{row.pcc:+.4f}"
-            print(f"{split:>4}  {row.method:<18} RMSE {row.rmse:.4f}  PCC {pcc}"
+            print(f"{split:>4}  {row.method:<22} RMSE {row.rmse:.4f}  PCC {pcc}"
                   f"  ({row.seconds:.1f}s)")
         print(f"{split:>4}  whole run {total:.1f}s")
     if args.fg_sample and "loo" in splits:
@@ -75,7 +75,7 @@ def main() -> int:
         began = time.perf_counter()
         exact = fairness_goodness_exact(ratings, np.arange(len(ratings)))
         rmse, pcc = score(exact, ratings.weight)
-        print(f" loo  F/G, exact re-run   RMSE {rmse:.4f}  PCC {pcc:+.4f}"
+        print(f" loo  F/G, exact re-run       RMSE {rmse:.4f}  PCC {pcc:+.4f}"
               f"  ({time.perf_counter() - began:.1f}s)")
     return 0
 

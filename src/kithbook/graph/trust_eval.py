@@ -25,6 +25,7 @@ import scipy.sparse as sp
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.graph.ratings import Ratings, load_ratings
+from kithbook.graph.trust import build_trust_graph, personalized_trust, reputation
 
 __all__ = [
     "METHODS",
@@ -323,6 +324,29 @@ def _kithbook_forward(known: Ratings, src: I64, dst: I64) -> F64:
     return model.predict(_features(known, src, dst, own=False))
 
 
+# ---------------------------------------------------------------- the engine's own numbers
+#
+# The scores the product shows, untouched by any learning: forward only, since hiding
+# one rating from a walk would need a walk per rating.
+
+
+def _viewer_forward(known: Ratings, src: I64, dst: I64) -> F64:
+    graph = build_trust_graph(known.src, known.dst, known.weight, known.size)
+    order = np.argsort(src, kind="stable")
+    raters, first = np.unique(src[order], return_index=True)
+    bounds = np.append(first, src.size)
+    predicted = np.empty(src.size)
+    for rater, begin, end in zip(raters, bounds[:-1], bounds[1:], strict=True):
+        chosen = order[begin:end]
+        predicted[chosen] = personalized_trust(graph, int(rater)).score[dst[chosen]]
+    return predicted
+
+
+def _reputation_forward(known: Ratings, src: I64, dst: I64) -> F64:
+    graph = build_trust_graph(known.src, known.dst, known.weight, known.size)
+    return reputation(graph).score[dst].astype(np.float64)
+
+
 # ---------------------------------------------------------------- harness
 
 _TRAIN_SHARE = 0.8
@@ -330,7 +354,7 @@ _TRAIN_SHARE = 0.8
 Loo = Callable[[Ratings], F64]
 Forward = Callable[[Ratings, I64, I64], F64]
 
-METHODS: dict[str, tuple[Loo, Forward]] = {
+METHODS: dict[str, tuple[Loo | None, Forward]] = {
     "global mean": (_global_loo, _global_forward),
     "rater's mean": (lambda r: _side_mean_loo(r, r.src),
                      lambda k, s, d: _side_mean_forward(k, k.src, s)),
@@ -338,13 +362,21 @@ METHODS: dict[str, tuple[Loo, Forward]] = {
                      lambda k, s, d: _side_mean_forward(k, k.dst, d)),
     "fairness/goodness": (_fg_loo, _fg_forward),
     "kithbook": (_kithbook_loo, _kithbook_forward),
+    "engine: viewer's trust": (None, _viewer_forward),
+    "engine: reputation": (None, _reputation_forward),
 }
 
 
 def evaluate(ratings: Ratings, split: str = "loo", cut: float | None = None,
              methods: list[str] | None = None) -> Evaluation:
-    """Score every method on one split; ``cut`` (Unix time) defaults to the 80% quantile."""
-    chosen = list(METHODS) if methods is None else methods
+    """Score every method on one split; ``cut`` (Unix time) defaults to the 80% quantile.
+
+    By default every method the split can run: the engine's own scores run forward only.
+    """
+    if methods is None:
+        chosen = [name for name, (loo, _) in METHODS.items() if split != "loo" or loo]
+    else:
+        chosen = methods
     unknown = [name for name in chosen if name not in METHODS]
     if unknown:
         raise InvalidInput(f"unknown method {unknown[0]!r}; choose from {', '.join(METHODS)}.",
@@ -354,8 +386,11 @@ def evaluate(ratings: Ratings, split: str = "loo", cut: float | None = None,
             raise InvalidInput("leave-one-out needs at least 3 ratings.", field="file")
         scores = []
         for name in chosen:
+            loo = METHODS[name][0]
+            if loo is None:
+                raise InvalidInput(f"{name!r} runs on the time split only.", field="methods")
             began = time.perf_counter()
-            predicted = METHODS[name][0](ratings)
+            predicted = loo(ratings)
             scores.append(MethodScore(name, _rmse(predicted, ratings.weight),
                                       _pcc(predicted, ratings.weight), len(ratings),
                                       time.perf_counter() - began))
