@@ -34,10 +34,12 @@ __all__ = [
     "TOLERANCE",
     "Trust",
     "TrustGraph",
+    "Voucher",
     "build_trust_graph",
     "personalized_trust",
     "reputation",
     "tie_weight",
+    "vouchers",
 ]
 
 Floats = npt.NDArray[np.float32]
@@ -221,6 +223,33 @@ def reputation(
                                field="seeds")
         start[chosen] = 1.0 / chosen.size
     return _trust_from(graph, start, damping, tolerance, max_steps)
+
+
+@dataclass(frozen=True)
+class Voucher:
+    """One rater behind a score: who, how far the viewer's trust reaches them, what they said."""
+
+    rater: int
+    reach: float
+    rating: float
+
+
+def vouchers(graph: TrustGraph, trust: Trust, member: int, limit: int = 5) -> list[Voucher]:
+    """The raters of ``member`` that weigh most in ``trust``'s score for them, heaviest first.
+
+    This is the score's evidence, for a brief to say "three people you trust rate them
+    well" rather than show a bare number.
+    """
+    if not 0 <= member < graph.size:
+        raise InvalidInput(f"member {member} is not in this network of {graph.size}.",
+                           field="member")
+    begin, end = graph.received.indptr[member], graph.received.indptr[member + 1]
+    raters = graph.received.indices[begin:end]
+    ratings = graph.received.data[begin:end]
+    weight = trust.reach[raters]
+    heard = np.flatnonzero(weight > 0)
+    heaviest = heard[np.argsort(-weight[heard], kind="stable")[:limit]]
+    return [Voucher(int(raters[i]), float(weight[i]), float(ratings[i])) for i in heaviest]
 
 
 def _trust_from(

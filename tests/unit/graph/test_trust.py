@@ -14,6 +14,7 @@ from kithbook.graph.trust import (
     personalized_trust,
     reputation,
     tie_weight,
+    vouchers,
 )
 
 # A viewer (0) who trusts 1 and distrusts 2; 1 trusts 3; 2 trusts 4; 3 trusts 5.
@@ -57,6 +58,18 @@ def test_distrust_does_not_travel() -> None:
     assert trust.reach[2] == 0.0
     assert trust.score[4] == 0.0
     assert trust.score[3] > 0.0
+
+
+def test_a_score_names_the_raters_behind_it() -> None:
+    # 0 trusts 1 fully and 2 a little; both rate 3, in opposite ways; 4 rates 3 unseen.
+    graph = build_trust_graph([0, 0, 1, 2, 4], [1, 2, 3, 3, 3], [1.0, 0.2, 0.8, -0.6, 1.0])
+    trust = personalized_trust(graph, 0)
+    named = vouchers(graph, trust, 3)
+    assert [(v.rater, v.rating) for v in named] == [(1, pytest.approx(0.8)),
+                                                    (2, pytest.approx(-0.6))]
+    assert named[0].reach > named[1].reach
+    assert vouchers(graph, trust, 3, limit=1)[0].rater == 1
+    assert vouchers(graph, trust, 0) == []
 
 
 def test_trust_fades_with_each_hop() -> None:
