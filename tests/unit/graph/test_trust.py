@@ -39,6 +39,16 @@ def test_only_bad_outcomes_turn_a_tie_negative() -> None:
     assert tie_weight(5, 1.0, negative=1) > 0  # one bad outcome dents, not reverses
 
 
+@given(stated=st.one_of(st.none(), st.integers(1, 5)), strength=st.floats(0.0, 1.0),
+       positive=st.integers(0, 50), neutral=st.integers(0, 50), negative=st.integers(0, 50))
+def test_tie_weight_is_bounded_and_rises_with_good_outcomes(
+        stated: int | None, strength: float, positive: int, neutral: int, negative: int) -> None:
+    weight = tie_weight(stated, strength, positive, neutral, negative)
+    assert -1.0 <= weight <= 1.0
+    assert tie_weight(stated, strength, positive + 1, neutral, negative) >= weight
+    assert tie_weight(stated, strength, positive, neutral, negative + 1) <= weight
+
+
 @pytest.mark.parametrize("args", [(0, 0.5), (6, 0.5), (3, 1.5), (3, -0.1)])
 def test_tie_weight_rejects_out_of_range_inputs(args: tuple[int, float]) -> None:
     with pytest.raises(InvalidInput):
