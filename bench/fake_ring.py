@@ -7,7 +7,8 @@ look at the ring through honest eyes:
 
 * reputation seeded by the honest members (the community's view);
 * personalized trust from 50 honest viewers chosen at random (each member's own view);
-* for contrast, reputation seeded by everyone, fakes included (what seeding prevents).
+* for contrast, reputation seeded by everyone, fakes included (what seeding prevents),
+  and Fairness/Goodness: the ring's mean goodness against the honest median.
 
 Columns: the ring's mean score, the median score of honest members, the ring's share of
 all reach; for viewers, the share of them for whom the ring's mean is below the honest
@@ -29,8 +30,9 @@ from pathlib import Path
 import numpy as np
 
 from kithbook.domain.errors import InvalidInput
+from kithbook.graph.ratings import Ratings
 from kithbook.graph.trust import build_trust_graph, personalized_trust, reputation
-from kithbook.graph.trust_eval import load_ratings
+from kithbook.graph.trust_eval import fairness_goodness, load_ratings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "soc-sign-bitcoinotc.csv"
@@ -75,14 +77,16 @@ def main() -> int:
     print(f"honest network {args.file}: {n} members, {len(ratings)} ratings; "
           f"fooled members {fooled.tolist()} ({args.fooled}); {VIEWERS} honest viewers")
     print(f"{'ring':>5} | {'seeded reputation':^36} | {'personalized (mean of viewers)':^44} | "
-          f"{'unseeded':>8}")
+          f"{'unseeded':>8} | {'F/G goodness':^20}")
     print(f"{'size':>5} | {'ring mean':>9} {'honest med':>10} {'ring reach':>11}   | "
           f"{'ring mean':>9} {'honest med':>10} {'ring reach':>11} {'below':>5} {'med 0':>5} | "
-          f"{'ring mean':>9}")
+          f"{'ring mean':>9} | {'ring mean':>9} {'honest med':>10}")
     for size in SIZES:
         began = time.perf_counter()
-        graph = build_trust_graph(*with_ring(ratings.src, ratings.dst, ratings.weight, n, size,
-                                             fooled), size=n + size)
+        ties = with_ring(ratings.src, ratings.dst, ratings.weight, n, size, fooled)
+        graph = build_trust_graph(*ties, size=n + size)
+        _, good = fairness_goodness(Ratings(ties[0], ties[1], ties[2].astype(np.float64),
+                                            np.zeros(ties[0].size), n + size, 1.0))
         seeded = reputation(graph, seeds=np.arange(n))
         everyone = reputation(graph)
         ring_means, honest_medians, ring_reach = [], [], []
@@ -98,7 +102,8 @@ def main() -> int:
               f"{seeded.reach[n:].sum():>10.2%}   | {np.mean(ring_means):>9.4f} "
               f"{np.mean(honest_medians):>10.4f} {np.mean(ring_reach):>10.2%} {below:>5.0%} "
               f"{blind:>5.0%} | "
-              f"{everyone.score[n:].mean():>9.4f}   ({time.perf_counter() - began:.1f}s)")
+              f"{everyone.score[n:].mean():>9.4f} | {good[n:].mean():>9.4f} "
+              f"{np.median(good[:n]):>10.4f}   ({time.perf_counter() - began:.1f}s)")
     return 0
 
 
