@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kithbook.domain.errors import InvalidInput
+from kithbook.graph.ratings import Ratings
 from kithbook.graph.trust import (
     DAMPING,
     build_trust_graph,
@@ -16,6 +17,7 @@ from kithbook.graph.trust import (
     tie_weight,
     vouchers,
 )
+from kithbook.graph.trust_eval import fairness_goodness
 
 # A viewer (0) who trusts 1 and distrusts 2; 1 trusts 3; 2 trusts 4; 3 trusts 5.
 SMALL = ([0, 0, 1, 2, 3], [1, 2, 3, 4, 5], [1.0, -1.0, 1.0, 1.0, 1.0])
@@ -237,3 +239,12 @@ def test_seeding_is_what_keeps_the_ring_out() -> None:
     graph = build_trust_graph(*_with_ring(n, ring_size, [0, 1]), n + ring_size)
     unseeded = reputation(graph)
     assert unseeded.score[n:].mean() > np.median(unseeded.score[:n])
+
+
+def test_fairness_goodness_is_fooled_by_the_same_ring() -> None:
+    # The contrast that motivates walking from real members: F/G weighs raters by how
+    # much they agree, and a ring agrees with itself.
+    n, ring_size = 400, 300
+    src, dst, weight = _with_ring(n, ring_size, [0, 1])
+    _, good = fairness_goodness(Ratings(src, dst, weight, np.zeros(src.size), n + ring_size, 1.0))
+    assert good[n:].mean() > np.median(good[:n])
