@@ -41,8 +41,14 @@ VIEWERS = 50
 VOUCHES = 10
 
 
-def with_ring(src: np.ndarray, dst: np.ndarray, weight: np.ndarray, members: int,
-              ring_size: int, fooled: np.ndarray) -> tuple[np.ndarray, ...]:
+def with_ring(
+    src: np.ndarray,
+    dst: np.ndarray,
+    weight: np.ndarray,
+    members: int,
+    ring_size: int,
+    fooled: np.ndarray,
+) -> tuple[np.ndarray, ...]:
     """The honest ties plus a ring numbered members..members+ring_size-1."""
     ring = np.arange(members, members + ring_size)
     k = min(VOUCHES, ring_size - 1)
@@ -58,8 +64,12 @@ def with_ring(src: np.ndarray, dst: np.ndarray, weight: np.ndarray, members: int
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", default=str(DEFAULT))
-    parser.add_argument("--fooled", choices=("top", "random"), default="top",
-                        help="fool the two most reputable members (worst case) or two at random")
+    parser.add_argument(
+        "--fooled",
+        choices=("top", "random"),
+        default="top",
+        help="fool the two most reputable members (worst case) or two at random",
+    )
     args = parser.parse_args()
     try:
         ratings = load_ratings(args.file)
@@ -74,19 +84,28 @@ def main() -> int:
     else:
         fooled = rng.choice(n, size=2, replace=False)
     viewers = rng.choice(np.setdiff1d(np.arange(n), fooled), size=VIEWERS, replace=False)
-    print(f"honest network {args.file}: {n} members, {len(ratings)} ratings; "
-          f"fooled members {fooled.tolist()} ({args.fooled}); {VIEWERS} honest viewers")
-    print(f"{'ring':>5} | {'seeded reputation':^36} | {'personalized (mean of viewers)':^44} | "
-          f"{'unseeded':>8} | {'F/G goodness':^20}")
-    print(f"{'size':>5} | {'ring mean':>9} {'honest med':>10} {'ring reach':>11}   | "
-          f"{'ring mean':>9} {'honest med':>10} {'ring reach':>11} {'below':>5} {'med 0':>5} | "
-          f"{'ring mean':>9} | {'ring mean':>9} {'honest med':>10}")
+    print(
+        f"honest network {args.file}: {n} members, {len(ratings)} ratings; "
+        f"fooled members {fooled.tolist()} ({args.fooled}); {VIEWERS} honest viewers"
+    )
+    print(
+        f"{'ring':>5} | {'seeded reputation':^36} | {'personalized (mean of viewers)':^44} | "
+        f"{'unseeded':>8} | {'F/G goodness':^20}"
+    )
+    print(
+        f"{'size':>5} | {'ring mean':>9} {'honest med':>10} {'ring reach':>11}   | "
+        f"{'ring mean':>9} {'honest med':>10} {'ring reach':>11} {'below':>5} {'med 0':>5} | "
+        f"{'ring mean':>9} | {'ring mean':>9} {'honest med':>10}"
+    )
     for size in SIZES:
         began = time.perf_counter()
         ties = with_ring(ratings.src, ratings.dst, ratings.weight, n, size, fooled)
         graph = build_trust_graph(*ties, size=n + size)
-        _, good = fairness_goodness(Ratings(ties[0], ties[1], ties[2].astype(np.float64),
-                                            np.zeros(ties[0].size), n + size, 1.0))
+        _, good = fairness_goodness(
+            Ratings(
+                ties[0], ties[1], ties[2].astype(np.float64), np.zeros(ties[0].size), n + size, 1.0
+            )
+        )
         seeded = reputation(graph, seeds=np.arange(n))
         everyone = reputation(graph)
         ring_means, honest_medians, ring_reach = [], [], []
@@ -98,12 +117,14 @@ def main() -> int:
             ring_reach.append(float(trust.reach[n:].sum()))
         below = float(np.mean(np.array(ring_means) < np.array(honest_medians)))
         blind = float(np.mean(np.array(honest_medians) == 0.0))
-        print(f"{size:>5} | {seeded.score[n:].mean():>9.4f} {np.median(seeded.score[:n]):>10.4f} "
-              f"{seeded.reach[n:].sum():>10.2%}   | {np.mean(ring_means):>9.4f} "
-              f"{np.mean(honest_medians):>10.4f} {np.mean(ring_reach):>10.2%} {below:>5.0%} "
-              f"{blind:>5.0%} | "
-              f"{everyone.score[n:].mean():>9.4f} | {good[n:].mean():>9.4f} "
-              f"{np.median(good[:n]):>10.4f}   ({time.perf_counter() - began:.1f}s)")
+        print(
+            f"{size:>5} | {seeded.score[n:].mean():>9.4f} {np.median(seeded.score[:n]):>10.4f} "
+            f"{seeded.reach[n:].sum():>10.2%}   | {np.mean(ring_means):>9.4f} "
+            f"{np.mean(honest_medians):>10.4f} {np.mean(ring_reach):>10.2%} {below:>5.0%} "
+            f"{blind:>5.0%} | "
+            f"{everyone.score[n:].mean():>9.4f} | {good[n:].mean():>9.4f} "
+            f"{np.median(good[:n]):>10.4f}   ({time.perf_counter() - began:.1f}s)"
+        )
     return 0
 
 

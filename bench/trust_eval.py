@@ -37,18 +37,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", default=str(DEFAULT))
     parser.add_argument("--split", choices=("loo", "time", "both"), default="both")
-    parser.add_argument("--fg-sample", type=int, default=200,
-                        help="ratings on which to re-run F/G exactly (0 to skip)")
-    parser.add_argument("--fg-exact", action="store_true",
-                        help="also score F/G with an exact re-run for every rating (minutes)")
+    parser.add_argument(
+        "--fg-sample",
+        type=int,
+        default=200,
+        help="ratings on which to re-run F/G exactly (0 to skip)",
+    )
+    parser.add_argument(
+        "--fg-exact",
+        action="store_true",
+        help="also score F/G with an exact re-run for every rating (minutes)",
+    )
     args = parser.parse_args()
     try:
         ratings = load_ratings(args.file)
     except InvalidInput as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
-    print(f"{args.file}: {ratings.size} members, {len(ratings)} ratings "
-          f"(scaled by 1/{ratings.scale:g})")
+    print(
+        f"{args.file}: {ratings.size} members, {len(ratings)} ratings "
+        f"(scaled by 1/{ratings.scale:g})"
+    )
     splits = ("loo", "time") if args.split == "both" else (args.split,)
     for split in splits:
         began = time.perf_counter()
@@ -56,27 +65,34 @@ def main() -> int:
         total = time.perf_counter() - began
         if result.cut is not None:
             cut = datetime.fromtimestamp(result.cut, UTC).strftime("%Y-%m-%d")
-            print(f"-- time split: learn from {result.known} ratings before {cut}, "
-                  f"predict the {result.predicted} after")
+            print(
+                f"-- time split: learn from {result.known} ratings before {cut}, "
+                f"predict the {result.predicted} after"
+            )
         else:
             print(f"-- leave-one-out over {result.predicted} ratings")
         for row in result.scores:
             pcc = "  n/a  " if math.isnan(row.pcc) else f"{row.pcc:+.4f}"
-            print(f"{split:>4}  {row.method:<22} RMSE {row.rmse:.4f}  PCC {pcc}"
-                  f"  ({row.seconds:.1f}s)")
+            print(
+                f"{split:>4}  {row.method:<22} RMSE {row.rmse:.4f}  PCC {pcc}  ({row.seconds:.1f}s)"
+            )
         print(f"{split:>4}  whole run {total:.1f}s")
     if args.fg_sample and "loo" in splits:
         began = time.perf_counter()
         mean_gap, max_gap = fairness_goodness_gap(ratings, sample=args.fg_sample)
-        print(f"F/G first-order vs exact leave-one-out on {args.fg_sample} ratings: "
-              f"mean |gap| {mean_gap:.2e}, max {max_gap:.2e} "
-              f"({time.perf_counter() - began:.1f}s)")
+        print(
+            f"F/G first-order vs exact leave-one-out on {args.fg_sample} ratings: "
+            f"mean |gap| {mean_gap:.2e}, max {max_gap:.2e} "
+            f"({time.perf_counter() - began:.1f}s)"
+        )
     if args.fg_exact and "loo" in splits:
         began = time.perf_counter()
         exact = fairness_goodness_exact(ratings, np.arange(len(ratings)))
         rmse, pcc = score(exact, ratings.weight)
-        print(f" loo  F/G, exact re-run       RMSE {rmse:.4f}  PCC {pcc:+.4f}"
-              f"  ({time.perf_counter() - began:.1f}s)")
+        print(
+            f" loo  F/G, exact re-run       RMSE {rmse:.4f}  PCC {pcc:+.4f}"
+            f"  ({time.perf_counter() - began:.1f}s)"
+        )
     return 0
 
 

@@ -52,8 +52,11 @@ def community(members: int, ties: int, seed: int = 1) -> tuple[np.ndarray, ...]:
     src = rng.integers(0, members, ties, dtype=np.int64)
     local = rng.random(ties) < LOCAL
     group_start = (src // GROUP) * GROUP
-    dst = np.where(local, np.minimum(group_start + rng.integers(0, GROUP, ties), members - 1),
-                   rng.integers(0, members, ties))
+    dst = np.where(
+        local,
+        np.minimum(group_start + rng.integers(0, GROUP, ties), members - 1),
+        rng.integers(0, members, ties),
+    )
     shuffle = rng.permutation(members).astype(np.int32)
     weight = rng.uniform(-0.2, 1.0, ties).astype(np.float32)
     # One tie per ordered pair, as in the product (igraph would add repeated ties up).
@@ -104,9 +107,13 @@ def main() -> int:
     print(f"kithbook graph built in {seconds:.2f}s: {graph.walk.nnz:,} positive ties walkable")
 
     positive = weight > 0
+
     def peer_graph() -> ig.Graph:
-        built = ig.Graph(n=args.members, edges=np.column_stack(
-            [src[positive], dst[positive]]).tolist(), directed=True)
+        built = ig.Graph(
+            n=args.members,
+            edges=np.column_stack([src[positive], dst[positive]]).tolist(),
+            directed=True,
+        )
         built.es["weight"] = weight[positive].astype(np.float64).tolist()
         return built
 
@@ -126,11 +133,17 @@ def main() -> int:
         unresolved.append(trust.unresolved)
         steps.append(trust.steps)
         floors.append((trust.followed * 12 + 16 * args.members) / read_bw)
-        full, seconds = timed(lambda s=int(source), k=trust.steps: personalized_trust(
-            graph, s, tolerance=0.0, max_steps=k))
+        full, seconds = timed(
+            lambda s=int(source), k=trust.steps: personalized_trust(
+                graph, s, tolerance=0.0, max_steps=k
+            )
+        )
         exact.append(seconds)
-        answer, seconds = timed(lambda s=int(source): peer.personalized_pagerank(
-            reset_vertices=[s], damping=DAMPING, weights="weight"))
+        answer, seconds = timed(
+            lambda s=int(source): peer.personalized_pagerank(
+                reset_vertices=[s], damping=DAMPING, weights="weight"
+            )
+        )
         theirs.append(seconds)
         reference = np.asarray(answer)
         errors.append(float(np.abs(trust.reach - reference).sum()))
@@ -142,19 +155,29 @@ def main() -> int:
     med = statistics.median
     print(f"\npersonalized trust, one source (median of {args.sources}), damping {DAMPING}:")
     print(f"  igraph personalized_pagerank (PRPACK)   {med(theirs):8.3f}s   1.0x")
-    print(f"  kithbook, same steps, nothing pruned    {med(exact):8.3f}s "
-          f"{med(theirs) / med(exact):5.1f}x   L1 vs igraph {med(exact_errors):.1e}")
-    print(f"  kithbook personalized_trust (default)   {med(ours):8.3f}s "
-          f"{med(theirs) / med(ours):5.1f}x   L1 vs igraph {med(errors):.1e}, "
-          f"unresolved {med(unresolved):.1e}, {med(steps):.0f} steps")
-    print(f"    its top 100 share {min(overlaps)}..{max(overlaps)} members with igraph's top 100;"
-          f" worst relative error over igraph's top 1,000: {max(top_errors):.1e}")
-    print(f"  bandwidth floor of the default run: {med(floors) * 1e3:.1f} ms "
-          f"(ties read x 12 bytes + 4 member-sized float arrays, / read bandwidth); measured is "
-          f"{med(ours) / med(floors):.0f}x the floor")
-    print(f"  floor of one full step: {step_bytes / 1e6:.0f} MB / read bandwidth = "
-          f"{step_bytes / read_bw * 1e3:.1f} ms; the unpruned run took "
-          f"{med(exact) / med(steps) * 1e3:.1f} ms per step")
+    print(
+        f"  kithbook, same steps, nothing pruned    {med(exact):8.3f}s "
+        f"{med(theirs) / med(exact):5.1f}x   L1 vs igraph {med(exact_errors):.1e}"
+    )
+    print(
+        f"  kithbook personalized_trust (default)   {med(ours):8.3f}s "
+        f"{med(theirs) / med(ours):5.1f}x   L1 vs igraph {med(errors):.1e}, "
+        f"unresolved {med(unresolved):.1e}, {med(steps):.0f} steps"
+    )
+    print(
+        f"    its top 100 share {min(overlaps)}..{max(overlaps)} members with igraph's top 100;"
+        f" worst relative error over igraph's top 1,000: {max(top_errors):.1e}"
+    )
+    print(
+        f"  bandwidth floor of the default run: {med(floors) * 1e3:.1f} ms "
+        f"(ties read x 12 bytes + 4 member-sized float arrays, / read bandwidth); measured is "
+        f"{med(ours) / med(floors):.0f}x the floor"
+    )
+    print(
+        f"  floor of one full step: {step_bytes / 1e6:.0f} MB / read bandwidth = "
+        f"{step_bytes / read_bw * 1e3:.1f} ms; the unpruned run took "
+        f"{med(exact) / med(steps) * 1e3:.1f} ms per step"
+    )
 
     rep, ours_rep = timed(lambda: reputation(graph))
     answer, theirs_rep = timed(lambda: peer.pagerank(damping=DAMPING, weights="weight"))
@@ -162,12 +185,16 @@ def main() -> int:
     floor = (rep.steps * step_bytes + opinion_bytes(graph)) / read_bw
     print(f"\nreputation for everyone, damping {DAMPING}:")
     print(f"  igraph pagerank (PRPACK)                {theirs_rep:8.3f}s   1.0x")
-    print(f"  kithbook reputation                     {ours_rep:8.3f}s "
-          f"{theirs_rep / ours_rep:5.1f}x   L1 vs igraph {rep_error:.1e}, "
-          f"unresolved {rep.unresolved:.1e}, {rep.steps} steps")
-    print(f"  bandwidth floor: {rep.steps} steps x {step_bytes / 1e6:.0f} MB + opinions "
-          f"{opinion_bytes(graph) / 1e6:.0f} MB = {floor * 1e3:.0f} ms; measured is "
-          f"{ours_rep / floor:.1f}x the floor")
+    print(
+        f"  kithbook reputation                     {ours_rep:8.3f}s "
+        f"{theirs_rep / ours_rep:5.1f}x   L1 vs igraph {rep_error:.1e}, "
+        f"unresolved {rep.unresolved:.1e}, {rep.steps} steps"
+    )
+    print(
+        f"  bandwidth floor: {rep.steps} steps x {step_bytes / 1e6:.0f} MB + opinions "
+        f"{opinion_bytes(graph) / 1e6:.0f} MB = {floor * 1e3:.0f} ms; measured is "
+        f"{ours_rep / floor:.1f}x the floor"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(f"\npeak resident memory {peak:.2f} GiB")
     return 0

@@ -29,8 +29,10 @@ def register(app: typer.Typer) -> None:
     def trust_eval(
         file: Path = typer.Argument(..., help="CSV of source,target,rating,time lines, no header."),
         split: Split = typer.Option(
-            Split.LOO, "--split",
-            help="loo: hide each rating in turn; time: predict the latest 20% from the rest."),
+            Split.LOO,
+            "--split",
+            help="loo: hide each rating in turn; time: predict the latest 20% from the rest.",
+        ),
     ) -> None:
         """Predict hidden ratings with each method and print RMSE and Pearson correlation."""
         console = Console()
@@ -49,8 +51,10 @@ def _table(result: Evaluation, file: Path) -> Table:
         caption = f"leave-one-out over {result.predicted:,} ratings"
     else:
         cut = datetime.fromtimestamp(result.cut, UTC).strftime("%Y-%m-%d")
-        caption = (f"learned from {result.known:,} ratings before {cut}, "
-                   f"predicted the {result.predicted:,} after")
+        caption = (
+            f"learned from {result.known:,} ratings before {cut}, "
+            f"predicted the {result.predicted:,} after"
+        )
     table = Table(title=f"{file.name}: {result.members:,} members", caption=caption)
     table.add_column("method")
     table.add_column("RMSE", justify="right")
@@ -60,6 +64,5 @@ def _table(result: Evaluation, file: Path) -> Table:
     for score in result.scores:
         style = "bold" if score.method == best else None
         pcc = "n/a" if math.isnan(score.pcc) else f"{score.pcc:+.4f}"  # constant guess
-        table.add_row(score.method, f"{score.rmse:.4f}", pcc,
-                      f"{score.seconds:.1f}", style=style)
+        table.add_row(score.method, f"{score.rmse:.4f}", pcc, f"{score.seconds:.1f}", style=style)
     return table

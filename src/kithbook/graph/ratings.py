@@ -32,9 +32,14 @@ class Ratings:
         return int(self.src.size)
 
     def subset(self, mask: npt.NDArray[np.bool_]) -> Ratings:
-        return Ratings(self.src[mask], self.dst[mask], self.weight[mask], self.time[mask],
-                       self.size, self.scale)
-
+        return Ratings(
+            self.src[mask],
+            self.dst[mask],
+            self.weight[mask],
+            self.time[mask],
+            self.size,
+            self.scale,
+        )
 
 
 def load_ratings(path: str | Path) -> Ratings:
@@ -43,7 +48,9 @@ def load_ratings(path: str | Path) -> Ratings:
     if not file.is_file():
         raise InvalidInput(
             f"no ratings file at {file}: expected a CSV of source,target,rating,time lines "
-            "(for Bitcoin OTC, ../shared/data/soc-sign-bitcoinotc.csv).", field="file")
+            "(for Bitcoin OTC, ../shared/data/soc-sign-bitcoinotc.csv).",
+            field="file",
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # an empty file: reported below
@@ -56,15 +63,17 @@ def load_ratings(path: str | Path) -> Ratings:
         raise InvalidInput(f"{file} holds no ratings.", field="file")
     if table.shape[1] != 4:
         raise InvalidInput(
-            f"{file} has {table.shape[1]} columns per line; expected 4: "
-            "source,target,rating,time.", field="file")
+            f"{file} has {table.shape[1]} columns per line; expected 4: source,target,rating,time.",
+            field="file",
+        )
     if not np.all(np.isfinite(table)):
         raise InvalidInput(f"{file} holds values that are not finite numbers.", field="file")
     people = table[:, :2]
     if np.any(people != np.round(people)):
         bad = int(np.flatnonzero(np.any(people != np.round(people), axis=1))[0]) + 1
-        raise InvalidInput(f"{file} line {bad}: source and target must be whole numbers.",
-                           field="file")
+        raise InvalidInput(
+            f"{file} line {bad}: source and target must be whole numbers.", field="file"
+        )
     scale = float(np.abs(table[:, 2]).max())
     if scale == 0:
         raise InvalidInput(f"{file}: every rating is 0, nothing to predict.", field="file")
@@ -74,7 +83,14 @@ def load_ratings(path: str | Path) -> Ratings:
     keep = numbered[:, 0] != numbered[:, 1]
     pairs = numbered[keep, 0] * (int(numbered.max()) + 1) + numbered[keep, 1]
     if np.unique(pairs).size != pairs.size:
-        raise InvalidInput(f"{file} rates some pair more than once; keep one rating per pair.",
-                           field="file")
-    return Ratings(numbered[keep, 0], numbered[keep, 1], table[keep, 2] / scale,
-                   table[keep, 3], int(numbered.max()) + 1, scale)
+        raise InvalidInput(
+            f"{file} rates some pair more than once; keep one rating per pair.", field="file"
+        )
+    return Ratings(
+        numbered[keep, 0],
+        numbered[keep, 1],
+        table[keep, 2] / scale,
+        table[keep, 3],
+        int(numbered.max()) + 1,
+        scale,
+    )

@@ -116,8 +116,7 @@ def tie_weight(
     two votes at the base value; only bad outcomes can make a tie negative.
     """
     if stated_trust is not None and not 1 <= stated_trust <= 5:
-        raise InvalidInput(f"stated trust must be from 1 to 5; got {stated_trust}.",
-                           field="trust")
+        raise InvalidInput(f"stated trust must be from 1 to 5; got {stated_trust}.", field="trust")
     if not 0.0 <= strength <= 1.0:
         raise InvalidInput(f"tie strength must be in [0, 1]; got {strength}.", field="strength")
     if min(positive, neutral, negative) < 0:
@@ -125,8 +124,9 @@ def tie_weight(
     base = (stated_trust - 1) / 4 if stated_trust is not None else 0.5 * strength
     prior_votes = 2.0
     votes = positive + neutral + negative
-    return float(np.clip((prior_votes * base + positive - negative) / (prior_votes + votes),
-                         -1.0, 1.0))
+    return float(
+        np.clip((prior_votes * base + positive - negative) / (prior_votes + votes), -1.0, 1.0)
+    )
 
 
 def build_trust_graph(
@@ -143,8 +143,10 @@ def build_trust_graph(
         raise InvalidInput("src, dst and weight must be 1-d arrays of the same length.")
     if w.size and (not np.all(np.isfinite(w)) or np.abs(w).max() > 1.0):
         raise InvalidInput("tie weights must be finite numbers in [-1, 1].", field="weight")
-    if wide_s.size and (min(wide_s.min(), wide_d.min()) < 0
-                        or max(wide_s.max(), wide_d.max()) >= np.iinfo(np.int32).max):
+    if wide_s.size and (
+        min(wide_s.min(), wide_d.min()) < 0
+        or max(wide_s.max(), wide_d.max()) >= np.iinfo(np.int32).max
+    ):
         raise InvalidInput("member numbers must be from 0 to 2,147,483,646.")
     s, d = wide_s.astype(np.int32), wide_d.astype(np.int32)
     highest = int(max(s.max(), d.max())) + 1 if s.size else 0
@@ -166,8 +168,8 @@ def build_trust_graph(
     received = given.T.tocsr()
     received.sort_indices()
     received_count = sp.csr_matrix(
-        (np.ones(received.nnz, dtype=np.float32), received.indices, received.indptr),
-        shape=(n, n))
+        (np.ones(received.nnz, dtype=np.float32), received.indices, received.indptr), shape=(n, n)
+    )
     positive = given.multiply(given > 0).tocsr()
     positive.sort_indices()
     totals = np.asarray(positive.sum(axis=1), dtype=np.float64).ravel()
@@ -189,8 +191,9 @@ def personalized_trust(
 ) -> Trust:
     """How much ``source`` should trust every member, in [-1, 1]."""
     if not 0 <= source < graph.size:
-        raise InvalidInput(f"member {source} is not in this network of {graph.size}.",
-                           field="source")
+        raise InvalidInput(
+            f"member {source} is not in this network of {graph.size}.", field="source"
+        )
     start = np.zeros(graph.size, dtype=np.float32)
     start[source] = 1.0
     trust = _trust_from(graph, start, damping, tolerance, max_steps)
@@ -219,8 +222,9 @@ def reputation(
     else:
         chosen = np.unique(np.asarray(seeds, dtype=np.int64))
         if chosen.size == 0 or chosen[0] < 0 or chosen[-1] >= graph.size:
-            raise InvalidInput("seeds must be a non-empty list of members of this network.",
-                               field="seeds")
+            raise InvalidInput(
+                "seeds must be a non-empty list of members of this network.", field="seeds"
+            )
         start[chosen] = 1.0 / chosen.size
     return _trust_from(graph, start, damping, tolerance, max_steps)
 
@@ -241,8 +245,9 @@ def vouchers(graph: TrustGraph, trust: Trust, member: int, limit: int = 5) -> li
     well" rather than show a bare number.
     """
     if not 0 <= member < graph.size:
-        raise InvalidInput(f"member {member} is not in this network of {graph.size}.",
-                           field="member")
+        raise InvalidInput(
+            f"member {member} is not in this network of {graph.size}.", field="member"
+        )
     begin, end = graph.received.indptr[member], graph.received.indptr[member + 1]
     raters = graph.received.indices[begin:end]
     ratings = graph.received.data[begin:end]
@@ -263,8 +268,7 @@ def _trust_from(
     prior = PRIOR / n
     score = (heard / (weight + prior)).astype(np.float32)
     np.clip(score, -1.0, 1.0, out=score)
-    return Trust(score, (weight * n).astype(np.float32), reach, unresolved, steps,
-                 walked + read)
+    return Trust(score, (weight * n).astype(np.float32), reach, unresolved, steps, walked + read)
 
 
 def _out_ties(indptr: Ints, rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], Ints]:
@@ -333,8 +337,11 @@ def _opinions(graph: TrustGraph, reach: Floats) -> tuple[Floats, Floats, int]:
     count = graph.given.indptr[raters + 1] - graph.given.indptr[raters]
     total = int(count.sum())
     if total > _DENSE_SHARE * max(graph.given.nnz, 1):
-        return (np.asarray(graph.received @ reach, dtype=np.float32),
-                np.asarray(graph.received_count @ reach, dtype=np.float32), graph.given.nnz)
+        return (
+            np.asarray(graph.received @ reach, dtype=np.float32),
+            np.asarray(graph.received_count @ reach, dtype=np.float32),
+            graph.given.nnz,
+        )
     n = graph.size
     edge, count = _out_ties(graph.given.indptr, raters)
     who = graph.given.indices[edge]

@@ -128,10 +128,12 @@ def fairness_goodness(r: Ratings, tolerance: float = 1e-6) -> tuple[F64, F64]:
     for _ in range(1000):
         new_good = np.bincount(r.dst, fair[r.src] * r.weight, n) / np.maximum(incoming, 1)
         agree = 1.0 - np.abs(r.weight - new_good[r.dst]) / 2.0
-        new_fair = np.where(outgoing > 0, np.bincount(r.src, agree, n) / np.maximum(outgoing, 1),
-                            1.0)
-        change = max(np.abs(new_good - good).max(initial=0.0),
-                     np.abs(new_fair - fair).max(initial=0.0))
+        new_fair = np.where(
+            outgoing > 0, np.bincount(r.src, agree, n) / np.maximum(outgoing, 1), 1.0
+        )
+        change = max(
+            np.abs(new_good - good).max(initial=0.0), np.abs(new_fair - fair).max(initial=0.0)
+        )
         fair, good = new_fair, new_good
         if change < tolerance:
             break
@@ -148,12 +150,15 @@ def _fg_parts_loo(r: Ratings) -> tuple[F64, F64]:
     fair, good = fairness_goodness(r)
     incoming = np.bincount(r.dst, None, r.size)[r.dst]
     outgoing = np.bincount(r.src, None, r.size)[r.src]
-    g = np.where(incoming > 1,
-                 (good[r.dst] * incoming - fair[r.src] * r.weight) / np.maximum(incoming - 1, 1),
-                 0.0)
+    g = np.where(
+        incoming > 1,
+        (good[r.dst] * incoming - fair[r.src] * r.weight) / np.maximum(incoming - 1, 1),
+        0.0,
+    )
     own_agree = 1.0 - np.abs(r.weight - good[r.dst]) / 2.0
-    f = np.where(outgoing > 1,
-                 (fair[r.src] * outgoing - own_agree) / np.maximum(outgoing - 1, 1), 1.0)
+    f = np.where(
+        outgoing > 1, (fair[r.src] * outgoing - own_agree) / np.maximum(outgoing - 1, 1), 1.0
+    )
     return f, g
 
 
@@ -179,8 +184,9 @@ def fairness_goodness_exact(r: Ratings, picks: I64) -> F64:
         fair, good = fairness_goodness(rest)
         rates_others = bool(np.any(rest.src == r.src[i]))
         rated_by_others = bool(np.any(rest.dst == r.dst[i]))
-        predicted[at] = ((fair[r.src[i]] if rates_others else 1.0)
-                         * (good[r.dst[i]] if rated_by_others else 0.0))
+        predicted[at] = (fair[r.src[i]] if rates_others else 1.0) * (
+            good[r.dst[i]] if rated_by_others else 0.0
+        )
     return predicted
 
 
@@ -225,8 +231,9 @@ def _features(known: Ratings, src: I64, dst: I64, own: bool) -> F64:
     mean = (w.sum() - hidden) / (len(known) - one)
 
     def shrunk(total: npt.ArrayLike, count: npt.ArrayLike) -> F64:
-        return np.asarray((np.asarray(total) + SHRINK * mean) / (np.asarray(count) + SHRINK),
-                          dtype=np.float64)
+        return np.asarray(
+            (np.asarray(total) + SHRINK * mean) / (np.asarray(count) + SHRINK), dtype=np.float64
+        )
 
     out_sum, out_n = np.bincount(known.src, w, n), np.bincount(known.src, None, n)
     in_sum, in_n = np.bincount(known.dst, w, n), np.bincount(known.dst, None, n)
@@ -254,11 +261,22 @@ def _features(known: Ratings, src: I64, dst: I64, own: bool) -> F64:
     weight = _pair_values(trusted @ rated, src, dst)
     two_hop = (heard + 0.5 * mean) / (weight + 0.5)
 
-    return np.column_stack([
-        back, has_back, rater_mean, ratee_mean, rater_rep, ratee_gives,
-        _fg_columns(fair, good), two_hop, np.log1p(weight),
-        np.log1p(out_n[src] - one), np.log1p(in_n[dst] - one), back * np.log1p(in_n[dst] - one),
-    ])
+    return np.column_stack(
+        [
+            back,
+            has_back,
+            rater_mean,
+            ratee_mean,
+            rater_rep,
+            ratee_gives,
+            _fg_columns(fair, good),
+            two_hop,
+            np.log1p(weight),
+            np.log1p(out_n[src] - one),
+            np.log1p(in_n[dst] - one),
+            back * np.log1p(in_n[dst] - one),
+        ]
+    )
 
 
 _FG_COLUMNS = slice(6, 9)
@@ -281,8 +299,9 @@ class _Model:
         design = _quadratic((x - centre) / spread)
         penalty = RIDGE * np.eye(design.shape[1])
         penalty[0, 0] = 0.0
-        coef = np.asarray(np.linalg.solve(design.T @ design + penalty, design.T @ y),
-                          dtype=np.float64)
+        coef = np.asarray(
+            np.linalg.solve(design.T @ design + penalty, design.T @ y), dtype=np.float64
+        )
         return _Model(centre, spread, coef)
 
     def predict(self, x: F64) -> F64:
@@ -356,10 +375,14 @@ Forward = Callable[[Ratings, I64, I64], F64]
 
 METHODS: dict[str, tuple[Loo | None, Forward]] = {
     "global mean": (_global_loo, _global_forward),
-    "rater's mean": (lambda r: _side_mean_loo(r, r.src),
-                     lambda k, s, d: _side_mean_forward(k, k.src, s)),
-    "ratee's mean": (lambda r: _side_mean_loo(r, r.dst),
-                     lambda k, s, d: _side_mean_forward(k, k.dst, d)),
+    "rater's mean": (
+        lambda r: _side_mean_loo(r, r.src),
+        lambda k, s, d: _side_mean_forward(k, k.src, s),
+    ),
+    "ratee's mean": (
+        lambda r: _side_mean_loo(r, r.dst),
+        lambda k, s, d: _side_mean_forward(k, k.dst, d),
+    ),
     "fairness/goodness": (_fg_loo, _fg_forward),
     "kithbook": (_kithbook_loo, _kithbook_forward),
     "engine: viewer's trust": (None, _viewer_forward),
@@ -367,8 +390,9 @@ METHODS: dict[str, tuple[Loo | None, Forward]] = {
 }
 
 
-def evaluate(ratings: Ratings, split: str = "loo", cut: float | None = None,
-             methods: list[str] | None = None) -> Evaluation:
+def evaluate(
+    ratings: Ratings, split: str = "loo", cut: float | None = None, methods: list[str] | None = None
+) -> Evaluation:
     """Score every method on one split; ``cut`` (Unix time) defaults to the 80% quantile.
 
     By default every method the split can run: the engine's own scores run forward only.
@@ -379,8 +403,9 @@ def evaluate(ratings: Ratings, split: str = "loo", cut: float | None = None,
         chosen = methods
     unknown = [name for name in chosen if name not in METHODS]
     if unknown:
-        raise InvalidInput(f"unknown method {unknown[0]!r}; choose from {', '.join(METHODS)}.",
-                           field="methods")
+        raise InvalidInput(
+            f"unknown method {unknown[0]!r}; choose from {', '.join(METHODS)}.", field="methods"
+        )
     if split == "loo":
         if len(ratings) < 3:
             raise InvalidInput("leave-one-out needs at least 3 ratings.", field="file")
@@ -391,9 +416,15 @@ def evaluate(ratings: Ratings, split: str = "loo", cut: float | None = None,
                 raise InvalidInput(f"{name!r} runs on the time split only.", field="methods")
             began = time.perf_counter()
             predicted = loo(ratings)
-            scores.append(MethodScore(name, _rmse(predicted, ratings.weight),
-                                      _pcc(predicted, ratings.weight), len(ratings),
-                                      time.perf_counter() - began))
+            scores.append(
+                MethodScore(
+                    name,
+                    _rmse(predicted, ratings.weight),
+                    _pcc(predicted, ratings.weight),
+                    len(ratings),
+                    time.perf_counter() - began,
+                )
+            )
         return Evaluation("loo", ratings.size, len(ratings), len(ratings), None, scores)
     if split == "time":
         when = float(np.quantile(ratings.time, _TRAIN_SHARE)) if cut is None else cut
@@ -402,13 +433,21 @@ def evaluate(ratings: Ratings, split: str = "loo", cut: float | None = None,
         if len(known) < 10 or len(later) < 2:
             raise InvalidInput(
                 f"the cut leaves {len(known)} ratings before and {len(later)} after it; "
-                "need at least 10 before and 2 after.", field="cut")
+                "need at least 10 before and 2 after.",
+                field="cut",
+            )
         scores = []
         for name in chosen:
             began = time.perf_counter()
             predicted = METHODS[name][1](known, later.src, later.dst)
-            scores.append(MethodScore(name, _rmse(predicted, later.weight),
-                                      _pcc(predicted, later.weight), len(later),
-                                      time.perf_counter() - began))
+            scores.append(
+                MethodScore(
+                    name,
+                    _rmse(predicted, later.weight),
+                    _pcc(predicted, later.weight),
+                    len(later),
+                    time.perf_counter() - began,
+                )
+            )
         return Evaluation("time", ratings.size, len(known), len(later), when, scores)
     raise InvalidInput(f"split must be 'loo' or 'time'; got {split!r}.", field="split")

@@ -27,8 +27,11 @@ def _network(path: Path) -> Path:
     quality = rng.uniform(-1, 1, 40)
     keys = np.unique(rng.integers(0, 1600, 500))
     src, dst = keys // 40, keys % 40
-    lines = [f"{s},{d},{int(np.clip(round(9 * quality[d] + rng.normal()), -10, 10))},{1e9 + i}"
-             for i, (s, d) in enumerate(zip(src, dst, strict=True)) if s != d]
+    lines = [
+        f"{s},{d},{int(np.clip(round(9 * quality[d] + rng.normal()), -10, 10))},{1e9 + i}"
+        for i, (s, d) in enumerate(zip(src, dst, strict=True))
+        if s != d
+    ]
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -36,15 +39,15 @@ def _network(path: Path) -> Path:
 def test_trust_eval_prints_every_method(tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), ["trust-eval", str(_network(tmp_path / "n.csv"))])
     assert result.exit_code == 0, result.output
-    for method in ("global mean", "rater's mean", "ratee's mean", "fairness/goodness",
-                   "kithbook"):
+    for method in ("global mean", "rater's mean", "ratee's mean", "fairness/goodness", "kithbook"):
         assert method in result.output
     assert "leave-one-out" in result.output
 
 
 def test_trust_eval_time_split(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        _app(), ["trust-eval", str(_network(tmp_path / "n.csv")), "--split", "time"])
+        _app(), ["trust-eval", str(_network(tmp_path / "n.csv")), "--split", "time"]
+    )
     assert result.exit_code == 0, result.output
     assert "learned from" in result.output
 

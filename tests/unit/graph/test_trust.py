@@ -41,10 +41,16 @@ def test_only_bad_outcomes_turn_a_tie_negative() -> None:
     assert tie_weight(5, 1.0, negative=1) > 0  # one bad outcome dents, not reverses
 
 
-@given(stated=st.one_of(st.none(), st.integers(1, 5)), strength=st.floats(0.0, 1.0),
-       positive=st.integers(0, 50), neutral=st.integers(0, 50), negative=st.integers(0, 50))
+@given(
+    stated=st.one_of(st.none(), st.integers(1, 5)),
+    strength=st.floats(0.0, 1.0),
+    positive=st.integers(0, 50),
+    neutral=st.integers(0, 50),
+    negative=st.integers(0, 50),
+)
 def test_tie_weight_is_bounded_and_rises_with_good_outcomes(
-        stated: int | None, strength: float, positive: int, neutral: int, negative: int) -> None:
+    stated: int | None, strength: float, positive: int, neutral: int, negative: int
+) -> None:
     weight = tie_weight(stated, strength, positive, neutral, negative)
     assert -1.0 <= weight <= 1.0
     assert tie_weight(stated, strength, positive + 1, neutral, negative) >= weight
@@ -77,8 +83,10 @@ def test_a_score_names_the_raters_behind_it() -> None:
     graph = build_trust_graph([0, 0, 1, 2, 4], [1, 2, 3, 3, 3], [1.0, 0.2, 0.8, -0.6, 1.0])
     trust = personalized_trust(graph, 0)
     named = vouchers(graph, trust, 3)
-    assert [(v.rater, v.rating) for v in named] == [(1, pytest.approx(0.8)),
-                                                    (2, pytest.approx(-0.6))]
+    assert [(v.rater, v.rating) for v in named] == [
+        (1, pytest.approx(0.8)),
+        (2, pytest.approx(-0.6)),
+    ]
     assert named[0].reach > named[1].reach
     assert vouchers(graph, trust, 3, limit=1)[0].rater == 1
     assert vouchers(graph, trust, 0) == []
@@ -90,15 +98,15 @@ def test_trust_fades_with_each_hop() -> None:
     assert trust.score[1] > trust.score[3] > trust.score[5] > 0
 
 
-def _dense_reach(src: np.ndarray, dst: np.ndarray, weight: np.ndarray, n: int,
-                 start: np.ndarray) -> np.ndarray:
+def _dense_reach(
+    src: np.ndarray, dst: np.ndarray, weight: np.ndarray, n: int, start: np.ndarray
+) -> np.ndarray:
     """The walk solved as one linear system: arrivals y = start + d P^T y over movers."""
     positive = np.zeros((n, n))
     np.add.at(positive, (src, dst), np.maximum(weight, 0))
     totals = positive.sum(axis=1)
     moves = totals > 0
-    step = np.divide(positive, totals[:, None], out=np.zeros_like(positive),
-                     where=moves[:, None])
+    step = np.divide(positive, totals[:, None], out=np.zeros_like(positive), where=moves[:, None])
     arrivals = np.linalg.solve(np.eye(n) - DAMPING * (step.T * moves), start)
     return np.where(moves, (1 - DAMPING) * arrivals, arrivals)
 
@@ -117,8 +125,7 @@ def test_reach_is_the_exact_walk_when_nothing_is_pruned() -> None:
     trust = personalized_trust(graph, 3, tolerance=0.0, max_steps=200)
     start = np.zeros(40)
     start[3] = 1
-    np.testing.assert_allclose(trust.reach, _dense_reach(src, dst, weight, 40, start),
-                               atol=1e-6)
+    np.testing.assert_allclose(trust.reach, _dense_reach(src, dst, weight, 40, start), atol=1e-6)
     assert trust.unresolved < 1e-6
 
 
@@ -149,8 +156,13 @@ def test_repeated_pairs_are_averaged_and_self_ratings_ignored() -> None:
 
 @pytest.mark.parametrize(
     "src, dst, weight",
-    [([0, 1], [1], [1.0]), ([0], [1], [1.5]), ([0], [1], [float("nan")]), ([-1], [1], [0.5]),
-     ([2**31], [1], [0.5])],
+    [
+        ([0, 1], [1], [1.0]),
+        ([0], [1], [1.5]),
+        ([0], [1], [float("nan")]),
+        ([-1], [1], [0.5]),
+        ([2**31], [1], [0.5]),
+    ],
 )
 def test_bad_ties_are_refused(src: list[int], dst: list[int], weight: list[float]) -> None:
     with pytest.raises(InvalidInput):
@@ -184,8 +196,9 @@ def _honest_community(n: int = 400, seed: int = 5) -> tuple[np.ndarray, ...]:
     rng = np.random.default_rng(seed)
     src = np.repeat(np.arange(n), 8)
     local = rng.random(src.size) < 0.8
-    dst = np.where(local, (src // 40) * 40 + rng.integers(0, 40, src.size),
-                   rng.integers(0, n, src.size))
+    dst = np.where(
+        local, (src // 40) * 40 + rng.integers(0, 40, src.size), rng.integers(0, n, src.size)
+    )
     keys = np.unique(src * n + dst)
     src, dst = keys // n, keys % n
     keep = src != dst
@@ -199,9 +212,11 @@ def _with_ring(n: int, ring_size: int, fooled: list[int]) -> tuple[np.ndarray, .
     by = np.repeat(np.arange(ring_size), 10)
     to = (by + np.tile(np.arange(1, 11), ring_size)) % ring_size
     entry = ring[: len(fooled)]
-    return (np.concatenate([src, ring[by], fooled, entry]),
-            np.concatenate([dst, ring[to], entry, fooled]),
-            np.concatenate([weight, np.ones(by.size + 2 * len(fooled))]))
+    return (
+        np.concatenate([src, ring[by], fooled, entry]),
+        np.concatenate([dst, ring[to], entry, fooled]),
+        np.concatenate([weight, np.ones(by.size + 2 * len(fooled))]),
+    )
 
 
 def test_ring_gains_little_trust() -> None:

@@ -31,15 +31,20 @@ def _write_network(path: Path, members: int = 60, ratings: int = 700, seed: int 
     src, dst = src[keep], dst[keep]
     rating = np.clip(np.round(8 * quality[dst] + rng.normal(0, 2, src.size)), -10, 10)
     times = 1_300_000_000 + np.sort(rng.uniform(0, 1e8, src.size))
-    path.write_text("".join(f"{s},{d},{int(r)},{t:.1f}\n"
-                            for s, d, r, t in zip(src, dst, rating, times, strict=True)))
+    path.write_text(
+        "".join(
+            f"{s},{d},{int(r)},{t:.1f}\n"
+            for s, d, r, t in zip(src, dst, rating, times, strict=True)
+        )
+    )
     return path
 
 
 def _ratings(src: list[int], dst: list[int], weight: list[float]) -> Ratings:
     n = max(max(src), max(dst)) + 1
-    return Ratings(np.array(src), np.array(dst), np.array(weight), np.arange(len(src), dtype=float),
-                   n, 1.0)
+    return Ratings(
+        np.array(src), np.array(dst), np.array(weight), np.arange(len(src), dtype=float), n, 1.0
+    )
 
 
 def test_loads_and_scales_ratings(tmp_path: Path) -> None:
@@ -157,8 +162,9 @@ def test_first_order_fg_is_close_to_the_exact_rerun(tmp_path: Path) -> None:
     assert mean_gap < 0.02 and max_gap < 0.2
 
 
-@pytest.mark.skipif(not OTC.is_file(), reason=f"Bitcoin OTC not found at {OTC}; "
-                    "see ../shared/data/README.md")
+@pytest.mark.skipif(
+    not OTC.is_file(), reason=f"Bitcoin OTC not found at {OTC}; see ../shared/data/README.md"
+)
 @pytest.mark.slow
 def test_bitcoin_otc_loo_beats_fairness_goodness() -> None:
     result = evaluate(load_ratings(OTC), "loo")
