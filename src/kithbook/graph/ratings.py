@@ -57,7 +57,9 @@ def load_ratings(path: str | Path) -> Ratings:
             table = np.loadtxt(file, delimiter=",", dtype=np.float64, ndmin=2)
     except ValueError as error:
         raise InvalidInput(
-            f"{file} is not a source,target,rating,time file: {error}", field="file"
+            f"{file} is not a source,target,rating,time file of numbers without a header "
+            f"line: {error}",
+            field="file",
         ) from error
     if table.size == 0:
         raise InvalidInput(f"{file} holds no ratings.", field="file")
