@@ -45,6 +45,13 @@ class Contact:
         check_contact_fields(self)
 
     @property
+    def search_text(self) -> str:
+        """Everything a search of the book looks at, folded: one field to match words in."""
+        parts = [self.name, self.organization, self.role, self.location, self.how_we_met,
+                 self.notes, *self.tags, *(e.value for e in self.emails)]
+        return fold(" ".join(part for part in parts if part))
+
+    @property
     def headline(self) -> str:
         """"Ada Lovelace (CTO, Analytical Engines)": how a person is told apart in lists."""
         detail = ", ".join(part for part in (self.role, self.organization) if part)

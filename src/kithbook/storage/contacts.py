@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, func, or_, select, update
+from sqlalchemy import Connection, and_, delete, exists, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from kithbook.domain.contacts import Contact, Labeled, fold
@@ -29,7 +29,8 @@ def contact_row(contact: Contact) -> dict[str, Any]:
         "id": contact.id, "owner_id": contact.owner, "name": contact.name,
         "name_key": fold(contact.name), "organization": contact.organization,
         "role": contact.role, "location": contact.location, "how_we_met": contact.how_we_met,
-        "notes": contact.notes, "created_at": contact.created_at,
+        "notes": contact.notes, "search_text": contact.search_text,
+        "created_at": contact.created_at,
         "updated_at": contact.updated_at, "version": contact.version,
     }
 
@@ -150,8 +151,7 @@ class SqlContacts:
         order: list[Any]
         if query.sort is Sort.RECENT:
             # Contacts never in touch go last on every database.
-            order = [ties.c.last_interaction_on.is_(None), ties.c.last_interaction_on.desc(),
-                     contacts.c.name_key]
+            order = [ties.c.last_interaction_on.desc().nulls_last(), contacts.c.name_key]
         elif query.sort is Sort.ADDED:
             order = [contacts.c.created_at.desc(), contacts.c.id]
         else:
@@ -167,20 +167,7 @@ class SqlContacts:
 
     @staticmethod
     def _text_condition(word: str) -> ColumnElement[bool]:
-        pattern = _contains(word)
-        return or_(
-            contacts.c.name_key.like(_contains(fold(word)), escape="\\"),
-            contacts.c.organization.ilike(pattern, escape="\\"),
-            contacts.c.role.ilike(pattern, escape="\\"),
-            contacts.c.location.ilike(pattern, escape="\\"),
-            contacts.c.notes.ilike(pattern, escape="\\"),
-            contacts.c.how_we_met.ilike(pattern, escape="\\"),
-            exists().where(contact_tags.c.contact_id == contacts.c.id,
-                           contact_tags.c.tag.like(_contains(word.lower()), escape="\\")),
-            exists().where(contact_emails.c.contact_id == contacts.c.id,
-                           contact_emails.c.address_key.like(_contains(word.lower()),
-                                                             escape="\\")),
-        )
+        return contacts.c.search_text.like(_contains(fold(word)), escape="\\")
 
     def _load(self, where: ColumnElement[bool], limit: int | None,
               order: Any = None) -> list[Contact]:
