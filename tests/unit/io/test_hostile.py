@@ -1,0 +1,154 @@
+"""Files made to hurt: each gets a clear error naming where, before much is read."""
+
+import struct
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from kithbook.domain.errors import InvalidInput
+from kithbook.io.csv_rows import is_formula
+from kithbook.io.detect import open_import
+from kithbook.io.google_csv import read_google_csv
+from kithbook.io.limits import Limits
+from kithbook.io.linkedin import read_linkedin
+from kithbook.io.vcard import read_vcards
+
+HEADER = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+ROW = b"Ada,Lovelace,,ada@example.org,Analytical Engines,CTO,15 Jan 2024\r\n"
+FIFTY_MB = 50 * 1024 * 1024
+
+
+def _linkedin(data: bytes, limits: Limits | None = None) -> list:
+    return list(read_linkedin(BytesIO(data), limits=limits or Limits()))
+
+
+def test_truncated_csv_with_an_open_quote_names_the_line() -> None:
+    data = HEADER + ROW + b'Grace,Hopper,,,"US Navy,Rear Admiral'
+    with pytest.raises(InvalidInput, match=r"line 3: the CSV is malformed .* cut short"):
+        _linkedin(data)
+
+
+def test_truncated_csv_with_a_short_last_row_names_the_line() -> None:
+    with pytest.raises(InvalidInput, match=r"line 3: 3 cells where the header has 7"):
+        _linkedin(HEADER + ROW + b"Grace,Hopper,https://x")
+
+
+def test_wrong_encoding_names_the_line_and_asks_for_utf8() -> None:
+    latin1 = HEADER + ROW + "José,Núñez,,,Globex,,03 Mar 2023\r\n".encode("latin-1")
+    with pytest.raises(InvalidInput, match=r"line 3: the file is not valid UTF-8 .* 'CSV UTF-8'"):
+        _linkedin(latin1)
+
+
+def test_fifty_megabyte_field_on_one_line_is_refused_at_that_line() -> None:
+    data = HEADER + ROW + b"Ada,Lovelace,,,," + b"A" * FIFTY_MB + b",15 Jan 2024\r\n"
+    with pytest.raises(InvalidInput, match=r"line 3: the line is longer than"):
+        _linkedin(data)
+
+
+def test_fifty_megabyte_quoted_field_over_many_lines_is_refused() -> None:
+    data = HEADER + b'Ada,Lovelace,,,,"' + b"word word\n" * (FIFTY_MB // 10) + b'",15 Jan 2024\r\n'
+    with pytest.raises(InvalidInput, match=r"line 2: "):
+        _linkedin(data)
+
+
+def test_oversized_cell_within_line_cap_names_line_and_column() -> None:
+    data = HEADER + b"Ada,Lovelace,,,," + b"B" * 30_000 + b",15 Jan 2024\r\n"
+    with pytest.raises(InvalidInput, match=r"line 2: 'Position' is 30,000 characters long"):
+        _linkedin(data)
+
+
+@pytest.mark.parametrize("cell", [
+    "=1+1", "=HYPERLINK(\"http://evil.example\",\"click\")", "@SUM(A1:A2)",
+    "+HYPERLINK(\"x\")", "-2+3+cmd|' /C calc'!A0", "=cmd|' /C notepad'!'A1'",
+])
+def test_formula_cells_are_refused_naming_line_and_column(cell: str) -> None:
+    quoted = '"' + cell.replace('"', '""') + '"'
+    data = HEADER + ROW + f"Eve,Mallory,,,{quoted},,01 Jan 2024\r\n".encode()
+    with pytest.raises(InvalidInput, match=r"line 3: the 'Company' cell .* formula"):
+        _linkedin(data)
+
+
+@pytest.mark.parametrize("cell", [
+    "+1 (202) 555-0143", "- met at the fair (Paris)", "@ada on the forum", "-", "A+B (team)"])
+def test_ordinary_cells_that_start_with_signs_are_not_formulas(cell: str) -> None:
+    assert not is_formula(cell)
+
+
+def test_google_csv_formula_in_a_phone_cell_is_refused() -> None:
+    data = (b"First Name,Labels,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value\n"
+            b"Eve,,,Mobile,\"=WEBSERVICE(\"\"http://evil.example\"\")\"\n")
+    with pytest.raises(InvalidInput, match=r"line 2: the 'Phone 1 - Value' cell"):
+        list(read_google_csv(BytesIO(data)))
+
+
+def _zip(path: Path, data: bytes) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("Connections.csv", data)
+    return path
+
+
+def test_zip_bomb_is_refused_before_expanding(tmp_path: Path) -> None:
+    bomb = _zip(tmp_path / "export.zip", HEADER + b"\0" * (20 * 1024 * 1024))
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(InvalidInput, match="expands far beyond"), open_import(bomb):
+        pass
+
+
+def test_zip_that_lies_about_its_size_is_stopped_while_reading(tmp_path: Path) -> None:
+    bomb = _zip(tmp_path / "export.zip", HEADER + ROW * 200_000)
+    raw = bytearray(bomb.read_bytes())
+    central = raw.rfind(b"PK\x01\x02")
+    struct.pack_into("<I", raw, central + 24, 1000)  # claim 1,000 bytes uncompressed
+    bomb.write_bytes(bytes(raw))
+    with pytest.raises(InvalidInput), open_import(bomb) as (_, stream, name):
+        list(read_linkedin(stream, name=name))
+
+
+def test_zip_member_is_capped_by_bytes_actually_read(tmp_path: Path) -> None:
+    archive = _zip(tmp_path / "export.zip", HEADER + ROW * 50_000)
+    limits = Limits(max_zip_member_bytes=1_000_000, max_zip_ratio=10**9)
+    with pytest.raises(InvalidInput, match="expands far beyond"), \
+            open_import(archive, limits=limits) as (_, stream, name):
+        list(read_linkedin(stream, name=name, limits=limits))
+
+
+def test_vcard_with_thousands_of_properties_names_the_card() -> None:
+    card = "BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nEND:VCARD\n" + \
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Spam Bot\n" + "NOTE:x\n" * 5000 + "END:VCARD\n"
+    with pytest.raises(InvalidInput, match=r"card 2 \(Spam Bot\) at line 5: .* more than 500"):
+        list(read_vcards(BytesIO(card.encode())))
+
+
+def test_vcard_with_fifty_megabyte_value_is_refused() -> None:
+    data = b"BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nNOTE:" + b"x" * FIFTY_MB + b"\nEND:VCARD\n"
+    with pytest.raises(InvalidInput, match=r"line 4: the line is longer than"):
+        list(read_vcards(BytesIO(data)))
+
+
+def test_vcard_with_fifty_megabytes_of_folded_photo_is_refused() -> None:
+    chunk = b" " + b"A" * 74 + b"\n"
+    data = b"BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nPHOTO;ENCODING=b;TYPE=JPEG:AAAA\n" + \
+        chunk * (FIFTY_MB // len(chunk)) + b"END:VCARD\n"
+    with pytest.raises(InvalidInput, match=r"card 1 \(Ada\) .* larger than"):
+        list(read_vcards(BytesIO(data), keep_photos=True))
+
+
+def test_truncated_vcard_says_it_is_cut_short() -> None:
+    data = b"BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nFN:Bo"
+    with pytest.raises(InvalidInput, match=r"card 2 \(Bo\) at line 5: .* no END:VCARD"):
+        list(read_vcards(BytesIO(data)))
+
+
+def test_vcard_in_the_wrong_encoding_names_the_line() -> None:
+    data = "BEGIN:VCARD\nVERSION:3.0\nFN:Jürgen\nEND:VCARD\n".encode("latin-1")
+    with pytest.raises(InvalidInput, match=r"line 3: the file is not valid UTF-8"):
+        list(read_vcards(BytesIO(data)))
+
+
+def test_broken_photo_is_a_clear_error_only_when_photos_are_kept() -> None:
+    data = b"BEGIN:VCARD\nVERSION:4.0\nFN:Ada\nPHOTO:data:image/png;base64,@@@\nEND:VCARD\n"
+    assert list(read_vcards(BytesIO(data)))[0].photo is None
+    with pytest.raises(InvalidInput, match=r"card 1 \(Ada\) .* photo is not valid base64"):
+        list(read_vcards(BytesIO(data), keep_photos=True))

@@ -1,0 +1,87 @@
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from kithbook.domain.errors import InvalidInput
+from kithbook.io.ics import read_ics
+
+DATA = Path(__file__).parents[2] / "data" / "import"
+
+
+def _events(until: date = date(2024, 12, 31), since: date | None = None) -> list:
+    with (DATA / "calendar.ics").open("rb") as f:
+        return list(read_ics(f, until=until, since=since, name="calendar.ics"))
+
+
+def _on(summary_start: str, events: list) -> list[date]:
+    return sorted(e.occurred_on for e in events if (e.summary or "").startswith(summary_start))
+
+
+def test_weekly_series_honours_exdate_override_and_cancellation() -> None:
+    days = _on("Weekly sync", _events())
+    # 22 Jan is an EXDATE, 29 Jan moved to 30 Jan, 5 Feb cancelled, UNTIL keeps 12 Feb.
+    assert days == [date(2024, 1, 8), date(2024, 1, 15), date(2024, 1, 30), date(2024, 2, 12)]
+
+
+def test_override_carries_its_own_attendees_and_summary() -> None:
+    (moved,) = [e for e in _events() if e.occurred_on == date(2024, 1, 30)]
+    assert moved.summary == "Weekly sync (moved to Tuesday)"
+    assert [a.email for a in moved.attendees] == [
+        "ada@analytical.example", "grace@navy.example", "marie@radium.example"]
+    assert moved.occurrence == "20240129T083000Z"
+
+
+def test_attendee_names_and_emails_are_read_from_folded_lines() -> None:
+    first = next(e for e in _events() if e.occurred_on == date(2024, 1, 8))
+    people = {a.email: a.name for a in first.attendees}
+    assert people["grace@navy.example"] == "Grace Hopper"
+    assert people["Jose@globex.example"] == "José Núñez"
+
+
+def test_all_day_and_date_rules_with_rdate() -> None:
+    assert _on("Team offsite", _events()) == [date(2024, 3, 15)]
+    assert _on("Monthly lunch", _events()) == [
+        date(2024, 5, 1), date(2024, 6, 1), date(2024, 7, 1), date(2024, 8, 15)]
+
+
+def test_timed_event_keeps_the_date_of_its_own_zone() -> None:
+    assert _on("Late call", _events()) == [date(2024, 4, 2)]
+
+
+def test_events_without_attendees_are_still_yielded() -> None:
+    (focus,) = [e for e in _events() if e.summary == "Focus time"]
+    assert focus.attendees == ()
+
+
+def test_only_the_window_is_expanded() -> None:
+    events = _events(until=date(2024, 1, 20), since=date(2024, 1, 10))
+    assert [(e.summary, e.occurred_on) for e in events] == [("Weekly sync", date(2024, 1, 15))]
+
+
+def test_future_events_are_left_out() -> None:
+    assert not _on("Not yet", _events(until=date(2030, 1, 1)))
+
+
+def test_each_occurrence_has_a_stable_source_key() -> None:
+    sources = [e.source for e in _events()]
+    assert len(sources) == len(set(sources))
+    assert "ics:weekly-sync-7f3a@google.com@20240108T083000Z" in sources
+    assert "ics:offsite-2024@example.org" in sources
+
+
+def test_endless_daily_series_is_bounded_by_the_window() -> None:
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:daily\r\n"
+            "DTSTART:20200101T090000\r\nRRULE:FREQ=DAILY\r\nSUMMARY:Standup\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    events = list(read_ics(BytesIO(text.encode()), since=date(2024, 1, 1),
+                           until=date(2024, 1, 31)))
+    assert len(events) == 31
+
+
+def test_truncated_calendar_names_its_last_line() -> None:
+    text = (DATA / "calendar.ics").read_text(encoding="utf-8")
+    cut = text[: len(text) // 2]
+    with pytest.raises(InvalidInput, match=r"line \d+: the calendar ends without END:VCALENDAR"):
+        list(read_ics(BytesIO(cut.encode()), until=date(2024, 12, 31)))

@@ -1,0 +1,83 @@
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from kithbook.domain.errors import InvalidInput
+from kithbook.io.linkedin import parse_connected_on, read_linkedin
+
+DATA = Path(__file__).parents[2] / "data" / "import"
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+
+
+def _read(text: str) -> list:
+    return list(read_linkedin(BytesIO(text.encode("utf-8"))))
+
+
+def test_header_is_found_below_the_notes_lines_and_bom() -> None:
+    with (DATA / "linkedin_connections.csv").open("rb") as f:
+        contacts = list(read_linkedin(f))
+    assert [c.fields.name for c in contacts] == [
+        "Ada Lovelace", "José Núñez", "李 小龙", "Grace Hopper", "Zoë"]
+    assert contacts[0].where == "Connections.csv, line 5"
+
+
+def test_connection_date_starts_the_relationship() -> None:
+    with (DATA / "linkedin_connections.csv").open("rb") as f:
+        ada = next(read_linkedin(f))
+    assert ada.started_on == date(2024, 1, 15)
+    assert ada.fields.organization == "Analytical Engines"
+    assert ada.fields.role == "CTO"
+    assert ada.fields.links == ["https://www.linkedin.com/in/ada-lovelace"]
+
+
+def test_missing_emails_are_normal_and_present_ones_are_normalized() -> None:
+    with (DATA / "linkedin_connections.csv").open("rb") as f:
+        by_name = {c.fields.name: c for c in read_linkedin(f)}
+    assert by_name["José Núñez"].fields.emails == []
+    assert [e.value for e in by_name["Grace Hopper"].fields.emails] == [
+        "Grace.Hopper@navy.example"]
+    assert by_name["Grace Hopper"].fields.role == 'Rear Admiral "Amazing Grace"'
+
+
+def test_file_without_notes_lines_or_url_column_is_read() -> None:
+    old = "First Name,Last Name,Email Address,Company,Position,Connected On\n" \
+          "Alan,Turing,,GC&CS,Cryptanalyst,02 Oct 2018\n"
+    (alan,) = _read(old)
+    assert alan.fields.name == "Alan Turing"
+    assert alan.started_on == date(2018, 10, 2)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("01 Jan 2024", date(2024, 1, 1)), ("15 Sept 2023", date(2023, 9, 15)),
+    ("Jan 15, 2024", date(2024, 1, 15)), ("1/15/24", date(2024, 1, 15)),
+    ("2024-01-15", date(2024, 1, 15)), ("", None),
+])
+def test_connected_on_formats(text: str, expected: date | None) -> None:
+    assert parse_connected_on(text, where="line 2") == expected
+
+
+def test_unreadable_date_names_the_line() -> None:
+    with pytest.raises(InvalidInput, match=r"line 3: cannot read the 'Connected On' date"):
+        _read(HEADER + "Ada,Lovelace,,,,,01 Jan 2024\r\nBob,Smith,,,,,yesterday-ish\r\n")
+
+
+def test_bad_email_names_the_line_and_says_how_to_fix() -> None:
+    with pytest.raises(InvalidInput, match=r"line 2: 'not-an-email' is not a valid email"):
+        _read(HEADER + "Ada,Lovelace,,not-an-email,,,01 Jan 2024\r\n")
+
+
+def test_row_without_any_name_falls_back_to_the_company() -> None:
+    (row,) = _read(HEADER + ",,,,Initech,,01 Jan 2024\r\n")
+    assert row.fields.name == "Initech"
+
+
+def test_row_with_nothing_to_call_it_by_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="line 2: this contact has no name"):
+        _read(HEADER + ",,,,,,01 Jan 2024\r\n")
+
+
+def test_a_file_that_is_not_linkedin_says_so() -> None:
+    with pytest.raises(InvalidInput, match="no LinkedIn connections header row"):
+        _read("name,email\nAda,ada@example.org\n")
