@@ -201,8 +201,10 @@ def _organization(children: list[Any]) -> str | None:
     # ORG is "company;department;…"; the company is what people look for.
     for child in children:
         value = child.value
-        first = value[0] if isinstance(value, list | tuple) and value else value
-        text = _text(first).split(";")[0].strip()
+        if isinstance(value, list | tuple):  # vobject split it on unescaped semicolons
+            text = _text(value[0] if value else "").strip()
+        else:
+            text = _text(value).split(";")[0].strip()
         if text:
             return text
     return None
