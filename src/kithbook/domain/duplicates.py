@@ -49,6 +49,14 @@ class Candidate:
                    phones=tuple(p.value for p in contact.phones),
                    organization=contact.organization)
 
+    @classmethod
+    def of_fields(cls, key: str, fields: ContactFields) -> Candidate:
+        """An incoming record (an import row) before it has an id."""
+        return cls(key=key, name=fields.name or "",
+                   emails=tuple(e.value for e in fields.emails or []),
+                   phones=tuple(p.value for p in fields.phones or []),
+                   organization=fields.organization)
+
 
 @dataclass(frozen=True)
 class Evidence:

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from kithbook.domain.contacts import Contact, Labeled
+from kithbook.domain.contacts import Contact, ContactFields, Labeled
 from kithbook.domain.duplicates import (
     Candidate,
     Reason,
@@ -139,3 +139,10 @@ def test_merged_tie_keeps_earliest_start_and_survivor_settings() -> None:
     assert tie is not None
     assert (tie.contact, tie.stated_trust, tie.cadence_days, tie.started_on) == (
         "a", 4, 30, date(2019, 1, 1))
+
+
+def test_incoming_rows_are_matched_against_the_book() -> None:
+    book = [Candidate.of(_contact("a", "Ada Lovelace", emails=[Labeled("ada@example.org")]))]
+    row = ContactFields(name="Ada King", emails=[Labeled("ADA@example.org")])
+    (group,) = find_duplicates(book + [Candidate.of_fields("line 7", row)])
+    assert group.keys == ("a", "line 7")

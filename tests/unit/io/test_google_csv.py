@@ -22,7 +22,7 @@ def test_current_layout_splits_multi_values_and_keeps_labels() -> None:
 
 def test_google_system_groups_are_not_tags() -> None:
     ada = _read("google_contacts.csv")[0].fields
-    assert ada.tags == ["mentors", "london"]
+    assert sorted(ada.tags) == ["london", "mentors"]
 
 
 def test_multi_line_notes_survive() -> None:

@@ -2,6 +2,7 @@
 
 import struct
 import zipfile
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.io.csv_rows import is_formula
 from kithbook.io.detect import open_import
 from kithbook.io.google_csv import read_google_csv
+from kithbook.io.ics import read_ics
 from kithbook.io.limits import Limits
 from kithbook.io.linkedin import read_linkedin
 from kithbook.io.vcard import read_vcards
@@ -152,3 +154,19 @@ def test_broken_photo_is_a_clear_error_only_when_photos_are_kept() -> None:
     assert list(read_vcards(BytesIO(data)))[0].photo is None
     with pytest.raises(InvalidInput, match=r"card 1 \(Ada\) .* photo is not valid base64"):
         list(read_vcards(BytesIO(data), keep_photos=True))
+
+
+def test_calendar_series_beyond_the_occurrence_cap_names_the_event() -> None:
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:spam\r\n"
+            "DTSTART:20200101T000000Z\r\nRRULE:FREQ=MINUTELY\r\nSUMMARY:Every minute\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    with pytest.raises(InvalidInput, match=r"event 1 \(Every minute\): the series repeats more"):
+        list(read_ics(BytesIO(text.encode()), until=date(2024, 1, 1)))
+
+
+def test_calendar_larger_than_the_cap_is_refused() -> None:
+    text = "BEGIN:VCALENDAR\r\n" + "X-PAD:" + "x" * 900 + "\r\n" * 1 + \
+        ("X-PAD:" + "x" * 900 + "\r\n") * 200 + "END:VCALENDAR\r\n"
+    with pytest.raises(InvalidInput, match="the calendar is larger than 100,000"):
+        list(read_ics(BytesIO(text.encode()), until=date(2024, 1, 1),
+                      limits=Limits(max_calendar_bytes=100_000)))
