@@ -54,6 +54,7 @@ def text_lines(stream: BinaryIO, *, name: str, limits: Limits = DEFAULT_LIMITS,
     pending = ""
     line_no = 1
     cap = limits.max_line_chars
+    eol = ""  # "\n", or "\r" for files from classic Mac programs ("CSV (Macintosh)")
     while True:
         chunk = stream.read(_READ_CHUNK)
         try:
@@ -61,14 +62,16 @@ def text_lines(stream: BinaryIO, *, name: str, limits: Limits = DEFAULT_LIMITS,
         except UnicodeDecodeError as exc:
             newline = "\n".encode(codec.removesuffix("-sig"))[-2:] if "16" in codec else b"\n"
             before = chunk[: max(exc.start, 0)].count(newline)
-            where = line_no + pending.count("\n") + before
+            where = line_no + pending.count(eol or "\n") + before
             raise InvalidInput(
                 f"{name}, line {where}: the file is not valid {_codec_name(codec)} text. "
                 "Save it again as UTF-8 (a spreadsheet's 'CSV UTF-8', an address book's "
                 "'Unicode (UTF-8)') and import it again.", field="file") from None
+        if not eol and pending:
+            eol = "\r" if "\n" not in pending and "\r" in pending[:-1] else "\n"
         start = 0
-        while True:
-            end = pending.find("\n", start)
+        while eol:
+            end = pending.find(eol, start)
             if end < 0:
                 break
             if end + 1 - start > cap:

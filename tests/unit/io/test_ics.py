@@ -85,3 +85,17 @@ def test_truncated_calendar_names_its_last_line() -> None:
     cut = text[: len(text) // 2]
     with pytest.raises(InvalidInput, match=r"line \d+: the calendar ends without END:VCALENDAR"):
         list(read_ics(BytesIO(cut.encode()), until=date(2024, 12, 31)))
+
+
+def test_windows_and_iana_zone_names_without_vtimezone() -> None:
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:win\r\n"
+            "DTSTART;TZID=Pacific Standard Time:20240105T170000\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\n"
+            "SUMMARY:Friday call\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:ny\r\n"
+            "DTSTART;TZID=America/New_York:20240105T220000\r\nSUMMARY:Dinner\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    events = list(read_ics(BytesIO(text.encode()), until=date(2024, 12, 31)))
+    # 17:00 in California and 22:00 in New York are already the next day in UTC.
+    assert [(e.summary, e.occurred_on) for e in events] == [
+        ("Friday call", date(2024, 1, 5)), ("Friday call", date(2024, 1, 12)),
+        ("Dinner", date(2024, 1, 5))]
+    assert events[0].occurrence == "20240106T010000Z"

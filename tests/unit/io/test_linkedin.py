@@ -81,3 +81,19 @@ def test_row_with_nothing_to_call_it_by_is_refused() -> None:
 def test_a_file_that_is_not_linkedin_says_so() -> None:
     with pytest.raises(InvalidInput, match="no LinkedIn connections header row"):
         _read("name,email\nAda,ada@example.org\n")
+
+
+def test_classic_mac_line_endings_are_read() -> None:
+    text = HEADER.replace("\r\n", "\r") + "Ada,Lovelace,,,Analytical Engines,CTO,15 Jan 2024\r" \
+        "Alan,Turing,,,GC&CS,,02 Oct 2018\r"
+    contacts = _read(text)
+    assert [(c.fields.name, c.where) for c in contacts] == [
+        ("Ada Lovelace", "Connections.csv, line 2"), ("Alan Turing", "Connections.csv, line 3")]
+
+
+def test_large_file_with_multibyte_names_across_read_chunks() -> None:
+    names = [f"Zoë{i} Ångström王{i}" for i in range(6000)]  # well over one 64 KiB chunk
+    rows = "".join(f"{n.split()[0]},{n.split()[1]},,,Nordlys,,01 Jan 2024\r\n" for n in names)
+    contacts = _read(HEADER + rows)
+    assert [c.fields.name for c in contacts] == names
+    assert contacts[-1].where == "Connections.csv, line 6001"

@@ -1,3 +1,4 @@
+from io import BytesIO
 from pathlib import Path
 
 from kithbook.domain.contacts import Labeled
@@ -27,3 +28,10 @@ def test_honorific_title_is_not_the_role_and_empty_cells_stay_empty() -> None:
     assert hedy.name == "Hedy Lamarr"
     assert hedy.role is None and hedy.organization is None and hedy.tags == []
     assert hedy.location == "Wien, Austria"
+
+
+def test_windows_1252_export_reads_when_its_encoding_is_given() -> None:
+    text = ("First Name,Last Name,E-mail Address,Company,Job Title\r\n"
+            "José,Müller,jose@example.de,Café Größe GmbH,Barista\r\n")
+    (jose,) = read_outlook_csv(BytesIO(text.encode("cp1252")), encoding="cp1252")
+    assert (jose.fields.name, jose.fields.organization) == ("José Müller", "Café Größe GmbH")
