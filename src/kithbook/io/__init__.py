@@ -15,12 +15,14 @@ from kithbook.io.ics import read_ics
 from kithbook.io.limits import DEFAULT_LIMITS, Limits
 from kithbook.io.linkedin import read_linkedin
 from kithbook.io.outlook_csv import read_outlook_csv
+from kithbook.io.readers import CONTACT_FORMATS, read_contacts
 from kithbook.io.records import Attendee, ImportedContact, ImportedEvent, Photo
 from kithbook.io.vcard import read_vcards
 
 __all__ = [
-    "DEFAULT_LIMITS", "Attendee", "Book", "Format", "ImportedContact", "ImportedEvent",
-    "Limits", "Photo", "book_document", "connections_in_zip", "detect_format", "dumps_book",
-    "open_import", "read_book", "read_google_csv", "read_ics", "read_linkedin",
-    "read_outlook_csv", "read_vcards", "write_book", "write_contacts_csv", "write_vcards",
+    "CONTACT_FORMATS", "DEFAULT_LIMITS", "Attendee", "Book", "Format", "ImportedContact",
+    "ImportedEvent", "Limits", "Photo", "book_document", "connections_in_zip",
+    "detect_format", "dumps_book", "open_import", "read_book", "read_contacts",
+    "read_google_csv", "read_ics", "read_linkedin", "read_outlook_csv", "read_vcards",
+    "write_book", "write_contacts_csv", "write_vcards",
 ]

@@ -7,6 +7,7 @@ import pytest
 from kithbook.domain.errors import InvalidInput
 from kithbook.io.detect import Format, detect_format, open_import
 from kithbook.io.linkedin import read_linkedin
+from kithbook.io.readers import read_contacts
 
 DATA = Path(__file__).parents[2] / "data" / "import"
 
@@ -80,3 +81,20 @@ def test_damaged_zip_is_a_clear_error(tmp_path: Path) -> None:
     broken.write_bytes(good.getvalue()[:200])
     with pytest.raises(InvalidInput, match="zip archive is damaged"), open_import(broken):
         pass
+
+
+@pytest.mark.parametrize(("filename", "count"), [
+    ("linkedin_connections.csv", 5), ("iphone_v3.vcf", 3), ("contacts_v4.vcf", 2),
+    ("google_contacts.csv", 4), ("google_legacy.csv", 2), ("outlook_contacts.csv", 2),
+])
+def test_any_contacts_file_is_read_by_detected_format(filename: str, count: int) -> None:
+    with open_import(DATA / filename) as (found, stream, name):
+        contacts = list(read_contacts(stream, found, name=name))
+    assert len(contacts) == count
+    assert all(c.where.startswith(filename) for c in contacts)
+
+
+def test_a_calendar_is_not_read_as_contacts() -> None:
+    with pytest.raises(InvalidInput, match="holds no contacts"), \
+            open_import(DATA / "calendar.ics") as (found, stream, name):
+        list(read_contacts(stream, found, name=name))
