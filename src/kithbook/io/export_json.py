@@ -7,8 +7,9 @@ Field-by-field documentation: docs/import-export.md.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import IO, Any, NotRequired, TypedDict, TypeVar
@@ -121,11 +122,36 @@ def book_document(book: Book) -> BookDoc:
 
 
 def dumps_book(book: Book) -> str:
-    return json.dumps(book_document(book), ensure_ascii=False, indent=2) + "\n"
+    buffer = io.StringIO()
+    write_book(book, buffer)
+    return buffer.getvalue()
 
 
 def write_book(book: Book, out: IO[str]) -> None:
-    out.write(dumps_book(book))
+    """Write the document item by item, byte for byte what `json.dumps(indent=2)` gives.
+
+    A book with a million interactions never exists as one JSON tree in memory.
+    """
+    ties = {tie.contact: tie for tie in book.ties}
+    out.write(f'{{\n  "format": {_json(FORMAT, 2)},\n  "version": {_json(VERSION, 2)},\n'
+              f'  "member": {_json(_member_doc(book.member), 2)},\n  "contacts": ')
+    _write_list(out, (_contact_doc(c, ties.get(c.id)) for c in sorted_contacts(book.contacts)))
+    out.write(',\n  "interactions": ')
+    _write_list(out, (_interaction_doc(i) for i in
+                      sorted(book.interactions, key=lambda i: (i.occurred_on, i.id))))
+    out.write("\n}\n")
+
+
+def _write_list(out: IO[str], items: Iterator[Any]) -> None:
+    empty = True
+    for item in items:
+        out.write(("[\n    " if empty else ",\n    ") + _json(item, 4))
+        empty = False
+    out.write("[]" if empty else "\n  ]")
+
+
+def _json(value: Any, depth: int) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
 
 
 def _member_doc(member: Member) -> MemberDoc:

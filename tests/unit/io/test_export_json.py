@@ -48,6 +48,15 @@ def test_document_starts_with_format_and_version() -> None:
     assert "Line 2 — ü" in text  # UTF-8 as is, not \\u escapes
 
 
+def test_streamed_document_is_exactly_the_json_of_the_whole_tree() -> None:
+    book = _book()
+    whole = json.dumps(book_document(book), ensure_ascii=False, indent=2) + "\n"
+    assert dumps_book(book) == whole
+    empty = Book(book.member, [], [], [])
+    assert dumps_book(empty) == json.dumps(book_document(empty), ensure_ascii=False,
+                                           indent=2) + "\n"
+
+
 def test_read_back_gives_the_same_records() -> None:
     book = _book()
     again = read_book(BytesIO(dumps_book(book).encode()))
@@ -154,4 +163,5 @@ def _books(draw: st.DrawFn) -> Book:
 @given(_books())
 def test_any_book_survives_export_import_export(book: Book) -> None:
     first = dumps_book(book)
+    assert first == json.dumps(book_document(book), ensure_ascii=False, indent=2) + "\n"
     assert dumps_book(read_book(BytesIO(first.encode()))) == first
