@@ -23,6 +23,28 @@ from kithbook.io.records import Attendee, ImportedEvent
 from kithbook.services.normalize import normalize_email
 
 DEFAULT_WINDOW_DAYS = 5 * 365
+# Meetings repeat daily at most; a series repeating every hour, minute or second is a
+# reminder or an attack, and dateutil would walk every one of its periods.
+_MEETING_FREQUENCIES = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 28, "YEARLY": 365}
+# A rule that can never match ("30 February") makes dateutil walk to the year 9999; it is
+# probed over this many years just before then, where that walk is short.
+_PROBE_YEARS = 32
+_PROBE_START = 9999 - _PROBE_YEARS  # 9967; 9968 is a leap year, so 29 February exists
+
+
+class _Budget:
+    """Periods dateutil may still walk for this calendar."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.left = limits.max_recurrence_periods
+
+    def spend(self, periods: int, where: str) -> None:
+        self.left -= periods
+        if self.left < 0:
+            raise InvalidInput(
+                f"{where}: the calendar's repeating events span too many periods to expand "
+                "(series that started long ago, or very many of them). Export a shorter "
+                "period and import that.", field="file")
 
 
 @dataclass
@@ -55,9 +77,10 @@ def read_ics(stream: BinaryIO, *, until: date, since: date | None = None,
         event = _Event(number, component)
         uid = str(component.get("UID", "")).strip() or f"no-uid-{number}"
         series.setdefault(uid, []).append(event)
+    budget = _Budget(limits)
     for uid, events in series.items():
         yield from _occurrences(uid, events, since=since, until=until, name=name,
-                                limits=limits)
+                                limits=limits, budget=budget)
 
 
 def _parse(stream: BinaryIO, *, name: str, limits: Limits) -> Any:
@@ -86,7 +109,7 @@ def _parse(stream: BinaryIO, *, name: str, limits: Limits) -> Any:
 
 
 def _occurrences(uid: str, events: list[_Event], *, since: date, until: date, name: str,
-                 limits: Limits) -> Iterator[ImportedEvent]:
+                 limits: Limits, budget: _Budget) -> Iterator[ImportedEvent]:
     masters = [e for e in events if "RECURRENCE-ID" not in e.component]
     overrides = {_key(_dt(e, "RECURRENCE-ID", name)): e for e in events
                  if "RECURRENCE-ID" in e.component}
@@ -95,8 +118,8 @@ def _occurrences(uid: str, events: list[_Event], *, since: date, until: date, na
             continue
         start = _dt(master, "DTSTART", name)
         recurring = "RRULE" in master.component or "RDATE" in master.component
-        starts = (_expand(master, start, since=since, until=until, name=name, limits=limits)
-                  if recurring else [start])
+        starts = (_expand(master, start, since=since, until=until, name=name, limits=limits,
+                          budget=budget) if recurring else [start])
         for when in starts:
             key = _key(when)
             if key in overrides or not _within(when, since, until):
@@ -109,7 +132,7 @@ def _occurrences(uid: str, events: list[_Event], *, since: date, until: date, na
 
 
 def _expand(event: _Event, start: date | datetime, *, since: date, until: date, name: str,
-            limits: Limits) -> list[date | datetime]:
+            limits: Limits, budget: _Budget) -> list[date | datetime]:
     all_day = not isinstance(start, datetime)
     first = datetime.combine(start, time.min) if all_day else start
     assert isinstance(first, datetime)
@@ -117,7 +140,18 @@ def _expand(event: _Event, start: date | datetime, *, since: date, until: date, 
     rules = rruleset()
     try:
         for rule in _as_list(event.component.get("RRULE")):
-            rules.rrule(rrulestr(_rule_text(rule, first), dtstart=first))
+            frequency = str((rule.get("FREQ") or [""])[0]).upper()
+            days = _MEETING_FREQUENCIES.get(frequency)
+            if days is None:
+                continue
+            interval = max(int((rule.get("INTERVAL") or [1])[0]), 1)
+            begin = (_closer_start(rule, first, days * interval, since)
+                     if frequency in ("DAILY", "WEEKLY") else first)
+            span = max((until - begin.date()).days, 0)
+            budget.spend(span // (days * interval) + 1, event.where(name))
+            if _never_matches(rule, first, days, interval, budget, event.where(name)):
+                continue
+            rules.rrule(rrulestr(_rule_text(rule, first), dtstart=begin))
         for moment in _dates(event.component.get("RDATE")):
             rules.rdate(_align(moment, first))
         for moment in _dates(event.component.get("EXDATE")):
@@ -141,6 +175,35 @@ def _expand(event: _Event, start: date | datetime, *, since: date, until: date, 
         raise InvalidInput(f"{event.where(name)}: cannot expand its repetition rule "
                            f"({_short(exc)}). Fix the event and import again.",
                            field="file") from None
+
+
+def _closer_start(rule: Any, first: datetime, step_days: int, since: date) -> datetime:
+    """The series start moved forward by whole periods to just before the window.
+
+    A daily or weekly series that began years ago would otherwise be walked day by day
+    from its start. Moving by whole periods keeps every occurrence where it was (wall-clock
+    time in the event's zone included); a COUNT is counted from the real start, so such
+    rules are left alone. Monthly and yearly walks are short and are not moved.
+    """
+    if "COUNT" in rule:
+        return first
+    gap = (since - first.date()).days - step_days
+    if gap <= 0:
+        return first
+    return first + timedelta(days=gap // step_days * step_days)
+
+
+def _never_matches(rule: Any, first: datetime, days: int, interval: int, budget: _Budget,
+                   where: str) -> bool:
+    """True for a rule no date satisfies, found by a short walk just before the year 9999."""
+    filters = {k for k in rule if k.startswith("BY")}
+    if not filters:
+        return False  # every period has its own start as an occurrence
+    budget.spend(_PROBE_YEARS * 365 // (days * interval) + 1, where)
+    probe: Any = icalendar.vRecur({k: v for k, v in rule.items() if k not in ("COUNT", "UNTIL")})
+    start = first.replace(year=_PROBE_START + 1 if first.month == 2 and first.day == 29
+                          else _PROBE_START)
+    return rrulestr(probe.to_ical().decode(), dtstart=start).after(start, inc=True) is None
 
 
 def _rule_text(rule: Any, first: datetime) -> str:

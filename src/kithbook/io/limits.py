@@ -25,6 +25,9 @@ class Limits:
     max_photo_bytes: int = 8_000_000
     max_calendar_bytes: int = 64_000_000  # a calendar is parsed whole (overrides refer back)
     max_occurrences_per_event: int = 20_000
+    # dateutil walks every period of a series from its start, matching or not; this caps
+    # that walk over a whole calendar (a few seconds of work at most).
+    max_recurrence_periods: int = 1_000_000
     max_zip_member_bytes: int = 512_000_000  # uncompressed Connections.csv
     max_zip_ratio: int = 200  # uncompressed / compressed; CSV rarely exceeds 20
 

@@ -156,12 +156,47 @@ def test_broken_photo_is_a_clear_error_only_when_photos_are_kept() -> None:
         list(read_vcards(BytesIO(data), keep_photos=True))
 
 
+def _calendar(*rules: str, start: str = "20200101T090000Z") -> bytes:
+    events = "".join(f"BEGIN:VEVENT\r\nUID:e{i}\r\nDTSTART:{start}\r\nRRULE:{rule}\r\n"
+                     f"SUMMARY:Series {i}\r\nEND:VEVENT\r\n" for i, rule in enumerate(rules))
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{events}END:VCALENDAR\r\n".encode()
+
+
 def test_calendar_series_beyond_the_occurrence_cap_names_the_event() -> None:
-    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:spam\r\n"
-            "DTSTART:20200101T000000Z\r\nRRULE:FREQ=MINUTELY\r\nSUMMARY:Every minute\r\n"
-            "END:VEVENT\r\nEND:VCALENDAR\r\n")
-    with pytest.raises(InvalidInput, match=r"event 1 \(Every minute\): the series repeats more"):
-        list(read_ics(BytesIO(text.encode()), until=date(2024, 1, 1)))
+    with pytest.raises(InvalidInput, match=r"event 1 \(Series 0\): the series repeats more"):
+        list(read_ics(BytesIO(_calendar("FREQ=DAILY")), until=date(2024, 1, 1),
+                      limits=Limits(max_occurrences_per_event=100)))
+
+
+def test_series_repeating_more_often_than_daily_are_not_meetings() -> None:
+    data = _calendar("FREQ=SECONDLY", "FREQ=MINUTELY;INTERVAL=5", "FREQ=HOURLY",
+                     start="19000101T000000Z")
+    assert list(read_ics(BytesIO(data), until=date(2024, 1, 1))) == []
+
+
+def test_rules_no_date_can_satisfy_yield_nothing_instead_of_walking_to_9999() -> None:
+    data = _calendar("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYSETPOS=5",
+                     "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31")
+    assert list(read_ics(BytesIO(data), until=date(2024, 1, 1))) == []
+
+
+def test_counted_series_that_started_long_ago_exhaust_the_expansion_budget() -> None:
+    data = _calendar("FREQ=DAILY;COUNT=100000", start="19900101T090000Z")
+    with pytest.raises(InvalidInput, match=r"event 1 \(Series 0\): .* too many periods"):
+        list(read_ics(BytesIO(data), until=date(2024, 1, 1),
+                      limits=Limits(max_recurrence_periods=10_000)))
+
+
+def test_old_daily_and_weekly_series_expand_only_near_the_window() -> None:
+    data = _calendar("FREQ=DAILY;INTERVAL=3", "FREQ=WEEKLY;BYDAY=MO,TH",
+                     start="00010101T090000Z")
+    events = list(read_ics(BytesIO(data), since=date(2024, 1, 1), until=date(2024, 1, 31),
+                           limits=Limits(max_recurrence_periods=10_000)))
+    every_third = [e.occurred_on for e in events if e.uid == "e0"]
+    assert len(every_third) in (10, 11)
+    assert all((d - every_third[0]).days % 3 == 0 for d in every_third)
+    assert all(e.occurred_on.weekday() in (0, 3) for e in events if e.uid == "e1")
+    assert len([e for e in events if e.uid == "e1"]) == 9
 
 
 def test_calendar_larger_than_the_cap_is_refused() -> None:

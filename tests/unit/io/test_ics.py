@@ -1,8 +1,10 @@
-from datetime import date
+from datetime import UTC, date, datetime, time
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.rrule import rrulestr
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.io.ics import read_ics
@@ -99,3 +101,20 @@ def test_windows_and_iana_zone_names_without_vtimezone() -> None:
         ("Friday call", date(2024, 1, 5)), ("Friday call", date(2024, 1, 12)),
         ("Dinner", date(2024, 1, 5))]
     assert events[0].occurrence == "20240106T010000Z"
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY;INTERVAL=3", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR",
+                                  "FREQ=DAILY;BYDAY=TU,TH;BYMONTH=3,4"])
+def test_old_series_give_the_same_occurrences_as_a_full_walk(rule: str) -> None:
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:old\r\n"
+            f"DTSTART;TZID=Europe/Paris:20150105T093000\r\nRRULE:{rule}\r\n"
+            "SUMMARY:Old series\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    since, until = date(2024, 3, 1), date(2024, 4, 30)  # across the change to summer time
+    events = list(read_ics(BytesIO(text.encode()), since=since, until=until))
+    paris = ZoneInfo("Europe/Paris")
+    full = rrulestr(rule, dtstart=datetime(2015, 1, 5, 9, 30, tzinfo=paris))
+    expected = full.between(datetime.combine(since, time.min, paris),
+                            datetime.combine(until, time.max, paris), inc=True)
+    assert [e.occurred_on for e in events] == [m.date() for m in expected]
+    assert [e.occurrence for e in events] == [
+        m.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") for m in expected]
