@@ -218,8 +218,10 @@ def read_book(stream: IO[bytes], *, name: str = "book.json") -> Book:
         raise InvalidInput(f"{name} is larger than {MAX_DOCUMENT_BYTES:,} bytes.", field="file")
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{name}: the file is not UTF-8 text.", field="file") from None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInput(f"{name}, line {line}: the file is not UTF-8 text; a Kithbook "
+                           "export always is. Use the file as exported.", field="file") from None
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{name}, line {exc.lineno}, column {exc.colno}: not valid JSON "
                            f"({exc.msg}).", field="file") from None

@@ -11,6 +11,7 @@ import pytest
 from kithbook.domain.errors import InvalidInput
 from kithbook.io.csv_rows import is_formula
 from kithbook.io.detect import open_import
+from kithbook.io.export_json import read_book
 from kithbook.io.google_csv import read_google_csv
 from kithbook.io.ics import read_ics
 from kithbook.io.limits import Limits
@@ -205,3 +206,15 @@ def test_calendar_larger_than_the_cap_is_refused() -> None:
     with pytest.raises(InvalidInput, match="the calendar is larger than 100,000"):
         list(read_ics(BytesIO(text.encode()), until=date(2024, 1, 1),
                       limits=Limits(max_calendar_bytes=100_000)))
+
+
+def test_calendar_in_the_wrong_encoding_names_the_line() -> None:
+    data = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Café\r\n".encode("latin-1")
+    with pytest.raises(InvalidInput, match=r"line 4: the file is not valid UTF-8"):
+        list(read_ics(BytesIO(data), until=date(2024, 1, 1)))
+
+
+def test_json_export_in_the_wrong_encoding_names_the_line() -> None:
+    data = '{\n  "format": "kithbook",\n  "note": "café"\n}'.encode("latin-1")
+    with pytest.raises(InvalidInput, match=r"line 3: the file is not UTF-8"):
+        read_book(BytesIO(data), name="book.json")
