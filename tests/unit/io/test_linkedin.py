@@ -1,10 +1,15 @@
+import csv
+import io
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kithbook.domain.errors import InvalidInput
+from kithbook.io.csv_rows import is_formula
 from kithbook.io.linkedin import parse_connected_on, read_linkedin
 
 DATA = Path(__file__).parents[2] / "data" / "import"
@@ -97,3 +102,25 @@ def test_large_file_with_multibyte_names_across_read_chunks() -> None:
     contacts = _read(HEADER + rows)
     assert [c.fields.name for c in contacts] == names
     assert contacts[-1].where == "Connections.csv, line 6001"
+
+
+_cell = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=30) \
+    .filter(lambda s: not is_formula(s))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(_cell, _cell, _cell, _cell), min_size=1, max_size=5))
+def test_any_cells_quoted_by_a_csv_writer_read_back(rows: list[tuple[str, ...]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["First Name", "Last Name", "Company", "Position", "Connected On"])
+    kept = [r for r in rows if " ".join(f"{r[0]} {r[1]}".split()) or r[2].strip()]
+    for first, last, company, position in kept:
+        writer.writerow([first, last, company, position, "01 Jan 2024"])
+    contacts = _read(buffer.getvalue())
+    assert len(contacts) == len(kept)
+    for contact, (first, last, company, position) in zip(contacts, kept, strict=True):
+        name = " ".join(f"{first.strip()} {last.strip()}".split())
+        assert contact.fields.name == (name or company.strip())
+        assert contact.fields.organization == (company.strip() or None)
+        assert contact.fields.role == (position.strip() or None)
