@@ -69,8 +69,9 @@ def new_page(request: Request, me: CurrentMember, contact: str = "") -> HTMLResp
 
 def _new(request: Request, form: dict[str, str], error: KithbookError | None = None
          ) -> HTMLResponse:
-    return _render(request, "intro_new.html", {"form": form, "error": error},
-                   status_of(error) if error else 200)
+    # A name that matches no contact is a mistake in the form, not a missing page.
+    status = 200 if error is None else 422 if isinstance(error, NotFound) else status_of(error)
+    return _render(request, "intro_new.html", {"form": form, "error": error}, status)
 
 
 @router.post("/introductions/new", response_class=HTMLResponse)
@@ -107,7 +108,6 @@ def _intro(request: Request, kb: Kithbook, member: MemberId, intro_id: str, *,
         "v": view, "brief": _brief(kb, member, view),
         "drafts": _drafts(kb, member, view), "form": form or {}, "error": error,
         "reasons": {r.move_index: r.text for r in view.private_reasons},
-        "on_behalf_of_target": view.viewer is not Role.TARGET,
     }, status_of(error) if error else 200)
 
 
