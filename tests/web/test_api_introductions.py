@@ -54,7 +54,7 @@ def test_a_request_received_by_email_goes_from_brief_to_outcome(
     forwarded = client.post(f"{url}/forward", json={"note": "asked Ada"},
                             headers={"If-Match": '"v1"'})
     assert forwarded.status_code == 200 and forwarded.headers["ETag"] == '"v2"'
-    assert forwarded.json()["open_moves"] == ["accept", "target_decline", "withdraw"]
+    assert forwarded.json()["open_moves"] == ["accept", "decline", "withdraw"]
     made = client.post(f"{url}/make", json={}, headers={"If-Match": '"v2"'})
     assert made.json()["state"] == "made"
     assert made.json()["outcome_parties"] == ["requester", "target"]
@@ -161,7 +161,7 @@ def test_double_opt_in_between_members(client: TestClient, town: Town) -> None:
     client.post(f"{url}/forward", json={"note": "worth your time"})
     act_as(client, town.cleo)
     cleo_view = client.get(url).json()
-    assert cleo_view["open_moves"] == ["accept", "target_decline"]
+    assert cleo_view["open_moves"] == ["accept", "decline"]
     assert [m["kind"] for m in cleo_view["history"]] == ["forward"]
     assert client.post(f"{url}/make", json={}).json()["state"] == "made"
     act_as(client, town.ben)

@@ -135,6 +135,15 @@ class OutcomeOut(BaseModel):
                    comment=outcome.comment)
 
 
+MoveName = Literal["forward", "decline", "accept", "withdraw", "outcome"]
+# A target's no is made with the same request as the introducer's: POST …/decline.
+_MOVE_NAMES: dict[MoveKind, MoveName] = {
+    MoveKind.FORWARD: "forward", MoveKind.DECLINE: "decline",
+    MoveKind.TARGET_DECLINE: "decline", MoveKind.ACCEPT: "accept",
+    MoveKind.WITHDRAW: "withdraw", MoveKind.OUTCOME: "outcome",
+}
+
+
 class IntroOut(BaseModel):
     id: str
     you_are: Role
@@ -147,7 +156,8 @@ class IntroOut(BaseModel):
     deadline: datetime | None
     history: list[MoveOut]
     outcomes: list[OutcomeOut]
-    open_moves: list[MoveKind] = Field(description="What you may do now")
+    open_moves: list[MoveName] = Field(description="The moves you may make now: POST "
+                                                   "/api/v1/introductions/{id}/{move}")
     outcome_parties: list[Role] = Field(description="Whose outcome you may still record")
     version: int
 
@@ -159,7 +169,8 @@ class IntroOut(BaseModel):
                    purpose=view.purpose, created_at=view.created_at, deadline=view.deadline,
                    history=[MoveOut.of(m, reasons.get(i)) for i, m in enumerate(view.history)],
                    outcomes=[OutcomeOut.of(o) for o in view.outcomes],
-                   open_moves=list(view.open_moves), outcome_parties=list(view.outcome_parties),
+                   open_moves=[_MOVE_NAMES[m] for m in view.open_moves],
+                   outcome_parties=list(view.outcome_parties),
                    version=view.version)
 
 

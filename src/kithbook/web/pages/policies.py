@@ -55,7 +55,8 @@ def _settings(request: Request, kb: Kithbook, member: MemberId, *,
               error: InvalidInput | None = None) -> HTMLResponse:
     return _render(request, "settings.html", {
         "nav": "settings", "policy": kb.default_policy(member), "form": form or {},
-        "error": error, "fair_use": kb.fair_use_status(member)},
+        "error": error, "fair_use": kb.fair_use_status(member),
+        "cooldown_days": kb.fair_use.cooldown_after_decline.days},
         422 if error else 200)
 
 
