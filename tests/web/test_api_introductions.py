@@ -176,6 +176,7 @@ def test_who_is_no_party_gets_the_answer_a_missing_id_gets(client: TestClient,
     for method, path, body in (
             ("GET", "", None), ("GET", "/brief", None), ("GET", "/drafts/ask", None),
             ("POST", "/forward", {}), ("POST", "/decline", {}), ("POST", "/accept", {}),
+            ("GET", "/drafts/introduction", None), ("POST", "/make", {}),
             ("POST", "/withdraw", {}), ("POST", "/outcome", {"rating": "positive"})):
         theirs = client.request(method, f"{URL}/{intro_id}{path}", json=body)
         nothing = client.request(method, f"{URL}/{missing}{path}", json=body)

@@ -126,6 +126,27 @@ def test_recording_an_intro_i_asked_for(client: TestClient, ada: dict[str, objec
     assert "Grace Hopper" in client.get("/introductions?box=outbox").text
 
 
+def test_members_say_yes_and_rate_on_their_own_pages(client: TestClient,
+                                                     town: Town) -> None:
+    intro_id = ask(client, town)["id"]
+    url = f"/introductions/{intro_id}"
+    act_as(client, town.cleo)
+    assert client.get(url).status_code == 404  # not forwarded to her yet
+    act_as(client, town.ana)
+    client.post(f"{url}/forward", data={"version": "1"})
+    act_as(client, town.cleo)
+    page = client.get(url).text
+    assert f'action="/introductions/{intro_id}/accept"' in page
+    assert ">Accept</button>" in page and "Risk brief" not in page
+    assert "Forward" not in page and "Withdraw" not in page
+    assert "Cleo Park" in client.get("/introductions").text
+    client.post(f"{url}/accept", data={"version": "2", "note": "Happy to"})
+    act_as(client, town.ben)
+    page = client.get(url).text
+    assert "Ben → Cleo Park" in page
+    assert 'name="party" value="requester"' in page and "outcome-party" not in page
+
+
 def test_who_is_no_party_gets_the_page_a_missing_id_gets(client: TestClient,
                                                          town: Town) -> None:
     intro_id = str(ask(client, town)["id"])
