@@ -202,6 +202,33 @@ def test_the_requester_never_reads_a_private_decline_reason(client: TestClient,
     assert client.get(f"{URL}/{intro_id}").json()["history"][-1]["note"] == "Not this time"
 
 
+def test_a_targets_reason_and_outcome_comments_stay_with_their_readers(
+        client: TestClient, town: Town) -> None:
+    url = f"{URL}/{ask(client, town)['id']}"
+    act_as(client, town.ana)
+    client.post(f"{url}/forward", json={})
+    act_as(client, town.cleo)
+    client.post(f"{url}/decline", json={"note": "Not now", "private_reason": SECRET})
+    act_as(client, town.ana)
+    assert client.get(url).json()["history"][-1]["private_reason"] == SECRET
+    act_as(client, town.ben)
+    seen = client.get(url)
+    assert seen.json()["state"] == "target_declined" and SECRET not in seen.text
+    assert seen.json()["target"] == "a contact at Acme"  # she never said yes
+
+    made = f"{URL}/{ask(client, town)['id']}"
+    act_as(client, town.ana)
+    client.post(f"{made}/forward", json={})
+    act_as(client, town.cleo)
+    client.post(f"{made}/accept", json={})
+    client.post(f"{made}/outcome", json={"rating": "neutral", "comment": "bit early for him"})
+    for member in (town.ana, town.ben):
+        act_as(client, member)
+        assert "bit early" not in client.get(made).text
+    act_as(client, town.ana)
+    assert [o["rating"] for o in client.get(made).json()["outcomes"]] == ["neutral"]
+
+
 def test_only_the_right_party_moves_and_is_told_who_can(client: TestClient,
                                                         town: Town) -> None:
     intro_id = ask(client, town)["id"]
