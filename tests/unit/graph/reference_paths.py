@@ -72,7 +72,7 @@ def reference_paths(ties: Ties, searcher: int, targets: Iterable[int], *, named:
                 score = score * float(np.float32(tie.strength))
                 if score > 0:
                     found.append(((*path, v), score))
-            if len(path) < max_intermediaries and not (named and v in wanted):
+            if len(path) <= max_intermediaries and not (named and v in wanted):
                 walk([*path, v], now)
 
     walk([searcher], [])
