@@ -34,7 +34,7 @@ BoolArray = npt.NDArray[np.bool_]
 Float32Array = npt.NDArray[np.float32]
 
 # Past this share of changed ties a fresh build costs no more than splicing.
-_SPLICE_LIMIT = 0.05
+REBUILD_ABOVE = 0.05
 
 
 @dataclass(frozen=True)
@@ -251,11 +251,13 @@ class Snapshot:
     # -- refreshing ------------------------------------------------------------------------
 
     def with_changes(self, upserts: TieArrays | None = None, removals: Any = None,
-                     people: PeopleArrays | None = None) -> Snapshot:
+                     people: PeopleArrays | None = None, *,
+                     rebuild_above: float = REBUILD_ABOVE) -> Snapshot:
         """A new snapshot with ties added or replaced (`upserts`), ties removed (`removals`,
         an array of (src, dst) pairs) and, optionally, new people arrays (which may add
         people at the end). Cost is linear in the size of the arrays with small constants;
-        this snapshot is left untouched.
+        this snapshot is left untouched. Past `rebuild_above` (a share of the ties) changed,
+        the snapshot is rebuilt from its own arrays instead, with the same result.
         """
         up = upserts if upserts is not None else TieArrays.empty()
         gone = np.asarray(removals if removals is not None else np.zeros((0, 2)), np.int64)
@@ -266,7 +268,7 @@ class Snapshot:
             raise InvalidInput("a refresh cannot drop people; rebuild the snapshot instead.")
         up.check(n)
         base = self if n == self.num_people else self._grown(new_people)
-        if len(up) + len(gone) > _SPLICE_LIMIT * max(self.num_ties, 1):
+        if len(up) + len(gone) > rebuild_above * max(self.num_ties, 1):
             return Snapshot.build(_merged(base.ties(), up, gone, n), new_people)
         return base._spliced(up, gone, new_people)
 
@@ -304,12 +306,13 @@ class Snapshot:
         t, old_to_new, fresh_pos = _splice(patched, drop, ins_at, fresh)
         indptr = _indptr(t.src, n)
         # Reverse ids: carried over through the renumbering, then set for the new ties.
-        rev_old = self.rev
-        alive = (rev_old >= 0)
-        rev_mapped = np.full(len(rev_old), -1, dtype=np.int64)
-        rev_mapped[alive] = old_to_new[rev_old[alive]]
         keep_mask = np.ones(self.num_ties, dtype=np.bool_)
         keep_mask[drop] = False
+        rev_old = self.rev
+        alive = rev_old >= 0
+        alive[alive] = keep_mask[rev_old[alive]]
+        rev_mapped = np.full(len(rev_old), -1, dtype=np.int64)
+        rev_mapped[alive] = old_to_new[rev_old[alive]]
         rev = np.full(len(t), -1, dtype=np.int32)
         rev[old_to_new[keep_mask]] = rev_mapped[keep_mask]
         partners = _edge_ids(indptr, t.dst, fresh.dst, fresh.src)
@@ -326,7 +329,7 @@ class Snapshot:
         in_at = np.array([row_start[i] + np.searchsorted(in_src[row_start[i]:row_end[i]],
                                                           fresh.src[i])
                           for i in range(len(fresh))], dtype=np.int64)
-        order = np.lexsort((fresh.src, in_at))
+        order = np.lexsort((fresh.src, fresh.dst, in_at))  # empty rows share a position
         in_at, in_new_src, in_new_eid = in_at[order], fresh.src[order], fresh_pos[order]
         in_src = np.insert(in_src, in_at, in_new_src)
         in_eid = np.insert(in_eid, in_at, in_new_eid.astype(np.int32))
