@@ -16,7 +16,7 @@ are not paths anyone would take and are left out. Order: score descending, then 
 then person numbers, so the order is total and every implementation agrees on it.
 
 Hidden ties are simply absent from everything the search reads about other people (the
-snapshot folds hiding into `passable` and `agree_back`), so a hidden tie and no tie give
+snapshot folds hiding into `need` and `agree_back`), so a hidden tie and no tie give
 the same answer, bit for bit.
 
 The search is a meet in the middle over whole arrays: forward from the searcher (m1, then
@@ -29,17 +29,20 @@ expanded.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.policy import ANONYMOUS, NAMED, ask_allowed
+from kithbook.graph.policy import ANONYMOUS, NAMED, NEVER
 from kithbook.graph.snapshot import PeopleFilter, Snapshot
 
 DEFAULT_K = 5
 MAX_INTERMEDIARIES = 3
 MAX_K = 100
+_CHUNK = 16_384
+_SMALLEST = float(np.nextafter(0.0, 1.0))  # second hops read per step of the best-first expansion
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -140,59 +143,82 @@ class _Search:
         self.k = k
         self.found: list[dict[str, IntArray]] = []
         self.scores: list[FloatArray] = []
-        self.bar = -np.inf
+        self.bar = _SMALLEST  # a path must score above 0
         self.target_one = int(targets[0]) if named else -1
         # Backward: last hops m_k → t, usable before the asker of m_k is known.
         starts = snap.in_indptr[targets]
         counts = snap.in_indptr[targets + 1] - starts
         idx = _ranges(starts, counts)
         e_last = snap.in_eid[idx].astype(np.int64)
-        ok = snap.passable[e_last] & (snap.in_src[idx] != searcher) & (snap.strength[e_last] > 0)
+        ok = (snap.need[e_last] < NEVER) & (snap.in_src[idx] != searcher)
+        ok &= snap.strength[e_last] > 0
         if named:
             ok &= snap.visibility[e_last] == NAMED
         self.e_last = e_last[ok]
         self.last_src = snap.in_src[idx][ok].astype(np.int64)
         self.last_strength = snap.strength[self.e_last].astype(np.float64)
+        self.best_last = float(self.last_strength.max(initial=0.0))
+        self.last_src_table = self._table(self.last_src)
 
     def run(self, max_intermediaries: int) -> list[WarmPath]:
         g, s = self.g, self.s
-        if len(self.e_last):
-            e1 = np.arange(g.indptr[s], g.indptr[s + 1], dtype=np.int64)
-            e1 = e1[g.agree_back[e1] > 0]
-            if self.named:
-                e1 = e1[g.dst[e1] != self.target_one]
-            self._two(e1)
-            if max_intermediaries >= 2:
-                e1 = self._prune(e1, g.agree_back[e1].astype(np.float64))
-                e1_row, e2 = self._forward(e1)
-                self._three(e1[e1_row], e2)
-                if max_intermediaries >= 3:
-                    self._four(e1[e1_row], e2)
+        if len(self.e_last) == 0:
+            return []
+        e1 = np.arange(g.indptr[s], g.indptr[s + 1], dtype=np.int64)
+        e1 = e1[g.agree_back[e1] > 0]
+        if self.named:
+            e1 = e1[g.dst[e1] != self.target_one]
+        self._two(e1)
+        if max_intermediaries == 1:
+            return self._ranked()
+        # Best first: the first intermediaries most likely to agree are expanded first, so
+        # the bar rises early and the rest are cut off as soon as none can reach it.
+        a1 = g.agree_back[e1].astype(np.float64)
+        order = np.argsort(-a1, kind="stable")
+        e1, a1 = e1[order], a1[order]
+        degree = g.indptr[g.dst[e1].astype(np.int64) + 1] - g.indptr[g.dst[e1]]
+        reach = np.cumsum(degree)
+        forward: list[tuple[IntArray, IntArray, FloatArray]] = []
+        lo = 0
+        while lo < len(e1) and a1[lo] >= self._floor():
+            hi = max(int(np.searchsorted(reach, reach[lo] - degree[lo] + _CHUNK)), lo + 1)
+            chunk = self._forward(e1[lo:hi], a1[lo:hi])
+            self._three(*chunk)
+            forward.append(chunk)
+            lo = hi
+        if max_intermediaries >= 3 and forward:
+            self._four(*(np.concatenate(parts) for parts in zip(*forward, strict=True)))
         return self._ranked()
 
     # -- frontiers -------------------------------------------------------------------------
 
-    def _prune(self, edges: IntArray, bound: FloatArray) -> IntArray:
-        best_last = self.last_strength.max(initial=0.0)
-        kept: IntArray = edges[bound * best_last >= self.bar]
-        return kept
-
-    def _forward(self, e1: IntArray) -> tuple[IntArray, IntArray]:
-        """Second hops m1 → m2 permitted by m1's rules toward the searcher."""
+    def _forward(self, e1: IntArray, a1: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
+        """Second hops m1 → m2 permitted by m1's rules toward the searcher, with the product
+        of the two agree chances; hops that cannot reach the bar are dropped first."""
         g = self.g
-        m1 = g.dst[e1]
+        m1 = g.dst[e1].astype(np.int64)
         starts = g.indptr[m1]
-        counts = g.indptr[m1.astype(np.int64) + 1] - starts
+        counts = g.indptr[m1 + 1] - starts
         e2 = _ranges(starts, counts)
         row = np.repeat(np.arange(len(e1), dtype=np.int64), counts)
-        ok = g.passable[e2] & (g.agree_back[e2] > 0)
-        e2, row = e2[ok], row[ok]
+        partial = a1[row] * g.agree_back[e2]
+        ok = partial >= self._floor()
+        e2, row, partial = e2[ok], row[ok], partial[ok]
         m2 = g.dst[e2]
-        ok = (m2 != self.s) & ask_allowed(g.ask_rule[e2], g.min_trust[e2],
-                                          g.trust_back[e1[row]])
+        ok = (g.trust_back[e1][row] >= g.need[e2]) & (m2 != self.s)
         if self.named:
             ok &= m2 != self.target_one
-        return row[ok], e2[ok]
+        return e1[row[ok]], e2[ok], partial[ok]
+
+    def _floor(self) -> float:
+        """Smallest partial product (before the last hop) that could still reach the bar;
+        lowered by a hair so rounding never cuts a path that ties the bar."""
+        return self.bar / self.best_last * (1 - 1e-9)
+
+    def _table(self, people: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.bool_]:
+        table = np.zeros(self.g.num_people, dtype=np.bool_)
+        table[people] = True
+        return table
 
     # -- joins -----------------------------------------------------------------------------
 
@@ -200,69 +226,68 @@ class _Search:
         g = self.g
         i, j = _join(g.dst[e1].astype(np.int64), self.last_src)
         e1, el = e1[i], self.e_last[j]
-        ok = ask_allowed(g.ask_rule[el], g.min_trust[el], g.trust_back[e1])
+        ok = g.trust_back[e1] >= g.need[el]
         e1, el = e1[ok], el[ok]
         score = g.agree_back[e1].astype(np.float64) * g.strength[el].astype(np.float64)
         self._add(score, e1=e1, e2=np.full_like(e1, -1), e3=np.full_like(e1, -1), el=el)
 
-    def _three(self, e1: IntArray, e2: IntArray) -> None:
+    def _three(self, e1: IntArray, e2: IntArray, partial: FloatArray) -> None:
         g = self.g
+        near = self.last_src_table[g.dst[e2]] & (partial >= self._floor())
+        e1, e2, partial = e1[near], e2[near], partial[near]
         i, j = _join(g.dst[e2].astype(np.int64), self.last_src)
-        e1, e2, el = e1[i], e2[i], self.e_last[j]
-        ok = ask_allowed(g.ask_rule[el], g.min_trust[el], g.trust_back[e2])
-        ok &= g.dst[el] != g.dst[e1]
+        e1, e2, partial, el = e1[i], e2[i], partial[i], self.e_last[j]
+        ok = (g.trust_back[e2] >= g.need[el]) & (g.dst[el] != g.dst[e1])
         e1, e2, el = e1[ok], e2[ok], el[ok]
-        score = (g.agree_back[e1].astype(np.float64) * g.agree_back[e2].astype(np.float64)
-                 * g.strength[el].astype(np.float64))
+        score = partial[ok] * g.strength[el].astype(np.float64)
         self._add(score, e1=e1, e2=e2, e3=np.full_like(e1, -1), el=el)
 
-    def _four(self, e1: IntArray, e2: IntArray) -> None:
+    def _four(self, e1: IntArray, e2: IntArray, partial: FloatArray) -> None:
         g = self.g
-        partial = g.agree_back[e1].astype(np.float64) * g.agree_back[e2].astype(np.float64)
-        keep = partial * self.last_strength.max(initial=0.0) >= self.bar
+        keep = partial >= self._floor()
         e1, e2, partial = e1[keep], e2[keep], partial[keep]
         if len(e1) == 0:
             return
-        last_src = self.last_src[self.last_strength >= self.bar]
         m2_all = g.dst[e2].astype(np.int64)
-        m2 = np.unique(m2_all)
-        m3 = np.unique(last_src)
-        # Middle hops m2 → m3, found from whichever side has fewer ties to read.
-        out_count = int((g.indptr[m2 + 1] - g.indptr[m2]).sum())
-        in_count = int((g.in_indptr[m3 + 1] - g.in_indptr[m3]).sum())
-        if out_count <= in_count:
-            e3 = _ranges(g.indptr[m2], g.indptr[m2 + 1] - g.indptr[m2])
-            e3 = e3[np.isin(g.dst[e3], m3, assume_unique=False)]
+        m2_table = self._table(m2_all)
+        m2 = np.flatnonzero(m2_table)
+        m3_table = self._table(self.last_src[self.last_strength >= self.bar])
+        m3 = np.flatnonzero(m3_table)
+        # Middle hops m2 → m3, read from whichever side has fewer ties.
+        out_counts = g.indptr[m2 + 1] - g.indptr[m2]
+        in_counts = g.in_indptr[m3 + 1] - g.in_indptr[m3]
+        if out_counts.sum() <= in_counts.sum():
+            e3 = _ranges(g.indptr[m2], out_counts)
+            src3 = np.repeat(m2, out_counts)
+            near = m3_table[g.dst[e3]]
         else:
-            idx = _ranges(g.in_indptr[m3], g.in_indptr[m3 + 1] - g.in_indptr[m3])
-            idx = idx[np.isin(g.in_src[idx], m2)]
+            idx = _ranges(g.in_indptr[m3], in_counts)
+            src3 = g.in_src[idx].astype(np.int64)
+            near = m2_table[src3]
             e3 = g.in_eid[idx].astype(np.int64)
-        e3 = e3[g.passable[e3] & (g.agree_back[e3] > 0) & (g.dst[e3] != self.s)]
+        e3, src3 = e3[near], src3[near]
+        ok = (g.need[e3] < NEVER) & (g.agree_back[e3] > 0) & (g.dst[e3] != self.s)
         if self.named:
-            e3 = e3[g.dst[e3] != self.target_one]
-        src3 = np.searchsorted(g.indptr, e3, side="right") - 1  # owner m2 of each middle hop
+            ok &= g.dst[e3] != self.target_one
+        e3, src3 = e3[ok], src3[ok]
         i, j = _join(m2_all, src3)
         e1, e2, e3, partial = e1[i], e2[i], e3[j], partial[i]
-        ok = ask_allowed(g.ask_rule[e3], g.min_trust[e3], g.trust_back[e2])
-        ok &= g.dst[e3] != g.dst[e1]
-        partial3 = partial * g.agree_back[e3].astype(np.float64)
-        ok &= partial3 * self.last_strength.max(initial=0.0) >= self.bar
+        ok = (g.trust_back[e2] >= g.need[e3]) & (g.dst[e3] != g.dst[e1])
+        partial3 = partial * g.agree_back[e3]
+        ok &= partial3 >= self._floor()
         e1, e2, e3, partial3 = e1[ok], e2[ok], e3[ok], partial3[ok]
         i, j = _join(g.dst[e3].astype(np.int64), self.last_src)
-        e1, e2, e3, el = e1[i], e2[i], e3[i], self.e_last[j]
+        e1, e2, e3, partial3, el = e1[i], e2[i], e3[i], partial3[i], self.e_last[j]
         t = g.dst[el]
-        ok = ask_allowed(g.ask_rule[el], g.min_trust[el], g.trust_back[e3])
-        ok &= (t != g.dst[e1]) & (t != g.dst[e2])
+        ok = (g.trust_back[e3] >= g.need[el]) & (t != g.dst[e1]) & (t != g.dst[e2])
         e1, e2, e3, el = e1[ok], e2[ok], e3[ok], el[ok]
-        score = (g.agree_back[e1].astype(np.float64) * g.agree_back[e2].astype(np.float64)
-                 * g.agree_back[e3].astype(np.float64) * g.strength[el].astype(np.float64))
+        score = partial3[ok] * g.strength[el].astype(np.float64)
         self._add(score, e1=e1, e2=e2, e3=e3, el=el)
 
     # -- results ---------------------------------------------------------------------------
 
     def _add(self, score: FloatArray, **edges: IntArray) -> None:
-        ok = score > 0
-        ok &= score >= self.bar
+        ok = score >= self.bar
         if not ok.any():
             return
         self.found.append({name: col[ok] for name, col in edges.items()})

@@ -18,6 +18,7 @@ from kithbook.domain.ties import AskRule, SharingPolicy, Visibility
 HIDDEN, ANONYMOUS, NAMED = 0, 1, 2
 NOBODY, TRUSTED, ANYONE = 0, 1, 2
 UNSTATED = 0  # stated trust 0: the owner gave no level
+NEVER = 6  # a need no stated trust meets
 
 VISIBILITY_CODE: dict[Visibility, int] = {
     Visibility.HIDDEN: HIDDEN, Visibility.ANONYMOUS: ANONYMOUS, Visibility.NAMED: NAMED}
@@ -57,9 +58,16 @@ def agree_chance(strength: Any, trust: Any) -> Float32Array:
     return out
 
 
-def ask_allowed(rule: Any, min_trust: Any, trust_of_asker: Any) -> npt.NDArray[np.bool_]:
-    """Whether a hop's ask rule admits the asker, given the owner's stated trust of the asker."""
-    r = np.asarray(rule)
-    allowed: npt.NDArray[np.bool_] = (r == ANYONE) | (
-        (r == TRUSTED) & (np.asarray(trust_of_asker) >= np.asarray(min_trust)))
-    return allowed
+def onward_need(visibility: Any, no_intro: Any, ask_rule: Any,
+                min_trust: Any) -> npt.NDArray[np.int8]:
+    """The stated trust of the asker a tie's owner needs before introducing onward through it.
+
+    0 when anyone may ask, N for "people I trust at N or more", and `NEVER` when the tie is
+    hidden, marked "no introductions" or closed to all asks. With it, the whole policy test
+    for a hop is one comparison: `owner's trust of the asker >= need` (unstated trust is 0).
+    """
+    rule = np.asarray(ask_rule)
+    need = np.where(rule == ANYONE, 0, np.where(rule == TRUSTED, np.asarray(min_trust), NEVER))
+    closed = (np.asarray(visibility) == HIDDEN) | np.asarray(no_intro, dtype=np.bool_)
+    out: npt.NDArray[np.int8] = np.where(closed, NEVER, need).astype(np.int8)
+    return out

@@ -25,7 +25,15 @@ import numpy as np
 import numpy.typing as npt
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.policy import ANYONE, HIDDEN, NAMED, NOBODY, TRUSTED, agree_chance
+from kithbook.graph.policy import (
+    ANYONE,
+    HIDDEN,
+    NAMED,
+    NOBODY,
+    TRUSTED,
+    agree_chance,
+    onward_need,
+)
 
 Int32Array = npt.NDArray[np.int32]
 Int64Array = npt.NDArray[np.int64]
@@ -175,8 +183,8 @@ class Snapshot:
     in_src: Int32Array
     in_eid: Int32Array
     # Derived per tie u→v, so hot loops read them in row order instead of chasing `rev`:
-    # whether u would introduce onward through it at all (asker not yet known),
-    passable: BoolArray = field(repr=False)
+    # the trust of the asker u needs to introduce onward through it (policy.onward_need),
+    need: Int8Array = field(repr=False)
     # and v's readiness to help u: agree chance and stated trust from v's tie back to u
     # (0 when v has no such tie or hid it).
     agree_back: Float32Array = field(repr=False)
@@ -231,7 +239,7 @@ class Snapshot:
     @classmethod
     def _assemble(cls, people: PeopleArrays, indptr: Int64Array, t: TieArrays, rev: Int32Array,
                   in_indptr: Int64Array, in_src: Int32Array, in_eid: Int32Array) -> Snapshot:
-        passable = (t.visibility != HIDDEN) & ~t.no_intro & (t.ask_rule != NOBODY)
+        need = onward_need(t.visibility, t.no_intro, t.ask_rule, t.min_trust)
         back = np.flatnonzero(rev >= 0)
         back = back[t.visibility[rev[back]] != HIDDEN]
         agree_back = np.zeros(len(rev), dtype=np.float32)
@@ -239,7 +247,7 @@ class Snapshot:
         trust_back = np.zeros(len(rev), dtype=np.int8)
         trust_back[back] = t.trust[rev[back]]
         return cls(people, indptr, t.dst, t.strength, t.trust, t.visibility, t.ask_rule,
-                   t.min_trust, t.no_intro, rev, in_indptr, in_src, in_eid, passable,
+                   t.min_trust, t.no_intro, rev, in_indptr, in_src, in_eid, need,
                    agree_back, trust_back)
 
     def ties(self) -> TieArrays:
@@ -280,7 +288,7 @@ class Snapshot:
 
         return Snapshot(people, pad(self.indptr), self.dst, self.strength, self.trust,
                         self.visibility, self.ask_rule, self.min_trust, self.no_intro, self.rev,
-                        pad(self.in_indptr), self.in_src, self.in_eid, self.passable,
+                        pad(self.in_indptr), self.in_src, self.in_eid, self.need,
                         self.agree_back, self.trust_back)
 
     def _spliced(self, up: TieArrays, gone: Int64Array, people: PeopleArrays) -> Snapshot:

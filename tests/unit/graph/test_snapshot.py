@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.policy import ANONYMOUS, HIDDEN, NAMED, TRUSTED, agree_chance
+from kithbook.graph.policy import ANONYMOUS, HIDDEN, NAMED, NEVER, TRUSTED, agree_chance
 from kithbook.graph.snapshot import PeopleArrays, PeopleFilter, Snapshot, TieArrays
 
 
@@ -46,7 +46,7 @@ def test_a_hidden_tie_back_gives_no_readiness_to_help() -> None:
     ties = TieArrays.of(src=[0, 1], dst=[1, 0], strength=[0.5, 0.9], visibility=[NAMED, HIDDEN])
     snap = Snapshot.build(ties, 2)
     assert snap.agree_back.tolist() == [0.0, float(agree_chance(0.5, 0))]
-    assert snap.passable.tolist() == [True, False]
+    assert snap.need.tolist() == [0, NEVER]
 
 
 @pytest.mark.parametrize(("column", "value"), [
