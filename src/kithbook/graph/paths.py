@@ -220,6 +220,13 @@ class _Search:
         table[people] = True
         return table
 
+    def _distinct(self, people: IntArray) -> tuple[npt.NDArray[np.bool_], IntArray]:
+        """A membership table of `people` and their sorted distinct numbers."""
+        table = self._table(people)
+        if len(people) * 64 < self.g.num_people:  # sorting a few beats scanning everyone
+            return table, np.unique(people)
+        return table, np.flatnonzero(table)
+
     # -- joins -----------------------------------------------------------------------------
 
     def _two(self, e1: IntArray) -> None:
@@ -249,10 +256,8 @@ class _Search:
         if len(e1) == 0:
             return
         m2_all = g.dst[e2].astype(np.int64)
-        m2_table = self._table(m2_all)
-        m2 = np.flatnonzero(m2_table)
-        m3_table = self._table(self.last_src[self.last_strength >= self.bar])
-        m3 = np.flatnonzero(m3_table)
+        m2_table, m2 = self._distinct(m2_all)
+        m3_table, m3 = self._distinct(self.last_src[self.last_strength >= self.bar])
         # Middle hops m2 → m3, read from whichever side has fewer ties.
         out_counts = g.indptr[m2 + 1] - g.indptr[m2]
         in_counts = g.in_indptr[m3 + 1] - g.in_indptr[m3]

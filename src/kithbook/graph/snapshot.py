@@ -189,6 +189,8 @@ class Snapshot:
     # (0 when v has no such tie or hid it).
     agree_back: Float32Array = field(repr=False)
     trust_back: Int8Array = field(repr=False)
+    _indexes: dict[str, tuple[Int64Array, Int32Array]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def num_people(self) -> int:
@@ -360,19 +362,33 @@ class Snapshot:
 
     def people_matching(self, where: PeopleFilter) -> Int32Array:
         """Sorted numbers of everyone matching every code in the filter."""
-        p = self.people
-        mask = np.ones(len(p), dtype=np.bool_)
-        for code, column in ((where.organization, p.organization), (where.role, p.role),
-                             (where.location, p.location)):
-            if code is not None:
-                mask &= column == code
-        if where.tag is not None:
-            owners = np.searchsorted(p.tag_indptr, np.flatnonzero(p.tag_codes == where.tag),
-                                     side="right") - 1
-            tagged = np.zeros(len(p), dtype=np.bool_)
-            tagged[owners] = True
-            mask &= tagged
-        return np.flatnonzero(mask).astype(np.int32)
+        found: Int32Array | None = None
+        for name, code in (("organization", where.organization), ("role", where.role),
+                           ("location", where.location), ("tag", where.tag)):
+            if code is None:
+                continue
+            ptr, members = self._people_index(name)
+            group = members[ptr[code]:ptr[code + 1]] if 0 <= code < len(ptr) - 1 else members[:0]
+            found = group if found is None else np.intersect1d(found, group, assume_unique=True)
+        return found if found is not None else np.arange(self.num_people, dtype=np.int32)
+
+    def _people_index(self, name: str) -> tuple[Int64Array, Int32Array]:
+        """People grouped by one attribute's code, built on first use and kept."""
+        cache: dict[str, tuple[Int64Array, Int32Array]] = self._indexes
+        if name not in cache:
+            p = self.people
+            if name == "tag":
+                codes = p.tag_codes
+                owners = np.repeat(np.arange(len(p), dtype=np.int32), np.diff(p.tag_indptr))
+            else:
+                codes = getattr(p, name)
+                owners = np.arange(len(p), dtype=np.int32)
+            known = codes >= 0
+            codes, owners = codes[known], owners[known]
+            order = np.argsort(codes, kind="stable")  # owners stay sorted within a code
+            size = int(codes.max()) + 1 if len(codes) else 0
+            cache[name] = (_indptr(codes, size), owners[order])
+        return cache[name]
 
 
 def _indptr(rows: Any, n: int) -> Int64Array:
