@@ -479,7 +479,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     change = TieArrays.of(change.src, change.dst, rng.random(10), visibility=HIDDEN)
     t0 = time.perf_counter()
     snap.with_changes(change)
-    say(f"refresh with 10 changed ties: {time.perf_counter() - t0:.2f} s")
+    say(f"refresh, 10 existing ties changed: {time.perf_counter() - t0:.3f} s")
+    added = TieArrays.of(rng.integers(0, snap.num_people, 10), rng.integers(0, snap.num_people, 10),
+                         rng.random(10))
+    added = added.take(added.src != added.dst)
+    removed = np.stack([live.src[pick], live.dst[pick]], axis=1)
+    t0 = time.perf_counter()
+    snap.with_changes(added, removed)
+    say(f"refresh, {len(added)} ties added and 10 removed: {time.perf_counter() - t0:.3f} s")
     del live
 
     queries = make_queries(snap, args.pairs, args.seed)

@@ -18,7 +18,7 @@ snapshot stays valid for queries already running on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -302,15 +302,17 @@ class Snapshot:
         up_key = up.src.astype(np.int64) * n + up.dst
         gone_key = np.unique(gone[:, 0] * n + gone[:, 1])
         up = up.take(~np.isin(up_key, gone_key))
-        cur = self.ties()
         existing = self.edge_ids(up.src, up.dst)
         in_place = existing >= 0
+        drop = self.edge_ids(gone[:, 0], gone[:, 1])
+        drop = np.unique(drop[drop >= 0])
+        if in_place.all() and len(drop) == 0:
+            return self._updated(up, existing, people)
+        cur = self.ties()
         columns = {f.name: getattr(cur, f.name).copy() for f in fields(cur)}
         for name in ("strength", "trust", "visibility", "ask_rule", "min_trust", "no_intro"):
             columns[name][existing[in_place]] = getattr(up, name)[in_place]
         fresh = up.take(~in_place)  # sorted by (src, dst) via np.unique above
-        drop = self.edge_ids(gone[:, 0], gone[:, 1])
-        drop = np.unique(drop[drop >= 0])
         ins_at = self._insert_positions(fresh.src, fresh.dst)
         patched = TieArrays(**columns)
         t, old_to_new, fresh_pos = _splice(patched, drop, ins_at, fresh)
@@ -344,6 +346,26 @@ class Snapshot:
         in_src = np.insert(in_src, in_at, in_new_src)
         in_eid = np.insert(in_eid, in_at, in_new_eid.astype(np.int32))
         return Snapshot._assemble(people, indptr, t, rev, _indptr(t.dst, n), in_src, in_eid)
+
+    def _updated(self, up: TieArrays, edges: Int64Array, people: PeopleArrays) -> Snapshot:
+        """Only existing ties changed: copy the columns, patch the changed rows and what is
+        derived from them (their own need; their reverse ties' readiness to help)."""
+        changed: dict[str, Any] = {}
+        for name in ("strength", "trust", "visibility", "ask_rule", "min_trust", "no_intro"):
+            column = getattr(self, name).copy()
+            column[edges] = getattr(up, name)
+            changed[name] = column
+        need = self.need.copy()
+        need[edges] = onward_need(up.visibility, up.no_intro, up.ask_rule, up.min_trust)
+        agree_back, trust_back = self.agree_back.copy(), self.trust_back.copy()
+        back = self.rev[edges].astype(np.int64)
+        has = back >= 0
+        shown = has & (up.visibility != HIDDEN)
+        agree_back[back[has]] = np.where(shown[has], agree_chance(up.strength, up.trust)[has], 0)
+        trust_back[back[has]] = np.where(shown[has], up.trust[has], 0)
+        indexes = self._indexes if people is self.people else {}
+        return replace(self, people=people, need=need, agree_back=agree_back,
+                       trust_back=trust_back, _indexes=indexes, **changed)
 
     def _insert_positions(self, src: Int32Array, dst: Int32Array) -> Int64Array:
         return np.array([self.indptr[u] + np.searchsorted(

@@ -136,3 +136,19 @@ def test_refreshing_splices_a_few_changes_into_a_large_network() -> None:
     key = expected.src.astype(np.int64) * 500 + expected.dst
     drop = np.isin(key, [u * 500 + v for u, v in removed])
     _assert_same(refreshed, Snapshot.build(expected.take(~drop), 500))
+
+
+def test_changing_existing_ties_only_patches_them_and_their_reverses() -> None:
+    rng = np.random.default_rng(11)
+    src = rng.integers(0, 300, 3000)
+    dst = (src + rng.integers(1, 300, 3000)) % 300
+    snap = Snapshot.build(TieArrays.of(src, dst, rng.random(3000).astype(np.float32),
+                                       trust=rng.integers(0, 6, 3000)), 300)
+    live = snap.ties()
+    pick = rng.choice(snap.num_ties, 12, replace=False)
+    change = TieArrays.of(live.src[pick], live.dst[pick], rng.random(12), trust=3,
+                          visibility=rng.choice([HIDDEN, ANONYMOUS, NAMED], 12),
+                          ask_rule=TRUSTED, min_trust=rng.integers(1, 6, 12))
+    refreshed = snap.with_changes(change)
+    assert refreshed.indptr is snap.indptr  # no structural change: the structure is shared
+    _assert_same(refreshed, Snapshot.build(live.concat(change), 300))
