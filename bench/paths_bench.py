@@ -28,6 +28,7 @@ import signal
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -396,7 +397,16 @@ class DuckDBPeer:
                                           UNION ALL SELECT * FROM p3)
         WHERE score > 0 ORDER BY score DESC, hops, m1, m2, m3, t LIMIT {k}
         """
-        rows = self.con.execute(sql, {"s": q.searcher}).fetchall()
+        import duckdb
+
+        timer = threading.Timer(timeout, self.con.interrupt)
+        timer.start()
+        try:
+            rows = self.con.execute(sql, {"s": q.searcher}).fetchall()
+        except duckdb.InterruptException as stopped:
+            raise TimedOut from stopped
+        finally:
+            timer.cancel()
         return [((q.searcher, *(int(x) for x in (m1, m2, m3) if x >= 0), int(t)), float(score))
                 for m1, m2, m3, t, score in rows]
 
