@@ -230,12 +230,17 @@ class Snapshot:
         order, key = order[keep], key[keep]
         t = ties.take(order)
         indptr = _indptr(t.src, n)
+        # Sorting the reversed keys gives the in-rows (by target, then owner) and lets the
+        # reverse ties be found by a search whose queries come in order, which is cache-kind.
         rev_key = t.dst.astype(np.int64) * n + t.src
-        pos = np.searchsorted(key, rev_key)
+        in_order = np.argsort(rev_key)  # keys are unique now: no need for a stable sort
+        wanted = rev_key[in_order]
+        pos = np.searchsorted(key, wanted)
         pos_c = np.minimum(pos, max(len(key) - 1, 0))
-        found = (pos < len(key)) & (key[pos_c] == rev_key) if len(key) else pos.astype(np.bool_)
-        rev = np.where(found, pos, -1).astype(np.int32)
-        in_eid = np.argsort(t.dst, kind="stable").astype(np.int32)  # src order kept per row
+        found = (pos < len(key)) & (key[pos_c] == wanted) if len(key) else pos.astype(np.bool_)
+        rev = np.empty(len(key), dtype=np.int32)
+        rev[in_order] = np.where(found, pos, -1)
+        in_eid = in_order.astype(np.int32)
         return cls._assemble(people, indptr, t, rev, _indptr(t.dst, n), t.src[in_eid], in_eid)
 
     @classmethod
