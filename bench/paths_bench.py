@@ -521,6 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         peers.append(NetworkXPeer(snap) if name == "networkx" else DuckDBPeer(snap))
         say(f"{peers[-1].name} loaded in {time.perf_counter() - t0:.1f} s, "
             f"process at {rss_mb():.0f} MiB")
+    differences = 0
     sample = [q for kind, group in groups for q in
               [q for q in queries if (q.kind, q.group) == (kind, group)][:args.peer_pairs]]
     for peer in peers:
@@ -540,6 +541,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         same += 1
                         nonempty += bool(theirs)
                     else:
+                        differences += 1
                         say(f"DIFFERENT {q}: ours {ours[q][1]} theirs {theirs}")
                 except TimedOut:
                     times.append(args.peer_timeout)
@@ -551,7 +553,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{more}{pct(times, 50) / pct(mine, 50):.0f}× | "
                 f"{more}{pct(times, 95) / pct(mine, 95):.0f}× | {same}/{checked} ({nonempty}) | "
                 f"{late} |")
-    return 0
+    if differences:
+        say(f"\n{differences} peer answers differ from ours")
+    return 1 if differences else 0
 
 
 if __name__ == "__main__":
