@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 
 from kithbook.config import Settings
+from kithbook.domain.accounts import ApiToken, Invitation
 from kithbook.domain.contacts import Contact, ContactFields
 from kithbook.domain.drafts import Draft
 from kithbook.domain.fair_use import FairUseLimits
@@ -17,10 +18,11 @@ from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import IntroView, Rating, Role
 from kithbook.domain.members import Member
+from kithbook.domain.members import Role as MemberRole
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.domain.ties import SharingPolicy
-from kithbook.services import book, demo, members, policies
+from kithbook.services import accounts, book, demo, members, policies, sessions
 from kithbook.services import introductions as intros
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
@@ -183,3 +185,52 @@ class Kithbook:
                            follow_defaults: bool = False) -> policies.ContactPolicy:
         return policies.set_contact_policy(self._uow(), actor, ref, change,
                                            follow_defaults=follow_defaults)
+
+    # ---- community accounts ----------------------------------------------------------
+    # Tokens (`session`, `token`) are the secrets the client holds; storage sees hashes.
+    def create_admin(self, email: str, name: str, password: str) -> Member:
+        return accounts.create_admin(self._uow(), email, name, password, self.clock)
+
+    def invite(self, actor: MemberId | None, email: str, *, role: MemberRole = MemberRole.MEMBER
+               ) -> tuple[Invitation, str]:
+        return accounts.invite(self._uow(), actor, email, self.clock, role=role)
+
+    def invitation(self, token: str) -> Invitation:
+        return accounts.invitation(self._uow(), token, self.clock)
+
+    def accept_invitation(self, token: str, name: str, password: str, *,
+                          replacing: str | None = None) -> tuple[Member, str]:
+        return accounts.accept_invitation(self._uow(), token, name, password, self.clock,
+                                          replacing=replacing)
+
+    def log_in(self, email: str, password: str, address: str, *,
+               replacing: str | None = None) -> tuple[Member, str]:
+        return accounts.log_in(self._uow(), email, password, address, self.clock,
+                               replacing=replacing)
+
+    def log_out(self, session: str) -> None:
+        sessions.end_session(self._uow(), session)
+
+    def member_for_session(self, session: str) -> Member | None:
+        return sessions.member_for_session(self._uow(), session, self.clock)
+
+    def member_for_api_token(self, token: str) -> Member | None:
+        return sessions.member_for_api_token(self._uow(), token, self.clock)
+
+    def community_members(self, actor: MemberId) -> list[accounts.MemberRow]:
+        return accounts.members(self._uow(), actor)
+
+    def invitations(self, actor: MemberId) -> list[Invitation]:
+        return accounts.invitations(self._uow(), actor)
+
+    def allow_inviting(self, actor: MemberId, member_id: str, allowed: bool) -> None:
+        accounts.allow_inviting(self._uow(), actor, member_id, allowed)
+
+    def create_api_token(self, actor: MemberId, name: str) -> tuple[ApiToken, str]:
+        return accounts.create_api_token(self._uow(), actor, name, self.clock)
+
+    def api_tokens(self, actor: MemberId) -> list[ApiToken]:
+        return accounts.api_tokens(self._uow(), actor)
+
+    def revoke_api_token(self, actor: MemberId, token_id: str) -> None:
+        accounts.revoke_api_token(self._uow(), actor, token_id)

@@ -245,3 +245,61 @@ intro_outcomes = Table(
     Column("recorded_by", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
     Column("comment", Text),
 )
+
+# ---- community accounts ------------------------------------------------------------
+# Secrets (session and API tokens, invitation links) are stored only as SHA-256 hashes:
+# a copy of the database lets nobody sign in.
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("may_invite", Boolean, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("role", String(16), nullable=False, server_default="member"),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("invited_by", ID, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("accepted_at", DateTime(timezone=True)),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sessions_member", "member_id"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Index("ix_api_tokens_member", "member_id"),
+)
+
+login_throttles = Table(
+    "login_throttles",
+    metadata,
+    # A hash of "pair:<email> <address>" or "address:<address>": no emails kept in clear.
+    Column("key", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("since", DateTime(timezone=True), nullable=False),
+    Column("retry_at", DateTime(timezone=True)),
+)

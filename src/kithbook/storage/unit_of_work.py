@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from kithbook.storage.accounts import SqlAccounts
 from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.contacts import SqlContacts
 from kithbook.storage.interactions import SqlInteractions
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
     interactions: SqlInteractions
     bulk: SqlBulkWriter
     introductions: SqlIntroductions
+    accounts: SqlAccounts
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
         self.interactions = SqlInteractions(connection)
         self.bulk = SqlBulkWriter(connection)
         self.introductions = SqlIntroductions(connection)
+        self.accounts = SqlAccounts(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -12,10 +12,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kithbook import __version__
 from kithbook.services.facade import Kithbook
-from kithbook.web import errors, filters
+from kithbook.web import auth, errors, filters
+from kithbook.web.api import accounts as accounts_api
 from kithbook.web.api import contacts as contacts_api
 from kithbook.web.api import introductions as intros_api
 from kithbook.web.api import policies as policies_api
+from kithbook.web.auth import Community
+from kithbook.web.pages import accounts as account_pages
 from kithbook.web.pages import book as book_pages
 from kithbook.web.pages import introductions as intro_pages
 from kithbook.web.pages import policies as policy_pages
@@ -54,8 +57,12 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(kb: Kithbook) -> FastAPI:
-    """A web app over these services (local mode: the book's one member, no login)."""
+def create_app(kb: Kithbook, community: Community | None = None) -> FastAPI:
+    """A web app over these services.
+
+    Local mode (no `community`): the book's one member, no login. Community mode: members
+    sign in (sessions or API tokens), state-changing calls need a CSRF token.
+    """
     app = FastAPI(
         title="Kithbook",
         version=__version__,
@@ -68,6 +75,9 @@ def create_app(kb: Kithbook) -> FastAPI:
     app.state.kb = kb
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     filters.install(templates.env)
+    templates.env.globals.update(csrf_input=auth.csrf_input, csrf_value=auth.csrf_value,
+                                 community=community is not None)
+    app.state.community = community
     app.state.templates = templates
     app.add_middleware(_SecurityHeaders)
     errors.install(app)
@@ -78,4 +88,8 @@ def create_app(kb: Kithbook) -> FastAPI:
     app.include_router(policies_api.router)
     app.include_router(intro_pages.router)
     app.include_router(policy_pages.router)
+    if community is not None:
+        auth.install(app)
+        app.include_router(account_pages.router)
+        app.include_router(accounts_api.router)
     return app

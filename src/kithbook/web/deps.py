@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
+from kithbook.web.auth import authenticate, community_of
 
 
 def get_services(request: Request) -> Kithbook:
@@ -15,13 +17,17 @@ def get_services(request: Request) -> Kithbook:
     return kb
 
 
-def get_current_member(request: Request) -> Member:
-    """Local mode: the book's one member, created on first visit."""
+async def get_current_member(request: Request) -> Member:
+    """Community mode: the signed-in member. Local mode: the book's one member."""
+    community = community_of(request)
+    if community is not None:
+        return await authenticate(request, community)
+    known: Member | None = getattr(request.app.state, "local_member", None)
+    if known is not None:
+        return known
     kb: Kithbook = request.app.state.kb
-    member: Member | None = getattr(request.app.state, "local_member", None)
-    if member is None:
-        member, _ = kb.init_local_member("Me")
-        request.app.state.local_member = member
+    member, _ = await run_in_threadpool(kb.init_local_member, "Me")
+    request.app.state.local_member = member
     return member
 
 

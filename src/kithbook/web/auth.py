@@ -1,0 +1,166 @@
+"""Community mode: who is asking (a session cookie or an API token), and CSRF.
+
+A session cookie is ambient (the browser sends it with any request, even one another
+site started), so every state-changing request made with it must carry the session's
+CSRF token: the `csrf_token` field of a form or the `X-CSRF-Token` header. An API token
+is sent deliberately by a script in the `Authorization` header, so it needs none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+
+from kithbook.domain.accounts import SESSION_LIFETIME, TooManyAttempts
+from kithbook.domain.members import Member
+from kithbook.services.facade import Kithbook
+from kithbook.services.sessions import csrf_matches, csrf_token
+from kithbook.web.errors import _page, error_body
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+@dataclass(frozen=True)
+class Community:
+    """How a community server runs. `secure_cookies` is off only for `--insecure-dev`."""
+
+    secure_cookies: bool = True
+
+    @property
+    def cookie_name(self) -> str:
+        # The __Host- prefix makes browsers refuse the cookie unless it is Secure, has
+        # Path=/ and no Domain: no subdomain or plain-HTTP page can plant or read it.
+        return "__Host-kithbook" if self.secure_cookies else "kithbook_session"
+
+    def set_session(self, response: Response, token: str) -> None:
+        response.set_cookie(self.cookie_name, token,
+                            max_age=int(SESSION_LIFETIME.total_seconds()), path="/",
+                            secure=self.secure_cookies, httponly=True, samesite="lax")
+
+    def clear_session(self, response: Response) -> None:
+        response.delete_cookie(self.cookie_name, path="/", secure=self.secure_cookies,
+                               httponly=True, samesite="lax")
+
+    def session_of(self, request: Request) -> str | None:
+        return request.cookies.get(self.cookie_name) or None
+
+
+class SignInRequired(Exception):
+    """No valid session or API token came with the request."""
+
+
+class CsrfRefused(Exception):
+    """A state-changing request with the session cookie but without its CSRF token."""
+
+
+def community_of(request: Request) -> Community | None:
+    community: Community | None = getattr(request.app.state, "community", None)
+    return community
+
+
+async def authenticate(request: Request, community: Community) -> Member:
+    kb: Kithbook = request.app.state.kb
+    authorization = request.headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer ":
+        member = await run_in_threadpool(kb.member_for_api_token, authorization[7:].strip())
+        if member is None:
+            raise SignInRequired
+        return member
+    session = community.session_of(request)
+    found = await run_in_threadpool(kb.member_for_session, session) if session else None
+    if found is None or session is None:
+        raise SignInRequired
+    request.state.session = session
+    if request.method in UNSAFE and not csrf_matches(session, await _supplied_csrf(request)):
+        raise CsrfRefused
+    return found
+
+
+async def _supplied_csrf(request: Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header is not None:
+        return header
+    if request.headers.get("content-type", "").startswith(FORM_TYPES):
+        # Starlette keeps the parsed form on the request: the route reads it again free.
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def same_site(request: Request) -> bool:
+    """False for a form another site posted (login CSRF): there is no session to bind to."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return False
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: `//evil.example` or a full URL would be an open redirect."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    return target
+
+
+@pass_context
+def csrf_input(context: Context) -> Markup:
+    """`{{ csrf_input() }}` in every POST form: the hidden field, or nothing in local mode."""
+    token = _csrf_of(context)
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+
+
+@pass_context
+def csrf_value(context: Context) -> str:
+    return _csrf_of(context) or ""
+
+
+def _csrf_of(context: Context) -> str | None:
+    request = context.get("request")
+    session = getattr(request.state, "session", None) if request is not None else None
+    return csrf_token(session) if session else None
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, exc: SignInRequired) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                error_body("sign_in_required", "sign in first, or send an API token as "
+                           "'Authorization: Bearer <token>'.", None),
+                status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(path, safe='/')}", status_code=303)
+
+    @app.exception_handler(CsrfRefused)
+    async def _csrf(request: Request, exc: CsrfRefused) -> Response:
+        message = ("this form is out of date or was sent from another site; reload the page "
+                   "and try again.")
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(error_body("csrf_refused", message + f" Calls made with the "
+                                           f"session cookie need the {CSRF_HEADER} header.",
+                                           None), status_code=403)
+        return _page(request, 403, message)
+
+    @app.exception_handler(TooManyAttempts)
+    async def _throttled(request: Request, exc: TooManyAttempts) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(error_body(exc.code, exc.message, None), status_code=429,
+                                headers=headers)
+        response = _page(request, 429, exc.message)
+        response.headers.update(headers)
+        return response
