@@ -1,0 +1,204 @@
+"""Every route of the community app, for an admin, the owner, an unrelated member and
+someone not signed in: who is let through, and that a refusal about someone else's
+object reads exactly like the answer about an id that does not exist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from community import add_member, browser, community_app, signed_in
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx2 import Response
+
+from kithbook.domain.contacts import ContactFields
+from kithbook.domain.ids import new_id
+from kithbook.domain.interactions import Direction, Kind
+from kithbook.domain.members import Role
+from kithbook.services.facade import Kithbook
+from kithbook.web import create_app
+from kithbook.web.auth import Community
+
+PUBLIC = {"/login", "/invitations/{token}", "/api/docs", "/api/v1/openapi.json",
+          "/docs/oauth2-redirect"}
+ADMIN_ONLY = ("/admin/", "/api/v1/admin/")
+# Inviting takes an admin, or a member an admin allowed to (none is, here).
+INVITERS = {("POST", "/invite"), ("POST", "/api/v1/invitations")}
+OBJECT_PARAMS = ("contact_id", "interaction_id", "intro_id", "token_id")
+
+
+def route_table(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path) of every route, read from the app itself."""
+    found: list[tuple[str, str]] = []
+    for route in app.routes:
+        contexts: list[Any] = (list(route.effective_candidates())  # type: ignore[attr-defined]
+                               if hasattr(route, "effective_candidates") else [route])
+        for item in contexts:
+            methods = getattr(item, "methods", None) or set()
+            found.extend((m, item.path) for m in sorted(methods) if m != "HEAD")
+    return sorted(set(found))
+
+
+ROUTES = route_table(create_app(None, Community()))  # type: ignore[arg-type]
+
+JSON_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/contacts"): {"name": "Zed Doe"},
+    ("PATCH", "/api/v1/contacts/{contact_id}"): {"notes": "changed"},
+    ("POST", "/api/v1/introductions"): {"kind": "received", "requester_name": "Zed",
+                                         "target": "Cleo", "purpose": "advice on hiring"},
+    ("POST", "/api/v1/introductions/{intro_id}/outcome"): {"rating": "positive"},
+    **{("POST", f"/api/v1/introductions/{{intro_id}}/{move}"): {"note": None}
+       for move in ("forward", "decline", "accept", "make", "withdraw")},
+    ("PUT", "/api/v1/policies/default"): {"visibility": "hidden", "ask_rule": "nobody"},
+    ("PUT", "/api/v1/contacts/{contact_id}/policy"): {"follow_defaults": True},
+    ("POST", "/api/v1/invitations"): {"email": "newcomer@example.org"},
+    ("POST", "/api/v1/tokens"): {"name": "script"},
+}
+FORM = {"name": "Zed Doe", "kind": "met", "direction": "mutual", "occurred_on": "2026-06-01",
+        "visibility": "hidden", "ask_rule": "nobody", "email": "newcomer@example.org",
+        "rating": "positive"}
+
+
+@dataclass
+class World:
+    app: FastAPI
+    ids: dict[str, str]  # path parameter → an object that belongs to Ana
+    clients: dict[str, tuple[TestClient | None, str]]  # actor → (browser, CSRF token)
+
+
+@pytest.fixture
+def world(kb: Kithbook) -> Iterator[World]:
+    app = community_app(kb)
+    rae = add_member(kb, "Rae", Role.ADMIN)
+    ana, ben, dan = (add_member(kb, name) for name in ("Ana", "Ben", "Dan"))
+    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park", organization="Acme")).id
+    ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
+    with kb.uow() as uow:
+        uow.contacts.link_member(ana.id, ben_in_ana, ben.id)
+        uow.commit()
+    met = kb.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL, kb.clock.today())
+    intro = kb.record_received_request(ana.id, "Zoe Outside", cleo, "advice on hiring a team")
+    token, _ = kb.create_api_token(ana.id, "ana's script")
+    clients = {"admin": signed_in(kb, app, rae), "owner": signed_in(kb, app, ana),
+               "unrelated": signed_in(kb, app, dan)}
+    anonymous = browser(app)
+    yield World(app, {"contact_id": cleo, "interaction_id": met.id, "intro_id": intro.id,
+                      "token_id": token.id, "token": "no-such-invitation",
+                      "member_id": dan.id, "move": "forward", "kind": "ask"},
+                {**clients, "anonymous": (anonymous, "")})
+    for client, _ in clients.values():
+        assert client is not None
+        client.close()
+    anonymous.close()
+
+
+def _call(client: TestClient, csrf: str, method: str, template: str,
+          ids: dict[str, str]) -> Response:
+    path = template.format(**ids)
+    if path.startswith("/api/"):
+        body = JSON_BODIES.get((method, template))
+        if template == "/api/v1/interactions" and method == "POST":
+            body = {"contact_ids": [ids["contact_id"]], "kind": "met",
+                    "occurred_on": "2026-06-01"}
+        headers = {"X-CSRF-Token": csrf} if csrf else {}
+        return client.request(method, path, json=body, headers=headers)
+    if method == "GET":
+        return client.get(path)
+    return client.post(path, data={**FORM, "csrf_token": csrf})
+
+
+def _object_param(template: str, method: str) -> str | None:
+    if template == "/api/v1/interactions" and method == "POST":
+        return "contact_id"  # the contact is named in the body
+    return next((p for p in OBJECT_PARAMS if "{" + p + "}" in template), None)
+
+
+def _as_missing(response: Response, real: str, fake: str) -> tuple[int, str]:
+    return response.status_code, response.text.replace(real, "<id>").replace(fake, "<id>")
+
+
+def _refused_sign_in(response: Response, template: str) -> bool:
+    if template.startswith("/api/"):
+        return response.status_code == 401
+    return response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def _let_through(response: Response, *, own_book: bool = False) -> bool:
+    """Not refused. On a route about the actor's own book, a 404 is about their book."""
+    refused = (401, 403) if own_book else (401, 403, 404)
+    return response.status_code not in refused and not (
+        response.status_code == 303 and response.headers["location"].startswith("/login"))
+
+
+@pytest.mark.parametrize(("method", "template"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
+def test_route_lets_in_exactly_who_it_should(world: World, method: str, template: str) -> None:
+    if template.startswith("/static"):
+        pytest.skip("static files are public")
+    ids = world.ids
+    anonymous, _ = world.clients["anonymous"]
+    assert anonymous is not None
+    if template in PUBLIC:
+        assert _call(anonymous, "", method, template, ids).status_code not in (401, 403)
+        return
+    assert _refused_sign_in(_call(anonymous, "", method, template, ids), template)
+
+    if template.startswith(ADMIN_ONLY) or (method, template) in INVITERS:
+        refusals = set()
+        for actor in ("owner", "unrelated"):
+            client, csrf = world.clients[actor]
+            assert client is not None
+            response = _call(client, csrf, method, template, ids)
+            assert response.status_code == 403
+            refusals.add(response.text.replace(csrf, "<csrf>"))
+        assert len(refusals) == 1
+        client, csrf = world.clients["admin"]
+        assert client is not None
+        assert _call(client, csrf, method, template, ids).status_code < 400
+        return
+
+    param = _object_param(template, method)
+    if param is not None:
+        for actor in ("unrelated", "admin"):
+            client, csrf = world.clients[actor]
+            assert client is not None
+            fake = new_id()
+            real = _call(client, csrf, method, template, ids)
+            missing = _call(client, csrf, method, template, {**ids, param: fake})
+            assert real.status_code == 404, (actor, real.text)
+            assert _as_missing(real, ids[param], fake) == _as_missing(missing, ids[param], fake)
+        # Nothing the strangers tried touched Ana's object.
+        owner, csrf = world.clients["owner"]
+        assert owner is not None
+        assert owner.get(f"/api/v1/contacts/{ids['contact_id']}").status_code == 200
+        response = _call(owner, csrf, method, template, ids)
+        if template.endswith(("/accept", "/make")):
+            # Ana sees the request, but it is not time for that move: the domain says why.
+            assert response.status_code == 403 and "this request: it is" in response.text
+        else:
+            assert _let_through(response), (response.status_code, response.text)
+        return
+
+    for actor in ("admin", "owner", "unrelated"):
+        client, csrf = world.clients[actor]
+        assert client is not None
+        response = _call(client, csrf, method, template, ids)
+        if template == "/logout":
+            assert response.status_code == 303
+            assert _refused_sign_in(client.get("/account"), "/account")
+            continue
+        assert _let_through(response, own_book=True), (actor, response.status_code,
+                                                        response.text)
+
+
+def test_the_matrix_covers_every_route_of_the_app() -> None:
+    templates = {path for _, path in ROUTES}
+    assert {"/api/v1/contacts/{contact_id}", "/introductions/{intro_id}/{move}",
+            "/admin/members", "/api/v1/tokens/{token_id}", "/logout"} <= templates
+    assert not [p for p in templates if "{" in p and not p.startswith("/static")
+                and _object_param(p, "GET") is None
+                and p not in PUBLIC and not p.startswith(ADMIN_ONLY)]
+
+
