@@ -1,16 +1,19 @@
-"""`kithbook serve`: the web app on this machine."""
+"""`kithbook serve`: the web app on this machine, or a community server."""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 
 import typer
 import uvicorn
 from rich.markup import escape
 
+from kithbook.bootstrap import upgrade_database
 from kithbook.cli.context import CliContext, state
 from kithbook.domain.errors import InvalidInput
 from kithbook.web import create_app
+from kithbook.web.server import INSECURE_DEV
 
 
 def register(app: typer.Typer) -> None:
@@ -19,9 +22,21 @@ def register(app: typer.Typer) -> None:
 
 def serve(ctx: typer.Context,
           host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-          port: int = typer.Option(8000, "--port", min=1, max=65535)) -> None:
+          port: int = typer.Option(8000, "--port", min=1, max=65535),
+          community: bool = typer.Option(
+              False, "--community", help="Serve many members, who sign in (see docs/deploy.md)."),
+          workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                      help="Worker processes (community mode)."),
+          insecure_dev: bool = typer.Option(
+              False, "--insecure-dev",
+              help="Community mode over plain HTTP on this machine, for trying it out: "
+                   "cookies lose their Secure flag. Never in production.")) -> None:
     """Serve the web UI and the JSON API (local mode: this machine only, no login)."""
-    run_server(state(ctx), host, port)
+    cli = state(ctx)
+    if community:
+        run_community(cli, host, port, workers, insecure_dev=insecure_dev)
+    else:
+        run_server(cli, host, port)
 
 
 def run_server(cli: CliContext, host: str, port: int) -> None:
@@ -32,6 +47,26 @@ def run_server(cli: CliContext, host: str, port: int) -> None:
     cli.console.print(f"Serving {escape(cli.settings.database_url)} at "
                       f"http://{host}:{port}/  (Ctrl+C stops)")
     uvicorn.run(create_app(cli.kb), host=host, port=port, log_level="warning")
+
+
+def run_community(cli: CliContext, host: str, port: int, workers: int, *,
+                  insecure_dev: bool) -> None:
+    """Sessions ride on Secure cookies, which browsers send over HTTPS only: the server
+    expects a TLS-terminating reverse proxy in front, unless --insecure-dev (loopback)."""
+    if insecure_dev and not _is_loopback(host):
+        raise InvalidInput("--insecure-dev serves without HTTPS-only cookies, so only to this "
+                           "machine; use --host 127.0.0.1, or drop --insecure-dev and put a "
+                           "TLS proxy in front (docs/deploy.md).", field="host")
+    where = upgrade_database(cli.settings)  # once, before the workers start
+    os.environ["KITHBOOK_DATABASE_URL"] = cli.settings.database_url
+    os.environ[INSECURE_DEV] = "1" if insecure_dev else "0"
+    scheme = "http" if insecure_dev else "https (through your proxy)"
+    cli.console.print(f"Community server on {escape(where)}: {workers} worker(s) at "
+                      f"{host}:{port}, {scheme}  (Ctrl+C stops)")
+    uvicorn.run("kithbook.web.server:community_app", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", proxy_headers=True,
+                forwarded_allow_ips=os.environ.get("KITHBOOK_FORWARDED_ALLOW_IPS",
+                                                   "127.0.0.1"))
 
 
 def _is_loopback(host: str) -> bool:

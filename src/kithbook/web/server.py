@@ -1,0 +1,29 @@
+"""The community server as uvicorn imports it in each worker process.
+
+`kithbook serve --community` runs the migrations once, puts its settings in the
+environment and starts uvicorn with `kithbook.web.server:community_app` as a factory,
+so every worker builds its own engine and pool from the same configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from fastapi import FastAPI
+
+from kithbook.bootstrap import bootstrap
+from kithbook.config import load_settings
+from kithbook.web.app import create_app
+from kithbook.web.auth import Community
+
+INSECURE_DEV = "KITHBOOK_INSECURE_DEV"
+
+
+def community_from(env: Mapping[str, str]) -> Community:
+    return Community(secure_cookies=env.get(INSECURE_DEV, "") != "1")
+
+
+def community_app() -> FastAPI:
+    env = os.environ
+    return create_app(bootstrap(load_settings(env), migrate=False), community_from(env))

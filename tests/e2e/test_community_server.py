@@ -1,0 +1,140 @@
+"""Two server processes over one PostgreSQL database: concurrent moves on the same
+introductions from both keep the state machine's guarantees (one move wins, the other
+is refused, nothing is half-written)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings
+from kithbook.domain.contacts import ContactFields
+from kithbook.domain.ids import MemberId, new_id
+from kithbook.domain.intro_records import IntroState
+from kithbook.domain.members import Member
+from kithbook.services.facade import Kithbook
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+ROUNDS = 12
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _start(url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "KITHBOOK_DATABASE_URL": url}
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "kithbook", "serve", "--community", "--insecure-dev",
+             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+            env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
+    for _ in range(300):
+        if server.poll() is not None:
+            pytest.fail(f"the server stopped: {log.read_text()}")
+        try:
+            httpx2.get(f"http://127.0.0.1:{port}/login", timeout=1)
+            return
+        except httpx2.TransportError:
+            time.sleep(0.1)
+    pytest.fail(f"the server did not start: {log.read_text()}")
+
+
+@pytest.fixture
+def kb(postgres_schema_url: str) -> Iterator[Kithbook]:
+    from conftest import _truncate_postgres
+    from kithbook.storage.database import create_database_engine
+
+    engine = create_database_engine(postgres_schema_url)
+    _truncate_postgres(engine)
+    engine.dispose()
+    # The servers read the real clock, so the requests must be dated by it too.
+    services = bootstrap(Settings(database_url=postgres_schema_url), migrate=False)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def servers(postgres_schema_url: str, tmp_path: Path) -> Iterator[list[str]]:
+    """Two servers, one of them with two workers, on the same database."""
+    started = []
+    for workers in (1, 2):
+        port = _free_port()
+        log = tmp_path / f"server-{port}.log"
+        started.append((_start(postgres_schema_url, port, workers, log), port, log))
+    try:
+        for server, port, log in started:
+            _wait_until_up(port, server, log)
+        yield [f"http://127.0.0.1:{port}" for _, port, _ in started]
+    finally:
+        for server, _, _ in started:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _member(kb: Kithbook, name: str) -> Member:
+    member = Member(id=MemberId(new_id()), name=name, email=f"{name.lower()}@example.org",
+                    created_at=kb.clock.now())
+    with kb.uow() as uow:
+        uow.members.add(member)
+        uow.accounts.add(member.id, "not a usable hash", kb.clock.now())
+        uow.commit()
+    return member
+
+
+def test_concurrent_moves_from_two_processes_let_exactly_one_win(
+        kb: Kithbook, servers: list[str]) -> None:
+    ana = _member(kb, "Ana")
+    _, token = kb.create_api_token(ana.id, "test")
+    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+    intros = [kb.record_received_request(ana.id, f"Requester {n}", cleo,
+                                         "advice on structuring a first data team").id
+              for n in range(ROUNDS)]
+    auth = {"Authorization": f"Bearer {token}"}
+    one, other = servers
+
+    def move(base: str, intro: str, name: str, if_match: str | None) -> int:
+        headers = {**auth, **({"If-Match": if_match} if if_match else {})}
+        answer = httpx2.post(f"{base}/api/v1/introductions/{intro}/{name}",
+                             json={"note": None}, headers=headers, timeout=30)
+        return answer.status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for n, intro in enumerate(intros):
+            seen = httpx2.get(f"{one}/api/v1/introductions/{intro}", headers=auth).headers["etag"]
+            # Half the rounds name the version they saw, half leave it to the database.
+            if_match = seen if n % 2 == 0 else None
+            forward = pool.submit(move, one, intro, "forward", if_match)
+            decline = pool.submit(move, other, intro, "decline", if_match)
+            codes = [forward.result(), decline.result()]
+            assert set(codes) <= {200, 403, 409, 412}, codes
+            view = kb.show_introduction(ana.id, intro)
+            wins = codes.count(200)
+            # Every move that was answered 200 is in the history, and only those.
+            assert view.version == 1 + wins and len(view.history) == 1 + wins
+            if if_match is not None:
+                assert wins == 1, codes  # both saw version 1: only one may act on it
+                assert view.state is (IntroState.FORWARDED if codes[0] == 200
+                                      else IntroState.DECLINED)
+            else:
+                # Without a version, the second move is judged against the first one's state:
+                # a decline after a forward is the off-platform target's no, recorded by Ana.
+                assert wins >= 1
+                assert view.state in (IntroState.FORWARDED, IntroState.DECLINED,
+                                      IntroState.TARGET_DECLINED)
