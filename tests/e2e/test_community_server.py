@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx2
 import pytest
+from sqlalchemy import text
 
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
@@ -23,6 +24,8 @@ from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.intro_records import IntroState
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
+from kithbook.storage.database import create_database_engine
+from kithbook.storage.tables import metadata
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROUNDS = 12
@@ -58,11 +61,10 @@ def _wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path) -> Non
 
 @pytest.fixture
 def kb(postgres_schema_url: str) -> Iterator[Kithbook]:
-    from conftest import _truncate_postgres
-    from kithbook.storage.database import create_database_engine
-
     engine = create_database_engine(postgres_schema_url)
-    _truncate_postgres(engine)
+    with engine.begin() as connection:
+        names = ", ".join(t.name for t in metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {names} CASCADE"))
     engine.dispose()
     # The servers read the real clock, so the requests must be dated by it too.
     services = bootstrap(Settings(database_url=postgres_schema_url), migrate=False)

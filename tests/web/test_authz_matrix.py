@@ -27,7 +27,7 @@ PUBLIC = {"/login", "/invitations/{token}", "/api/docs", "/api/v1/openapi.json",
 ADMIN_ONLY = ("/admin/", "/api/v1/admin/")
 # Inviting takes an admin, or a member an admin allowed to (none is, here).
 INVITERS = {("POST", "/invite"), ("POST", "/api/v1/invitations")}
-OBJECT_PARAMS = ("contact_id", "interaction_id", "intro_id", "token_id")
+OBJECT_PARAMS = ("contact_id", "interaction_id", "intro_id", "token_id", "link_id")
 
 
 def route_table(app: FastAPI) -> list[tuple[str, str]]:
@@ -56,6 +56,7 @@ JSON_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/contacts/{contact_id}/policy"): {"follow_defaults": True},
     ("POST", "/api/v1/invitations"): {"email": "newcomer@example.org"},
     ("POST", "/api/v1/tokens"): {"name": "script"},
+    ("POST", "/api/v1/links"): {"contact": "Cleo", "email": "dan@example.org"},
 }
 FORM = {"name": "Zed Doe", "kind": "met", "direction": "mutual", "occurred_on": "2026-06-01",
         "visibility": "hidden", "ask_rule": "nobody", "email": "newcomer@example.org",
@@ -82,11 +83,14 @@ def world(kb: Kithbook) -> Iterator[World]:
     met = kb.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL, kb.clock.today())
     intro = kb.record_received_request(ana.id, "Zoe Outside", cleo, "advice on hiring a team")
     token, _ = kb.create_api_token(ana.id, "ana's script")
+    ana_in_ben = kb.add_contact(ben.id, ContactFields(name="Ana Ruiz")).id
+    kb.propose_link(ben.id, ana_in_ben, "ana@example.org")
+    [link] = kb.member_links(ana.id)  # waiting for Ana to confirm
     clients = {"admin": signed_in(kb, app, rae), "owner": signed_in(kb, app, ana),
                "unrelated": signed_in(kb, app, dan)}
     anonymous = browser(app)
     yield World(app, {"contact_id": cleo, "interaction_id": met.id, "intro_id": intro.id,
-                      "token_id": token.id, "token": "no-such-invitation",
+                      "token_id": token.id, "token": "no-such-invitation", "link_id": link.id,
                       "member_id": dan.id, "move": "forward", "kind": "ask"},
                 {**clients, "anonymous": (anonymous, "")})
     for client, _ in clients.values():

@@ -178,3 +178,25 @@ def test_local_mode_keeps_working_without_login(kb: Kithbook) -> None:
         assert client.get("/").status_code == 200
         assert client.post("/contacts", data={"name": "Zed"}).status_code == 303
         assert client.get("/login").status_code == 404
+
+
+def test_two_members_link_a_contact_through_their_pages(kb: Kithbook) -> None:
+    app = community_app(kb)
+    ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
+    kb.add_contact(ana.id, ContactFields(name="Ben Ortiz"))
+    as_ana, ana_csrf = signed_in(kb, app, ana)
+    as_ben, ben_csrf = signed_in(kb, app, ben)
+    with as_ana, as_ben:
+        asked = as_ana.post("/links", data={"contact": "Ben Ortiz", "email": "ben@example.org",
+                                            "csrf_token": ana_csrf})
+        assert asked.status_code == 303
+        page = as_ben.get("/links")
+        assert "Ana says you are in their book" in page.text
+        assert "Ben Ortiz" not in page.text  # how Ana wrote him down stays in her book
+        [link] = as_ben.get("/api/v1/links").json()
+        assert as_ben.post(f"/links/{link['id']}/confirm",
+                           data={"csrf_token": ben_csrf}).status_code == 303
+        assert as_ana.get("/api/v1/links").json()[0]["confirmed"] is True
+        assert as_ana.delete(f"/api/v1/links/{link['id']}",
+                             headers={"X-CSRF-Token": ana_csrf}).status_code == 204
+        assert as_ben.get("/api/v1/links").json() == []

@@ -17,12 +17,13 @@ from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import IntroView, Rating, Role
+from kithbook.domain.links import LinkView
 from kithbook.domain.members import Member
 from kithbook.domain.members import Role as MemberRole
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.domain.ties import SharingPolicy
-from kithbook.services import accounts, book, demo, members, policies, sessions
+from kithbook.services import accounts, book, demo, links, members, policies, sessions
 from kithbook.services import introductions as intros
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
@@ -234,3 +235,16 @@ class Kithbook:
 
     def revoke_api_token(self, actor: MemberId, token_id: str) -> None:
         accounts.revoke_api_token(self._uow(), actor, token_id)
+
+    # member links: a contact stands for a member only once both confirmed
+    def propose_link(self, actor: MemberId, contact_ref: str, email: str) -> None:
+        links.propose(self._uow(), actor, contact_ref, email, self.clock)
+
+    def confirm_link(self, actor: MemberId, link_id: str) -> None:
+        links.confirm(self._uow(), actor, link_id, self.clock)
+
+    def unlink(self, actor: MemberId, link_id: str) -> None:
+        links.unlink(self._uow(), actor, link_id)
+
+    def member_links(self, actor: MemberId) -> list[LinkView]:
+        return links.links(self._uow(), actor)

@@ -18,6 +18,7 @@ from kithbook.domain.contacts import Contact
 from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
 from kithbook.domain.interactions import Interaction
 from kithbook.domain.introductions import Introduction
+from kithbook.domain.links import MemberLink
 from kithbook.domain.members import Member
 from kithbook.domain.ties import SharingPolicy, Tie
 
@@ -222,6 +223,20 @@ class AccountRepository(Protocol):
     def clear_throttle(self, key: str) -> None: ...
 
 
+class LinkRepository(Protocol):
+    def add(self, link: MemberLink) -> None: ...
+
+    def get(self, link_id: str) -> MemberLink | None: ...
+
+    def for_contact(self, contact_id: ContactId) -> MemberLink | None: ...
+
+    def involving(self, member: MemberId) -> list[MemberLink]: ...
+
+    def confirm(self, link_id: str, at: datetime) -> None: ...
+
+    def remove(self, link_id: str) -> None: ...
+
+
 class BulkWriter(Protocol):
     def write(self, owner: MemberId, book: BulkBook) -> None: ...
 
@@ -248,6 +263,9 @@ class UnitOfWork(Protocol):
 
     @property
     def accounts(self) -> AccountRepository: ...
+
+    @property
+    def links(self) -> LinkRepository: ...
 
     def __enter__(self) -> Self: ...
 

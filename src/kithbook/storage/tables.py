@@ -303,3 +303,19 @@ login_throttles = Table(
     Column("since", DateTime(timezone=True), nullable=False),
     Column("retry_at", DateTime(timezone=True)),
 )
+
+# A member's contact stands for another member only once both confirmed: the owner of the
+# book proposes (`confirmed_at` empty), the member named confirms; then
+# `contacts.linked_member_id` is set. Removing the row (either side) unlinks at once.
+member_links = Table(
+    "member_links",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False,
+           unique=True),
+    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("confirmed_at", DateTime(timezone=True)),
+    Index("ix_member_links_member", "member_id"),
+)

@@ -12,6 +12,7 @@ from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.contacts import SqlContacts
 from kithbook.storage.interactions import SqlInteractions
 from kithbook.storage.introductions import SqlIntroductions
+from kithbook.storage.links import SqlLinks
 from kithbook.storage.members import SqlMembers
 from kithbook.storage.ties import SqlTies
 
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
     bulk: SqlBulkWriter
     introductions: SqlIntroductions
     accounts: SqlAccounts
+    links: SqlLinks
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
         self.bulk = SqlBulkWriter(connection)
         self.introductions = SqlIntroductions(connection)
         self.accounts = SqlAccounts(connection)
+        self.links = SqlLinks(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,4 +1,4 @@
-"""accounts: passwords, invitations, sessions, API tokens, login throttles
+"""accounts: passwords, invitations, sessions, API tokens, login throttles, member links
 
 Revision ID: 0006
 Revises: 0003 (to become 0005 when the revisions written beside it are merged)
@@ -81,9 +81,28 @@ def upgrade() -> None:
         _when("retry_at", nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_login_throttles")),
     )
+    op.create_table(
+        "member_links",
+        sa.Column("id", sa.String(length=12), nullable=False),
+        sa.Column("owner_id", sa.String(length=12), nullable=False),
+        sa.Column("contact_id", sa.String(length=12), nullable=False),
+        sa.Column("member_id", sa.String(length=12), nullable=False),
+        _when("created_at"),
+        _when("confirmed_at", nullable=True),
+        _member_key("member_links", "owner_id", "CASCADE"),
+        _member_key("member_links", "member_id", "CASCADE"),
+        sa.ForeignKeyConstraint(["contact_id"], ["contacts.id"],
+                                name=op.f("fk_member_links_contact_id_contacts"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_member_links")),
+        sa.UniqueConstraint("contact_id", name=op.f("uq_member_links_contact_id")),
+    )
+    op.create_index("ix_member_links_member", "member_links", ["member_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_member_links_member", table_name="member_links")
+    op.drop_table("member_links")
     op.drop_table("login_throttles")
     op.drop_index("ix_api_tokens_member", table_name="api_tokens")
     op.drop_table("api_tokens")
