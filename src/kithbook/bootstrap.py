@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kithbook.config import Settings
+from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
 from kithbook.services.ports import Clock, SystemClock
 from kithbook.storage.database import create_database_engine, upgrade
@@ -19,8 +20,11 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None,
         except BaseException:
             engine.dispose()
             raise
-    return Kithbook(settings, lambda: SqlUnitOfWork(engine), clock or SystemClock(),
-                    close=engine.dispose)
+    kb = Kithbook(settings, lambda: SqlUnitOfWork(engine), clock or SystemClock(),
+                  close=engine.dispose)
+    if settings.smtp_url:
+        kb.mailer = SmtpMailer(settings.smtp_url, settings.mail_from)
+    return kb
 
 
 def upgrade_database(settings: Settings) -> str:

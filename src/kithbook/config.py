@@ -21,6 +21,10 @@ class Settings:
     database_url: str
     phone_region: str | None = "US"
     half_life_days: float = 180.0
+    # Community server: where emails go out, who sends them, the address links point to.
+    smtp_url: str | None = None  # smtp://user:password@host:587?starttls=1
+    mail_from: str = "kithbook@localhost"
+    public_url: str = "http://127.0.0.1:8000"
 
     def with_database(self, url: str | None) -> Settings:
         return self if url is None else replace(self, database_url=database_url_from(url))
@@ -48,4 +52,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             str(default_database_path())),
         phone_region=region,
         half_life_days=float(env.get("KITHBOOK_HALF_LIFE_DAYS", "180")),
+        smtp_url=env.get("KITHBOOK_SMTP_URL") or None,
+        mail_from=env.get("KITHBOOK_MAIL_FROM", "kithbook@localhost"),
+        public_url=env.get("KITHBOOK_PUBLIC_URL", "http://127.0.0.1:8000"),
     )

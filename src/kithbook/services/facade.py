@@ -20,18 +20,29 @@ from kithbook.domain.introductions import IntroView, Rating, Role
 from kithbook.domain.links import LinkView
 from kithbook.domain.members import Member
 from kithbook.domain.members import Role as MemberRole
+from kithbook.domain.notifications import Notification
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.domain.ties import SharingPolicy
-from kithbook.services import accounts, book, demo, links, members, policies, sessions
+from kithbook.services import (
+    accounts,
+    book,
+    demo,
+    links,
+    members,
+    notifications,
+    policies,
+    sessions,
+)
 from kithbook.services import introductions as intros
 from kithbook.services.book import ContactView, TieFields
-from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
+from kithbook.services.ports import Clock, ContactQuery, Mailer, Page, UnitOfWork
 
 NO_TIE_CHANGE = TieFields()
 
 
 class Kithbook:
+    mailer: Mailer | None = None  # set by bootstrap when SMTP is configured
     def __init__(self, settings: Settings, uow_factory: Callable[[], UnitOfWork],
                  clock: Clock, close: Callable[[], None] = lambda: None) -> None:
         self.settings = settings
@@ -248,3 +259,17 @@ class Kithbook:
 
     def member_links(self, actor: MemberId) -> list[LinkView]:
         return links.links(self._uow(), actor)
+
+    # notifications: in the app, and by email through the outbox
+    def notifications(self, actor: MemberId, limit: int = 50) -> list[Notification]:
+        return notifications.notifications(self._uow(), actor, limit)
+
+    def mark_notifications_read(self, actor: MemberId) -> None:
+        notifications.mark_read(self._uow(), actor, self.clock)
+
+    def deliver_mail(self, limit: int = 50) -> int:
+        """Send the emails that are due (the background sender calls this)."""
+        if self.mailer is None:
+            return 0
+        return notifications.deliver_due(self._uow(), self.mailer, self.clock,
+                                         self.settings.public_url, limit)

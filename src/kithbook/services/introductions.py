@@ -39,6 +39,7 @@ from kithbook.domain.reputation import judgment_record, outsider_reputation, req
 from kithbook.domain.risk_brief import RiskBrief, TargetSide, assemble_brief
 from kithbook.domain.screening import RecentPurpose, screen_purpose
 from kithbook.domain.ties import Tie
+from kithbook.services.notifications import introduction_moved as notify
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.references import resolve_contact
 from kithbook.services.tie_strength import estimate_strength
@@ -262,6 +263,7 @@ def _file(uow: UnitOfWork, actor: MemberId, requester: Party, introducer: Party,
                                  by=actor, at=at, note=note, target_label=target_label,
                                  expires_after=expires_after)
     uow.introductions.add(intro)
+    notify(uow, intro, actor, at)
     uow.commit()
     return intro.view_for(actor)
 
@@ -274,6 +276,7 @@ def _move(uow: UnitOfWork, actor: MemberId, intro_id: str,
         loaded = intro.version
         apply(intro)
         uow.introductions.save(intro, loaded_version=loaded)
+        notify(uow, intro, actor, intro.history[-1].at)
         uow.commit()
         return intro.view_for(actor)
 

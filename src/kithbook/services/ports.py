@@ -20,6 +20,7 @@ from kithbook.domain.interactions import Interaction
 from kithbook.domain.introductions import Introduction
 from kithbook.domain.links import MemberLink
 from kithbook.domain.members import Member
+from kithbook.domain.notifications import Notification, OutgoingMail
 from kithbook.domain.ties import SharingPolicy, Tie
 
 
@@ -237,6 +238,33 @@ class LinkRepository(Protocol):
     def remove(self, link_id: str) -> None: ...
 
 
+class NotificationRepository(Protocol):
+    def add(self, notification: Notification) -> None: ...
+
+    def for_member(self, member: MemberId, limit: int) -> list[Notification]: ...
+
+    def mark_read(self, member: MemberId, at: datetime) -> None: ...
+
+
+class Outbox(Protocol):
+    def add(self, mail: OutgoingMail, at: datetime) -> None: ...
+
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int
+                  ) -> list[OutgoingMail]: ...
+
+    def mark_sent(self, mail_id: str, at: datetime) -> None: ...
+
+    def mark_failed(self, mail_id: str, error: str, retry_at: datetime | None) -> None: ...
+
+    def pending(self) -> int: ...
+
+
+class Mailer(Protocol):
+    """Sends one email; raises on failure (the outbox retries it later)."""
+
+    def send(self, to: str, subject: str, body: str) -> None: ...
+
+
 class BulkWriter(Protocol):
     def write(self, owner: MemberId, book: BulkBook) -> None: ...
 
@@ -266,6 +294,12 @@ class UnitOfWork(Protocol):
 
     @property
     def links(self) -> LinkRepository: ...
+
+    @property
+    def notifications(self) -> NotificationRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
 
     def __enter__(self) -> Self: ...
 

@@ -319,3 +319,35 @@ member_links = Table(
     Column("confirmed_at", DateTime(timezone=True)),
     Index("ix_member_links_member", "member_id"),
 )
+
+# ---- notifications -----------------------------------------------------------------
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("intro_id", ID),
+    Column("message", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("read_at", DateTime(timezone=True)),
+    Index("ix_notifications_member", "member_id", "created_at"),
+)
+
+# Emails waiting to be sent by the background sender, written in the same transaction
+# as what they report, so a move is never told without happening or the reverse.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("to_address", String(320), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    # None once sent or given up; a claim pushes it forward (a lease) while sending.
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Index("ix_outbox_next_attempt_at", "next_attempt_at"),
+)

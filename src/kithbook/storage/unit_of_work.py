@@ -14,6 +14,7 @@ from kithbook.storage.interactions import SqlInteractions
 from kithbook.storage.introductions import SqlIntroductions
 from kithbook.storage.links import SqlLinks
 from kithbook.storage.members import SqlMembers
+from kithbook.storage.notifications import SqlNotifications, SqlOutbox
 from kithbook.storage.ties import SqlTies
 
 
@@ -28,6 +29,8 @@ class SqlUnitOfWork:
     introductions: SqlIntroductions
     accounts: SqlAccounts
     links: SqlLinks
+    notifications: SqlNotifications
+    outbox: SqlOutbox
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -56,6 +59,8 @@ class SqlUnitOfWork:
         self.introductions = SqlIntroductions(connection)
         self.accounts = SqlAccounts(connection)
         self.links = SqlLinks(connection)
+        self.notifications = SqlNotifications(connection)
+        self.outbox = SqlOutbox(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

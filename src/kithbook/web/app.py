@@ -17,12 +17,14 @@ from kithbook.web.api import accounts as accounts_api
 from kithbook.web.api import contacts as contacts_api
 from kithbook.web.api import introductions as intros_api
 from kithbook.web.api import links as links_api
+from kithbook.web.api import notifications as notifications_api
 from kithbook.web.api import policies as policies_api
 from kithbook.web.auth import Community
 from kithbook.web.pages import accounts as account_pages
 from kithbook.web.pages import book as book_pages
 from kithbook.web.pages import introductions as intro_pages
 from kithbook.web.pages import links as link_pages
+from kithbook.web.pages import notifications as notification_pages
 from kithbook.web.pages import policies as policy_pages
 
 HERE = Path(__file__).parent
@@ -96,4 +98,6 @@ def create_app(kb: Kithbook, community: Community | None = None) -> FastAPI:
         app.include_router(accounts_api.router)
         app.include_router(link_pages.router)
         app.include_router(links_api.router)
+        app.include_router(notification_pages.router)
+        app.include_router(notifications_api.router)
     return app

@@ -8,12 +8,14 @@ so every worker builds its own engine and pool from the same configuration.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from kithbook.bootstrap import bootstrap
 from kithbook.config import load_settings
+from kithbook.services.mail_sender import BackgroundSender
 from kithbook.web.app import create_app
 from kithbook.web.auth import Community
 
@@ -26,4 +28,18 @@ def community_from(env: Mapping[str, str]) -> Community:
 
 def community_app() -> FastAPI:
     env = os.environ
-    return create_app(bootstrap(load_settings(env), migrate=False), community_from(env))
+    kb = bootstrap(load_settings(env), migrate=False)
+    app = create_app(kb, community_from(env))
+    if kb.mailer is not None:
+        sender = BackgroundSender(kb.deliver_mail)
+
+        @asynccontextmanager
+        async def sending(_: FastAPI) -> AsyncIterator[None]:
+            sender.start()
+            try:
+                yield
+            finally:
+                sender.stop()
+
+        app.router.lifespan_context = sending
+    return app

@@ -1,4 +1,5 @@
-"""accounts: passwords, invitations, sessions, API tokens, login throttles, member links
+"""accounts: passwords, invitations, sessions, API tokens, login throttles, member links,
+notifications and the mail outbox
 
 Revision ID: 0006
 Revises: 0003 (to become 0005 when the revisions written beside it are merged)
@@ -98,9 +99,39 @@ def upgrade() -> None:
         sa.UniqueConstraint("contact_id", name=op.f("uq_member_links_contact_id")),
     )
     op.create_index("ix_member_links_member", "member_links", ["member_id"])
+    op.create_table(
+        "notifications",
+        sa.Column("id", sa.String(length=12), nullable=False),
+        sa.Column("member_id", sa.String(length=12), nullable=False),
+        sa.Column("intro_id", sa.String(length=12), nullable=True),
+        sa.Column("message", sa.Text(), nullable=False),
+        _when("created_at"),
+        _when("read_at", nullable=True),
+        _member_key("notifications", "member_id", "CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
+    )
+    op.create_index("ix_notifications_member", "notifications", ["member_id", "created_at"])
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.String(length=12), nullable=False),
+        sa.Column("to_address", sa.String(length=320), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        _when("created_at"),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        _when("next_attempt_at", nullable=True),
+        _when("sent_at", nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+    )
+    op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
+    op.drop_table("outbox")
+    op.drop_index("ix_notifications_member", table_name="notifications")
+    op.drop_table("notifications")
     op.drop_index("ix_member_links_member", table_name="member_links")
     op.drop_table("member_links")
     op.drop_table("login_throttles")

@@ -1,0 +1,68 @@
+"""Notifications: what a party to an introduction is told when someone moves it.
+
+A message is written from the recipient's own view of the request (`IntroView`), so it
+says only what that party may read in the app: the anonymous label a requester was
+shown, never a note, a purpose, a private reason or anyone's contact details.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kithbook.domain.intro_records import IntroView, MoveKind
+
+MAX_ATTEMPTS = 8
+MAX_RETRY_DELAY = timedelta(hours=6)
+
+_VERBS = {
+    MoveKind.REQUEST: "asked for an introduction",
+    MoveKind.FORWARD: "forwarded the request",
+    MoveKind.DECLINE: "declined the request",
+    MoveKind.ACCEPT: "said yes: the introduction is made",
+    MoveKind.TARGET_DECLINE: "declined to be introduced",
+    MoveKind.WITHDRAW: "withdrew the request",
+    MoveKind.EXPIRE: "let the request expire",
+    MoveKind.OUTCOME: "recorded an outcome",
+}
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: str
+    member_id: str
+    intro_id: str | None
+    message: str
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    id: str
+    to_address: str
+    subject: str
+    body: str
+    attempts: int = 0
+
+
+def move_message(view: IntroView) -> str:
+    """One line about the latest move, as the recipient of `view` may read it."""
+    last = view.history[-1]
+    verb = _VERBS.get(last.kind, last.kind.value)
+    return (f"{last.by} {verb}: {view.requester} → {view.target}, introduced by "
+            f"{view.introducer}. Now {view.state.value.replace('_', ' ')}.")
+
+
+def move_mail(view: IntroView, link: str) -> tuple[str, str]:
+    """Subject and body of the email for the latest move."""
+    subject = f"Introduction: {view.requester} → {view.target} is " \
+              f"{view.state.value.replace('_', ' ')}"
+    body = (f"{move_message(view)}\n\nOpen it: {link}\n\n"
+            "You receive this because you are part of this introduction request.\n")
+    return subject, body
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """After `attempts` failures: 1, 2, 4 … minutes, at most six hours."""
+    return min(MAX_RETRY_DELAY, timedelta(minutes=2 ** max(0, attempts - 1)))
