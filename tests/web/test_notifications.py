@@ -1,0 +1,161 @@
+"""Every introduction move reaches the other parties: in the app, and as an email that a
+real SMTP server on loopback receives, with the right recipients and nothing private of
+anyone else."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from intro_town import PURPOSE, SECRET, Town, build_town
+
+from kithbook.domain.intro_records import Rating
+from kithbook.io.smtp import SmtpMailer
+from kithbook.services.facade import Kithbook
+from kithbook.services.mail_sender import BackgroundSender
+
+# Never in an email: notes, purposes, reasons, comments and anyone's contact details.
+PRIVATE = [PURPOSE, SECRET, "cleo@acme.example", "Thanks for considering", "over to you",
+           "happy to talk about data teams", "a private comment"]
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], Message]] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session,  # noqa: N802 - aiosmtpd's name
+                          envelope: Envelope) -> str:
+        content = envelope.content
+        assert isinstance(content, bytes)
+        self.received.append((list(envelope.rcpt_tos), message_from_bytes(content)))
+        return "250 OK"
+
+
+class Refusing:
+    async def handle_DATA(self, server: SMTP, session: Session,  # noqa: N802
+                          envelope: Envelope) -> str:
+        return "451 try again later"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def _mails(inbox: Inbox) -> list[tuple[str, str, str]]:
+    found = []
+    for recipients, message in inbox.received:
+        assert len(recipients) == 1
+        body = message.get_payload(decode=True)
+        assert isinstance(body, bytes)
+        found.append((recipients[0], str(message["Subject"]), body.decode()))
+    return found
+
+
+def test_each_move_emails_the_other_parties_and_nothing_private(
+        kb: Kithbook, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@community.example")
+    town: Town = build_town(kb)
+    ana, ben, cleo = town.ana, town.ben, town.cleo
+    intro = kb.request_introduction(ben.id, ana.id, town.cleo_contact, PURPOSE,
+                                    target_member=cleo.id, note="Thanks for considering")
+    assert inbox.received == []  # nothing is sent inside the move: the outbox waits
+    expected = [(ana, "forward"), (ben, "accept"), (cleo, "outcome")]
+    moves = {
+        "forward": lambda: kb.forward_introduction(ana.id, intro.id, note="over to you"),
+        "accept": lambda: kb.accept_introduction(cleo.id, intro.id),
+        "outcome": lambda: kb.record_outcome(ben.id, intro.id, Rating.POSITIVE,
+                                             comment="a private comment"),
+    }
+    sent_to: list[list[str]] = []
+    assert kb.deliver_mail() == 1
+    sent_to.append(sorted(to for to, _, _ in _mails(inbox)))
+    for _, move in expected:
+        before = len(inbox.received)
+        moves[move]()
+        kb.deliver_mail()
+        sent_to.append(sorted(to for to, _, _ in _mails(inbox)[before:]))
+    assert sent_to == [
+        ["ana@example.org"],  # Ben asked: Ana is told; Cleo is not, until it is forwarded
+        ["ben@example.org", "cleo@example.org"],  # Ana forwarded
+        ["ana@example.org", "ben@example.org"],  # Cleo accepted: the introduction is made
+        ["ana@example.org", "cleo@example.org"],  # Ben recorded his outcome
+    ]
+    for to, subject, body in _mails(inbox):
+        assert f"/introductions/{intro.id}" in body
+        for secret in PRIVATE:
+            assert secret not in body and secret not in subject, (to, secret)
+    # The requester never reads how Ana wrote Cleo down before the introduction is made.
+    first_to_ben = next((s, b) for to, s, b in _mails(inbox) if to == "ben@example.org")
+    assert "a contact at Acme" in first_to_ben[1]
+    assert "Cleo Park" not in first_to_ben[0] + first_to_ben[1]
+    # And the same moves are listed in the app, for each party.
+    assert len(kb.notifications(ana.id)) == 3
+    assert len(kb.notifications(cleo.id)) == 2
+    assert kb.notifications(town.dan.id) == []
+
+
+def test_a_refused_email_is_retried_later_not_lost(kb: Kithbook) -> None:
+    port = _free_port()
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@community.example")
+        town = build_town(kb)
+        kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE,
+                                target_member=town.cleo.id)
+        assert kb.deliver_mail() == 0
+        assert kb.deliver_mail() == 0  # not due again yet
+    finally:
+        controller.stop()
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        kb.clock.advance(1)  # type: ignore[attr-defined]
+        assert kb.deliver_mail() == 1
+        assert [to for to, _, _ in _mails(inbox)] == ["ana@example.org"]
+    finally:
+        controller.stop()
+
+
+def test_the_background_sender_empties_the_outbox(kb: Kithbook,
+                                                  smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@community.example")
+    town = build_town(kb)
+    sender = BackgroundSender(kb.deliver_mail, every=0.05)
+    sender.start()
+    try:
+        kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE,
+                                target_member=town.cleo.id)
+        arrived = threading.Event()
+        for _ in range(400):  # waits for the thread, not a timing claim
+            if inbox.received:
+                arrived.set()
+                break
+            arrived.wait(0.05)
+    finally:
+        sender.stop()
+    assert [to for to, _, _ in _mails(inbox)] == ["ana@example.org"]
