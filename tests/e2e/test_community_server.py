@@ -17,12 +17,11 @@ import httpx2
 import pytest
 from sqlalchemy import text
 
+from community_members import add_member
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields
-from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.intro_records import IntroState
-from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
 from kithbook.storage.database import create_database_engine
 from kithbook.storage.tables import metadata
@@ -90,19 +89,9 @@ def servers(postgres_schema_url: str, tmp_path: Path) -> Iterator[list[str]]:
             server.wait(timeout=30)
 
 
-def _member(kb: Kithbook, name: str) -> Member:
-    member = Member(id=MemberId(new_id()), name=name, email=f"{name.lower()}@example.org",
-                    created_at=kb.clock.now())
-    with kb.uow() as uow:
-        uow.members.add(member)
-        uow.accounts.add(member.id, "not a usable hash", kb.clock.now())
-        uow.commit()
-    return member
-
-
 def test_concurrent_moves_from_two_processes_let_exactly_one_win(
         kb: Kithbook, servers: list[str]) -> None:
-    ana = _member(kb, "Ana")
+    ana = add_member(kb, "Ana")
     _, token = kb.create_api_token(ana.id, "test")
     cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park")).id
     intros = [kb.record_received_request(ana.id, f"Requester {n}", cleo,

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from community_members import add_member
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.errors import InvalidInput, NotFound
-from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
-
-
-def _member(kb: Kithbook, name: str) -> Member:
-    member = Member(id=MemberId(new_id()), name=name, email=f"{name.lower()}@example.org",
-                    created_at=kb.clock.now())
-    with kb.uow() as uow:
-        uow.members.add(member)
-        uow.accounts.add(member.id, "not a usable hash", kb.clock.now())
-        uow.commit()
-    return member
 
 
 def _linked(kb: Kithbook, owner: Member, member: Member) -> str | None:
@@ -29,7 +19,7 @@ def _linked(kb: Kithbook, owner: Member, member: Member) -> str | None:
 
 
 def test_a_link_needs_both_sides_and_either_side_ends_it(kb: Kithbook) -> None:
-    ana, ben = _member(kb, "Ana"), _member(kb, "Ben")
+    ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
     ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
     kb.propose_link(ana.id, ben_in_ana, "BEN@example.org")
     assert _linked(kb, ana, ben) is None  # proposed, not yet linked
@@ -48,14 +38,14 @@ def test_a_link_needs_both_sides_and_either_side_ends_it(kb: Kithbook) -> None:
 
 
 def test_proposing_answers_the_same_for_unknown_emails(kb: Kithbook) -> None:
-    ana = _member(kb, "Ana")
+    ana = add_member(kb, "Ana")
     zed = kb.add_contact(ana.id, ContactFields(name="Zed")).id
     kb.propose_link(ana.id, zed, "nobody@example.org")  # no error, nothing to show
     assert kb.member_links(ana.id) == []
 
 
 def test_strangers_cannot_see_confirm_or_end_a_link(kb: Kithbook) -> None:
-    ana, ben, dan = _member(kb, "Ana"), _member(kb, "Ben"), _member(kb, "Dan")
+    ana, ben, dan = add_member(kb, "Ana"), add_member(kb, "Ben"), add_member(kb, "Dan")
     ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
     kb.propose_link(ana.id, ben_in_ana, "ben@example.org")
     [link] = kb.member_links(ben.id)

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from community import add_member, browser, community_app, signed_in
+from community import browser, community_app, signed_in
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
+from community_members import add_member
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.ids import new_id
 from kithbook.domain.interactions import Direction, Kind

@@ -9,7 +9,6 @@ import pytest
 from community import (
     COOKIE,
     PASSWORD,
-    add_member,
     browser,
     community_app,
     csrf_of,
@@ -18,6 +17,7 @@ from community import (
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
+from community_members import add_member
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.members import Role
 from kithbook.services.facade import Kithbook
