@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from kithbook.domain.accounts import TooManyAttempts
 from kithbook.domain.errors import InvalidInput, NotAllowed, NotFound
 from kithbook.domain.members import Member, Role
 from kithbook.domain.ties import AskRule, Visibility
-from kithbook.services import passwords
+from kithbook.services import accounts, passwords
 from kithbook.services.facade import Kithbook
 
 PASSWORD = "lantern orbit velvet"
@@ -172,3 +173,21 @@ def test_api_tokens_act_as_their_member_until_revoked(kb: Kithbook) -> None:
         kb.revoke_api_token(ben.id, token.id)
     kb.revoke_api_token(ana.id, token.id)
     assert kb.member_for_api_token(raw) is None
+
+
+def test_failed_logins_at_once_are_all_counted_without_colliding(kb: Kithbook) -> None:
+    _join(kb, "ana@example.org", "Ana")
+
+    def fail(_: int) -> str:
+        try:
+            kb.log_in("ana@example.org", "guess", "203.0.113.9")
+        except (InvalidInput, TooManyAttempts) as exc:
+            return exc.code
+        return "logged in"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(fail, range(8)))
+    assert set(answers) <= {"invalid_input", "too_many_attempts"}
+    with kb.uow().reading() as uow:
+        assert uow.accounts.throttle(accounts._throttle_key(
+            "address", "203.0.113.9")) is not None

@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kithbook.domain.accounts import ApiToken, Invitation, Throttle
 from kithbook.domain.ids import MemberId
@@ -151,12 +153,12 @@ class SqlAccounts:
                         aware(row.retry_at))
 
     def set_throttle(self, key: str, throttle: Throttle) -> None:
+        # An upsert: two failed logins at once (two workers) must not collide on the key.
         values = {"failures": throttle.failures, "since": throttle.since,
                   "retry_at": throttle.retry_at}
-        done = self._c.execute(update(login_throttles).where(login_throttles.c.key == key)
-                               .values(**values))
-        if done.rowcount == 0:
-            self._c.execute(insert(login_throttles), {"key": key, **values})
+        upsert = (postgresql_insert if self._c.dialect.name == "postgresql"
+                  else sqlite_insert)(login_throttles).values(key=key, **values)
+        self._c.execute(upsert.on_conflict_do_update(index_elements=["key"], set_=values))
 
     def clear_throttle(self, key: str) -> None:
         self._c.execute(delete(login_throttles).where(login_throttles.c.key == key))
