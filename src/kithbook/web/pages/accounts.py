@@ -33,7 +33,7 @@ def invitation_link(request: Request, token: str) -> str:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request,
-               next: Annotated[str, Query(max_length=2000)] = "/") -> HTMLResponse:  # noqa: A002
+               next: Annotated[str, Query(max_length=2000)] = "/") -> HTMLResponse:
     return render(request, "login.html", {"next": safe_next(next), "form": {}})
 
 
