@@ -123,6 +123,33 @@ class SqlContacts:
                                   contact_emails.c.address_key == address.lower())
         return self._load(and_(contacts.c.owner_id == owner, matching), 100)
 
+    def with_phone(self, owner: MemberId, number: str) -> list[Contact]:
+        matching = exists().where(contact_phones.c.contact_id == contacts.c.id,
+                                  contact_phones.c.number == number)
+        return self._load(and_(contacts.c.owner_id == owner, matching), 100)
+
+    def all(self, owner: MemberId) -> list[Contact]:
+        """Every contact of `owner`, children read per table rather than per id list."""
+        rows = self._c.execute(select(contacts).where(contacts.c.owner_id == owner)
+                               .order_by(contacts.c.id)).all()
+        found: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for key, table in CHILD_TABLES.items():
+            order = table.c.tag if key == "tags" else table.c.position
+            stmt = (select(table).join(contacts, contacts.c.id == table.c.contact_id)
+                    .where(contacts.c.owner_id == owner).order_by(table.c.contact_id, order))
+            for row in self._c.execute(stmt):
+                found[row.contact_id][key].append(row)
+        return [self._contact(r, found) for r in rows]
+
+    def taken_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these ids some contact (of any member) already has."""
+        taken: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            taken.update(self._c.scalars(select(contacts.c.id)
+                                         .where(contacts.c.id.in_(chunk))))
+        return taken
+
     def linked_to(self, owner: MemberId, member: MemberId) -> Contact | None:
         found = self._load(and_(contacts.c.owner_id == owner,
                                 contacts.c.linked_member_id == member), 1)
