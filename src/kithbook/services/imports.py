@@ -186,8 +186,17 @@ class _BookIndex:
         self.by_org: dict[str, list[tuple[str, ContactId, str]]] = {}
         self.exact: dict[tuple[str, str], tuple[ContactId, str]] = {}
         self.identical: set[tuple[object, ...]] = set()
+        self._orgs: dict[str, str] = {}  # organizations repeat: fold each once
         for contact in contacts:
             self.add(contact, existing=True)
+
+    def org_key(self, organization: str | None) -> str:
+        if not organization:
+            return ""
+        key = self._orgs.get(organization)
+        if key is None:
+            key = self._orgs[organization] = fold(organization)
+        return key
 
     def add(self, contact: Contact, *, existing: bool) -> None:
         who = (contact.id, contact.name)
@@ -195,9 +204,9 @@ class _BookIndex:
             self.by_email.setdefault(email.value.casefold(), who)
         for phone in contact.phones:
             self.by_phone.setdefault(phone.value, who)
-        org = fold(contact.organization) if contact.organization else ""
-        key = name_key(contact.name)
+        org = self.org_key(contact.organization)
         if org:
+            key = _name_key(contact.name)
             self.exact.setdefault((org, key), who)
             if existing:
                 self.by_org.setdefault(org, []).append((key, *who))
@@ -225,9 +234,9 @@ class _BookIndex:
             who = self.by_phone.get(phone.value)
             if who is not None:
                 note(who, f"same phone {phone.value}")
-        if contact.organization:
-            org = fold(contact.organization)
-            key = name_key(contact.name)
+        org = self.org_key(contact.organization)
+        if org:
+            key = _name_key(contact.name)
             who = self.exact.get((org, key))
             if who is not None:
                 note(who, f"same name at {contact.organization}")
@@ -240,6 +249,14 @@ class _BookIndex:
                         note((other, other_name),
                              f"similar name at {contact.organization}")
         return [(cid, name, tuple(reasons)) for cid, (name, reasons) in found.items()]
+
+
+def _name_key(name: str) -> str:
+    """`name_key` of the domain, without its Unicode work for plain ASCII names."""
+    if name.isascii():
+        cleaned = "".join(c if c.isalnum() else " " for c in name.lower())
+        return " ".join(sorted(cleaned.split()))
+    return name_key(name)
 
 
 def _identity(name: str, organization: str | None, emails: Iterable[object],
