@@ -14,7 +14,9 @@ from kithbook import __version__
 from kithbook.services.facade import Kithbook
 from kithbook.web import errors, filters
 from kithbook.web.api import contacts as contacts_api
+from kithbook.web.api import transfer as transfer_api
 from kithbook.web.pages import book as book_pages
+from kithbook.web.pages import transfer as transfer_pages
 
 HERE = Path(__file__).parent
 
@@ -70,4 +72,6 @@ def create_app(kb: Kithbook) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(contacts_api.router)
     app.include_router(book_pages.router)
+    app.include_router(transfer_api.router)
+    app.include_router(transfer_pages.router)
     return app

@@ -12,3 +12,12 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+document.addEventListener("submit", (event) => {
+  // A long import: say that it is working, and keep the button from being pressed twice.
+  const form = event.target;
+  if (!form.dataset || !form.dataset.busy || event.defaultPrevented) return;
+  const status = form.querySelector(".busy");
+  if (status) status.textContent = form.dataset.busy;
+  const button = form.querySelector("button[type=submit]");
+  if (button) setTimeout(() => { button.disabled = true; }, 0);
+});
