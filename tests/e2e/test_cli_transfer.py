@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from kithbook.cli import main
+from test_cli import dump, run
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
@@ -21,18 +20,6 @@ HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "book.sqlite"
-
-
-def run(db: Path, *args: str) -> int:
-    return main(["--database", str(db), *args])
-
-
-def dump(db: Path) -> list[str]:
-    connection = sqlite3.connect(db)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
 
 
 def test_import_check_merge_export_and_back(db: Path, tmp_path: Path,

@@ -13,7 +13,7 @@ from kithbook.domain.contacts import Contact, Labeled, fold
 from kithbook.domain.errors import Conflict
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.services.ports import ContactQuery, ContactSummary, Page, Sort
-from kithbook.storage.rows import aware
+from kithbook.storage.rows import aware, existing_ids
 from kithbook.storage.tables import (
     contact_emails,
     contact_links,
@@ -143,12 +143,7 @@ class SqlContacts:
 
     def taken_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of these ids some contact (of any member) already has."""
-        taken: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            taken.update(self._c.scalars(select(contacts.c.id)
-                                         .where(contacts.c.id.in_(chunk))))
-        return taken
+        return existing_ids(self._c, contacts.c.id, ids)
 
     def linked_to(self, owner: MemberId, member: MemberId) -> Contact | None:
         found = self._load(and_(contacts.c.owner_id == owner,

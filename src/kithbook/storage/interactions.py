@@ -10,7 +10,7 @@ from sqlalchemy import Connection, delete, exists, func, insert, select
 
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
-from kithbook.storage.rows import aware
+from kithbook.storage.rows import aware, existing_ids
 from kithbook.storage.tables import interaction_contacts, interactions
 
 
@@ -74,12 +74,7 @@ class SqlInteractions:
             interactions.c.owner_id == owner, interactions.c.source.is_not(None))))
 
     def taken_ids(self, ids: Sequence[str]) -> set[str]:
-        taken: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            taken.update(self._c.scalars(select(interactions.c.id)
-                                         .where(interactions.c.id.in_(chunk))))
-        return taken
+        return existing_ids(self._c, interactions.c.id, ids)
 
     def count_for(self, owner: MemberId, contact_ids: Sequence[ContactId]) -> int:
         """How many interactions involve any of these contacts."""
