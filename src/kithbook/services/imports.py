@@ -187,6 +187,7 @@ class _BookIndex:
         self.exact: dict[tuple[str, str], tuple[ContactId, str]] = {}
         self.identical: set[tuple[object, ...]] = set()
         self._orgs: dict[str, str] = {}  # organizations repeat: fold each once
+        self._last: tuple[str, str] = ("", "")  # `likely` then `add` ask for the same name
         for contact in contacts:
             self.add(contact, existing=True)
 
@@ -198,6 +199,11 @@ class _BookIndex:
             key = self._orgs[organization] = fold(organization)
         return key
 
+    def name_key(self, name: str) -> str:
+        if self._last[0] != name:
+            self._last = (name, _name_key(name))
+        return self._last[1]
+
     def add(self, contact: Contact, *, existing: bool) -> None:
         who = (contact.id, contact.name)
         for email in contact.emails:
@@ -206,7 +212,7 @@ class _BookIndex:
             self.by_phone.setdefault(phone.value, who)
         org = self.org_key(contact.organization)
         if org:
-            key = _name_key(contact.name)
+            key = self.name_key(contact.name)
             self.exact.setdefault((org, key), who)
             if existing:
                 self.by_org.setdefault(org, []).append((key, *who))
@@ -236,7 +242,7 @@ class _BookIndex:
                 note(who, f"same phone {phone.value}")
         org = self.org_key(contact.organization)
         if org:
-            key = _name_key(contact.name)
+            key = self.name_key(contact.name)
             who = self.exact.get((org, key))
             if who is not None:
                 note(who, f"same name at {contact.organization}")
