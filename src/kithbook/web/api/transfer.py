@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.services.duplicates import DuplicateSet, MergeResult
@@ -137,8 +139,9 @@ async def import_file(kb: Services, me: CurrentMember,
         raise InvalidInput("send the file to import.", field="file")
     token, path = await save_upload(file)
     try:
-        return ImportOut.of(kb.import_file(me.id, path, format=parse_format(format),
-                                           dry_run=dry_run))
+        report = await run_in_threadpool(partial(
+            kb.import_file, me.id, path, format=parse_format(format), dry_run=dry_run))
+        return ImportOut.of(report)
     finally:
         forget_upload(token)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from kithbook.domain.duplicates import SINGLE_FIELDS
@@ -59,7 +61,8 @@ async def preview(request: Request, kb: Services, me: CurrentMember) -> HTMLResp
                             chosen)
         token, path = await save_upload(upload)
     try:
-        report = kb.import_file(me.id, path, format=parse_format(chosen), dry_run=True)
+        report = await run_in_threadpool(  # a large file must not hold up other requests
+            partial(kb.import_file, me.id, path, format=parse_format(chosen), dry_run=True))
     except KithbookError as exc:
         forget_upload(token)
         return _mistake(request, exc, chosen)
@@ -74,7 +77,8 @@ async def confirm(request: Request, kb: Services, me: CurrentMember) -> HTMLResp
     token = str(form.get("token") or "")
     chosen = str(form.get("format") or "")
     try:
-        report = kb.import_file(me.id, saved_upload(token), format=parse_format(chosen))
+        report = await run_in_threadpool(partial(
+            kb.import_file, me.id, saved_upload(token), format=parse_format(chosen)))
     except KithbookError as exc:
         return _mistake(request, exc, chosen)
     finally:
