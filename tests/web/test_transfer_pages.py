@@ -97,3 +97,7 @@ def test_api_merge_and_erase(client: TestClient, ada: dict[str, object]) -> None
     assert erased.json()["contacts"][0].startswith("Ada Lovelace")
     assert client.get("/api/v1/contacts").json()["total"] == 0
     assert client.post("/api/v1/erase", json={}).status_code == 422
+
+
+def test_import_status_says_nothing_is_running(client: TestClient) -> None:
+    assert client.get("/import/status/" + "0" * 32).json() == {"done": 0, "total": None}

@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -76,15 +76,37 @@ async def confirm(request: Request, kb: Services, me: CurrentMember) -> HTMLResp
     form = await request.form()
     token = str(form.get("token") or "")
     chosen = str(form.get("format") or "")
+    running = _progress(request)
+
+    def note(done: int, total: int | None) -> None:
+        running[token] = (done, total)
+
     try:
         report = await run_in_threadpool(partial(
-            kb.import_file, me.id, saved_upload(token), format=parse_format(chosen)))
+            kb.import_file, me.id, saved_upload(token), format=parse_format(chosen),
+            progress=note))
     except KithbookError as exc:
         return _mistake(request, exc, chosen)
     finally:
         forget_upload(token)
+        running.pop(token, None)
     return _render(request, "import.html", {"nav": "import", "step": "done",
                                             "report": report})
+
+
+@router.get("/import/status/{token}")
+def status(request: Request, token: str) -> JSONResponse:
+    """How far the import of this upload has come, for the page's progress line."""
+    done, total = _progress(request).get(token, (0, None))
+    return JSONResponse({"done": done, "total": total})
+
+
+def _progress(request: Request) -> dict[str, tuple[int, int | None]]:
+    state = request.app.state
+    if not hasattr(state, "import_progress"):
+        state.import_progress = {}
+    found: dict[str, tuple[int, int | None]] = state.import_progress
+    return found
 
 
 def _mistake(request: Request, error: KithbookError, chosen: str) -> HTMLResponse:

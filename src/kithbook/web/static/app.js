@@ -20,4 +20,12 @@ document.addEventListener("submit", (event) => {
   if (status) status.textContent = form.dataset.busy;
   const button = form.querySelector("button[type=submit]");
   if (button) setTimeout(() => { button.disabled = true; }, 0);
+  // While the page waits for the answer, ask how far the import has come.
+  if (!status || !form.dataset.status) return;
+  const poll = () => fetch(form.dataset.status).then((r) => r.json()).then((p) => {
+    if (!p.done) return;
+    const of = p.total ? ` of about ${p.total.toLocaleString()}` : "";
+    status.textContent = `Importing… ${p.done.toLocaleString()}${of} records read.`;
+  }).catch(() => {});
+  setInterval(poll, 500);
 });
