@@ -20,10 +20,11 @@ import random
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from import_bench import write_linkedin, write_vcards
 from kithbook.bootstrap import bootstrap
@@ -82,29 +83,34 @@ def main() -> None:
             url = database_url_from(str(Path(folder) / f"{uuid.uuid4().hex}.sqlite"))
             ours = import_into(url, path, args.profile)
             print(line("SQLite", label, ours, parse_only(path, reader)), flush=True)
-        base = database_url_from(args.postgres)
-        admin = create_engine(base)
-        schema = f"kb_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(database_url_from(args.postgres))
         try:
-            with admin.begin() as connection:
-                connection.execute(text(f"CREATE SCHEMA {schema}"))
+            with admin.connect():
+                pass
         except Exception as exc:
             print(f"PostgreSQL  skipped: {args.postgres} is not reachable "
                   f"({exc.__class__.__name__})")
             return
         try:
             for label, (path, reader) in files.items():
-                with admin.begin() as connection:
-                    connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-                    connection.execute(text(f"CREATE SCHEMA {schema}"))
-                url = f"{base}?options=-csearch_path%3D{schema}"
-                ours = import_into(url, path)
+                with throwaway_schema(admin) as url:
+                    ours = import_into(url, path)
                 print(line("PostgreSQL", label, ours, parse_only(path, reader)), flush=True)
         finally:
-            with admin.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
             admin.dispose()
 
+
+@contextmanager
+def throwaway_schema(admin: Engine) -> Iterator[str]:
+    """A fresh, empty schema for one measurement, dropped afterwards."""
+    schema = f"kb_bench_{uuid.uuid4().hex[:8]}"
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{admin.url.render_as_string(hide_password=False)}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 if __name__ == "__main__":
     main()
