@@ -31,8 +31,9 @@ def _plain_email(candidate: str) -> str | None:
     if found is None or len(candidate) > 254 or candidate.index("@") > 64:
         return None
     domain = found.group(1).lower()
-    if len(domain) > 253 or any(domain == name or domain.endswith("." + name)
-                                for name in _SPECIAL_USE):
+    # "--" may make a label IDNA's business ("xn--", reserved hyphens): the validator decides.
+    if len(domain) > 253 or "--" in domain or any(
+            domain == name or domain.endswith("." + name) for name in _SPECIAL_USE):
         return None
     return candidate[: found.start(1)] + domain
 
