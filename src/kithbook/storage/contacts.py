@@ -172,15 +172,17 @@ class SqlContacts:
         total = int(self._c.scalar(select(func.count()).select_from(contacts).where(where)) or 0)
         order: list[Any]
         if query.sort is Sort.RECENT:
-            # Contacts never in touch go last on every database.
-            order = [ties.c.last_interaction_on.desc().nulls_last(), contacts.c.name_key]
+            # Walks the (owner, last contact) index from the newest; contacts never in
+            # touch come last on every database.
+            order = [ties.c.last_interaction_on.desc().nulls_last(), ties.c.contact_id.desc()]
         elif query.sort is Sort.ADDED:
             order = [contacts.c.created_at.desc(), contacts.c.id]
         else:
             order = [contacts.c.name_key, contacts.c.id]
         stmt = (select(contacts.c.id, ties.c.last_interaction_on, ties.c.interaction_count)
-                .select_from(contacts.outerjoin(ties, ties.c.contact_id == contacts.c.id))
-                .where(where).order_by(*order).limit(query.limit).offset(query.offset))
+                .select_from(ties.join(contacts, ties.c.contact_id == contacts.c.id))
+                .where(ties.c.owner_id == owner, where)
+                .order_by(*order).limit(query.limit).offset(query.offset))
         rows = self._c.execute(stmt).all()
         loaded = {c.id: c for c in self._load(contacts.c.id.in_([r.id for r in rows]), None)}
         items = [ContactSummary(loaded[r.id], r.last_interaction_on, r.interaction_count or 0)

@@ -47,14 +47,16 @@ class SqlInteractions:
 
     def for_contact(self, owner: MemberId, contact_id: ContactId,
                     limit: int | None = None) -> list[Interaction]:
-        involved = exists().where(interaction_contacts.c.interaction_id == interactions.c.id,
-                                  interaction_contacts.c.contact_id == contact_id)
-        stmt = (select(interactions).where(interactions.c.owner_id == owner, involved)
+        # Start from the contact's links: an owner filter in SQL tempts planners into
+        # walking the owner's whole history in date order instead.
+        involved = select(interaction_contacts.c.interaction_id).where(
+            interaction_contacts.c.contact_id == contact_id)
+        stmt = (select(interactions).where(interactions.c.id.in_(involved))
                 .order_by(interactions.c.occurred_on.desc(), interactions.c.created_at.desc(),
                           interactions.c.id))
         if limit is not None:
             stmt = stmt.limit(limit)
-        return self._load(stmt)
+        return [i for i in self._load(stmt) if i.owner == owner]
 
     def all(self, owner: MemberId) -> list[Interaction]:
         rows = self._c.execute(select(interactions).where(interactions.c.owner_id == owner)
