@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from kithbook.cli import book, database, demo, introductions, policies, serve, trust
+from kithbook.cli import book, database, demo, introductions, paths, policies, serve, trust
 from kithbook.cli.context import CliContext
 from kithbook.config import load_settings
 from kithbook.domain.errors import KithbookError
@@ -40,6 +40,7 @@ database.register(app)
 demo.register(app)
 serve.register(app)
 introductions.register(app)
+paths.register(app)
 policies.register(app)
 trust.register(app)
 
