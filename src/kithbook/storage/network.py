@@ -39,7 +39,8 @@ class SqlNetwork:
         defaults = {}
         for row in member_rows:
             member = member_from_row(row)
-            defaults[member.id] = member.default_policy
+            # The policy every tie without its own follows, made once per member.
+            defaults[member.id] = effective_policy(None, member.default_policy).policy
             number["m" + row.id] = len(people)
             people.append(NetworkPerson(name=row.name, member=member.id, headline=row.name))
         target: dict[str, int] = {}
@@ -54,8 +55,7 @@ class SqlNetwork:
             tie = tie_from_row(row)
             src, dst = number["m" + row.owner_id], target[row.contact_id]
             if src != dst:  # a member's card for themselves is no tie
-                out.append(NetworkTie(src, dst, tie,
-                                      effective_policy(tie.policy, defaults[tie.owner]).policy))
+                out.append(NetworkTie(src, dst, tie, tie.policy or defaults[tie.owner]))
         return NetworkRows(people, out)
 
     def book(self, owner: MemberId) -> NetworkRows:
@@ -73,10 +73,10 @@ class SqlNetwork:
             number[c.id] = len(people)
             people.append(_contact_person(c, tags.get(c.id, ())))
         out = []
+        default = effective_policy(None, member.default_policy).policy
         for t in self._c.execute(select(ties).where(ties.c.owner_id == owner)).all():
             tie = tie_from_row(t)
-            out.append(NetworkTie(0, number[t.contact_id], tie,
-                                  effective_policy(tie.policy, member.default_policy).policy))
+            out.append(NetworkTie(0, number[t.contact_id], tie, tie.policy or default))
         links = [(number[link.a], number[link.b], link.strength)
                  for link in ContactLinks(self._c).of_owner(owner)]
         return NetworkRows(people, out, links)
