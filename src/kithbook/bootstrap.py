@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kithbook.config import Settings
 from kithbook.services.facade import Kithbook
+from kithbook.services.paths import PathsCache
 from kithbook.services.ports import Clock, SystemClock
 from kithbook.storage.backup import backup, restore
 from kithbook.storage.database import create_database_engine, upgrade
@@ -22,8 +23,10 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None,
         except BaseException:
             engine.dispose()
             raise
-    return Kithbook(settings, lambda: SqlUnitOfWork(engine), clock or SystemClock(),
-                    close=engine.dispose)
+    # Every committed write marks the path network stale; the next search rebuilds it.
+    cache = PathsCache()
+    return Kithbook(settings, lambda: SqlUnitOfWork(engine, on_commit=cache.changed),
+                    clock or SystemClock(), close=engine.dispose, paths_cache=cache)
 
 
 def upgrade_database(settings: Settings) -> str:

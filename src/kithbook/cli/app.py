@@ -15,6 +15,7 @@ from kithbook.cli import (
     database,
     demo,
     introductions,
+    paths,
     policies,
     serve,
     transfer,
@@ -50,6 +51,7 @@ database.register(app)
 demo.register(app)
 serve.register(app)
 introductions.register(app)
+paths.register(app)
 policies.register(app)
 trust.register(app)
 backup.register(app)

@@ -23,7 +23,17 @@ from kithbook.domain.policies import PolicyChange
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.domain.ties import SharingPolicy
 from kithbook.io.detect import Format
-from kithbook.services import book, demo, duplicates, erasure, exports, imports, members, policies
+from kithbook.services import (
+    book,
+    demo,
+    duplicates,
+    erasure,
+    exports,
+    imports,
+    members,
+    paths,
+    policies,
+)
 from kithbook.services import introductions as intros
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
@@ -33,11 +43,13 @@ NO_TIE_CHANGE = TieFields()
 
 class Kithbook:
     def __init__(self, settings: Settings, uow_factory: Callable[[], UnitOfWork],
-                 clock: Clock, close: Callable[[], None] = lambda: None) -> None:
+                 clock: Clock, close: Callable[[], None] = lambda: None,
+                 paths_cache: paths.PathsCache | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self._uow = uow_factory
         self._close = close
+        self._paths = paths_cache if paths_cache is not None else paths.PathsCache()
 
     def close(self) -> None:
         """Release database connections; the object must not be used afterwards."""
@@ -218,3 +230,19 @@ class Kithbook:
 
     def delete_account(self, actor: MemberId) -> erasure.AccountReport:
         return erasure.delete_account(self._uow(), actor)
+    # ---- warm paths ------------------------------------------------------------------
+    # Results name only what the searcher may see; each path carries what
+    # `request_introduction` (a community) or `record_asked_request` (a local book) needs.
+    def find_paths(self, actor: MemberId, query: paths.PathQuery) -> paths.PathResults:
+        return paths.find_warm_paths(self._uow(), self._paths, actor, query)
+
+    def record_contact_link(self, actor: MemberId, a: str, b: str, *, note: str | None = None,
+                            strength: float | None = None) -> paths.LinkView:
+        return paths.record_link(self._uow(), actor, a, b, self.clock, note=note,
+                                 strength=strength)
+
+    def remove_contact_link(self, actor: MemberId, a: str, b: str) -> paths.LinkView:
+        return paths.remove_link(self._uow(), actor, a, b)
+
+    def contact_links(self, actor: MemberId) -> list[paths.LinkView]:
+        return paths.list_links(self._uow(), actor)

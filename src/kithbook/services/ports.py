@@ -198,6 +198,74 @@ class IntroductionRepository(Protocol):
     def open(self) -> list[Introduction]: ...
 
 
+@dataclass(frozen=True)
+class NetworkPerson:
+    """Someone a path can pass through or reach: a member, or a contact in one member's
+    book that is not linked to a member (`owner` is then the book it lives in)."""
+
+    name: str
+    member: MemberId | None = None
+    contact: ContactId | None = None
+    owner: MemberId | None = None
+    headline: str | None = None
+    organization: str | None = None
+    role: str | None = None
+    location: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NetworkTie:
+    """`tie` (owned by person `src`, a member) as it points at person `dst`, with the
+    policy that governs it (its own, else the owner's default)."""
+
+    src: int
+    dst: int
+    tie: Tie
+    policy: SharingPolicy
+
+
+@dataclass(frozen=True)
+class ContactLink:
+    """A member's record that two of their contacts know each other."""
+
+    owner: MemberId
+    a: ContactId
+    b: ContactId
+    strength: float
+    note: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NetworkRows:
+    """Everything a path search needs, read in bulk; person numbers index `people`."""
+
+    people: Sequence[NetworkPerson]
+    ties: Sequence[NetworkTie]
+    links: Sequence[tuple[int, int, float]] = ()
+
+
+class NetworkReader(Protocol):
+    def community(self) -> NetworkRows:
+        """Members and unlinked contacts, and every tie between them."""
+        ...
+
+    def book(self, owner: MemberId) -> NetworkRows:
+        """One member (person 0) and their contacts, with the links they recorded."""
+        ...
+
+
+class ContactLinkRepository(Protocol):
+    def put(self, link: ContactLink) -> bool:
+        """Record or update a link; True when it is new."""
+        ...
+
+    def remove(self, owner: MemberId, a: ContactId, b: ContactId) -> bool: ...
+
+    def of_owner(self, owner: MemberId) -> list[ContactLink]: ...
+
+
 class BulkWriter(Protocol):
     def write(self, owner: MemberId, book: BulkBook) -> None: ...
 
@@ -221,6 +289,12 @@ class UnitOfWork(Protocol):
 
     @property
     def introductions(self) -> IntroductionRepository: ...
+
+    @property
+    def network(self) -> NetworkReader: ...
+
+    @property
+    def contact_links(self) -> ContactLinkRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -29,11 +29,11 @@ class SqlMembers:
 
     def get(self, member_id: MemberId) -> Member | None:
         row = self._c.execute(select(members).where(members.c.id == member_id)).first()
-        return _member(row) if row else None
+        return member_from_row(row) if row else None
 
     def only(self) -> Member | None:
         rows = self._c.execute(select(members).order_by(members.c.created_at).limit(2)).all()
-        return _member(rows[0]) if len(rows) == 1 else None
+        return member_from_row(rows[0]) if len(rows) == 1 else None
 
     def count(self) -> int:
         return int(self._c.scalar(select(func.count()).select_from(members)) or 0)
@@ -49,7 +49,7 @@ class SqlMembers:
             default_ask_min_trust=policy.ask_min_trust))
 
 
-def _member(row: Any) -> Member:
+def member_from_row(row: Any) -> Member:
     return Member(
         id=MemberId(row.id), name=row.name, email=row.email, role=Role(row.role),
         created_at=aware(row.created_at),

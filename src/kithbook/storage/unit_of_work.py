@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -12,6 +13,7 @@ from kithbook.storage.contacts import SqlContacts
 from kithbook.storage.interactions import SqlInteractions
 from kithbook.storage.introductions import SqlIntroductions
 from kithbook.storage.members import SqlMembers
+from kithbook.storage.network import ContactLinks, SqlNetwork
 from kithbook.storage.ties import SqlTies
 
 
@@ -24,9 +26,14 @@ class SqlUnitOfWork:
     interactions: SqlInteractions
     bulk: SqlBulkWriter
     introductions: SqlIntroductions
+    network: SqlNetwork
+    contact_links: ContactLinks
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
+        # Told after every committed write, so caches of what the database holds (the
+        # path search's network) know they are stale.
+        self._on_commit = on_commit
         self._connection: Connection | None = None
         self._read_only = False
 
@@ -50,6 +57,8 @@ class SqlUnitOfWork:
         self.interactions = SqlInteractions(connection)
         self.bulk = SqlBulkWriter(connection)
         self.introductions = SqlIntroductions(connection)
+        self.network = SqlNetwork(connection)
+        self.contact_links = ContactLinks(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -69,6 +78,7 @@ class SqlUnitOfWork:
         if self._connection is None:
             raise RuntimeError("commit outside of `with uow:`")
         self._connection.commit()
+        self._on_commit()
 
     def rollback(self) -> None:
         if self._connection is not None:

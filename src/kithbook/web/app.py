@@ -15,10 +15,12 @@ from kithbook.services.facade import Kithbook
 from kithbook.web import errors, filters
 from kithbook.web.api import contacts as contacts_api
 from kithbook.web.api import introductions as intros_api
+from kithbook.web.api import paths as paths_api
 from kithbook.web.api import policies as policies_api
 from kithbook.web.api import transfer as transfer_api
 from kithbook.web.pages import book as book_pages
 from kithbook.web.pages import introductions as intro_pages
+from kithbook.web.pages import paths as path_pages
 from kithbook.web.pages import policies as policy_pages
 from kithbook.web.pages import transfer as transfer_pages
 
@@ -82,4 +84,6 @@ def create_app(kb: Kithbook) -> FastAPI:
     app.include_router(policy_pages.router)
     app.include_router(transfer_api.router)
     app.include_router(transfer_pages.router)
+    app.include_router(paths_api.router)
+    app.include_router(path_pages.router)
     return app
