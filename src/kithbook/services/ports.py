@@ -13,6 +13,9 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
+import numpy as np
+import numpy.typing as npt
+
 from kithbook.domain.contacts import Contact
 from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
 from kithbook.domain.interactions import Interaction
@@ -169,6 +172,51 @@ class IntroductionRepository(Protocol):
     def open(self) -> list[Introduction]: ...
 
 
+@dataclass(frozen=True)
+class DepthSnapshot:
+    """One member's ties and interactions as arrays, the way the strength engine takes them.
+
+    Ties are numbered 0..n-1 in the order of `contacts`. Interaction rows (one per
+    interaction and contact) carry that number, the kind and direction as positions in
+    `tuple(Kind)` and `tuple(Direction)`, and the day as days since 1970-01-01.
+    Per tie: stated trust (0 unstated), start day (-1 unknown), correction (NaN none)
+    and its day (-1), the contact's own cadence (0 none).
+    """
+
+    contacts: list[ContactId]
+    names: list[str]
+    organizations: list[str | None]
+    roles: list[str | None]
+    tags: list[tuple[str, ...]]
+    stated_trust: npt.NDArray[np.int64]
+    start_day: npt.NDArray[np.int64]
+    correction: npt.NDArray[np.float64]
+    correction_day: npt.NDArray[np.int64]
+    cadence_days: npt.NDArray[np.int64]
+    tie: npt.NDArray[np.int64]
+    kind: npt.NDArray[np.int64]
+    direction: npt.NDArray[np.int64]
+    day: npt.NDArray[np.int64]
+
+
+class DepthReader(Protocol):
+    """Bulk reads for relationship depth, and the member's cadences per tag."""
+
+    def snapshot(self, owner: MemberId, contact: ContactId | None = None) -> DepthSnapshot:
+        """Every tie of `owner` (or only `contact`'s) with its interaction rows."""
+        ...
+
+    def logged(self, owner: MemberId) -> list[Interaction]:
+        """Every interaction of `owner`, without its contacts (kind, direction, day, note)."""
+        ...
+
+    def tag_cadences(self, owner: MemberId) -> dict[str, int]: ...
+
+    def set_tag_cadence(self, owner: MemberId, tag: str, days: int | None) -> None:
+        """Set a tag's cadence, or remove it with None."""
+        ...
+
+
 class BulkWriter(Protocol):
     def write(self, owner: MemberId, book: BulkBook) -> None: ...
 
@@ -192,6 +240,9 @@ class UnitOfWork(Protocol):
 
     @property
     def introductions(self) -> IntroductionRepository: ...
+
+    @property
+    def depth(self) -> DepthReader: ...
 
     def __enter__(self) -> Self: ...
 

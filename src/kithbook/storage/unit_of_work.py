@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.contacts import SqlContacts
+from kithbook.storage.depth import SqlDepth
 from kithbook.storage.interactions import SqlInteractions
 from kithbook.storage.introductions import SqlIntroductions
 from kithbook.storage.members import SqlMembers
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
     interactions: SqlInteractions
     bulk: SqlBulkWriter
     introductions: SqlIntroductions
+    depth: SqlDepth
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
         self.interactions = SqlInteractions(connection)
         self.bulk = SqlBulkWriter(connection)
         self.introductions = SqlIntroductions(connection)
+        self.depth = SqlDepth(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
