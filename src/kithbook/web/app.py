@@ -14,7 +14,9 @@ from kithbook import __version__
 from kithbook.services.facade import Kithbook
 from kithbook.web import errors, filters
 from kithbook.web.api import contacts as contacts_api
+from kithbook.web.api import depth as depth_api
 from kithbook.web.pages import book as book_pages
+from kithbook.web.pages import depth as depth_pages
 
 HERE = Path(__file__).parent
 
@@ -69,5 +71,7 @@ def create_app(kb: Kithbook) -> FastAPI:
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(contacts_api.router)
+    app.include_router(depth_api.router)
     app.include_router(book_pages.router)
+    app.include_router(depth_pages.router)
     return app
