@@ -42,7 +42,8 @@ def digest(ctx: typer.Context,
     """This week's digest: the few relationships that most deserve your time."""
     cli = state(ctx)
     budget = Budget(minutes=minutes, items=items)
-    found = cli.kb.digest(cli.me.id, budget)
+    with cli.console.status("weighing every tie…"):
+        found = cli.kb.digest(cli.me.id, budget)
     if not found.items and _empty(cli):
         cli.console.print(EMPTY_BOOK)
         return
@@ -71,7 +72,8 @@ def health(ctx: typer.Context,
            ) -> None:
     """Your networking health: give and take, depth, dormant ties, breadth, growth."""
     cli = state(ctx)
-    report = cli.kb.health(cli.me.id)
+    with cli.console.status("reading your whole book…"):
+        report = cli.kb.health(cli.me.id)
     if report.ties == 0:
         cli.console.print(EMPTY_BOOK)
     else:
@@ -131,7 +133,8 @@ def touch(ctx: typer.Context,
           limit: int = typer.Option(20, "--limit", min=1, max=1000)) -> None:
     """Who you are losing touch with, the most valuable and most overdue first."""
     cli = state(ctx)
-    lost = cli.kb.losing_touch(cli.me.id, limit=limit)
+    with cli.console.status("weighing every tie…"):
+        lost = cli.kb.losing_touch(cli.me.id, limit=limit)
     if not lost:
         cli.console.print("Nobody is overdue. Set how often to keep in touch with "
                           "`kithbook edit NAME --cadence 30` or, for a whole tag, "

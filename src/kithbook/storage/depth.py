@@ -66,11 +66,15 @@ class SqlDepth:
         rows = self._c.execute(people.order_by(contacts.c.id)).all()
         ids = [ContactId(r.id) for r in rows]
 
-        tagged = select(contact_tags.c.contact_id, contact_tags.c.tag).join(
-            contacts, contacts.c.id == contact_tags.c.contact_id
-        ).where(contacts.c.owner_id == owner)
+        # One contact: it is the owner's (it was found above), so its tags and
+        # interactions are read by contact id alone, through the contact's index.
         if contact is not None:
-            tagged = tagged.where(contacts.c.id == contact)
+            tagged = select(contact_tags.c.contact_id, contact_tags.c.tag).where(
+                contact_tags.c.contact_id.in_(ids))
+        else:
+            tagged = select(contact_tags.c.contact_id, contact_tags.c.tag).join(
+                contacts, contacts.c.id == contact_tags.c.contact_id
+            ).where(contacts.c.owner_id == owner)
         tags: dict[str, list[str]] = defaultdict(list)
         for contact_id, tag in self._c.execute(tagged.order_by(contact_tags.c.tag)):
             tags[contact_id].append(tag)
@@ -82,10 +86,11 @@ class SqlDepth:
                    _code(interactions.c.direction, tuple(d.value for d in Direction)),
                    _day_code(self._c, interactions.c.occurred_on))
             .select_from(interaction_contacts.join(interactions, link))
-            .where(interactions.c.owner_id == owner)
         )
         if contact is not None:
-            logged = logged.where(interaction_contacts.c.contact_id == contact)
+            logged = logged.where(interaction_contacts.c.contact_id.in_(ids))
+        else:
+            logged = logged.where(interactions.c.owner_id == owner)
         found = self._c.execute(logged).all()
         who, kind, direction, day = (list(column) for column in zip(*found, strict=True)) \
             if found else ([], [], [], [])
