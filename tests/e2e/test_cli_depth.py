@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
-
-from kithbook.cli import main
+from test_cli import dump, run
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "book.sqlite"
-
-
-def run(db: Path, *args: str) -> int:
-    return main(["--database", str(db), *args])
-
-
-def dump(db: Path) -> list[str]:
-    connection = sqlite3.connect(db)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
 
 
 def said(capsys: pytest.CaptureFixture[str]) -> str:
