@@ -12,8 +12,9 @@ from fakes import FixedClock
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.digest import Budget
 from kithbook.domain.errors import InvalidInput, NotFound
-from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.ids import ContactId, MemberId, new_id
 from kithbook.domain.interactions import Direction, Kind
+from kithbook.domain.members import Member
 from kithbook.domain.ties import Stage
 from kithbook.graph.strength import DIRECTIONS, KINDS, day_number, tie_strength
 from kithbook.services.book import TieFields
@@ -187,3 +188,22 @@ def test_the_risk_brief_reads_the_real_strength(kb: Kithbook, book: Book) -> Non
     assert brief is not None
     assert brief.value == round(kb.tie_depth(book.me, book.ana).tie.strength, 2)
     assert brief.evidence[0].startswith("strength")
+
+
+def test_another_members_tie_is_out_of_reach(kb: Kithbook, book: Book) -> None:
+    other = Member(id=MemberId(new_id()), name="Eve", email="eve@example.org",
+                   created_at=kb.clock.now())
+    with kb.uow() as uow:
+        uow.members.add(other)
+        uow.commit()
+    for ref in (book.ana, book.ana[:6], "Ana"):
+        with pytest.raises(NotFound) as seen:
+            kb.tie_depth(other.id, ref, exact=ref == book.ana)
+        assert "Ana" not in seen.value.message or ref == "Ana"
+    with pytest.raises(NotFound, match=f"no contact '{book.ana}' in your book"):
+        kb.correct_strength(other.id, book.ana, 0.9, exact=True)
+    assert kb.tie_depth(book.me, book.ana).tie.evidence.correction is None
+    assert kb.all_ties(other.id) == [] and kb.digest(other.id).items == ()
+    assert kb.health(other.id).ties == 0 and kb.losing_touch(other.id) == []
+    kb.set_tag_cadence(other.id, "investors", 7)
+    assert kb.tag_cadences(book.me) == {}
