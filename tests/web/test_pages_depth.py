@@ -59,7 +59,8 @@ def test_digest_page_lists_people_and_losing_touch(client: TestClient,
 def test_health_page_serves_its_charts_as_svg_images(client: TestClient,
                                                      ada: dict[str, Any]) -> None:
     page = client.get("/health").text
-    assert '<img src="/health/charts/balance.svg"' in page and "Reflection" in page
+    assert '<a href="/health/charts/balance.svg"><img src="data:image/svg+xml;base64,' in page
+    assert "Reflection" in page
     chart = client.get("/health/charts/balance.svg")
     assert chart.status_code == 200
     assert chart.headers["content-type"].startswith("image/svg+xml")

@@ -3,6 +3,7 @@ and the form on a contact's page that corrects a strength."""
 
 from __future__ import annotations
 
+from base64 import b64encode
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -39,8 +40,12 @@ def digest_page(request: Request, kb: Services, me: CurrentMember,
 @router.get("/health", response_class=HTMLResponse)
 def health_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
     report = kb.health(me.id)
+    # The images travel inside the page (the policy allows data: images): the report is
+    # read once, where four chart requests would each read the whole book again.
+    images = {name: "data:image/svg+xml;base64," + b64encode(svg.encode()).decode()
+              for name, svg in kb.health_charts(report).items()}
     return render(request, "health.html", {
-        "nav": "health", "report": report, "charts": CHARTS,
+        "nav": "health", "report": report, "charts": images,
         "dormant": report.dormant[:20],
     })
 
