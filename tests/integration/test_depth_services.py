@@ -207,3 +207,12 @@ def test_another_members_tie_is_out_of_reach(kb: Kithbook, book: Book) -> None:
     assert kb.health(other.id).ties == 0 and kb.losing_touch(other.id) == []
     kb.set_tag_cadence(other.id, "investors", 7)
     assert kb.tag_cadences(book.me) == {}
+
+
+def test_the_week_is_the_digest_and_the_losing_touch_list_together(kb: Kithbook,
+                                                                   book: Book) -> None:
+    kb.set_tag_cadence(book.me, "investors", 30)
+    budget = Budget(minutes=45, items=5)
+    week = kb.week(book.me, budget, losing_touch_limit=1)
+    assert week.digest == kb.digest(book.me, budget)
+    assert week.losing_touch == kb.losing_touch(book.me, limit=1)

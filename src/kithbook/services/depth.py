@@ -155,6 +155,21 @@ def digest(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParam
     return weekly_digest(ties, cadences, clock.today(), budget)
 
 
+@dataclass(frozen=True)
+class Week:
+    """The digest and the losing-touch list from one read of the book (the digest page)."""
+
+    digest: Digest
+    losing_touch: list[TouchState]
+
+
+def week(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
+         budget: Budget, *, losing_touch_limit: int | None = None) -> Week:
+    ties, cadences = _book(uow, actor, clock.today(), params)
+    return Week(weekly_digest(ties, cadences, clock.today(), budget),
+                losing_touch(ties, cadences, clock.today(), limit=losing_touch_limit))
+
+
 def health(uow: UnitOfWork, actor: MemberId, clock: Clock,
            params: StrengthParams) -> HealthReport:
     today = clock.today()

@@ -220,6 +220,12 @@ class Kithbook:
         return depth.digest(self._uow(), actor, self.clock, self.strength_params,
                             budget or Budget())
 
+    def week(self, actor: MemberId, budget: Budget | None = None, *,
+             losing_touch_limit: int | None = None) -> depth.Week:
+        """The digest and the losing-touch list at once (one read of the book)."""
+        return depth.week(self._uow(), actor, self.clock, self.strength_params,
+                          budget or Budget(), losing_touch_limit=losing_touch_limit)
+
     def health(self, actor: MemberId) -> HealthReport:
         return depth.health(self._uow(), actor, self.clock, self.strength_params)
 

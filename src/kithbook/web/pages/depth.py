@@ -29,10 +29,11 @@ def _book_is_empty(kb: Services, member: MemberId) -> bool:
 def digest_page(request: Request, kb: Services, me: CurrentMember,
                 minutes: Annotated[int, Query(ge=1, le=10_000)] = 120,
                 items: Annotated[int, Query(ge=1, le=100)] = 10) -> HTMLResponse:
-    digest = kb.digest(me.id, Budget(minutes=minutes, items=items))
-    lost = kb.losing_touch(me.id, limit=LOSING_TOUCH_SHOWN)
+    week = kb.week(me.id, Budget(minutes=minutes, items=items),
+                   losing_touch_limit=LOSING_TOUCH_SHOWN)
+    digest = week.digest
     return render(request, "digest.html", {
-        "nav": "digest", "digest": digest, "lost": lost,
+        "nav": "digest", "digest": digest, "lost": week.losing_touch,
         "empty_book": not digest.items and _book_is_empty(kb, me.id),
     })
 
