@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from kithbook.domain.contacts import Contact
 from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
-from kithbook.domain.interactions import Interaction
+from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import Introduction
 from kithbook.domain.members import Member
 from kithbook.domain.ties import SharingPolicy, Tie
@@ -199,6 +199,16 @@ class DepthSnapshot:
     day: npt.NDArray[np.int64]
 
 
+@dataclass(frozen=True, slots=True)
+class LoggedInteraction:
+    """An interaction as the health report reads it: no contacts, no id."""
+
+    kind: Kind
+    direction: Direction
+    occurred_on: date
+    note: str | None
+
+
 class DepthReader(Protocol):
     """Bulk reads for relationship depth, and the member's cadences per tag."""
 
@@ -206,8 +216,8 @@ class DepthReader(Protocol):
         """Every tie of `owner` (or only `contact`'s) with its interaction rows."""
         ...
 
-    def logged(self, owner: MemberId) -> list[Interaction]:
-        """Every interaction of `owner`, without its contacts (kind, direction, day, note)."""
+    def logged(self, owner: MemberId) -> list[LoggedInteraction]:
+        """Every interaction of `owner`: kind, direction, day and note."""
         ...
 
     def tag_cadences(self, owner: MemberId) -> dict[str, int]: ...

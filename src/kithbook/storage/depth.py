@@ -16,9 +16,9 @@ import numpy.typing as npt
 from sqlalchemy import Connection, Integer, case, cast, delete, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from kithbook.domain.ids import ContactId, InteractionId, MemberId
-from kithbook.domain.interactions import Direction, Interaction, Kind
-from kithbook.services.ports import DepthSnapshot
+from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.interactions import Direction, Kind
+from kithbook.services.ports import DepthSnapshot, LoggedInteraction
 from kithbook.storage.rows import aware
 from kithbook.storage.tables import (
     contact_tags,
@@ -120,23 +120,14 @@ class SqlDepth:
             day=_ints(day),
         )
 
-    def logged(self, owner: MemberId) -> list[Interaction]:
-        link = interaction_contacts.c.interaction_id == interactions.c.id
+    def logged(self, owner: MemberId) -> list[LoggedInteraction]:
+        kinds = {k.value: k for k in Kind}
+        directions = {d.value: d for d in Direction}
         rows = self._c.execute(
-            select(interactions.c.id, interactions.c.kind, interactions.c.direction,
-                   interactions.c.occurred_on, interactions.c.note,
-                   interaction_contacts.c.contact_id)
-            .select_from(interactions.join(interaction_contacts, link))
-            .where(interactions.c.owner_id == owner)
-            .order_by(interactions.c.id, interaction_contacts.c.contact_id)).all()
-        people: dict[str, list[ContactId]] = defaultdict(list)
-        first: dict[str, Any] = {}
-        for row in rows:
-            people[row.id].append(ContactId(row.contact_id))
-            first.setdefault(row.id, row)
-        return [Interaction(InteractionId(r.id), owner, Kind(r.kind), Direction(r.direction),
-                            r.occurred_on, people[r.id], note=r.note)
-                for r in first.values()]
+            select(interactions.c.kind, interactions.c.direction, interactions.c.occurred_on,
+                   interactions.c.note).where(interactions.c.owner_id == owner)).all()
+        return [LoggedInteraction(kinds[kind], directions[direction], day, note)
+                for kind, direction, day, note in rows]
 
     def tag_cadences(self, owner: MemberId) -> dict[str, int]:
         rows = self._c.execute(select(tag_cadences.c.tag, tag_cadences.c.cadence_days)
