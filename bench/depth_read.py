@@ -12,7 +12,7 @@ Peers, side by side in this process on the same SQLite file:
   in SQL, through SQLAlchemy, into numpy arrays with each row's tie number, plus the
   contacts and tags;
 - `strength`: the engine over the snapshot;
-- `digest` and `one tie` (the contact page): the use cases end to end.
+- `digest`, `health` and `one tie` (the contact page): the use cases end to end.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ def main() -> int:
         "strength": _best(args.rounds, lambda: compute_strength(
             snap, kb.clock.today(), kb.strength_params)),  # type: ignore[arg-type]
         "digest": _best(args.rounds, lambda: kb.digest(me.id, Budget())),
+        "health": _best(args.rounds, lambda: kb.health(me.id)),
         "one tie": _best(args.rounds, lambda: kb.tie_depth(me.id, some, exact=True)),
     }
     floor = results["sqlite3 fetchall"][0]
