@@ -28,7 +28,6 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests bench
-	$(PY) -m ruff format --check src tests bench
 	$(PY) -m mypy
 
 bench: $(STAMP)

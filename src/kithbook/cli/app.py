@@ -9,7 +9,18 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from kithbook.cli import book, database, demo, depth, introductions, policies, serve, trust
+from kithbook.cli import (
+    backup,
+    book,
+    database,
+    demo,
+    depth,
+    introductions,
+    policies,
+    serve,
+    transfer,
+    trust,
+)
 from kithbook.cli.context import CliContext
 from kithbook.config import load_settings
 from kithbook.domain.errors import KithbookError
@@ -42,6 +53,8 @@ serve.register(app)
 introductions.register(app)
 policies.register(app)
 trust.register(app)
+backup.register(app)
+transfer.register(app)
 depth.register(app)
 
 

@@ -164,3 +164,6 @@ class IntroView:
     private_reasons: tuple[ReasonView, ...]
     outcomes: tuple[OutcomeView, ...]
     version: int
+    # What the viewer may do now (deadline aside: a late move is still refused, saying so).
+    open_moves: tuple[MoveKind, ...] = ()
+    outcome_parties: tuple[Role, ...] = ()  # whose outcome the viewer may still record

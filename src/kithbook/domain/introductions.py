@@ -309,7 +309,28 @@ class Introduction:
                          requester=self.requester.name, introducer=self.introducer.name,
                          target=target_name, created_at=self.created_at,
                          deadline=self.deadline, history=moves, private_reasons=reasons,
-                         outcomes=outcomes, version=self.version)
+                         outcomes=outcomes, version=self.version,
+                         open_moves=self.open_moves(member),
+                         outcome_parties=self.outcome_parties(member))
+
+    def open_moves(self, member: MemberId) -> tuple[MoveKind, ...]:
+        """The moves `member` may make in the current state, in the order of `MoveKind`
+        (an outcome when there is one left for them to record)."""
+        if not self.can_see(member):
+            return ()
+        moves = [kind for kind, rule in _RULES.items()
+                 if self.state in rule.sources and self.actor_for(rule.party) == member]
+        if self.outcome_parties(member):
+            moves.append(MoveKind.OUTCOME)
+        return tuple(moves)
+
+    def outcome_parties(self, member: MemberId) -> tuple[Role, ...]:
+        """The parties whose outcome `member` may still record (their own, or the side
+        they keep for someone off the platform)."""
+        if self.state is not IntroState.MADE or not self.can_see(member):
+            return ()
+        return tuple(role for role in (Role.REQUESTER, Role.TARGET)
+                     if self.actor_for(role) == member and role not in self.outcomes)
 
     def keeper_of(self, role: Role) -> Role:
         """Who keeps an off-platform party's side of the exchange.

@@ -6,8 +6,10 @@ each method is a use case from the modules beside this one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from pathlib import Path
+from typing import IO
 
 from kithbook.config import Settings
 from kithbook.domain.contacts import Contact, ContactFields
@@ -24,7 +26,18 @@ from kithbook.domain.policies import PolicyChange
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.domain.ties import SharingPolicy
 from kithbook.graph.strength import StrengthParams
-from kithbook.services import book, demo, depth, members, policies
+from kithbook.io.detect import Format
+from kithbook.services import (
+    book,
+    demo,
+    depth,
+    duplicates,
+    erasure,
+    exports,
+    imports,
+    members,
+    policies,
+)
 from kithbook.services import introductions as intros
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
@@ -188,6 +201,38 @@ class Kithbook:
                            follow_defaults: bool = False) -> policies.ContactPolicy:
         return policies.set_contact_policy(self._uow(), actor, ref, change,
                                            follow_defaults=follow_defaults)
+
+    # ---- import, export, duplicates, erasure -----------------------------------------
+    # `import_file` writes a whole file in one transaction or nothing; `actor=None` lets a
+    # Kithbook JSON export bring its own account into an empty database.
+    def file_format(self, path: Path, format: Format | None = None) -> Format:
+        return imports.file_format(path, format)
+
+    def import_file(self, actor: MemberId | None, path: Path, *, format: Format | None = None,
+                    dry_run: bool = False, keep_photos: bool = False,
+                    progress: imports.Progress | None = None) -> imports.ImportReport:
+        return imports.import_file(self._uow(), actor, path, self.clock, format=format,
+                                   dry_run=dry_run, keep_photos=keep_photos,
+                                   region=self.settings.phone_region, progress=progress)
+
+    def export_book(self, actor: MemberId, format: exports.ExportFormat, out: IO[str]) -> int:
+        return exports.export_book(self._uow(), actor, format, out)
+
+    def list_duplicates(self, actor: MemberId) -> list[duplicates.DuplicateSet]:
+        return duplicates.list_duplicates(self._uow(), actor)
+
+    def merge_contacts(self, actor: MemberId, keep: str, others: Sequence[str], *,
+                       take: Mapping[str, str] | None = None) -> duplicates.MergeResult:
+        return duplicates.merge_contacts(self._uow(), actor, keep, others, self.clock,
+                                         take=take)
+
+    def erase_person(self, actor: MemberId, *, email: str | None = None,
+                     phone: str | None = None) -> erasure.ErasureReport:
+        return erasure.erase_person(self._uow(), actor, email=email, phone=phone,
+                                    region=self.settings.phone_region)
+
+    def delete_account(self, actor: MemberId) -> erasure.AccountReport:
+        return erasure.delete_account(self._uow(), actor)
 
     # ---- relationship depth ----------------------------------------------------------
     # Strength is computed for the whole book at once, as of the clock's today, with the

@@ -95,6 +95,10 @@ class MemberRepository(Protocol):
 
     def set_default_policy(self, member_id: MemberId, policy: SharingPolicy) -> None: ...
 
+    def delete(self, member_id: MemberId) -> None:
+        """Remove the account with its contacts, ties and interactions."""
+        ...
+
 
 class ContactRepository(Protocol):
     def add(self, contact: Contact) -> None: ...
@@ -117,6 +121,14 @@ class ContactRepository(Protocol):
 
     def with_email(self, owner: MemberId, address: str) -> list[Contact]: ...
 
+    def with_phone(self, owner: MemberId, number: str) -> list[Contact]: ...
+
+    def all(self, owner: MemberId) -> list[Contact]: ...
+
+    def taken_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these ids are already used by a contact of any member."""
+        ...
+
     def linked_to(self, owner: MemberId, member: MemberId) -> Contact | None:
         """The contact in `owner`'s book that stands for the member `member`, if any."""
         ...
@@ -132,6 +144,8 @@ class TieRepository(Protocol):
 
     def update(self, tie: Tie, *, expected_version: int) -> None: ...
 
+    def all(self, owner: MemberId) -> list[Tie]: ...
+
     def refresh_activity(self, contact_ids: Iterable[ContactId]) -> None:
         """Recompute last contact and interaction count of these ties."""
         ...
@@ -146,6 +160,21 @@ class InteractionRepository(Protocol):
 
     def for_contact(self, owner: MemberId, contact_id: ContactId,
                     limit: int | None = None) -> list[Interaction]: ...
+
+    def all(self, owner: MemberId) -> list[Interaction]: ...
+
+    def sources(self, owner: MemberId) -> set[str]:
+        """The `source` keys of everything imported into this book so far."""
+        ...
+
+    def taken_ids(self, ids: Sequence[str]) -> set[str]: ...
+
+    def count_for(self, owner: MemberId, contact_ids: Sequence[ContactId]) -> int: ...
+
+    def move_links(self, owner: MemberId, sources: Sequence[ContactId],
+                   target: ContactId) -> int:
+        """Re-point the interactions of `sources` to `target`; returns how many moved."""
+        ...
 
     def delete_orphans(self, owner: MemberId) -> int:
         """Remove interactions left with no contact; returns how many."""

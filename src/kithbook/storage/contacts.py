@@ -6,14 +6,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, func, or_, select, update
+from sqlalchemy import Connection, and_, delete, exists, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from kithbook.domain.contacts import Contact, Labeled, fold
 from kithbook.domain.errors import Conflict
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.services.ports import ContactQuery, ContactSummary, Page, Sort
-from kithbook.storage.rows import aware
+from kithbook.storage.rows import aware, existing_ids
 from kithbook.storage.tables import (
     contact_emails,
     contact_links,
@@ -29,7 +29,8 @@ def contact_row(contact: Contact) -> dict[str, Any]:
         "id": contact.id, "owner_id": contact.owner, "name": contact.name,
         "name_key": fold(contact.name), "organization": contact.organization,
         "role": contact.role, "location": contact.location, "how_we_met": contact.how_we_met,
-        "notes": contact.notes, "created_at": contact.created_at,
+        "notes": contact.notes, "search_text": contact.search_text,
+        "created_at": contact.created_at,
         "updated_at": contact.updated_at, "version": contact.version,
     }
 
@@ -122,6 +123,28 @@ class SqlContacts:
                                   contact_emails.c.address_key == address.lower())
         return self._load(and_(contacts.c.owner_id == owner, matching), 100)
 
+    def with_phone(self, owner: MemberId, number: str) -> list[Contact]:
+        matching = exists().where(contact_phones.c.contact_id == contacts.c.id,
+                                  contact_phones.c.number == number)
+        return self._load(and_(contacts.c.owner_id == owner, matching), 100)
+
+    def all(self, owner: MemberId) -> list[Contact]:
+        """Every contact of `owner`, children read per table rather than per id list."""
+        rows = self._c.execute(select(contacts).where(contacts.c.owner_id == owner)
+                               .order_by(contacts.c.id)).all()
+        found: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for key, table in CHILD_TABLES.items():
+            order = table.c.tag if key == "tags" else table.c.position
+            stmt = (select(table).join(contacts, contacts.c.id == table.c.contact_id)
+                    .where(contacts.c.owner_id == owner).order_by(table.c.contact_id, order))
+            for row in self._c.execute(stmt):
+                found[row.contact_id][key].append(row)
+        return [self._contact(r, found) for r in rows]
+
+    def taken_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these ids some contact (of any member) already has."""
+        return existing_ids(self._c, contacts.c.id, ids)
+
     def linked_to(self, owner: MemberId, member: MemberId) -> Contact | None:
         found = self._load(and_(contacts.c.owner_id == owner,
                                 contacts.c.linked_member_id == member), 1)
@@ -149,16 +172,17 @@ class SqlContacts:
         total = int(self._c.scalar(select(func.count()).select_from(contacts).where(where)) or 0)
         order: list[Any]
         if query.sort is Sort.RECENT:
-            # Contacts never in touch go last on every database.
-            order = [ties.c.last_interaction_on.is_(None), ties.c.last_interaction_on.desc(),
-                     contacts.c.name_key]
+            # Walks the (owner, last contact) index from the newest; contacts never in
+            # touch come last on every database.
+            order = [ties.c.last_interaction_on.desc().nulls_last(), ties.c.contact_id.desc()]
         elif query.sort is Sort.ADDED:
             order = [contacts.c.created_at.desc(), contacts.c.id]
         else:
             order = [contacts.c.name_key, contacts.c.id]
         stmt = (select(contacts.c.id, ties.c.last_interaction_on, ties.c.interaction_count)
-                .select_from(contacts.outerjoin(ties, ties.c.contact_id == contacts.c.id))
-                .where(where).order_by(*order).limit(query.limit).offset(query.offset))
+                .select_from(ties.join(contacts, ties.c.contact_id == contacts.c.id))
+                .where(ties.c.owner_id == owner, where)
+                .order_by(*order).limit(query.limit).offset(query.offset))
         rows = self._c.execute(stmt).all()
         loaded = {c.id: c for c in self._load(contacts.c.id.in_([r.id for r in rows]), None)}
         items = [ContactSummary(loaded[r.id], r.last_interaction_on, r.interaction_count or 0)
@@ -167,20 +191,7 @@ class SqlContacts:
 
     @staticmethod
     def _text_condition(word: str) -> ColumnElement[bool]:
-        pattern = _contains(word)
-        return or_(
-            contacts.c.name_key.like(_contains(fold(word)), escape="\\"),
-            contacts.c.organization.ilike(pattern, escape="\\"),
-            contacts.c.role.ilike(pattern, escape="\\"),
-            contacts.c.location.ilike(pattern, escape="\\"),
-            contacts.c.notes.ilike(pattern, escape="\\"),
-            contacts.c.how_we_met.ilike(pattern, escape="\\"),
-            exists().where(contact_tags.c.contact_id == contacts.c.id,
-                           contact_tags.c.tag.like(_contains(word.lower()), escape="\\")),
-            exists().where(contact_emails.c.contact_id == contacts.c.id,
-                           contact_emails.c.address_key.like(_contains(word.lower()),
-                                                             escape="\\")),
-        )
+        return contacts.c.search_text.like(_contains(fold(word)), escape="\\")
 
     def _load(self, where: ColumnElement[bool], limit: int | None,
               order: Any = None) -> list[Contact]:

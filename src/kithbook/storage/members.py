@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from kithbook.domain.ids import MemberId
 from kithbook.domain.members import Member, Role
@@ -37,6 +37,10 @@ class SqlMembers:
 
     def count(self) -> int:
         return int(self._c.scalar(select(func.count()).select_from(members)) or 0)
+
+    def delete(self, member_id: MemberId) -> None:
+        """Remove the account; its contacts, ties and interactions go with it (cascade)."""
+        self._c.execute(delete(members).where(members.c.id == member_id))
 
     def set_default_policy(self, member_id: MemberId, policy: SharingPolicy) -> None:
         self._c.execute(update(members).where(members.c.id == member_id).values(

@@ -63,6 +63,9 @@ contacts = Table(
     Column("location", String(300)),
     Column("how_we_met", Text),
     Column("notes", Text),
+    # `Contact.search_text`: what free-text search matches, kept with every write so a
+    # search reads one column per contact instead of joining tags and emails.
+    Column("search_text", Text, nullable=False, server_default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),

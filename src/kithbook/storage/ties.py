@@ -41,6 +41,11 @@ class SqlTies:
                                                  ties.c.contact_id == contact_id)).first()
         return _tie(row) if row else None
 
+    def all(self, owner: MemberId) -> list[Tie]:
+        rows = self._c.execute(select(ties).where(ties.c.owner_id == owner)
+                               .order_by(ties.c.contact_id))
+        return [_tie(row) for row in rows]
+
     def update(self, tie: Tie, *, expected_version: int) -> None:
         values = tie_row(tie)
         values["version"] = expected_version + 1
@@ -57,6 +62,10 @@ class SqlTies:
     def refresh_activity(self, contact_ids: Iterable[ContactId]) -> None:
         """Recompute last contact and count for these ties from their interactions."""
         ids = list(contact_ids)
+        if len(ids) > 500:
+            for start in range(0, len(ids), 500):
+                self.refresh_activity(ids[start:start + 500])
+            return
         if not ids:
             return
         link = and_(interaction_contacts.c.interaction_id == interactions.c.id,

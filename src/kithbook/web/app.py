@@ -15,8 +15,14 @@ from kithbook.services.facade import Kithbook
 from kithbook.web import errors, filters
 from kithbook.web.api import contacts as contacts_api
 from kithbook.web.api import depth as depth_api
+from kithbook.web.api import introductions as intros_api
+from kithbook.web.api import policies as policies_api
+from kithbook.web.api import transfer as transfer_api
 from kithbook.web.pages import book as book_pages
 from kithbook.web.pages import depth as depth_pages
+from kithbook.web.pages import introductions as intro_pages
+from kithbook.web.pages import policies as policy_pages
+from kithbook.web.pages import transfer as transfer_pages
 
 HERE = Path(__file__).parent
 
@@ -73,5 +79,11 @@ def create_app(kb: Kithbook) -> FastAPI:
     app.include_router(contacts_api.router)
     app.include_router(depth_api.router)
     app.include_router(book_pages.router)
+    app.include_router(intros_api.router)
+    app.include_router(policies_api.router)
+    app.include_router(intro_pages.router)
+    app.include_router(policy_pages.router)
+    app.include_router(transfer_api.router)
+    app.include_router(transfer_pages.router)
     app.include_router(depth_pages.router)
     return app

@@ -1,0 +1,143 @@
+"""Latency of the web app under 20 concurrent clients on a 100,000-contact book.
+
+    python bench/web_load.py [--size 100000] [--clients 20] [--seconds 15]
+
+Builds (or reuses) a demo book in bench/results/, serves it with uvicorn in a child
+process on loopback, and drives the main pages and API calls from asyncio clients in
+this process, each waiting for its answer before the next request (closed loop). The
+same load runs against a bare FastAPI app that returns a constant, so the overhead of
+Kithbook itself is visible as a ratio. Requests are bounded by --seconds per target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).parent
+BARE_APP = """
+from fastapi import FastAPI
+app = FastAPI()
+@app.get("/constant")
+def constant() -> dict[str, str]:
+    return {"ok": "yes"}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def drive(base: str, paths: list[str], clients: int, seconds: float
+                ) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.monotonic() + seconds
+
+    async def client(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            while time.monotonic() < stop:
+                path = rng.choice(paths)
+                started = time.perf_counter()
+                response = await http.get(path)
+                latencies.append(time.perf_counter() - started)
+                if response.status_code >= 400:
+                    errors += 1
+
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    return latencies, errors
+
+
+def summary(name: str, latencies: list[float], errors: int, seconds: float
+            ) -> tuple[str, float]:
+    ms = sorted(x * 1000 for x in latencies)
+    p50 = statistics.median(ms)
+    p95 = ms[int(len(ms) * 0.95) - 1]
+    return (f"{name:<28} {len(ms):>7} requests  {len(ms) / seconds:>7.0f} req/s  "
+            f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  errors {errors}"), p95
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=15)
+    args = parser.parse_args()
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    db = results / f"web-load-{args.size}.sqlite"
+    kithbook = [sys.executable, "-m", "kithbook", "--database", str(db)]
+    if not db.exists():
+        print(f"building a {args.size:,}-contact demo book in {db} …", flush=True)
+        subprocess.run([*kithbook, "demo", "--size", str(args.size), "--no-serve"],
+                       check=True, stdout=subprocess.DEVNULL)
+    ids = subprocess.run(
+        [sys.executable, "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]);"
+         "print('\\n'.join(r[0] for r in c.execute('select id from contacts limit 200')))",
+         str(db)], check=True, capture_output=True, text=True).stdout.split()
+    port = free_port()
+    server = subprocess.Popen([*kithbook, "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bare_port = free_port()
+    bare_file = results / "bare_app.py"
+    bare_file.write_text(BARE_APP)
+    bare = subprocess.Popen([sys.executable, "-m", "uvicorn", "bare_app:app", "--port",
+                             str(bare_port), "--log-level", "warning"], cwd=results,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(results)})
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base + "/api/v1/contacts?limit=1")
+        wait_until_up(f"http://127.0.0.1:{bare_port}/constant")
+        targets = {
+            "page: book (first page)": ["/"],
+            "page: book sorted by recent": ["/?sort=recent"],
+            "page: book search": ["/?q=mentor", "/?q=lisbon", "/?q=capital"],
+            "page: contact": [f"/contacts/{i}" for i in ids],
+            "api: list contacts": ["/api/v1/contacts?limit=50"],
+            "api: search contacts": ["/api/v1/contacts?q=berlin&limit=20"],
+            "api: contact detail": [f"/api/v1/contacts/{i}" for i in ids],
+        }
+        print(f"{args.size:,} contacts, {args.clients} concurrent clients, "
+              f"{args.seconds:.0f} s per target")
+        line, bare_p95 = summary("bare FastAPI constant", *asyncio.run(
+            drive(f"http://127.0.0.1:{bare_port}", ["/constant"], args.clients,
+                  args.seconds)), args.seconds)
+        print(line)
+        for name, paths in targets.items():
+            latencies, errors = asyncio.run(drive(base, paths, args.clients, args.seconds))
+            line, p95 = summary(name, latencies, errors, args.seconds)
+            print(f"{line}  p95 ratio to bare {p95 / bare_p95:5.1f}×")
+    finally:
+        for process in (server, bare):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""Likely duplicates in a book, and a plan for merging them that loses nothing.
+
+Two entries are likely the same person when they share an email or a phone (compared after
+normalization, which the caller does: this module is pure), or when their names are nearly
+the same at the same organization ("Lovelace, Ada" and "Ada Lovelace" at Analytical
+Engines). A merge keeps one entry (the survivor), takes each single-valued field from the
+survivor unless the member chooses another entry's value, unites emails, phones, tags and
+links, and concatenates notes. Re-pointing interactions is the service's job.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from enum import StrEnum
+from itertools import combinations
+
+from kithbook.domain.contacts import MAX_TEXT, MAX_VALUES, Contact, ContactFields, Labeled
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import ContactId
+from kithbook.domain.ties import Tie
+
+NAME_THRESHOLD = 0.88
+SINGLE_FIELDS = ("name", "organization", "role", "location", "how_we_met")
+
+
+class Reason(StrEnum):
+    EMAIL = "same email"
+    PHONE = "same phone"
+    NAME = "similar name at the same organization"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What duplicate finding looks at; `key` is a contact id or an import row's position."""
+
+    key: str
+    name: str
+    emails: tuple[str, ...] = ()  # normalized addresses
+    phones: tuple[str, ...] = ()  # E.164
+    organization: str | None = None
+
+    @classmethod
+    def of(cls, contact: Contact) -> Candidate:
+        return cls(key=contact.id, name=contact.name,
+                   emails=tuple(e.value for e in contact.emails),
+                   phones=tuple(p.value for p in contact.phones),
+                   organization=contact.organization)
+
+    @classmethod
+    def of_fields(cls, key: str, fields: ContactFields) -> Candidate:
+        """An incoming record (an import row) before it has an id."""
+        return cls(key=key, name=fields.name or "",
+                   emails=tuple(e.value for e in fields.emails or []),
+                   phones=tuple(p.value for p in fields.phones or []),
+                   organization=fields.organization)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    reason: Reason
+    keys: tuple[str, str]
+    detail: str  # the shared email or phone, or the two names and their similarity
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    keys: tuple[str, ...]  # in the order the candidates were given
+    evidence: tuple[Evidence, ...]
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents: "José Núñez" and "jose nunez" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def name_key(name: str) -> str:
+    """Folded, punctuation dropped, tokens sorted: word order and accents do not matter."""
+    cleaned = "".join(c if c.isalnum() else " " for c in fold(name))
+    return " ".join(sorted(cleaned.split()))
+
+
+def name_similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, name_key(a), name_key(b), autojunk=False).ratio()
+
+
+def find_duplicates(candidates: Iterable[Candidate], *,
+                    name_threshold: float = NAME_THRESHOLD) -> list[DuplicateGroup]:
+    """Groups of two or more candidates that are likely one person, with the reasons why."""
+    people = list(candidates)
+    order = {p.key: i for i, p in enumerate(people)}
+    parent = list(range(len(people)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    evidence: list[Evidence] = []
+
+    def join(i: int, j: int, reason: Reason, detail: str) -> None:
+        evidence.append(Evidence(reason, (people[i].key, people[j].key), detail))
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    for reason in (Reason.EMAIL, Reason.PHONE):
+        first_seen: dict[str, int] = {}
+        for i, person in enumerate(people):
+            values = ([e.casefold() for e in person.emails] if reason is Reason.EMAIL
+                      else list(person.phones))
+            for value in dict.fromkeys(values):
+                if value in first_seen and root(first_seen[value]) != root(i):
+                    join(first_seen[value], i, reason, value)
+                first_seen.setdefault(value, i)
+
+    by_organization: dict[str, list[int]] = {}
+    for i, person in enumerate(people):
+        if person.organization and fold(person.organization):
+            by_organization.setdefault(fold(person.organization), []).append(i)
+    for members in by_organization.values():
+        folded = {i: name_key(people[i].name) for i in members}
+        for i, j in combinations(members, 2):
+            if root(i) == root(j):
+                continue
+            matcher = SequenceMatcher(None, folded[i], folded[j], autojunk=False)
+            # The cheap upper bounds rule out most pairs before the real ratio is computed.
+            if (matcher.real_quick_ratio() >= name_threshold
+                    and matcher.quick_ratio() >= name_threshold):
+                ratio = matcher.ratio()
+                if ratio >= name_threshold:
+                    join(i, j, Reason.NAME, f"{people[i].name} ≈ {people[j].name} "
+                                            f"({ratio:.2f}) at {people[i].organization}")
+
+    groups: dict[int, list[int]] = {}
+    for i in range(len(people)):
+        groups.setdefault(root(i), []).append(i)
+    out = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        keys = tuple(people[i].key for i in members)
+        found = tuple(e for e in evidence if e.keys[0] in keys)
+        out.append(DuplicateGroup(keys=keys, evidence=found))
+    return sorted(out, key=lambda g: order[g.keys[0]])
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    """Which entry a single-valued field comes from, and what the others offered."""
+
+    field: str
+    value: str | None
+    source: ContactId | None
+    options: tuple[tuple[ContactId, str], ...]  # every distinct non-empty value on offer
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    survivor: ContactId
+    absorbed: tuple[ContactId, ...]
+    fields: ContactFields
+    choices: tuple[FieldChoice, ...]
+
+
+def plan_merge(contacts: Sequence[Contact], *, survivor: ContactId | None = None,
+               prefer: Mapping[str, ContactId] | None = None) -> MergePlan:
+    """Merge `contacts` into `survivor` (default: the first); `prefer` picks per field."""
+    if len(contacts) < 2:
+        raise InvalidInput("choose at least two contacts to merge.", field="contacts")
+    by_id = {c.id: c for c in contacts}
+    if len(by_id) != len(contacts):
+        raise InvalidInput("the same contact is listed twice.", field="contacts")
+    keep = survivor or contacts[0].id
+    if keep not in by_id:
+        raise InvalidInput("the contact to keep must be one of those being merged.",
+                           field="survivor")
+    prefer = prefer or {}
+    for field_name, chosen in prefer.items():
+        if field_name not in SINGLE_FIELDS:
+            raise InvalidInput(f"cannot choose {field_name!r}; choose among "
+                               f"{', '.join(SINGLE_FIELDS)}.", field="prefer")
+        if chosen not in by_id:
+            raise InvalidInput(f"the {field_name} must come from one of the contacts being "
+                               "merged.", field="prefer")
+    ordered = [by_id[keep]] + [c for c in contacts if c.id != keep]
+    choices = tuple(_choose(name, ordered, prefer.get(name)) for name in SINGLE_FIELDS)
+    values = {choice.field: choice.value for choice in choices}
+    emails = _union_labeled([e for c in ordered for e in c.emails], casefold=True)
+    phones = _union_labeled([p for c in ordered for p in c.phones], casefold=False)
+    tags = list(dict.fromkeys(t for c in ordered for t in c.tags))
+    links = list(dict.fromkeys(link for c in ordered for link in c.links))
+    for label, items in (("emails", emails), ("phones", phones), ("tags", tags),
+                         ("links", links)):
+        if len(items) > MAX_VALUES:
+            raise InvalidInput(f"together these contacts hold {len(items)} {label}; a contact "
+                               f"can hold {MAX_VALUES}. Remove some first.", field=label)
+    notes = "\n\n".join(dict.fromkeys(c.notes.strip() for c in ordered
+                                      if c.notes and c.notes.strip())) or None
+    if notes is not None and len(notes) > MAX_TEXT:
+        raise InvalidInput(f"the merged notes would be {len(notes):,} characters; shorten "
+                           f"them below {MAX_TEXT:,} first.", field="notes")
+    fields = ContactFields(name=values["name"], emails=emails, phones=phones, links=links,
+                           tags=tags, organization=values["organization"],
+                           role=values["role"], location=values["location"],
+                           how_we_met=values["how_we_met"], notes=notes)
+    return MergePlan(survivor=keep, absorbed=tuple(c.id for c in ordered[1:]), fields=fields,
+                     choices=choices)
+
+
+def merged_tie(survivor: ContactId, ties: Sequence[Tie]) -> Tie | None:
+    """One tie for the merged contact: the survivor's settings, the earliest start, and
+    anything the survivor left unset taken from the others (highest trust first)."""
+    if not ties:
+        return None
+    main = next((t for t in ties if t.contact == survivor), None)
+    others = sorted((t for t in ties if t.contact != survivor),
+                    key=lambda t: -(t.stated_trust or 0))
+    ordered = ([main] if main else []) + others
+    starts = [t.started_on for t in ordered if t.started_on is not None]
+    return Tie(
+        owner=ordered[0].owner, contact=survivor,
+        stated_trust=next((t.stated_trust for t in ordered if t.stated_trust is not None), None),
+        cadence_days=next((t.cadence_days for t in ordered if t.cadence_days is not None), None),
+        started_on=min(starts) if starts else None,
+        strength_override=main.strength_override if main else None,
+        override_at=main.override_at if main else None,
+        policy=next((t.policy for t in ordered if t.policy is not None), None),
+        version=main.version if main else 1)
+
+
+def _choose(field_name: str, ordered: list[Contact], chosen: ContactId | None) -> FieldChoice:
+    offered: dict[str, ContactId] = {}
+    for contact in ordered:
+        value = getattr(contact, field_name)
+        if value:
+            offered.setdefault(value, contact.id)
+    options = tuple((cid, value) for value, cid in offered.items())
+    if chosen is not None:
+        value = getattr(next(c for c in ordered if c.id == chosen), field_name)
+        return FieldChoice(field_name, value, chosen, options)
+    for contact in ordered:
+        value = getattr(contact, field_name)
+        if value:
+            return FieldChoice(field_name, value, contact.id, options)
+    return FieldChoice(field_name, None, None, options)
+
+
+def _union_labeled(values: list[Labeled], *, casefold: bool) -> list[Labeled]:
+    """First spelling wins; a label from a later duplicate fills a missing one."""
+    seen: dict[str, Labeled] = {}
+    for value in values:
+        key = value.value.casefold() if casefold else value.value
+        current = seen.get(key)
+        if current is None:
+            seen[key] = value
+        elif current.label is None and value.label is not None:
+            seen[key] = Labeled(current.value, value.label)
+    return list(seen.values())

@@ -1,0 +1,424 @@
+"""A member's whole book as one JSON document that import reads back without loss.
+
+The document is versioned (`{"format": "kithbook", "version": 1, ...}`), its keys come in
+a fixed order and its lists are sorted, so export → import → export gives the same bytes.
+Field-by-field documentation: docs/import-export.md.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import IO, Any, NotRequired, TypedDict, TypeVar
+
+from kithbook.domain.contacts import Contact, Labeled
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import ContactId, InteractionId, MemberId
+from kithbook.domain.interactions import Direction, Interaction, Kind
+from kithbook.domain.members import Member, Role
+from kithbook.domain.ties import AskRule, SharingPolicy, Tie, Visibility
+
+FORMAT = "kithbook"
+VERSION = 1
+MAX_DOCUMENT_BYTES = 512_000_000
+
+T = TypeVar("T")
+
+
+class LabeledDoc(TypedDict):
+    value: str
+    label: str | None
+
+
+class PolicyDoc(TypedDict):
+    visibility: str
+    ask_rule: str
+    ask_min_trust: int | None
+    no_introductions: bool
+    welcomes: str | None
+
+
+class TieDoc(TypedDict):
+    stated_trust: int | None
+    cadence_days: int | None
+    started_on: str | None
+    strength_override: float | None
+    override_at: str | None
+    policy: PolicyDoc | None
+
+
+class ContactDoc(TypedDict):
+    id: str
+    name: str
+    emails: list[LabeledDoc]
+    phones: list[LabeledDoc]
+    links: list[str]
+    tags: list[str]
+    organization: str | None
+    role: str | None
+    location: str | None
+    how_we_met: str | None
+    notes: str | None
+    created_at: str | None
+    updated_at: str | None
+    tie: TieDoc | None
+
+
+class InteractionDoc(TypedDict):
+    id: str
+    kind: str
+    direction: str
+    occurred_on: str
+    contact_ids: list[str]
+    note: str | None
+    created_at: str | None
+    source: str | None
+
+
+class MemberDoc(TypedDict):
+    id: str
+    name: str
+    email: str | None
+    role: str
+    created_at: str | None
+    default_policy: PolicyDoc
+
+
+class BookDoc(TypedDict):
+    format: str
+    version: int
+    member: MemberDoc
+    contacts: list[ContactDoc]
+    interactions: list[InteractionDoc]
+    note: NotRequired[str]
+
+
+@dataclass
+class Book:
+    """Everything of one member, as domain objects."""
+
+    member: Member
+    contacts: list[Contact]
+    ties: list[Tie]
+    interactions: list[Interaction]
+
+
+# ---- writing -------------------------------------------------------------------------
+
+def book_document(book: Book) -> BookDoc:
+    ties = {tie.contact: tie for tie in book.ties}
+    contacts = sorted_contacts(book.contacts)
+    interactions = sorted(book.interactions, key=lambda i: (i.occurred_on, i.id))
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "member": _member_doc(book.member),
+        "contacts": [_contact_doc(c, ties.get(c.id)) for c in contacts],
+        "interactions": [_interaction_doc(i) for i in interactions],
+    }
+
+
+def dumps_book(book: Book) -> str:
+    buffer = io.StringIO()
+    write_book(book, buffer)
+    return buffer.getvalue()
+
+
+def write_book(book: Book, out: IO[str]) -> None:
+    """Write the document item by item, byte for byte what `json.dumps(indent=2)` gives.
+
+    A book with a million interactions never exists as one JSON tree in memory.
+    """
+    ties = {tie.contact: tie for tie in book.ties}
+    out.write(f'{{\n  "format": {_json(FORMAT, 2)},\n  "version": {_json(VERSION, 2)},\n'
+              f'  "member": {_json(_member_doc(book.member), 2)},\n  "contacts": ')
+    _write_list(out, (_contact_doc(c, ties.get(c.id)) for c in sorted_contacts(book.contacts)))
+    out.write(',\n  "interactions": ')
+    _write_list(out, (_interaction_doc(i) for i in
+                      sorted(book.interactions, key=lambda i: (i.occurred_on, i.id))))
+    out.write("\n}\n")
+
+
+def _write_list(out: IO[str], items: Iterator[Any]) -> None:
+    empty = True
+    for item in items:
+        out.write(("[\n    " if empty else ",\n    ") + _json(item, 4))
+        empty = False
+    out.write("[]" if empty else "\n  ]")
+
+
+def _json(value: Any, depth: int) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
+
+
+def _member_doc(member: Member) -> MemberDoc:
+    return {"id": member.id, "name": member.name, "email": member.email,
+            "role": member.role.value, "created_at": _moment(member.created_at),
+            "default_policy": _policy_doc(member.default_policy)}
+
+
+def _contact_doc(contact: Contact, tie: Tie | None) -> ContactDoc:
+    return {
+        "id": contact.id, "name": contact.name,
+        "emails": [_labeled_doc(e) for e in contact.emails],
+        "phones": [_labeled_doc(p) for p in contact.phones],
+        "links": list(contact.links), "tags": list(contact.tags),
+        "organization": contact.organization, "role": contact.role,
+        "location": contact.location, "how_we_met": contact.how_we_met,
+        "notes": contact.notes, "created_at": _moment(contact.created_at),
+        "updated_at": _moment(contact.updated_at),
+        "tie": _tie_doc(tie) if tie is not None else None,
+    }
+
+
+def _tie_doc(tie: Tie) -> TieDoc:
+    return {"stated_trust": tie.stated_trust, "cadence_days": tie.cadence_days,
+            "started_on": tie.started_on.isoformat() if tie.started_on else None,
+            "strength_override": tie.strength_override,
+            "override_at": _moment(tie.override_at),
+            "policy": _policy_doc(tie.policy) if tie.policy is not None else None}
+
+
+def _policy_doc(policy: SharingPolicy) -> PolicyDoc:
+    return {"visibility": policy.visibility.value, "ask_rule": policy.ask_rule.value,
+            "ask_min_trust": policy.ask_min_trust,
+            "no_introductions": policy.no_introductions, "welcomes": policy.welcomes}
+
+
+def _interaction_doc(interaction: Interaction) -> InteractionDoc:
+    return {"id": interaction.id, "kind": interaction.kind.value,
+            "direction": interaction.direction.value,
+            "occurred_on": interaction.occurred_on.isoformat(),
+            "contact_ids": sorted(interaction.contact_ids), "note": interaction.note,
+            "created_at": _moment(interaction.created_at), "source": interaction.source}
+
+
+def _labeled_doc(value: Labeled) -> LabeledDoc:
+    return {"value": value.value, "label": value.label}
+
+
+def _moment(value: datetime | None) -> str | None:
+    """UTC with a Z; a stored time without a zone is UTC already (SQLite drops zones)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# ---- reading -------------------------------------------------------------------------
+
+def read_book(stream: IO[bytes], *, name: str = "book.json") -> Book:
+    """Check a document field by field and return its records; errors name the field."""
+    data = stream.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(f"{name} is larger than {MAX_DOCUMENT_BYTES:,} bytes.", field="file")
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInput(f"{name}, line {line}: the file is not UTF-8 text; a Kithbook "
+                           "export always is. Use the file as exported.", field="file") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{name}, line {exc.lineno}, column {exc.colno}: not valid JSON "
+                           f"({exc.msg}).", field="file") from None
+    return book_from_document(document, name=name)
+
+
+def book_from_document(document: Any, *, name: str = "book.json") -> Book:
+    top = _Fields(document, name, {"format", "version", "member", "contacts",
+                                   "interactions", "note"})
+    if top.get("format", str) != FORMAT:
+        raise InvalidInput(f"{name}: this is not a Kithbook export (format must be "
+                           f"{FORMAT!r}).", field="file")
+    version = top.get("version", int)
+    if version != VERSION:
+        hint = ("it was written by a newer Kithbook; upgrade and import again"
+                if version > VERSION else "the version is unknown")
+        raise InvalidInput(f"{name}: document version {version}: {hint}.", field="file")
+    member = _member(_Fields(top.get("member", dict), f"{name}: member", _MEMBER_KEYS))
+    contacts: list[Contact] = []
+    ties: list[Tie] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(top.get("contacts", list)):
+        fields = _Fields(raw, f"{name}: contacts[{index}]", _CONTACT_KEYS)
+        contact, tie = _contact(fields, member.id)
+        if contact.id in seen:
+            fields.fail("id", f"the id {contact.id!r} appears twice")
+        seen.add(contact.id)
+        contacts.append(contact)
+        if tie is not None:
+            ties.append(tie)
+    interactions = []
+    for index, raw in enumerate(top.get("interactions", list)):
+        fields = _Fields(raw, f"{name}: interactions[{index}]", _INTERACTION_KEYS)
+        interaction = _interaction(fields, member.id)
+        unknown = [c for c in interaction.contact_ids if c not in seen]
+        if unknown:
+            fields.fail("contact_ids", f"{unknown[0]!r} is not a contact in this document")
+        interactions.append(interaction)
+    return Book(member=member, contacts=contacts, ties=ties, interactions=interactions)
+
+
+_MEMBER_KEYS = {"id", "name", "email", "role", "created_at", "default_policy"}
+_CONTACT_KEYS = set(ContactDoc.__annotations__)
+_TIE_KEYS = set(TieDoc.__annotations__)
+_POLICY_KEYS = set(PolicyDoc.__annotations__)
+_INTERACTION_KEYS = set(InteractionDoc.__annotations__)
+_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+               list: "a list", dict: "an object"}
+
+
+class _Fields:
+    """One JSON object being checked; every complaint names its path."""
+
+    def __init__(self, raw: Any, path: str, allowed: set[str]) -> None:
+        if not isinstance(raw, dict):
+            raise InvalidInput(f"{path}: expected an object, found {_kind(raw)}.",
+                               field="file")
+        extra = sorted(set(raw) - allowed)
+        if extra:
+            raise InvalidInput(f"{path}: unknown field {extra[0]!r}; see the schema in "
+                               "docs/import-export.md.", field="file")
+        self.raw = raw
+        self.path = path
+
+    def fail(self, key: str, message: str) -> Any:
+        raise InvalidInput(f"{self.path}.{key}: {message}.", field="file")
+
+    def get(self, key: str, kind: type[T]) -> T:
+        if key not in self.raw:
+            self.fail(key, "is missing")
+        value = self.raw[key]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)  # type: ignore[return-value]
+        if not ok:
+            self.fail(key, f"expected {_TYPE_NAMES.get(kind, kind.__name__)}, "
+                           f"found {_kind(value)}")
+        return value  # type: ignore[no-any-return]
+
+    def maybe(self, key: str, kind: type[T]) -> T | None:
+        return None if self.raw.get(key) is None and key in self.raw else self.get(key, kind)
+
+    def parse(self, key: str, read: Callable[[str], T], what: str) -> T | None:
+        text = self.maybe(key, str)
+        if text is None:
+            return None
+        try:
+            return read(text)
+        except ValueError:
+            return self.fail(key, f"{text!r} is not {what}")  # type: ignore[no-any-return]
+
+    def texts(self, key: str) -> list[str]:
+        values = self.get(key, list)
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                self.fail(f"{key}[{i}]", f"expected text, found {_kind(value)}")
+        return list(values)
+
+    def checked(self, build: Callable[[], T]) -> T:
+        try:
+            return build()
+        except InvalidInput as exc:
+            key = exc.field or "?"
+            raise InvalidInput(f"{self.path}.{key}: {exc.message}", field="file") from None
+
+
+def _member(fields: _Fields) -> Member:
+    policy = _policy(_Fields(fields.get("default_policy", dict),
+                             f"{fields.path}.default_policy", _POLICY_KEYS))
+    role = fields.parse("role", Role, "a role (admin or member)")
+    return Member(id=MemberId(fields.get("id", str)), name=fields.get("name", str),
+                  email=fields.maybe("email", str), role=role or Role.MEMBER,
+                  created_at=fields.parse("created_at", _datetime, "a date and time"),
+                  default_policy=policy)
+
+
+def _contact(fields: _Fields, owner: MemberId) -> tuple[Contact, Tie | None]:
+    contact_id = ContactId(fields.get("id", str))
+    emails = _labeled(fields, "emails")
+    phones = _labeled(fields, "phones")
+    contact = fields.checked(lambda: Contact(
+        id=contact_id, owner=owner, name=fields.get("name", str), emails=emails,
+        phones=phones, links=fields.texts("links"), tags=fields.texts("tags"),
+        organization=fields.maybe("organization", str), role=fields.maybe("role", str),
+        location=fields.maybe("location", str), how_we_met=fields.maybe("how_we_met", str),
+        notes=fields.maybe("notes", str),
+        created_at=fields.parse("created_at", _datetime, "a date and time"),
+        updated_at=fields.parse("updated_at", _datetime, "a date and time")))
+    raw_tie = fields.maybe("tie", dict)
+    if raw_tie is None:
+        return contact, None
+    tie_fields = _Fields(raw_tie, f"{fields.path}.tie", _TIE_KEYS)
+    raw_policy = tie_fields.maybe("policy", dict)
+    policy = (_policy(_Fields(raw_policy, f"{tie_fields.path}.policy", _POLICY_KEYS))
+              if raw_policy is not None else None)
+    tie = tie_fields.checked(lambda: Tie(
+        owner=owner, contact=contact_id,
+        stated_trust=tie_fields.maybe("stated_trust", int),
+        cadence_days=tie_fields.maybe("cadence_days", int),
+        started_on=tie_fields.parse("started_on", date.fromisoformat, "a date (YYYY-MM-DD)"),
+        strength_override=tie_fields.maybe("strength_override", float),
+        override_at=tie_fields.parse("override_at", _datetime, "a date and time"),
+        policy=policy))
+    return contact, tie
+
+
+def _policy(fields: _Fields) -> SharingPolicy:
+    visibility = fields.parse("visibility", Visibility, "hidden, anonymous or named")
+    ask_rule = fields.parse("ask_rule", AskRule, "nobody, trusted or anyone")
+    if visibility is None or ask_rule is None:
+        fields.fail("visibility" if visibility is None else "ask_rule", "is missing")
+    assert visibility is not None and ask_rule is not None
+    return fields.checked(lambda: SharingPolicy(
+        visibility=visibility, ask_rule=ask_rule,
+        ask_min_trust=fields.maybe("ask_min_trust", int),
+        no_introductions=fields.get("no_introductions", bool),
+        welcomes=fields.maybe("welcomes", str)))
+
+
+def _interaction(fields: _Fields, owner: MemberId) -> Interaction:
+    kind = fields.parse("kind", Kind, "an interaction kind")
+    direction = fields.parse("direction", Direction, "gave, received or mutual")
+    occurred = fields.parse("occurred_on", date.fromisoformat, "a date (YYYY-MM-DD)")
+    if kind is None or direction is None or occurred is None:
+        fields.fail("kind" if kind is None else "direction" if direction is None
+                    else "occurred_on", "is missing")
+    assert kind is not None and direction is not None and occurred is not None
+    return fields.checked(lambda: Interaction(
+        id=InteractionId(fields.get("id", str)), owner=owner, kind=kind,
+        direction=direction, occurred_on=occurred,
+        contact_ids=[ContactId(c) for c in fields.texts("contact_ids")],
+        note=fields.maybe("note", str),
+        created_at=fields.parse("created_at", _datetime, "a date and time"),
+        source=fields.maybe("source", str)))
+
+
+def _labeled(fields: _Fields, key: str) -> list[Labeled]:
+    out = []
+    for index, raw in enumerate(fields.get(key, list)):
+        item = _Fields(raw, f"{fields.path}.{key}[{index}]", {"value", "label"})
+        out.append(Labeled(item.get("value", str), item.maybe("label", str)))
+    return out
+
+
+def _datetime(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(text)
+    return moment.astimezone(UTC)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def sorted_contacts(contacts: Sequence[Contact]) -> list[Contact]:
+    """The order contacts take in every export."""
+    return sorted(contacts, key=lambda c: (c.name.casefold(), c.id))

@@ -1,0 +1,72 @@
+"""LinkedIn `Connections.csv`: notes lines above the header, `01 Jan 2024` dates, few emails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import BinaryIO
+
+from kithbook.domain.contacts import Labeled
+from kithbook.domain.errors import InvalidInput
+from kithbook.io.csv_rows import Row, read_rows
+from kithbook.io.fields import checked_fields
+from kithbook.io.limits import DEFAULT_LIMITS, Limits
+from kithbook.io.records import ImportedContact
+from kithbook.services.normalize import DEFAULT_REGION
+
+REQUIRED = ("First Name", "Last Name", "Connected On")
+
+# LinkedIn writes English month abbreviations whatever the reader's locale.
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def is_linkedin_header(cells: list[str]) -> bool:
+    return all(column in cells for column in REQUIRED)
+
+
+def read_linkedin(stream: BinaryIO, *, name: str = "Connections.csv",
+                  limits: Limits = DEFAULT_LIMITS,
+                  region: str | None = DEFAULT_REGION) -> Iterator[ImportedContact]:
+    """Yield one contact per connection; the connection date starts the relationship."""
+    for row in read_rows(stream, name=name, is_header=is_linkedin_header,
+                         what="LinkedIn connections", limits=limits):
+        yield _contact(row, name=name, region=region)
+
+
+def _contact(row: Row, *, name: str, region: str | None) -> ImportedContact:
+    where = f"{name}, {row.where}"
+    email = row.get("Email Address")
+    url = row.get("URL") or row.get("Profile URL")
+    fields = checked_fields(
+        where=where,
+        name=f"{row.get('First Name')} {row.get('Last Name')}",
+        emails=[Labeled(email)] if email else [],
+        links=[url] if url else [],
+        organization=row.get("Company") or None,
+        role=row.get("Position") or None,
+        region=region,
+    )
+    return ImportedContact(fields=fields, where=where,
+                           started_on=parse_connected_on(row.get("Connected On"), where=where))
+
+
+def parse_connected_on(text: str, *, where: str) -> date | None:
+    """`01 Jan 2024` (current exports), `1/15/24` (older ones) or ISO; empty is allowed."""
+    if not text:
+        return None
+    try:
+        parts = text.replace(",", " ").split()
+        if len(parts) == 3 and parts[1][:3].lower() in _MONTHS:
+            return date(int(parts[2]), _MONTHS[parts[1][:3].lower()], int(parts[0]))
+        if len(parts) == 3 and parts[0][:3].lower() in _MONTHS:  # "Jan 15 2024"
+            return date(int(parts[2]), _MONTHS[parts[0][:3].lower()], int(parts[1]))
+        if text.count("/") == 2:
+            month, day, year = (int(p) for p in text.split("/"))
+            return date(year + 2000 if year < 100 else year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InvalidInput(
+        f"{where}: cannot read the 'Connected On' date {text!r}; LinkedIn writes it like "
+        "01 Jan 2024. Fix it or leave the cell empty and import again.", field="file")

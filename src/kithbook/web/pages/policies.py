@@ -1,0 +1,99 @@
+"""Settings (your default sharing rules) and one contact's sharing rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import MemberId
+from kithbook.domain.policies import PolicyChange, parse_ask_rule, parse_visibility
+from kithbook.domain.ties import AskRule, Visibility
+from kithbook.services.facade import Kithbook
+from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.pages.book import form_of, render, see
+from kithbook.web.pages.forms import optional_int
+
+router = APIRouter(include_in_schema=False)
+
+NOTICES = {"saved": "Saved. Your rules apply from now on.",
+           "defaults": "This contact follows your defaults again."}
+CHOICES = {"visibilities": list(Visibility), "ask_rules": list(AskRule)}
+
+
+def _render(request: Request, template: str, context: dict[str, Any],
+            status_code: int = 200) -> HTMLResponse:
+    notice = NOTICES.get(request.query_params.get("done", ""))
+    return render(request, template, {**context, **CHOICES, "notice": notice}, status_code)
+
+
+def _change(form: dict[str, str], *, for_contact: bool) -> PolicyChange:
+    """The whole rule a form states; the minimum trust belongs to the 'trusted' choice."""
+    ask_rule = parse_ask_rule(form.get("ask_rule", ""))
+    min_trust = optional_int(form, "ask_min_trust", "Minimum trust")
+    change = PolicyChange(visibility=parse_visibility(form.get("visibility", "")),
+                          ask_rule=ask_rule,
+                          ask_min_trust=min_trust if ask_rule is AskRule.TRUSTED else None)
+    if not for_contact:
+        return change
+    welcomes = form.get("welcomes", "").strip()
+    return PolicyChange(visibility=change.visibility, ask_rule=change.ask_rule,
+                        ask_min_trust=change.ask_min_trust,
+                        no_introductions=form.get("no_introductions") == "on",
+                        welcomes=welcomes or None, clear_welcomes=not welcomes)
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
+    return _settings(request, kb, me.id)
+
+
+def _settings(request: Request, kb: Kithbook, member: MemberId, *,
+              form: dict[str, str] | None = None,
+              error: InvalidInput | None = None) -> HTMLResponse:
+    return _render(request, "settings.html", {
+        "nav": "settings", "policy": kb.default_policy(member), "form": form or {},
+        "error": error, "fair_use": kb.fair_use_status(member),
+        "cooldown_days": kb.fair_use.cooldown_after_decline.days},
+        422 if error else 200)
+
+
+@router.post("/settings", response_class=HTMLResponse)
+async def save_settings(request: Request, kb: Services, me: CurrentMember) -> Response:
+    form = await form_of(request)
+    try:
+        kb.set_default_policy(me.id, _change(form, for_contact=False))
+    except InvalidInput as error:
+        return _settings(request, kb, me.id, form=form, error=error)
+    return see("/settings", "saved")
+
+
+@router.get("/contacts/{contact_id}/sharing", response_class=HTMLResponse)
+def sharing_page(contact_id: str, request: Request, kb: Services,
+                 me: CurrentMember) -> HTMLResponse:
+    return _sharing(request, kb, me.id, contact_id)
+
+
+def _sharing(request: Request, kb: Kithbook, member: MemberId, contact_id: str, *,
+             form: dict[str, str] | None = None,
+             error: InvalidInput | None = None) -> HTMLResponse:
+    exact = kb.get_contact(member, contact_id).contact.id
+    return _render(request, "sharing.html", {
+        "shown": kb.contact_policy(member, exact), "form": form or {}, "error": error},
+        422 if error else 200)
+
+
+@router.post("/contacts/{contact_id}/sharing", response_class=HTMLResponse)
+async def save_sharing(contact_id: str, request: Request, kb: Services,
+                       me: CurrentMember) -> Response:
+    form = await form_of(request)
+    exact = kb.get_contact(me.id, contact_id).contact.id
+    follow = form.get("follow_defaults") == "yes"
+    try:
+        kb.set_contact_policy(me.id, exact, PolicyChange() if follow
+                              else _change(form, for_contact=True), follow_defaults=follow)
+    except InvalidInput as error:
+        return _sharing(request, kb, me.id, exact, form=form, error=error)
+    return see(f"/contacts/{exact}/sharing", "defaults" if follow else "saved")

@@ -1,0 +1,148 @@
+from datetime import date
+
+import pytest
+
+from kithbook.domain.contacts import Contact, ContactFields, Labeled
+from kithbook.domain.duplicates import (
+    Candidate,
+    Reason,
+    find_duplicates,
+    merged_tie,
+    name_key,
+    plan_merge,
+)
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.ties import Tie
+
+ME = MemberId("m0000000001a")
+
+
+def _c(key: str, name: str, *, emails: tuple[str, ...] = (), phones: tuple[str, ...] = (),
+       org: str | None = None) -> Candidate:
+    return Candidate(key=key, name=name, emails=emails, phones=phones, organization=org)
+
+
+def test_same_email_in_any_case_is_a_duplicate() -> None:
+    (group,) = find_duplicates([_c("a", "Ada", emails=("ada@example.org",)),
+                                _c("b", "Bob", emails=("x@example.org",)),
+                                _c("c", "A. Lovelace", emails=("ADA@example.org",))])
+    assert group.keys == ("a", "c")
+    assert [e.reason for e in group.evidence] == [Reason.EMAIL]
+    assert group.evidence[0].detail == "ada@example.org"
+
+
+def test_same_phone_is_a_duplicate() -> None:
+    (group,) = find_duplicates([_c("a", "Ada", phones=("+442079460958",)),
+                                _c("b", "Countess", phones=("+442079460958",))])
+    assert group.evidence[0].reason is Reason.PHONE
+
+
+def test_reordered_accented_name_at_same_organization_is_a_duplicate() -> None:
+    (group,) = find_duplicates([_c("a", "José Núñez", org="Globex"),
+                                _c("b", "Nunez, Jose", org="globex")])
+    assert group.evidence[0].reason is Reason.NAME
+    assert "José Núñez ≈ Nunez, Jose" in group.evidence[0].detail
+
+
+def test_a_typo_in_a_name_at_the_same_organization_still_matches() -> None:
+    assert find_duplicates([_c("a", "Grace Hopper", org="US Navy"),
+                            _c("b", "Grace Hoper", org="US Navy")])
+
+
+def test_similar_names_at_different_or_no_organizations_are_not_duplicates() -> None:
+    assert not find_duplicates([_c("a", "Ada Lovelace", org="Analytical Engines"),
+                                _c("b", "Ada Lovelace", org="Babbage & Co"),
+                                _c("c", "Ada Lovelace"), _c("d", "Ada Lovelace")])
+
+
+def test_different_people_at_the_same_organization_are_not_duplicates() -> None:
+    assert not find_duplicates([_c("a", "Ada Lovelace", org="Acme"),
+                                _c("b", "Alan Turing", org="Acme"),
+                                _c("c", "Adam Lovell", org="Acme")])
+
+
+def test_chains_of_evidence_make_one_group() -> None:
+    groups = find_duplicates([
+        _c("a", "Ada", emails=("ada@example.org",)),
+        _c("b", "Ada L", emails=("ada@example.org",), phones=("+15550001",)),
+        _c("c", "Countess", phones=("+15550001",)),
+        _c("d", "Someone else")])
+    assert [g.keys for g in groups] == [("a", "b", "c")]
+    assert {e.reason for e in groups[0].evidence} == {Reason.EMAIL, Reason.PHONE}
+
+
+def test_name_key_ignores_order_case_accents_and_punctuation() -> None:
+    assert name_key("Núñez, José") == name_key("jose NUNEZ") == "jose nunez"
+
+
+def _contact(cid: str, name: str, **kwargs: object) -> Contact:
+    return Contact(id=ContactId(cid), owner=ME, name=name, **kwargs)  # type: ignore[arg-type]
+
+
+def test_merge_keeps_survivor_fields_and_fills_gaps_from_others() -> None:
+    a = _contact("a", "Ada Lovelace", organization="Analytical Engines", notes="Poet.",
+                 emails=[Labeled("ada@example.org")], tags=["mentors"])
+    b = _contact("b", "Ada King", role="Countess", notes="Met in London.",
+                 emails=[Labeled("ADA@example.org", "work"), Labeled("ada@home.example")],
+                 phones=[Labeled("+442079460958", "mobile")], tags=["london", "mentors"],
+                 links=["https://ada.example"])
+    plan = plan_merge([a, b])
+    assert (plan.survivor, plan.absorbed) == ("a", ("b",))
+    f = plan.fields
+    assert (f.name, f.organization, f.role) == ("Ada Lovelace", "Analytical Engines",
+                                                "Countess")
+    assert f.emails == [Labeled("ada@example.org", "work"), Labeled("ada@home.example")]
+    assert f.phones == [Labeled("+442079460958", "mobile")]
+    assert f.tags == ["mentors", "london"] and f.links == ["https://ada.example"]
+    assert f.notes == "Poet.\n\nMet in London."
+
+
+def test_member_can_choose_which_value_wins_per_field() -> None:
+    a = _contact("a", "Ada Lovelace", organization="Analytical Engines")
+    b = _contact("b", "Augusta Ada King", organization="Babbage & Co")
+    plan = plan_merge([a, b], prefer={"name": ContactId("b")})
+    assert plan.fields.name == "Augusta Ada King"
+    assert plan.fields.organization == "Analytical Engines"
+    name_choice = next(c for c in plan.choices if c.field == "name")
+    assert name_choice.source == "b"
+    assert name_choice.options == (("a", "Ada Lovelace"), ("b", "Augusta Ada King"))
+
+
+def test_survivor_can_be_any_of_the_merged() -> None:
+    plan = plan_merge([_contact("a", "Ada"), _contact("b", "Ada Lovelace")],
+                      survivor=ContactId("b"))
+    assert (plan.survivor, plan.absorbed, plan.fields.name) == ("b", ("a",), "Ada Lovelace")
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"survivor": ContactId("zz")}, "must be one of those"),
+    ({"prefer": {"notes": ContactId("a")}}, "cannot choose 'notes'"),
+    ({"prefer": {"name": ContactId("zz")}}, "must come from one of"),
+])
+def test_bad_merge_choices_are_explained(kwargs: dict, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        plan_merge([_contact("a", "Ada"), _contact("b", "Ada L")], **kwargs)
+
+
+def test_merging_one_contact_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="at least two"):
+        plan_merge([_contact("a", "Ada")])
+
+
+def test_merged_tie_keeps_earliest_start_and_survivor_settings() -> None:
+    ties = [Tie(owner=ME, contact=ContactId("a"), stated_trust=None, cadence_days=30,
+                started_on=date(2023, 5, 1)),
+            Tie(owner=ME, contact=ContactId("b"), stated_trust=4, cadence_days=90,
+                started_on=date(2019, 1, 1))]
+    tie = merged_tie(ContactId("a"), ties)
+    assert tie is not None
+    assert (tie.contact, tie.stated_trust, tie.cadence_days, tie.started_on) == (
+        "a", 4, 30, date(2019, 1, 1))
+
+
+def test_incoming_rows_are_matched_against_the_book() -> None:
+    book = [Candidate.of(_contact("a", "Ada Lovelace", emails=[Labeled("ada@example.org")]))]
+    row = ContactFields(name="Ada King", emails=[Labeled("ADA@example.org")])
+    (group,) = find_duplicates(book + [Candidate.of_fields("line 7", row)])
+    assert group.keys == ("a", "line 7")
