@@ -20,7 +20,7 @@ APP_NAME = "kithbook"
 class Settings:
     database_url: str
     phone_region: str | None = "US"
-    half_life_days: float = 180.0
+    half_life_days: float = 90.0  # equals graph.strength.StrengthParams
 
     def with_database(self, url: str | None) -> Settings:
         return self if url is None else replace(self, database_url=database_url_from(url))
@@ -47,5 +47,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=database_url_from(url) if url else database_url_from(
             str(default_database_path())),
         phone_region=region,
-        half_life_days=float(env.get("KITHBOOK_HALF_LIFE_DAYS", "180")),
+        half_life_days=float(env.get("KITHBOOK_HALF_LIFE_DAYS", "90")),
     )

@@ -14,6 +14,7 @@ from kithbook.cli import (
     book,
     database,
     demo,
+    depth,
     introductions,
     paths,
     policies,
@@ -56,6 +57,7 @@ policies.register(app)
 trust.register(app)
 backup.register(app)
 transfer.register(app)
+depth.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,19 +13,24 @@ from typing import IO
 
 from kithbook.config import Settings
 from kithbook.domain.contacts import Contact, ContactFields
+from kithbook.domain.digest import Budget, Digest
 from kithbook.domain.drafts import Draft
 from kithbook.domain.fair_use import FairUseLimits
-from kithbook.domain.ids import MemberId
+from kithbook.domain.health import HealthReport
+from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import IntroView, Rating, Role
+from kithbook.domain.keep_in_touch import TouchState
 from kithbook.domain.members import Member
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.domain.ties import SharingPolicy
+from kithbook.graph.strength import StrengthParams
 from kithbook.io.detect import Format
 from kithbook.services import (
     book,
     demo,
+    depth,
     duplicates,
     erasure,
     exports,
@@ -178,7 +183,8 @@ class Kithbook:
         return intros.fair_use_status(self._uow(), actor, self.clock, self.fair_use)
 
     def risk_brief(self, actor: MemberId, intro_id: str) -> RiskBrief:
-        return intros.risk_brief(self._uow(), actor, intro_id, self.clock)
+        return intros.risk_brief(self._uow(), actor, intro_id, self.clock,
+                                 self.strength_params)
 
     def draft_email(self, actor: MemberId, intro_id: str, kind: intros.DraftKind, *,
                     note: str | None = None) -> Draft:
@@ -246,3 +252,52 @@ class Kithbook:
 
     def contact_links(self, actor: MemberId) -> list[paths.LinkView]:
         return paths.list_links(self._uow(), actor)
+
+    # ---- relationship depth ----------------------------------------------------------
+    # Strength is computed for the whole book at once, as of the clock's today, with the
+    # half-life from the settings. `ref` is what a person types (id, id prefix, part of a
+    # name); `exact=True` takes only a full id, as the API does.
+    @property
+    def strength_params(self) -> StrengthParams:
+        return StrengthParams(half_life_days=self.settings.half_life_days)
+
+    def all_ties(self, actor: MemberId) -> list[depth.TieDepth]:
+        return depth.all_ties(self._uow(), actor, self.clock, self.strength_params)
+
+    def strengths(self, actor: MemberId) -> dict[ContactId, float]:
+        return depth.strengths(self._uow(), actor, self.clock, self.strength_params)
+
+    def tie_depth(self, actor: MemberId, ref: str, *, exact: bool = False) -> depth.TieDepth:
+        return depth.tie_depth(self._uow(), actor, ref, self.clock, self.strength_params,
+                               exact=exact)
+
+    def correct_strength(self, actor: MemberId, ref: str, value: float | None, *,
+                         exact: bool = False) -> depth.TieDepth:
+        return depth.correct_strength(self._uow(), actor, ref, value, self.clock,
+                                      self.strength_params, exact=exact)
+
+    def losing_touch(self, actor: MemberId, limit: int | None = None) -> list[TouchState]:
+        return depth.losing_touch_list(self._uow(), actor, self.clock, self.strength_params,
+                                       limit=limit)
+
+    def digest(self, actor: MemberId, budget: Budget | None = None) -> Digest:
+        return depth.digest(self._uow(), actor, self.clock, self.strength_params,
+                            budget or Budget())
+
+    def week(self, actor: MemberId, budget: Budget | None = None, *,
+             losing_touch_limit: int | None = None) -> depth.Week:
+        """The digest and the losing-touch list at once (one read of the book)."""
+        return depth.week(self._uow(), actor, self.clock, self.strength_params,
+                          budget or Budget(), losing_touch_limit=losing_touch_limit)
+
+    def health(self, actor: MemberId) -> HealthReport:
+        return depth.health(self._uow(), actor, self.clock, self.strength_params)
+
+    def health_charts(self, report: HealthReport) -> dict[str, str]:
+        return depth.charts(report)
+
+    def tag_cadences(self, actor: MemberId) -> dict[str, int]:
+        return depth.tag_cadences(self._uow(), actor)
+
+    def set_tag_cadence(self, actor: MemberId, tag: str, days: int | None) -> dict[str, int]:
+        return depth.set_tag_cadence(self._uow(), actor, tag, days)

@@ -13,9 +13,12 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
+import numpy as np
+import numpy.typing as npt
+
 from kithbook.domain.contacts import Contact
 from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
-from kithbook.domain.interactions import Interaction
+from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import Introduction
 from kithbook.domain.members import Member
 from kithbook.domain.ties import SharingPolicy, Tie
@@ -266,6 +269,61 @@ class ContactLinkRepository(Protocol):
     def of_owner(self, owner: MemberId) -> list[ContactLink]: ...
 
 
+@dataclass(frozen=True)
+class DepthSnapshot:
+    """One member's ties and interactions as arrays, the way the strength engine takes them.
+
+    Ties are numbered 0..n-1 in the order of `contacts`. Interaction rows (one per
+    interaction and contact) carry that number, the kind and direction as positions in
+    `tuple(Kind)` and `tuple(Direction)`, and the day as days since 1970-01-01.
+    Per tie: stated trust (0 unstated), start day (-1 unknown), correction (NaN none)
+    and its day (-1), the contact's own cadence (0 none).
+    """
+
+    contacts: list[ContactId]
+    names: list[str]
+    organizations: list[str | None]
+    roles: list[str | None]
+    tags: list[tuple[str, ...]]
+    stated_trust: npt.NDArray[np.int64]
+    start_day: npt.NDArray[np.int64]
+    correction: npt.NDArray[np.float64]
+    correction_day: npt.NDArray[np.int64]
+    cadence_days: npt.NDArray[np.int64]
+    tie: npt.NDArray[np.int64]
+    kind: npt.NDArray[np.int64]
+    direction: npt.NDArray[np.int64]
+    day: npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedInteraction:
+    """An interaction as the health report reads it: no contacts, no id."""
+
+    kind: Kind
+    direction: Direction
+    occurred_on: date
+    note: str | None
+
+
+class DepthReader(Protocol):
+    """Bulk reads for relationship depth, and the member's cadences per tag."""
+
+    def snapshot(self, owner: MemberId, contact: ContactId | None = None) -> DepthSnapshot:
+        """Every tie of `owner` (or only `contact`'s) with its interaction rows."""
+        ...
+
+    def logged(self, owner: MemberId) -> list[LoggedInteraction]:
+        """Every interaction of `owner`: kind, direction, day and note."""
+        ...
+
+    def tag_cadences(self, owner: MemberId) -> dict[str, int]: ...
+
+    def set_tag_cadence(self, owner: MemberId, tag: str, days: int | None) -> None:
+        """Set a tag's cadence, or remove it with None."""
+        ...
+
+
 class BulkWriter(Protocol):
     def write(self, owner: MemberId, book: BulkBook) -> None: ...
 
@@ -295,6 +353,9 @@ class UnitOfWork(Protocol):
 
     @property
     def contact_links(self) -> ContactLinkRepository: ...
+
+    @property
+    def depth(self) -> DepthReader: ...
 
     def __enter__(self) -> Self: ...
 

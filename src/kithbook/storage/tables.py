@@ -178,6 +178,15 @@ interaction_contacts = Table(
     Index("ix_interaction_contacts_contact", "contact_id"),
 )
 
+# Keep-in-touch cadences that apply to every contact carrying a tag (or group).
+tag_cadences = Table(
+    "tag_cadences",
+    metadata,
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(60), primary_key=True),
+    Column("cadence_days", Integer, nullable=False),
+)
+
 # ---- introductions -------------------------------------------------------------------
 # Each party is a member or a person off the platform, kept inline: name, and the member,
 # the keeper's contact and an email when known. Outside people live only here, so the

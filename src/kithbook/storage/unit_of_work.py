@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 
 from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.contacts import SqlContacts
+from kithbook.storage.depth import SqlDepth
 from kithbook.storage.interactions import SqlInteractions
 from kithbook.storage.introductions import SqlIntroductions
 from kithbook.storage.members import SqlMembers
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     introductions: SqlIntroductions
     network: SqlNetwork
     contact_links: ContactLinks
+    depth: SqlDepth
 
     def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
         self.introductions = SqlIntroductions(connection)
         self.network = SqlNetwork(connection)
         self.contact_links = ContactLinks(connection)
+        self.depth = SqlDepth(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -14,11 +14,13 @@ from kithbook import __version__
 from kithbook.services.facade import Kithbook
 from kithbook.web import errors, filters
 from kithbook.web.api import contacts as contacts_api
+from kithbook.web.api import depth as depth_api
 from kithbook.web.api import introductions as intros_api
 from kithbook.web.api import paths as paths_api
 from kithbook.web.api import policies as policies_api
 from kithbook.web.api import transfer as transfer_api
 from kithbook.web.pages import book as book_pages
+from kithbook.web.pages import depth as depth_pages
 from kithbook.web.pages import introductions as intro_pages
 from kithbook.web.pages import paths as path_pages
 from kithbook.web.pages import policies as policy_pages
@@ -77,6 +79,7 @@ def create_app(kb: Kithbook) -> FastAPI:
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(contacts_api.router)
+    app.include_router(depth_api.router)
     app.include_router(book_pages.router)
     app.include_router(intros_api.router)
     app.include_router(policies_api.router)
@@ -86,4 +89,5 @@ def create_app(kb: Kithbook) -> FastAPI:
     app.include_router(transfer_pages.router)
     app.include_router(paths_api.router)
     app.include_router(path_pages.router)
+    app.include_router(depth_pages.router)
     return app
