@@ -146,7 +146,10 @@ async def import_file(kb: Services, me: CurrentMember,
         forget_upload(token)
 
 
-@router.get("/export", summary="Export the book: json (everything), vcard or csv")
+@router.get("/export", summary="Export the book: json (everything), vcard or csv",
+            response_class=Response,
+            responses={200: {"description": "The file, as an attachment",
+                             "content": {f.media_type: {} for f in ExportFormat}}})
 def export(kb: Services, me: CurrentMember,
            format: Annotated[ExportFormat, Query()] = ExportFormat.JSON) -> Response:
     return export_response(kb, me.id, format)
