@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
 
 from fakes import FixedClock
 from kithbook.bootstrap import bootstrap
