@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kithbook.config import Settings
 from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
+from kithbook.services.paths import PathsCache
 from kithbook.services.ports import Clock, SystemClock
+from kithbook.storage.backup import backup, restore
 from kithbook.storage.database import create_database_engine, upgrade
 from kithbook.storage.unit_of_work import SqlUnitOfWork
 
@@ -20,8 +24,10 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None,
         except BaseException:
             engine.dispose()
             raise
-    kb = Kithbook(settings, lambda: SqlUnitOfWork(engine), clock or SystemClock(),
-                  close=engine.dispose)
+    # Every committed write marks the path network stale; the next search rebuilds it.
+    cache = PathsCache()
+    kb = Kithbook(settings, lambda: SqlUnitOfWork(engine, on_commit=cache.changed),
+                  clock or SystemClock(), close=engine.dispose, paths_cache=cache)
     if settings.smtp_url:
         kb.mailer = SmtpMailer(settings.smtp_url, settings.mail_from)
     return kb
@@ -33,5 +39,23 @@ def upgrade_database(settings: Settings) -> str:
     try:
         upgrade(engine)
         return engine.url.render_as_string(hide_password=True)
+    finally:
+        engine.dispose()
+
+
+def backup_database(settings: Settings, target: Path) -> Path:
+    """Write a consistent copy of the whole database to one file."""
+    engine = create_database_engine(settings.database_url)
+    try:
+        return backup(engine, target)
+    finally:
+        engine.dispose()
+
+
+def restore_database(settings: Settings, source: Path) -> None:
+    """Replace the whole database with a backup, then migrate it to the current schema."""
+    engine = create_database_engine(settings.database_url)
+    try:
+        restore(engine, source)
     finally:
         engine.dispose()

@@ -20,7 +20,7 @@ APP_NAME = "kithbook"
 class Settings:
     database_url: str
     phone_region: str | None = "US"
-    half_life_days: float = 180.0
+    half_life_days: float = 90.0  # equals graph.strength.StrengthParams
     # Community server: where emails go out, who sends them, the address links point to.
     smtp_url: str | None = None  # smtp://user:password@host:587?starttls=1
     mail_from: str = "kithbook@localhost"
@@ -51,7 +51,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=database_url_from(url) if url else database_url_from(
             str(default_database_path())),
         phone_region=region,
-        half_life_days=float(env.get("KITHBOOK_HALF_LIFE_DAYS", "180")),
+        half_life_days=float(env.get("KITHBOOK_HALF_LIFE_DAYS", "90")),
         smtp_url=env.get("KITHBOOK_SMTP_URL") or None,
         mail_from=env.get("KITHBOOK_MAIL_FROM", "kithbook@localhost"),
         public_url=env.get("KITHBOOK_PUBLIC_URL", "http://127.0.0.1:8000"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kithbook.domain.contacts import ContactFields, Labeled
+from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services.book import TieFields
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 
 def _book(live: Any) -> None:
-    """Sam's book: Ada, whom Dina wants to meet, and Dina, whom Sam knows a little."""
+    """Sam's book: Ada, whom Dina wants to meet, and Dina, with whom Sam has traded help."""
     kb = live.kb
     me, _ = kb.init_local_member("Sam")
     ada = kb.add_contact(me.id, ContactFields(name="Ada Lovelace", organization="Acme",
@@ -26,9 +28,15 @@ def _book(live: Any) -> None:
     kb.set_contact_policy(me.id, ada.id, PolicyChange(
         visibility=Visibility.ANONYMOUS, ask_rule=AskRule.ANYONE,
         welcomes="founders hiring their first data team"))
-    kb.add_contact(me.id, ContactFields(name="Dina Kovacs",
-                                        emails=[Labeled("dina@example.org")]),
-                   TieFields(stated_trust=4))
+    dina = kb.add_contact(me.id, ContactFields(name="Dina Kovacs",
+                                               emails=[Labeled("dina@example.org")]),
+                          TieFields(stated_trust=4))
+    # Strength rests on what passed between them, not on stated trust alone.
+    today = date.today()
+    for days_ago, kind, direction in ((30, Kind.MET, Direction.MUTUAL),
+                                      (20, Kind.ADVICE, Direction.RECEIVED),
+                                      (10, Kind.HELP, Direction.GAVE)):
+        kb.log_interaction(me.id, [dina.id], kind, direction, today - timedelta(days=days_ago))
 
 
 def test_a_request_that_reached_me_taken_through_to_made(live: Any, page: Any,

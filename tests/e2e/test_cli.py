@@ -117,3 +117,21 @@ def test_demo_builds_a_book_and_refuses_a_second_time(db: Path,
     assert run(db, "demo", "--size", "40", "--no-serve") == 2
     assert "already has contacts" in capsys.readouterr().err
     assert dump(db) == before
+
+
+def test_backup_and_restore_commands(db: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db, "add", "Ada Lovelace") == 0
+    backup = tmp_path / "book.backup"
+    assert run(db, "backup", str(backup)) == 0
+    assert run(db, "add", "Eve Later") == 0
+    assert run(db, "restore", str(backup), "--yes") == 0
+    capsys.readouterr()
+    assert run(db, "ls") == 0
+    listed = capsys.readouterr().out
+    assert "Ada Lovelace" in listed and "Eve" not in listed
+    before = dump(db)
+    (tmp_path / "junk").write_text("junk")
+    assert run(db, "restore", str(tmp_path / "junk"), "--yes") == 2
+    assert "not a Kithbook backup" in capsys.readouterr().err
+    assert dump(db) == before

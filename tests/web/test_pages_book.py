@@ -62,3 +62,11 @@ def test_edit_form_and_remove(client: TestClient) -> None:
 def test_unknown_contact_page_is_a_friendly_404(client: TestClient) -> None:
     page = client.get("/contacts/zzzzzzzzzzzz")
     assert page.status_code == 404 and "Back to your book" in page.text
+
+
+def test_contact_page_links_to_its_sharing_rules(client: TestClient) -> None:
+    added = client.post("/contacts", data={"name": "Ada"}, follow_redirects=False)
+    url = added.headers["location"].split("?")[0]
+    page = client.get(url)
+    assert f'href="{url}/sharing"' in page.text
+    assert client.get(f"{url}/sharing").status_code == 200

@@ -9,7 +9,20 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from kithbook.cli import book, database, demo, introductions, members, policies, serve, trust
+from kithbook.cli import (
+    backup,
+    book,
+    database,
+    demo,
+    depth,
+    introductions,
+    members,
+    paths,
+    policies,
+    serve,
+    transfer,
+    trust,
+)
 from kithbook.cli.context import CliContext
 from kithbook.config import load_settings
 from kithbook.domain.errors import KithbookError
@@ -40,8 +53,12 @@ database.register(app)
 demo.register(app)
 serve.register(app)
 introductions.register(app)
+paths.register(app)
 policies.register(app)
 trust.register(app)
+backup.register(app)
+transfer.register(app)
+depth.register(app)
 members.register(app)
 
 

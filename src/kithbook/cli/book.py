@@ -162,9 +162,11 @@ def unlog(ctx: typer.Context,
 
 def show(ctx: typer.Context,
          contact: str = typer.Argument(..., help="Id or part of the name.")) -> None:
-    """Show one contact with the timeline of your relationship."""
+    """Show one contact: strength with its evidence, stage, next step, and the timeline."""
     cli = state(ctx)
-    render.contact_view(cli.console, cli.kb.show_contact(cli.me.id, contact))
+    view = cli.kb.show_contact(cli.me.id, contact)
+    render.contact_view(cli.console, view,
+                        cli.kb.tie_depth(cli.me.id, view.contact.id, exact=True))
 
 
 def list_(ctx: typer.Context,

@@ -13,6 +13,7 @@ from kithbook.domain.contacts import Contact
 from kithbook.domain.ids import ContactId
 from kithbook.domain.interactions import Direction, Interaction
 from kithbook.services.book import ContactView
+from kithbook.services.depth import TieDepth
 from kithbook.services.normalize import display_phone
 from kithbook.services.ports import Page
 
@@ -80,7 +81,7 @@ def contact_page(console: Console, page: Page, today: date) -> None:
                       f"--offset {shown_to} for more[/]")
 
 
-def contact_view(console: Console, view: ContactView) -> None:
+def contact_view(console: Console, view: ContactView, depth: TieDepth | None = None) -> None:
     c, tie = view.contact, view.tie
     console.print(f"{who(c)}  [dim]{c.id}[/]")
     rows: list[tuple[str, str]] = [
@@ -97,6 +98,9 @@ def contact_view(console: Console, view: ContactView) -> None:
     for label, value in rows:
         if value:
             console.print(f"  [dim]{label:>13}[/]  {escape(value)}")
+    if depth is not None:
+        console.print()
+        tie_depth(console, depth)
     console.print()
     if not view.timeline:
         console.print("  No interactions yet. Log one with "
@@ -105,3 +109,20 @@ def contact_view(console: Console, view: ContactView) -> None:
     console.print(f"  [bold]Timeline[/] ({view.interaction_count} interactions)")
     for interaction in view.timeline:
         console.print("  " + interaction_line(interaction, view.names, about=c.id))
+
+
+def tie_depth(console: Console, depth: TieDepth) -> None:
+    """Strength with its evidence, stage, next step and give-and-take, indented."""
+    first, *rest = depth.explanation
+    console.print(f"  [bold]{escape(first)}[/]")
+    for line in rest:
+        console.print(f"    [dim]{escape(line)}[/]")
+    stage = depth.stage
+    needs = (f"; for {stage.next_stage.value}: {'; '.join(stage.missing)}"
+             if stage.next_stage else "")
+    console.print(f"  [dim]{'stage':>13}[/]  {escape(stage.stage.value + needs)}")
+    console.print(f"  [dim]{'next step':>13}[/]  {escape(depth.step.text)}")
+    console.print(f"  [dim]{'give and take':>13}[/]  {escape(depth.balance)}")
+    if depth.cadence is not None:
+        console.print(f"  [dim]{'keep in touch':>13}[/]  every {depth.cadence.days} days "
+                      f"({escape(depth.cadence.source)})")

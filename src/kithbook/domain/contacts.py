@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -130,6 +131,17 @@ class ContactFields:
 
 def fold(text: str) -> str:
     """Lower-case without accents: "José Núñez" and "jose nunez" compare equal."""
+    if text.isascii():  # nothing to decompose; the common case, four times faster
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if max(decomposed) <= "\uffff":  # marks outside the BMP are rare: checked one by one
+        stripped = decomposed.translate(_bmp_marks())
+    else:
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+@functools.cache
+def _bmp_marks() -> dict[int, None]:
+    """Every combining mark of the Basic Multilingual Plane, to delete in one C call."""
+    return {code: None for code in range(0x10000) if unicodedata.combining(chr(code))}

@@ -14,11 +14,29 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Protocol
 
 from kithbook.domain.evidence import plural, times
-from kithbook.domain.interactions import GIVING_KINDS, Direction, Interaction, Kind
+from kithbook.domain.interactions import GIVING_KINDS, Direction, Kind
 from kithbook.domain.tie_summary import TieSummary
 from kithbook.domain.ties import Stage
+
+
+class Logged(Protocol):
+    """What the report reads of an interaction (an `Interaction` will do)."""
+
+    @property
+    def kind(self) -> Kind: ...
+
+    @property
+    def direction(self) -> Direction: ...
+
+    @property
+    def occurred_on(self) -> date: ...
+
+    @property
+    def note(self) -> str | None: ...
+
 
 DORMANT_DAYS = 180
 MONTHS_SHOWN = 12
@@ -118,7 +136,7 @@ def _last_months(today: date, count: int) -> list[str]:
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
 
 
-def health_report(ties: Sequence[TieSummary], interactions: Iterable[Interaction],
+def health_report(ties: Sequence[TieSummary], interactions: Iterable[Logged],
                   today: date, *, dormant_days: int = DORMANT_DAYS) -> HealthReport:
     months = _last_months(today, MONTHS_SHOWN)
     gave: Counter[Kind] = Counter()

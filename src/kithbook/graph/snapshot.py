@@ -190,15 +190,14 @@ class Snapshot:
         drop = np.unique(drop[drop >= 0])
         if in_place.all() and len(drop) == 0:
             return self._updated(up, existing, people)
-        cur = self.ties()
-        columns = {f.name: getattr(cur, f.name).copy() for f in fields(cur)}
-        for name in ("strength", "trust", "visibility", "ask_rule", "min_trust", "no_intro"):
-            columns[name][existing[in_place]] = getattr(up, name)[in_place]
+        # Changes to existing ties first (cheap), then the structural splice.
+        base = self._updated(up.take(in_place), existing[in_place], people)
+        cur = base.ties()
         fresh = up.take(~in_place)  # sorted by (src, dst) via np.unique above
         ins_at = self._insert_positions(fresh.src, fresh.dst)
-        patched = TieArrays(**columns)
-        t, old_to_new, fresh_pos = _splice(patched, drop, ins_at, fresh)
-        indptr = _indptr(t.src, n)
+        t, old_to_new, fresh_pos = _splice(cur, drop, ins_at, fresh)
+        gone_src, gone_dst = cur.src[drop], cur.dst[drop]
+        indptr = _shifted(base.indptr, gone_src, fresh.src)
         # Reverse ids: carried over through the renumbering, then set for the new ties.
         keep_mask = np.ones(self.num_ties, dtype=np.bool_)
         keep_mask[drop] = False
@@ -217,7 +216,7 @@ class Snapshot:
         in_keep = keep_mask[self.in_eid]
         in_eid = old_to_new[self.in_eid[in_keep]].astype(np.int32)
         in_src = self.in_src[in_keep]
-        in_indptr_kept = _indptr(cur.dst[keep_mask], n)
+        in_indptr_kept = _shifted(base.in_indptr, gone_dst, fresh.dst[:0])
         row_start = in_indptr_kept[fresh.dst]
         row_end = in_indptr_kept[fresh.dst + 1]
         in_at = np.array([row_start[i] + np.searchsorted(in_src[row_start[i]:row_end[i]],
@@ -227,7 +226,28 @@ class Snapshot:
         in_at, in_new_src, in_new_eid = in_at[order], fresh.src[order], fresh_pos[order]
         in_src = np.insert(in_src, in_at, in_new_src)
         in_eid = np.insert(in_eid, in_at, in_new_eid.astype(np.int32))
-        return Snapshot._assemble(people, indptr, t, rev, _indptr(t.dst, n), in_src, in_eid)
+        # Derived columns: carried over, then recomputed where a tie or its reverse changed.
+        mid_ins = fresh_pos - np.arange(len(fresh_pos))
+        need = np.insert(base.need[keep_mask], mid_ins,
+                         onward_need(fresh.visibility, fresh.no_intro, fresh.ask_rule,
+                                     fresh.min_trust))
+        agree_back = np.insert(base.agree_back[keep_mask], mid_ins, 0)
+        trust_back = np.insert(base.trust_back[keep_mask], mid_ins, 0)
+        lost = rev_old[drop]
+        lost = lost[(lost >= 0)]
+        lost = lost[keep_mask[lost]]
+        touched = np.concatenate([fresh_pos, partners[has], old_to_new[lost]])
+        back = rev[touched].astype(np.int64)
+        shown = back >= 0
+        shown[shown] = t.visibility[back[shown]] != HIDDEN
+        agree_back[touched] = 0
+        trust_back[touched] = 0
+        agree_back[touched[shown]] = agree_chance(t.strength[back[shown]], t.trust[back[shown]])
+        trust_back[touched[shown]] = t.trust[back[shown]]
+        return Snapshot(people, indptr, t.dst, t.strength, t.trust, t.visibility, t.ask_rule,
+                        t.min_trust, t.no_intro, rev, _shifted(in_indptr_kept, fresh.dst[:0],
+                                                               fresh.dst), in_src, in_eid, need,
+                        agree_back, trust_back, base._indexes)
 
     def _updated(self, up: TieArrays, edges: Int64Array, people: PeopleArrays) -> Snapshot:
         """Only existing ties changed: copy the columns, patch the changed rows and what is
@@ -293,6 +313,16 @@ class Snapshot:
             size = int(codes.max()) + 1 if len(codes) else 0
             cache[name] = (_indptr(codes, size), owners[order])
         return cache[name]
+
+
+def _shifted(indptr: Int64Array, removed_rows: Any, added_rows: Any) -> Int64Array:
+    """Row offsets after removing and adding a few entries, without recounting them all."""
+    n = len(indptr) - 1
+    change = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(change, np.asarray(removed_rows, dtype=np.int64) + 1, -1)
+    np.add.at(change, np.asarray(added_rows, dtype=np.int64) + 1, 1)
+    out: Int64Array = indptr + np.cumsum(change)
+    return out
 
 
 def _indptr(rows: Any, n: int) -> Int64Array:

@@ -6,17 +6,22 @@ each method is a use case from the modules beside this one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from pathlib import Path
+from typing import IO
 
 from kithbook.config import Settings
 from kithbook.domain.accounts import ApiToken, Invitation
 from kithbook.domain.contacts import Contact, ContactFields
+from kithbook.domain.digest import Budget, Digest
 from kithbook.domain.drafts import Draft
 from kithbook.domain.fair_use import FairUseLimits
-from kithbook.domain.ids import MemberId
+from kithbook.domain.health import HealthReport
+from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import IntroView, Rating, Role
+from kithbook.domain.keep_in_touch import TouchState
 from kithbook.domain.links import LinkView
 from kithbook.domain.members import Member
 from kithbook.domain.members import Role as MemberRole
@@ -24,13 +29,21 @@ from kithbook.domain.notifications import Notification
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.domain.ties import SharingPolicy
+from kithbook.graph.strength import StrengthParams
+from kithbook.io.detect import Format
 from kithbook.services import (
     accounts,
     book,
     demo,
+    depth,
+    duplicates,
+    erasure,
+    exports,
+    imports,
     links,
     members,
     notifications,
+    paths,
     policies,
     sessions,
 )
@@ -43,12 +56,15 @@ NO_TIE_CHANGE = TieFields()
 
 class Kithbook:
     mailer: Mailer | None = None  # set by bootstrap when SMTP is configured
+
     def __init__(self, settings: Settings, uow_factory: Callable[[], UnitOfWork],
-                 clock: Clock, close: Callable[[], None] = lambda: None) -> None:
+                 clock: Clock, close: Callable[[], None] = lambda: None,
+                 paths_cache: paths.PathsCache | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self._uow = uow_factory
         self._close = close
+        self._paths = paths_cache if paths_cache is not None else paths.PathsCache()
 
     def close(self) -> None:
         """Release database connections; the object must not be used afterwards."""
@@ -177,7 +193,8 @@ class Kithbook:
         return intros.fair_use_status(self._uow(), actor, self.clock, self.fair_use)
 
     def risk_brief(self, actor: MemberId, intro_id: str) -> RiskBrief:
-        return intros.risk_brief(self._uow(), actor, intro_id, self.clock)
+        return intros.risk_brief(self._uow(), actor, intro_id, self.clock,
+                                 self.strength_params)
 
     def draft_email(self, actor: MemberId, intro_id: str, kind: intros.DraftKind, *,
                     note: str | None = None) -> Draft:
@@ -198,6 +215,102 @@ class Kithbook:
         return policies.set_contact_policy(self._uow(), actor, ref, change,
                                            follow_defaults=follow_defaults)
 
+    # ---- import, export, duplicates, erasure -----------------------------------------
+    # `import_file` writes a whole file in one transaction or nothing; `actor=None` lets a
+    # Kithbook JSON export bring its own account into an empty database.
+    def file_format(self, path: Path, format: Format | None = None) -> Format:
+        return imports.file_format(path, format)
+
+    def import_file(self, actor: MemberId | None, path: Path, *, format: Format | None = None,
+                    dry_run: bool = False, keep_photos: bool = False,
+                    progress: imports.Progress | None = None) -> imports.ImportReport:
+        return imports.import_file(self._uow(), actor, path, self.clock, format=format,
+                                   dry_run=dry_run, keep_photos=keep_photos,
+                                   region=self.settings.phone_region, progress=progress)
+
+    def export_book(self, actor: MemberId, format: exports.ExportFormat, out: IO[str]) -> int:
+        return exports.export_book(self._uow(), actor, format, out)
+
+    def list_duplicates(self, actor: MemberId) -> list[duplicates.DuplicateSet]:
+        return duplicates.list_duplicates(self._uow(), actor)
+
+    def merge_contacts(self, actor: MemberId, keep: str, others: Sequence[str], *,
+                       take: Mapping[str, str] | None = None) -> duplicates.MergeResult:
+        return duplicates.merge_contacts(self._uow(), actor, keep, others, self.clock,
+                                         take=take)
+
+    def erase_person(self, actor: MemberId, *, email: str | None = None,
+                     phone: str | None = None) -> erasure.ErasureReport:
+        return erasure.erase_person(self._uow(), actor, email=email, phone=phone,
+                                    region=self.settings.phone_region)
+
+    def delete_account(self, actor: MemberId) -> erasure.AccountReport:
+        return erasure.delete_account(self._uow(), actor)
+    # ---- warm paths ------------------------------------------------------------------
+    # Results name only what the searcher may see; each path carries what
+    # `request_introduction` (a community) or `record_asked_request` (a local book) needs.
+    def find_paths(self, actor: MemberId, query: paths.PathQuery) -> paths.PathResults:
+        return paths.find_warm_paths(self._uow(), self._paths, actor, query)
+
+    def record_contact_link(self, actor: MemberId, a: str, b: str, *, note: str | None = None,
+                            strength: float | None = None) -> paths.LinkView:
+        return paths.record_link(self._uow(), actor, a, b, self.clock, note=note,
+                                 strength=strength)
+
+    def remove_contact_link(self, actor: MemberId, a: str, b: str) -> paths.LinkView:
+        return paths.remove_link(self._uow(), actor, a, b)
+
+    def contact_links(self, actor: MemberId) -> list[paths.LinkView]:
+        return paths.list_links(self._uow(), actor)
+
+    # ---- relationship depth ----------------------------------------------------------
+    # Strength is computed for the whole book at once, as of the clock's today, with the
+    # half-life from the settings. `ref` is what a person types (id, id prefix, part of a
+    # name); `exact=True` takes only a full id, as the API does.
+    @property
+    def strength_params(self) -> StrengthParams:
+        return StrengthParams(half_life_days=self.settings.half_life_days)
+
+    def all_ties(self, actor: MemberId) -> list[depth.TieDepth]:
+        return depth.all_ties(self._uow(), actor, self.clock, self.strength_params)
+
+    def strengths(self, actor: MemberId) -> dict[ContactId, float]:
+        return depth.strengths(self._uow(), actor, self.clock, self.strength_params)
+
+    def tie_depth(self, actor: MemberId, ref: str, *, exact: bool = False) -> depth.TieDepth:
+        return depth.tie_depth(self._uow(), actor, ref, self.clock, self.strength_params,
+                               exact=exact)
+
+    def correct_strength(self, actor: MemberId, ref: str, value: float | None, *,
+                         exact: bool = False) -> depth.TieDepth:
+        return depth.correct_strength(self._uow(), actor, ref, value, self.clock,
+                                      self.strength_params, exact=exact)
+
+    def losing_touch(self, actor: MemberId, limit: int | None = None) -> list[TouchState]:
+        return depth.losing_touch_list(self._uow(), actor, self.clock, self.strength_params,
+                                       limit=limit)
+
+    def digest(self, actor: MemberId, budget: Budget | None = None) -> Digest:
+        return depth.digest(self._uow(), actor, self.clock, self.strength_params,
+                            budget or Budget())
+
+    def week(self, actor: MemberId, budget: Budget | None = None, *,
+             losing_touch_limit: int | None = None) -> depth.Week:
+        """The digest and the losing-touch list at once (one read of the book)."""
+        return depth.week(self._uow(), actor, self.clock, self.strength_params,
+                          budget or Budget(), losing_touch_limit=losing_touch_limit)
+
+    def health(self, actor: MemberId) -> HealthReport:
+        return depth.health(self._uow(), actor, self.clock, self.strength_params)
+
+    def health_charts(self, report: HealthReport) -> dict[str, str]:
+        return depth.charts(report)
+
+    def tag_cadences(self, actor: MemberId) -> dict[str, int]:
+        return depth.tag_cadences(self._uow(), actor)
+
+    def set_tag_cadence(self, actor: MemberId, tag: str, days: int | None) -> dict[str, int]:
+        return depth.set_tag_cadence(self._uow(), actor, tag, days)
     # ---- community accounts ----------------------------------------------------------
     # Tokens (`session`, `token`) are the secrets the client holds; storage sees hashes.
     def create_admin(self, email: str, name: str, password: str) -> Member:

@@ -39,10 +39,11 @@ from kithbook.domain.reputation import judgment_record, outsider_reputation, req
 from kithbook.domain.risk_brief import RiskBrief, TargetSide, assemble_brief
 from kithbook.domain.screening import RecentPurpose, screen_purpose
 from kithbook.domain.ties import Tie
+from kithbook.graph.strength import StrengthParams
 from kithbook.services.notifications import introduction_moved as notify
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.references import resolve_contact
-from kithbook.services.tie_strength import estimate_strength
+from kithbook.services.tie_strength import strength_of
 
 RECENT_PURPOSES = timedelta(days=90)  # what the copy-paste screen compares against
 DEFAULT_LIMITS = FairUseLimits()
@@ -210,7 +211,8 @@ def fair_use_status(uow: UnitOfWork, actor: MemberId, clock: Clock,
                          limits.max_open_requests)
 
 
-def risk_brief(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock) -> RiskBrief:
+def risk_brief(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock,
+               params: StrengthParams | None = None) -> RiskBrief:
     """What the introducer reads before deciding: the tie, the record, the flags."""
     now = clock.now()
     with uow.reading():
@@ -218,7 +220,8 @@ def risk_brief(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock) ->
         _check_introducer(intro, actor, "read the risk brief for")
         requester = intro.requester
         tie = _tie_with(uow, actor, requester)
-        strength = estimate_strength(tie) if tie is not None else None
+        strength = strength_of(uow, actor, tie.contact, clock.today(),
+                               params or StrengthParams()) if tie is not None else None
         if requester.member is not None:
             asked = uow.introductions.requested_by(requester.member)
             reputation = requester_reputation(_others(asked, intro), requester.member)

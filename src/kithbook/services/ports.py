@@ -13,10 +13,13 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
+import numpy as np
+import numpy.typing as npt
+
 from kithbook.domain.accounts import ApiToken, Invitation, Throttle
 from kithbook.domain.contacts import Contact
 from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
-from kithbook.domain.interactions import Interaction
+from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import Introduction
 from kithbook.domain.links import MemberLink
 from kithbook.domain.members import Member
@@ -95,6 +98,10 @@ class MemberRepository(Protocol):
 
     def set_default_policy(self, member_id: MemberId, policy: SharingPolicy) -> None: ...
 
+    def delete(self, member_id: MemberId) -> None:
+        """Remove the account with its contacts, ties and interactions."""
+        ...
+
 
 class ContactRepository(Protocol):
     def add(self, contact: Contact) -> None: ...
@@ -117,6 +124,14 @@ class ContactRepository(Protocol):
 
     def with_email(self, owner: MemberId, address: str) -> list[Contact]: ...
 
+    def with_phone(self, owner: MemberId, number: str) -> list[Contact]: ...
+
+    def all(self, owner: MemberId) -> list[Contact]: ...
+
+    def taken_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these ids are already used by a contact of any member."""
+        ...
+
     def linked_to(self, owner: MemberId, member: MemberId) -> Contact | None:
         """The contact in `owner`'s book that stands for the member `member`, if any."""
         ...
@@ -132,6 +147,8 @@ class TieRepository(Protocol):
 
     def update(self, tie: Tie, *, expected_version: int) -> None: ...
 
+    def all(self, owner: MemberId) -> list[Tie]: ...
+
     def refresh_activity(self, contact_ids: Iterable[ContactId]) -> None:
         """Recompute last contact and interaction count of these ties."""
         ...
@@ -146,6 +163,21 @@ class InteractionRepository(Protocol):
 
     def for_contact(self, owner: MemberId, contact_id: ContactId,
                     limit: int | None = None) -> list[Interaction]: ...
+
+    def all(self, owner: MemberId) -> list[Interaction]: ...
+
+    def sources(self, owner: MemberId) -> set[str]:
+        """The `source` keys of everything imported into this book so far."""
+        ...
+
+    def taken_ids(self, ids: Sequence[str]) -> set[str]: ...
+
+    def count_for(self, owner: MemberId, contact_ids: Sequence[ContactId]) -> int: ...
+
+    def move_links(self, owner: MemberId, sources: Sequence[ContactId],
+                   target: ContactId) -> int:
+        """Re-point the interactions of `sources` to `target`; returns how many moved."""
+        ...
 
     def delete_orphans(self, owner: MemberId) -> int:
         """Remove interactions left with no contact; returns how many."""
@@ -172,6 +204,127 @@ class IntroductionRepository(Protocol):
     def open(self) -> list[Introduction]: ...
 
 
+@dataclass(frozen=True)
+class NetworkPerson:
+    """Someone a path can pass through or reach: a member, or a contact in one member's
+    book that is not linked to a member (`owner` is then the book it lives in)."""
+
+    name: str
+    member: MemberId | None = None
+    contact: ContactId | None = None
+    owner: MemberId | None = None
+    headline: str | None = None
+    organization: str | None = None
+    role: str | None = None
+    location: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NetworkTie:
+    """`tie` (owned by person `src`, a member) as it points at person `dst`, with the
+    policy that governs it (its own, else the owner's default)."""
+
+    src: int
+    dst: int
+    tie: Tie
+    policy: SharingPolicy
+
+
+@dataclass(frozen=True)
+class ContactLink:
+    """A member's record that two of their contacts know each other."""
+
+    owner: MemberId
+    a: ContactId
+    b: ContactId
+    strength: float
+    note: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NetworkRows:
+    """Everything a path search needs, read in bulk; person numbers index `people`."""
+
+    people: Sequence[NetworkPerson]
+    ties: Sequence[NetworkTie]
+    links: Sequence[tuple[int, int, float]] = ()
+
+
+class NetworkReader(Protocol):
+    def community(self) -> NetworkRows:
+        """Members and unlinked contacts, and every tie between them."""
+        ...
+
+    def book(self, owner: MemberId) -> NetworkRows:
+        """One member (person 0) and their contacts, with the links they recorded."""
+        ...
+
+
+class ContactLinkRepository(Protocol):
+    def put(self, link: ContactLink) -> bool:
+        """Record or update a link; True when it is new."""
+        ...
+
+    def remove(self, owner: MemberId, a: ContactId, b: ContactId) -> bool: ...
+
+    def of_owner(self, owner: MemberId) -> list[ContactLink]: ...
+
+
+@dataclass(frozen=True)
+class DepthSnapshot:
+    """One member's ties and interactions as arrays, the way the strength engine takes them.
+
+    Ties are numbered 0..n-1 in the order of `contacts`. Interaction rows (one per
+    interaction and contact) carry that number, the kind and direction as positions in
+    `tuple(Kind)` and `tuple(Direction)`, and the day as days since 1970-01-01.
+    Per tie: stated trust (0 unstated), start day (-1 unknown), correction (NaN none)
+    and its day (-1), the contact's own cadence (0 none).
+    """
+
+    contacts: list[ContactId]
+    names: list[str]
+    organizations: list[str | None]
+    roles: list[str | None]
+    tags: list[tuple[str, ...]]
+    stated_trust: npt.NDArray[np.int64]
+    start_day: npt.NDArray[np.int64]
+    correction: npt.NDArray[np.float64]
+    correction_day: npt.NDArray[np.int64]
+    cadence_days: npt.NDArray[np.int64]
+    tie: npt.NDArray[np.int64]
+    kind: npt.NDArray[np.int64]
+    direction: npt.NDArray[np.int64]
+    day: npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedInteraction:
+    """An interaction as the health report reads it: no contacts, no id."""
+
+    kind: Kind
+    direction: Direction
+    occurred_on: date
+    note: str | None
+
+
+class DepthReader(Protocol):
+    """Bulk reads for relationship depth, and the member's cadences per tag."""
+
+    def snapshot(self, owner: MemberId, contact: ContactId | None = None) -> DepthSnapshot:
+        """Every tie of `owner` (or only `contact`'s) with its interaction rows."""
+        ...
+
+    def logged(self, owner: MemberId) -> list[LoggedInteraction]:
+        """Every interaction of `owner`: kind, direction, day and note."""
+        ...
+
+    def tag_cadences(self, owner: MemberId) -> dict[str, int]: ...
+
+    def set_tag_cadence(self, owner: MemberId, tag: str, days: int | None) -> None:
+        """Set a tag's cadence, or remove it with None."""
+        ...
 class AccountRepository(Protocol):
     """Community accounts. Secrets arrive here already hashed (`token_hash`)."""
 
@@ -288,6 +441,15 @@ class UnitOfWork(Protocol):
 
     @property
     def introductions(self) -> IntroductionRepository: ...
+
+    @property
+    def network(self) -> NetworkReader: ...
+
+    @property
+    def contact_links(self) -> ContactLinkRepository: ...
+
+    @property
+    def depth(self) -> DepthReader: ...
 
     @property
     def accounts(self) -> AccountRepository: ...

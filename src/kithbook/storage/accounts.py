@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from kithbook.domain.accounts import ApiToken, Invitation, Throttle
 from kithbook.domain.ids import MemberId
 from kithbook.domain.members import Member, Role
-from kithbook.storage.members import _member
+from kithbook.storage.members import member_from_row as _member
 from kithbook.storage.rows import aware
 from kithbook.storage.tables import (
     accounts,

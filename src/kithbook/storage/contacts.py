@@ -13,7 +13,7 @@ from kithbook.domain.contacts import Contact, Labeled, fold
 from kithbook.domain.errors import Conflict
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.services.ports import ContactQuery, ContactSummary, Page, Sort
-from kithbook.storage.rows import aware
+from kithbook.storage.rows import aware, existing_ids
 from kithbook.storage.tables import (
     contact_emails,
     contact_links,
@@ -122,6 +122,28 @@ class SqlContacts:
         matching = exists().where(contact_emails.c.contact_id == contacts.c.id,
                                   contact_emails.c.address_key == address.lower())
         return self._load(and_(contacts.c.owner_id == owner, matching), 100)
+
+    def with_phone(self, owner: MemberId, number: str) -> list[Contact]:
+        matching = exists().where(contact_phones.c.contact_id == contacts.c.id,
+                                  contact_phones.c.number == number)
+        return self._load(and_(contacts.c.owner_id == owner, matching), 100)
+
+    def all(self, owner: MemberId) -> list[Contact]:
+        """Every contact of `owner`, children read per table rather than per id list."""
+        rows = self._c.execute(select(contacts).where(contacts.c.owner_id == owner)
+                               .order_by(contacts.c.id)).all()
+        found: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for key, table in CHILD_TABLES.items():
+            order = table.c.tag if key == "tags" else table.c.position
+            stmt = (select(table).join(contacts, contacts.c.id == table.c.contact_id)
+                    .where(contacts.c.owner_id == owner).order_by(table.c.contact_id, order))
+            for row in self._c.execute(stmt):
+                found[row.contact_id][key].append(row)
+        return [self._contact(r, found) for r in rows]
+
+    def taken_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these ids some contact (of any member) already has."""
+        return existing_ids(self._c, contacts.c.id, ids)
 
     def linked_to(self, owner: MemberId, member: MemberId) -> Contact | None:
         found = self._load(and_(contacts.c.owner_id == owner,

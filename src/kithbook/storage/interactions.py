@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, select
+from sqlalchemy import Connection, delete, exists, func, insert, select
 
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
-from kithbook.storage.rows import aware
+from kithbook.storage.rows import aware, existing_ids
 from kithbook.storage.tables import interaction_contacts, interactions
 
 
@@ -57,6 +58,64 @@ class SqlInteractions:
             stmt = stmt.limit(limit)
         return [i for i in self._load(stmt) if i.owner == owner]
 
+    def all(self, owner: MemberId) -> list[Interaction]:
+        rows = self._c.execute(select(interactions).where(interactions.c.owner_id == owner)
+                               .order_by(interactions.c.id)).all()
+        people: dict[str, list[ContactId]] = defaultdict(list)
+        links = self._c.execute(
+            select(interaction_contacts)
+            .join(interactions, interactions.c.id == interaction_contacts.c.interaction_id)
+            .where(interactions.c.owner_id == owner)
+            .order_by(interaction_contacts.c.interaction_id, interaction_contacts.c.contact_id))
+        for link in links:
+            people[link.interaction_id].append(ContactId(link.contact_id))
+        return [_interaction(r, people[r.id]) for r in rows]
+
+    def sources(self, owner: MemberId) -> set[str]:
+        return set(self._c.scalars(select(interactions.c.source).where(
+            interactions.c.owner_id == owner, interactions.c.source.is_not(None))))
+
+    def taken_ids(self, ids: Sequence[str]) -> set[str]:
+        return existing_ids(self._c, interactions.c.id, ids)
+
+    def count_for(self, owner: MemberId, contact_ids: Sequence[ContactId]) -> int:
+        """How many interactions involve any of these contacts."""
+        if not contact_ids:
+            return 0
+        stmt = (select(func.count(func.distinct(interaction_contacts.c.interaction_id)))
+                .select_from(interaction_contacts.join(
+                    interactions, interactions.c.id == interaction_contacts.c.interaction_id))
+                .where(interactions.c.owner_id == owner,
+                       interaction_contacts.c.contact_id.in_(list(contact_ids))))
+        return int(self._c.scalar(stmt) or 0)
+
+    def move_links(self, owner: MemberId, sources: Sequence[ContactId],
+                   target: ContactId) -> int:
+        """Point every interaction of `sources` at `target` instead; returns how many moved.
+
+        An interaction that already involves `target` (or several of `sources`) keeps one
+        link to it, never two.
+        """
+        involved = (select(interaction_contacts.c.interaction_id, interaction_contacts.c.contact_id)
+                    .join(interactions,
+                          interactions.c.id == interaction_contacts.c.interaction_id)
+                    .where(interactions.c.owner_id == owner,
+                           interaction_contacts.c.contact_id.in_([*sources, target])))
+        by_interaction: dict[str, set[str]] = defaultdict(set)
+        for row in self._c.execute(involved):
+            by_interaction[row.interaction_id].add(row.contact_id)
+        moving = [iid for iid, people in by_interaction.items() if people - {target}]
+        if not moving:
+            return 0
+        self._c.execute(delete(interaction_contacts).where(
+            interaction_contacts.c.contact_id.in_(list(sources)),
+            interaction_contacts.c.interaction_id.in_(moving)))
+        new_links = [{"interaction_id": iid, "contact_id": target} for iid in moving
+                     if target not in by_interaction[iid]]
+        if new_links:
+            self._c.execute(insert(interaction_contacts), new_links)
+        return len(moving)
+
     def delete_orphans(self, owner: MemberId) -> int:
         linked = exists().where(interaction_contacts.c.interaction_id == interactions.c.id)
         result = self._c.execute(delete(interactions).where(interactions.c.owner_id == owner,
@@ -74,12 +133,13 @@ class SqlInteractions:
             .order_by(interaction_contacts.c.interaction_id, interaction_contacts.c.contact_id))
         for link in links:
             people[link.interaction_id].append(ContactId(link.contact_id))
-        return [
-            Interaction(
-                id=InteractionId(r.id), owner=MemberId(r.owner_id), kind=Kind(r.kind),
-                direction=Direction(r.direction), occurred_on=r.occurred_on,
-                contact_ids=people[r.id], note=r.note, created_at=aware(r.created_at),
-                version=r.version, source=r.source,
-            )
-            for r in rows
-        ]
+        return [_interaction(r, people[r.id]) for r in rows]
+
+
+def _interaction(r: Any, people: list[ContactId]) -> Interaction:
+    return Interaction(
+        id=InteractionId(r.id), owner=MemberId(r.owner_id), kind=Kind(r.kind),
+        direction=Direction(r.direction), occurred_on=r.occurred_on,
+        contact_ids=people, note=r.note, created_at=aware(r.created_at),
+        version=r.version, source=r.source,
+    )

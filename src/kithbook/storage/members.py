@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from kithbook.domain.ids import MemberId
 from kithbook.domain.members import Member, Role
@@ -29,14 +29,18 @@ class SqlMembers:
 
     def get(self, member_id: MemberId) -> Member | None:
         row = self._c.execute(select(members).where(members.c.id == member_id)).first()
-        return _member(row) if row else None
+        return member_from_row(row) if row else None
 
     def only(self) -> Member | None:
         rows = self._c.execute(select(members).order_by(members.c.created_at).limit(2)).all()
-        return _member(rows[0]) if len(rows) == 1 else None
+        return member_from_row(rows[0]) if len(rows) == 1 else None
 
     def count(self) -> int:
         return int(self._c.scalar(select(func.count()).select_from(members)) or 0)
+
+    def delete(self, member_id: MemberId) -> None:
+        """Remove the account; its contacts, ties and interactions go with it (cascade)."""
+        self._c.execute(delete(members).where(members.c.id == member_id))
 
     def set_default_policy(self, member_id: MemberId, policy: SharingPolicy) -> None:
         self._c.execute(update(members).where(members.c.id == member_id).values(
@@ -45,7 +49,7 @@ class SqlMembers:
             default_ask_min_trust=policy.ask_min_trust))
 
 
-def _member(row: Any) -> Member:
+def member_from_row(row: Any) -> Member:
     return Member(
         id=MemberId(row.id), name=row.name, email=row.email, role=Role(row.role),
         created_at=aware(row.created_at),

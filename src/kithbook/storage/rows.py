@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Column, Connection, Row, select
 
 from kithbook.domain.ids import MemberId
 
@@ -19,3 +20,12 @@ def aware(value: datetime | None) -> datetime | None:
 
 def member_id(row: Row[Any], column: str = "owner_id") -> MemberId:
     return MemberId(row._mapping[column])
+
+
+def existing_ids(connection: Connection, column: Column[str], ids: Sequence[str]) -> set[str]:
+    """Which of `ids` the key `column` already holds, asked in chunks a driver accepts."""
+    taken: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        taken.update(connection.scalars(select(column).where(column.in_(chunk))))
+    return taken

@@ -136,6 +136,23 @@ ties = Table(
     Index("ix_ties_owner_last", "owner_id", "last_interaction_on"),
 )
 
+# What a member recorded about who knows whom among their contacts ("Bob works with
+# Carol"): the member's own knowledge, used only in their own path searches. One row per
+# unordered pair, stored with contact_a < contact_b.
+contact_knows = Table(
+    "contact_knows",
+    metadata,
+    Column("contact_a", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_b", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("strength", Float, nullable=False, server_default="0.5"),
+    Column("note", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("contact_a < contact_b", name="ordered_pair"),
+    CheckConstraint("strength >= 0 AND strength <= 1", name="strength_range"),
+    Index("ix_contact_knows_owner", "owner_id"),
+)
+
 interactions = Table(
     "interactions",
     metadata,
@@ -159,6 +176,15 @@ interaction_contacts = Table(
     ),
     Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_interaction_contacts_contact", "contact_id"),
+)
+
+# Keep-in-touch cadences that apply to every contact carrying a tag (or group).
+tag_cadences = Table(
+    "tag_cadences",
+    metadata,
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(60), primary_key=True),
+    Column("cadence_days", Integer, nullable=False),
 )
 
 # ---- introductions -------------------------------------------------------------------

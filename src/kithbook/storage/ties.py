@@ -39,7 +39,12 @@ class SqlTies:
     def get(self, owner: MemberId, contact_id: ContactId) -> Tie | None:
         row = self._c.execute(select(ties).where(ties.c.owner_id == owner,
                                                  ties.c.contact_id == contact_id)).first()
-        return _tie(row) if row else None
+        return tie_from_row(row) if row else None
+
+    def all(self, owner: MemberId) -> list[Tie]:
+        rows = self._c.execute(select(ties).where(ties.c.owner_id == owner)
+                               .order_by(ties.c.contact_id))
+        return [tie_from_row(row) for row in rows]
 
     def update(self, tie: Tie, *, expected_version: int) -> None:
         values = tie_row(tie)
@@ -57,6 +62,10 @@ class SqlTies:
     def refresh_activity(self, contact_ids: Iterable[ContactId]) -> None:
         """Recompute last contact and count for these ties from their interactions."""
         ids = list(contact_ids)
+        if len(ids) > 500:
+            for start in range(0, len(ids), 500):
+                self.refresh_activity(ids[start:start + 500])
+            return
         if not ids:
             return
         link = and_(interaction_contacts.c.interaction_id == interactions.c.id,
@@ -71,7 +80,7 @@ class SqlTies:
                         .values(last_interaction_on=last, interaction_count=count))
 
 
-def _tie(row: Any) -> Tie:
+def tie_from_row(row: Any) -> Tie:
     policy = None
     if row.visibility is not None or row.ask_rule is not None or row.no_introductions \
             or row.welcomes is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -10,10 +11,12 @@ from sqlalchemy import Connection, Engine
 from kithbook.storage.accounts import SqlAccounts
 from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.contacts import SqlContacts
+from kithbook.storage.depth import SqlDepth
 from kithbook.storage.interactions import SqlInteractions
 from kithbook.storage.introductions import SqlIntroductions
 from kithbook.storage.links import SqlLinks
 from kithbook.storage.members import SqlMembers
+from kithbook.storage.network import ContactLinks, SqlNetwork
 from kithbook.storage.notifications import SqlNotifications, SqlOutbox
 from kithbook.storage.ties import SqlTies
 
@@ -27,13 +30,19 @@ class SqlUnitOfWork:
     interactions: SqlInteractions
     bulk: SqlBulkWriter
     introductions: SqlIntroductions
+    network: SqlNetwork
+    contact_links: ContactLinks
+    depth: SqlDepth
     accounts: SqlAccounts
     links: SqlLinks
     notifications: SqlNotifications
     outbox: SqlOutbox
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
+        # Told after every committed write, so caches of what the database holds (the
+        # path search's network) know they are stale.
+        self._on_commit = on_commit
         self._connection: Connection | None = None
         self._read_only = False
 
@@ -57,6 +66,9 @@ class SqlUnitOfWork:
         self.interactions = SqlInteractions(connection)
         self.bulk = SqlBulkWriter(connection)
         self.introductions = SqlIntroductions(connection)
+        self.network = SqlNetwork(connection)
+        self.contact_links = ContactLinks(connection)
+        self.depth = SqlDepth(connection)
         self.accounts = SqlAccounts(connection)
         self.links = SqlLinks(connection)
         self.notifications = SqlNotifications(connection)
@@ -80,6 +92,7 @@ class SqlUnitOfWork:
         if self._connection is None:
             raise RuntimeError("commit outside of `with uow:`")
         self._connection.commit()
+        self._on_commit()
 
     def rollback(self) -> None:
         if self._connection is not None:

@@ -15,17 +15,23 @@ from kithbook.services.facade import Kithbook
 from kithbook.web import auth, errors, filters
 from kithbook.web.api import accounts as accounts_api
 from kithbook.web.api import contacts as contacts_api
+from kithbook.web.api import depth as depth_api
 from kithbook.web.api import introductions as intros_api
 from kithbook.web.api import links as links_api
 from kithbook.web.api import notifications as notifications_api
+from kithbook.web.api import paths as paths_api
 from kithbook.web.api import policies as policies_api
+from kithbook.web.api import transfer as transfer_api
 from kithbook.web.auth import Community
 from kithbook.web.pages import accounts as account_pages
 from kithbook.web.pages import book as book_pages
+from kithbook.web.pages import depth as depth_pages
 from kithbook.web.pages import introductions as intro_pages
 from kithbook.web.pages import links as link_pages
 from kithbook.web.pages import notifications as notification_pages
+from kithbook.web.pages import paths as path_pages
 from kithbook.web.pages import policies as policy_pages
+from kithbook.web.pages import transfer as transfer_pages
 
 HERE = Path(__file__).parent
 
@@ -87,11 +93,17 @@ def create_app(kb: Kithbook, community: Community | None = None) -> FastAPI:
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(contacts_api.router)
+    app.include_router(depth_api.router)
     app.include_router(book_pages.router)
     app.include_router(intros_api.router)
     app.include_router(policies_api.router)
     app.include_router(intro_pages.router)
     app.include_router(policy_pages.router)
+    app.include_router(transfer_api.router)
+    app.include_router(transfer_pages.router)
+    app.include_router(paths_api.router)
+    app.include_router(path_pages.router)
+    app.include_router(depth_pages.router)
     if community is not None:
         auth.install(app)
         app.include_router(account_pages.router)

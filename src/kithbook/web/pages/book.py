@@ -23,6 +23,8 @@ PAGE_SIZE = 50
 NOTICES = {
     "added": "Added.", "saved": "Saved.", "logged": "Logged. The clock restarts today.",
     "removed": "Removed.", "unlogged": "Interaction removed.",
+    "corrected": "Strength corrected. New interactions will wear your correction down.",
+    "uncorrected": "Correction forgotten: the strength follows the evidence again.",
 }
 
 
@@ -93,8 +95,10 @@ def _contact(request: Request, kb: Services, member: MemberId, contact_id: str, 
              form: dict[str, str] | None = None, error: InvalidInput | None = None,
              editing: bool = False) -> HTMLResponse:
     view = kb.get_contact(member, contact_id)
+    depth = kb.tie_depth(member, view.contact.id, exact=True)
     return render(request, "contact.html", {
         "view": view, "c": view.contact, "tie": view.tie, "today": kb.clock.today(),
+        "depth": depth,
         "form": form or {}, "error": error, "editing": editing,
         "kinds": [k.value for k in Kind],
     }, status_code=422 if error else 200)

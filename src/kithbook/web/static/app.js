@@ -12,3 +12,20 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+document.addEventListener("submit", (event) => {
+  // A long import: say that it is working, and keep the button from being pressed twice.
+  const form = event.target;
+  if (!form.dataset || !form.dataset.busy || event.defaultPrevented) return;
+  const status = form.querySelector(".busy");
+  if (status) status.textContent = form.dataset.busy;
+  const button = form.querySelector("button[type=submit]");
+  if (button) setTimeout(() => { button.disabled = true; }, 0);
+  // While the page waits for the answer, ask how far the import has come.
+  if (!status || !form.dataset.status) return;
+  const poll = () => fetch(form.dataset.status).then((r) => r.json()).then((p) => {
+    if (!p.done) return;
+    const of = p.total ? ` of about ${p.total.toLocaleString()}` : "";
+    status.textContent = `Importing… ${p.done.toLocaleString()}${of} records read.`;
+  }).catch(() => {});
+  setInterval(poll, 500);
+});

@@ -2,7 +2,7 @@
 notifications and the mail outbox
 
 Revision ID: 0006
-Revises: 0003 (to become 0005 when the revisions written beside it are merged)
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

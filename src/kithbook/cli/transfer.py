@@ -1,0 +1,217 @@
+"""Commands that move a book in and out: import, export, duplicates, merge, erase."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kithbook.cli.context import CliContext, state
+from kithbook.domain.duplicates import SINGLE_FIELDS
+from kithbook.domain.errors import InvalidInput, NotFound
+from kithbook.domain.ids import MemberId
+from kithbook.io.detect import Format
+from kithbook.services.exports import ExportFormat
+from kithbook.services.imports import ImportReport
+from kithbook.services.imports import Progress as ProgressCallback
+
+SHOW = 20  # lines of each kind a report prints
+PLAIN_EVERY = 10_000  # records between progress lines when stderr is not a terminal
+TAKE_HELP = (f"FIELD=CONTACT: take a field ({', '.join(SINGLE_FIELDS)}) from another of the "
+             "contacts. Repeatable.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)
+    app.command()(export)
+    app.command()(duplicates)
+    app.command()(merge)
+    app.command()(erase)
+    app.command("delete-account")(delete_account)
+
+
+def import_(ctx: typer.Context,
+            file: Path = typer.Argument(..., help="The file: LinkedIn Connections.csv or its "
+                                        "zip, vCard, Google or Outlook CSV, iCalendar, or a "
+                                        "Kithbook JSON export."),
+            format: Format | None = typer.Option(None, "--format", "-f",
+                                                 help="Read the file as this format "
+                                                      "instead of recognizing it."),
+            dry_run: bool = typer.Option(False, "--dry-run",
+                                         help="Show what would change; write nothing."),
+            photos: bool = typer.Option(False, "--photos/--no-photos",
+                                        help="Read pictures in vCards (not stored yet).")
+            ) -> None:
+    """Import a file into your book: all of it, or nothing if any part is wrong."""
+    cli = state(ctx)
+    found = cli.kb.file_format(file, format) if file.is_file() else format
+    actor = _owner_or_none(cli) if found is Format.KITHBOOK_JSON else cli.me.id
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err.print(f"{'checking' if dry_run else 'importing'} {escape(file.name)}…")
+    if err.is_terminal:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("records", total=None)
+
+            def show(done: int, total: int | None) -> None:
+                bar.update(task, completed=done, total=total)
+
+            report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
+                                        keep_photos=photos, progress=show)
+    else:
+        report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
+                                    keep_photos=photos, progress=_plain(err))
+    _print_report(cli.console, report)
+
+
+def _owner_or_none(cli: CliContext) -> MemberId | None:
+    try:
+        return cli.kb.local_member().id
+    except NotFound:
+        return None
+
+
+def _plain(err: Console) -> ProgressCallback:
+    shown = [0]
+
+    def show(done: int, total: int | None) -> None:
+        if done >= shown[0] + PLAIN_EVERY:
+            shown[0] = done
+            err.print(f"read {done:,} records")
+
+    return show
+
+
+def _print_report(out: Console, report: ImportReport) -> None:
+    verb = "would add" if report.dry_run else "added"
+    parts = []
+    if report.member_created:
+        parts.append("the account in the export")
+    if report.contacts_added or report.format is not Format.ICS:
+        parts.append(f"{report.contacts_added:,} contacts")
+    if report.interactions_added or report.format in (Format.ICS, Format.KITHBOOK_JSON):
+        parts.append(f"{report.interactions_added:,} interactions")
+    out.print(f"{escape(report.name)} ({report.format.value}): {verb} {', '.join(parts)}.")
+    if report.contacts_unchanged:
+        out.print(f"{report.contacts_unchanged:,} contacts already in your book as they are; "
+                  "skipped.")
+    if report.events_already_imported:
+        out.print(f"{report.events_already_imported:,} events imported before; skipped.")
+    if report.events_without_contacts:
+        out.print(f"{report.events_without_contacts:,} events with no one from your book; "
+                  "skipped.")
+    if report.photos_not_kept:
+        out.print(f"{report.photos_not_kept:,} photos found; Kithbook keeps no pictures yet.")
+    if report.dry_run:
+        for name in report.new_names[:SHOW]:
+            out.print(f"  + {escape(name)}")
+        for event in report.events[:SHOW]:
+            out.print(f"  + {event.occurred_on.isoformat()} met {escape(', '.join(event.people))}"
+                      + (f" — {escape(event.summary)}" if event.summary else ""))
+    if report.duplicate_count:
+        out.print(f"{report.duplicate_count:,} likely duplicates:")
+        for dup in report.duplicates[:SHOW]:
+            out.print(f"  {escape(dup.where)}: {escape(dup.name)} ~ {escape(dup.other_name)} "
+                      f"[dim]{dup.other}[/] ({escape('; '.join(dup.reasons))})")
+        out.print("See them all with `kithbook duplicates`; merge with `kithbook merge`.")
+    if report.dry_run:
+        out.print("Nothing was written (dry run).")
+
+
+def export(ctx: typer.Context,
+           format: ExportFormat = typer.Option(ExportFormat.JSON, "--format", "-f",
+                                               help="json: everything; vcard or csv: contacts."),
+           output: Path | None = typer.Option(None, "--output", "-o",
+                                              help="Write to this file (default: stdout).")
+           ) -> None:
+    """Export your book: JSON (everything, re-importable), vCard 4.0 or CSV."""
+    cli = state(ctx)
+    if output is None:
+        cli.kb.export_book(cli.me.id, format, sys.stdout)
+        sys.stdout.flush()
+        return
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="") as out:
+        count = cli.kb.export_book(cli.me.id, format, out)
+    partial.replace(output)  # a failed export never leaves half a file under the name
+    Console(stderr=True).print(f"exported {count:,} contacts to {escape(str(output))}")
+
+
+def duplicates(ctx: typer.Context) -> None:
+    """List contacts that are likely the same person, with the reasons."""
+    cli = state(ctx)
+    found = cli.kb.list_duplicates(cli.me.id)
+    if not found:
+        cli.console.print("No likely duplicates in your book.")
+        return
+    for number, group in enumerate(found, 1):
+        cli.console.print(f"[bold]{number}.[/]")
+        for contact in group.contacts:
+            cli.console.print(f"   {contact.id}  {escape(contact.headline)}")
+        for evidence in group.evidence:
+            cli.console.print(f"   [dim]{evidence.reason.value}: {escape(evidence.detail)}[/]")
+    cli.console.print(f"{len(found)} sets. Merge one with `kithbook merge KEEP OTHER…`.")
+
+
+def merge(ctx: typer.Context,
+          keep: str = typer.Argument(..., help="The contact to keep (id or name)."),
+          others: list[str] = typer.Argument(..., help="Contacts to merge into it."),
+          take: list[str] | None = typer.Option(
+              None, "--take", help=TAKE_HELP)) -> None:
+    """Merge contacts into one; every interaction moves to the contact kept."""
+    cli = state(ctx)
+    choices: dict[str, str] = {}
+    for item in take or []:
+        name, sep, ref = item.partition("=")
+        if not sep or not ref.strip():
+            raise InvalidInput(f"--take {item!r}: write FIELD=CONTACT, like "
+                               "--take role=k3j9.", field="take")
+        choices[name.strip()] = ref.strip()
+    result = cli.kb.merge_contacts(cli.me.id, keep, others, take=choices)
+    names = ", ".join(c.name for c in result.absorbed)
+    cli.console.print(f"merged {escape(names)} into [bold]{escape(result.contact.headline)}[/] "
+                      f"[dim]{result.contact.id}[/]: {result.interactions_moved} interactions "
+                      f"moved, {result.interaction_count} in all.")
+
+
+def erase(ctx: typer.Context,
+          email: str | None = typer.Option(None, "--email", help="Their email address."),
+          phone: str | None = typer.Option(None, "--phone", help="Their phone number."),
+          yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")
+          ) -> None:
+    """Erase a person from your book, by email or phone, and say what was removed."""
+    cli = state(ctx)
+    if (email is None) == (phone is None):
+        raise InvalidInput("give one of --email or --phone.", field="email")
+    if not yes:
+        typer.confirm(f"Erase everyone in your book with {email or phone}, and their history?",
+                      abort=True)
+    report = cli.kb.erase_person(cli.me.id, email=email, phone=phone)
+    if not report.contacts:
+        cli.console.print(f"Nothing in your book holds {escape(report.matched)}.")
+        return
+    cli.console.print(f"erased {len(report.contacts)} contacts holding "
+                      f"{escape(report.matched)}:")
+    for line in report.contacts:
+        cli.console.print(f"  - {escape(line)}")
+    cli.console.print(f"{report.interactions_removed} interactions removed; "
+                      f"{report.interactions_kept} shared with others kept without them.")
+
+
+def delete_account(ctx: typer.Context,
+                   yes: bool = typer.Option(False, "--yes",
+                                            help="Confirm: this cannot be undone.")) -> None:
+    """Delete your account and everything in your book."""
+    cli = state(ctx)
+    if not yes:
+        raise InvalidInput("this deletes your whole book and cannot be undone; export it "
+                           "first (`kithbook export -o book.json`), then add --yes.",
+                           field="yes")
+    report = cli.kb.delete_account(cli.me.id)
+    cli.console.print(f"deleted the account of {escape(report.member)}: {report.contacts:,} "
+                      f"contacts and {report.interactions:,} interactions.")

@@ -1,0 +1,201 @@
+"""Relationship depth, as use cases: strength with its evidence, stages and next steps,
+keep-in-touch, the weekly digest and the health report.
+
+Every use case reads the member's whole book once as arrays (`uow.depth.snapshot`),
+computes the strength of all ties at once, then lets the domain rules speak for each.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from kithbook.domain.contacts import clean_tag
+from kithbook.domain.digest import Budget, Digest, weekly_digest
+from kithbook.domain.errors import InvalidInput, NotFound
+from kithbook.domain.evidence import describe_balance, describe_evidence, describe_strength
+from kithbook.domain.health import HealthReport, health_report
+from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.keep_in_touch import Cadence, TouchState, losing_touch, resolve_cadence
+from kithbook.domain.stages import NextStep, StageAssessment, assess_stage, next_step
+from kithbook.domain.tie_summary import TieSummary
+from kithbook.domain.ties import Tie, check_cadence
+from kithbook.graph.strength import StrengthParams
+from kithbook.io.charts import health_charts
+from kithbook.services.ports import Clock, DepthSnapshot, UnitOfWork
+from kithbook.services.references import resolve_contact
+from kithbook.services.tie_strength import compute_strength
+
+
+@dataclass(frozen=True)
+class TieDepth:
+    """One tie, explained: its strength and evidence, stage, next step and balance."""
+
+    tie: TieSummary
+    stage: StageAssessment
+    step: NextStep
+    cadence: Cadence | None
+
+    @property
+    def explanation(self) -> list[str]:
+        """The score, its evidence, what it is made of and any correction."""
+        return describe_strength(self.tie.evidence)
+
+    @property
+    def evidence_text(self) -> str:
+        return describe_evidence(self.tie.evidence)
+
+    @property
+    def balance(self) -> str:
+        return describe_balance(self.tie.evidence)
+
+
+def _summaries(snapshot: DepthSnapshot, today: date,
+               params: StrengthParams) -> list[TieSummary]:
+    strength = compute_strength(snapshot, today, params)
+    out = []
+    for i, contact in enumerate(snapshot.contacts):
+        evidence = strength.evidence(i)
+        own = int(snapshot.cadence_days[i])
+        out.append(TieSummary(contact, snapshot.names[i], evidence,
+                              assess_stage(evidence).stage,
+                              organization=snapshot.organizations[i], role=snapshot.roles[i],
+                              tags=snapshot.tags[i], cadence_days=own or None))
+    return out
+
+
+def _explain(tie: TieSummary, tag_cadences: dict[str, int]) -> TieDepth:
+    cadence = resolve_cadence(tie.cadence_days, tie.tags, tag_cadences)
+    stage = assess_stage(tie.evidence)
+    step = next_step(tie.evidence, tie.person, stage=stage.stage,
+                     cadence_days=cadence.days if cadence else None)
+    return TieDepth(tie, stage, step, cadence)
+
+
+def _book(uow: UnitOfWork, actor: MemberId, today: date,
+          params: StrengthParams) -> tuple[list[TieSummary], dict[str, int]]:
+    with uow.reading():
+        snapshot = uow.depth.snapshot(actor)
+        cadences = uow.depth.tag_cadences(actor)
+    return _summaries(snapshot, today, params), cadences
+
+
+def all_ties(uow: UnitOfWork, actor: MemberId, clock: Clock,
+             params: StrengthParams) -> list[TieDepth]:
+    """Every tie of the book explained, strongest first (one computation for all)."""
+    ties, cadences = _book(uow, actor, clock.today(), params)
+    ties.sort(key=lambda t: (-t.strength, t.name, t.contact))
+    return [_explain(t, cadences) for t in ties]
+
+
+def strengths(uow: UnitOfWork, actor: MemberId, clock: Clock,
+              params: StrengthParams) -> dict[ContactId, float]:
+    """The strength of every tie by contact, for sorting and lists."""
+    ties, _ = _book(uow, actor, clock.today(), params)
+    return {t.contact: t.strength for t in ties}
+
+
+def _one(uow: UnitOfWork, actor: MemberId, contact: ContactId, today: date,
+         params: StrengthParams) -> TieDepth:
+    snapshot = uow.depth.snapshot(actor, contact)
+    cadences = uow.depth.tag_cadences(actor)
+    return _explain(_summaries(snapshot, today, params)[0], cadences)
+
+
+def _contact_id(uow: UnitOfWork, actor: MemberId, ref: str, exact: bool) -> ContactId:
+    if not exact:
+        return resolve_contact(uow, actor, ref).id
+    contact = uow.contacts.get(actor, ContactId(ref))
+    if contact is None:
+        raise NotFound(f"no contact {ref!r} in your book.", field="contact_id")
+    return contact.id
+
+
+def tie_depth(uow: UnitOfWork, actor: MemberId, ref: str, clock: Clock,
+              params: StrengthParams, *, exact: bool = False) -> TieDepth:
+    """One contact's tie explained; `ref` is an id (exact) or what a person types."""
+    with uow.reading():
+        return _one(uow, actor, _contact_id(uow, actor, ref, exact), clock.today(), params)
+
+
+def correct_strength(uow: UnitOfWork, actor: MemberId, ref: str, value: float | None,
+                     clock: Clock, params: StrengthParams, *, exact: bool = False
+                     ) -> TieDepth:
+    """Set the member's own reading of a tie (None clears it); new evidence wears it down."""
+    if value is not None and (math.isnan(value) or not 0.0 <= value <= 1.0):
+        raise InvalidInput(f"a corrected strength must lie between 0 and 1; got {value}.",
+                           field="strength")
+    with uow:
+        contact = _contact_id(uow, actor, ref, exact)
+        tie = uow.ties.get(actor, contact)
+        at = clock.now() if value is not None else None
+        if tie is None:
+            uow.ties.add(Tie(owner=actor, contact=contact, strength_override=value,
+                             override_at=at))
+        else:
+            tie.strength_override, tie.override_at = value, at
+            uow.ties.update(tie, expected_version=tie.version)
+        explained = _one(uow, actor, contact, clock.today(), params)
+        uow.commit()
+        return explained
+
+
+def losing_touch_list(uow: UnitOfWork, actor: MemberId, clock: Clock,
+                      params: StrengthParams, *, limit: int | None = None) -> list[TouchState]:
+    """Overdue ties, the most valuable and most overdue first."""
+    ties, cadences = _book(uow, actor, clock.today(), params)
+    return losing_touch(ties, cadences, clock.today(), limit=limit)
+
+
+def digest(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
+           budget: Budget) -> Digest:
+    """The few relationships that most deserve your time this week, within the budget."""
+    ties, cadences = _book(uow, actor, clock.today(), params)
+    return weekly_digest(ties, cadences, clock.today(), budget)
+
+
+@dataclass(frozen=True)
+class Week:
+    """The digest and the losing-touch list from one read of the book (the digest page)."""
+
+    digest: Digest
+    losing_touch: list[TouchState]
+
+
+def week(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
+         budget: Budget, *, losing_touch_limit: int | None = None) -> Week:
+    ties, cadences = _book(uow, actor, clock.today(), params)
+    return Week(weekly_digest(ties, cadences, clock.today(), budget),
+                losing_touch(ties, cadences, clock.today(), limit=losing_touch_limit))
+
+
+def health(uow: UnitOfWork, actor: MemberId, clock: Clock,
+           params: StrengthParams) -> HealthReport:
+    today = clock.today()
+    with uow.reading():
+        snapshot = uow.depth.snapshot(actor)
+        logged = uow.depth.logged(actor)
+    return health_report(_summaries(snapshot, today, params), logged, today)
+
+
+def charts(report: HealthReport) -> dict[str, str]:
+    """The health report's pictures, by name, as SVG documents."""
+    return health_charts(report)
+
+
+def tag_cadences(uow: UnitOfWork, actor: MemberId) -> dict[str, int]:
+    with uow.reading():
+        return uow.depth.tag_cadences(actor)
+
+
+def set_tag_cadence(uow: UnitOfWork, actor: MemberId, tag: str,
+                    days: int | None) -> dict[str, int]:
+    """Keep in touch every `days` with everyone tagged `tag` (None: no cadence)."""
+    tag = clean_tag(tag)
+    check_cadence(days)
+    with uow:
+        uow.depth.set_tag_cadence(actor, tag, days)
+        cadences = uow.depth.tag_cadences(actor)
+        uow.commit()
+        return cadences

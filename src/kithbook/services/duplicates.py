@@ -1,0 +1,86 @@
+"""Likely duplicates in a book, found on demand, and merging them without losing anything."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from kithbook.domain.contacts import Contact
+from kithbook.domain.duplicates import (
+    Candidate,
+    Evidence,
+    MergePlan,
+    find_duplicates,
+    merged_tie,
+    plan_merge,
+)
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import ContactId, MemberId
+from kithbook.services.ports import Clock, UnitOfWork
+from kithbook.services.references import resolve_contact
+
+
+@dataclass(frozen=True)
+class DuplicateSet:
+    """Contacts that are likely one person, in the book's order, with the reasons why."""
+
+    contacts: tuple[Contact, ...]
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    contact: Contact  # the survivor as it is now
+    absorbed: tuple[Contact, ...]
+    plan: MergePlan
+    interactions_moved: int
+    interaction_count: int  # the survivor's interactions after the merge
+
+
+def list_duplicates(uow: UnitOfWork, actor: MemberId) -> list[DuplicateSet]:
+    with uow.reading():
+        contacts = sorted(uow.contacts.all(actor), key=lambda c: (c.name.casefold(), c.id))
+    by_id = {c.id: c for c in contacts}
+    groups = find_duplicates(Candidate.of(c) for c in contacts)
+    return [DuplicateSet(tuple(by_id[ContactId(k)] for k in g.keys), g.evidence)
+            for g in groups]
+
+
+def merge_contacts(uow: UnitOfWork, actor: MemberId, keep: str, others: Sequence[str],
+                   clock: Clock, *, take: Mapping[str, str] | None = None) -> MergeResult:
+    """Merge `others` into `keep`; `take` names, per field, the contact to take it from.
+
+    Every interaction of the others moves to the kept contact; their ties are united into
+    one (the kept contact's settings first, the earliest start); then the others go.
+    """
+    if not others:
+        raise InvalidInput("name at least one contact to merge into the one you keep.",
+                           field="contacts")
+    with uow:
+        survivor = resolve_contact(uow, actor, keep)
+        absorbed = [resolve_contact(uow, actor, ref) for ref in others]
+        chosen = {name: resolve_contact(uow, actor, ref).id
+                  for name, ref in (take or {}).items()}
+        plan = plan_merge([survivor, *absorbed], survivor=survivor.id, prefer=chosen)
+        fields = dict(vars(plan.fields))
+        merged = replace(survivor, **fields, updated_at=clock.now())
+        ties = [t for t in (uow.ties.get(actor, c.id) for c in (survivor, *absorbed))
+                if t is not None]
+        tie = merged_tie(survivor.id, ties)
+        old_ids = [c.id for c in absorbed]
+        moved = uow.interactions.move_links(actor, old_ids, survivor.id)
+        for contact in absorbed:
+            uow.contacts.delete(actor, contact.id)
+        uow.contacts.update(merged, expected_version=survivor.version)
+        current = uow.ties.get(actor, survivor.id)
+        if tie is not None:
+            if current is None:
+                uow.ties.add(replace(tie, version=1))
+            else:
+                uow.ties.update(replace(tie, version=current.version),
+                                expected_version=current.version)
+        uow.ties.refresh_activity([survivor.id])
+        after = uow.ties.get(actor, survivor.id)
+        uow.commit()
+        return MergeResult(merged, tuple(absorbed), plan, moved,
+                           after.interaction_count if after else 0)

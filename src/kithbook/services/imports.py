@@ -1,0 +1,427 @@
+"""Importing a file into a member's book: the whole file in one transaction, or nothing.
+
+The readers in `kithbook.io` stream checked records; this module writes them in batches
+through the bulk writer, all inside one unit of work, so an error on the last line (or a
+killed process) leaves the book exactly as it was. A dry run reads the same records and
+reports what would change without writing anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from kithbook.domain.contacts import Contact, ContactFields
+from kithbook.domain.duplicates import NAME_THRESHOLD, fold, name_key
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
+from kithbook.domain.interactions import Direction, Interaction, Kind
+from kithbook.domain.ties import Tie
+from kithbook.io.detect import HEAD_BYTES, Format, detect_format, open_import
+from kithbook.io.export_json import Book, read_book
+from kithbook.io.ics import read_ics
+from kithbook.io.limits import DEFAULT_LIMITS, Limits
+from kithbook.io.readers import read_contacts
+from kithbook.io.records import ImportedContact, ImportedEvent
+from kithbook.services.normalize import DEFAULT_REGION
+from kithbook.services.ports import BulkBook, Clock, UnitOfWork
+
+Progress = Callable[[int, int | None], None]
+"""Called as records are read: (how many so far, how many in all when known)."""
+
+BATCH = 5_000  # records written per bulk call; all batches share one transaction
+SHOWN = 200  # examples a report keeps of each kind; the counts cover everything
+MAX_PEOPLE_PER_EVENT = 200
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """An incoming record that is probably someone already in the book (or in the file)."""
+
+    where: str  # "line 12" or "card 3 (Ada Lovelace)"
+    name: str
+    other: ContactId
+    other_name: str
+    reasons: tuple[str, ...]  # "same email ada@example.org"
+
+
+@dataclass(frozen=True)
+class EventPreview:
+    occurred_on: date
+    summary: str | None
+    people: tuple[str, ...]  # names of the matched contacts
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or with `dry_run` what it would do."""
+
+    name: str
+    format: Format
+    dry_run: bool
+    read: int = 0  # records read from the file
+    contacts_added: int = 0
+    contacts_unchanged: int = 0  # already in the book exactly as the file has them
+    interactions_added: int = 0
+    events_already_imported: int = 0
+    events_without_contacts: int = 0
+    photos_not_kept: int = 0
+    duplicate_count: int = 0
+    duplicates: list[LikelyDuplicate] = field(default_factory=list)
+    new_names: list[str] = field(default_factory=list)
+    events: list[EventPreview] = field(default_factory=list)
+    owner: MemberId | None = None  # whose book received the file
+    member_created: bool = False  # a JSON export brought its own account into an empty database
+
+
+def file_format(path: Path, format: Format | None = None) -> Format:
+    """The format `import_file` will read `path` as."""
+    if format is not None:
+        return format
+    with path.open("rb") as raw:
+        return detect_format(raw.read(HEAD_BYTES), name=path.name)
+
+
+def import_file(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *,
+                format: Format | None = None, dry_run: bool = False,
+                keep_photos: bool = False, region: str | None = DEFAULT_REGION,
+                progress: Progress | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> ImportReport:
+    """Read `path` into `actor`'s book; with `actor=None` a JSON export brings its account."""
+    if not path.is_file():
+        raise InvalidInput(f"{path} is not a file I can read.", field="file")
+    with open_import(path, format=format, limits=limits) as (found, stream, name):
+        report = ImportReport(name=name, format=found, dry_run=dry_run)
+        tick = _Ticker(progress, _estimate(path, found))
+        if found is Format.KITHBOOK_JSON:
+            book = read_book(stream, name=name)
+            _import_book(uow, actor, book, clock, report)
+            tick.done(report.read)
+            return report
+        if actor is None:
+            raise InvalidInput("only a Kithbook JSON export can start an empty database; "
+                               "run `kithbook init` first.", field="file")
+        report.owner = actor
+        if found is Format.ICS:
+            events = read_ics(stream, until=clock.today(), name=name, limits=limits)
+            _import_events(uow, actor, events, clock, report, tick)
+        else:
+            records = read_contacts(stream, found, name=name, limits=limits,
+                                    keep_photos=keep_photos, region=region)
+            _import_contacts(uow, actor, records, clock, report, tick)
+        tick.done(report.read)
+        return report
+
+
+# ---- contacts ------------------------------------------------------------------------
+
+def _import_contacts(uow: UnitOfWork, actor: MemberId, records: Iterable[ImportedContact],
+                     clock: Clock, report: ImportReport, tick: _Ticker) -> None:
+    with uow.reading() if report.dry_run else uow:
+        index = _BookIndex(uow.contacts.all(actor))
+        now = clock.now()
+        contacts: list[Contact] = []
+        ties: list[Tie] = []
+        for record in records:
+            report.read += 1
+            if record.photo is not None:
+                report.photos_not_kept += 1
+            if index.unchanged(record.fields):
+                report.contacts_unchanged += 1
+                tick(report.read)
+                continue
+            contact = _contact(actor, record, now, report.name)
+            for other, other_name, reasons in index.likely(contact):
+                report.duplicate_count += 1
+                if len(report.duplicates) < SHOWN:
+                    report.duplicates.append(LikelyDuplicate(
+                        record.where, contact.name, other, other_name, reasons))
+            index.add(contact, existing=False)
+            report.contacts_added += 1
+            if len(report.new_names) < SHOWN:
+                report.new_names.append(contact.name)
+            if not report.dry_run:
+                contacts.append(contact)
+                ties.append(Tie(owner=actor, contact=contact.id,
+                                started_on=record.started_on))
+                if len(contacts) >= BATCH:
+                    uow.bulk.write(actor, BulkBook(contacts, ties))
+                    contacts, ties = [], []
+            tick(report.read)
+        if not report.dry_run:
+            if contacts:
+                uow.bulk.write(actor, BulkBook(contacts, ties))
+            uow.commit()
+
+
+def _contact(actor: MemberId, record: ImportedContact, now: datetime, name: str) -> Contact:
+    fields = record.fields
+    try:
+        return Contact(
+            id=ContactId(new_id()), owner=actor, name=fields.name or "",
+            emails=list(fields.emails or []), phones=list(fields.phones or []),
+            links=list(fields.links or []), tags=list(fields.tags or []),
+            organization=fields.organization, role=fields.role, location=fields.location,
+            how_we_met=fields.how_we_met, notes=fields.notes, created_at=now,
+            updated_at=now)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{name}, {record.where}: {exc.message}", field="file") from None
+
+
+class _BookIndex:
+    """What duplicate finding needs of the book, kept up to date as records arrive.
+
+    Emails and phones are matched against the book and the file so far; similar names at
+    the same organization only against contacts the book held before the import (pairs
+    within a large file would grow with its square).
+    """
+
+    def __init__(self, contacts: Iterable[Contact]) -> None:
+        self.by_email: dict[str, tuple[ContactId, str]] = {}
+        self.by_phone: dict[str, tuple[ContactId, str]] = {}
+        self.by_org: dict[str, list[tuple[str, ContactId, str]]] = {}
+        self.exact: dict[tuple[str, str], tuple[ContactId, str]] = {}
+        self.identical: set[tuple[object, ...]] = set()
+        self._orgs: dict[str, str] = {}  # organizations repeat: fold each once
+        self._last: tuple[str, str] = ("", "")  # `likely` then `add` ask for the same name
+        for contact in contacts:
+            self.add(contact, existing=True)
+
+    def org_key(self, organization: str | None) -> str:
+        if not organization:
+            return ""
+        key = self._orgs.get(organization)
+        if key is None:
+            key = self._orgs[organization] = fold(organization)
+        return key
+
+    def name_key(self, name: str) -> str:
+        if self._last[0] != name:
+            self._last = (name, _name_key(name))
+        return self._last[1]
+
+    def add(self, contact: Contact, *, existing: bool) -> None:
+        who = (contact.id, contact.name)
+        for email in contact.emails:
+            self.by_email.setdefault(email.value.casefold(), who)
+        for phone in contact.phones:
+            self.by_phone.setdefault(phone.value, who)
+        org = self.org_key(contact.organization)
+        if org:
+            key = self.name_key(contact.name)
+            self.exact.setdefault((org, key), who)
+            if existing:
+                self.by_org.setdefault(org, []).append((key, *who))
+        if existing:
+            self.identical.add(_identity(contact.name, contact.organization, contact.emails,
+                                         contact.phones, contact.links))
+
+    def unchanged(self, fields: ContactFields) -> bool:
+        """The book already holds exactly this person (importing a file again adds nothing)."""
+        return bool(self.identical) and _identity(
+            fields.name or "", fields.organization, fields.emails or [], fields.phones or [],
+            fields.links or []) in self.identical
+
+    def likely(self, contact: Contact) -> list[tuple[ContactId, str, tuple[str, ...]]]:
+        found: dict[ContactId, tuple[str, list[str]]] = {}
+
+        def note(who: tuple[ContactId, str], reason: str) -> None:
+            found.setdefault(who[0], (who[1], []))[1].append(reason)
+
+        for email in contact.emails:
+            who = self.by_email.get(email.value.casefold())
+            if who is not None:
+                note(who, f"same email {email.value}")
+        for phone in contact.phones:
+            who = self.by_phone.get(phone.value)
+            if who is not None:
+                note(who, f"same phone {phone.value}")
+        org = self.org_key(contact.organization)
+        if org:
+            key = self.name_key(contact.name)
+            who = self.exact.get((org, key))
+            if who is not None:
+                note(who, f"same name at {contact.organization}")
+            else:
+                for other_key, other, other_name in self.by_org.get(org, ()):
+                    matcher = SequenceMatcher(None, key, other_key, autojunk=False)
+                    if (matcher.real_quick_ratio() >= NAME_THRESHOLD
+                            and matcher.quick_ratio() >= NAME_THRESHOLD
+                            and matcher.ratio() >= NAME_THRESHOLD):
+                        note((other, other_name),
+                             f"similar name at {contact.organization}")
+        return [(cid, name, tuple(reasons)) for cid, (name, reasons) in found.items()]
+
+
+def _name_key(name: str) -> str:
+    """`name_key` of the domain, without its Unicode work for plain ASCII names."""
+    if name.isascii():
+        cleaned = "".join(c if c.isalnum() else " " for c in name.lower())
+        return " ".join(sorted(cleaned.split()))
+    return name_key(name)
+
+
+def _identity(name: str, organization: str | None, emails: Iterable[object],
+              phones: Iterable[object], links: Iterable[str]) -> tuple[object, ...]:
+    return (fold(name), fold(organization or ""),
+            frozenset(str(getattr(e, "value", e)).casefold() for e in emails),
+            frozenset(str(getattr(p, "value", p)) for p in phones),
+            frozenset(link.strip() for link in links if link.strip()))
+
+
+# ---- calendars -----------------------------------------------------------------------
+
+def _import_events(uow: UnitOfWork, actor: MemberId, events: Iterable[ImportedEvent],
+                   clock: Clock, report: ImportReport, tick: _Ticker) -> None:
+    with uow.reading() if report.dry_run else uow:
+        by_email: dict[str, list[tuple[ContactId, str]]] = {}
+        for contact in uow.contacts.all(actor):
+            for email in contact.emails:
+                by_email.setdefault(email.value.casefold(), []).append(
+                    (contact.id, contact.name))
+        known = uow.interactions.sources(actor)
+        now = clock.now()
+        batch: list[Interaction] = []
+        touched: set[ContactId] = set()
+        for event in events:
+            report.read += 1
+            tick(report.read)
+            if event.source in known:
+                report.events_already_imported += 1
+                continue
+            people = dict(who for attendee in event.attendees
+                          for who in by_email.get(attendee.email.casefold(), ()))
+            if not people:
+                report.events_without_contacts += 1
+                continue
+            if len(people) > MAX_PEOPLE_PER_EVENT:
+                raise InvalidInput(f"{report.name}, {event.where}: more than "
+                                   f"{MAX_PEOPLE_PER_EVENT} of your contacts attend; that is "
+                                   "not a meeting to record. Remove it and import again.",
+                                   field="file")
+            known.add(event.source)
+            report.interactions_added += 1
+            if len(report.events) < SHOWN:
+                report.events.append(EventPreview(event.occurred_on, event.summary,
+                                                  tuple(people.values())))
+            if report.dry_run:
+                continue
+            summary = event.summary[:20_000] if event.summary else None
+            batch.append(Interaction(
+                id=InteractionId(new_id()), owner=actor, kind=Kind.MET,
+                direction=Direction.MUTUAL, occurred_on=event.occurred_on,
+                contact_ids=list(people), note=summary, created_at=now,
+                source=event.source))
+            touched.update(people)
+            if len(batch) >= BATCH:
+                uow.bulk.write(actor, BulkBook([], [], batch))
+                batch = []
+        if not report.dry_run:
+            if batch:
+                uow.bulk.write(actor, BulkBook([], [], batch))
+            uow.ties.refresh_activity(sorted(touched))
+            uow.commit()
+
+
+# ---- Kithbook JSON -------------------------------------------------------------------
+
+def _import_book(uow: UnitOfWork, actor: MemberId | None, book: Book, clock: Clock,
+                 report: ImportReport) -> None:
+    """A JSON export, ids kept (new ones only where another record already has them)."""
+    report.read = len(book.contacts) + len(book.interactions)
+    with uow.reading() if report.dry_run else uow:
+        if actor is None:
+            if uow.members.count():
+                raise InvalidInput("this database already has an owner; import the export "
+                                   "into their book instead.", field="file")
+            owner = book.member.id
+            report.member_created = True
+            if not report.dry_run:
+                member = book.member
+                if member.created_at is None:
+                    member = replace(member, created_at=clock.now())
+                uow.members.add(member)
+        else:
+            owner = actor
+        report.owner = owner
+        now = clock.now()
+        taken = uow.contacts.taken_ids([c.id for c in book.contacts])
+        ids = {c.id: ContactId(new_id()) if c.id in taken else c.id for c in book.contacts}
+        index = _BookIndex(uow.contacts.all(owner) if actor is not None else ())
+        contacts = []
+        for original in book.contacts:
+            contact = replace(original, id=ids[original.id], owner=owner,
+                              created_at=original.created_at or now,
+                              updated_at=original.updated_at or original.created_at or now)
+            for other, other_name, reasons in index.likely(contact):
+                report.duplicate_count += 1
+                if len(report.duplicates) < SHOWN:
+                    report.duplicates.append(LikelyDuplicate(
+                        f"contact {original.id}", contact.name, other, other_name, reasons))
+            index.add(contact, existing=False)
+            contacts.append(contact)
+            if len(report.new_names) < SHOWN:
+                report.new_names.append(contact.name)
+        ties = [replace(t, owner=owner, contact=ids[t.contact]) for t in book.ties]
+        known = uow.interactions.sources(owner) if actor is not None else set()
+        fresh = [i for i in book.interactions if i.source is None or i.source not in known]
+        report.events_already_imported = len(book.interactions) - len(fresh)
+        taken_interactions = uow.interactions.taken_ids([i.id for i in fresh])
+        interactions = [
+            replace(i, id=InteractionId(new_id()) if i.id in taken_interactions else i.id,
+                    owner=owner, contact_ids=[ids[c] for c in i.contact_ids],
+                    created_at=i.created_at or now)
+            for i in fresh]
+        report.contacts_added = len(contacts)
+        report.interactions_added = len(interactions)
+        if report.dry_run:
+            return
+        uow.bulk.write(owner, BulkBook(contacts, ties, interactions))
+        if actor is not None:
+            uow.ties.refresh_activity([c.id for c in contacts])
+        uow.commit()
+
+
+# ---- progress ------------------------------------------------------------------------
+
+class _Ticker:
+    """Calls the progress callback every so often, not for every record."""
+
+    EVERY = 500
+
+    def __init__(self, progress: Progress | None, total: int | None) -> None:
+        self._progress = progress
+        self._total = total
+        self._next = 0
+
+    def __call__(self, done: int) -> None:
+        if self._progress is not None and done >= self._next:
+            self._next = done + self.EVERY
+            total = self._total if self._total is None or self._total >= done else None
+            self._progress(done, total)
+
+    def done(self, count: int) -> None:
+        if self._progress is not None:
+            self._progress(count, count)
+
+
+_CARD = re.compile(rb"(?im)^begin:vcard")
+
+
+def _estimate(path: Path, format: Format) -> int | None:
+    """Roughly how many records a file holds, read cheaply, for a progress bar."""
+    if format not in (Format.LINKEDIN, Format.GOOGLE_CSV, Format.OUTLOOK_CSV, Format.VCARD):
+        return None
+    count = 0
+    with path.open("rb") as raw:
+        if raw.read(4) == b"PK\x03\x04":
+            return None
+        raw.seek(0)
+        while chunk := raw.read(1 << 20):
+            count += (len(_CARD.findall(chunk)) if format is Format.VCARD
+                      else chunk.count(b"\n"))
+    return max(count - 1, 1) if format is not Format.VCARD else max(count, 1)

@@ -1,0 +1,426 @@
+"""Use cases of warm paths: find the best chains of introductions, and record who knows
+whom among one's contacts.
+
+Two networks, chosen by how many members the database holds:
+
+* **a community** (two or more members): members and every contact not linked to a
+  member are people; each member's tie points at the member its contact is linked to,
+  or at the contact. Policies are the ties' own, else the owner's defaults.
+* **a local book** (one member): the member, their contacts, and the links they recorded
+  between contacts (`graph/local.py`).
+
+Strength comes from `tie_strength.estimate_strength`, the one function the rest of the
+product uses, so a better strength engine changes paths with it. The trust engine is not
+used in the ranking: the agree chance already reads each intermediary's stated trust of
+the asker, and inferred trust would need outcomes the network does not carry yet.
+
+The network is built once per database state and kept in a `PathsCache` that every
+committed write marks stale (bootstrap wires the unit of work to tell it), so a tie, a
+policy or a link that changes is seen by the next search.
+
+Privacy: a searcher never learns anything from a tie its owner hid. Names are resolved
+only among members and contacts someone shows by name; organizations, roles, locations
+and tags are read only from contacts their owner does not hide; a filter naming a word
+nobody shows simply finds no path. Errors depend only on what the searcher typed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from kithbook.domain.contacts import Contact, fold
+from kithbook.domain.errors import InvalidInput, NotFound
+from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.ties import Visibility
+from kithbook.graph.explain import explain_paths, render
+from kithbook.graph.local import local_snapshot
+from kithbook.graph.paths import DEFAULT_K, MAX_K, WarmPath, find_paths
+from kithbook.graph.policy import NAMED, NEVER, policy_codes
+from kithbook.graph.snapshot import PeopleArrays, PeopleFilter, Snapshot, TieArrays
+from kithbook.services.ports import (
+    Clock,
+    ContactLink,
+    NetworkPerson,
+    NetworkRows,
+    UnitOfWork,
+)
+from kithbook.services.references import resolve_contact
+from kithbook.services.tie_strength import estimate_strength
+
+DEFAULT_LINK_STRENGTH = 0.5
+MAX_NOTE = 200
+
+
+# ---- results ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PathQuery:
+    """Whom to look for: one person by name, or anyone matching every given word."""
+
+    to: str | None = None
+    organization: str | None = None
+    role: str | None = None
+    location: str | None = None
+    tag: str | None = None
+    k: int = DEFAULT_K
+
+    @property
+    def by_filter(self) -> bool:
+        return any(_clean(v) for v in (self.organization, self.role, self.location, self.tag))
+
+    def describe(self) -> str:
+        if _clean(self.to):
+            return str(_clean(self.to))
+        parts = [f"{name} {value}" for name, value in (
+            ("organization", self.organization), ("role", self.role),
+            ("location", self.location), ("tag", self.tag)) if _clean(value)]
+        return "anyone with " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One person on a path, as the searcher may see them: anonymous people carry only
+    their label ("a contact at Acme")."""
+
+    label: str
+    anonymous: bool
+    member: MemberId | None = None
+    contact: ContactId | None = None  # local mode: the contact in the searcher's book
+
+
+@dataclass(frozen=True)
+class IntroStart:
+    """What the introductions use cases need to ask the first intermediary to introduce
+    the searcher to the next person on the path.
+
+    In a community: `introducer_member` and `target_contact` (the contact in the
+    introducer's book), for `request_introduction`. In a local book: `introducer_contact`
+    (the searcher's own contact) and `target_name`, for `record_asked_request`."""
+
+    introducer_label: str
+    target_label: str
+    introducer_member: MemberId | None = None
+    target_contact: ContactId | None = None
+    target_member: MemberId | None = None
+    introducer_contact: ContactId | None = None
+    target_name: str | None = None
+    final_label: str | None = None  # the path's end, when the target is only the next step
+
+
+@dataclass(frozen=True)
+class FoundPath:
+    rank: int
+    score: float
+    steps: tuple[PathStep, ...]  # intermediaries, then the target
+    explanation: str
+    intro: IntroStart
+
+
+@dataclass(frozen=True)
+class PathResults:
+    looking_for: str
+    local: bool
+    paths: list[FoundPath]
+
+
+@dataclass(frozen=True)
+class LinkView:
+    a: Contact
+    b: Contact
+    strength: float
+    note: str | None
+    created: bool = False
+
+
+# ---- the cache -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Network:
+    """One database state's network: the snapshot and how to read its people."""
+
+    snapshot: Snapshot
+    people: Sequence[NetworkPerson]
+    local: bool
+    edge_contact: dict[tuple[int, int], ContactId]
+    codes: dict[str, dict[str, int]]  # attribute → folded word → code
+    nameable: np.ndarray  # people a name search may resolve to
+    folded_names: tuple[frozenset[str], ...]
+
+
+@dataclass
+class PathsCache:
+    """The current network per kind ("community", or one member's book), rebuilt after
+    any committed write (`changed`), which only bumps a counter."""
+
+    _version: int = 0
+    _networks: dict[str, tuple[int, Network]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def changed(self) -> None:
+        with self._lock:
+            self._version += 1
+            self._networks.clear()
+
+    def get(self, key: str, build: Callable[[], Network]) -> Network:
+        with self._lock:
+            version = self._version
+            held = self._networks.get(key)
+        if held is not None and held[0] == version:
+            return held[1]
+        # Read the version before building: a write committed meanwhile bumps it, so a
+        # network read from older rows is never kept as current.
+        network = build()
+        with self._lock:
+            if self._version == version:
+                self._networks[key] = (version, network)
+        return network
+
+
+# ---- finding paths ---------------------------------------------------------------------
+
+def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
+                    query: PathQuery) -> PathResults:
+    """The best `query.k` paths from the actor to a person or to anyone matching a filter."""
+    if not 1 <= query.k <= MAX_K:
+        raise InvalidInput(f"ask for between 1 and {MAX_K} paths; got {query.k}.", field="k")
+    name = _clean(query.to)
+    if (name is None) == (not query.by_filter):
+        raise InvalidInput("say whom to look for: a name (--to), or an organization, role, "
+                           "location or tag; not both.", field="to")
+    with uow.reading():
+        if uow.members.get(actor) is None:
+            raise NotFound(f"no member {actor}.", field="member")
+        local = uow.members.count() == 1
+        key = f"book:{actor}" if local else "community"
+        network = cache.get(key, lambda: _build(uow, actor, local))
+        me = 0 if local else _member_number(network, actor)
+        if name is not None:
+            targets = (_own_contact(uow, network, actor, name) if local
+                       else _named(network, me, name))
+            found = _merge([p for t in targets
+                            for p in find_paths(network.snapshot, me, to=t, k=query.k)],
+                           query.k)
+        else:
+            found = _by_filter(network, me, query)
+    return PathResults(query.describe(), local, _present(network, found))
+
+
+def _build(uow: UnitOfWork, actor: MemberId, local: bool) -> Network:
+    rows = uow.network.book(actor) if local else uow.network.community()
+    strength = np.array([estimate_strength(t.tie).value for t in rows.ties], dtype=np.float32)
+    trust = np.array([t.tie.stated_trust or 0 for t in rows.ties], dtype=np.int8)
+    src = np.array([t.src for t in rows.ties], dtype=np.int32)
+    dst = np.array([t.dst for t in rows.ties], dtype=np.int32)
+    codes = np.array([policy_codes(t.policy) for t in rows.ties],
+                     dtype=np.int8).reshape(-1, 4)
+    shown = {t.dst for t in rows.ties if t.policy.visibility is not Visibility.HIDDEN}
+    people, labels = _people_arrays(rows, shown if not local else set(range(len(rows.people))))
+    if local:
+        link = np.array(rows.links, dtype=np.float64).reshape(-1, 3)
+        snapshot = local_snapshot(0, dst, strength, trust, link[:, 0], link[:, 1], link[:, 2],
+                                  people)
+    else:
+        snapshot = Snapshot.build(TieArrays.of(
+            src, dst, strength, trust, codes[:, 0], codes[:, 1], codes[:, 2],
+            codes[:, 3].astype(bool)), people)
+    nameable = np.zeros(len(rows.people), dtype=np.bool_)
+    usable = (snapshot.visibility == NAMED) & (snapshot.need < NEVER)
+    nameable[snapshot.dst[usable]] = True
+    nameable[[i for i, p in enumerate(rows.people) if p.member is not None]] = True
+    return Network(
+        snapshot, rows.people, local,
+        {(t.src, t.dst): t.tie.contact for t in rows.ties}, labels, nameable,
+        tuple(frozenset(fold(p.name).split()) for p in rows.people))
+
+
+def _people_arrays(rows: NetworkRows, shown: set[int]
+                   ) -> tuple[PeopleArrays, dict[str, dict[str, int]]]:
+    """Attribute codes, read only from people someone shows: a hidden contact's
+    organization never becomes a word a filter can match or a label can print."""
+    n = len(rows.people)
+    attrs = ("organization", "role", "location", "tag")
+    spelling: dict[str, dict[str, str]] = {a: {} for a in attrs}
+    for i, p in enumerate(rows.people):
+        if i not in shown:
+            continue
+        for attr, values in (("organization", [p.organization]), ("role", [p.role]),
+                             ("location", [p.location]), ("tag", list(p.tags))):
+            for value in values:
+                if value:
+                    key = fold(value)
+                    known = spelling[attr].get(key)
+                    spelling[attr][key] = value if known is None else min(known, value)
+    codes = {a: {key: c for c, key in enumerate(sorted(spelling[a]))} for a in attrs}
+    names = {a: tuple(spelling[a][key] for key in sorted(spelling[a])) for a in attrs}
+
+    def column(attr: str, of: Callable[[NetworkPerson], str | None]) -> np.ndarray:
+        out = np.full(n, -1, dtype=np.int32)
+        for i in shown:
+            value = of(rows.people[i])
+            if value:
+                out[i] = codes[attr][fold(value)]
+        return out
+
+    tag_lists = [sorted({codes["tag"][fold(t)] for t in rows.people[i].tags})
+                 if i in shown else [] for i in range(n)]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(t) for t in tag_lists])
+    tags = np.array([c for t in tag_lists for c in t], dtype=np.int32)
+    return PeopleArrays(
+        column("organization", lambda p: p.organization), column("role", lambda p: p.role),
+        column("location", lambda p: p.location), indptr, tags,
+        organization_names=names["organization"], role_names=names["role"],
+        location_names=names["location"], tag_names=names["tag"]), codes
+
+
+def _member_number(network: Network, actor: MemberId) -> int:
+    for i, p in enumerate(network.people):
+        if p.member == actor:
+            return i
+    raise NotFound(f"no member {actor}.", field="member")
+
+
+def _named(network: Network, me: int, name: str) -> list[int]:
+    """People a name search may mean: members, and contacts some member shows by name
+    (never one of the searcher's own: a path to them is no introduction)."""
+    words = frozenset(fold(name).split())
+    found = [i for i, names in enumerate(network.folded_names)
+             if i != me and words <= names and network.nameable[i]
+             and network.people[i].owner != network.people[me].member]
+    if not found:
+        raise NotFound(f"nobody called {name!r} can be found through other members. Check "
+                       "the spelling, or search by organization or role instead.", field="to")
+    return found
+
+
+def _own_contact(uow: UnitOfWork, network: Network, actor: MemberId, name: str) -> list[int]:
+    contact = resolve_contact(uow, actor, name)
+    return [i for i, p in enumerate(network.people) if p.contact == contact.id]
+
+
+def _by_filter(network: Network, me: int, query: PathQuery) -> list[WarmPath]:
+    wanted: dict[str, int | None] = {}
+    for attr, value in (("organization", query.organization), ("role", query.role),
+                        ("location", query.location), ("tag", query.tag)):
+        word = _clean(value)
+        if word is None:
+            wanted[attr] = None
+            continue
+        code = network.codes[attr].get(fold(word))
+        if code is None:
+            return []  # nobody shows that word: no path, and no hint why
+        wanted[attr] = code
+    where = PeopleFilter(**wanted)
+    if not network.local:
+        return find_paths(network.snapshot, me, where=where, k=query.k)
+    # In a local book the member knows every contact, so "people I do not know yet" is
+    # everyone: each match is searched as a person, and the best paths kept.
+    targets = network.snapshot.people_matching(where)
+    return _merge([p for t in targets if t != me
+                   for p in find_paths(network.snapshot, me, to=int(t), k=query.k)], query.k)
+
+
+def _merge(paths: list[WarmPath], k: int) -> list[WarmPath]:
+    """The best k of several searches, in the order one search would give them."""
+    return sorted(paths, key=lambda p: (-p.score, p.hops, p.people))[:k]
+
+
+def _present(network: Network, paths: list[WarmPath]) -> list[FoundPath]:
+    snap = network.snapshot
+
+    def name_of(i: int) -> str:
+        return network.people[i].name
+
+    out = []
+    for explanation in explain_paths(snap, paths):
+        path = explanation.path
+        steps = tuple(_step(network, path, i) for i in range(1, len(path.people)))
+        out.append(FoundPath(explanation.rank, path.score, steps,
+                             render(snap, explanation, name_of), _intro(network, path, steps)))
+    return out
+
+
+def _step(network: Network, path: WarmPath, i: int) -> PathStep:
+    person = network.people[path.people[i]]
+    if path.anonymous[i]:
+        org = network.snapshot.people.organization_of(path.people[i])
+        return PathStep(f"a contact at {org}" if org else "a contact", anonymous=True)
+    return PathStep(person.headline or person.name, anonymous=False, member=person.member,
+                    contact=person.contact if network.local else None)
+
+
+def _intro(network: Network, path: WarmPath, steps: tuple[PathStep, ...]) -> IntroStart:
+    first, second = path.people[1], path.people[2]
+    final = steps[-1].label if len(steps) > 2 else None
+    if network.local:
+        return IntroStart(steps[0].label, steps[1].label,
+                          introducer_contact=network.people[first].contact,
+                          target_name=network.people[second].name, final_label=final)
+    return IntroStart(steps[0].label, steps[1].label,
+                      introducer_member=network.people[first].member,
+                      target_contact=network.edge_contact[(first, second)],
+                      target_member=steps[1].member, final_label=final)
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+# ---- who knows whom --------------------------------------------------------------------
+
+def record_link(uow: UnitOfWork, actor: MemberId, a: str, b: str, clock: Clock, *,
+                note: str | None = None, strength: float | None = None) -> LinkView:
+    """Remember that two of one's contacts know each other ("Bob works with Carol")."""
+    value = DEFAULT_LINK_STRENGTH if strength is None else strength
+    if not 0.0 < value <= 1.0:
+        raise InvalidInput(f"how well they know each other is a number above 0 and at most 1 "
+                           f"(0.5 if unsure); got {value}.", field="strength")
+    text = _clean(note)
+    if text is not None and len(text) > MAX_NOTE:
+        raise InvalidInput(f"keep the note under {MAX_NOTE} characters.", field="note")
+    with uow:
+        first, second = _pair(uow, actor, a, b)
+        created = uow.contact_links.put(ContactLink(actor, first.id, second.id, value, text,
+                                                    _now(clock)))
+        uow.commit()
+        return LinkView(first, second, value, text, created)
+
+
+def remove_link(uow: UnitOfWork, actor: MemberId, a: str, b: str) -> LinkView:
+    with uow:
+        first, second = _pair(uow, actor, a, b)
+        if not uow.contact_links.remove(actor, first.id, second.id):
+            raise NotFound(f"you have not recorded that {first.name} and {second.name} know "
+                           "each other.", field="link")
+        uow.commit()
+        return LinkView(first, second, 0.0, None)
+
+
+def list_links(uow: UnitOfWork, actor: MemberId) -> list[LinkView]:
+    with uow.reading():
+        out = []
+        for link in uow.contact_links.of_owner(actor):
+            a, b = uow.contacts.get(actor, link.a), uow.contacts.get(actor, link.b)
+            if a is not None and b is not None:
+                out.append(LinkView(a, b, link.strength, link.note))
+        return sorted(out, key=lambda v: (fold(v.a.name), fold(v.b.name)))
+
+
+def _pair(uow: UnitOfWork, actor: MemberId, a: str, b: str) -> tuple[Contact, Contact]:
+    first, second = resolve_contact(uow, actor, a), resolve_contact(uow, actor, b)
+    if first.id == second.id:
+        raise InvalidInput(f"name two different contacts; both names mean {first.name}.",
+                           field="contact")
+    return first, second
+
+
+def _now(clock: Clock) -> datetime:
+    return clock.now()

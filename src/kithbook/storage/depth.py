@@ -1,0 +1,148 @@
+"""Relationship depth in SQL: a member's whole book as arrays, and cadences per tag.
+
+The interaction rows come back from one query with every column already a number
+(tie by contact id, kind and direction as codes, the day as days since 1970-01-01),
+so the strength engine gets its arrays without a Python object per interaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, Integer, case, cast, delete, func, literal, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.interactions import Direction, Kind
+from kithbook.services.ports import DepthSnapshot, LoggedInteraction
+from kithbook.storage.rows import aware
+from kithbook.storage.tables import (
+    contact_tags,
+    contacts,
+    interaction_contacts,
+    interactions,
+    tag_cadences,
+    ties,
+)
+
+_EPOCH = date(1970, 1, 1)
+# julianday('1970-01-01') on SQLite: the day number is julianday minus this, exactly.
+_UNIX_JULIAN_DAY = 2440587.5
+
+
+def _day_code(connection: Connection, column: Any) -> ColumnElement[int]:
+    if connection.dialect.name == "sqlite":
+        return cast(func.julianday(column) - _UNIX_JULIAN_DAY, Integer)
+    # PostgreSQL: date minus date is a whole number of days.
+    return cast(column - literal(_EPOCH), Integer)
+
+
+def _code(column: Any, values: tuple[str, ...]) -> ColumnElement[int]:
+    return case({value: i for i, value in enumerate(values)}, value=column, else_=-1)
+
+
+def _ints(values: list[Any]) -> npt.NDArray[np.int64]:
+    return np.asarray(values, dtype=np.int64) if values else np.zeros(0, dtype=np.int64)
+
+
+class SqlDepth:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def snapshot(self, owner: MemberId, contact: ContactId | None = None) -> DepthSnapshot:
+        people = (
+            select(contacts.c.id, contacts.c.name, contacts.c.organization, contacts.c.role,
+                   ties.c.stated_trust, ties.c.started_on, ties.c.strength_override,
+                   ties.c.override_at, ties.c.cadence_days)
+            .select_from(contacts.outerjoin(ties, ties.c.contact_id == contacts.c.id))
+            .where(contacts.c.owner_id == owner)
+        )
+        if contact is not None:
+            people = people.where(contacts.c.id == contact)
+        rows = self._c.execute(people.order_by(contacts.c.id)).all()
+        ids = [ContactId(r.id) for r in rows]
+
+        # One contact: it is the owner's (it was found above), so its tags and
+        # interactions are read by contact id alone, through the contact's index.
+        if contact is not None:
+            tagged = select(contact_tags.c.contact_id, contact_tags.c.tag).where(
+                contact_tags.c.contact_id.in_(ids))
+        else:
+            tagged = select(contact_tags.c.contact_id, contact_tags.c.tag).join(
+                contacts, contacts.c.id == contact_tags.c.contact_id
+            ).where(contacts.c.owner_id == owner)
+        tags: dict[str, list[str]] = defaultdict(list)
+        for contact_id, tag in self._c.execute(tagged.order_by(contact_tags.c.tag)):
+            tags[contact_id].append(tag)
+
+        link = interaction_contacts.c.interaction_id == interactions.c.id
+        logged = (
+            select(interaction_contacts.c.contact_id,
+                   _code(interactions.c.kind, tuple(k.value for k in Kind)),
+                   _code(interactions.c.direction, tuple(d.value for d in Direction)),
+                   _day_code(self._c, interactions.c.occurred_on))
+            .select_from(interaction_contacts.join(interactions, link))
+        )
+        if contact is not None:
+            logged = logged.where(interaction_contacts.c.contact_id.in_(ids))
+        else:
+            logged = logged.where(interactions.c.owner_id == owner)
+        found = self._c.execute(logged).all()
+        who, kind, direction, day = (list(column) for column in zip(*found, strict=True)) \
+            if found else ([], [], [], [])
+        # Contacts come back ordered by the database's collation, which need not be
+        # numpy's; sort here so that the search below finds each row's tie.
+        keys = np.asarray(ids, dtype=str)
+        order = np.argsort(keys, kind="stable")
+        tie = order[np.searchsorted(keys[order], np.asarray(who, dtype=str))] if who \
+            else np.zeros(0, dtype=np.int64)
+
+        return DepthSnapshot(
+            contacts=ids,
+            names=[r.name for r in rows],
+            organizations=[r.organization for r in rows],
+            roles=[r.role for r in rows],
+            tags=[tuple(tags.get(r.id, ())) for r in rows],
+            stated_trust=_ints([r.stated_trust or 0 for r in rows]),
+            start_day=_ints([(r.started_on - _EPOCH).days if r.started_on else -1
+                             for r in rows]),
+            correction=np.asarray([np.nan if r.strength_override is None
+                                   else r.strength_override for r in rows], dtype=np.float64),
+            correction_day=_ints([_override_day(r.override_at) for r in rows]),
+            cadence_days=_ints([r.cadence_days or 0 for r in rows]),
+            tie=np.asarray(tie, dtype=np.int64),
+            kind=_ints(kind),
+            direction=_ints(direction),
+            day=_ints(day),
+        )
+
+    def logged(self, owner: MemberId) -> list[LoggedInteraction]:
+        kinds = {k.value: k for k in Kind}
+        directions = {d.value: d for d in Direction}
+        rows = self._c.execute(
+            select(interactions.c.kind, interactions.c.direction, interactions.c.occurred_on,
+                   interactions.c.note).where(interactions.c.owner_id == owner)).all()
+        return [LoggedInteraction(kinds[kind], directions[direction], day, note)
+                for kind, direction, day, note in rows]
+
+    def tag_cadences(self, owner: MemberId) -> dict[str, int]:
+        rows = self._c.execute(select(tag_cadences.c.tag, tag_cadences.c.cadence_days)
+                               .where(tag_cadences.c.owner_id == owner)
+                               .order_by(tag_cadences.c.tag))
+        return {row.tag: row.cadence_days for row in rows}
+
+    def set_tag_cadence(self, owner: MemberId, tag: str, days: int | None) -> None:
+        self._c.execute(delete(tag_cadences).where(tag_cadences.c.owner_id == owner,
+                                                   tag_cadences.c.tag == tag))
+        if days is not None:
+            self._c.execute(tag_cadences.insert(),
+                            {"owner_id": owner, "tag": tag, "cadence_days": days})
+
+
+def _override_day(at: Any) -> int:
+    moment = aware(at)
+    return -1 if moment is None else (moment.date() - _EPOCH).days

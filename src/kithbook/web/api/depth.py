@@ -1,0 +1,60 @@
+"""/api/v1: strength of a tie and its correction, the digest, losing touch, health."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from kithbook.domain.digest import Budget
+from kithbook.web.api.depth_schemas import (
+    CorrectionIn,
+    DigestOut,
+    HealthOut,
+    StrengthOut,
+    TouchOut,
+)
+from kithbook.web.api.schemas import ERRORS
+from kithbook.web.deps import CurrentMember, Services
+
+router = APIRouter(prefix="/api/v1", tags=["depth"], responses=ERRORS)
+
+
+@router.get("/contacts/{contact_id}/strength",
+            summary="A tie's strength with its evidence, stage, next step and balance")
+def get_strength(contact_id: str, kb: Services, me: CurrentMember) -> StrengthOut:
+    return StrengthOut.of(kb.tie_depth(me.id, contact_id, exact=True))
+
+
+@router.post("/contacts/{contact_id}/strength/correction",
+             summary="Correct a tie's strength",
+             description="The correction is kept and shown; every interaction logged after "
+                         "it wears it down toward the computed value.")
+def correct_strength(contact_id: str, body: CorrectionIn, kb: Services,
+                     me: CurrentMember) -> StrengthOut:
+    return StrengthOut.of(kb.correct_strength(me.id, contact_id, body.strength, exact=True))
+
+
+@router.delete("/contacts/{contact_id}/strength/correction",
+               summary="Forget the correction of a tie's strength")
+def clear_correction(contact_id: str, kb: Services, me: CurrentMember) -> StrengthOut:
+    return StrengthOut.of(kb.correct_strength(me.id, contact_id, None, exact=True))
+
+
+@router.get("/digest", summary="This week's digest, within a time budget")
+def get_digest(kb: Services, me: CurrentMember,
+               minutes: Annotated[int, Query(ge=1, le=10_000)] = 120,
+               items: Annotated[int, Query(ge=1, le=100)] = 10) -> DigestOut:
+    return DigestOut.of(kb.digest(me.id, Budget(minutes=minutes, items=items)))
+
+
+@router.get("/losing-touch", summary="Overdue ties, the most valuable and overdue first")
+def losing_touch(kb: Services, me: CurrentMember,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[TouchOut]:
+    return [TouchOut.of(s) for s in kb.losing_touch(me.id, limit=limit)]
+
+
+@router.get("/health", summary="The networking health report")
+def get_health(kb: Services, me: CurrentMember) -> HealthOut:
+    report = kb.health(me.id)
+    return HealthOut.of(report, list(kb.health_charts(report)))

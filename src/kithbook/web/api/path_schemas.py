@@ -1,0 +1,66 @@
+"""What the warm-paths API returns: ranked paths as the searcher may see them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from kithbook.services.paths import FoundPath, IntroStart, PathResults, PathStep
+
+
+class StepOut(BaseModel):
+    label: str = Field(description='A name, or "a contact at Acme" for an anonymous person')
+    anonymous: bool
+    member: str | None = Field(description="Their member id, when named and a member")
+
+
+class IntroStartOut(BaseModel):
+    """Everything POST /api/v1/introductions needs to ask the first intermediary."""
+
+    kind: str = Field(description='"member" in a community, "asked" in a local book')
+    introducer: str = Field(description="Member id (member) or your contact's id (asked)")
+    introducer_label: str
+    target: str = Field(description="Contact id in the introducer's book (member), or the "
+                                    "target's name (asked)")
+    target_member: str | None
+    target_label: str
+    final_label: str | None = Field(description="The path's end, when the target is only "
+                                                "the next step")
+
+    @classmethod
+    def of(cls, s: IntroStart) -> IntroStartOut:
+        member = s.introducer_member is not None
+        return cls(kind="member" if member else "asked",
+                   introducer=str(s.introducer_member if member else s.introducer_contact),
+                   introducer_label=s.introducer_label,
+                   target=str(s.target_contact if member else s.target_name),
+                   target_member=s.target_member, target_label=s.target_label,
+                   final_label=s.final_label)
+
+
+class PathOut(BaseModel):
+    rank: int
+    score: float
+    steps: list[StepOut] = Field(description="The intermediaries, then the target")
+    explanation: str
+    introduction: IntroStartOut
+
+    @classmethod
+    def of(cls, p: FoundPath) -> PathOut:
+        return cls(rank=p.rank, score=round(p.score, 6),
+                   steps=[_step(s) for s in p.steps], explanation=p.explanation,
+                   introduction=IntroStartOut.of(p.intro))
+
+
+class PathsOut(BaseModel):
+    looking_for: str
+    local: bool = Field(description="True in a one-member book (paths through your own "
+                                    "record of who knows whom)")
+    paths: list[PathOut]
+
+    @classmethod
+    def of(cls, r: PathResults) -> PathsOut:
+        return cls(looking_for=r.looking_for, local=r.local, paths=[PathOut.of(p) for p in r.paths])
+
+
+def _step(s: PathStep) -> StepOut:
+    return StepOut(label=s.label, anonymous=s.anonymous, member=s.member)

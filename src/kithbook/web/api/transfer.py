@@ -1,0 +1,170 @@
+"""/api/v1/import, export, duplicates, merge and erase."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from kithbook.domain.errors import InvalidInput
+from kithbook.services.duplicates import DuplicateSet, MergeResult
+from kithbook.services.erasure import ErasureReport
+from kithbook.services.exports import ExportFormat
+from kithbook.services.imports import ImportReport
+from kithbook.web.api.schemas import ERRORS, ContactOut
+from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.pages.transfer import export_response, parse_format
+from kithbook.web.uploads import forget_upload, save_upload
+
+router = APIRouter(prefix="/api/v1", tags=["import and export"], responses=ERRORS)
+
+
+class DuplicateOut(BaseModel):
+    where: str
+    name: str
+    other: str
+    other_name: str
+    reasons: list[str]
+
+
+class EventOut(BaseModel):
+    occurred_on: date
+    summary: str | None
+    people: list[str]
+
+
+class ImportOut(BaseModel):
+    name: str
+    format: str
+    dry_run: bool
+    read: int
+    contacts_added: int
+    contacts_unchanged: int
+    interactions_added: int
+    events_already_imported: int
+    events_without_contacts: int
+    duplicate_count: int
+    duplicates: list[DuplicateOut]
+    new_names: list[str]
+    events: list[EventOut]
+
+    @classmethod
+    def of(cls, report: ImportReport) -> ImportOut:
+        return cls(
+            name=report.name, format=report.format.value, dry_run=report.dry_run,
+            read=report.read, contacts_added=report.contacts_added,
+            contacts_unchanged=report.contacts_unchanged,
+            interactions_added=report.interactions_added,
+            events_already_imported=report.events_already_imported,
+            events_without_contacts=report.events_without_contacts,
+            duplicate_count=report.duplicate_count,
+            duplicates=[DuplicateOut(where=d.where, name=d.name, other=d.other,
+                                     other_name=d.other_name, reasons=list(d.reasons))
+                        for d in report.duplicates],
+            new_names=report.new_names,
+            events=[EventOut(occurred_on=e.occurred_on, summary=e.summary, people=list(e.people))
+                    for e in report.events])
+
+
+class EvidenceOut(BaseModel):
+    reason: str
+    contacts: list[str]
+    detail: str
+
+
+class DuplicateSetOut(BaseModel):
+    contacts: list[ContactOut]
+    evidence: list[EvidenceOut]
+
+    @classmethod
+    def of(cls, found: DuplicateSet) -> DuplicateSetOut:
+        return cls(contacts=[ContactOut.of(c) for c in found.contacts],
+                   evidence=[EvidenceOut(reason=e.reason.value, contacts=list(e.keys),
+                                         detail=e.detail) for e in found.evidence])
+
+
+class MergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    keep: str = Field(min_length=1, max_length=200, description="The contact kept (id).")
+    others: list[str] = Field(min_length=1, max_length=50)
+    take: dict[str, str] = Field(default_factory=dict, description="field → contact id")
+
+
+class MergeOut(BaseModel):
+    contact: ContactOut
+    absorbed: list[str]
+    interactions_moved: int
+    interaction_count: int
+
+    @classmethod
+    def of(cls, result: MergeResult) -> MergeOut:
+        return cls(contact=ContactOut.of(result.contact),
+                   absorbed=[c.id for c in result.absorbed],
+                   interactions_moved=result.interactions_moved,
+                   interaction_count=result.interaction_count)
+
+
+class EraseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=40)
+
+
+class EraseOut(BaseModel):
+    matched: str
+    contacts: list[str]
+    interactions_removed: int
+    interactions_kept: int
+
+    @classmethod
+    def of(cls, report: ErasureReport) -> EraseOut:
+        return cls(matched=report.matched, contacts=list(report.contacts),
+                   interactions_removed=report.interactions_removed,
+                   interactions_kept=report.interactions_kept)
+
+
+@router.post("/import", summary="Import a file (all of it or nothing); dry_run to preview")
+async def import_file(kb: Services, me: CurrentMember,
+                      file: Annotated[UploadFile, File(description="The file to import")],
+                      dry_run: Annotated[bool, Form()] = False,
+                      format: Annotated[str, Form(description="Override recognition")] = ""
+                      ) -> ImportOut:
+    if not file.filename:
+        raise InvalidInput("send the file to import.", field="file")
+    token, path = await save_upload(file)
+    try:
+        report = await run_in_threadpool(partial(
+            kb.import_file, me.id, path, format=parse_format(format), dry_run=dry_run))
+        return ImportOut.of(report)
+    finally:
+        forget_upload(token)
+
+
+@router.get("/export", summary="Export the book: json (everything), vcard or csv",
+            response_class=Response,
+            responses={200: {"description": "The file, as an attachment",
+                             "content": {f.media_type: {} for f in ExportFormat}}})
+def export(kb: Services, me: CurrentMember,
+           format: Annotated[ExportFormat, Query()] = ExportFormat.JSON) -> Response:
+    return export_response(kb, me.id, format)
+
+
+@router.get("/duplicates", summary="Sets of contacts that are likely one person")
+def duplicates(kb: Services, me: CurrentMember) -> list[DuplicateSetOut]:
+    return [DuplicateSetOut.of(found) for found in kb.list_duplicates(me.id)]
+
+
+@router.post("/merge", summary="Merge contacts; every interaction moves to the one kept")
+def merge(body: MergeIn, kb: Services, me: CurrentMember) -> MergeOut:
+    return MergeOut.of(kb.merge_contacts(me.id, body.keep, body.others, take=body.take))
+
+
+@router.post("/erase", summary="Erase a person from the book by email or phone")
+def erase(body: EraseIn, kb: Services, me: CurrentMember) -> EraseOut:
+    return EraseOut.of(kb.erase_person(me.id, email=body.email, phone=body.phone))

@@ -1,0 +1,82 @@
+"""Pages for relationship depth: the weekly digest, the health report and its charts,
+and the form on a contact's page that corrects a strength."""
+
+from __future__ import annotations
+
+from base64 import b64encode
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kithbook.domain.digest import Budget
+from kithbook.domain.errors import InvalidInput, NotFound
+from kithbook.domain.ids import MemberId
+from kithbook.services.ports import ContactQuery
+from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.pages.book import _contact, form_of, render, see
+
+router = APIRouter(include_in_schema=False)
+CHARTS = ("balance", "stages", "strength", "growth")
+LOSING_TOUCH_SHOWN = 20
+
+
+def _book_is_empty(kb: Services, member: MemberId) -> bool:
+    return kb.list_contacts(member, ContactQuery(limit=1)).total == 0
+
+
+@router.get("/digest", response_class=HTMLResponse)
+def digest_page(request: Request, kb: Services, me: CurrentMember,
+                minutes: Annotated[int, Query(ge=1, le=10_000)] = 120,
+                items: Annotated[int, Query(ge=1, le=100)] = 10) -> HTMLResponse:
+    week = kb.week(me.id, Budget(minutes=minutes, items=items),
+                   losing_touch_limit=LOSING_TOUCH_SHOWN)
+    digest = week.digest
+    return render(request, "digest.html", {
+        "nav": "digest", "digest": digest, "lost": week.losing_touch,
+        "empty_book": not digest.items and _book_is_empty(kb, me.id),
+    })
+
+
+@router.get("/health", response_class=HTMLResponse)
+def health_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
+    report = kb.health(me.id)
+    # The images travel inside the page (the policy allows data: images): the report is
+    # read once, where four chart requests would each read the whole book again.
+    images = {name: "data:image/svg+xml;base64," + b64encode(svg.encode()).decode()
+              for name, svg in kb.health_charts(report).items()}
+    return render(request, "health.html", {
+        "nav": "health", "report": report, "charts": images,
+        "dormant": report.dormant[:20],
+    })
+
+
+@router.get("/health/charts/{name}.svg")
+def health_chart(name: str, kb: Services, me: CurrentMember) -> Response:
+    if name not in CHARTS:
+        raise NotFound(f"no chart {name!r}; the charts are {', '.join(CHARTS)}.",
+                       field="name")
+    svg = kb.health_charts(kb.health(me.id))[name]
+    return Response(svg, media_type="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
+
+
+@router.post("/contacts/{contact_id}/strength", response_class=HTMLResponse)
+async def correct_strength(contact_id: str, request: Request, kb: Services,
+                           me: CurrentMember) -> Response:
+    form = await form_of(request)
+    try:
+        if "clear" in form:
+            value = None
+        else:
+            text = form.get("strength", "").strip()
+            try:
+                value = float(text)
+            except ValueError:
+                raise InvalidInput(f"write the strength as a number from 0 to 1, like 0.7; "
+                                   f"got {text!r}.", field="strength") from None
+        depth = kb.correct_strength(me.id, contact_id, value, exact=True)
+    except InvalidInput as error:
+        return _contact(request, kb, me.id, contact_id, form=form, error=error)
+    return see(f"/contacts/{depth.tie.contact}",
+               "corrected" if value is not None else "uncorrected")

@@ -1,0 +1,109 @@
+"""The path finder: a form, ranked paths with their reasons, a picture of each path, and
+a button on each that starts the introduction request it suggests."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+from xml.sax.saxutils import escape
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kithbook.domain.errors import KithbookError, NotFound
+from kithbook.domain.ids import MemberId
+from kithbook.graph.paths import DEFAULT_K
+from kithbook.services.paths import FoundPath, PathQuery, PathResults
+from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.errors import status_of
+from kithbook.web.pages.book import form_of, render, see
+
+router = APIRouter(include_in_schema=False)
+
+Word = Annotated[str, Query(max_length=300)]
+FIELDS = ("to", "organization", "role", "location", "tag")
+
+
+@router.get("/paths", response_class=HTMLResponse)
+def paths_page(request: Request, kb: Services, me: CurrentMember, to: Word = "",
+               organization: Word = "", role: Word = "", location: Word = "", tag: Word = "",
+               k: Annotated[int, Query(ge=1, le=100)] = DEFAULT_K) -> HTMLResponse:
+    form = {"to": to, "organization": organization, "role": role, "location": location,
+            "tag": tag}
+    results: PathResults | None = None
+    error: KithbookError | None = None
+    if any(v.strip() for v in form.values()):
+        try:
+            results = kb.find_paths(me.id, _query(form, k))
+        except KithbookError as exc:
+            error = exc
+    asked = {key: value for key, value in form.items() if value.strip()}
+    return render(request, "paths.html", {
+        "nav": "paths", "form": form, "k": k, "results": results, "error": error,
+        "picture": lambda rank: "/paths/picture.svg?" + urlencode({**asked, "k": k,
+                                                                   "rank": rank}),
+    }, 200 if error is None else 422 if isinstance(error, NotFound) else status_of(error))
+
+
+@router.get("/paths/picture.svg")
+def picture(kb: Services, me: CurrentMember, to: Word = "", organization: Word = "",
+            role: Word = "", location: Word = "", tag: Word = "",
+            k: Annotated[int, Query(ge=1, le=100)] = DEFAULT_K,
+            rank: Annotated[int, Query(ge=1, le=100)] = 1) -> Response:
+    """One path drawn as a row of people; the same search as the page, so it shows
+    nothing the page does not."""
+    form = {"to": to, "organization": organization, "role": role, "location": location,
+            "tag": tag}
+    found = kb.find_paths(me.id, _query(form, k)).paths
+    if rank > len(found):
+        raise NotFound("there is no path with that rank; search again.", field="rank")
+    return Response(draw(found[rank - 1]), media_type="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
+
+
+@router.post("/paths/ask", response_class=HTMLResponse)
+async def ask(request: Request, kb: Services, me: CurrentMember) -> Response:
+    """Start the introduction a community path suggests: ask its first intermediary."""
+    form = await form_of(request)
+    try:
+        view = kb.request_introduction(
+            me.id, MemberId(form.get("introducer", "").strip()), form.get("target", ""),
+            form.get("purpose", "").strip(),
+            target_member=MemberId(form["target_member"]) if form.get("target_member")
+            else None)
+    except KithbookError as error:
+        return render(request, "paths.html", {
+            "nav": "paths", "form": dict.fromkeys(FIELDS, ""), "k": DEFAULT_K,
+            "results": None, "error": error, "picture": lambda rank: ""},
+            422 if isinstance(error, NotFound) else status_of(error))
+    return see(f"/introductions/{view.id}", "recorded")
+
+
+def _query(form: dict[str, str], k: int) -> PathQuery:
+    return PathQuery(**{key: value or None for key, value in form.items()}, k=k)
+
+
+def draw(path: FoundPath) -> str:
+    """An SVG of `you → … → target`: circles joined by lines, each with its label. Colours
+    are presentation attributes, not style, so the page's CSP has nothing to refuse."""
+    labels = ["you", *(s.label for s in path.steps)]
+    anonymous = [False, *(s.anonymous for s in path.steps)]
+    gap, r, width = 170, 18, 170 * len(labels)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="96" '
+             f'viewBox="0 0 {width} 96" role="img">',
+             f"<title>{escape(' → '.join(labels))}</title>"]
+    for i in range(len(labels) - 1):
+        x1, x2 = gap * i + gap // 2 + r, gap * (i + 1) + gap // 2 - r
+        parts.append(f'<line x1="{x1}" y1="30" x2="{x2}" y2="30" stroke="#4f5868" '
+                     'stroke-width="2"/>')
+    for i, label in enumerate(labels):
+        x = gap * i + gap // 2
+        fill = "#ffffff" if anonymous[i] else "#1f5fa8" if i == 0 else "#e5eef8"
+        dash = ' stroke-dasharray="4 3"' if anonymous[i] else ""
+        shown = label if len(label) <= 26 else label[:25] + "…"
+        parts.append(f'<circle cx="{x}" cy="30" r="{r}" fill="{fill}" stroke="#1f5fa8" '
+                     f'stroke-width="2"{dash}/>')
+        parts.append(f'<text x="{x}" y="72" text-anchor="middle" font-family="system-ui, '
+                     f'sans-serif" font-size="12" fill="#1d2433">{escape(shown)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

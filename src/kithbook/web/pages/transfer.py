@@ -1,0 +1,149 @@
+"""Import (upload, preview, confirm), export downloads, and the duplicates page."""
+
+from __future__ import annotations
+
+import io
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from kithbook.domain.duplicates import SINGLE_FIELDS
+from kithbook.domain.errors import InvalidInput, KithbookError
+from kithbook.domain.ids import MemberId
+from kithbook.io.detect import Format
+from kithbook.services.exports import ExportFormat
+from kithbook.services.facade import Kithbook
+from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.errors import status_of
+from kithbook.web.uploads import forget_upload, save_upload, saved_upload
+
+router = APIRouter(include_in_schema=False)
+FORMAT_NAMES = {
+    "": "Recognize it", Format.LINKEDIN.value: "LinkedIn connections",
+    Format.VCARD.value: "vCard", Format.GOOGLE_CSV.value: "Google Contacts CSV",
+    Format.OUTLOOK_CSV.value: "Outlook CSV", Format.ICS.value: "Calendar (.ics)",
+    Format.KITHBOOK_JSON.value: "Kithbook JSON export",
+}
+
+
+def parse_format(text: str) -> Format | None:
+    if not text:
+        return None
+    try:
+        return Format(text)
+    except ValueError:
+        raise InvalidInput(f"unknown format {text!r}.", field="format") from None
+
+
+def _render(request: Request, template: str, context: dict[str, Any],
+            status_code: int = 200) -> HTMLResponse:
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, {"formats": FORMAT_NAMES, **context}, status_code=status_code)
+    return response
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request, _me: CurrentMember) -> HTMLResponse:
+    return _render(request, "import.html", {"nav": "import", "step": "choose"})
+
+
+@router.post("/import", response_class=HTMLResponse)
+async def preview(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
+    async with request.form() as form:
+        upload = form.get("file")
+        chosen = str(form.get("format") or "")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return _mistake(request, InvalidInput("choose a file to import.", field="file"),
+                            chosen)
+        token, path = await save_upload(upload)
+    try:
+        report = await run_in_threadpool(  # a large file must not hold up other requests
+            partial(kb.import_file, me.id, path, format=parse_format(chosen), dry_run=True))
+    except KithbookError as exc:
+        forget_upload(token)
+        return _mistake(request, exc, chosen)
+    return _render(request, "import.html", {"nav": "import", "step": "preview",
+                                            "report": report, "token": token,
+                                            "chosen": chosen})
+
+
+@router.post("/import/confirm", response_class=HTMLResponse)
+async def confirm(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
+    form = await request.form()
+    token = str(form.get("token") or "")
+    chosen = str(form.get("format") or "")
+    running = _progress(request)
+
+    def note(done: int, total: int | None) -> None:
+        running[token] = (done, total)
+
+    try:
+        report = await run_in_threadpool(partial(
+            kb.import_file, me.id, saved_upload(token), format=parse_format(chosen),
+            progress=note))
+    except KithbookError as exc:
+        return _mistake(request, exc, chosen)
+    finally:
+        forget_upload(token)
+        running.pop(token, None)
+    return _render(request, "import.html", {"nav": "import", "step": "done",
+                                            "report": report})
+
+
+@router.get("/import/status/{token}")
+def status(request: Request, token: str, _me: CurrentMember) -> JSONResponse:
+    """How far the import of this upload has come, for the page's progress line."""
+    done, total = _progress(request).get(token, (0, None))
+    return JSONResponse({"done": done, "total": total})
+
+
+def _progress(request: Request) -> dict[str, tuple[int, int | None]]:
+    state = request.app.state
+    if not hasattr(state, "import_progress"):
+        state.import_progress = {}
+    found: dict[str, tuple[int, int | None]] = state.import_progress
+    return found
+
+
+def _mistake(request: Request, error: KithbookError, chosen: str) -> HTMLResponse:
+    return _render(request, "import.html", {"nav": "import", "step": "choose",
+                                            "error": error, "chosen": chosen},
+                   status_code=status_of(error))
+
+
+def export_response(kb: Kithbook, member: MemberId, format: ExportFormat) -> Response:
+    out = io.StringIO(newline="")
+    kb.export_book(member, format, out)
+    filename = f"kithbook-{kb.clock.today().isoformat()}{format.suffix}"
+    return Response(out.getvalue().encode("utf-8"),
+                    media_type=f"{format.media_type}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/export/{format}")
+def download(format: ExportFormat, kb: Services, me: CurrentMember) -> Response:
+    return export_response(kb, me.id, format)
+
+
+@router.get("/duplicates", response_class=HTMLResponse)
+def duplicates_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
+    sets = kb.list_duplicates(me.id)
+    return _render(request, "duplicates.html", {
+        "nav": "import", "sets": sets, "fields": SINGLE_FIELDS,
+        "notice": "Merged." if request.query_params.get("done") == "merged" else None})
+
+
+@router.post("/duplicates/merge")
+async def merge(request: Request, kb: Services, me: CurrentMember) -> Response:
+    form = await request.form()
+    keep = str(form.get("keep") or "")
+    members = [str(v) for v in form.getlist("contact")]
+    take = {name: str(form.get(f"take_{name}")) for name in SINGLE_FIELDS
+            if form.get(f"take_{name}")}
+    others = [c for c in members if c != keep]
+    kb.merge_contacts(me.id, keep, others, take=take)
+    return RedirectResponse("/duplicates?done=merged", status_code=303)

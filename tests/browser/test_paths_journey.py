@@ -1,0 +1,51 @@
+"""Finding a warm path and starting the introduction it suggests, in a real browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kithbook.domain.contacts import ContactFields
+from kithbook.services.book import TieFields
+
+pytestmark = pytest.mark.browser
+
+
+def _book(live: Any) -> None:
+    """Sam knows Bob well and knows that Bob works with Carol and Dan, both at Acme."""
+    kb = live.kb
+    me, _ = kb.init_local_member("Sam")
+    kb.add_contact(me.id, ContactFields(name="Bob Stone", organization="Initech"),
+                   TieFields(stated_trust=5))
+    kb.add_contact(me.id, ContactFields(name="Carol Diaz", organization="Acme", role="CTO"))
+    kb.add_contact(me.id, ContactFields(name="Dan Ek", organization="Acme"))
+    kb.record_contact_link(me.id, "Bob", "Carol", note="works with", strength=0.8)
+    kb.record_contact_link(me.id, "Bob", "Dan", strength=0.4)
+
+
+def test_find_a_path_to_someone_at_acme_and_ask_for_the_introduction(
+        live: Any, page: Any, shots: Path) -> None:
+    _book(live)
+    page.goto(live.url + "/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Paths").click()
+    page.wait_for_url(re.compile(r"/paths$"))
+    form = page.get_by_role("form", name="Find a path")
+    form.get_by_label("Organization", exact=True).fill("Acme")
+    form.get_by_role("button", name="Find paths").click()
+    page.wait_for_url(re.compile(r"/paths\?"))
+    first = page.locator("#path-1")
+    assert "you → Bob Stone (Initech) → Carol Diaz (CTO, Acme)" in first.locator("h3").inner_text()
+    assert "Weakest link" in first.inner_text()
+    picture = first.get_by_role("img")
+    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.screenshot(path=str(shots / "paths.png"), full_page=True)
+
+    ask = page.get_by_role("form", name="Ask Bob Stone (Initech) (path 1)")
+    ask.get_by_role("textbox").fill("Advice on Acme's data team before I apply.")
+    ask.get_by_role("button", name="Start an introduction request").click()
+    page.wait_for_url(re.compile(r"/introductions/\w+\?done=recorded"))
+    assert page.get_by_text("Carol Diaz").first.is_visible()
+    assert page.get_by_text("Bob Stone").first.is_visible()

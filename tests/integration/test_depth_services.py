@@ -1,0 +1,218 @@
+"""Relationship depth use cases against a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+
+from fakes import FixedClock
+from kithbook.domain.contacts import ContactFields
+from kithbook.domain.digest import Budget
+from kithbook.domain.errors import InvalidInput, NotFound
+from kithbook.domain.ids import ContactId, MemberId, new_id
+from kithbook.domain.interactions import Direction, Kind
+from kithbook.domain.members import Member
+from kithbook.domain.ties import Stage
+from kithbook.graph.strength import DIRECTIONS, KINDS, day_number, tie_strength
+from kithbook.services.book import TieFields
+from kithbook.services.facade import Kithbook
+from kithbook.services.tie_strength import strength_of
+
+
+@dataclass
+class Book:
+    me: str
+    ana: str
+    bo: str
+    cy: str
+
+
+@pytest.fixture
+def book(kb: Kithbook, clock: FixedClock) -> Book:
+    me, _ = kb.init_local_member("Sam")
+    today = clock.today()
+
+    def add(name: str, org: str, tags: list[str], **tie: object) -> str:
+        fields = ContactFields(name=name, organization=org, tags=tags)
+        return kb.add_contact(me.id, fields, TieFields(**tie)).id  # type: ignore[arg-type]
+
+    ana = add("Ana Silva", "Acme", ["investors"], stated_trust=4,
+              started_on=today - timedelta(days=500))
+    bo = add("Bo Chen", "Globex", [])
+    cy = add("Cy Park", "Acme", ["alumni"])
+
+    def log(days_ago: int, kind: Kind, direction: Direction, *who: str) -> None:
+        kb.log_interaction(me.id, list(who), kind, direction, today - timedelta(days=days_ago))
+
+    log(400, Kind.MET, Direction.MUTUAL, ana, cy)
+    log(300, Kind.ADVICE, Direction.RECEIVED, ana)
+    log(200, Kind.HELP, Direction.RECEIVED, ana)
+    log(120, Kind.MET, Direction.MUTUAL, ana)
+    log(100, Kind.RESOURCE_SHARED, Direction.GAVE, ana)
+    log(90, Kind.ADVICE, Direction.GAVE, ana)
+    log(10, Kind.MET, Direction.MUTUAL, bo)
+    return Book(me.id, ana, bo, cy)
+
+
+def test_strengths_equal_the_engine_on_the_same_rows(kb: Kithbook, book: Book,
+                                                     clock: FixedClock) -> None:
+    today = clock.today()
+    rows = [(0, Kind.MET, 400), (0, Kind.ADVICE, 300), (0, Kind.HELP, 200), (0, Kind.MET, 120),
+            (0, Kind.RESOURCE_SHARED, 100), (0, Kind.ADVICE, 90), (1, Kind.MET, 10),
+            (2, Kind.MET, 400)]
+    directions = [Direction.MUTUAL, Direction.RECEIVED, Direction.RECEIVED, Direction.MUTUAL,
+                  Direction.GAVE, Direction.GAVE, Direction.MUTUAL, Direction.MUTUAL]
+    expected = tie_strength(
+        tie=[t for t, _, _ in rows], kind=[KINDS.index(k) for _, k, _ in rows],
+        direction=[DIRECTIONS.index(d) for d in directions],
+        day=[day_number(today - timedelta(days=d)) for _, _, d in rows],
+        stated_trust=[4, 0, 0], start_day=[day_number(today - timedelta(days=500)), -1, -1],
+        correction=[math.nan] * 3, correction_day=[-1] * 3, as_of=day_number(today),
+        params=kb.strength_params)
+    got = kb.strengths(book.me)
+    assert got[book.ana] == pytest.approx(float(expected.strength[0]), abs=1e-12)
+    assert got[book.bo] == pytest.approx(float(expected.strength[1]), abs=1e-12)
+    assert got[book.cy] == pytest.approx(float(expected.strength[2]), abs=1e-12)
+
+
+def test_all_ties_come_strongest_first_with_stage_and_next_step(kb: Kithbook,
+                                                                book: Book) -> None:
+    ties = kb.all_ties(book.me)
+    assert [t.tie.name for t in ties] == ["Ana Silva", "Bo Chen", "Cy Park"]
+    ana = ties[0]
+    assert ana.tie.stage is Stage.TRUSTED
+    assert "gave advice once" in ana.evidence_text
+    assert ana.balance == "you gave twice, they gave twice"
+    assert ana.step.text
+
+
+def test_one_tie_is_explained_in_words(kb: Kithbook, book: Book) -> None:
+    bo = kb.tie_depth(book.me, "bo")
+    assert bo.tie.contact == book.bo
+    assert bo.explanation[0].startswith(f"strength {bo.tie.strength:.2f}: met once")
+    assert bo.stage.stage is Stage.NEW and bo.stage.next_stage is Stage.CONTACT
+
+
+def test_exact_lookup_refuses_a_name(kb: Kithbook, book: Book) -> None:
+    with pytest.raises(NotFound, match="no contact 'bo'"):
+        kb.tie_depth(book.me, "bo", exact=True)
+
+
+def test_a_correction_is_kept_shown_and_worn_down_by_new_evidence(
+        kb: Kithbook, book: Book, clock: FixedClock) -> None:
+    computed = kb.tie_depth(book.me, book.bo).tie.evidence.computed
+    corrected = kb.correct_strength(book.me, "bo", 0.9)
+    assert corrected.tie.strength == pytest.approx(0.9)
+    assert any("you set it to 0.90" in line for line in corrected.explanation)
+    clock.advance(1)
+    for _ in range(3):
+        kb.log_interaction(book.me, [book.bo], Kind.TALKED, Direction.MUTUAL, clock.today())
+    worn = kb.tie_depth(book.me, book.bo).tie
+    assert worn.evidence.since_correction == 3
+    assert computed < worn.strength < 0.9
+    assert worn.evidence.correction_weight == pytest.approx(0.5)
+    cleared = kb.correct_strength(book.me, book.bo, None)
+    assert cleared.tie.evidence.correction is None
+    assert cleared.tie.strength == pytest.approx(cleared.tie.evidence.computed)
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5, math.nan])
+def test_a_correction_outside_zero_to_one_is_refused(kb: Kithbook, book: Book,
+                                                     value: float) -> None:
+    with pytest.raises(InvalidInput, match="between 0 and 1"):
+        kb.correct_strength(book.me, "bo", value)
+    assert kb.tie_depth(book.me, "bo").tie.evidence.correction is None
+
+
+def test_tag_cadences_drive_the_losing_touch_list(kb: Kithbook, book: Book) -> None:
+    assert kb.losing_touch(book.me) == []
+    assert kb.set_tag_cadence(book.me, " Investors ", 30) == {"investors": 30}
+    kb.set_tag_cadence(book.me, "alumni", 180)
+    lost = kb.losing_touch(book.me)
+    assert [s.name for s in lost] == ["Ana Silva", "Cy Park"]
+    assert "tag 'investors'" in lost[0].reason
+    assert kb.set_tag_cadence(book.me, "investors", None) == {"alumni": 180}
+
+
+def test_a_bad_cadence_changes_nothing(kb: Kithbook, book: Book) -> None:
+    with pytest.raises(InvalidInput, match="cadence"):
+        kb.set_tag_cadence(book.me, "alumni", 0)
+    assert kb.tag_cadences(book.me) == {}
+
+
+def test_logging_restarts_the_keep_in_touch_clock(kb: Kithbook, book: Book,
+                                                  clock: FixedClock) -> None:
+    kb.set_tag_cadence(book.me, "investors", 30)
+    assert [s.name for s in kb.losing_touch(book.me)] == ["Ana Silva"]
+    kb.log_interaction(book.me, [book.ana], Kind.TALKED, Direction.MUTUAL, clock.today())
+    assert kb.losing_touch(book.me) == []
+
+
+def test_the_digest_fits_the_budget_and_gives_reasons(kb: Kithbook, book: Book) -> None:
+    kb.set_tag_cadence(book.me, "investors", 30)
+    digest = kb.digest(book.me, Budget(minutes=45, items=5))
+    assert digest.items and digest.minutes <= 45
+    assert digest.items[0].name == "Ana Silva" and "overdue" in digest.items[0].reason
+    assert len({i.contact for i in digest.items}) == len(digest.items)
+    one = kb.digest(book.me, Budget(minutes=120, items=1))
+    assert len(one.items) == 1
+
+
+def test_an_empty_book_has_an_empty_digest_and_report(kb: Kithbook) -> None:
+    me, _ = kb.init_local_member("Sam")
+    assert kb.digest(me.id).items == ()
+    assert kb.all_ties(me.id) == [] and kb.losing_touch(me.id) == []
+    report = kb.health(me.id)
+    assert report.ties == 0 and report.interactions == 0
+    assert set(kb.health_charts(report)) == {"balance", "stages", "strength", "growth"}
+
+
+def test_the_health_report_counts_the_whole_book(kb: Kithbook, book: Book) -> None:
+    report = kb.health(book.me)
+    assert report.ties == 3 and report.interactions == 7
+    assert report.balance.total_gave == 2 and report.balance.total_received == 2
+    assert report.organizations.largest == ("Acme", 2 / 3)
+    assert report.stages[Stage.TRUSTED] == 1
+    charts = kb.health_charts(report)
+    assert all(svg.startswith("<svg") for svg in charts.values())
+
+
+def test_the_risk_brief_reads_the_real_strength(kb: Kithbook, book: Book) -> None:
+    uow = kb.uow()
+    with uow.reading():
+        brief = strength_of(uow, MemberId(book.me), ContactId(book.ana), date(2026, 6, 15),
+                            kb.strength_params)
+    assert brief is not None
+    assert brief.value == round(kb.tie_depth(book.me, book.ana).tie.strength, 2)
+    assert brief.evidence[0].startswith("strength")
+
+
+def test_another_members_tie_is_out_of_reach(kb: Kithbook, book: Book) -> None:
+    other = Member(id=MemberId(new_id()), name="Eve", email="eve@example.org",
+                   created_at=kb.clock.now())
+    with kb.uow() as uow:
+        uow.members.add(other)
+        uow.commit()
+    for ref in (book.ana, book.ana[:6], "Ana"):
+        with pytest.raises(NotFound) as seen:
+            kb.tie_depth(other.id, ref, exact=ref == book.ana)
+        assert "Ana" not in seen.value.message or ref == "Ana"
+    with pytest.raises(NotFound, match=f"no contact '{book.ana}' in your book"):
+        kb.correct_strength(other.id, book.ana, 0.9, exact=True)
+    assert kb.tie_depth(book.me, book.ana).tie.evidence.correction is None
+    assert kb.all_ties(other.id) == [] and kb.digest(other.id).items == ()
+    assert kb.health(other.id).ties == 0 and kb.losing_touch(other.id) == []
+    kb.set_tag_cadence(other.id, "investors", 7)
+    assert kb.tag_cadences(book.me) == {}
+
+
+def test_the_week_is_the_digest_and_the_losing_touch_list_together(kb: Kithbook,
+                                                                   book: Book) -> None:
+    kb.set_tag_cadence(book.me, "investors", 30)
+    budget = Budget(minutes=45, items=5)
+    week = kb.week(book.me, budget, losing_touch_limit=1)
+    assert week.digest == kb.digest(book.me, budget)
+    assert week.losing_touch == kb.losing_touch(book.me, limit=1)

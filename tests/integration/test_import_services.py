@@ -1,0 +1,256 @@
+"""Importing, exporting, merging and erasing on both databases, through `Kithbook`."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings
+from kithbook.domain.contacts import ContactFields, Labeled
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.interactions import Direction, Kind
+from kithbook.domain.members import Member
+from kithbook.domain.policies import PolicyChange
+from kithbook.domain.ties import AskRule, Visibility
+from kithbook.io.detect import Format
+from kithbook.services.book import TieFields
+from kithbook.services.exports import ExportFormat
+from kithbook.services.facade import Kithbook
+from kithbook.services.ports import ContactQuery
+from kithbook.storage.tables import metadata
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "import"
+
+
+def dump(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, sorted: equal before and after means nothing was written."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {t.name: sorted(map(tuple, connection.execute(select(t))), key=repr)
+                    for t in metadata.sorted_tables}
+    finally:
+        engine.dispose()
+
+
+def export(kb: Kithbook, member: Member, format: ExportFormat = ExportFormat.JSON) -> str:
+    out = io.StringIO(newline="")
+    kb.export_book(member.id, format, out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def me(kb: Kithbook) -> Member:
+    member, _ = kb.init_local_member("Sam")
+    return member
+
+
+@pytest.mark.parametrize(("file", "format", "count"), [
+    ("linkedin_connections.csv", Format.LINKEDIN, None),
+    ("contacts_v4.vcf", Format.VCARD, 2),
+    ("iphone_v3.vcf", Format.VCARD, 3),
+    ("google_contacts.csv", Format.GOOGLE_CSV, None),
+    ("google_legacy.csv", Format.GOOGLE_CSV, None),
+    ("outlook_contacts.csv", Format.OUTLOOK_CSV, None),
+])
+def test_each_contacts_format_lands_in_the_book(kb: Kithbook, me: Member, file: str,
+                                                format: Format, count: int | None) -> None:
+    report = kb.import_file(me.id, DATA / file)
+    assert report.format is format and not report.dry_run
+    assert report.contacts_added >= 1
+    if count is not None:
+        assert report.contacts_added == count
+    listed = kb.list_contacts(me.id, _all())
+    assert listed.total == report.contacts_added
+    again = kb.import_file(me.id, DATA / file)
+    assert again.contacts_added == 0 and again.contacts_unchanged == report.contacts_added
+
+
+def test_linkedin_connection_date_starts_the_relationship(kb: Kithbook, me: Member) -> None:
+    kb.import_file(me.id, DATA / "linkedin_connections.csv")
+    ada = kb.show_contact(me.id, "Ada Lovelace")
+    assert ada.contact.organization == "Analytical Engines"
+    assert ada.tie.started_on == date(2024, 1, 15)
+
+
+def test_a_dry_run_reports_and_writes_nothing(kb: Kithbook, me: Member,
+                                              database_url: str) -> None:
+    kb.add_contact(me.id, ContactFields(name="Ada L.", emails=[Labeled(
+        "ada@analytical.example")]))
+    before = dump(database_url)
+    seen: list[tuple[int, int | None]] = []
+    report = kb.import_file(me.id, DATA / "linkedin_connections.csv", dry_run=True,
+                            progress=lambda done, total: seen.append((done, total)))
+    assert report.dry_run and report.contacts_added >= 1
+    assert "Ada Lovelace" in report.new_names
+    ada = next(d for d in report.duplicates if d.name == "Ada Lovelace")
+    assert ada.other_name == "Ada L." and ada.reasons == ("same email ada@analytical.example",)
+    assert seen and seen[-1] == (report.read, report.read)
+    assert dump(database_url) == before
+
+
+def test_calendar_meetings_become_met_interactions_once(kb: Kithbook, me: Member) -> None:
+    for name, email in (("Grace Hopper", "grace@navy.example"),
+                        ("José Núñez", "jose@globex.example"),
+                        ("Marie Curie", "marie@radium.example")):
+        kb.add_contact(me.id, ContactFields(name=name, emails=[Labeled(email)]))
+    preview = kb.import_file(me.id, DATA / "calendar.ics", dry_run=True)
+    assert preview.interactions_added > 0 and preview.events
+    report = kb.import_file(me.id, DATA / "calendar.ics")
+    assert report.interactions_added == preview.interactions_added
+    grace = kb.show_contact(me.id, "Grace")
+    assert grace.interaction_count >= 2
+    assert all(i.kind is Kind.MET and i.source for i in grace.timeline)
+    assert all(i.occurred_on <= kb.clock.today() for i in grace.timeline)
+    assert grace.tie.last_interaction_on == max(i.occurred_on for i in grace.timeline)
+    again = kb.import_file(me.id, DATA / "calendar.ics")
+    assert again.interactions_added == 0
+    assert again.events_already_imported == report.interactions_added
+    assert kb.show_contact(me.id, "Grace").interaction_count == grace.interaction_count
+
+
+def _rich_book(kb: Kithbook, me: Member) -> None:
+    kb.import_file(me.id, DATA / "iphone_v3.vcf")
+    kb.import_file(me.id, DATA / "linkedin_connections.csv")
+    ada = kb.add_contact(me.id, ContactFields(
+        name="Ada Byron", emails=[Labeled("ada@analytical.example", "home")],
+        tags=["mentor"], notes="second entry"), TieFields(stated_trust=4, cadence_days=30))
+    kb.log_interaction(me.id, [ada.id, "Grace"], Kind.ADVICE, Direction.RECEIVED,
+                       date(2026, 5, 1), "pricing")
+    kb.set_contact_policy(me.id, ada.id, PolicyChange(
+        visibility=Visibility.NAMED, ask_rule=AskRule.TRUSTED, ask_min_trust=3,
+        welcomes="founders"))
+
+
+def test_json_round_trip_is_byte_identical(kb: Kithbook, me: Member, tmp_path: Path,
+                                           database_url: str) -> None:
+    _rich_book(kb, me)
+    first = export(kb, me)
+    path = tmp_path / "book.json"
+    path.write_text(first, encoding="utf-8")
+    kb.delete_account(me.id)
+    assert all(rows == [] for rows in dump(database_url).values())
+    report = kb.import_file(None, path)
+    assert report.member_created and report.owner == me.id
+    assert export(kb, me) == first
+
+
+def test_json_into_another_book_gets_fresh_ids_where_taken(kb: Kithbook, me: Member,
+                                                           tmp_path: Path) -> None:
+    _rich_book(kb, me)
+    path = tmp_path / "book.json"
+    path.write_text(export(kb, me), encoding="utf-8")
+    report = kb.import_file(me.id, path)
+    assert report.contacts_added == kb.list_contacts(me.id, _all()).total // 2
+    assert report.duplicate_count > 0 and report.interactions_added == 1
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("bad_email.csv", "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+     "Ada,L,,ada@x.org,A,B,01 Jan 2024\nBob,S,,bob@,A,B,01 Jan 2024\n", "line 3"),
+    ("formula.csv", "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+     "Ada,L,,,A,B,01 Jan 2024\n=HYPERLINK(\"x\"),S,,,A,B,01 Jan 2024\n", "line 3"),
+    ("cut.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n"
+     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\n", "card 2"),
+    ("book.json", '{"format": "kithbook", "version": 1, "member": 3}', "member"),
+    ("notes.txt", "hello, world\n", "cannot tell what kind of file"),
+])
+def test_a_hostile_file_is_refused_whole_and_nothing_is_written(
+        kb: Kithbook, me: Member, tmp_path: Path, database_url: str, name: str, content: str,
+        message: str) -> None:
+    kb.add_contact(me.id, ContactFields(name="Existing Person"))
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    before = dump(database_url)
+    with pytest.raises(InvalidInput, match=message):
+        kb.import_file(me.id, path)
+    assert dump(database_url) == before
+
+
+def test_an_error_after_many_batches_rolls_back_them_all(kb: Kithbook, me: Member,
+                                                         tmp_path: Path,
+                                                         database_url: str) -> None:
+    rows = [f"P{i},Q,,p{i}@example.org,Acme,Eng,01 Jan 2024" for i in range(12_000)]
+    path = tmp_path / "Connections.csv"
+    path.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                    + "\n".join(rows) + "\nLast,One,,broken@,Acme,Eng,01 Jan 2024\n",
+                    encoding="utf-8")
+    before = dump(database_url)
+    with pytest.raises(InvalidInput, match="line 12002"):
+        kb.import_file(me.id, path)
+    assert dump(database_url) == before
+
+
+def test_duplicates_are_found_and_merging_keeps_every_interaction(kb: Kithbook,
+                                                                  me: Member) -> None:
+    _rich_book(kb, me)
+    sets = kb.list_duplicates(me.id)
+    pair = next(s for s in sets if {c.name for c in s.contacts} >= {"Ada Byron",
+                                                                     "Ada Lovelace"})
+    assert any(e.detail == "ada@analytical.example" for e in pair.evidence)
+    lovelace = next(c for c in pair.contacts if c.name == "Ada Lovelace")
+    byron = next(c for c in pair.contacts if c.name == "Ada Byron")
+    kb.log_interaction(me.id, [lovelace.id], Kind.MET, Direction.MUTUAL, date(2026, 6, 1))
+    before = {i.id for c in (lovelace, byron)
+              for i in kb.get_contact(me.id, c.id).timeline}
+    result = kb.merge_contacts(me.id, lovelace.id, [byron.id], take={"name": byron.id})
+    merged = kb.get_contact(me.id, lovelace.id)
+    assert merged.contact.name == "Ada Byron" and merged.contact.tags == ["mentor"]
+    assert {i.id for i in merged.timeline} == before
+    assert result.interaction_count == len(before) == merged.tie.interaction_count
+    assert merged.tie.last_interaction_on == date(2026, 6, 1)
+    assert merged.tie.stated_trust == 4 and merged.tie.policy is not None
+    assert merged.contact.notes is not None and merged.contact.notes.endswith("second entry")
+    with pytest.raises(Exception, match="no contact"):
+        kb.get_contact(me.id, byron.id)
+
+
+def test_erasure_removes_the_person_and_reports_it(kb: Kithbook, me: Member) -> None:
+    ada = kb.add_contact(me.id, ContactFields(name="Ada", emails=[Labeled("ada@x.org")]))
+    twin = kb.add_contact(me.id, ContactFields(name="Ada (work)", emails=[
+        Labeled("Ada@X.org")], phones=[Labeled("+44 20 7946 0958")]))
+    bob = kb.add_contact(me.id, ContactFields(name="Bob"))
+    kb.log_interaction(me.id, [ada.id], Kind.MET, Direction.MUTUAL, date(2026, 1, 1))
+    kb.log_interaction(me.id, [ada.id, bob.id], Kind.MET, Direction.MUTUAL, date(2026, 2, 1))
+    report = kb.erase_person(me.id, email="ADA@x.org")
+    assert len(report.contacts) == 2
+    assert report.interactions_removed == 1 and report.interactions_kept == 1
+    assert [c.contact.name for c in kb.list_contacts(me.id, _all()).items] == ["Bob"]
+    assert kb.show_contact(me.id, "Bob").interaction_count == 1
+    assert kb.erase_person(me.id, phone="+442079460958").contacts == ()
+    del twin
+
+
+def test_exports_as_vcard_and_csv_read_back(kb: Kithbook, me: Member, tmp_path: Path) -> None:
+    _rich_book(kb, me)
+    total = kb.list_contacts(me.id, _all()).total
+    for format, suffix in ((ExportFormat.VCARD, ".vcf"), (ExportFormat.CSV, ".csv")):
+        text = export(kb, me, format)
+        assert text.count("BEGIN:VCARD") == total if format is ExportFormat.VCARD else True
+        assert "'+" in text if format is ExportFormat.CSV else "VERSION:4.0" in text
+        path = tmp_path / f"out{suffix}"
+        path.write_text(text, encoding="utf-8", newline="")
+        if format is ExportFormat.VCARD:
+            other = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'v.sqlite'}"))
+            try:
+                someone, _ = other.init_local_member("X")
+                assert other.import_file(someone.id, path).contacts_added == total
+            finally:
+                other.close()
+
+
+def test_delete_account_removes_everything_of_the_member(kb: Kithbook, me: Member,
+                                                         database_url: str) -> None:
+    _rich_book(kb, me)
+    report = kb.delete_account(me.id)
+    assert report.contacts > 0 and report.interactions == 1
+    assert all(rows == [] for rows in dump(database_url).values())
+
+
+def _all() -> ContactQuery:
+    return ContactQuery(limit=1000)

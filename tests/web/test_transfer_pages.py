@@ -1,0 +1,103 @@
+"""Import, export, duplicates and erasure through the pages and the API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "import"
+
+
+def upload(name: str) -> dict[str, tuple[str, bytes]]:
+    return {"file": (name, (DATA / name).read_bytes())}
+
+
+def test_import_page_previews_then_imports(client: TestClient) -> None:
+    page = client.get("/import")
+    assert page.status_code == 200 and 'aria-current="page">Import' in page.text
+    preview = client.post("/import", files=upload("linkedin_connections.csv"),
+                          data={"format": ""})
+    assert preview.status_code == 200
+    assert "What importing linkedin_connections.csv would do" in preview.text
+    assert "Ada Lovelace" in preview.text
+    assert client.get("/api/v1/contacts").json()["total"] == 0
+    token = preview.text.split('name="token" value="')[1].split('"')[0]
+    done = client.post("/import/confirm", data={"token": token, "format": ""})
+    assert done.status_code == 200 and "Imported linkedin_connections.csv" in done.text
+    assert client.get("/api/v1/contacts").json()["total"] == 5
+    again = client.post("/import/confirm", data={"token": token, "format": ""})
+    assert again.status_code == 422 and "upload is gone" in again.text
+
+
+def test_a_bad_file_is_explained_and_nothing_is_written(client: TestClient) -> None:
+    bad = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+           b"Ada,L,,ada@,A,B,01 Jan 2024\n")
+    response = client.post("/import", files={"file": ("Connections.csv", bad)})
+    assert response.status_code == 422
+    assert "line 2" in response.text and 'role="alert"' in response.text
+    assert client.get("/api/v1/contacts").json()["total"] == 0
+
+
+def test_api_import_dry_run_then_real(client: TestClient) -> None:
+    dry = client.post("/api/v1/import", files=upload("iphone_v3.vcf"),
+                      data={"dry_run": "true"})
+    assert dry.status_code == 200, dry.text
+    assert dry.json()["dry_run"] and dry.json()["contacts_added"] == 3
+    assert client.get("/api/v1/contacts").json()["total"] == 0
+    real = client.post("/api/v1/import", files=upload("iphone_v3.vcf"))
+    assert real.json()["contacts_added"] == 3
+    assert client.get("/api/v1/contacts").json()["total"] == 3
+    wrong = client.post("/api/v1/import", files=upload("iphone_v3.vcf"),
+                        data={"format": "ics"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "invalid_input"
+
+
+def test_exports_download(client: TestClient, ada: dict[str, object]) -> None:
+    document = client.get("/api/v1/export?format=json")
+    assert document.status_code == 200
+    assert json.loads(document.text)["contacts"][0]["name"] == "Ada Lovelace"
+    vcard = client.get("/export/vcard")
+    assert "attachment" in vcard.headers["content-disposition"]
+    assert vcard.text.startswith("BEGIN:VCARD") and "VERSION:4.0" in vcard.text
+    assert "ada@example.org" in client.get("/api/v1/export?format=csv").text
+    assert client.get("/api/v1/export?format=xml").status_code == 422
+
+
+def test_duplicates_page_merges_a_set(client: TestClient, ada: dict[str, object]) -> None:
+    twin = client.post("/api/v1/contacts", json={
+        "name": "Ada King", "emails": [{"value": "ada@example.org"}], "role": "Countess"})
+    assert twin.status_code == 201
+    client.post("/api/v1/interactions", json={
+        "contact_ids": [twin.json()["id"]], "kind": "met", "occurred_on": "2026-06-01"})
+    found = client.get("/api/v1/duplicates").json()
+    assert len(found) == 1 and found[0]["evidence"][0]["reason"] == "same email"
+    page = client.get("/duplicates")
+    assert "Merge set 1" in page.text and "Countess" in page.text
+    response = client.post("/duplicates/merge", data={
+        "keep": ada["id"], "contact": [ada["id"], twin.json()["id"]],
+        "take_role": twin.json()["id"]}, follow_redirects=True)
+    assert response.status_code == 200 and "Merged." in response.text
+    merged = client.get(f"/api/v1/contacts/{ada['id']}").json()
+    assert merged["contact"]["role"] == "Countess"
+    assert [i["occurred_on"] for i in merged["timeline"]] == ["2026-06-01"]
+    assert client.get("/api/v1/duplicates").json() == []
+
+
+def test_api_merge_and_erase(client: TestClient, ada: dict[str, object]) -> None:
+    twin = client.post("/api/v1/contacts", json={"name": "A. Lovelace",
+                                                 "emails": [{"value": "ada@example.org"}]})
+    merged = client.post("/api/v1/merge", json={"keep": ada["id"],
+                                                "others": [twin.json()["id"]]})
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["absorbed"] == [twin.json()["id"]]
+    erased = client.post("/api/v1/erase", json={"email": "ADA@example.org"})
+    assert erased.status_code == 200
+    assert erased.json()["contacts"][0].startswith("Ada Lovelace")
+    assert client.get("/api/v1/contacts").json()["total"] == 0
+    assert client.post("/api/v1/erase", json={}).status_code == 422
+
+
+def test_import_status_says_nothing_is_running(client: TestClient) -> None:
+    assert client.get("/import/status/" + "0" * 32).json() == {"done": 0, "total": None}
