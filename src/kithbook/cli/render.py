@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kithbook.domain.contacts import Contact
+from kithbook.domain.dates import describe_ago
 from kithbook.domain.ids import ContactId
 from kithbook.domain.interactions import Direction, Interaction
 from kithbook.services.book import ContactView
@@ -23,21 +24,6 @@ _ARROWS = {Direction.GAVE: "→ gave", Direction.RECEIVED: "← received",
 
 def who(contact: Contact) -> str:
     return f"[bold]{escape(contact.headline)}[/]"
-
-
-def ago(day: date | None, today: date) -> str:
-    if day is None:
-        return "never"
-    days = (today - day).days
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days < 60:
-        return f"{days} days ago"
-    if days < 730:
-        return f"{days // 30} months ago"
-    return f"{days // 365} years ago"
 
 
 def interaction_line(interaction: Interaction, names: Mapping[ContactId, str] | None,
@@ -73,7 +59,7 @@ def contact_page(console: Console, page: Page, today: date) -> None:
         c = item.contact
         table.add_row(f"[dim]{c.id}[/]", escape(c.name), escape(c.organization or ""),
                       escape(c.role or ""), escape(", ".join(c.tags)),
-                      ago(item.last_interaction, today), str(item.interaction_count))
+                      describe_ago(item.last_interaction, today), str(item.interaction_count))
     console.print(table)
     shown_to = page.offset + len(page.items)
     if page.total > len(page.items):

@@ -45,3 +45,19 @@ def _months_back(day: date, months: int) -> date:
         raise InvalidInput("that date is too far in the past.", field="date")
     month += 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def describe_ago(day: date | None, today: date) -> str:
+    """How long ago, as people say it: "yesterday", "12 days ago", "3 months ago"."""
+    if day is None:
+        return "never"
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 60:
+        return f"{days} days ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"

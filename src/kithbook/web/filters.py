@@ -6,23 +6,13 @@ from datetime import date
 
 from jinja2 import Environment
 
+from kithbook.domain.dates import describe_ago
 from kithbook.domain.interactions import Direction, Interaction
 from kithbook.services.normalize import display_phone
 
 
 def ago(day: date | None, today: date | None = None) -> str:
-    if day is None:
-        return "never"
-    days = ((today or date.today()) - day).days
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days < 60:
-        return f"{days} days ago"
-    if days < 730:
-        return f"{days // 30} months ago"
-    return f"{days // 365} years ago"
+    return describe_ago(day, today or date.today())
 
 
 def kind_label(interaction: Interaction) -> str:

@@ -33,3 +33,15 @@ def test_dates_people_type(text: str, expected: date) -> None:
 def test_unreadable_dates_say_which_forms_work(text: str) -> None:
     with pytest.raises(InvalidInput, match="YYYY-MM-DD"):
         parse_date(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("day", "said"),
+    [(None, "never"), (TODAY, "today"), (date(2026, 3, 30), "yesterday"),
+     (date(2026, 3, 19), "12 days ago"), (date(2025, 12, 31), "3 months ago"),
+     (date(2023, 3, 1), "3 years ago")],
+)
+def test_how_long_ago_reads(day: date | None, said: str) -> None:
+    from kithbook.domain.dates import describe_ago
+
+    assert describe_ago(day, TODAY) == said
