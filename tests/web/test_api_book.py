@@ -117,3 +117,14 @@ def test_security_headers_on_every_response(client: TestClient) -> None:
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_api_takes_whole_ids_only_never_names_or_prefixes(
+        client: TestClient, ada: dict[str, object]) -> None:
+    for ref in ("ada", str(ada["id"])[:6]):
+        assert client.patch(f"/api/v1/contacts/{ref}", json={"role": "x"}).status_code == 404
+        assert client.delete(f"/api/v1/contacts/{ref}").status_code == 404
+        logged = client.post("/api/v1/interactions", json={
+            "contact_ids": [ref], "kind": "met", "occurred_on": "2026-06-01"})
+        assert logged.status_code == 404
+    assert client.get(f"/api/v1/contacts/{ada['id']}").json()["contact"]["role"] == "CTO"

@@ -62,10 +62,10 @@ def add_contact(uow: UnitOfWork, actor: MemberId, fields: ContactFields, tie: Ti
 
 def edit_contact(uow: UnitOfWork, actor: MemberId, ref: str, fields: ContactFields,
                  tie: TieFields, clock: Clock, *, region: str | None = "US",
-                 expected_version: int | None = None) -> Contact:
+                 expected_version: int | None = None, exact: bool = False) -> Contact:
     """Change what is given and nothing else; `expected_version` guards against lost edits."""
     with uow:
-        contact = resolve_contact(uow, actor, ref)
+        contact = resolve_contact(uow, actor, ref, exact=exact)
         version = contact.version if expected_version is None else expected_version
         changes = {key: value for key, value in vars(fields).items() if value is not None}
         if "emails" in changes:
@@ -95,10 +95,11 @@ def _update_tie(uow: UnitOfWork, actor: MemberId, contact_id: ContactId,
     uow.ties.update(tie, expected_version=tie.version)
 
 
-def delete_contact(uow: UnitOfWork, actor: MemberId, ref: str) -> tuple[Contact, int]:
+def delete_contact(uow: UnitOfWork, actor: MemberId, ref: str, *,
+                   exact: bool = False) -> tuple[Contact, int]:
     """Remove a contact, its relationship, and interactions that involved only them."""
     with uow:
-        contact = resolve_contact(uow, actor, ref)
+        contact = resolve_contact(uow, actor, ref, exact=exact)
         uow.contacts.delete(actor, contact.id)
         orphans = uow.interactions.delete_orphans(actor)
         uow.commit()
@@ -107,12 +108,12 @@ def delete_contact(uow: UnitOfWork, actor: MemberId, ref: str) -> tuple[Contact,
 
 def log_interaction(uow: UnitOfWork, actor: MemberId, refs: list[str], kind: Kind,
                     direction: Direction, occurred_on: date, note: str | None,
-                    clock: Clock) -> Interaction:
+                    clock: Clock, *, exact: bool = False) -> Interaction:
     if occurred_on > clock.today():
         raise InvalidInput(f"{occurred_on.isoformat()} is in the future; log what has happened.",
                            field="date")
     with uow:
-        contact_ids = resolve_contacts(uow, actor, refs)
+        contact_ids = resolve_contacts(uow, actor, refs, exact=exact)
         interaction = Interaction(
             id=InteractionId(new_id()), owner=actor, kind=kind, direction=direction,
             occurred_on=occurred_on, contact_ids=contact_ids, note=note,
@@ -154,10 +155,7 @@ def show_contact(uow: UnitOfWork, actor: MemberId, ref: str) -> ContactView:
 def get_contact(uow: UnitOfWork, actor: MemberId, contact_id: str) -> ContactView:
     """The contact with exactly this id in `actor`'s book (what the API uses)."""
     with uow.reading():
-        contact = uow.contacts.get(actor, ContactId(contact_id))
-        if contact is None:
-            raise NotFound(f"no contact {contact_id!r} in your book.", field="contact_id")
-        return _view(uow, actor, contact)
+        return _view(uow, actor, resolve_contact(uow, actor, contact_id, exact=True))
 
 
 def _view(uow: UnitOfWork, actor: MemberId, contact: Contact) -> ContactView:

@@ -13,7 +13,7 @@ from datetime import date
 
 from kithbook.domain.contacts import clean_tag
 from kithbook.domain.digest import Budget, Digest, weekly_digest
-from kithbook.domain.errors import InvalidInput, NotFound
+from kithbook.domain.errors import InvalidInput
 from kithbook.domain.evidence import describe_balance, describe_evidence, describe_strength
 from kithbook.domain.health import HealthReport, health_report
 from kithbook.domain.ids import ContactId, MemberId
@@ -104,12 +104,7 @@ def _one(uow: UnitOfWork, actor: MemberId, contact: ContactId, today: date,
 
 
 def _contact_id(uow: UnitOfWork, actor: MemberId, ref: str, exact: bool) -> ContactId:
-    if not exact:
-        return resolve_contact(uow, actor, ref).id
-    contact = uow.contacts.get(actor, ContactId(ref))
-    if contact is None:
-        raise NotFound(f"no contact {ref!r} in your book.", field="contact_id")
-    return contact.id
+    return resolve_contact(uow, actor, ref, exact=exact).id
 
 
 def tie_depth(uow: UnitOfWork, actor: MemberId, ref: str, clock: Clock,

@@ -87,20 +87,21 @@ class Kithbook:
                                 region=self.settings.phone_region)
 
     def edit_contact(self, actor: MemberId, ref: str, fields: ContactFields,
-                     tie: TieFields = NO_TIE_CHANGE, expected_version: int | None = None
-                     ) -> Contact:
+                     tie: TieFields = NO_TIE_CHANGE, expected_version: int | None = None,
+                     *, exact: bool = False) -> Contact:
         return book.edit_contact(self._uow(), actor, ref, fields, tie, self.clock,
                                  region=self.settings.phone_region,
-                                 expected_version=expected_version)
+                                 expected_version=expected_version, exact=exact)
 
-    def delete_contact(self, actor: MemberId, ref: str) -> tuple[Contact, int]:
-        return book.delete_contact(self._uow(), actor, ref)
+    def delete_contact(self, actor: MemberId, ref: str, *,
+                       exact: bool = False) -> tuple[Contact, int]:
+        return book.delete_contact(self._uow(), actor, ref, exact=exact)
 
     def log_interaction(self, actor: MemberId, refs: list[str], kind: Kind,
                         direction: Direction, occurred_on: date,
-                        note: str | None = None) -> Interaction:
+                        note: str | None = None, *, exact: bool = False) -> Interaction:
         return book.log_interaction(self._uow(), actor, refs, kind, direction, occurred_on,
-                                    note, self.clock)
+                                    note, self.clock, exact=exact)
 
     def delete_interaction(self, actor: MemberId, interaction_id: str) -> Interaction:
         return book.delete_interaction(self._uow(), actor, interaction_id)

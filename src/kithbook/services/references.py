@@ -12,8 +12,18 @@ from kithbook.services.ports import UnitOfWork
 MAX_CANDIDATES = 8
 
 
-def resolve_contact(uow: UnitOfWork, owner: MemberId, ref: str) -> Contact:
-    """The one contact `ref` names in `owner`'s book; call inside an open unit of work."""
+def resolve_contact(uow: UnitOfWork, owner: MemberId, ref: str, *,
+                    exact: bool = False) -> Contact:
+    """The one contact `ref` names in `owner`'s book; call inside an open unit of work.
+
+    `exact=True` takes `ref` only as a whole id (what the API and pages pass), never as a
+    prefix or a name.
+    """
+    if exact:
+        found = uow.contacts.get(owner, ContactId(ref.strip()))
+        if found is None:
+            raise NotFound(f"no contact {ref!r} in your book.", field="contact_id")
+        return found
     text = ref.strip()
     if not text:
         raise InvalidInput("name a contact by its id or part of its name.", field="contact")
@@ -22,13 +32,13 @@ def resolve_contact(uow: UnitOfWork, owner: MemberId, ref: str) -> Contact:
         if len(by_id) == 1:
             return by_id[0]
     by_name = uow.contacts.with_name_part(owner, text, 200)
-    exact = [c for c in by_name if fold(c.name) == fold(text)]
-    if len(exact) == 1:
-        return exact[0]
+    same_name = [c for c in by_name if fold(c.name) == fold(text)]
+    if len(same_name) == 1:
+        return same_name[0]
     if len(by_name) == 1:
         return by_name[0]
     if by_name:
-        shown = (exact or by_name)[:MAX_CANDIDATES]
+        shown = (same_name or by_name)[:MAX_CANDIDATES]
         listing = ", ".join(f"{c.headline} [{c.id}]" for c in shown)
         more = f" and {len(by_name) - len(shown)} more" if len(by_name) > len(shown) else ""
         raise Ambiguous(
@@ -56,5 +66,7 @@ def _did_you_mean(uow: UnitOfWork, owner: MemberId, text: str) -> str:
     return " Did you mean " + " or ".join(repr(n) for n in names) + "?"
 
 
-def resolve_contacts(uow: UnitOfWork, owner: MemberId, refs: list[str]) -> list[ContactId]:
-    return list(dict.fromkeys(resolve_contact(uow, owner, ref).id for ref in refs))
+def resolve_contacts(uow: UnitOfWork, owner: MemberId, refs: list[str], *,
+                     exact: bool = False) -> list[ContactId]:
+    return list(dict.fromkeys(resolve_contact(uow, owner, ref, exact=exact).id
+                              for ref in refs))

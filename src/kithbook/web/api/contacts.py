@@ -82,8 +82,8 @@ def edit_contact(contact_id: str, body: ContactPatch, kb: Services, me: CurrentM
                  if_match: Annotated[str | None, Header()] = None) -> ContactOut:
     expected = version_from(if_match)
     try:
-        contact = kb.edit_contact(me.id, kb.get_contact(me.id, contact_id).contact.id,
-                                  body.fields(), body.tie(), expected_version=expected)
+        contact = kb.edit_contact(me.id, contact_id, body.fields(), body.tie(),
+                                  expected_version=expected, exact=True)
     except Conflict as exc:
         if expected is None:
             raise
@@ -95,15 +95,15 @@ def edit_contact(contact_id: str, body: ContactPatch, kb: Services, me: CurrentM
 @router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Remove a contact and the interactions that involved only them")
 def delete_contact(contact_id: str, kb: Services, me: CurrentMember) -> None:
-    kb.delete_contact(me.id, kb.get_contact(me.id, contact_id).contact.id)
+    kb.delete_contact(me.id, contact_id, exact=True)
 
 
 @router.post("/interactions", status_code=status.HTTP_201_CREATED,
              summary="Log an interaction with one or more contacts")
 def log_interaction(body: InteractionIn, kb: Services, me: CurrentMember) -> InteractionOut:
-    ids = [kb.get_contact(me.id, cid).contact.id for cid in body.contact_ids]
-    return InteractionOut.of(kb.log_interaction(me.id, list(ids), body.kind, body.direction,
-                                                body.occurred_on, body.note))
+    return InteractionOut.of(kb.log_interaction(me.id, body.contact_ids, body.kind,
+                                                body.direction, body.occurred_on, body.note,
+                                                exact=True))
 
 
 @router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT,

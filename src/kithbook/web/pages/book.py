@@ -88,10 +88,10 @@ async def add_contact(request: Request, kb: Services, me: CurrentMember) -> Resp
 @router.get("/contacts/{contact_id}", response_class=HTMLResponse)
 def contact_page(contact_id: str, request: Request, kb: Services,
                  me: CurrentMember) -> HTMLResponse:
-    return _contact(request, kb, me.id, contact_id)
+    return contact_response(request, kb, me.id, contact_id)
 
 
-def _contact(request: Request, kb: Services, member: MemberId, contact_id: str, *,
+def contact_response(request: Request, kb: Services, member: MemberId, contact_id: str, *,
              form: dict[str, str] | None = None, error: InvalidInput | None = None,
              editing: bool = False) -> HTMLResponse:
     view = kb.get_contact(member, contact_id)
@@ -108,46 +108,44 @@ def _contact(request: Request, kb: Services, member: MemberId, contact_id: str, 
 async def log_interaction(contact_id: str, request: Request, kb: Services,
                           me: CurrentMember) -> Response:
     form = await form_of(request)
-    view = kb.get_contact(me.id, contact_id)
     try:
         kind = parse_kind(form.get("kind", ""))
         direction = parse_direction(form.get("direction", "mutual") or "mutual")
         when = form.get("occurred_on", "").strip() or "today"
         day = parse_date(when, today=kb.clock.today(), field="occurred_on")
-        kb.log_interaction(me.id, [view.contact.id], kind, direction, day,
-                           form.get("note") or None)
+        kb.log_interaction(me.id, [contact_id], kind, direction, day,
+                           form.get("note") or None, exact=True)
     except InvalidInput as error:
-        return _contact(request, kb, me.id, contact_id, form=form, error=error)
-    return see(f"/contacts/{view.contact.id}", "logged")
+        return contact_response(request, kb, me.id, contact_id, form=form, error=error)
+    return see(f"/contacts/{contact_id}", "logged")
 
 
 @router.get("/contacts/{contact_id}/edit", response_class=HTMLResponse)
 def edit_page(contact_id: str, request: Request, kb: Services,
               me: CurrentMember) -> HTMLResponse:
-    return _contact(request, kb, me.id, contact_id, editing=True)
+    return contact_response(request, kb, me.id, contact_id, editing=True)
 
 
 @router.post("/contacts/{contact_id}/edit", response_class=HTMLResponse)
 async def edit_contact(contact_id: str, request: Request, kb: Services,
                        me: CurrentMember) -> Response:
     form = await form_of(request)
-    view = kb.get_contact(me.id, contact_id)
     try:
         version = optional_int(form, "version", "Version")
         trust = optional_int(form, "stated_trust", "Trust")
         cadence = optional_int(form, "cadence_days", "Keep-in-touch cadence")
-        kb.edit_contact(me.id, view.contact.id, contact_fields(form),
+        kb.edit_contact(me.id, contact_id, contact_fields(form),
                         TieFields(stated_trust=trust, cadence_days=cadence),
-                        expected_version=version)
+                        expected_version=version, exact=True)
     except InvalidInput as error:
-        return _contact(request, kb, me.id, contact_id, form=form, error=error, editing=True)
-    return see(f"/contacts/{view.contact.id}", "saved")
+        return contact_response(request, kb, me.id, contact_id, form=form, error=error,
+                                editing=True)
+    return see(f"/contacts/{contact_id}", "saved")
 
 
 @router.post("/contacts/{contact_id}/delete")
 def delete_contact(contact_id: str, kb: Services, me: CurrentMember) -> Response:
-    view = kb.get_contact(me.id, contact_id)
-    kb.delete_contact(me.id, view.contact.id)
+    kb.delete_contact(me.id, contact_id, exact=True)
     return see("/", "removed")
 
 

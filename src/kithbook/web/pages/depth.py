@@ -14,7 +14,7 @@ from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import MemberId
 from kithbook.services.ports import ContactQuery
 from kithbook.web.deps import CurrentMember, Services
-from kithbook.web.pages.book import _contact, form_of, render, see
+from kithbook.web.pages.book import contact_response, form_of, render, see
 
 router = APIRouter(include_in_schema=False)
 CHARTS = ("balance", "stages", "strength", "growth")
@@ -77,6 +77,6 @@ async def correct_strength(contact_id: str, request: Request, kb: Services,
                                    f"got {text!r}.", field="strength") from None
         depth = kb.correct_strength(me.id, contact_id, value, exact=True)
     except InvalidInput as error:
-        return _contact(request, kb, me.id, contact_id, form=form, error=error)
+        return contact_response(request, kb, me.id, contact_id, form=form, error=error)
     return see(f"/contacts/{depth.tie.contact}",
                "corrected" if value is not None else "uncorrected")
