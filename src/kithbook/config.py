@@ -13,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from kithbook.domain.errors import InvalidInput
+
 APP_NAME = "kithbook"
 
 
@@ -25,6 +27,9 @@ class Settings:
     smtp_url: str | None = None  # smtp://user:password@host:587?starttls=1
     mail_from: str = "kithbook@localhost"
     public_url: str = "http://127.0.0.1:8000"
+    # Sessions end after this long without a request, and this long after sign-in.
+    session_idle_hours: float = 72.0
+    session_lifetime_days: float = 14.0
 
     def with_database(self, url: str | None) -> Settings:
         return self if url is None else replace(self, database_url=database_url_from(url))
@@ -43,6 +48,20 @@ def database_url_from(value: str) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 1e6:
+        raise InvalidInput(f"{name} must be a positive number of hours or days, not "
+                           f"{text!r}.", field=name)
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     url = env.get("KITHBOOK_DATABASE_URL")
@@ -55,4 +74,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_url=env.get("KITHBOOK_SMTP_URL") or None,
         mail_from=env.get("KITHBOOK_MAIL_FROM", "kithbook@localhost"),
         public_url=env.get("KITHBOOK_PUBLIC_URL", "http://127.0.0.1:8000"),
+        session_idle_hours=_positive(env, "KITHBOOK_SESSION_IDLE_HOURS", 72.0),
+        session_lifetime_days=_positive(env, "KITHBOOK_SESSION_LIFETIME_DAYS", 14.0),
     )

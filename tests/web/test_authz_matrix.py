@@ -20,16 +20,18 @@ from kithbook.domain.contacts import ContactFields
 from kithbook.domain.ids import new_id
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.members import Role
+from kithbook.services import sessions
 from kithbook.services.facade import Kithbook
 from kithbook.web import create_app
 from kithbook.web.auth import Community
 
 PUBLIC = {"/login", "/invitations/{token}", "/api/docs", "/api/v1/openapi.json",
-          "/docs/oauth2-redirect"}
+          "/docs/oauth2-redirect", "/password-reset", "/password-reset/{token}"}
 ADMIN_ONLY = ("/admin/", "/api/v1/admin/")
 # Inviting takes an admin, or a member an admin allowed to (none is, here).
 INVITERS = {("POST", "/invite"), ("POST", "/api/v1/invitations")}
-OBJECT_PARAMS = ("contact_id", "interaction_id", "intro_id", "token_id", "link_id")
+OBJECT_PARAMS = ("contact_id", "interaction_id", "intro_id", "token_id", "link_id",
+                 "session_id")
 # Parameters that name no one's object: a move, a format, a chart, a secret token.
 NAMING_PARAMS = {"move", "kind", "format", "name", "token", "member_id"}
 
@@ -62,6 +64,9 @@ JSON_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/tokens"): {"name": "script"},
     ("POST", "/api/v1/contacts/{contact_id}/strength/correction"): {"strength": 0.5},
     ("POST", "/api/v1/links"): {"contact": "Cleo", "email": "dan@example.org"},
+    ("POST", "/api/v1/me/password"): {"current_password": "not it", "new_password": "x" * 12},
+    ("PUT", "/api/v1/me/settings"): {"weekly_digest": False},
+    ("PUT", "/api/v1/admin/settings"): {"name": "Zed's circle", "invitation_days": 7},
 }
 FORM = {"name": "Zed Doe", "kind": "met", "direction": "mutual", "occurred_on": "2026-06-01",
         "visibility": "hidden", "ask_rule": "nobody", "email": "newcomer@example.org",
@@ -91,11 +96,16 @@ def world(kb: Kithbook) -> Iterator[World]:
     ana_in_ben = kb.add_contact(ben.id, ContactFields(name="Ana Ruiz")).id
     kb.propose_link(ben.id, ana_in_ben, "ana@example.org")
     [link] = kb.member_links(ana.id)  # waiting for Ana to confirm
+    with kb.uow() as uow:  # Ana signed in on another browser too
+        other_browser = sessions.start_in(uow, ana.id, kb.clock.now(), None)
+        uow.commit()
+    [ana_session] = [s.id for s in kb.my_sessions(ana.id, other_browser) if s.current]
     clients = {"admin": signed_in(kb, app, rae), "owner": signed_in(kb, app, ana),
                "unrelated": signed_in(kb, app, dan)}
     anonymous = browser(app)
     yield World(app, {"contact_id": cleo, "interaction_id": met.id, "intro_id": intro.id,
                       "token_id": token.id, "token": "no-such-invitation", "link_id": link.id,
+                      "session_id": ana_session,
                       "member_id": dan.id, "move": "forward", "kind": "ask",
                       "format": "json", "name": "balance"},
                 {**clients, "anonymous": (anonymous, "")})
@@ -195,7 +205,7 @@ def test_route_lets_in_exactly_who_it_should(world: World, method: str, template
         client, csrf = world.clients[actor]
         assert client is not None
         response = _call(client, csrf, method, template, ids)
-        if template == "/logout":
+        if template in ("/logout", "/account/sign-out-everywhere"):
             assert response.status_code == 303
             assert _refused_sign_in(client.get("/account"), "/account")
             continue

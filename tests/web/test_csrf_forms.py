@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "kithbook" / "web" / "templates"
-# Signing in and accepting an invitation happen before there is a session to bind a
-# token to; those two are checked by Origin / Sec-Fetch-Site instead (web/auth.py).
-BEFORE_A_SESSION = {"login.html", "accept.html"}
+# Signing in, accepting an invitation and resetting a forgotten password happen before
+# there is a session to bind a token to; those are checked by Origin / Sec-Fetch-Site
+# instead (web/auth.py).
+BEFORE_A_SESSION = {"login.html", "accept.html", "reset_request.html", "reset.html"}
 FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
 
 

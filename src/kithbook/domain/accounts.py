@@ -18,6 +18,17 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 128  # long passphrases welcome; the cap only bounds hashing work
 INVITATION_LIFETIME = timedelta(days=14)
 SESSION_LIFETIME = timedelta(days=14)
+SESSION_IDLE = timedelta(days=3)
+# How stale `last_seen_at` may get before a request refreshes it: one write a minute per
+# active session, not one per request.
+SESSION_TOUCH = timedelta(minutes=1)
+# A reset link is short-lived and counted from when its email leaves.
+RESET_LIFETIME = timedelta(minutes=30)
+# Reset requests, counted whether or not the email has an account (so the limit says
+# nothing about who is a member): per email address asked about, and per client address.
+RESETS_PER_EMAIL = 3
+RESETS_PER_ADDRESS = 20
+RESET_WINDOW = timedelta(hours=1)
 
 # Throttling: free attempts per (email, address), then a doubling pause up to a cap.
 FREE_FAILURES = 3
@@ -91,6 +102,42 @@ class ApiToken:
 
 
 @dataclass(frozen=True)
+class SessionPolicy:
+    """When a session ends: after `idle` without a request, or `lifetime` after sign-in."""
+
+    idle: timedelta = SESSION_IDLE
+    lifetime: timedelta = SESSION_LIFETIME
+
+    def __post_init__(self) -> None:
+        if self.idle <= timedelta(0) or self.lifetime <= timedelta(0):
+            raise InvalidInput("session timeouts must be positive.", field="session")
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One of a member's signed-in browsers, as their session list shows it."""
+
+    id: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    user_agent: str | None
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    id: str
+    member_id: MemberId
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+    def is_open(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+
+@dataclass(frozen=True)
 class Throttle:
     """Failed logins counted under one key since `since`."""
 
@@ -119,6 +166,15 @@ def after_address_failure(throttle: Throttle | None, now: datetime) -> Throttle:
     failures = throttle.failures + 1
     retry_at = throttle.since + ADDRESS_WINDOW if failures >= ADDRESS_FAILURES else None
     return Throttle(failures, throttle.since, retry_at)
+
+
+def after_request(throttle: Throttle | None, now: datetime, limit: int,
+                  window: timedelta) -> Throttle:
+    """One more request under a key, counted per window; the `limit`-th one closes it."""
+    if throttle is None or now - throttle.since >= window:
+        return Throttle(1, now, now + window if limit <= 1 else None)
+    count = throttle.failures + 1
+    return Throttle(count, throttle.since, throttle.since + window if count >= limit else None)
 
 
 def wait_seconds(throttles: list[Throttle | None], now: datetime) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kithbook.domain.accounts import RESET_LIFETIME
+from kithbook.domain.digest import Digest, digest_text
 from kithbook.domain.intro_records import IntroView, MoveKind
 
 MAX_ATTEMPTS = 8
@@ -35,6 +37,7 @@ class Notification:
     message: str
     created_at: datetime
     read_at: datetime | None = None
+    link: str | None = None  # a page of this site, for notifications not about an intro
 
 
 @dataclass(frozen=True)
@@ -66,3 +69,40 @@ def move_mail(view: IntroView, link: str) -> tuple[str, str]:
 def retry_delay(attempts: int) -> timedelta:
     """After `attempts` failures: 1, 2, 4 … minutes, at most six hours."""
     return min(MAX_RETRY_DELAY, timedelta(minutes=2 ** max(0, attempts - 1)))
+
+
+def digest_message(digest: Digest) -> str:
+    """The in-app line for a week's digest."""
+    if not digest.items:
+        return (f"Your digest for the week of {digest.week_of.isoformat()}: nothing pressing "
+                "this week.")
+    people = "person deserves" if len(digest.items) == 1 else "people deserve"
+    return (f"Your digest for the week of {digest.week_of.isoformat()}: "
+            f"{len(digest.items)} {people} your time ({digest.minutes} minutes).")
+
+
+def digest_mail(digest: Digest, community: str, link: str) -> tuple[str, str]:
+    """Subject and body of the weekly digest email: the member's own book, to them only."""
+    subject = f"{community}: your week, {digest.week_of.isoformat()}"
+    body = (f"{digest_text(digest)}\n\nOpen your digest: {link}\n\n"
+            "You receive this weekly because the digest is on in your account; switch it "
+            "off on your Account page.\n")
+    return subject, body
+
+
+def password_changed_mail(community: str, link: str) -> tuple[str, str]:
+    subject = f"{community}: your password was changed"
+    body = ("The password of your account was just changed, and every session signed in "
+            "with the old one was ended.\n\nIf you did not do this, reset your password now "
+            f"and tell an admin of the community: {link}\n")
+    return subject, body
+
+
+def reset_mail(community: str, link: str) -> tuple[str, str]:
+    subject = f"{community}: reset your password"
+    minutes = int(RESET_LIFETIME.total_seconds() // 60)
+    body = ("Someone (you, we hope) asked to reset the password of your account.\n\n"
+            f"Choose a new password here within {minutes} minutes; the link works once: "
+            f"{link}\n\n"
+            "If you did not ask, ignore this email: your password stays as it is.\n")
+    return subject, body

@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import smtplib
+from email.headerregistry import Address
 from email.message import EmailMessage
+from email.utils import parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from kithbook.domain.errors import InvalidInput
@@ -27,9 +29,13 @@ class SmtpMailer:
         self.sender = sender
         self.timeout = timeout
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, *,
+             sender_name: str | None = None) -> None:
         message = EmailMessage()
-        message["From"] = self.sender
+        address = parseaddr(self.sender)[1] or self.sender
+        # Address() quotes the display name, so a name cannot add a header or an address.
+        message["From"] = (Address(display_name=sender_name, addr_spec=address)
+                           if sender_name else self.sender)
         message["To"] = to
         message["Subject"] = subject
         message.set_content(body)

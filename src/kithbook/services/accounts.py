@@ -1,34 +1,51 @@
-"""Use cases of a community server's accounts: invitations, sign-up, login, API tokens.
+"""Use cases of a community server's accounts: invitations, sign-up, login, API tokens,
+password change and reset, the digest setting and the community's settings.
 
 Every answer to a failed login is the same sentence, whether the email exists or not,
-and costs the same time (an unknown email is checked against a stand-in hash).
+and costs the same time (an unknown email is checked against a stand-in hash). A reset
+request gets one answer too, and its limits count emails that have no account alike.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from kithbook.domain.accounts import (
-    INVITATION_LIFETIME,
+    RESET_LIFETIME,
+    RESET_WINDOW,
+    RESETS_PER_ADDRESS,
+    RESETS_PER_EMAIL,
     ApiToken,
     Invitation,
+    PasswordReset,
+    SessionPolicy,
     TooManyAttempts,
     after_address_failure,
     after_pair_failure,
+    after_request,
     check_password,
     normalize_email,
     wait_seconds,
 )
+from kithbook.domain.community import CommunitySettings
 from kithbook.domain.errors import InvalidInput, NotAllowed, NotFound
 from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.members import Member, Role
+from kithbook.domain.notifications import OutgoingMail, password_changed_mail, reset_mail
 from kithbook.services import passwords, sessions
+from kithbook.services.notifications import PUBLIC_URL, reset_link
 from kithbook.services.ports import Clock, UnitOfWork
 
 WRONG_LOGIN = "that email and password do not match an account."
 DEAD_INVITATION = ("this invitation link is not valid: it may have expired or been used. "
                    "Ask whoever invited you for a new one.")
+DEAD_RESET = ("this password reset link is not valid: it may have expired or been used. "
+              "Ask for a new one from the sign-in page.")
+RESET_SENT = ("if an account uses that email, a link to choose a new password is on its way "
+              "there. It works once, for a short while; check your spam folder too.")
+WRONG_CURRENT = "that is not your current password."
 
 
 @dataclass(frozen=True)
@@ -74,16 +91,19 @@ def invite(uow: UnitOfWork, actor: MemberId | None, email: str, clock: Clock, *,
     address = normalize_email(email)
     now = clock.now()
     with uow:
+        community = uow.accounts.community_settings()
         if actor is not None:
             inviter = uow.members.get(actor)
             is_admin = inviter is not None and inviter.role is Role.ADMIN
-            if not is_admin and (role is Role.ADMIN or not uow.accounts.may_invite(actor)):
+            allowed = community.members_may_invite or uow.accounts.may_invite(actor)
+            if not is_admin and (role is Role.ADMIN or not allowed):
                 raise NotAllowed("only an admin, or a member an admin allowed to, can invite "
                                  "people; only an admin can invite an admin.")
         if uow.accounts.email_taken(address):
             raise InvalidInput(f"{address} already has an account.", field="email")
         invitation = Invitation(id=new_id(), email=address, role=role, invited_by=actor,
-                                created_at=now, expires_at=now + INVITATION_LIFETIME)
+                                created_at=now,
+                                expires_at=now + timedelta(days=community.invitation_days))
         token = sessions.new_token()
         uow.accounts.add_invitation(invitation, sessions.token_hash(token))
         uow.commit()
@@ -99,7 +119,8 @@ def invitation(uow: UnitOfWork, token: str, clock: Clock) -> Invitation:
 
 
 def accept_invitation(uow: UnitOfWork, token: str, name: str, password: str, clock: Clock,
-                      *, replacing: str | None = None) -> tuple[Member, str]:
+                      *, replacing: str | None = None, policy: SessionPolicy | None = None,
+                      user_agent: str | None = None) -> tuple[Member, str]:
     """Create the invited member's account; returns them and their first session token."""
     pending = invitation(uow, token, clock)
     check_password(password, email=pending.email)
@@ -114,13 +135,16 @@ def accept_invitation(uow: UnitOfWork, token: str, name: str, password: str, clo
             raise NotFound(DEAD_INVITATION)
         uow.members.add(member)
         uow.accounts.add(member.id, password_hash, now, may_invite=member.role is Role.ADMIN)
-        session = sessions.start_in(uow, member.id, now, replacing)
+        session = sessions.start_in(uow, member.id, now, replacing,
+                                    lifetime=(policy or SessionPolicy()).lifetime,
+                                    user_agent=user_agent)
         uow.commit()
     return member, session
 
 
 def log_in(uow: UnitOfWork, email: str, password: str, address: str, clock: Clock, *,
-           replacing: str | None = None) -> tuple[Member, str]:
+           replacing: str | None = None, policy: SessionPolicy | None = None,
+           user_agent: str | None = None) -> tuple[Member, str]:
     """A fresh session for the right password; one answer for every wrong one.
 
     Failures are counted per (email, address) and per address; see
@@ -149,7 +173,9 @@ def log_in(uow: UnitOfWork, email: str, password: str, address: str, clock: Cloc
         uow.accounts.clear_throttle(pair_key)
         if passwords.needs_rehash(password_hash):
             uow.accounts.set_password_hash(member.id, passwords.hash_password(password))
-        session = sessions.start_in(uow, member.id, now, replacing)
+        session = sessions.start_in(uow, member.id, now, replacing,
+                                    lifetime=(policy or SessionPolicy()).lifetime,
+                                    user_agent=user_agent)
         uow.commit()
     return member, session
 
@@ -205,3 +231,163 @@ def revoke_api_token(uow: UnitOfWork, actor: MemberId, token_id: str) -> None:
         if not uow.accounts.delete_token(actor, token_id):
             raise NotFound(f"no API token with the id {token_id!r}.")
         uow.commit()
+
+
+# ---- passwords -------------------------------------------------------------------------
+
+def _tell_password_changed(uow: UnitOfWork, member: Member, at: datetime) -> None:
+    if member.email:
+        name = uow.accounts.community_settings().name
+        subject, body = password_changed_mail(name, f"{PUBLIC_URL}/password-reset")
+        uow.outbox.add(OutgoingMail(id=new_id(), to_address=member.email, subject=subject,
+                                    body=body), at)
+
+
+def change_password(uow: UnitOfWork, actor: MemberId, current: str, new: str, clock: Clock,
+                    *, session: str | None = None, policy: SessionPolicy | None = None,
+                    user_agent: str | None = None) -> str | None:
+    """Set a new password; every session ends. With `session` (a browser), a fresh session
+    for that browser is returned so the member stays signed in there alone."""
+    key = _throttle_key("change", actor)
+    now = clock.now()
+    with uow.reading():
+        member = uow.members.get(actor)
+        throttle = uow.accounts.throttle(key)
+        wait = wait_seconds([throttle], now)
+        stored = uow.accounts.with_email(member.email) if member and member.email else None
+    if wait:
+        raise TooManyAttempts(wait)
+    if member is None or stored is None:
+        raise NotFound("no account to change the password of.")
+    if not passwords.verify(stored[1], current):
+        with uow:
+            uow.accounts.set_throttle(key, after_pair_failure(throttle, now))
+            uow.commit()
+        raise InvalidInput(WRONG_CURRENT, field="current_password")
+    check_password(new, email=member.email or "")
+    if new == current:
+        raise InvalidInput("the new password is the one you have now; choose another.",
+                           field="password")
+    new_hash = passwords.hash_password(new)
+    with uow:
+        uow.accounts.clear_throttle(key)
+        uow.accounts.set_password_hash(actor, new_hash)
+        uow.accounts.end_sessions_of(actor)
+        uow.accounts.end_resets_of(actor, now)
+        fresh = sessions.start_in(uow, actor, now, None,
+                                  lifetime=(policy or SessionPolicy()).lifetime,
+                                  user_agent=user_agent) if session else None
+        _tell_password_changed(uow, member, now)
+        uow.commit()
+    return fresh
+
+
+def request_password_reset(uow: UnitOfWork, email: str, address: str, clock: Clock) -> str:
+    """Email a single-use reset link when the email has an account; the same answer either
+    way. The link's token is made when the email leaves (see `notifications.deliver_due`),
+    so the database never holds it in clear, not even in the outbox."""
+    folded = normalize_email(email)
+    now = clock.now()
+    email_key = _throttle_key("reset-email", folded)
+    address_key = _throttle_key("reset-address", address)
+    with uow:
+        by_email = uow.accounts.throttle(email_key)
+        by_address = uow.accounts.throttle(address_key)
+        wait = wait_seconds([by_email, by_address], now)
+        if wait:
+            raise TooManyAttempts(wait)
+        uow.accounts.set_throttle(email_key, after_request(by_email, now, RESETS_PER_EMAIL,
+                                                           RESET_WINDOW))
+        uow.accounts.set_throttle(address_key, after_request(by_address, now,
+                                                             RESETS_PER_ADDRESS, RESET_WINDOW))
+        found = uow.accounts.with_email(folded)
+        if found is not None:
+            member = found[0]
+            reset = PasswordReset(id=new_id(), member_id=member.id, created_at=now,
+                                  expires_at=now + RESET_LIFETIME)
+            # A hash of a token nobody is given: the link cannot work before it is sent.
+            uow.accounts.add_reset(reset, sessions.token_hash(sessions.new_token()))
+            subject, body = reset_mail(uow.accounts.community_settings().name,
+                                       reset_link(reset.id))
+            uow.outbox.add(OutgoingMail(id=new_id(), to_address=folded, subject=subject,
+                                        body=body), now)
+        uow.commit()
+    return RESET_SENT
+
+
+def password_reset(uow: UnitOfWork, token: str, clock: Clock) -> PasswordReset:
+    with uow.reading():
+        found = uow.accounts.reset(sessions.token_hash(token))
+    if found is None or not found.is_open(clock.now()):
+        raise NotFound(DEAD_RESET)
+    return found
+
+
+def reset_password(uow: UnitOfWork, token: str, new: str, clock: Clock) -> Member:
+    """Spend a reset link on a new password; every session and other link of the member
+    ends. The member then signs in with the new password."""
+    pending = password_reset(uow, token, clock)
+    with uow.reading():
+        member = uow.members.get(pending.member_id)
+    if member is None:
+        raise NotFound(DEAD_RESET)
+    check_password(new, email=member.email or "")
+    new_hash = passwords.hash_password(new)
+    now = clock.now()
+    with uow:
+        if not uow.accounts.use_reset(pending.id, now):
+            raise NotFound(DEAD_RESET)
+        uow.accounts.set_password_hash(member.id, new_hash)
+        uow.accounts.end_sessions_of(member.id)
+        uow.accounts.end_resets_of(member.id, now)
+        _tell_password_changed(uow, member, now)
+        uow.commit()
+    return member
+
+
+# ---- the member's own settings, the community's settings ---------------------------------
+
+def weekly_digest_wanted(uow: UnitOfWork, actor: MemberId) -> bool:
+    with uow.reading():
+        return uow.accounts.weekly_digest(actor)
+
+
+def set_weekly_digest(uow: UnitOfWork, actor: MemberId, wanted: bool) -> None:
+    with uow:
+        uow.accounts.set_weekly_digest(actor, wanted)
+        uow.commit()
+
+
+def community_settings(uow: UnitOfWork, actor: MemberId) -> CommunitySettings:
+    with uow.reading():
+        _require_admin(uow, actor)
+        return uow.accounts.community_settings()
+
+
+def community_name(uow: UnitOfWork) -> str:
+    """Shown to anyone, signed in or not (the sign-in page names the community)."""
+    with uow.reading():
+        return uow.accounts.community_settings().name
+
+
+def change_community_settings(uow: UnitOfWork, actor: MemberId, *, name: str | None = None,
+                              members_may_invite: bool | None = None,
+                              invitation_days: int | None = None,
+                              mail_sender_name: str | None = None,
+                              clock: Clock) -> CommunitySettings:
+    """Change what is given (None keeps it). Nothing here reaches into a member's book."""
+    with uow:
+        _require_admin(uow, actor)
+        current = uow.accounts.community_settings()
+        changed = replace(
+            current,
+            name=" ".join(name.split()) if name is not None else current.name,
+            members_may_invite=(current.members_may_invite if members_may_invite is None
+                                else members_may_invite),
+            invitation_days=(current.invitation_days if invitation_days is None
+                             else invitation_days),
+            mail_sender_name=(" ".join(mail_sender_name.split())
+                              if mail_sender_name is not None else current.mail_sender_name))
+        uow.accounts.set_community_settings(changed, clock.now())
+        uow.commit()
+    return changed

@@ -7,12 +7,13 @@ each method is a use case from the modules beside this one.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import IO
 
 from kithbook.config import Settings
-from kithbook.domain.accounts import ApiToken, Invitation
+from kithbook.domain.accounts import ApiToken, Invitation, PasswordReset, SessionInfo, SessionPolicy
+from kithbook.domain.community import CommunitySettings
 from kithbook.domain.contacts import Contact, ContactFields
 from kithbook.domain.digest import Budget, Digest
 from kithbook.domain.drafts import Draft
@@ -324,24 +325,86 @@ class Kithbook:
     def invitation(self, token: str) -> Invitation:
         return accounts.invitation(self._uow(), token, self.clock)
 
+    @property
+    def session_policy(self) -> SessionPolicy:
+        return SessionPolicy(idle=timedelta(hours=self.settings.session_idle_hours),
+                             lifetime=timedelta(days=self.settings.session_lifetime_days))
+
     def accept_invitation(self, token: str, name: str, password: str, *,
-                          replacing: str | None = None) -> tuple[Member, str]:
+                          replacing: str | None = None,
+                          user_agent: str | None = None) -> tuple[Member, str]:
         return accounts.accept_invitation(self._uow(), token, name, password, self.clock,
-                                          replacing=replacing)
+                                          replacing=replacing, policy=self.session_policy,
+                                          user_agent=user_agent)
 
     def log_in(self, email: str, password: str, address: str, *,
-               replacing: str | None = None) -> tuple[Member, str]:
+               replacing: str | None = None, user_agent: str | None = None
+               ) -> tuple[Member, str]:
         return accounts.log_in(self._uow(), email, password, address, self.clock,
-                               replacing=replacing)
+                               replacing=replacing, policy=self.session_policy,
+                               user_agent=user_agent)
 
     def log_out(self, session: str) -> None:
         sessions.end_session(self._uow(), session)
 
     def member_for_session(self, session: str) -> Member | None:
-        return sessions.member_for_session(self._uow(), session, self.clock)
+        return sessions.member_for_session(self._uow(), session, self.clock,
+                                           self.session_policy)
 
     def member_for_api_token(self, token: str) -> Member | None:
         return sessions.member_for_api_token(self._uow(), token, self.clock)
+
+    def my_sessions(self, actor: MemberId, current: str | None = None) -> list[SessionInfo]:
+        return sessions.my_sessions(self._uow(), actor, current)
+
+    def end_my_session(self, actor: MemberId, session_id: str) -> None:
+        sessions.end_my_session(self._uow(), actor, session_id)
+
+    def sign_out_everywhere(self, actor: MemberId) -> None:
+        sessions.end_all_sessions(self._uow(), actor)
+
+    def sweep_sessions(self) -> int:
+        """End idle and expired sessions and old reset links (a background job)."""
+        return sessions.sweep(self._uow(), self.clock, self.session_policy)
+
+    # passwords: change (knowing the current one) and reset by email
+    def change_password(self, actor: MemberId, current: str, new: str, *,
+                        session: str | None = None,
+                        user_agent: str | None = None) -> str | None:
+        return accounts.change_password(self._uow(), actor, current, new, self.clock,
+                                        session=session, policy=self.session_policy,
+                                        user_agent=user_agent)
+
+    def request_password_reset(self, email: str, address: str) -> str:
+        return accounts.request_password_reset(self._uow(), email, address, self.clock)
+
+    def password_reset(self, token: str) -> PasswordReset:
+        return accounts.password_reset(self._uow(), token, self.clock)
+
+    def reset_password(self, token: str, new: str) -> Member:
+        return accounts.reset_password(self._uow(), token, new, self.clock)
+
+    # settings: the member's digest, the community's own (admins)
+    def weekly_digest_wanted(self, actor: MemberId) -> bool:
+        return accounts.weekly_digest_wanted(self._uow(), actor)
+
+    def set_weekly_digest(self, actor: MemberId, wanted: bool) -> None:
+        accounts.set_weekly_digest(self._uow(), actor, wanted)
+
+    def community_name(self) -> str:
+        return accounts.community_name(self._uow())
+
+    def community_settings(self, actor: MemberId) -> CommunitySettings:
+        return accounts.community_settings(self._uow(), actor)
+
+    def change_community_settings(self, actor: MemberId, *, name: str | None = None,
+                                  members_may_invite: bool | None = None,
+                                  invitation_days: int | None = None,
+                                  mail_sender_name: str | None = None) -> CommunitySettings:
+        return accounts.change_community_settings(
+            self._uow(), actor, name=name, members_may_invite=members_may_invite,
+            invitation_days=invitation_days, mail_sender_name=mail_sender_name,
+            clock=self.clock)
 
     def community_members(self, actor: MemberId) -> list[accounts.MemberRow]:
         return accounts.members(self._uow(), actor)
@@ -380,6 +443,11 @@ class Kithbook:
 
     def mark_notifications_read(self, actor: MemberId) -> None:
         notifications.mark_read(self._uow(), actor, self.clock)
+
+    def send_weekly_digests(self) -> int:
+        """Enqueue this week's digests not yet sent (the background job calls this)."""
+        return notifications.send_weekly_digests(self._uow(), self.clock,
+                                                 self.strength_params)
 
     def deliver_mail(self, limit: int = 50) -> int:
         """Send the emails that are due (the background sender calls this)."""

@@ -1,7 +1,10 @@
-"""The background sender: a thread that empties the outbox now and then.
+"""Background jobs: threads that do a piece of work now and then, never in a request.
 
-Each worker process of a community server runs one; claims on the outbox keep two
-senders from sending the same email.
+Each worker process of a community server runs one of each: the mail sender empties the
+outbox (claims on it keep two senders from sending the same email), the digest job
+enqueues the weekly digests (a (member, week) row keeps it to once), and the sweep
+deletes ended sessions. Running them in every worker is safe by those rows, not by a
+lock in any one process.
 """
 
 from __future__ import annotations
@@ -12,13 +15,18 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
+MAIL_EVERY = 5.0
+DIGEST_EVERY = 3600.0
+SWEEP_EVERY = 900.0
 
-class BackgroundSender:
-    def __init__(self, deliver: Callable[[], int], every: float = 5.0) -> None:
-        self._deliver = deliver
+
+class BackgroundJob:
+    def __init__(self, work: Callable[[], int], every: float, name: str = "kithbook-job"
+                 ) -> None:
+        self._work = work
         self._every = every
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="kithbook-mail", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -30,7 +38,14 @@ class BackgroundSender:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                self._deliver()
+                self._work()
             except Exception:  # the database may be away for a moment: try again later
-                log.exception("sending mail failed; retrying in %s s", self._every)
+                log.exception("%s failed; retrying in %s s", self._thread.name, self._every)
             self._stop.wait(self._every)
+
+
+class BackgroundSender(BackgroundJob):
+    """Sends the emails that are due, every few seconds."""
+
+    def __init__(self, deliver: Callable[[], int], every: float = MAIL_EVERY) -> None:
+        super().__init__(deliver, every, name="kithbook-mail")

@@ -1,23 +1,32 @@
-"""Telling the parties of an introduction about each move: in the app and by email.
+"""Telling members what happened: introduction moves and the weekly digest, in the app
+and by email.
 
-The notifications and emails are written in the same transaction as the move, then a
-background sender (`deliver_due`) sends the emails with retries, never a request.
+The notifications and emails are written in the same transaction as what they report,
+then a background sender (`deliver_due`) sends the emails with retries, never a request.
+The weekly digest is enqueued by a background job too (`send_weekly_digests`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 
+from kithbook.domain.accounts import RESET_LIFETIME
+from kithbook.domain.digest import Budget
 from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.introductions import Introduction
 from kithbook.domain.notifications import (
     MAX_ATTEMPTS,
     Notification,
     OutgoingMail,
+    digest_mail,
+    digest_message,
     move_mail,
     move_message,
     retry_delay,
 )
+from kithbook.graph.strength import StrengthParams
+from kithbook.services import depth, sessions
 from kithbook.services.ports import Clock, Mailer, UnitOfWork
 
 LEASE = timedelta(minutes=10)
@@ -25,6 +34,18 @@ LEASE = timedelta(minutes=10)
 
 # Filled in when the mail is sent, so waiting mail follows a change of address.
 PUBLIC_URL = "{public_url}"
+# A password reset link is made only when its email leaves: the outbox holds this
+# placeholder, never a usable token.
+_RESET = re.compile(r"\{reset:([A-Za-z0-9]{12})\}")
+
+
+def reset_link(reset_id: str) -> str:
+    return "{reset:" + reset_id + "}"
+
+
+def week_of(day: date) -> date:
+    """The Monday that names a day's week: a digest goes out once per such week."""
+    return day - timedelta(days=day.weekday())
 
 
 def introduction_moved(uow: UnitOfWork, intro: Introduction, actor: MemberId,
@@ -56,18 +77,69 @@ def mark_read(uow: UnitOfWork, actor: MemberId, clock: Clock) -> None:
         uow.commit()
 
 
+def send_weekly_digests(uow: UnitOfWork, clock: Clock, params: StrengthParams) -> int:
+    """Enqueue this week's digest, in the app and by email, for every member who wants it
+    and has not had it yet. Safe to run from every worker at once: the (member, week) row
+    is claimed in the same transaction as the notification and the email."""
+    week = week_of(clock.today())
+    with uow.reading():
+        due = uow.accounts.digest_due(week)
+        community = uow.accounts.community_settings().name
+    enqueued = 0
+    for member in due:
+        digest = depth.digest(uow, member.id, clock, params, Budget())
+        now = clock.now()
+        with uow:
+            if not uow.accounts.claim_digest(member.id, week, now):
+                continue  # another worker sent it first
+            uow.notifications.add(Notification(
+                id=new_id(), member_id=member.id, intro_id=None,
+                message=digest_message(digest), created_at=now, link="/digest"))
+            if member.email:
+                subject, body = digest_mail(digest, community, f"{PUBLIC_URL}/digest")
+                uow.outbox.add(OutgoingMail(id=new_id(), to_address=member.email,
+                                            subject=subject, body=body), now)
+            uow.commit()
+        enqueued += 1
+    return enqueued
+
+
+def _issue_reset_links(uow: UnitOfWork, body: str, public_url: str,
+                       now: datetime) -> str | None:
+    """The body with each reset placeholder turned into a fresh link (None: spent)."""
+    links: dict[str, str] = {}
+    for reset_id in set(_RESET.findall(body)):
+        token = sessions.new_token()
+        with uow:
+            issued = uow.accounts.issue_reset(reset_id, sessions.token_hash(token), now,
+                                              now + RESET_LIFETIME)
+            uow.commit()
+        if not issued:
+            return None
+        links[reset_id] = f"{public_url}/password-reset/{token}"
+    return _RESET.sub(lambda found: links[found.group(1)], body)
+
+
 def deliver_due(uow: UnitOfWork, mailer: Mailer, clock: Clock, public_url: str,
                 limit: int = 50) -> int:
     """Send what is due; a failure is retried later with a growing pause. Returns sent."""
     now = clock.now()
     with uow:
         due = uow.outbox.claim_due(now, now + LEASE, limit)
+        sender_name = uow.accounts.community_settings().mail_sender_name if due else None
         uow.commit()
     sent = 0
+    base = public_url.rstrip("/")
     for mail in due:
+        body = _issue_reset_links(uow, mail.body.replace(PUBLIC_URL, base), base, clock.now())
+        if body is None:  # the reset link was used or replaced before its email left
+            with uow:
+                uow.outbox.mark_failed(mail.id, "the reset link was spent before sending",
+                                       None)
+                uow.commit()
+            continue
         try:
-            mailer.send(mail.to_address, mail.subject,
-                        mail.body.replace(PUBLIC_URL, public_url.rstrip("/")))
+            mailer.send(mail.to_address, mail.subject, body, sender_name=sender_name)
         except Exception as exc:  # whatever the server or network did, try again later
             attempts = mail.attempts + 1
             retry_at = clock.now() + retry_delay(attempts) if attempts < MAX_ATTEMPTS else None

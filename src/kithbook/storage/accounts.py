@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from kithbook.domain.accounts import ApiToken, Invitation, Throttle
+from kithbook.domain.accounts import (
+    ApiToken,
+    Invitation,
+    PasswordReset,
+    SessionInfo,
+    Throttle,
+)
+from kithbook.domain.community import CommunitySettings
 from kithbook.domain.ids import MemberId
 from kithbook.domain.members import Member, Role
 from kithbook.storage.members import member_from_row as _member
@@ -17,9 +24,12 @@ from kithbook.storage.rows import aware
 from kithbook.storage.tables import (
     accounts,
     api_tokens,
+    community_settings,
+    digest_sends,
     invitations,
     login_throttles,
     members,
+    password_resets,
     sessions,
 )
 
@@ -59,6 +69,96 @@ class SqlAccounts:
         self._c.execute(update(accounts).where(accounts.c.member_id == member_id)
                         .values(may_invite=may_invite))
 
+    def weekly_digest(self, member_id: MemberId) -> bool:
+        return bool(self._c.scalar(select(accounts.c.weekly_digest)
+                                   .where(accounts.c.member_id == member_id)))
+
+    def set_weekly_digest(self, member_id: MemberId, wanted: bool) -> None:
+        self._c.execute(update(accounts).where(accounts.c.member_id == member_id)
+                        .values(weekly_digest=wanted))
+
+    def digest_due(self, week_of: date) -> list[Member]:
+        """Members who want the weekly digest and have not been sent this week's."""
+        sent = select(digest_sends.c.member_id).where(digest_sends.c.week_of == week_of)
+        rows = self._c.execute(
+            select(members).join(accounts, accounts.c.member_id == members.c.id)
+            .where(accounts.c.weekly_digest.is_(True), members.c.email.is_not(None),
+                   members.c.id.not_in(sent))
+            .order_by(members.c.id)).all()
+        return [_member(row) for row in rows]
+
+    def claim_digest(self, member_id: MemberId, week_of: date, at: datetime) -> bool:
+        """Record that this week's digest goes to the member; False when it already went.
+
+        The primary key (member, week) decides between two workers: the second insert
+        waits for the first to commit, then does nothing.
+        """
+        values = {"member_id": member_id, "week_of": week_of, "sent_at": at}
+        upsert = (postgresql_insert if self._c.dialect.name == "postgresql"
+                  else sqlite_insert)(digest_sends).values(**values)
+        done = self._c.execute(upsert.on_conflict_do_nothing(
+            index_elements=["member_id", "week_of"]))
+        return done.rowcount == 1
+
+    # community settings (one row, or the defaults)
+    def community_settings(self) -> CommunitySettings:
+        row = self._c.execute(select(community_settings)
+                              .where(community_settings.c.id == 1)).first()
+        if row is None:
+            return CommunitySettings()
+        return CommunitySettings(name=row.name, members_may_invite=row.members_may_invite,
+                                 invitation_days=row.invitation_days,
+                                 mail_sender_name=row.mail_sender_name)
+
+    def set_community_settings(self, settings: CommunitySettings, at: datetime) -> None:
+        values = {"name": settings.name, "members_may_invite": settings.members_may_invite,
+                  "invitation_days": settings.invitation_days,
+                  "mail_sender_name": settings.mail_sender_name, "updated_at": at}
+        upsert = (postgresql_insert if self._c.dialect.name == "postgresql"
+                  else sqlite_insert)(community_settings).values(id=1, **values)
+        self._c.execute(upsert.on_conflict_do_update(index_elements=["id"], set_=values))
+
+    # password resets
+    def add_reset(self, reset: PasswordReset, token_hash: str) -> None:
+        self._c.execute(insert(password_resets), {
+            "id": reset.id, "member_id": reset.member_id, "token_hash": token_hash,
+            "created_at": reset.created_at, "expires_at": reset.expires_at})
+
+    def issue_reset(self, reset_id: str, token_hash: str, now: datetime,
+                    expires_at: datetime) -> bool:
+        """Give an unused reset the hash of the token about to be emailed; False when it
+        was used or replaced meanwhile."""
+        done = self._c.execute(update(password_resets).where(
+            password_resets.c.id == reset_id, password_resets.c.used_at.is_(None))
+            .values(token_hash=token_hash, expires_at=expires_at))
+        return done.rowcount == 1
+
+    def reset(self, token_hash: str) -> PasswordReset | None:
+        row = self._c.execute(select(password_resets)
+                              .where(password_resets.c.token_hash == token_hash)).first()
+        if row is None:
+            return None
+        return PasswordReset(id=row.id, member_id=MemberId(row.member_id),
+                             created_at=_at(row.created_at), expires_at=_at(row.expires_at),
+                             used_at=aware(row.used_at))
+
+    def use_reset(self, reset_id: str, at: datetime) -> bool:
+        """Spend a reset link; False when it was spent first (by a second click)."""
+        done = self._c.execute(update(password_resets).where(
+            password_resets.c.id == reset_id, password_resets.c.used_at.is_(None))
+            .values(used_at=at))
+        return done.rowcount == 1
+
+    def end_resets_of(self, member_id: MemberId, at: datetime) -> None:
+        self._c.execute(update(password_resets).where(
+            password_resets.c.member_id == member_id, password_resets.c.used_at.is_(None))
+            .values(used_at=at))
+
+    def end_old_resets(self, now: datetime) -> int:
+        return int(self._c.execute(delete(password_resets).where(
+            or_(password_resets.c.expires_at <= now,
+                password_resets.c.used_at.is_not(None)))).rowcount)
+
     def all_members(self) -> list[tuple[Member, bool]]:
         """Every member with an account, and whether they may invite, by name."""
         rows = self._c.execute(
@@ -93,9 +193,12 @@ class SqlAccounts:
 
     # sessions
     def add_session(self, token_hash: str, member_id: MemberId, at: datetime,
-                    expires_at: datetime) -> None:
-        self._c.execute(insert(sessions), {"token_hash": token_hash, "member_id": member_id,
-                                           "created_at": at, "expires_at": expires_at})
+                    expires_at: datetime, *, session_id: str,
+                    user_agent: str | None = None) -> None:
+        self._c.execute(insert(sessions), {
+            "token_hash": token_hash, "member_id": member_id, "created_at": at,
+            "expires_at": expires_at, "id": session_id, "last_seen_at": at,
+            "user_agent": user_agent[:200] if user_agent else None})
 
     def session_member(self, token_hash: str, now: datetime) -> Member | None:
         row = self._c.execute(
@@ -103,15 +206,47 @@ class SqlAccounts:
             .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now)).first()
         return _member(row) if row else None
 
+    def live_session(self, token_hash: str, now: datetime,
+                     idle_since: datetime) -> tuple[Member, datetime] | None:
+        """The member of a session that is neither past its end nor idle since
+        `idle_since`, with when it was last seen."""
+        row = self._c.execute(
+            select(members, sessions.c.last_seen_at.label("session_seen"))
+            .join(sessions, sessions.c.member_id == members.c.id)
+            .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now,
+                   sessions.c.last_seen_at > idle_since)).first()
+        return (_member(row), _at(row.session_seen)) if row else None
+
+    def touch_session(self, token_hash: str, at: datetime) -> None:
+        self._c.execute(update(sessions).where(sessions.c.token_hash == token_hash,
+                                               sessions.c.last_seen_at < at)
+                        .values(last_seen_at=at))
+
+    def sessions_of(self, member_id: MemberId) -> list[tuple[SessionInfo, str]]:
+        """The member's sessions, most recently seen first, each with its token hash."""
+        rows = self._c.execute(select(sessions).where(sessions.c.member_id == member_id)
+                               .order_by(sessions.c.last_seen_at.desc(), sessions.c.id)).all()
+        return [(SessionInfo(id=row.id, created_at=_at(row.created_at),
+                             last_seen_at=_at(row.last_seen_at),
+                             expires_at=_at(row.expires_at), user_agent=row.user_agent),
+                 row.token_hash) for row in rows]
+
     def end_session(self, token_hash: str) -> None:
         self._c.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
+
+    def end_session_of(self, member_id: MemberId, session_id: str) -> bool:
+        done = self._c.execute(delete(sessions).where(sessions.c.member_id == member_id,
+                                                      sessions.c.id == session_id))
+        return done.rowcount == 1
 
     def end_sessions_of(self, member_id: MemberId) -> None:
         self._c.execute(delete(sessions).where(sessions.c.member_id == member_id))
 
-    def end_expired_sessions(self, now: datetime) -> int:
-        return int(self._c.execute(delete(sessions).where(sessions.c.expires_at <= now))
-                   .rowcount)
+    def end_expired_sessions(self, now: datetime, idle_since: datetime | None = None) -> int:
+        ended = sessions.c.expires_at <= now
+        if idle_since is not None:
+            ended = or_(ended, sessions.c.last_seen_at <= idle_since)
+        return int(self._c.execute(delete(sessions).where(ended)).rowcount)
 
     # API tokens
     def add_token(self, token: ApiToken, token_hash: str) -> None:

@@ -21,7 +21,7 @@ class SqlNotifications:
         self._c.execute(insert(notifications), {
             "id": notification.id, "member_id": notification.member_id,
             "intro_id": notification.intro_id, "message": notification.message,
-            "created_at": notification.created_at})
+            "created_at": notification.created_at, "link": notification.link})
 
     def for_member(self, member: MemberId, limit: int) -> list[Notification]:
         rows = self._c.execute(select(notifications).where(notifications.c.member_id == member)
@@ -76,4 +76,5 @@ def _notification(row: Any) -> Notification:
     created = aware(row.created_at)
     assert created is not None
     return Notification(id=row.id, member_id=row.member_id, intro_id=row.intro_id,
-                        message=row.message, created_at=created, read_at=aware(row.read_at))
+                        message=row.message, created_at=created, read_at=aware(row.read_at),
+                        link=row.link)

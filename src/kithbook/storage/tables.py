@@ -283,6 +283,8 @@ accounts = Table(
     Column("password_hash", String(200), nullable=False),
     Column("may_invite", Boolean, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The member's own choice; on by default, switched off on the Account page.
+    Column("weekly_digest", Boolean, nullable=False, server_default="1"),
 )
 
 invitations = Table(
@@ -298,6 +300,8 @@ invitations = Table(
     Column("accepted_at", DateTime(timezone=True)),
 )
 
+# `expires_at` is the absolute end; `last_seen_at` (refreshed at most once a minute)
+# ends an idle session. `id` names a session on the member's list without its secret.
 sessions = Table(
     "sessions",
     metadata,
@@ -305,6 +309,9 @@ sessions = Table(
     Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("id", ID, nullable=False, unique=True),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("user_agent", String(200)),
     Index("ix_sessions_member", "member_id"),
 )
 
@@ -355,6 +362,7 @@ notifications = Table(
     Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
     Column("intro_id", ID),
     Column("message", Text, nullable=False),
+    Column("link", String(200)),  # a page of this site, for notifications not about an intro
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("read_at", DateTime(timezone=True)),
     Index("ix_notifications_member", "member_id", "created_at"),
@@ -376,4 +384,43 @@ outbox = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("last_error", Text),
     Index("ix_outbox_next_attempt_at", "next_attempt_at"),
+)
+
+
+# ---- password resets, the weekly digest, community settings ------------------------
+
+# A reset link's token is kept only as its SHA-256; `used_at` makes it single-use.
+password_resets = Table(
+    "password_resets",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    Index("ix_password_resets_member", "member_id"),
+)
+
+# One row per member and week the digest went out: the primary key is what keeps two
+# worker processes (or a restart) from sending the same week twice.
+digest_sends = Table(
+    "digest_sends",
+    metadata,
+    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("week_of", Date, primary_key=True),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+)
+
+# At most one row (id 1); without it the defaults of `CommunitySettings` apply.
+community_settings = Table(
+    "community_settings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(100), nullable=False),
+    Column("members_may_invite", Boolean, nullable=False),
+    Column("invitation_days", Integer, nullable=False),
+    Column("mail_sender_name", String(100), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
 )

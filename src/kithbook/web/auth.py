@@ -9,6 +9,7 @@ is sent deliberately by a script in the `Authorization` header, so it needs none
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
@@ -42,9 +43,12 @@ class Community:
         # Path=/ and no Domain: no subdomain or plain-HTTP page can plant or read it.
         return "__Host-kithbook" if self.secure_cookies else "kithbook_session"
 
-    def set_session(self, response: Response, token: str) -> None:
+    def set_session(self, response: Response, token: str,
+                    lifetime: timedelta = SESSION_LIFETIME) -> None:
+        # The browser may keep the cookie for the whole lifetime; the server ends the
+        # session sooner when it sits idle (`SessionPolicy.idle`).
         response.set_cookie(self.cookie_name, token,
-                            max_age=int(SESSION_LIFETIME.total_seconds()), path="/",
+                            max_age=int(lifetime.total_seconds()), path="/",
                             secure=self.secure_cookies, httponly=True, samesite="lax")
 
     def clear_session(self, response: Response) -> None:
@@ -95,6 +99,16 @@ async def _supplied_csrf(request: Request) -> str | None:
         value = (await request.form()).get(CSRF_FIELD)
         return value if isinstance(value, str) else None
     return None
+
+
+def user_agent(request: Request) -> str | None:
+    """What the member's session list shows to tell their browsers apart."""
+    agent = " ".join(request.headers.get("user-agent", "").split())
+    return agent[:200] or None
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def same_site(request: Request) -> bool:

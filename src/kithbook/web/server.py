@@ -15,7 +15,12 @@ from fastapi import FastAPI
 
 from kithbook.bootstrap import bootstrap
 from kithbook.config import load_settings
-from kithbook.services.mail_sender import BackgroundSender
+from kithbook.services.mail_sender import (
+    DIGEST_EVERY,
+    SWEEP_EVERY,
+    BackgroundJob,
+    BackgroundSender,
+)
 from kithbook.web.app import create_app
 from kithbook.web.auth import Community
 
@@ -30,16 +35,21 @@ def community_app() -> FastAPI:
     env = os.environ
     kb = bootstrap(load_settings(env), migrate=False)
     app = create_app(kb, community_from(env))
+    jobs = [BackgroundJob(kb.send_weekly_digests, DIGEST_EVERY, name="kithbook-digest"),
+            BackgroundJob(kb.sweep_sessions, SWEEP_EVERY, name="kithbook-sweep")]
     if kb.mailer is not None:
-        sender = BackgroundSender(kb.deliver_mail)
+        jobs.append(BackgroundSender(kb.deliver_mail))
 
-        @asynccontextmanager
-        async def sending(_: FastAPI) -> AsyncIterator[None]:
-            sender.start()
-            try:
-                yield
-            finally:
-                sender.stop()
+    @asynccontextmanager
+    async def background(_: FastAPI) -> AsyncIterator[None]:
+        for job in jobs:
+            job.start()
+        try:
+            yield
+        finally:
+            for job in jobs:
+                job.stop()
+            kb.close()
 
-        app.router.lifespan_context = sending
+    app.router.lifespan_context = background
     return app
