@@ -96,9 +96,10 @@ class SqlAccounts:
         values = {"member_id": member_id, "week_of": week_of, "sent_at": at}
         upsert = (postgresql_insert if self._c.dialect.name == "postgresql"
                   else sqlite_insert)(digest_sends).values(**values)
+        # RETURNING, not rowcount: psycopg reports no row count for this statement.
         done = self._c.execute(upsert.on_conflict_do_nothing(
-            index_elements=["member_id", "week_of"]))
-        return done.rowcount == 1
+            index_elements=["member_id", "week_of"]).returning(digest_sends.c.member_id))
+        return done.first() is not None
 
     # community settings (one row, or the defaults)
     def community_settings(self) -> CommunitySettings:
