@@ -21,6 +21,9 @@ from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
 
 NEW_PASSWORD = "harbour quince mosaic"
+LAPTOP = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
+PHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1")
 
 
 @pytest.fixture
@@ -63,16 +66,16 @@ def test_a_member_sees_their_sessions_and_signs_one_or_all_out(kb: Kithbook) -> 
     app = community_app(kb)
     add_member(kb, "Ana", password=PASSWORD)
     with browser(app) as laptop, browser(app) as phone:
-        laptop.headers["user-agent"] = "Laptop Browser"
-        phone.headers["user-agent"] = "Phone Browser"
+        laptop.headers["user-agent"] = LAPTOP
+        phone.headers["user-agent"] = PHONE
         _log_in(laptop, "ana@example.org")
         _log_in(phone, "ana@example.org")
         page = laptop.get("/account").text
-        assert "Laptop Browser" in page and "Phone Browser" in page
+        assert "Firefox on Linux" in page and "Safari on iPhone" in page
         assert page.count("this browser") == 1
         listed = laptop.get("/api/v1/sessions").json()
-        phone_id = next(s["id"] for s in listed if s["user_agent"] == "Phone Browser")
-        assert [s["user_agent"] for s in listed if s["current"]] == ["Laptop Browser"]
+        phone_id = next(s["id"] for s in listed if s["user_agent"] == PHONE)
+        assert [s["user_agent"] for s in listed if s["current"]] == [LAPTOP]
         csrf = csrf_of(page)
         ended = laptop.post(f"/account/sessions/{phone_id}/delete", data={"csrf_token": csrf})
         assert ended.status_code == 303

@@ -124,6 +124,28 @@ class SessionInfo:
     user_agent: str | None
     current: bool = False
 
+    @property
+    def device(self) -> str:
+        return describe_agent(self.user_agent)
+
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+             ("HeadlessChrome/", "Headless Chrome"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+def describe_agent(user_agent: str | None) -> str:
+    """"Firefox on Linux" from a User-Agent header, for a member's list of sessions."""
+    if not user_agent:
+        return "an unknown browser"
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
+    if browser is None:
+        return user_agent[:60]
+    return f"{browser} on {system}" if system else browser
+
 
 @dataclass(frozen=True)
 class PasswordReset:

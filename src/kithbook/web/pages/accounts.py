@@ -134,12 +134,16 @@ def account_page(request: Request, kb: Services, me: CurrentMember) -> HTMLRespo
 def _account(request: Request, kb: Services, me: CurrentMember, *, new_token: str | None = None,
              error: KithbookError | None = None, status_code: int = 200) -> HTMLResponse:
     session = _community(request).session_of(request)
+    # A password mistake is shown beside the password form, not at the top of the page.
+    about_password = error is not None and error.field in ("current_password", "password",
+                                                           None)
     return render(request, "account.html", {
-        "me": me, "tokens": kb.api_tokens(me.id), "new_token": new_token, "error": error,
+        "me": me, "tokens": kb.api_tokens(me.id), "new_token": new_token,
+        "error": None if about_password else error,
+        "password_error": error if about_password else None,
         "is_admin": me.role is Role.ADMIN, "sessions": kb.my_sessions(me.id, session),
-        "weekly_digest": kb.weekly_digest_wanted(me.id), "notice": _notice(request),
-        "password_error": error if error and error.field in (
-            "current_password", "password") else None}, status_code=status_code)
+        "weekly_digest": kb.weekly_digest_wanted(me.id), "notice": _notice(request)},
+        status_code=status_code)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
