@@ -1,4 +1,5 @@
-"""`kithbook member …`: bootstrap a community server's first admin, invite people."""
+"""`kithbook member …`: bootstrap a community server's first admin, invite people, set a
+password for a member who cannot receive the reset email."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from rich.markup import escape
 from kithbook.cli.context import state
 from kithbook.domain.members import Role
 
-member_app = typer.Typer(help="Community accounts: the first admin, invitations.",
+member_app = typer.Typer(help="Community accounts: the first admin, invitations, passwords.",
                          no_args_is_help=True)
 
 
@@ -38,10 +39,25 @@ def invite(ctx: typer.Context,
                "", "--base-url", metavar="URL",
                help="The server's public address, e.g. https://kith.example.org, to print "
                     "the whole link.")) -> None:
-    """Create an invitation link (shown once; it works once, for 14 days)."""
+    """Create an invitation link (shown once; it works once, for the community's
+    invitation days: 14 unless an admin changed it)."""
     cli = state(ctx)
     invitation, token = cli.kb.invite(None, email, role=Role.ADMIN if admin else Role.MEMBER)
     link = f"{base_url.rstrip('/')}/invitations/{token}"
     cli.console.print(f"Invitation for {escape(invitation.email)}, valid until "
                       f"{invitation.expires_at.date()}. Send them this link:")
     cli.console.print(escape(link), soft_wrap=True, highlight=False)
+
+
+@member_app.command("set-password")
+def set_password(ctx: typer.Context,
+                 email: str = typer.Argument(..., help="The account's email."),
+                 password: str = typer.Option(..., prompt="New password", hide_input=True,
+                                              confirmation_prompt=True,
+                                              help="Asked for when left out.")) -> None:
+    """Give an account a new password (every session of it ends). Members normally use
+    'Forgot your password?' on the sign-in page; this is for when email cannot reach them."""
+    cli = state(ctx)
+    member = cli.kb.set_password(email, password)
+    cli.console.print(f"New password set for {escape(member.name)} "
+                      f"<{escape(member.email or '')}>; their sessions are signed out.")

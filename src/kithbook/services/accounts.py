@@ -282,6 +282,26 @@ def change_password(uow: UnitOfWork, actor: MemberId, current: str, new: str, cl
     return fresh
 
 
+def set_password(uow: UnitOfWork, email: str, new: str, clock: Clock) -> Member:
+    """The operator's way, on the server itself: a new password for an account (every
+    session of it ends). For a member who cannot receive the reset email."""
+    address = normalize_email(email)
+    check_password(new, email=address)
+    new_hash = passwords.hash_password(new)
+    now = clock.now()
+    with uow:
+        found = uow.accounts.with_email(address)
+        if found is None:
+            raise NotFound(f"no account uses {address}.")
+        member = found[0]
+        uow.accounts.set_password_hash(member.id, new_hash)
+        uow.accounts.end_sessions_of(member.id)
+        uow.accounts.end_resets_of(member.id, now)
+        _tell_password_changed(uow, member, now)
+        uow.commit()
+    return member
+
+
 def request_password_reset(uow: UnitOfWork, email: str, address: str, clock: Clock) -> str:
     """Email a single-use reset link when the email has an account; the same answer either
     way. The link's token is made when the email leaves (see `notifications.deliver_due`),

@@ -375,6 +375,10 @@ class Kithbook:
                                         session=session, policy=self.session_policy,
                                         user_agent=user_agent)
 
+    def set_password(self, email: str, new: str) -> Member:
+        """The operator's command: a new password for an account, without the old one."""
+        return accounts.set_password(self._uow(), email, new, self.clock)
+
     def request_password_reset(self, email: str, address: str) -> str:
         return accounts.request_password_reset(self._uow(), email, address, self.clock)
 
