@@ -4,6 +4,9 @@ recipient's own book."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from community import community_app, signed_in
 from loopback_smtp import Inbox, loopback_smtp
 
 from community_members import add_member
@@ -79,6 +83,13 @@ def test_each_member_gets_their_own_digest_once_a_week(kb: Kithbook, clock: Fixe
     # In the app as well, with a link to the digest page.
     [note] = kb.notifications(circle.ana.id)
     assert note.link == "/digest" and "1 person deserves your time" in note.message
+    app = community_app(kb)
+    client, _ = signed_in(kb, app, circle.ana)
+    with client:
+        assert '<a href="/digest">Your digest for the week of' in client.get(
+            "/notifications").text
+        [listed] = client.get("/api/v1/notifications").json()
+        assert (listed["link"], listed["intro_id"]) == ("/digest", None)
     assert kb.notifications(circle.dan.id) == []
 
     # A second run in the same week sends nothing, today or later that week.
@@ -127,6 +138,42 @@ def test_two_workers_at_once_send_each_digest_once(settings: Settings,
     finally:
         for kb in workers:
             kb.close()
+
+
+WORKER = """
+import sys
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings
+kb = bootstrap(Settings(database_url=sys.argv[1]), migrate=False)
+sys.stdin.readline()  # both processes start the job at the same signal
+print(kb.send_weekly_digests())
+kb.close()
+"""
+
+
+def test_two_worker_processes_send_each_digest_once(settings: Settings) -> None:
+    # The processes read the real clock, so the book is dated by it too.
+    kb = bootstrap(settings, migrate=False)
+    try:
+        members = [add_member(kb, f"Member{n}") for n in range(30)]
+        for member in members:
+            _met(kb, member, "Cleo Park", "cleo@acme.example", "Acme", "a note")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+        workers = [subprocess.Popen([sys.executable, "-c", WORKER, settings.database_url],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=env, text=True)
+                   for _ in range(2)]
+        for worker in workers:
+            assert worker.stdin is not None
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        answers = [worker.communicate(timeout=120) for worker in workers]
+        assert [worker.returncode for worker in workers] == [0, 0], answers
+        assert sum(int(out) for out, _ in answers) == len(members)
+        for member in members:
+            assert len(kb.notifications(member.id)) == 1
+    finally:
+        kb.close()
 
 
 def test_the_background_jobs_send_the_digest_without_any_request(
