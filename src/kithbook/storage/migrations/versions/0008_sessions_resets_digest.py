@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"  # DEV-ONLY: set back to "0007"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
