@@ -38,6 +38,7 @@ ORGANIZATION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#B07800", "
 OTHER_ORGANIZATIONS = "#949494"
 NO_ORGANIZATION = "#3D3D3D"
 LABEL_CHARS = 24
+_CHAR_WIDTH = 6.2  # about how wide a character of the 11px label font is
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,34 @@ def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def _place_labels(nodes: Sequence[MapNode], centre: float
+                  ) -> list[tuple[MapNode, float, str]]:
+    """Names of the labelled nodes, strongest first, each on the outer side of its circle
+    or else the inner side; a name that would cover another, or the member, is left to
+    its title."""
+    placed = [(-centre, -centre, 2 * centre, 2 * centre)]
+    out = []
+    for node in nodes:
+        if not node.labelled:
+            continue
+        width = _CHAR_WIDTH * len(_short(node.name))
+        outward = "end" if node.x < 0 else "start"
+        for anchor in (outward, "start" if outward == "end" else "end"):
+            x = node.x - node.radius - 4 if anchor == "end" else node.x + node.radius + 4
+            box = (x - width if anchor == "end" else x, node.y - 8, width, 14)
+            if not any(_overlaps(box, other) for other in placed):
+                placed.append(box)
+                out.append((node, x, anchor))
+                break
+    return out
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+              ) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and \
+        b[1] < a[1] + a[3]
+
+
 def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId], str], *,
             with_legend: bool = False) -> str:
     """The map as one SVG document; `href` gives the page each circle links to."""
@@ -100,7 +129,8 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
     reach = network.extent
     for node in network.nodes:
         if node.labelled:  # room for names written beside circles near the edge
-            reach = max(reach, abs(node.x) + node.radius + 4 + 6.2 * len(_short(node.name)))
+            reach = max(reach, abs(node.x) + node.radius + 4
+                        + _CHAR_WIDTH * len(_short(node.name)))
     half = reach + 8
     entries = legend(network, colour_by) if with_legend else []
     height = 2 * half + (18 * len(entries) + 12 if entries else 0)
@@ -138,14 +168,10 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
     # Names last, over every circle; the circles' titles already name everyone, so this
     # layer is for the eye only and lets clicks through to the circle beneath.
     out.append('<g aria-hidden="true" pointer-events="none">')
-    for node in network.nodes:
-        if node.labelled:
-            left = node.x < 0
-            x = node.x - node.radius - 4 if left else node.x + node.radius + 4
-            out.append(f'<text x="{_n(x)}" y="{_n(node.y + 4)}" '
-                       f'text-anchor="{"end" if left else "start"}" paint-order="stroke" '
-                       f'stroke="{BACKGROUND}" stroke-width="3" stroke-linejoin="round">'
-                       f"{escape(_short(node.name))}</text>")
+    for node, x, anchor in _place_labels(network.nodes, network.centre_radius):
+        out.append(f'<text x="{_n(x)}" y="{_n(node.y + 4)}" text-anchor="{anchor}" '
+                   f'paint-order="stroke" stroke="{BACKGROUND}" stroke-width="3" '
+                   f'stroke-linejoin="round">{escape(_short(node.name))}</text>')
     out.append("</g>")
     y = half + 12
     for entry in entries:
