@@ -28,6 +28,7 @@ FloatArray = npt.NDArray[np.float64]
 MAX_NODES = 1000  # pairs grow as n²: a million pairs is the most one request should hold
 _GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
 _PACKING = 0.30  # share of the disc the circles cover once laid out (with room to breathe)
+_FILL = 0.55  # how densely the strongest ties may crowd the rings nearest the member
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,17 @@ def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
     inner = centre_radius + float(r.max()) + 2 * gap
     outer = max(inner + 4 * float(r.max()),
                 float(np.sqrt(np.sum((radii + gap) ** 2) / _PACKING)))
-    target = inner + (1.0 - s) * (outer - inner)
+    # Each contact's ring: nearer the stronger the tie, but never inside the disc that the
+    # stronger contacts already fill (a sunflower: the golden angle, rings growing with
+    # the area taken), so many equally strong ties start spread out instead of piled up.
+    order = np.argsort(-s, kind="stable")
+    filled = np.empty(n)
+    filled[order] = np.sqrt(inner**2 + np.cumsum((r[order] + gap) ** 2) / _FILL)
+    target = np.maximum(inner + (1.0 - s) * (outer - inner), filled)
+    outer = max(outer, float(target.max()))
 
-    angle = np.arange(n) * _GOLDEN_ANGLE
+    angle = np.empty(n)
+    angle[order] = np.arange(n) * _GOLDEN_ANGLE
     jitter = np.random.default_rng(seed).normal(scale=0.01 * outer, size=(2, n))
     x = np.concatenate([[0.0], target * np.cos(angle) + jitter[0]])
     y = np.concatenate([[0.0], target * np.sin(angle) + jitter[1]])
