@@ -164,24 +164,39 @@ class PathsCache:
     _version: int = 0
     _networks: dict[str, tuple[int, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _building: dict[str, threading.Lock] = field(default_factory=dict)
 
     def changed(self) -> None:
         with self._lock:
             self._version += 1
             self._networks.clear()
+            self._building.clear()  # a build under way keeps its own gate
+
+    def _current(self, key: str) -> tuple[int, Any, bool]:
+        with self._lock:
+            held = self._networks.get(key)
+            if held is not None and held[0] == self._version:
+                return self._version, held[1], True
+            return self._version, None, False
 
     def get(self, key: str, build: Callable[[], T]) -> T:
+        version, value, found = self._current(key)
+        if found:
+            return cast(T, value)
+        # One build per key at a time: requests that arrive meanwhile wait for it rather
+        # than each reading the whole book again.
         with self._lock:
-            version = self._version
-            held = self._networks.get(key)
-        if held is not None and held[0] == version:
-            return cast(T, held[1])
-        # Read the version before building: a write committed meanwhile bumps it, so a
-        # network read from older rows is never kept as current.
-        network = build()
-        with self._lock:
-            if self._version == version:
-                self._networks[key] = (version, network)
+            gate = self._building.setdefault(key, threading.Lock())
+        with gate:
+            version, value, found = self._current(key)
+            if found:
+                return cast(T, value)
+            # Read the version before building: a write committed meanwhile bumps it, so
+            # a network read from older rows is never kept as current.
+            network = build()
+            with self._lock:
+                if self._version == version:
+                    self._networks[key] = (version, network)
         return network
 
 
