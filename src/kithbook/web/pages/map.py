@@ -44,10 +44,11 @@ def map_page(request: Request, kb: Services, me: CurrentMember, colour: Word = "
                "download": "/api/v1/map?" + urlencode({**form, "format": "svg"})}
     try:
         colour_by = parse_colour_by(colour)
-        network = kb.network_map(me.id, map_query(tag, organization, stage, limit))
+        query = map_query(tag, organization, stage, limit)
+        network = kb.network_map(me.id, query)
     except InvalidInput as error:
         return render(request, "map.html", {**context, "error": error}, 422)
     return render(request, "map.html", {
-        **context, "network": network, "filtered": bool(tag or organization or stage),
+        **context, "network": network, "filtered": query.filtered,
         "svg": kb.map_picture(network, colour_by, contact_page),
         "legend": kb.map_legend(network, colour_by)})
