@@ -28,7 +28,7 @@ from kithbook.domain.network_map import ColourBy, MapLink, MapNode, NetworkMap
 from kithbook.domain.stages import STAGES, assess_stage
 from kithbook.domain.ties import Stage
 from kithbook.graph.layout import radial_layout
-from kithbook.graph.strength import StrengthParams
+from kithbook.graph.strength import StrengthParams, TieStrength
 from kithbook.io.network_map import LegendEntry, legend, map_svg, path_svg
 from kithbook.services.paths import FoundPath, PathsCache
 from kithbook.services.ports import Clock, UnitOfWork
@@ -42,6 +42,7 @@ CENTRE_RADIUS = 16.0
 MIN_RADIUS, MAX_RADIUS = 5.0, 14.0
 
 IntArray = npt.NDArray[np.int64]
+_STAGE_CODE = {s: i for i, s in enumerate(STAGES)}
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,11 @@ class _Book:
     names: list[str]
     organizations: list[str | None]
     strength: npt.NDArray[np.float64]
-    stage: IntArray  # position in STAGES
+    # Stages are assessed tie by tie (the domain's rules), which takes seconds for a
+    # large book: only for the people drawn, or for all once a filter asks for a stage.
+    scored: TieStrength  # rows in the snapshot's order
+    row: IntArray  # position here → row in `scored`
+    stage: IntArray  # position in STAGES, -1 until assessed
     organization_code: IntArray  # position in `organization_keys`, -1 for none
     organization_keys: list[str]  # folded
     tagged: dict[str, IntArray]  # tag → positions
@@ -110,9 +115,6 @@ def _read(uow: UnitOfWork, actor: MemberId, name: str, today: date,
     snapshot = uow.depth.snapshot(actor)
     links = uow.contact_links.of_owner(actor)
     scored = compute_strength(snapshot, today, params)
-    stage_of = {s: i for i, s in enumerate(STAGES)}
-    stage = np.array([stage_of[assess_stage(scored.evidence(i)).stage]
-                      for i in range(len(snapshot.contacts))], dtype=np.int64)
     strength = np.round(np.asarray(scored.strength, dtype=np.float64), 2).astype(np.float64)
     folded = [fold(n) for n in snapshot.names]
     order = np.array(sorted(range(len(snapshot.contacts)),
@@ -132,7 +134,8 @@ def _read(uow: UnitOfWork, actor: MemberId, name: str, today: date,
             if link.a in where and link.b in where]
     return _Book(
         member=name, contacts=contacts, names=[snapshot.names[i] for i in order.tolist()],
-        organizations=organizations, strength=strength[order], stage=stage[order],
+        organizations=organizations, strength=strength[order], scored=scored, row=order,
+        stage=np.full(len(order), -1, dtype=np.int64),
         organization_code=codes, organization_keys=list(keys),
         tagged={t: np.array(p, dtype=np.int64) for t, p in tagged.items()},
         links=(np.array([e[0] for e in ends], dtype=np.int64),
@@ -151,7 +154,7 @@ def _draw(book: _Book, tag: str | None, organization: str | None, stage: Stage |
         codes = [c for c, key in enumerate(book.organization_keys) if organization in key]
         keep &= np.isin(book.organization_code, codes)
     if stage is not None:
-        keep &= book.stage == STAGES.index(stage)
+        keep &= _stages(book, np.arange(len(keep))) == STAGES.index(stage)
     matching = np.flatnonzero(keep)
     chosen = matching[:limit]  # the book is held strongest first
     strength = book.strength[chosen]
@@ -163,9 +166,10 @@ def _draw(book: _Book, tag: str | None, organization: str | None, stage: Stage |
     la, lb, lw = node_of[a[both]], node_of[b[both]], w[both]
     layout = radial_layout(strength, radius, centre_radius=CENTRE_RADIUS,
                            link_a=la, link_b=lb, link_weight=lw)
+    stages = _stages(book, chosen)
     nodes = tuple(
         MapNode(contact=book.contacts[p], name=book.names[p],
-                organization=book.organizations[p], stage=STAGES[int(book.stage[p])],
+                organization=book.organizations[p], stage=STAGES[int(stages[i])],
                 strength=float(book.strength[p]), x=round(float(layout.x[i + 1]), 1),
                 y=round(float(layout.y[i + 1]), 1), radius=round(float(radius[i]), 1),
                 labelled=i < LABELLED)
@@ -173,6 +177,15 @@ def _draw(book: _Book, tag: str | None, organization: str | None, stage: Stage |
     links = tuple(MapLink(int(x), int(y), float(s)) for x, y, s in zip(la, lb, lw, strict=True))
     return NetworkMap(book.member, CENTRE_RADIUS, nodes, links, len(book.contacts),
                       len(matching), limit)
+
+
+def _stages(book: _Book, positions: IntArray) -> IntArray:
+    """The stage of each tie at these positions, assessing those not yet assessed."""
+    with book.lock:
+        for p in positions[book.stage[positions] < 0].tolist():
+            evidence = book.scored.evidence(int(book.row[p]))
+            book.stage[p] = _STAGE_CODE[assess_stage(evidence).stage]
+        return book.stage[positions].copy()
 
 
 def picture(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId], str], *,
