@@ -186,3 +186,11 @@ def test_in_a_community_each_member_sees_only_their_own_book(kb: Kithbook) -> No
         assert ben_browser.get("/api/v1/map", params={"organization": "Acme"}).json()[
             "book_size"] == 1
         assert secret.id not in ben_browser.get("/api/v1/map").text
+
+
+def test_each_node_shows_the_strength_and_stage_its_contact_page_shows(
+        client: TestClient, kb: Kithbook) -> None:
+    _book(client, kb)
+    for node in client.get("/api/v1/map").json()["nodes"]:
+        tie = client.get(f"/api/v1/contacts/{node['contact']}/strength").json()
+        assert (node["stage"], node["strength"]) == (tie["stage"], round(tie["strength"], 2))
