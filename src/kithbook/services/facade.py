@@ -26,12 +26,14 @@ from kithbook.domain.keep_in_touch import TouchState
 from kithbook.domain.links import LinkView
 from kithbook.domain.members import Member
 from kithbook.domain.members import Role as MemberRole
+from kithbook.domain.network_map import ColourBy, NetworkMap
 from kithbook.domain.notifications import Notification
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.domain.ties import SharingPolicy
 from kithbook.graph.strength import StrengthParams
 from kithbook.io.detect import Format
+from kithbook.io.network_map import LegendEntry
 from kithbook.services import (
     accounts,
     book,
@@ -49,6 +51,7 @@ from kithbook.services import (
     sessions,
 )
 from kithbook.services import introductions as intros
+from kithbook.services import network_map as maps
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.ports import Clock, ContactQuery, Mailer, Page, UnitOfWork
 
@@ -264,6 +267,22 @@ class Kithbook:
 
     def contact_links(self, actor: MemberId) -> list[paths.LinkView]:
         return paths.list_links(self._uow(), actor)
+
+    # ---- the network map: the member's own book only ---------------------------------
+    def network_map(self, actor: MemberId, query: maps.MapQuery) -> NetworkMap:
+        return maps.network_map(self._uow(), self._paths, actor, query, self.clock,
+                                       self.strength_params)
+
+    def map_picture(self, network: NetworkMap, colour_by: ColourBy,
+                    href: Callable[[ContactId], str], *, with_legend: bool = False) -> str:
+        return maps.picture(network, colour_by, href, with_legend=with_legend)
+
+    def map_legend(self, network: NetworkMap,
+                   colour_by: ColourBy) -> list[LegendEntry]:
+        return maps.colours(network, colour_by)
+
+    def path_picture(self, found: paths.FoundPath) -> str:
+        return maps.path_picture(found)
 
     # ---- relationship depth ----------------------------------------------------------
     # Strength is computed for the whole book at once, as of the clock's today, with the

@@ -30,6 +30,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -51,6 +52,8 @@ from kithbook.services.ports import (
 )
 from kithbook.services.references import resolve_contact
 from kithbook.services.tie_strength import estimate_strength
+
+T = TypeVar("T")
 
 DEFAULT_LINK_STRENGTH = 0.5
 MAX_NOTE = 200
@@ -155,29 +158,45 @@ class Network:
 @dataclass
 class PathsCache:
     """The current network per kind ("community", or one member's book), rebuilt after
-    any committed write (`changed`), which only bumps a counter."""
+    any committed write (`changed`), which only bumps a counter. The network map keeps
+    what it reads from a book here too, under keys of its own."""
 
     _version: int = 0
-    _networks: dict[str, tuple[int, Network]] = field(default_factory=dict)
+    _networks: dict[str, tuple[int, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _building: dict[str, threading.Lock] = field(default_factory=dict)
 
     def changed(self) -> None:
         with self._lock:
             self._version += 1
             self._networks.clear()
+            self._building.clear()  # a build under way keeps its own gate
 
-    def get(self, key: str, build: Callable[[], Network]) -> Network:
+    def _current(self, key: str) -> tuple[int, Any, bool]:
         with self._lock:
-            version = self._version
             held = self._networks.get(key)
-        if held is not None and held[0] == version:
-            return held[1]
-        # Read the version before building: a write committed meanwhile bumps it, so a
-        # network read from older rows is never kept as current.
-        network = build()
+            if held is not None and held[0] == self._version:
+                return self._version, held[1], True
+            return self._version, None, False
+
+    def get(self, key: str, build: Callable[[], T]) -> T:
+        version, value, found = self._current(key)
+        if found:
+            return cast(T, value)
+        # One build per key at a time: requests that arrive meanwhile wait for it rather
+        # than each reading the whole book again.
         with self._lock:
-            if self._version == version:
-                self._networks[key] = (version, network)
+            gate = self._building.setdefault(key, threading.Lock())
+        with gate:
+            version, value, found = self._current(key)
+            if found:
+                return cast(T, value)
+            # Read the version before building: a write committed meanwhile bumps it, so
+            # a network read from older rows is never kept as current.
+            network = build()
+            with self._lock:
+                if self._version == version:
+                    self._networks[key] = (version, network)
         return network
 
 

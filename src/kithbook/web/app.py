@@ -18,6 +18,7 @@ from kithbook.web.api import contacts as contacts_api
 from kithbook.web.api import depth as depth_api
 from kithbook.web.api import introductions as intros_api
 from kithbook.web.api import links as links_api
+from kithbook.web.api import map as map_api
 from kithbook.web.api import notifications as notifications_api
 from kithbook.web.api import paths as paths_api
 from kithbook.web.api import policies as policies_api
@@ -28,6 +29,7 @@ from kithbook.web.pages import book as book_pages
 from kithbook.web.pages import depth as depth_pages
 from kithbook.web.pages import introductions as intro_pages
 from kithbook.web.pages import links as link_pages
+from kithbook.web.pages import map as map_pages
 from kithbook.web.pages import notifications as notification_pages
 from kithbook.web.pages import paths as path_pages
 from kithbook.web.pages import policies as policy_pages
@@ -104,6 +106,8 @@ def create_app(kb: Kithbook, community: Community | None = None) -> FastAPI:
     app.include_router(paths_api.router)
     app.include_router(path_pages.router)
     app.include_router(depth_pages.router)
+    app.include_router(map_api.router)
+    app.include_router(map_pages.router)
     if community is not None:
         auth.install(app)
         app.include_router(account_pages.router)

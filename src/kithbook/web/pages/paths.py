@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -13,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from kithbook.domain.errors import KithbookError, NotFound
 from kithbook.domain.ids import MemberId
 from kithbook.graph.paths import DEFAULT_K
-from kithbook.services.paths import FoundPath, PathQuery, PathResults
+from kithbook.services.paths import PathQuery, PathResults
 from kithbook.web.deps import CurrentMember, Services
 from kithbook.web.errors import status_of
 from kithbook.web.pages.book import form_of, render, see
@@ -50,14 +49,14 @@ def picture(kb: Services, me: CurrentMember, to: Word = "", organization: Word =
             role: Word = "", location: Word = "", tag: Word = "",
             k: Annotated[int, Query(ge=1, le=100)] = DEFAULT_K,
             rank: Annotated[int, Query(ge=1, le=100)] = 1) -> Response:
-    """One path drawn as a row of people; the same search as the page, so it shows
-    nothing the page does not."""
+    """One path drawn as a row of people, like the network map; the same search as the
+    page, so it shows nothing the page does not."""
     form = {"to": to, "organization": organization, "role": role, "location": location,
             "tag": tag}
     found = kb.find_paths(me.id, _query(form, k)).paths
     if rank > len(found):
         raise NotFound("there is no path with that rank; search again.", field="rank")
-    return Response(draw(found[rank - 1]), media_type="image/svg+xml",
+    return Response(kb.path_picture(found[rank - 1]), media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
 
 
@@ -81,29 +80,3 @@ async def ask(request: Request, kb: Services, me: CurrentMember) -> Response:
 
 def _query(form: dict[str, str], k: int) -> PathQuery:
     return PathQuery(**{key: value or None for key, value in form.items()}, k=k)
-
-
-def draw(path: FoundPath) -> str:
-    """An SVG of `you → … → target`: circles joined by lines, each with its label. Colours
-    are presentation attributes, not style, so the page's CSP has nothing to refuse."""
-    labels = ["you", *(s.label for s in path.steps)]
-    anonymous = [False, *(s.anonymous for s in path.steps)]
-    gap, r, width = 170, 18, 170 * len(labels)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="96" '
-             f'viewBox="0 0 {width} 96" role="img">',
-             f"<title>{escape(' → '.join(labels))}</title>"]
-    for i in range(len(labels) - 1):
-        x1, x2 = gap * i + gap // 2 + r, gap * (i + 1) + gap // 2 - r
-        parts.append(f'<line x1="{x1}" y1="30" x2="{x2}" y2="30" stroke="#4f5868" '
-                     'stroke-width="2"/>')
-    for i, label in enumerate(labels):
-        x = gap * i + gap // 2
-        fill = "#ffffff" if anonymous[i] else "#1f5fa8" if i == 0 else "#e5eef8"
-        dash = ' stroke-dasharray="4 3"' if anonymous[i] else ""
-        shown = label if len(label) <= 26 else label[:25] + "…"
-        parts.append(f'<circle cx="{x}" cy="30" r="{r}" fill="{fill}" stroke="#1f5fa8" '
-                     f'stroke-width="2"{dash}/>')
-        parts.append(f'<text x="{x}" y="72" text-anchor="middle" font-family="system-ui, '
-                     f'sans-serif" font-size="12" fill="#1d2433">{escape(shown)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)

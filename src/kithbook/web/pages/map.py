@@ -1,0 +1,54 @@
+"""The network map page: the member's strongest ties drawn around them, each circle a
+link to the contact's page, with filters that need no script."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import ContactId
+from kithbook.domain.network_map import ColourBy, parse_colour_by, parse_stage
+from kithbook.domain.ties import Stage
+from kithbook.services.network_map import DEFAULT_LIMIT, MAX_LIMIT, MapQuery
+from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.pages.book import render
+
+router = APIRouter(include_in_schema=False)
+
+Word = Annotated[str, Query(max_length=300)]
+
+
+def contact_page(contact: ContactId) -> str:
+    return f"/contacts/{contact}"
+
+
+def map_query(tag: str, organization: str, stage: str, limit: int) -> MapQuery:
+    """The filters as typed; a stage that names none is refused with the list of stages."""
+    return MapQuery(tag=tag.strip() or None, organization=organization.strip() or None,
+                    stage=parse_stage(stage) if stage.strip() else None, limit=limit)
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, kb: Services, me: CurrentMember, colour: Word = "stage",
+             tag: Word = "", organization: Word = "", stage: Word = "",
+             limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
+             ) -> HTMLResponse:
+    form = {"colour": colour, "tag": tag, "organization": organization, "stage": stage,
+            "limit": str(limit)}
+    context = {"nav": "map", "form": form, "stages": list(Stage), "max_limit": MAX_LIMIT,
+               "colours": list(ColourBy), "network": None, "svg": "", "legend": [],
+               "download": "/api/v1/map?" + urlencode({**form, "format": "svg"})}
+    try:
+        colour_by = parse_colour_by(colour)
+        query = map_query(tag, organization, stage, limit)
+        network = kb.network_map(me.id, query)
+    except InvalidInput as error:
+        return render(request, "map.html", {**context, "error": error}, 422)
+    return render(request, "map.html", {
+        **context, "network": network, "filtered": query.filtered,
+        "svg": kb.map_picture(network, colour_by, contact_page),
+        "legend": kb.map_legend(network, colour_by)})

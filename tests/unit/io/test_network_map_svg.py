@@ -1,0 +1,128 @@
+"""The network map and path pictures as SVG: links, titles, escaping, colours, legend."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from kithbook.domain.ids import ContactId
+from kithbook.domain.network_map import ColourBy, MapLink, MapNode, NetworkMap
+from kithbook.domain.ties import Stage
+from kithbook.io.network_map import (
+    BACKGROUND,
+    NO_ORGANIZATION,
+    ORGANIZATION_COLOURS,
+    OTHER_ORGANIZATIONS,
+    STAGE_COLOURS,
+    legend,
+    map_svg,
+    path_svg,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE = 'Zoë <script>alert("x")</script> & "Co" \'quoted\''
+
+
+def _node(i: int, name: str, organization: str | None, stage: Stage = Stage.CONTACT,
+          labelled: bool = False) -> MapNode:
+    return MapNode(ContactId(f"c{i:011d}"), name, organization, stage, 0.9 - i / 20,
+                   x=40.0 * i - 100, y=30.0 * (i % 3), radius=8.0, labelled=labelled)
+
+
+def _map(nodes: list[MapNode]) -> NetworkMap:
+    return NetworkMap("Me & <you>", 16.0, tuple(nodes), (MapLink(0, 1, 0.5),) if
+                      len(nodes) > 1 else (), book_size=len(nodes) + 5,
+                      matching=len(nodes) + 5, limit=len(nodes))
+
+
+def _href(contact: ContactId) -> str:
+    return f"/contacts/{contact}?from=map&x=1"
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_each_circle_is_a_link_named_by_its_title() -> None:
+    nodes = [_node(0, "Ada", "Acme", Stage.TRUSTED), _node(1, "Bob", None)]
+    root = ET.fromstring(map_svg(_map(nodes), ColourBy.STAGE, _href))
+    links = list(root.iter(f"{SVG}a"))
+    assert [a.get("href") for a in links] == [_href(n.contact) for n in nodes]
+    assert [a.findtext(f"{SVG}title") for a in links] == [
+        "Ada (Acme): trusted, strength 0.90", "Bob: contact, strength 0.85"]
+    assert all(a.find(f"{SVG}circle") is not None for a in links)
+    assert root.findtext(f"{SVG}title") == "Network map of Me & <you>"
+
+
+def test_hostile_names_are_text_never_markup() -> None:
+    nodes = [_node(0, HOSTILE, '<b>"Evil"</b> & Sons', labelled=True), _node(1, "Bob", None)]
+    for colour_by in ColourBy:
+        svg = map_svg(_map(nodes), colour_by, _href, with_legend=True)
+        assert "<script" not in svg and "<b>" not in svg
+        root = ET.fromstring(svg)  # well-formed, so every name was escaped
+        assert root.find(f".//{SVG}a").findtext(f"{SVG}title").startswith(HOSTILE)
+        assert HOSTILE[:23] in [t.text for t in root.iter(f"{SVG}text")][1][:23]
+        assert all(a.get("href", "").startswith("/contacts/") for a in root.iter(f"{SVG}a"))
+
+
+def test_only_the_labelled_strongest_carry_their_name() -> None:
+    nodes = [_node(0, "Ada", None, labelled=True), _node(1, "Bob", None)]
+    texts = [t.text for t in ET.fromstring(map_svg(_map(nodes), ColourBy.STAGE, _href))
+             .iter(f"{SVG}text")]
+    assert "Ada" in texts and "Bob" not in texts
+
+
+def test_the_map_scales_to_any_width_and_uses_no_style() -> None:
+    svg = map_svg(_map([_node(i, f"P{i}", None) for i in range(5)]), ColourBy.STAGE, _href)
+    root = ET.fromstring(svg)
+    assert root.get("viewBox") and root.get("width") is None and root.get("height") is None
+    assert "style" not in svg
+
+
+def test_every_colour_stands_out_from_the_background() -> None:
+    for colour in [*STAGE_COLOURS.values(), *ORGANIZATION_COLOURS, OTHER_ORGANIZATIONS,
+                   NO_ORGANIZATION]:
+        assert _contrast(colour, BACKGROUND) >= 3.0, colour
+    assert len(set(STAGE_COLOURS.values())) == len(STAGE_COLOURS)
+    assert len({*ORGANIZATION_COLOURS, OTHER_ORGANIZATIONS, NO_ORGANIZATION}) == \
+        len(ORGANIZATION_COLOURS) + 2
+
+
+def test_the_legend_explains_every_colour_on_the_map() -> None:
+    orgs = ["Acme"] * 3 + ["Globex"] * 2 + [f"Org {i}" for i in range(6)] + [None]
+    nodes = [_node(i, f"P{i}", org) for i, org in enumerate(orgs)]
+    network = _map(nodes)
+    entries = legend(network, ColourBy.ORGANIZATION)
+    assert entries[0].label == "Acme" and entries[0].count == 3
+    assert entries[1].label == "Globex" and entries[1].count == 2
+    assert [e.label for e in entries[-2:]] == ["other organizations", "no organization"]
+    assert sum(e.count for e in entries) == len(nodes)
+    root = ET.fromstring(map_svg(network, ColourBy.ORGANIZATION, _href))
+    used = {c.get("fill") for a in root.iter(f"{SVG}a") for c in a.iter(f"{SVG}circle")}
+    assert used == {e.colour for e in entries}
+    stages = legend(network, ColourBy.STAGE)
+    assert [e.label for e in stages] == [s.value for s in Stage]
+    assert [e.count for e in stages] == [0, len(nodes), 0, 0]
+
+
+def test_an_empty_map_is_the_member_alone() -> None:
+    root = ET.fromstring(map_svg(_map([]), ColourBy.STAGE, _href, with_legend=True))
+    assert list(root.iter(f"{SVG}a")) == []
+    assert "you" in [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_a_path_picture_names_each_step_and_escapes_it() -> None:
+    root = ET.fromstring(path_svg(["Bob <b>", "a contact at Acme"], [False, True]))
+    assert root.findtext(f"{SVG}title") == "you → Bob <b> → a contact at Acme"
+    circles = list(root.iter(f"{SVG}circle"))
+    assert len(circles) == 3 and circles[2].get("stroke-dasharray")
+    with pytest.raises(ValueError, match="anonymous"):
+        path_svg(["Bob"], [])
