@@ -45,6 +45,7 @@ from kithbook.services import (
     notifications,
     paths,
     policies,
+    retry,
     sessions,
 )
 from kithbook.services import introductions as intros
@@ -54,6 +55,10 @@ from kithbook.services.ports import Clock, ContactQuery, Mailer, Page, UnitOfWor
 NO_TIE_CHANGE = TieFields()
 
 
+# A use case the database turned away for a moment (busy, deadlock) runs again, except
+# these: they have effects outside the database that running again would repeat.
+@retry.retried_when_busy(skip=("close", "uow", "export_book", "import_file", "deliver_mail",
+                               "health_charts", "file_format"))
 class Kithbook:
     mailer: Mailer | None = None  # set by bootstrap when SMTP is configured
 
@@ -387,3 +392,4 @@ class Kithbook:
             return 0
         return notifications.deliver_due(self._uow(), self.mailer, self.clock,
                                          self.settings.public_url, limit)
+
