@@ -155,10 +155,11 @@ class Network:
 @dataclass
 class PathsCache:
     """The current network per kind ("community", or one member's book), rebuilt after
-    any committed write (`changed`), which only bumps a counter."""
+    any write committed in this process (`changed`, which only bumps a counter) or in
+    another one (the database's `state` token differs from the one it was built at)."""
 
     _version: int = 0
-    _networks: dict[str, tuple[int, Network]] = field(default_factory=dict)
+    _networks: dict[str, tuple[int, str | None, Network]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def changed(self) -> None:
@@ -166,18 +167,21 @@ class PathsCache:
             self._version += 1
             self._networks.clear()
 
-    def get(self, key: str, build: Callable[[], Network]) -> Network:
+    def get(self, key: str, build: Callable[[], Network], state: str | None = None) -> Network:
+        """`state` is the database's token read before `build` runs; a server with
+        several processes must pass one, or a tie hidden through one process would
+        stay visible in another's cache."""
         with self._lock:
             version = self._version
             held = self._networks.get(key)
-        if held is not None and held[0] == version:
-            return held[1]
-        # Read the version before building: a write committed meanwhile bumps it, so a
-        # network read from older rows is never kept as current.
+        if held is not None and held[0] == version and held[1] == state:
+            return held[2]
+        # Read the version (and state) before building: a write committed meanwhile
+        # changes them, so a network read from older rows is never kept as current.
         network = build()
         with self._lock:
             if self._version == version:
-                self._networks[key] = (version, network)
+                self._networks[key] = (version, state, network)
         return network
 
 
@@ -197,7 +201,7 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
             raise NotFound(f"no member {actor}.", field="member")
         local = uow.members.count() == 1
         key = f"book:{actor}" if local else "community"
-        network = cache.get(key, lambda: _build(uow, actor, local))
+        network = cache.get(key, lambda: _build(uow, actor, local), uow.network.state())
         me = 0 if local else _member_number(network, actor)
         if name is not None:
             targets = (_own_contact(uow, network, actor, name) if local
