@@ -405,6 +405,7 @@ def test_no_member_or_admin_sees_anything_ana_keeps_private(kb: Kithbook,
             _ask_form_about_secrets(walk, who, form)
         for path, params in gets:
             _ask_api_about_ana(walk, who, path, params, ana_ids - walk.ids)
+        _ask_pages_about_ana(walk, who, owner.visited, ana_ids - walk.ids)
         for seen in walk.pages:
             assert_nothing_private(seen, community, who, _probe_of(seen.url, community))
         client.close()
@@ -420,6 +421,19 @@ def _ask_form_about_secrets(walk: Walk, who: str, form: Form) -> None:
             return f"{action}?{urlencode({**defaults, name: value})}"
         for secret in MARKERS.values():
             assert_same_answer(walk, who, url_for, secret, CONTROL)
+
+
+def _ask_pages_about_ana(walk: Walk, who: str, owner_urls: set[str],
+                         unseen_ids: set[str]) -> None:
+    """Every page Ana reached through one of her ids (a contact, its edit and sharing
+    pages, an introduction, "ask about this contact"), opened by someone else, reads
+    exactly like the same page for an id that does not exist."""
+    for url in sorted(owner_urls):
+        for ana_id in sorted(unseen_ids):
+            if ana_id in url:
+                def url_for(value: str, url: str = url, ana_id: str = ana_id) -> str:
+                    return url.replace(ana_id, value)
+                assert_same_answer(walk, who, url_for, ana_id, new_id())
 
 
 def _ask_api_about_ana(walk: Walk, who: str, path: str, params: list[dict[str, Any]],
