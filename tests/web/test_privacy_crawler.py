@@ -67,6 +67,7 @@ MARKERS = {
     "Ana's API token name": "SECRET-TOKEN-7f3a",
 }
 CONTROL = "Zqvxnobody"  # a query that matches nothing anywhere
+MISSING = new_id()  # an id that names nothing
 SAMPLE_QUERIES = ("Acme", "Cleo", "a", "")
 MAX_VARIANTS_PER_PATH = 12  # query-string variants of one path the walk follows by links
 ID_PATTERN = re.compile(rf"(?<![0-9a-z])[{ALPHABET}]{{{ID_LENGTH}}}(?![0-9a-z])")
@@ -219,6 +220,14 @@ class Walk:
     visited: set[str] = field(default_factory=set)
     forms: dict[str, Form] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)  # every id this person was shown
+    _answers: dict[str, Seen] = field(default_factory=dict)
+
+    def answer(self, url: str) -> Seen:
+        """The answer to `url`, asked once (control queries repeat; the data does not
+        change during the walk)."""
+        if url not in self._answers:
+            self._answers[url] = self.get(url)
+        return self._answers[url]
 
     def get(self, url: str) -> Seen:
         response: Response = self.client.get(url)
@@ -335,7 +344,7 @@ def assert_same_answer(walk: Walk, who: str, url_for: Callable[[str], str], secr
                        control: str) -> None:
     """Asking about Ana's secret reads exactly like asking about something nobody has."""
     asked = walk.get(url_for(secret))
-    control_seen = walk.get(url_for(control))
+    control_seen = walk.answer(url_for(control))
     mine, theirs = _without_probe(asked.text, secret), _without_probe(control_seen.text, control)
     assert (asked.status, mine) == (control_seen.status, theirs), (
         f"{who} can tell Ana's {secret!r} exists: GET {asked.url} answered {asked.status}, "
@@ -433,7 +442,7 @@ def _ask_pages_about_ana(walk: Walk, who: str, owner_urls: set[str],
             if ana_id in url:
                 def url_for(value: str, url: str = url, ana_id: str = ana_id) -> str:
                     return url.replace(ana_id, value)
-                assert_same_answer(walk, who, url_for, ana_id, new_id())
+                assert_same_answer(walk, who, url_for, ana_id, MISSING)
 
 
 def _ask_api_about_ana(walk: Walk, who: str, path: str, params: list[dict[str, Any]],
@@ -444,10 +453,10 @@ def _ask_api_about_ana(walk: Walk, who: str, path: str, params: list[dict[str, A
     if any(p.get("in") == "path" for p in params):
         for ana_id in sorted(unseen_ids):
             assert_same_answer(walk, who, lambda value: _fill(path, params, value),
-                               ana_id, new_id())
+                               ana_id, MISSING)
     else:
         walk.get(path)
-    target = _fill(path, params, new_id())
+    target = _fill(path, params, MISSING)
     for name in _query_params(params):
         def url_for(value: str, name: str = name) -> str:
             return f"{target}?{urlencode({name: value})}"
