@@ -361,23 +361,58 @@ def _first_difference(a: str, b: str) -> str:
 # ---- the test ------------------------------------------------------------------------
 
 
-def _openapi_gets(client: TestClient) -> list[tuple[str, list[dict[str, Any]]]]:
+@dataclass
+class Operation:
+    """A GET operation of the API, its parameters read from the OpenAPI schema."""
+
+    path: str
+    id_params: list[str]  # path parameters that name an object
+    choices: dict[str, list[str]]  # parameter (path or query) → every value its enum allows
+    free_text: list[str]  # query parameters a person types into
+
+    def urls(self, object_id: str) -> Iterator[str]:
+        """The operation with `object_id` for every object it names, once per choice."""
+        path = self.path
+        for name in self.id_params:
+            path = path.replace("{" + name + "}", object_id)
+        yield from _with_choices(path, self.choices)
+
+
+def _with_choices(path: str, choices: dict[str, list[str]]) -> Iterator[str]:
+    if not choices:
+        yield path
+        return
+    name, values = next(iter(choices.items()))
+    rest = {k: v for k, v in choices.items() if k != name}
+    for value in values:
+        if "{" + name + "}" in path:
+            yield from _with_choices(path.replace("{" + name + "}", value), rest)
+        else:
+            for url in _with_choices(path, rest):
+                yield url + ("&" if "?" in url else "?") + urlencode({name: value})
+
+
+def _openapi_gets(client: TestClient) -> list[Operation]:
     schema = client.get("/api/v1/openapi.json").json()
-    return [(path, operations["get"].get("parameters", []))
-            for path, operations in sorted(schema["paths"].items()) if "get" in operations]
-
-
-def _fill(path: str, params: list[dict[str, Any]], value: str) -> str:
-    for param in params:
-        if param.get("in") == "path":
-            path = path.replace("{" + param["name"] + "}", value)
-    return path
-
-
-def _query_params(params: list[dict[str, Any]]) -> list[str]:
-    return [p["name"] for p in params if p.get("in") == "query"
-            and p.get("schema", {}).get("type", "string") == "string"
-            and "enum" not in p.get("schema", {})]
+    components = schema.get("components", {}).get("schemas", {})
+    found = []
+    for path, operations in sorted(schema["paths"].items()):
+        if "get" not in operations:
+            continue
+        ids, choices, free = [], {}, []
+        for param in operations["get"].get("parameters", []):
+            spec = param.get("schema", {})
+            ref = spec.get("$ref", "")
+            enum = components.get(ref.rsplit("/", 1)[-1], {}).get("enum") if ref else None
+            enum = enum or spec.get("enum")
+            if enum:
+                choices[param["name"]] = [str(v) for v in enum]
+            elif param.get("in") == "path":
+                ids.append(param["name"])
+            elif spec.get("type", "string") == "string":
+                free.append(param["name"])
+        found.append(Operation(path, ids, choices, free))
+    return found
 
 
 @pytest.fixture
@@ -412,8 +447,8 @@ def test_no_member_or_admin_sees_anything_ana_keeps_private(kb: Kithbook,
                        ), "Ben's walk never found the path to Cleo that Ana lets him see"
         for form in list(walk.forms.values()):
             _ask_form_about_secrets(walk, who, form)
-        for path, params in gets:
-            _ask_api_about_ana(walk, who, path, params, ana_ids - walk.ids)
+        for operation in gets:
+            _ask_api_about_ana(walk, who, operation, ana_ids - walk.ids)
         _ask_pages_about_ana(walk, who, owner.visited, ana_ids - walk.ids)
         for seen in walk.pages:
             assert_nothing_private(seen, community, who, _probe_of(seen.url, community))
@@ -445,23 +480,30 @@ def _ask_pages_about_ana(walk: Walk, who: str, owner_urls: set[str],
                 assert_same_answer(walk, who, url_for, ana_id, MISSING)
 
 
-def _ask_api_about_ana(walk: Walk, who: str, path: str, params: list[dict[str, Any]],
+def _ask_api_about_ana(walk: Walk, who: str, operation: Operation,
                        unseen_ids: set[str]) -> None:
-    """A GET operation, with each of Ana's ids this person was never shown in place of
-    its path parameters (the answer is word for word the one for an id that does not
-    exist), and with each secret in each of its free-text query parameters."""
-    if any(p.get("in") == "path" for p in params):
+    """A GET operation: with every id this person was shown (what comes back is checked
+    like any page), with each of Ana's ids they were never shown (the answer is word for
+    word the one for an id that does not exist), and with each secret in each of its
+    free-text query parameters."""
+    if operation.id_params:
+        for shown in sorted(walk.ids):
+            for url in operation.urls(shown):
+                walk.get(url)
         for ana_id in sorted(unseen_ids):
-            assert_same_answer(walk, who, lambda value: _fill(path, params, value),
-                               ana_id, MISSING)
+            for index, _ in enumerate(operation.urls(ana_id)):
+                def url_for(value: str, index: int = index) -> str:
+                    return list(operation.urls(value))[index]
+                assert_same_answer(walk, who, url_for, ana_id, MISSING)
     else:
-        walk.get(path)
-    target = _fill(path, params, MISSING)
-    for name in _query_params(params):
-        def url_for(value: str, name: str = name) -> str:
-            return f"{target}?{urlencode({name: value})}"
+        for url in operation.urls(MISSING):
+            walk.get(url)
+    target = next(operation.urls(MISSING))
+    for name in operation.free_text:
+        def url_with(value: str, name: str = name) -> str:
+            return target + ("&" if "?" in target else "?") + urlencode({name: value})
         for secret in MARKERS.values():
-            assert_same_answer(walk, who, url_for, secret, CONTROL)
+            assert_same_answer(walk, who, url_with, secret, CONTROL)
 
 
 def _probe_of(url: str, community: Community) -> str | None:
