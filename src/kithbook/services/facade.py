@@ -392,4 +392,3 @@ class Kithbook:
             return 0
         return notifications.deliver_due(self._uow(), self.mailer, self.clock,
                                          self.settings.public_url, limit)
-
