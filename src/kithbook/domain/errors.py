@@ -59,3 +59,9 @@ class Conflict(KithbookError):
     """Someone else changed the object first; reload and try again."""
 
     code = "conflict"
+
+
+class Busy(Conflict):
+    """The database could not take this change just now; nothing of it was written."""
+
+    code = "busy"

@@ -48,6 +48,7 @@ from kithbook.services import (
     notifications,
     paths,
     policies,
+    retry,
     sessions,
 )
 from kithbook.services import introductions as intros
@@ -58,6 +59,10 @@ from kithbook.services.ports import Clock, ContactQuery, Mailer, Page, UnitOfWor
 NO_TIE_CHANGE = TieFields()
 
 
+# A use case the database turned away for a moment (busy, deadlock) runs again, except
+# these: they have effects outside the database that running again would repeat.
+@retry.retried_when_busy(skip=("close", "uow", "export_book", "import_file", "deliver_mail",
+                               "health_charts", "file_format"))
 class Kithbook:
     mailer: Mailer | None = None  # set by bootstrap when SMTP is configured
 

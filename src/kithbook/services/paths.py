@@ -158,11 +158,12 @@ class Network:
 @dataclass
 class PathsCache:
     """The current network per kind ("community", or one member's book), rebuilt after
-    any committed write (`changed`), which only bumps a counter. The network map keeps
-    what it reads from a book here too, under keys of its own."""
+    any write committed in this process (`changed`, which only bumps a counter) or in
+    another one (the database's `state` token differs from the one it was built at).
+    The network map keeps what it reads from a book here too, under keys of its own."""
 
     _version: int = 0
-    _networks: dict[str, tuple[int, Any]] = field(default_factory=dict)
+    _networks: dict[str, tuple[int, str | None, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _building: dict[str, threading.Lock] = field(default_factory=dict)
 
@@ -172,15 +173,18 @@ class PathsCache:
             self._networks.clear()
             self._building.clear()  # a build under way keeps its own gate
 
-    def _current(self, key: str) -> tuple[int, Any, bool]:
+    def _current(self, key: str, state: str | None) -> tuple[int, Any, bool]:
         with self._lock:
             held = self._networks.get(key)
-            if held is not None and held[0] == self._version:
-                return self._version, held[1], True
+            if held is not None and held[0] == self._version and held[1] == state:
+                return self._version, held[2], True
             return self._version, None, False
 
-    def get(self, key: str, build: Callable[[], T]) -> T:
-        version, value, found = self._current(key)
+    def get(self, key: str, build: Callable[[], T], state: str | None = None) -> T:
+        """`state` is the database's token read before `build` runs; a server with
+        several processes must pass one, or a tie hidden through one process would
+        stay visible in another's cache."""
+        version, value, found = self._current(key, state)
         if found:
             return cast(T, value)
         # One build per key at a time: requests that arrive meanwhile wait for it rather
@@ -188,15 +192,15 @@ class PathsCache:
         with self._lock:
             gate = self._building.setdefault(key, threading.Lock())
         with gate:
-            version, value, found = self._current(key)
+            version, value, found = self._current(key, state)
             if found:
                 return cast(T, value)
-            # Read the version before building: a write committed meanwhile bumps it, so
-            # a network read from older rows is never kept as current.
+            # Read the version (and state) before building: a write committed meanwhile
+            # changes them, so a network read from older rows is never kept as current.
             network = build()
             with self._lock:
                 if self._version == version:
-                    self._networks[key] = (version, network)
+                    self._networks[key] = (version, state, network)
         return network
 
 
@@ -216,7 +220,7 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
             raise NotFound(f"no member {actor}.", field="member")
         local = uow.members.count() == 1
         key = f"book:{actor}" if local else "community"
-        network = cache.get(key, lambda: _build(uow, actor, local))
+        network = cache.get(key, lambda: _build(uow, actor, local), uow.network.state())
         me = 0 if local else _member_number(network, actor)
         if name is not None:
             targets = (_own_contact(uow, network, actor, name) if local

@@ -262,6 +262,12 @@ class NetworkReader(Protocol):
         """One member (person 0) and their contacts, with the links they recorded."""
         ...
 
+    def state(self) -> str | None:
+        """A token that changes whenever any process commits to the database, so that a
+        network cached by one server process is not used after another changed it;
+        None when the database cannot tell."""
+        ...
+
 
 class ContactLinkRepository(Protocol):
     def put(self, link: ContactLink) -> bool:

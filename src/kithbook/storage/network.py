@@ -10,9 +10,10 @@ Contact links (`contact_knows`) are the member's own knowledge and live here too
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy import Connection, and_, delete, select, text
 
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.policies import effective_policy
@@ -26,6 +27,13 @@ from kithbook.storage.ties import tie_from_row
 class SqlNetwork:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+
+    def state(self) -> str | None:
+        if self._c.dialect.name == "postgresql":
+            # Changes whenever any transaction starts writing or ends anywhere on the
+            # server: sometimes when nothing we read changed, never missing a commit.
+            return str(self._c.execute(text("SELECT pg_current_snapshot()::text")).scalar())
+        return _sqlite_file_state(self._c.engine.url.database)
 
     def community(self) -> NetworkRows:
         member_rows = self._c.execute(select(members).order_by(members.c.id)).all()
@@ -132,3 +140,21 @@ def _contact_person(row: Any, tags: tuple[str, ...]) -> NetworkPerson:
         name=row.name, contact=ContactId(row.id), owner=MemberId(row.owner_id),
         headline=f"{row.name} ({detail})" if detail else row.name,
         organization=row.organization, role=row.role, location=row.location, tags=tags)
+
+
+def _sqlite_file_state(database: str | None) -> str | None:
+    """What changes on disk with every commit in WAL mode: the write-ahead log grows by
+    the commit's frames, or starts over with a new header (salt) after a checkpoint."""
+    if not database or database == ":memory:":
+        return None
+    main, wal = Path(database), Path(database + "-wal")
+    try:
+        seen = main.stat()
+        parts: list[object] = [seen.st_size, seen.st_mtime_ns]
+        if wal.exists():
+            with wal.open("rb") as log:
+                header = log.read(32)
+                parts += [log.seek(0, 2), header.hex()]
+    except OSError:
+        return None
+    return ":".join(str(p) for p in parts)

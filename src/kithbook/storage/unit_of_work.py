@@ -7,7 +7,10 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
+from kithbook.domain.errors import Busy
+from kithbook.services.retry import note_commit
 from kithbook.storage.accounts import SqlAccounts
 from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.contacts import SqlContacts
@@ -58,7 +61,13 @@ class SqlUnitOfWork:
             connection.info["sqlite_begin"] = "BEGIN"
         else:
             connection.info.pop("sqlite_begin", None)
-        connection.begin()
+        try:
+            connection.begin()
+        except DBAPIError as exc:
+            connection.close()
+            if is_transient(exc):
+                raise Busy(BUSY_MESSAGE) from exc
+            raise
         self._connection = connection
         self.members = SqlMembers(connection)
         self.contacts = SqlContacts(connection)
@@ -87,13 +96,37 @@ class SqlUnitOfWork:
                 connection.rollback()
         finally:
             connection.close()
+        # Rolled back as a whole, so the use case may run again (see services/retry.py).
+        if isinstance(exc, DBAPIError) and is_transient(exc):
+            raise Busy(BUSY_MESSAGE) from exc
 
     def commit(self) -> None:
         if self._connection is None:
             raise RuntimeError("commit outside of `with uow:`")
         self._connection.commit()
+        note_commit()
         self._on_commit()
 
     def rollback(self) -> None:
         if self._connection is not None:
             self._connection.rollback()
+
+
+BUSY_MESSAGE = ("the database was busy with other changes and could not take this one; "
+                "nothing was written. Try again in a moment.")
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+# serialization_failure, deadlock_detected: PostgreSQL aborted the whole transaction.
+_POSTGRES_RETRYABLE = frozenset({"40001", "40P01"})
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    """True when the transaction failed only because of others running at the same time."""
+    original = exc.orig
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in _POSTGRES_RETRYABLE
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    text = str(original).lower()
+    return "database is locked" in text or "database is busy" in text
