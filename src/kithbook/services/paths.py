@@ -26,9 +26,8 @@ nobody shows simply finds no path. Errors depend only on what the searcher typed
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -36,12 +35,18 @@ import numpy as np
 from kithbook.domain.contacts import Contact, fold
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import ContactId, MemberId
-from kithbook.domain.ties import Visibility
 from kithbook.graph.explain import explain_paths, render
 from kithbook.graph.local import local_snapshot
 from kithbook.graph.paths import DEFAULT_K, MAX_K, WarmPath, find_paths
-from kithbook.graph.policy import NAMED, NEVER, policy_codes
-from kithbook.graph.snapshot import PeopleArrays, PeopleFilter, Snapshot, TieArrays
+from kithbook.graph.policy import NAMED, NEVER
+from kithbook.graph.snapshot import PeopleArrays, PeopleFilter
+from kithbook.services.path_network import (
+    Network,
+    build_community,
+    fingerprint_of,
+    refresh_community,
+)
+from kithbook.services.path_network import PathsCache as PathsCache
 from kithbook.services.ports import (
     Clock,
     ContactLink,
@@ -54,6 +59,7 @@ from kithbook.services.tie_strength import estimate_strength
 
 DEFAULT_LINK_STRENGTH = 0.5
 MAX_NOTE = 200
+MAX_PROFILE = 200
 
 
 # ---- results ---------------------------------------------------------------------------
@@ -137,50 +143,6 @@ class LinkView:
     created: bool = False
 
 
-# ---- the cache -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Network:
-    """One database state's network: the snapshot and how to read its people."""
-
-    snapshot: Snapshot
-    people: Sequence[NetworkPerson]
-    local: bool
-    edge_contact: dict[tuple[int, int], ContactId]
-    codes: dict[str, dict[str, int]]  # attribute → folded word → code
-    nameable: np.ndarray  # people a name search may resolve to
-    folded_names: tuple[frozenset[str], ...]
-
-
-@dataclass
-class PathsCache:
-    """The current network per kind ("community", or one member's book), rebuilt after
-    any committed write (`changed`), which only bumps a counter."""
-
-    _version: int = 0
-    _networks: dict[str, tuple[int, Network]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def changed(self) -> None:
-        with self._lock:
-            self._version += 1
-            self._networks.clear()
-
-    def get(self, key: str, build: Callable[[], Network]) -> Network:
-        with self._lock:
-            version = self._version
-            held = self._networks.get(key)
-        if held is not None and held[0] == version:
-            return held[1]
-        # Read the version before building: a write committed meanwhile bumps it, so a
-        # network read from older rows is never kept as current.
-        network = build()
-        with self._lock:
-            if self._version == version:
-                self._networks[key] = (version, network)
-        return network
-
-
 # ---- finding paths ---------------------------------------------------------------------
 
 def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
@@ -196,8 +158,13 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
         if uow.members.get(actor) is None:
             raise NotFound(f"no member {actor}.", field="member")
         local = uow.members.count() == 1
-        key = f"book:{actor}" if local else "community"
-        network = cache.get(key, lambda: _build(uow, actor, local))
+        if local:
+            network = cache.network(uow, f"book:{actor}",
+                                    lambda versions: _build_book(uow, actor, versions))
+        else:
+            network = cache.network(
+                uow, "community", lambda versions: build_community(uow, versions),
+                lambda held, versions: refresh_community(uow, held, versions))
         me = 0 if local else _member_number(network, actor)
         if name is not None:
             targets = (_own_contact(uow, network, actor, name) if local
@@ -210,32 +177,25 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
     return PathResults(query.describe(), local, _present(network, found))
 
 
-def _build(uow: UnitOfWork, actor: MemberId, local: bool) -> Network:
-    rows = uow.network.book(actor) if local else uow.network.community()
+def _build_book(uow: UnitOfWork, actor: MemberId, versions: dict[MemberId, int]) -> Network:
+    """One member's book: small, so read whole through the domain's ties."""
+    rows = uow.network.book(actor)
     strength = np.array([estimate_strength(t.tie).value for t in rows.ties], dtype=np.float32)
     trust = np.array([t.tie.stated_trust or 0 for t in rows.ties], dtype=np.int8)
-    src = np.array([t.src for t in rows.ties], dtype=np.int32)
     dst = np.array([t.dst for t in rows.ties], dtype=np.int32)
-    codes = np.array([policy_codes(t.policy) for t in rows.ties],
-                     dtype=np.int8).reshape(-1, 4)
-    shown = {t.dst for t in rows.ties if t.policy.visibility is not Visibility.HIDDEN}
-    people, labels = _people_arrays(rows, shown if not local else set(range(len(rows.people))))
-    if local:
-        link = np.array(rows.links, dtype=np.float64).reshape(-1, 3)
-        snapshot = local_snapshot(0, dst, strength, trust, link[:, 0], link[:, 1], link[:, 2],
-                                  people)
-    else:
-        snapshot = Snapshot.build(TieArrays.of(
-            src, dst, strength, trust, codes[:, 0], codes[:, 1], codes[:, 2],
-            codes[:, 3].astype(bool)), people)
+    people, labels = _people_arrays(rows, set(range(len(rows.people))))
+    link = np.array(rows.links, dtype=np.float64).reshape(-1, 3)
+    snapshot = local_snapshot(0, dst, strength, trust, link[:, 0], link[:, 1], link[:, 2],
+                              people)
     nameable = np.zeros(len(rows.people), dtype=np.bool_)
     usable = (snapshot.visibility == NAMED) & (snapshot.need < NEVER)
     nameable[snapshot.dst[usable]] = True
     nameable[[i for i, p in enumerate(rows.people) if p.member is not None]] = True
     return Network(
-        snapshot, rows.people, local,
+        snapshot, rows.people, True,
         {(t.src, t.dst): t.tie.contact for t in rows.ties}, labels, nameable,
-        tuple(frozenset(fold(p.name).split()) for p in rows.people))
+        tuple(frozenset(fold(p.name).split()) for p in rows.people), {actor: 0},
+        dict(versions), None, fingerprint_of(versions))
 
 
 def _people_arrays(rows: NetworkRows, shown: set[int]
@@ -279,10 +239,10 @@ def _people_arrays(rows: NetworkRows, shown: set[int]
 
 
 def _member_number(network: Network, actor: MemberId) -> int:
-    for i, p in enumerate(network.people):
-        if p.member == actor:
-            return i
-    raise NotFound(f"no member {actor}.", field="member")
+    number = network.member_number.get(actor)
+    if number is None:
+        raise NotFound(f"no member {actor}.", field="member")
+    return number
 
 
 def _named(network: Network, me: int, name: str) -> list[int]:
@@ -372,6 +332,48 @@ def _clean(value: str | None) -> str | None:
         return None
     value = " ".join(value.split())
     return value or None
+
+
+# ---- what a member shows ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Profile:
+    """What a member shows every other member, so that "anyone at Acme" finds them."""
+
+    organization: str | None
+    title: str | None
+
+
+def profile(uow: UnitOfWork, actor: MemberId) -> Profile:
+    with uow.reading():
+        member = uow.members.get(actor)
+        if member is None:
+            raise NotFound(f"no member {actor}.", field="member")
+        return Profile(member.organization, member.title)
+
+
+def set_profile(uow: UnitOfWork, actor: MemberId, *, organization: str | None = None,
+                title: str | None = None) -> Profile:
+    """Change the organization and title a member shows; None leaves one as it is, an
+    empty text clears it."""
+    with uow:
+        member = uow.members.get(actor)
+        if member is None:
+            raise NotFound(f"no member {actor}.", field="member")
+        new = Profile(
+            member.organization if organization is None else _profile_text(organization,
+                                                                            "organization"),
+            member.title if title is None else _profile_text(title, "title"))
+        uow.members.set_profile(actor, new.organization, new.title)
+        uow.commit()
+        return new
+
+
+def _profile_text(value: str, name: str) -> str | None:
+    text = _clean(value)
+    if text is not None and len(text) > MAX_PROFILE:
+        raise InvalidInput(f"keep the {name} under {MAX_PROFILE} characters.", field=name)
+    return text
 
 
 # ---- who knows whom --------------------------------------------------------------------

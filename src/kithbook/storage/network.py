@@ -10,17 +10,38 @@ Contact links (`contact_knows`) are the member's own knowledge and live here too
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, select
+import numpy as np
+from sqlalchemy import ColumnElement, Connection, and_, case, delete, false, func, or_, select
 
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.policies import effective_policy
-from kithbook.services.ports import ContactLink, NetworkPerson, NetworkRows, NetworkTie
+from kithbook.domain.ties import AskRule, Visibility
+from kithbook.graph.policy import ASK_RULE_CODE, VISIBILITY_CODE
+from kithbook.services.ports import (
+    ContactLink,
+    NetworkColumns,
+    NetworkPerson,
+    NetworkRows,
+    NetworkTie,
+)
 from kithbook.storage.members import member_from_row
 from kithbook.storage.rows import aware
-from kithbook.storage.tables import contact_knows, contact_tags, contacts, members, ties
+from kithbook.storage.tables import (
+    contact_knows,
+    contact_tags,
+    contacts,
+    members,
+    network_versions,
+    ties,
+)
 from kithbook.storage.ties import tie_from_row
+
+# Owners per query when reading part of the network: well under every database's limit
+# on bound parameters.
+_OWNERS_PER_QUERY = 500
 
 
 class SqlNetwork:
@@ -57,6 +78,57 @@ class SqlNetwork:
             if src != dst:  # a member's card for themselves is no tie
                 out.append(NetworkTie(src, dst, tie, tie.policy or defaults[tie.owner]))
         return NetworkRows(people, out)
+
+    def versions(self) -> dict[MemberId, int]:
+        rows = self._c.execute(select(network_versions.c.owner_id, network_versions.c.version))
+        return {MemberId(owner): int(version) for owner, version in rows}
+
+    def fingerprint(self) -> tuple[int, int]:
+        count, total = self._c.execute(select(
+            func.count(), func.coalesce(func.sum(network_versions.c.version), 0))).one()
+        return int(count), int(total)
+
+    def columns(self, owners: Sequence[MemberId] | None = None) -> NetworkColumns:
+        """One query per table (per batch of owners): plain tuples straight into lists and
+        numpy columns, with each tie's policy resolved to codes in SQL."""
+        batches: list[Sequence[MemberId] | None] = (
+            [None] if owners is None else
+            [owners[i:i + _OWNERS_PER_QUERY] for i in range(0, len(owners), _OWNERS_PER_QUERY)])
+        member_rows: list[Any] = []
+        contact_rows: list[Any] = []
+        tag_rows: list[Any] = []
+        tie_rows: list[Any] = []
+        for batch in batches:
+            member_rows += self._c.execute(_where(
+                select(members.c.id, members.c.name, members.c.organization, members.c.title)
+                .order_by(members.c.id), members.c.id, batch)).all()
+            contact_rows += self._c.execute(_where(
+                select(contacts.c.id, contacts.c.owner_id, contacts.c.name,
+                       contacts.c.organization, contacts.c.role, contacts.c.location,
+                       contacts.c.linked_member_id).order_by(contacts.c.id),
+                contacts.c.owner_id, batch)).all()
+            tag_rows += self._c.execute(_where(
+                select(contact_tags.c.contact_id, contact_tags.c.tag)
+                .join(contacts, contacts.c.id == contact_tags.c.contact_id)
+                .order_by(contact_tags.c.contact_id, contact_tags.c.tag),
+                contacts.c.owner_id, batch)).all()
+            tie_rows += self._c.execute(_where(_TIES, ties.c.owner_id, batch)).all()
+        m = _transpose(member_rows, 4)
+        c = _transpose(contact_rows, 7)
+        t = _transpose(tag_rows, 2)
+        r = _transpose(tie_rows, 10)
+        return NetworkColumns(
+            member_id=m[0], member_name=m[1], member_organization=m[2], member_title=m[3],
+            contact_id=c[0], contact_owner=c[1], contact_name=c[2], contact_organization=c[3],
+            contact_role=c[4], contact_location=c[5], contact_linked=c[6],
+            tag_contact=t[0], tag=t[1],
+            tie_owner=r[0], tie_contact=r[1], tie_linked=r[2],
+            stated_trust=np.array(r[3], dtype=np.int8),
+            interaction_count=np.array(r[4], dtype=np.int64),
+            strength_override=np.array([np.nan if v is None else v for v in r[5]],
+                                       dtype=np.float64),
+            visibility=np.array(r[6], dtype=np.int8), ask_rule=np.array(r[7], dtype=np.int8),
+            min_trust=np.array(r[8], dtype=np.int8), no_intro=np.array(r[9], dtype=np.bool_))
 
     def book(self, owner: MemberId) -> NetworkRows:
         row = self._c.execute(select(members).where(members.c.id == owner)).first()
@@ -124,6 +196,44 @@ class ContactLinks:
                                .order_by(contact_knows.c.contact_a, contact_knows.c.contact_b))
         return [ContactLink(MemberId(r.owner_id), ContactId(r.contact_a), ContactId(r.contact_b),
                             float(r.strength), r.note, aware(r.created_at)) for r in rows]
+
+
+def _code(column: Any, codes: dict[Any, int]) -> ColumnElement[int]:
+    return case({value.value: code for value, code in codes.items()}, value=column, else_=-1)
+
+
+# A tie has its own policy when any policy column is set (as `storage.ties.tie_from_row`
+# reads it, unset fields then meaning hidden / nobody); otherwise the owner's defaults
+# apply, with "no introductions" off.
+_OWN = or_(ties.c.visibility.is_not(None), ties.c.ask_rule.is_not(None),
+           ties.c.no_introductions, ties.c.welcomes.is_not(None))
+_TIES = (
+    select(
+        ties.c.owner_id, ties.c.contact_id, contacts.c.linked_member_id,
+        func.coalesce(ties.c.stated_trust, 0), ties.c.interaction_count,
+        ties.c.strength_override,
+        case((_OWN, _code(func.coalesce(ties.c.visibility, Visibility.HIDDEN.value),
+                          VISIBILITY_CODE)),
+             else_=_code(members.c.default_visibility, VISIBILITY_CODE)),
+        case((_OWN, _code(func.coalesce(ties.c.ask_rule, AskRule.NOBODY.value),
+                          ASK_RULE_CODE)),
+             else_=_code(members.c.default_ask_rule, ASK_RULE_CODE)),
+        func.coalesce(case((_OWN, ties.c.ask_min_trust), else_=members.c.default_ask_min_trust),
+                      0),
+        case((_OWN, func.coalesce(ties.c.no_introductions, false())), else_=false()),
+    )
+    .join(members, members.c.id == ties.c.owner_id)
+    .join(contacts, contacts.c.id == ties.c.contact_id)
+    .order_by(ties.c.owner_id, ties.c.contact_id)
+)
+
+
+def _where(query: Any, column: Any, owners: Sequence[MemberId] | None) -> Any:
+    return query if owners is None else query.where(column.in_(list(owners)))
+
+
+def _transpose(rows: list[Any], width: int) -> list[list[Any]]:
+    return [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
 def _contact_person(row: Any, tags: tuple[str, ...]) -> NetworkPerson:
