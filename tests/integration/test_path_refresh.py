@@ -69,11 +69,15 @@ def _canonical(net: Network) -> dict[str, Any]:
 
 
 def _answers(kb: Kithbook, members: list[Member]) -> list[Any]:
+    """Scores of the best paths, and the paths that beat the last one kept: paths of
+    exactly equal score are ordered by person numbers, which a refresh may change."""
     out = []
     for m in members:
         for org in ORGS:
-            found = kb.find_paths(m.id, PathQuery(organization=org, k=3))
-            out.append([(round(p.score, 12), [s.label for s in p.steps]) for p in found.paths])
+            found = kb.find_paths(m.id, PathQuery(organization=org, k=3)).paths
+            scores = [p.score for p in found]
+            out.append((scores, sorted([s.label for s in p.steps] for p in found
+                                       if p.score > min(scores))))
     return out
 
 

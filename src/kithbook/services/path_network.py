@@ -114,6 +114,13 @@ class _Community:
         default_factory=list)
     folded: list[frozenset[str]] = field(default_factory=list)
     alive: list[bool] = field(default_factory=list)
+    # Attribute codes per person (-1 = none), kept as people are set, so a refresh need
+    # not fold everyone's words again.
+    org_code: list[int] = field(default_factory=list)
+    role_code: list[int] = field(default_factory=list)
+    location_code: list[int] = field(default_factory=list)
+    tag_code: list[tuple[int, ...]] = field(default_factory=list)
+    member_number: dict[MemberId, int] = field(default_factory=dict)
     owned: dict[MemberId, list[int]] = field(default_factory=dict)  # contact people per book
     edge_contact: dict[tuple[int, int], ContactId] = field(default_factory=dict)
     words: dict[str, dict[str, int]] = field(
@@ -124,7 +131,8 @@ class _Community:
         return _Community(
             list(self.key), dict(self.number), list(self.name), list(self.headline),
             list(self.member), list(self.contact), list(self.owner), list(self.attrs),
-            list(self.folded), list(self.alive),
+            list(self.folded), list(self.alive), list(self.org_code), list(self.role_code),
+            list(self.location_code), list(self.tag_code), dict(self.member_number),
             {k: list(v) for k, v in self.owned.items()}, dict(self.edge_contact),
             {a: dict(w) for a, w in self.words.items()},
             {a: list(s) for a, s in self.spelling.items()})
@@ -141,6 +149,9 @@ class _Community:
             self.attrs.append((None, None, None, ()))
             self.folded.append(frozenset())
             self.alive.append(False)
+            for codes in (self.org_code, self.role_code, self.location_code):
+                codes.append(-1)
+            self.tag_code.append(())
         return i
 
     def set(self, i: int, *, name: str, member: MemberId | None, contact: ContactId | None,
@@ -153,11 +164,12 @@ class _Community:
         self.attrs[i] = (organization, role, location, tags)
         self.folded[i] = frozenset(fold(name).split())
         self.alive[i] = True
-        for attr, values in zip(ATTRIBUTES, ([organization], [role], [location], tags),
-                                strict=True):
-            for value in values:
-                if value:
-                    self._word(attr, value)
+        self.org_code[i] = self._word("organization", organization)
+        self.role_code[i] = self._word("role", role)
+        self.location_code[i] = self._word("location", location)
+        self.tag_code[i] = tuple(sorted({self._word("tag", t) for t in tags if t}))
+        if member is not None:
+            self.member_number[member] = i
 
     def retire(self, i: int) -> None:
         self.set(i, name="", member=None, contact=None, owner=None, organization=None,
@@ -165,7 +177,9 @@ class _Community:
         self.folded[i] = frozenset()
         self.alive[i] = False
 
-    def _word(self, attr: str, value: str) -> int:
+    def _word(self, attr: str, value: str | None) -> int:
+        if not value:
+            return -1
         key = fold(value)
         code = self.words[attr].get(key)
         if code is None:
@@ -177,20 +191,16 @@ class _Community:
 
     def people_arrays(self, shown: npt.NDArray[np.bool_]) -> PeopleArrays:
         """Attribute codes of the people someone shows; everyone else matches nothing."""
-        n = len(self.key)
-        columns = [np.full(n, -1, dtype=np.int32) for _ in range(3)]
-        tag_lists: list[list[int]] = [[] for _ in range(n)]
-        for i in np.flatnonzero(shown).tolist():
-            organization, role, location, tags = self.attrs[i]
-            for column, attr, value in zip(columns, ATTRIBUTES, (organization, role, location),
-                                           strict=False):
-                if value:
-                    column[i] = self.words[attr][fold(value)]
-            if tags:
-                tag_lists[i] = sorted({self.words["tag"][fold(t)] for t in tags})
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(t) for t in tag_lists])
-        tag_codes = np.array([c for t in tag_lists for c in t], dtype=np.int32)
+        columns = []
+        for codes in (self.org_code, self.role_code, self.location_code):
+            column = np.array(codes, dtype=np.int32)
+            column[~shown] = -1
+            columns.append(column)
+        counts = np.array([len(t) for t in self.tag_code], dtype=np.int64) * shown
+        indptr = np.zeros(len(self.key) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        tag_codes = np.array([c for i in np.flatnonzero(counts).tolist()
+                              for c in self.tag_code[i]], dtype=np.int32)
         return PeopleArrays(
             columns[0], columns[1], columns[2], indptr, tag_codes,
             organization_names=tuple(self.spelling["organization"]),
@@ -297,7 +307,8 @@ def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
         gone = np.array([p for p in removals if p not in kept], dtype=np.int64).reshape(-1, 2)
         snapshot = held.snapshot.with_changes(ties, gone, raw)
     alive = np.array(c.alive, dtype=np.bool_)
-    members = np.array([m is not None for m in c.member], dtype=np.bool_)
+    members = np.zeros(len(c.key), dtype=np.bool_)
+    members[list(c.member_number.values())] = True
     shown = members.copy()
     shown[snapshot.dst[snapshot.visibility != HIDDEN]] = True
     shown &= alive
@@ -305,9 +316,8 @@ def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
     nameable = members.copy()
     nameable[snapshot.dst[(snapshot.visibility == NAMED) & (snapshot.need < NEVER)]] = True
     nameable &= alive
-    member_number = {m: i for i, m in enumerate(c.member) if m is not None}
     return Network(snapshot, _PeopleView(c), False, c.edge_contact, c.words, nameable,
-                   c.folded, member_number, dict(versions), c, fingerprint_of(versions))
+                   c.folded, c.member_number, dict(versions), c, fingerprint_of(versions))
 
 
 def fingerprint_of(versions: Mapping[MemberId, int]) -> tuple[int, int]:

@@ -14,7 +14,19 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, and_, case, delete, false, func, or_, select
+import numpy.typing as npt
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
 
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.policies import effective_policy
@@ -89,8 +101,9 @@ class SqlNetwork:
         return int(count), int(total)
 
     def columns(self, owners: Sequence[MemberId] | None = None) -> NetworkColumns:
-        """One query per table (per batch of owners): plain tuples straight into lists and
-        numpy columns, with each tie's policy resolved to codes in SQL."""
+        """One plain query per table (per batch of owners), no joins and no sorting: rows
+        go straight into lists and numpy columns. Each tie's own policy is coded in SQL;
+        where it has none, the owner's defaults are filled in here, over whole columns."""
         batches: list[Sequence[MemberId] | None] = (
             [None] if owners is None else
             [owners[i:i + _OWNERS_PER_QUERY] for i in range(0, len(owners), _OWNERS_PER_QUERY)])
@@ -99,36 +112,41 @@ class SqlNetwork:
         tag_rows: list[Any] = []
         tie_rows: list[Any] = []
         for batch in batches:
-            member_rows += self._c.execute(_where(
-                select(members.c.id, members.c.name, members.c.organization, members.c.title)
-                .order_by(members.c.id), members.c.id, batch)).all()
-            contact_rows += self._c.execute(_where(
-                select(contacts.c.id, contacts.c.owner_id, contacts.c.name,
-                       contacts.c.organization, contacts.c.role, contacts.c.location,
-                       contacts.c.linked_member_id).order_by(contacts.c.id),
-                contacts.c.owner_id, batch)).all()
-            tag_rows += self._c.execute(_where(
-                select(contact_tags.c.contact_id, contact_tags.c.tag)
-                .join(contacts, contacts.c.id == contact_tags.c.contact_id)
-                .order_by(contact_tags.c.contact_id, contact_tags.c.tag),
-                contacts.c.owner_id, batch)).all()
+            member_rows += self._c.execute(_where(_MEMBERS, members.c.id, batch)).all()
+            contact_rows += self._c.execute(_where(_CONTACTS, contacts.c.owner_id, batch)).all()
+            tags = select(contact_tags.c.contact_id, contact_tags.c.tag)
+            if batch is not None:
+                tags = tags.join(contacts, contacts.c.id == contact_tags.c.contact_id)
+            tag_rows += self._c.execute(_where(tags, contacts.c.owner_id, batch)).all()
             tie_rows += self._c.execute(_where(_TIES, ties.c.owner_id, batch)).all()
-        m = _transpose(member_rows, 4)
+        m = _transpose(member_rows, 7)
         c = _transpose(contact_rows, 7)
         t = _transpose(tag_rows, 2)
         r = _transpose(tie_rows, 10)
+        linked = dict(zip(c[0], c[6], strict=True))
+        # The owner's defaults where a tie has no policy of its own ("no introductions" off).
+        row_of = {member: i for i, member in enumerate(m[0])}
+        owner = np.array([row_of[o] for o in r[0]], dtype=np.int64)
+        own = np.array(r[9], dtype=np.bool_)
+
+        def policy(column: list[Any], default: list[Any]) -> npt.NDArray[np.int8]:
+            out: npt.NDArray[np.int8] = np.where(
+                own, np.array(column, dtype=np.int8),
+                np.array(default, dtype=np.int8)[owner] if len(owner) else 0).astype(np.int8)
+            return out
+
         return NetworkColumns(
             member_id=m[0], member_name=m[1], member_organization=m[2], member_title=m[3],
             contact_id=c[0], contact_owner=c[1], contact_name=c[2], contact_organization=c[3],
             contact_role=c[4], contact_location=c[5], contact_linked=c[6],
             tag_contact=t[0], tag=t[1],
-            tie_owner=r[0], tie_contact=r[1], tie_linked=r[2],
-            stated_trust=np.array(r[3], dtype=np.int8),
-            interaction_count=np.array(r[4], dtype=np.int64),
-            strength_override=np.array([np.nan if v is None else v for v in r[5]],
+            tie_owner=r[0], tie_contact=r[1], tie_linked=[linked[x] for x in r[1]],
+            stated_trust=np.array(r[2], dtype=np.int8),
+            interaction_count=np.array(r[3], dtype=np.int64),
+            strength_override=np.array([np.nan if v is None else v for v in r[4]],
                                        dtype=np.float64),
-            visibility=np.array(r[6], dtype=np.int8), ask_rule=np.array(r[7], dtype=np.int8),
-            min_trust=np.array(r[8], dtype=np.int8), no_intro=np.array(r[9], dtype=np.bool_))
+            visibility=policy(r[5], m[4]), ask_rule=policy(r[6], m[5]),
+            min_trust=policy(r[7], m[6]), no_intro=own & np.array(r[8], dtype=np.bool_))
 
     def book(self, owner: MemberId) -> NetworkRows:
         row = self._c.execute(select(members).where(members.c.id == owner)).first()
@@ -203,29 +221,23 @@ def _code(column: Any, codes: dict[Any, int]) -> ColumnElement[int]:
 
 
 # A tie has its own policy when any policy column is set (as `storage.ties.tie_from_row`
-# reads it, unset fields then meaning hidden / nobody); otherwise the owner's defaults
-# apply, with "no introductions" off.
+# reads it: unset fields then mean hidden / nobody).
 _OWN = or_(ties.c.visibility.is_not(None), ties.c.ask_rule.is_not(None),
            ties.c.no_introductions, ties.c.welcomes.is_not(None))
-_TIES = (
-    select(
-        ties.c.owner_id, ties.c.contact_id, contacts.c.linked_member_id,
-        func.coalesce(ties.c.stated_trust, 0), ties.c.interaction_count,
-        ties.c.strength_override,
-        case((_OWN, _code(func.coalesce(ties.c.visibility, Visibility.HIDDEN.value),
-                          VISIBILITY_CODE)),
-             else_=_code(members.c.default_visibility, VISIBILITY_CODE)),
-        case((_OWN, _code(func.coalesce(ties.c.ask_rule, AskRule.NOBODY.value),
-                          ASK_RULE_CODE)),
-             else_=_code(members.c.default_ask_rule, ASK_RULE_CODE)),
-        func.coalesce(case((_OWN, ties.c.ask_min_trust), else_=members.c.default_ask_min_trust),
-                      0),
-        case((_OWN, func.coalesce(ties.c.no_introductions, false())), else_=false()),
-    )
-    .join(members, members.c.id == ties.c.owner_id)
-    .join(contacts, contacts.c.id == ties.c.contact_id)
-    .order_by(ties.c.owner_id, ties.c.contact_id)
-)
+_TIES = select(
+    ties.c.owner_id, ties.c.contact_id, func.coalesce(ties.c.stated_trust, 0),
+    ties.c.interaction_count, ties.c.strength_override,
+    _code(func.coalesce(ties.c.visibility, Visibility.HIDDEN.value), VISIBILITY_CODE),
+    _code(func.coalesce(ties.c.ask_rule, AskRule.NOBODY.value), ASK_RULE_CODE),
+    func.coalesce(ties.c.ask_min_trust, 0), func.coalesce(ties.c.no_introductions, false()),
+    case((_OWN, true()), else_=false()))
+_MEMBERS = select(
+    members.c.id, members.c.name, members.c.organization, members.c.title,
+    _code(members.c.default_visibility, VISIBILITY_CODE),
+    _code(members.c.default_ask_rule, ASK_RULE_CODE),
+    func.coalesce(members.c.default_ask_min_trust, 0)).order_by(members.c.id)
+_CONTACTS = select(contacts.c.id, contacts.c.owner_id, contacts.c.name, contacts.c.organization,
+                   contacts.c.role, contacts.c.location, contacts.c.linked_member_id)
 
 
 def _where(query: Any, column: Any, owners: Sequence[MemberId] | None) -> Any:
