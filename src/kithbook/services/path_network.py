@@ -67,6 +67,7 @@ class PathsCache:
 
     _networks: dict[str, Network] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _building: threading.Lock = field(default_factory=threading.Lock)
 
     def changed(self) -> None:
         """Forget every network: the next search reads everything again."""
@@ -81,20 +82,27 @@ class PathsCache:
         moved, else refreshed (with `refresh`) or built again."""
         with self._lock:
             held = self._networks.get(key)
-        if held is not None and uow.network.fingerprint() == held.fingerprint:
+        fingerprint = uow.network.fingerprint()
+        if held is not None and fingerprint == held.fingerprint:
             return held
-        # Versions first, rows after: rows are then at least as new as the versions kept
-        # with them, so a write committed in between is read again next time, never missed.
-        versions = uow.network.versions()
-        if held is not None and refresh is not None:
-            network = refresh(held, versions)
-        else:
-            network = build(versions)
-        with self._lock:
-            current = self._networks.get(key)
-            if current is None or current.fingerprint[1] <= network.fingerprint[1]:
-                self._networks[key] = network
-        return network
+        # One build or refresh at a time: a second thread waits, then finds it done.
+        with self._building:
+            with self._lock:
+                held = self._networks.get(key)
+            if held is not None and fingerprint == held.fingerprint:
+                return held
+            # Versions first, rows after: rows are then at least as new as the versions kept
+            # with them, so a write committed in between is read again next time.
+            versions = uow.network.versions()
+            if held is not None and refresh is not None:
+                network = refresh(held, versions)
+            else:
+                network = build(versions)
+            with self._lock:
+                current = self._networks.get(key)
+                if current is None or current.fingerprint[1] <= network.fingerprint[1]:
+                    self._networks[key] = network
+            return network
 
 
 # ---- people as columns -----------------------------------------------------------------
@@ -121,7 +129,9 @@ class _Community:
     location_code: list[int] = field(default_factory=list)
     tag_code: list[tuple[int, ...]] = field(default_factory=list)
     member_number: dict[MemberId, int] = field(default_factory=dict)
-    owned: dict[MemberId, list[int]] = field(default_factory=dict)  # contact people per book
+    # Contact people per book. A refresh replaces the lists of the books it reads again and
+    # never appends to a list it did not make, so copies may share the others.
+    owned: dict[MemberId, list[int]] = field(default_factory=dict)
     edge_contact: dict[tuple[int, int], ContactId] = field(default_factory=dict)
     words: dict[str, dict[str, int]] = field(
         default_factory=lambda: {a: {} for a in ATTRIBUTES})
@@ -133,7 +143,7 @@ class _Community:
             list(self.member), list(self.contact), list(self.owner), list(self.attrs),
             list(self.folded), list(self.alive), list(self.org_code), list(self.role_code),
             list(self.location_code), list(self.tag_code), dict(self.member_number),
-            {k: list(v) for k, v in self.owned.items()}, dict(self.edge_contact),
+            dict(self.owned), dict(self.edge_contact),
             {a: dict(w) for a, w in self.words.items()},
             {a: list(s) for a, s in self.spelling.items()})
 
@@ -193,10 +203,11 @@ class _Community:
         """Attribute codes of the people someone shows; everyone else matches nothing."""
         columns = []
         for codes in (self.org_code, self.role_code, self.location_code):
-            column = np.array(codes, dtype=np.int32)
+            column = np.fromiter(codes, dtype=np.int32, count=len(codes))
             column[~shown] = -1
             columns.append(column)
-        counts = np.array([len(t) for t in self.tag_code], dtype=np.int64) * shown
+        counts = np.fromiter(map(len, self.tag_code), dtype=np.int64,
+                             count=len(self.tag_code)) * shown
         indptr = np.zeros(len(self.key) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
         tag_codes = np.array([c for i in np.flatnonzero(counts).tolist()

@@ -93,7 +93,7 @@ class SqlNetwork:
 
     def versions(self) -> dict[MemberId, int]:
         rows = self._c.execute(select(network_versions.c.owner_id, network_versions.c.version))
-        return {MemberId(owner): int(version) for owner, version in rows}
+        return dict(rows.all())
 
     def fingerprint(self) -> tuple[int, int]:
         count, total = self._c.execute(select(
