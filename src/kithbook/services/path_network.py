@@ -114,7 +114,6 @@ class _Community:
     key: list[str] = field(default_factory=list)  # "m<member id>" or "c<contact id>"
     number: dict[str, int] = field(default_factory=dict)
     name: list[str] = field(default_factory=list)
-    headline: list[str] = field(default_factory=list)
     member: list[MemberId | None] = field(default_factory=list)
     contact: list[ContactId | None] = field(default_factory=list)
     owner: list[MemberId | None] = field(default_factory=list)
@@ -139,7 +138,7 @@ class _Community:
 
     def copy(self) -> _Community:
         return _Community(
-            list(self.key), dict(self.number), list(self.name), list(self.headline),
+            list(self.key), dict(self.number), list(self.name),
             list(self.member), list(self.contact), list(self.owner), list(self.attrs),
             list(self.folded), list(self.alive), list(self.org_code), list(self.role_code),
             list(self.location_code), list(self.tag_code), dict(self.member_number),
@@ -152,8 +151,7 @@ class _Community:
         if i is None:
             i = self.number[key] = len(self.key)
             self.key.append(key)
-            for column in (self.name, self.headline):
-                column.append("")
+            self.name.append("")
             for other in (self.member, self.contact, self.owner):
                 other.append(None)
             self.attrs.append((None, None, None, ()))
@@ -167,9 +165,7 @@ class _Community:
     def set(self, i: int, *, name: str, member: MemberId | None, contact: ContactId | None,
             owner: MemberId | None, organization: str | None, role: str | None,
             location: str | None, tags: tuple[str, ...]) -> None:
-        detail = ", ".join(part for part in (role, organization) if part)
         self.name[i] = name
-        self.headline[i] = f"{name} ({detail})" if detail else name
         self.member[i], self.contact[i], self.owner[i] = member, contact, owner
         self.attrs[i] = (organization, role, location, tags)
         self.folded[i] = frozenset(fold(name).split())
@@ -240,8 +236,10 @@ class _PeopleView(Sequence[NetworkPerson]):
             return [self[j] for j in range(*i.indices(len(self)))]
         c = self._c
         organization, role, location, tags = c.attrs[i]
+        detail = ", ".join(part for part in (role, organization) if part)
         return NetworkPerson(name=c.name[i], member=c.member[i], contact=c.contact[i],
-                             owner=c.owner[i], headline=c.headline[i],
+                             owner=c.owner[i],
+                             headline=f"{c.name[i]} ({detail})" if detail else c.name[i],
                              organization=organization, role=role, location=location,
                              tags=tags)
 
