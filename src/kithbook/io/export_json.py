@@ -26,6 +26,7 @@ FORMAT = "kithbook"
 VERSION = 1
 MAX_DOCUMENT_BYTES = 512_000_000
 MAX_LINK_NOTE = 200  # as `kithbook knows` allows
+MAX_PROFILE = 200  # as `kithbook profile` allows
 
 T = TypeVar("T")
 
@@ -87,6 +88,8 @@ class MemberDoc(TypedDict):
     role: str
     created_at: str | None
     default_policy: PolicyDoc
+    organization: NotRequired[str | None]
+    title: NotRequired[str | None]
 
 
 class ContactLinkDoc(TypedDict):
@@ -172,7 +175,8 @@ def _json(value: Any, depth: int) -> str:
 def _member_doc(member: Member) -> MemberDoc:
     return {"id": member.id, "name": member.name, "email": member.email,
             "role": member.role.value, "created_at": _moment(member.created_at),
-            "default_policy": _policy_doc(member.default_policy)}
+            "default_policy": _policy_doc(member.default_policy),
+            "organization": member.organization, "title": member.title}
 
 
 def _contact_doc(contact: Contact, tie: Tie | None) -> ContactDoc:
@@ -306,7 +310,7 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
                 links=links)
 
 
-_MEMBER_KEYS = {"id", "name", "email", "role", "created_at", "default_policy"}
+_MEMBER_KEYS = set(MemberDoc.__annotations__)
 _CONTACT_KEYS = set(ContactDoc.__annotations__)
 _TIE_KEYS = set(TieDoc.__annotations__)
 _POLICY_KEYS = set(PolicyDoc.__annotations__)
@@ -376,10 +380,16 @@ def _member(fields: _Fields) -> Member:
     policy = _policy(_Fields(fields.get("default_policy", dict),
                              f"{fields.path}.default_policy", _POLICY_KEYS))
     role = fields.parse("role", Role, "a role (admin or member)")
+    # Documents written before profiles existed have neither key: nothing shown.
+    organization, title = (fields.maybe(key, str) if key in fields.raw else None
+                           for key in ("organization", "title"))
+    for key, value in (("organization", organization), ("title", title)):
+        if value is not None and not 0 < len(value) <= MAX_PROFILE:
+            fields.fail(key, f"expected text of 1 to {MAX_PROFILE} characters")
     return Member(id=MemberId(fields.get("id", str)), name=fields.get("name", str),
                   email=fields.maybe("email", str), role=role or Role.MEMBER,
                   created_at=fields.parse("created_at", _datetime, "a date and time"),
-                  default_policy=policy)
+                  default_policy=policy, organization=organization, title=title)
 
 
 def _contact(fields: _Fields, owner: MemberId) -> tuple[Contact, Tie | None]:

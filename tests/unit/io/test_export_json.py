@@ -25,7 +25,8 @@ def _book() -> Book:
     member = Member(id=ME, name="Jo Member", email="jo@example.org", role=Role.ADMIN,
                     created_at=at, default_policy=SharingPolicy(
                         visibility=Visibility.ANONYMOUS, ask_rule=AskRule.TRUSTED,
-                        ask_min_trust=3, welcomes="founders"))
+                        ask_min_trust=3, welcomes="founders"),
+                    organization="Kith Labs", title="Founder")
     ada = Contact(id=ADA, owner=ME, name="Ada Lovelace",
                   emails=[Labeled("ada@analytical.example", "work")],
                   phones=[Labeled("+442079460958", "mobile")], links=["https://ada.example"],
@@ -200,3 +201,11 @@ def test_bad_links_name_the_field(change: dict[str, object], message: str) -> No
     doc["contact_links"][0].update(change)
     with pytest.raises(InvalidInput, match=message):
         read_book(BytesIO(json.dumps(doc).encode()))
+
+
+def test_a_document_from_before_profiles_reads_with_none_shown() -> None:
+    doc = json.loads(dumps_book(_book()))
+    assert (doc["member"]["organization"], doc["member"]["title"]) == ("Kith Labs", "Founder")
+    del doc["member"]["organization"], doc["member"]["title"]
+    member = read_book(BytesIO(json.dumps(doc).encode())).member
+    assert (member.organization, member.title) == (None, None)
