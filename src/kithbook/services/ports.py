@@ -289,10 +289,6 @@ class NetworkColumns:
 
 
 class NetworkReader(Protocol):
-    def community(self) -> NetworkRows:
-        """Members and unlinked contacts, and every tie between them."""
-        ...
-
     def versions(self) -> dict[MemberId, int]:
         """Each member's network version: it grows with every committed write to their
         member row, contacts, ties, tags or contact links, whichever process made it."""

@@ -1,10 +1,11 @@
 """The network in bulk: members, contacts and ties read in a few queries for path search.
 
-`community()` numbers the members first and then every contact not linked to a member,
-each in id order, so numbering never depends on when a row was written; a tie points at
-the member its contact is linked to, or at the contact itself. `book(owner)` is the local
-view: the member (person 0), their contacts, and the links they recorded between them.
-Contact links (`contact_knows`) are the member's own knowledge and live here too.
+`columns(owners)` reads the community, or the part of it belonging to some members, as
+plain columns (services/path_network.py numbers and indexes them); `versions()` and
+`fingerprint()` read the counters that triggers bump with every write to a member's part
+(migration 0009), which is how every process learns what changed. `book(owner)` is the
+local view: the member (person 0), their contacts, and the links they recorded between
+them. Contact links (`contact_knows`) are the member's own knowledge and live here too.
 """
 
 from __future__ import annotations
@@ -59,37 +60,6 @@ _OWNERS_PER_QUERY = 500
 class SqlNetwork:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
-
-    def community(self) -> NetworkRows:
-        member_rows = self._c.execute(select(members).order_by(members.c.id)).all()
-        contact_rows = self._c.execute(
-            select(contacts.c.id, contacts.c.owner_id, contacts.c.name, contacts.c.organization,
-                   contacts.c.role, contacts.c.location, contacts.c.linked_member_id)
-            .order_by(contacts.c.id)).all()
-        tags = self._tags(None)
-        people: list[NetworkPerson] = []
-        number: dict[str, int] = {}
-        defaults = {}
-        for row in member_rows:
-            member = member_from_row(row)
-            # The policy every tie without its own follows, made once per member.
-            defaults[member.id] = effective_policy(None, member.default_policy).policy
-            number["m" + row.id] = len(people)
-            people.append(NetworkPerson(name=row.name, member=member.id, headline=row.name))
-        target: dict[str, int] = {}
-        for row in contact_rows:
-            if row.linked_member_id is not None and "m" + row.linked_member_id in number:
-                target[row.id] = number["m" + row.linked_member_id]
-                continue
-            target[row.id] = len(people)
-            people.append(_contact_person(row, tags.get(row.id, ())))
-        out = []
-        for row in self._c.execute(select(ties)).all():
-            tie = tie_from_row(row)
-            src, dst = number["m" + row.owner_id], target[row.contact_id]
-            if src != dst:  # a member's card for themselves is no tie
-                out.append(NetworkTie(src, dst, tie, tie.policy or defaults[tie.owner]))
-        return NetworkRows(people, out)
 
     def versions(self) -> dict[MemberId, int]:
         rows = self._c.execute(select(network_versions.c.owner_id, network_versions.c.version))
