@@ -82,13 +82,13 @@ class SqlNetwork:
         tag_rows: list[Any] = []
         tie_rows: list[Any] = []
         for batch in batches:
-            member_rows += self._c.execute(_where(_MEMBERS, members.c.id, batch)).all()
-            contact_rows += self._c.execute(_where(_CONTACTS, contacts.c.owner_id, batch)).all()
+            member_rows += self._tuples(_where(_MEMBERS, members.c.id, batch))
+            contact_rows += self._tuples(_where(_CONTACTS, contacts.c.owner_id, batch))
             tags = select(contact_tags.c.contact_id, contact_tags.c.tag)
             if batch is not None:
                 tags = tags.join(contacts, contacts.c.id == contact_tags.c.contact_id)
-            tag_rows += self._c.execute(_where(tags, contacts.c.owner_id, batch)).all()
-            tie_rows += self._c.execute(_where(_TIES, ties.c.owner_id, batch)).all()
+            tag_rows += self._tuples(_where(tags, contacts.c.owner_id, batch))
+            tie_rows += self._tuples(_where(_TIES, ties.c.owner_id, batch))
         m = _transpose(member_rows, 7)
         c = _transpose(contact_rows, 7)
         t = _transpose(tag_rows, 2)
@@ -117,6 +117,11 @@ class SqlNetwork:
                                        dtype=np.float64),
             visibility=policy(r[5], m[4]), ask_rule=policy(r[6], m[5]),
             min_trust=policy(r[7], m[6]), no_intro=own & np.array(r[8], dtype=np.bool_))
+
+    def _tuples(self, query: Any) -> list[Any]:
+        # The driver's own tuples: every column here is text, a number or a boolean, which
+        # need no conversion, and skipping SQLAlchemy's rows halves the time of a read.
+        return list(self._c.execute(query).cursor.fetchall())
 
     def book(self, owner: MemberId) -> NetworkRows:
         row = self._c.execute(select(members).where(members.c.id == owner)).first()
