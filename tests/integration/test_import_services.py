@@ -38,12 +38,6 @@ def dump(url: str) -> dict[str, list[tuple[object, ...]]]:
         engine.dispose()
 
 
-def _book_tables(tables: dict[str, list[tuple[object, ...]]]) -> list[list[tuple[object, ...]]]:
-    # Network versions are counters that only grow, so that every process notices every
-    # write (storage/network.py); they hold no book data.
-    return [rows for name, rows in tables.items() if name != "network_versions"]
-
-
 def export(kb: Kithbook, member: Member, format: ExportFormat = ExportFormat.JSON) -> str:
     out = io.StringIO(newline="")
     kb.export_book(member.id, format, out)
@@ -140,7 +134,7 @@ def test_json_round_trip_is_byte_identical(kb: Kithbook, me: Member, tmp_path: P
     path = tmp_path / "book.json"
     path.write_text(first, encoding="utf-8")
     kb.delete_account(me.id)
-    assert all(rows == [] for rows in _book_tables(dump(database_url)))
+    assert all(rows == [] for rows in dump(database_url).values())
     report = kb.import_file(None, path)
     assert report.member_created and report.owner == me.id
     assert export(kb, me) == first
@@ -255,7 +249,7 @@ def test_delete_account_removes_everything_of_the_member(kb: Kithbook, me: Membe
     _rich_book(kb, me)
     report = kb.delete_account(me.id)
     assert report.contacts > 0 and report.interactions == 1
-    assert all(rows == [] for rows in _book_tables(dump(database_url)))
+    assert all(rows == [] for rows in dump(database_url).values())
 
 
 def _all() -> ContactQuery:

@@ -226,3 +226,16 @@ def test_members_are_found_by_the_organization_and_title_on_their_profile(
     kb.set_profile(cy.id, title="")
     assert kb.profile(cy.id).title is None
     assert kb.find_paths(ann.id, cto_at_acme).paths == []
+
+
+def test_a_member_who_leaves_and_one_who_joins_are_both_seen(kb: Kithbook) -> None:
+    ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
+    cache = PathsCache()
+    before = _network(kb, cache)
+    assert bea.id in before.member_number
+    kb.delete_account(bea.id)
+    cy = add_member(kb, "Cy")  # one row gone, one made: the counters alone could match
+    after = _network(kb, cache)
+    assert bea.id not in after.member_number and cy.id in after.member_number
+    assert ann.id in after.member_number
+    assert _canonical(after) == _canonical(_network(kb, PathsCache()))

@@ -4,8 +4,8 @@ A community network is read once in bulk (`NetworkReader.columns`: a few queries
 tuples into numpy columns), numbered, and indexed into a `Snapshot`. Every member has a
 network version in storage that triggers bump in the same transaction as any write to
 their member row, contacts, ties, tags or contact links, whichever process wrote it.
-Before a search, the cache reads the versions' (count, sum), which changes exactly when
-some version does; then only the members whose version moved are read again, and their
+Before a search, the cache reads a fingerprint of the versions, which changes whenever
+one does; then only the members whose version moved are read again, and their
 ties are spliced into a new snapshot with `Snapshot.with_changes`. A member who left, or
 versions that went back (a restored backup), make it read everything again.
 
@@ -56,7 +56,7 @@ class Network:
     member_number: Mapping[MemberId, int]
     versions: Mapping[MemberId, int] = field(default_factory=dict)
     community: _Community | None = None  # what a refresh starts from
-    fingerprint: tuple[int, int] = (0, 0)  # (count, sum) of `versions`
+    fingerprint: tuple[int, ...] = ()  # storage's, read before `versions`
 
 
 # ---- the cache -------------------------------------------------------------------------
@@ -98,10 +98,10 @@ class PathsCache:
                 network = refresh(held, versions)
             else:
                 network = build(versions)
+            # Read before the versions: a write in between makes the next search look again.
+            network = replace(network, fingerprint=fingerprint)
             with self._lock:
-                current = self._networks.get(key)
-                if current is None or current.fingerprint[1] <= network.fingerprint[1]:
-                    self._networks[key] = network
+                self._networks[key] = network  # builds are one at a time: this is the newest
             return network
 
 
@@ -326,11 +326,7 @@ def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
     nameable[snapshot.dst[(snapshot.visibility == NAMED) & (snapshot.need < NEVER)]] = True
     nameable &= alive
     return Network(snapshot, _PeopleView(c), False, c.edge_contact, c.words, nameable,
-                   c.folded, c.member_number, dict(versions), c, fingerprint_of(versions))
-
-
-def fingerprint_of(versions: Mapping[MemberId, int]) -> tuple[int, int]:
-    return len(versions), sum(versions.values())
+                   c.folded, c.member_number, dict(versions), c)
 
 
 def strengths(cols: NetworkColumns) -> npt.NDArray[np.float32]:

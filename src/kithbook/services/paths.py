@@ -43,7 +43,6 @@ from kithbook.graph.snapshot import PeopleArrays, PeopleFilter
 from kithbook.services.path_network import (
     Network,
     build_community,
-    fingerprint_of,
     refresh_community,
 )
 from kithbook.services.path_network import PathsCache as PathsCache
@@ -195,7 +194,7 @@ def _build_book(uow: UnitOfWork, actor: MemberId, versions: dict[MemberId, int])
         snapshot, rows.people, True,
         {(t.src, t.dst): t.tie.contact for t in rows.ties}, labels, nameable,
         tuple(frozenset(fold(p.name).split()) for p in rows.people), {actor: 0},
-        dict(versions), None, fingerprint_of(versions))
+        dict(versions))
 
 
 def _people_arrays(rows: NetworkRows, shown: set[int]

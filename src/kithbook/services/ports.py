@@ -294,8 +294,9 @@ class NetworkReader(Protocol):
         member row, contacts, ties, tags or contact links, whichever process made it."""
         ...
 
-    def fingerprint(self) -> tuple[int, int]:
-        """(count, sum) of `versions()`, read cheaply: it changes iff a version does."""
+    def fingerprint(self) -> tuple[int, int, int]:
+        """Read cheaply, it changes whenever `versions()` does: (count, sum of versions,
+        sum of the random salt each member's row is made with)."""
         ...
 
     def columns(self, owners: Sequence[MemberId] | None = None) -> NetworkColumns:

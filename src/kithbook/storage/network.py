@@ -65,10 +65,11 @@ class SqlNetwork:
         rows = self._c.execute(select(network_versions.c.owner_id, network_versions.c.version))
         return dict(rows.all())
 
-    def fingerprint(self) -> tuple[int, int]:
-        count, total = self._c.execute(select(
-            func.count(), func.coalesce(func.sum(network_versions.c.version), 0))).one()
-        return int(count), int(total)
+    def fingerprint(self) -> tuple[int, int, int]:
+        count, total, salts = self._c.execute(select(
+            func.count(), func.coalesce(func.sum(network_versions.c.version), 0),
+            func.coalesce(func.sum(network_versions.c.salt), 0))).one()
+        return int(count), int(total), int(salts)
 
     def columns(self, owners: Sequence[MemberId] | None = None) -> NetworkColumns:
         """One plain query per table (per batch of owners), no joins and no sorting: rows

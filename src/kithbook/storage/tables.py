@@ -143,13 +143,17 @@ ties = Table(
 # What a member recorded about who knows whom among their contacts ("Bob works with
 # Carol"): the member's own knowledge, used only in their own path searches. One row per
 # unordered pair, stored with contact_a < contact_b.
-# One counter per member, bumped by triggers (migration 0009) in the same transaction as
-# any write to that member's part of the network: see storage/network.py.
+# One counter per member, made and removed with the member and bumped by triggers
+# (migration 0009) in the same transaction as any write to that member's part of the
+# network: see storage/network.py.
 network_versions = Table(
     "network_versions",
     metadata,
     Column("owner_id", ID, primary_key=True),
     Column("version", BigInteger, nullable=False, server_default="0"),
+    # Random, per row: a member who leaves and one who joins never leave the sums as
+    # they were.
+    Column("salt", BigInteger, nullable=False, server_default="0"),
 )
 
 contact_knows = Table(
