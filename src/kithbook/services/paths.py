@@ -14,14 +14,16 @@ product uses, so a better strength engine changes paths with it. The trust engin
 used in the ranking: the agree chance already reads each intermediary's stated trust of
 the asker, and inferred trust would need outcomes the network does not carry yet.
 
-The network is built once per database state and kept in a `PathsCache` that every
-committed write marks stale (bootstrap wires the unit of work to tell it), so a tie, a
-policy or a link that changes is seen by the next search.
+The network is kept in a `PathsCache` with the versions storage keeps per member, and
+refreshed by the part of the members who wrote since (`services/path_network.py`), so a
+tie, a policy, a profile or a link that changes is seen by the next search, whichever
+process wrote it.
 
 Privacy: a searcher never learns anything from a tie its owner hid. Names are resolved
 only among members and contacts someone shows by name; organizations, roles, locations
-and tags are read only from contacts their owner does not hide; a filter naming a word
-nobody shows simply finds no path. Errors depend only on what the searcher typed.
+and tags are read only from contacts their owner does not hide, and from the profile
+members choose to show; a filter naming a word nobody shows simply finds no path. Errors
+depend only on what the searcher typed.
 """
 
 from __future__ import annotations
