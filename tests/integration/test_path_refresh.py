@@ -239,3 +239,18 @@ def test_a_member_who_leaves_and_one_who_joins_are_both_seen(kb: Kithbook) -> No
     assert bea.id not in after.member_number and cy.id in after.member_number
     assert ann.id in after.member_number
     assert _canonical(after) == _canonical(_network(kb, PathsCache()))
+
+
+def test_words_and_their_spelling_come_only_from_people_someone_shows(kb: Kithbook) -> None:
+    ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
+    kb.set_default_policy(bea.id, PolicyChange(visibility=Visibility.ANONYMOUS,
+                                               ask_rule=AskRule.ANYONE))
+    kb.add_contact(bea.id, ContactFields(name="Carol", organization="ACME"))
+    kb.add_contact(bea.id, ContactFields(name="Dan", organization="Initrode"))
+    kb.add_contact(bea.id, ContactFields(name="Erin", organization="Acme"))
+    for hidden in ("Carol", "Dan"):
+        kb.set_contact_policy(bea.id, hidden, PolicyChange(visibility=Visibility.HIDDEN))
+    net = _network(kb, PathsCache())
+    assert "initrode" not in net.codes["organization"]
+    assert net.snapshot.people.organization_names[net.codes["organization"]["acme"]] == "Acme"
+    assert ann.id in net.member_number

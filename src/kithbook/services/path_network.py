@@ -191,12 +191,13 @@ class _Community:
         if code is None:
             code = self.words[attr][key] = len(self.spelling[attr])
             self.spelling[attr].append(value)
-        elif value < self.spelling[attr][code]:
-            self.spelling[attr][code] = value  # one spelling, whatever the order of reading
         return code
 
-    def people_arrays(self, shown: npt.NDArray[np.bool_]) -> PeopleArrays:
-        """Attribute codes of the people someone shows; everyone else matches nothing."""
+    def people_arrays(self, shown: npt.NDArray[np.bool_]
+                      ) -> tuple[PeopleArrays, dict[str, dict[str, int]]]:
+        """Attribute codes of the people someone shows (everyone else matches nothing), and
+        the words a filter may name. A word and its spelling in "a contact at Acme" come
+        from a person someone shows, never from a hidden one."""
         columns = []
         for codes in (self.org_code, self.role_code, self.location_code):
             column = np.fromiter(codes, dtype=np.int32, count=len(codes))
@@ -208,12 +209,32 @@ class _Community:
         np.cumsum(counts, out=indptr[1:])
         tag_codes = np.array([c for i in np.flatnonzero(counts).tolist()
                               for c in self.tag_code[i]], dtype=np.int32)
-        return PeopleArrays(
+        tag_owners = np.repeat(np.arange(len(self.key), dtype=np.int32), counts)
+        names: dict[str, list[str]] = {}
+        words: dict[str, dict[str, int]] = {}
+        for attr, used, owners in zip(
+                ATTRIBUTES, (*columns, tag_codes),
+                (*(np.arange(len(self.key), dtype=np.int32),) * 3, tag_owners), strict=True):
+            known = np.flatnonzero(used >= 0)
+            codes_shown, first = np.unique(used[known], return_index=True)
+            spelled = [""] * len(self.spelling[attr])
+            for code, person in zip(codes_shown.tolist(), owners[known[first]].tolist(),
+                                    strict=True):
+                spelled[code] = self._spelling_of(person, attr, code)
+            names[attr] = spelled
+            shown_codes = set(codes_shown.tolist())
+            words[attr] = {w: k for w, k in self.words[attr].items() if k in shown_codes}
+        arrays = PeopleArrays(
             columns[0], columns[1], columns[2], indptr, tag_codes,
-            organization_names=tuple(self.spelling["organization"]),
-            role_names=tuple(self.spelling["role"]),
-            location_names=tuple(self.spelling["location"]),
-            tag_names=tuple(self.spelling["tag"]))
+            organization_names=tuple(names["organization"]), role_names=tuple(names["role"]),
+            location_names=tuple(names["location"]), tag_names=tuple(names["tag"]))
+        return arrays, words
+
+    def _spelling_of(self, person: int, attr: str, code: int) -> str:
+        organization, role, location, tags = self.attrs[person]
+        values = {"organization": (organization,), "role": (role,),
+                  "location": (location,), "tag": tags}[attr]
+        return next(v for v in values if v and self.words[attr][fold(v)] == code)
 
 
 class _PeopleView(Sequence[NetworkPerson]):
@@ -321,11 +342,12 @@ def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
     shown = members.copy()
     shown[snapshot.dst[snapshot.visibility != HIDDEN]] = True
     shown &= alive
-    snapshot = replace(snapshot, people=c.people_arrays(shown), _indexes={})
+    people, words = c.people_arrays(shown)
+    snapshot = replace(snapshot, people=people, _indexes={})
     nameable = members.copy()
     nameable[snapshot.dst[(snapshot.visibility == NAMED) & (snapshot.need < NEVER)]] = True
     nameable &= alive
-    return Network(snapshot, _PeopleView(c), False, c.edge_contact, c.words, nameable,
+    return Network(snapshot, _PeopleView(c), False, c.edge_contact, words, nameable,
                    c.folded, c.member_number, dict(versions), c)
 
 
