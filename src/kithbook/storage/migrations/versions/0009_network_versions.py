@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"  # DEV-ONLY
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
