@@ -24,10 +24,11 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None,
         except BaseException:
             engine.dispose()
             raise
-    # Every committed write marks the path network stale; the next search rebuilds it.
+    # The path network notices writes through versions the database keeps (in every
+    # process alike), so the unit of work need not tell it.
     cache = PathsCache()
-    kb = Kithbook(settings, lambda: SqlUnitOfWork(engine, on_commit=cache.changed),
-                  clock or SystemClock(), close=engine.dispose, paths_cache=cache)
+    kb = Kithbook(settings, lambda: SqlUnitOfWork(engine), clock or SystemClock(),
+                  close=engine.dispose, paths_cache=cache)
     if settings.smtp_url:
         kb.mailer = SmtpMailer(settings.smtp_url, settings.mail_from)
     return kb

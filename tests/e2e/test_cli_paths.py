@@ -76,3 +76,14 @@ def test_mistakes_exit_2_and_change_nothing(db: Path, args: tuple[str, ...],
     assert run(db, *args) == 2
     assert "error:" in capsys.readouterr().err
     assert dump(db) == before
+
+
+def test_a_member_sets_the_organization_and_title_others_find_them_by(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db, "profile") == 0
+    assert "organization: — title: —" in out(capsys)
+    assert run(db, "profile", "--org", "Acme", "--title", "CTO") == 0
+    assert "organization: Acme title: CTO" in out(capsys)
+    assert run(db, "profile", "--title", "") == 0
+    assert "organization: Acme title: —" in out(capsys)
+    assert run(db, "profile", "--org", "x" * 201) == 2

@@ -3,6 +3,7 @@
 `path --to NAME` or `path --org X [--role Y] [--location Z] [--tag T]` prints the best
 paths with why each ranks where it does, and the command that starts the introduction.
 `knows A B` records that two of your contacts know each other; local paths go through it.
+`profile --org X --title Y` sets what other members of a community find you by.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kithbook.services.paths import FoundPath, PathQuery
 def register(app: typer.Typer) -> None:
     app.command("path")(path)
     app.command("knows")(knows)
+    app.command("profile")(profile)
 
 
 def path(ctx: typer.Context,
@@ -44,6 +46,22 @@ def path(ctx: typer.Context,
                           f"[/]  [dim]score {p.score:.3f}[/]")
         cli.console.print(escape(p.explanation), highlight=False)
         cli.console.print(f"[dim]start: {escape(_start(p, found.local))}[/]\n")
+
+
+def profile(ctx: typer.Context,
+            organization: str | None = typer.Option(
+                None, "--org", help="Where you work ('' to clear)."),
+            title: str | None = typer.Option(
+                None, "--title", help="Your role there, e.g. CTO ('' to clear).")) -> None:
+    """Show, or change, the organization and title other members can find you by."""
+    cli = state(ctx)
+    if organization is None and title is None:
+        shown = cli.kb.profile(cli.me.id)
+    else:
+        shown = cli.kb.set_profile(cli.me.id, organization=organization, title=title)
+    cli.console.print(f"organization: {escape(shown.organization or '—')}\n"
+                      f"title: {escape(shown.title or '—')}", highlight=False)
+    cli.console.print("[dim]Other members find you by these in `kithbook path --org/--role`.[/]")
 
 
 def _start(p: FoundPath, local: bool) -> str:

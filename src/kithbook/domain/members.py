@@ -23,3 +23,6 @@ class Member:
     role: Role = Role.MEMBER
     created_at: datetime | None = None
     default_policy: SharingPolicy = field(default_factory=SharingPolicy)
+    # What the member shows other members on their profile (path search finds them by it).
+    organization: str | None = None
+    title: str | None = None

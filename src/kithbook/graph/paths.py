@@ -159,6 +159,7 @@ class _Search:
         self.last_strength = snap.strength[self.e_last].astype(np.float64)
         self.best_last = float(self.last_strength.max(initial=0.0))
         self.last_src_table = self._table(self.last_src)
+        self.onward = snap.best_onward()
 
     def run(self, max_intermediaries: int) -> list[WarmPath]:
         g, s = self.g, self.s
@@ -171,16 +172,19 @@ class _Search:
         self._two(e1)
         if max_intermediaries == 1:
             return self._ranked()
-        # Best first: the first intermediaries most likely to agree are expanded first, so
-        # the bar rises early and the rest are cut off as soon as none can reach it.
+        # Best first: the first intermediaries whose onward paths could score highest are
+        # expanded first, so the bar rises early, and the rest are cut off as soon as none
+        # can reach it. A path going on past m1 scores at most a1 × the best agree chance
+        # among m1's onward ties (`best_onward`), which is 0 for people who introduce nobody.
         a1 = g.agree_back[e1].astype(np.float64)
-        order = np.argsort(-a1, kind="stable")
-        e1, a1 = e1[order], a1[order]
+        bound = a1 * self.onward[g.dst[e1]]
+        order = np.argsort(-bound, kind="stable")
+        e1, a1, bound = e1[order], a1[order], bound[order]
         degree = g.indptr[g.dst[e1].astype(np.int64) + 1] - g.indptr[g.dst[e1]]
         reach = np.cumsum(degree)
         forward: list[tuple[IntArray, IntArray, FloatArray]] = []
         lo = 0
-        while lo < len(e1) and a1[lo] >= self._floor():
+        while lo < len(e1) and bound[lo] > 0 and bound[lo] >= self._floor():
             hi = max(int(np.searchsorted(reach, reach[lo] - degree[lo] + _CHUNK)), lo + 1)
             chunk = self._forward(e1[lo:hi], a1[lo:hi])
             self._three(*chunk)
@@ -205,6 +209,10 @@ class _Search:
         ok = partial >= self._floor()
         e2, row, partial = e2[ok], row[ok], partial[ok]
         m2 = g.dst[e2]
+        # Past m2 a path either ends (m2 has a last hop to a target) or goes on through one
+        # of m2's onward ties, whose agree chance is at most best_onward[m2].
+        ok = np.where(self.last_src_table[m2], 1.0, self.onward[m2]) * partial >= self._floor()
+        e2, row, partial, m2 = e2[ok], row[ok], partial[ok], m2[ok]
         ok = (g.trust_back[e1][row] >= g.need[e2]) & (m2 != self.s)
         if self.named:
             ok &= m2 != self.target_one
@@ -251,7 +259,7 @@ class _Search:
 
     def _four(self, e1: IntArray, e2: IntArray, partial: FloatArray) -> None:
         g = self.g
-        keep = partial >= self._floor()
+        keep = partial * self.onward[g.dst[e2]] >= self._floor()
         e1, e2, partial = e1[keep], e2[keep], partial[keep]
         if len(e1) == 0:
             return

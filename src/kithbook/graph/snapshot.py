@@ -34,7 +34,7 @@ from kithbook.graph.bulk import (
     PeopleFilter,
     TieArrays,
 )
-from kithbook.graph.policy import HIDDEN, agree_chance, onward_need
+from kithbook.graph.policy import HIDDEN, NEVER, agree_chance, onward_need
 
 __all__ = ["REBUILD_ABOVE", "PeopleArrays", "PeopleFilter", "Snapshot", "TieArrays"]
 
@@ -68,6 +68,7 @@ class Snapshot:
     trust_back: Int8Array = field(repr=False)
     _indexes: dict[str, tuple[Int64Array, Int32Array]] = field(
         default_factory=dict, repr=False, compare=False)
+    _derived: dict[str, Float32Array] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def num_people(self) -> int:
@@ -267,7 +268,7 @@ class Snapshot:
         trust_back[back[has]] = np.where(shown[has], up.trust[has], 0)
         indexes = self._indexes if people is self.people else {}
         return replace(self, people=people, need=need, agree_back=agree_back,
-                       trust_back=trust_back, _indexes=indexes, **changed)
+                       trust_back=trust_back, _indexes=indexes, _derived={}, **changed)
 
     def _insert_positions(self, src: Int32Array, dst: Int32Array) -> Int64Array:
         return np.array([self.indptr[u] + np.searchsorted(
@@ -280,6 +281,24 @@ class Snapshot:
         """Edge id of each tie src[i]→dst[i], or -1 where there is none."""
         return _edge_ids(self.indptr, self.dst, np.asarray(src).reshape(-1),
                          np.asarray(dst).reshape(-1))
+
+    def best_onward(self) -> Float32Array:
+        """For each person u, the best agree chance of anyone u could introduce an asker on
+        to: the largest `agree_back` over u's ties that are ever usable onward (0 if none).
+
+        A path that goes on past u can score no more than what it has so far times this,
+        which lets a search skip people whose whole row cannot reach the bar. Computed on
+        first use and kept with the snapshot (4 bytes a person).
+        """
+        held = self._derived.get("best_onward")
+        if held is None:
+            value = np.where(self.need < NEVER, self.agree_back, np.float32(0))
+            held = np.zeros(self.num_people, dtype=np.float32)
+            rows = np.flatnonzero(np.diff(self.indptr) > 0)
+            if len(rows):
+                held[rows] = np.maximum.reduceat(value, self.indptr[rows])
+            self._derived["best_onward"] = held
+        return held
 
     def out_neighbours(self, person: int) -> Int32Array:
         return self.dst[self.indptr[person]:self.indptr[person + 1]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO, Any, NotRequired, TypedDict, TypeVar
 
@@ -20,10 +20,13 @@ from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.members import Member, Role
 from kithbook.domain.ties import AskRule, SharingPolicy, Tie, Visibility
+from kithbook.services.ports import ContactLink
 
 FORMAT = "kithbook"
 VERSION = 1
 MAX_DOCUMENT_BYTES = 512_000_000
+MAX_LINK_NOTE = 200  # as `kithbook knows` allows
+MAX_PROFILE = 200  # as `kithbook profile` allows
 
 T = TypeVar("T")
 
@@ -85,6 +88,16 @@ class MemberDoc(TypedDict):
     role: str
     created_at: str | None
     default_policy: PolicyDoc
+    organization: NotRequired[str | None]
+    title: NotRequired[str | None]
+
+
+class ContactLinkDoc(TypedDict):
+    a: str
+    b: str
+    strength: float
+    note: str | None
+    created_at: str | None
 
 
 class BookDoc(TypedDict):
@@ -93,6 +106,7 @@ class BookDoc(TypedDict):
     member: MemberDoc
     contacts: list[ContactDoc]
     interactions: list[InteractionDoc]
+    contact_links: NotRequired[list[ContactLinkDoc]]
     note: NotRequired[str]
 
 
@@ -104,6 +118,7 @@ class Book:
     contacts: list[Contact]
     ties: list[Tie]
     interactions: list[Interaction]
+    links: list[ContactLink] = field(default_factory=list)  # who knows whom among contacts
 
 
 # ---- writing -------------------------------------------------------------------------
@@ -118,6 +133,7 @@ def book_document(book: Book) -> BookDoc:
         "member": _member_doc(book.member),
         "contacts": [_contact_doc(c, ties.get(c.id)) for c in contacts],
         "interactions": [_interaction_doc(i) for i in interactions],
+        "contact_links": [_link_doc(link) for link in sorted_links(book.links)],
     }
 
 
@@ -139,6 +155,8 @@ def write_book(book: Book, out: IO[str]) -> None:
     out.write(',\n  "interactions": ')
     _write_list(out, (_interaction_doc(i) for i in
                       sorted(book.interactions, key=lambda i: (i.occurred_on, i.id))))
+    out.write(',\n  "contact_links": ')
+    _write_list(out, (_link_doc(link) for link in sorted_links(book.links)))
     out.write("\n}\n")
 
 
@@ -157,7 +175,8 @@ def _json(value: Any, depth: int) -> str:
 def _member_doc(member: Member) -> MemberDoc:
     return {"id": member.id, "name": member.name, "email": member.email,
             "role": member.role.value, "created_at": _moment(member.created_at),
-            "default_policy": _policy_doc(member.default_policy)}
+            "default_policy": _policy_doc(member.default_policy),
+            "organization": member.organization, "title": member.title}
 
 
 def _contact_doc(contact: Contact, tie: Tie | None) -> ContactDoc:
@@ -196,6 +215,16 @@ def _interaction_doc(interaction: Interaction) -> InteractionDoc:
             "created_at": _moment(interaction.created_at), "source": interaction.source}
 
 
+def _link_doc(link: ContactLink) -> ContactLinkDoc:
+    a, b = sorted((link.a, link.b))
+    return {"a": a, "b": b, "strength": link.strength, "note": link.note,
+            "created_at": _moment(link.created_at)}
+
+
+def sorted_links(links: Sequence[ContactLink]) -> list[ContactLink]:
+    return sorted(links, key=lambda link: tuple(sorted((link.a, link.b))))
+
+
 def _labeled_doc(value: Labeled) -> LabeledDoc:
     return {"value": value.value, "label": value.label}
 
@@ -230,7 +259,7 @@ def read_book(stream: IO[bytes], *, name: str = "book.json") -> Book:
 
 def book_from_document(document: Any, *, name: str = "book.json") -> Book:
     top = _Fields(document, name, {"format", "version", "member", "contacts",
-                                   "interactions", "note"})
+                                   "interactions", "contact_links", "note"})
     if top.get("format", str) != FORMAT:
         raise InvalidInput(f"{name}: this is not a Kithbook export (format must be "
                            f"{FORMAT!r}).", field="file")
@@ -260,14 +289,33 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
         if unknown:
             fields.fail("contact_ids", f"{unknown[0]!r} is not a contact in this document")
         interactions.append(interaction)
-    return Book(member=member, contacts=contacts, ties=ties, interactions=interactions)
+    links = []
+    pairs: set[tuple[str, str]] = set()
+    # Documents written before links were exported have no such list: nothing to read.
+    for index, raw in enumerate(top.get("contact_links", list)
+                                if "contact_links" in top.raw else []):
+        fields = _Fields(raw, f"{name}: contact_links[{index}]", _LINK_KEYS)
+        link = _link(fields, member.id)
+        for key, end in (("a", link.a), ("b", link.b)):
+            if end not in seen:
+                fields.fail(key, f"{end!r} is not a contact in this document")
+        pair = (min(link.a, link.b), max(link.a, link.b))
+        if link.a == link.b:
+            fields.fail("b", "a contact cannot be linked to themselves")
+        if pair in pairs:
+            fields.fail("b", f"the link between {pair[0]!r} and {pair[1]!r} appears twice")
+        pairs.add(pair)
+        links.append(link)
+    return Book(member=member, contacts=contacts, ties=ties, interactions=interactions,
+                links=links)
 
 
-_MEMBER_KEYS = {"id", "name", "email", "role", "created_at", "default_policy"}
+_MEMBER_KEYS = set(MemberDoc.__annotations__)
 _CONTACT_KEYS = set(ContactDoc.__annotations__)
 _TIE_KEYS = set(TieDoc.__annotations__)
 _POLICY_KEYS = set(PolicyDoc.__annotations__)
 _INTERACTION_KEYS = set(InteractionDoc.__annotations__)
+_LINK_KEYS = set(ContactLinkDoc.__annotations__)
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
                list: "a list", dict: "an object"}
 
@@ -332,10 +380,16 @@ def _member(fields: _Fields) -> Member:
     policy = _policy(_Fields(fields.get("default_policy", dict),
                              f"{fields.path}.default_policy", _POLICY_KEYS))
     role = fields.parse("role", Role, "a role (admin or member)")
+    # Documents written before profiles existed have neither key: nothing shown.
+    organization, title = (fields.maybe(key, str) if key in fields.raw else None
+                           for key in ("organization", "title"))
+    for key, value in (("organization", organization), ("title", title)):
+        if value is not None and not 0 < len(value) <= MAX_PROFILE:
+            fields.fail(key, f"expected text of 1 to {MAX_PROFILE} characters")
     return Member(id=MemberId(fields.get("id", str)), name=fields.get("name", str),
                   email=fields.maybe("email", str), role=role or Role.MEMBER,
                   created_at=fields.parse("created_at", _datetime, "a date and time"),
-                  default_policy=policy)
+                  default_policy=policy, organization=organization, title=title)
 
 
 def _contact(fields: _Fields, owner: MemberId) -> tuple[Contact, Tie | None]:
@@ -396,6 +450,17 @@ def _interaction(fields: _Fields, owner: MemberId) -> Interaction:
         note=fields.maybe("note", str),
         created_at=fields.parse("created_at", _datetime, "a date and time"),
         source=fields.maybe("source", str)))
+
+
+def _link(fields: _Fields, owner: MemberId) -> ContactLink:
+    strength = fields.get("strength", float)
+    if not 0.0 < strength <= 1.0:
+        fields.fail("strength", f"expected a number above 0 and at most 1, found {strength}")
+    note = fields.maybe("note", str)
+    if note is not None and len(note) > MAX_LINK_NOTE:
+        fields.fail("note", f"keep it under {MAX_LINK_NOTE} characters")
+    return ContactLink(owner, ContactId(fields.get("a", str)), ContactId(fields.get("b", str)),
+                       strength, note, fields.parse("created_at", _datetime, "a date and time"))
 
 
 def _labeled(fields: _Fields, key: str) -> list[Labeled]:

@@ -35,7 +35,8 @@ def load_book(uow: UnitOfWork, actor: MemberId) -> Book:
         if member is None:
             raise NotFound("this account does not exist.", field="member")
         return Book(member=member, contacts=uow.contacts.all(actor),
-                    ties=uow.ties.all(actor), interactions=uow.interactions.all(actor))
+                    ties=uow.ties.all(actor), interactions=uow.interactions.all(actor),
+                    links=uow.contact_links.of_owner(actor))
 
 
 def export_book(uow: UnitOfWork, actor: MemberId, format: ExportFormat, out: IO[str]) -> int:

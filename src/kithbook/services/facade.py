@@ -262,6 +262,13 @@ class Kithbook:
     def find_paths(self, actor: MemberId, query: paths.PathQuery) -> paths.PathResults:
         return paths.find_warm_paths(self._uow(), self._paths, actor, query)
 
+    def profile(self, actor: MemberId) -> paths.Profile:
+        return paths.profile(self._uow(), actor)
+
+    def set_profile(self, actor: MemberId, *, organization: str | None = None,
+                    title: str | None = None) -> paths.Profile:
+        return paths.set_profile(self._uow(), actor, organization=organization, title=title)
+
     def record_contact_link(self, actor: MemberId, a: str, b: str, *, note: str | None = None,
                             strength: float | None = None) -> paths.LinkView:
         return paths.record_link(self._uow(), actor, a, b, self.clock, note=note,

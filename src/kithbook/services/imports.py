@@ -378,9 +378,13 @@ def _import_book(uow: UnitOfWork, actor: MemberId | None, book: Book, clock: Clo
             for i in fresh]
         report.contacts_added = len(contacts)
         report.interactions_added = len(interactions)
+        links = [replace(link, owner=owner, a=ids[link.a], b=ids[link.b],
+                         created_at=link.created_at or now) for link in book.links]
         if report.dry_run:
             return
         uow.bulk.write(owner, BulkBook(contacts, ties, interactions))
+        for link in links:  # who knows whom: few, so one at a time
+            uow.contact_links.put(link)
         if actor is not None:
             uow.ties.refresh_activity([c.id for c in contacts])
         uow.commit()

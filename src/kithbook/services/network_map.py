@@ -92,9 +92,8 @@ def network_map(uow: UnitOfWork, cache: PathsCache, actor: MemberId, query: MapQ
         member = uow.members.get(actor)
         if member is None:
             raise NotFound(f"no member {actor}.", field="member")
-        book = cache.get(f"map:{actor}:{today.isoformat()}",
-                         lambda: _read(uow, actor, member.name, today, params),
-                         uow.network.state())
+        book = cache.value(uow, f"map:{actor}:{today.isoformat()}",
+                           lambda: _read(uow, actor, member.name, today, params))
     tag = " ".join((query.tag or "").lower().split()) or None
     organization = fold(query.organization or "") or None
     key = (tag, organization, query.stage, query.limit)

@@ -14,35 +14,40 @@ product uses, so a better strength engine changes paths with it. The trust engin
 used in the ranking: the agree chance already reads each intermediary's stated trust of
 the asker, and inferred trust would need outcomes the network does not carry yet.
 
-The network is built once per database state and kept in a `PathsCache` that every
-committed write marks stale (bootstrap wires the unit of work to tell it), so a tie, a
-policy or a link that changes is seen by the next search.
+The network is kept in a `PathsCache` with the versions storage keeps per member, and
+refreshed by the part of the members who wrote since (`services/path_network.py`), so a
+tie, a policy, a profile or a link that changes is seen by the next search, whichever
+process wrote it.
 
 Privacy: a searcher never learns anything from a tie its owner hid. Names are resolved
 only among members and contacts someone shows by name; organizations, roles, locations
-and tags are read only from contacts their owner does not hide; a filter naming a word
-nobody shows simply finds no path. Errors depend only on what the searcher typed.
+and tags are read only from contacts their owner does not hide, and from the profile
+members choose to show; a filter naming a word nobody shows simply finds no path. Errors
+depend only on what the searcher typed.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar, cast
 
 import numpy as np
 
 from kithbook.domain.contacts import Contact, fold
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import ContactId, MemberId
-from kithbook.domain.ties import Visibility
 from kithbook.graph.explain import explain_paths, render
 from kithbook.graph.local import local_snapshot
 from kithbook.graph.paths import DEFAULT_K, MAX_K, WarmPath, find_paths
-from kithbook.graph.policy import NAMED, NEVER, policy_codes
-from kithbook.graph.snapshot import PeopleArrays, PeopleFilter, Snapshot, TieArrays
+from kithbook.graph.policy import NAMED, NEVER
+from kithbook.graph.snapshot import PeopleArrays, PeopleFilter
+from kithbook.services.path_network import (
+    Network,
+    build_community,
+    refresh_community,
+)
+from kithbook.services.path_network import PathsCache as PathsCache
 from kithbook.services.ports import (
     Clock,
     ContactLink,
@@ -53,10 +58,9 @@ from kithbook.services.ports import (
 from kithbook.services.references import resolve_contact
 from kithbook.services.tie_strength import estimate_strength
 
-T = TypeVar("T")
-
 DEFAULT_LINK_STRENGTH = 0.5
 MAX_NOTE = 200
+MAX_PROFILE = 200
 
 
 # ---- results ---------------------------------------------------------------------------
@@ -140,70 +144,6 @@ class LinkView:
     created: bool = False
 
 
-# ---- the cache -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Network:
-    """One database state's network: the snapshot and how to read its people."""
-
-    snapshot: Snapshot
-    people: Sequence[NetworkPerson]
-    local: bool
-    edge_contact: dict[tuple[int, int], ContactId]
-    codes: dict[str, dict[str, int]]  # attribute → folded word → code
-    nameable: np.ndarray  # people a name search may resolve to
-    folded_names: tuple[frozenset[str], ...]
-
-
-@dataclass
-class PathsCache:
-    """The current network per kind ("community", or one member's book), rebuilt after
-    any write committed in this process (`changed`, which only bumps a counter) or in
-    another one (the database's `state` token differs from the one it was built at).
-    The network map keeps what it reads from a book here too, under keys of its own."""
-
-    _version: int = 0
-    _networks: dict[str, tuple[int, str | None, Any]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _building: dict[str, threading.Lock] = field(default_factory=dict)
-
-    def changed(self) -> None:
-        with self._lock:
-            self._version += 1
-            self._networks.clear()
-            self._building.clear()  # a build under way keeps its own gate
-
-    def _current(self, key: str, state: str | None) -> tuple[int, Any, bool]:
-        with self._lock:
-            held = self._networks.get(key)
-            if held is not None and held[0] == self._version and held[1] == state:
-                return self._version, held[2], True
-            return self._version, None, False
-
-    def get(self, key: str, build: Callable[[], T], state: str | None = None) -> T:
-        """`state` is the database's token read before `build` runs; a server with
-        several processes must pass one, or a tie hidden through one process would
-        stay visible in another's cache."""
-        version, value, found = self._current(key, state)
-        if found:
-            return cast(T, value)
-        # One build per key at a time: requests that arrive meanwhile wait for it rather
-        # than each reading the whole book again.
-        with self._lock:
-            gate = self._building.setdefault(key, threading.Lock())
-        with gate:
-            version, value, found = self._current(key, state)
-            if found:
-                return cast(T, value)
-            # Read the version (and state) before building: a write committed meanwhile
-            # changes them, so a network read from older rows is never kept as current.
-            network = build()
-            with self._lock:
-                if self._version == version:
-                    self._networks[key] = (version, state, network)
-        return network
-
-
 # ---- finding paths ---------------------------------------------------------------------
 
 def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
@@ -219,8 +159,13 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
         if uow.members.get(actor) is None:
             raise NotFound(f"no member {actor}.", field="member")
         local = uow.members.count() == 1
-        key = f"book:{actor}" if local else "community"
-        network = cache.get(key, lambda: _build(uow, actor, local), uow.network.state())
+        if local:
+            network = cache.network(uow, f"book:{actor}",
+                                    lambda versions: _build_book(uow, actor, versions))
+        else:
+            network = cache.network(
+                uow, "community", lambda versions: build_community(uow, versions),
+                lambda held, versions: refresh_community(uow, held, versions))
         me = 0 if local else _member_number(network, actor)
         if name is not None:
             targets = (_own_contact(uow, network, actor, name) if local
@@ -233,32 +178,25 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
     return PathResults(query.describe(), local, _present(network, found))
 
 
-def _build(uow: UnitOfWork, actor: MemberId, local: bool) -> Network:
-    rows = uow.network.book(actor) if local else uow.network.community()
+def _build_book(uow: UnitOfWork, actor: MemberId, versions: dict[MemberId, int]) -> Network:
+    """One member's book: small, so read whole through the domain's ties."""
+    rows = uow.network.book(actor)
     strength = np.array([estimate_strength(t.tie).value for t in rows.ties], dtype=np.float32)
     trust = np.array([t.tie.stated_trust or 0 for t in rows.ties], dtype=np.int8)
-    src = np.array([t.src for t in rows.ties], dtype=np.int32)
     dst = np.array([t.dst for t in rows.ties], dtype=np.int32)
-    codes = np.array([policy_codes(t.policy) for t in rows.ties],
-                     dtype=np.int8).reshape(-1, 4)
-    shown = {t.dst for t in rows.ties if t.policy.visibility is not Visibility.HIDDEN}
-    people, labels = _people_arrays(rows, shown if not local else set(range(len(rows.people))))
-    if local:
-        link = np.array(rows.links, dtype=np.float64).reshape(-1, 3)
-        snapshot = local_snapshot(0, dst, strength, trust, link[:, 0], link[:, 1], link[:, 2],
-                                  people)
-    else:
-        snapshot = Snapshot.build(TieArrays.of(
-            src, dst, strength, trust, codes[:, 0], codes[:, 1], codes[:, 2],
-            codes[:, 3].astype(bool)), people)
+    people, labels = _people_arrays(rows, set(range(len(rows.people))))
+    link = np.array(rows.links, dtype=np.float64).reshape(-1, 3)
+    snapshot = local_snapshot(0, dst, strength, trust, link[:, 0], link[:, 1], link[:, 2],
+                              people)
     nameable = np.zeros(len(rows.people), dtype=np.bool_)
     usable = (snapshot.visibility == NAMED) & (snapshot.need < NEVER)
     nameable[snapshot.dst[usable]] = True
     nameable[[i for i, p in enumerate(rows.people) if p.member is not None]] = True
     return Network(
-        snapshot, rows.people, local,
+        snapshot, rows.people, True,
         {(t.src, t.dst): t.tie.contact for t in rows.ties}, labels, nameable,
-        tuple(frozenset(fold(p.name).split()) for p in rows.people))
+        tuple(frozenset(fold(p.name).split()) for p in rows.people), {actor: 0},
+        dict(versions))
 
 
 def _people_arrays(rows: NetworkRows, shown: set[int]
@@ -302,10 +240,10 @@ def _people_arrays(rows: NetworkRows, shown: set[int]
 
 
 def _member_number(network: Network, actor: MemberId) -> int:
-    for i, p in enumerate(network.people):
-        if p.member == actor:
-            return i
-    raise NotFound(f"no member {actor}.", field="member")
+    number = network.member_number.get(actor)
+    if number is None:
+        raise NotFound(f"no member {actor}.", field="member")
+    return number
 
 
 def _named(network: Network, me: int, name: str) -> list[int]:
@@ -395,6 +333,48 @@ def _clean(value: str | None) -> str | None:
         return None
     value = " ".join(value.split())
     return value or None
+
+
+# ---- what a member shows ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Profile:
+    """What a member shows every other member, so that "anyone at Acme" finds them."""
+
+    organization: str | None
+    title: str | None
+
+
+def profile(uow: UnitOfWork, actor: MemberId) -> Profile:
+    with uow.reading():
+        member = uow.members.get(actor)
+        if member is None:
+            raise NotFound(f"no member {actor}.", field="member")
+        return Profile(member.organization, member.title)
+
+
+def set_profile(uow: UnitOfWork, actor: MemberId, *, organization: str | None = None,
+                title: str | None = None) -> Profile:
+    """Change the organization and title a member shows; None leaves one as it is, an
+    empty text clears it."""
+    with uow:
+        member = uow.members.get(actor)
+        if member is None:
+            raise NotFound(f"no member {actor}.", field="member")
+        new = Profile(
+            member.organization if organization is None else _profile_text(organization,
+                                                                            "organization"),
+            member.title if title is None else _profile_text(title, "title"))
+        uow.members.set_profile(actor, new.organization, new.title)
+        uow.commit()
+        return new
+
+
+def _profile_text(value: str, name: str) -> str | None:
+    text = _clean(value)
+    if text is not None and len(text) > MAX_PROFILE:
+        raise InvalidInput(f"keep the {name} under {MAX_PROFILE} characters.", field=name)
+    return text
 
 
 # ---- who knows whom --------------------------------------------------------------------

@@ -99,6 +99,9 @@ class MemberRepository(Protocol):
 
     def set_default_policy(self, member_id: MemberId, policy: SharingPolicy) -> None: ...
 
+    def set_profile(self, member_id: MemberId, organization: str | None,
+                    title: str | None) -> None: ...
+
     def delete(self, member_id: MemberId) -> None:
         """Remove the account with its contacts, ties and interactions."""
         ...
@@ -253,19 +256,56 @@ class NetworkRows:
     links: Sequence[tuple[int, int, float]] = ()
 
 
+@dataclass(frozen=True)
+class NetworkColumns:
+    """Part of the community network as storage holds it, in columns: the members named
+    (or all), their contacts and the contacts' tags, and their ties, each with the policy
+    that governs it already resolved to `graph.policy` codes (its own, else the owner's
+    defaults). Ties point at a contact; `tie_linked` is the member it is linked to, if any.
+    """
+
+    member_id: list[MemberId]
+    member_name: list[str]
+    member_organization: list[str | None]
+    member_title: list[str | None]
+    contact_id: list[ContactId]
+    contact_owner: list[MemberId]
+    contact_name: list[str]
+    contact_organization: list[str | None]
+    contact_role: list[str | None]
+    contact_location: list[str | None]
+    contact_linked: list[MemberId | None]
+    tag_contact: list[ContactId]
+    tag: list[str]
+    tie_owner: list[MemberId]
+    tie_contact: list[ContactId]
+    tie_linked: list[MemberId | None]
+    stated_trust: npt.NDArray[np.int8]  # 0 = not stated
+    interaction_count: npt.NDArray[np.int64]
+    strength_override: npt.NDArray[np.float64]  # NaN = none
+    visibility: npt.NDArray[np.int8]
+    ask_rule: npt.NDArray[np.int8]
+    min_trust: npt.NDArray[np.int8]
+    no_intro: npt.NDArray[np.bool_]
+
+
 class NetworkReader(Protocol):
-    def community(self) -> NetworkRows:
-        """Members and unlinked contacts, and every tie between them."""
+    def versions(self) -> dict[MemberId, int]:
+        """Each member's network version: it grows with every committed write to their
+        member row, contacts, ties, tags or contact links, whichever process made it."""
+        ...
+
+    def fingerprint(self) -> tuple[int, int, int]:
+        """Read cheaply, it changes whenever `versions()` does: (count, sum of versions,
+        sum of the random salt each member's row is made with)."""
+        ...
+
+    def columns(self, owners: Sequence[MemberId] | None = None) -> NetworkColumns:
+        """The community network, or the part of it belonging to `owners`, in bulk."""
         ...
 
     def book(self, owner: MemberId) -> NetworkRows:
         """One member (person 0) and their contacts, with the links they recorded."""
-        ...
-
-    def state(self) -> str | None:
-        """A token that changes whenever any process commits to the database, so that a
-        network cached by one server process is not used after another changed it;
-        None when the database cannot tell."""
         ...
 
 

@@ -25,6 +25,7 @@ class SqlMembers:
             "default_visibility": policy.visibility.value,
             "default_ask_rule": policy.ask_rule.value,
             "default_ask_min_trust": policy.ask_min_trust,
+            "organization": member.organization, "title": member.title,
         })
 
     def get(self, member_id: MemberId) -> Member | None:
@@ -49,6 +50,12 @@ class SqlMembers:
             default_ask_min_trust=policy.ask_min_trust))
 
 
+    def set_profile(self, member_id: MemberId, organization: str | None,
+                    title: str | None) -> None:
+        self._c.execute(update(members).where(members.c.id == member_id).values(
+            organization=organization, title=title))
+
+
 def member_from_row(row: Any) -> Member:
     return Member(
         id=MemberId(row.id), name=row.name, email=row.email, role=Role(row.role),
@@ -58,4 +65,5 @@ def member_from_row(row: Any) -> Member:
             ask_rule=AskRule(row.default_ask_rule),
             ask_min_trust=row.default_ask_min_trust,
         ),
+        organization=row.organization, title=row.title,
     )

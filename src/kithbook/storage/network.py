@@ -1,70 +1,128 @@
 """The network in bulk: members, contacts and ties read in a few queries for path search.
 
-`community()` numbers the members first and then every contact not linked to a member,
-each in id order, so numbering never depends on when a row was written; a tie points at
-the member its contact is linked to, or at the contact itself. `book(owner)` is the local
-view: the member (person 0), their contacts, and the links they recorded between them.
-Contact links (`contact_knows`) are the member's own knowledge and live here too.
+`columns(owners)` reads the community, or the part of it belonging to some members, as
+plain columns (services/path_network.py numbers and indexes them); `versions()` and
+`fingerprint()` read the counters that triggers bump with every write to a member's part
+(migration 0009), which is how every process learns what changed. `book(owner)` is the
+local view: the member (person 0), their contacts, and the links they recorded between
+them. Contact links (`contact_knows`) are the member's own knowledge and live here too.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, select, text
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
 
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.policies import effective_policy
-from kithbook.services.ports import ContactLink, NetworkPerson, NetworkRows, NetworkTie
+from kithbook.domain.ties import AskRule, Visibility
+from kithbook.graph.policy import ASK_RULE_CODE, VISIBILITY_CODE
+from kithbook.services.ports import (
+    ContactLink,
+    NetworkColumns,
+    NetworkPerson,
+    NetworkRows,
+    NetworkTie,
+)
 from kithbook.storage.members import member_from_row
 from kithbook.storage.rows import aware
-from kithbook.storage.tables import contact_knows, contact_tags, contacts, members, ties
+from kithbook.storage.tables import (
+    contact_knows,
+    contact_tags,
+    contacts,
+    members,
+    network_versions,
+    ties,
+)
 from kithbook.storage.ties import tie_from_row
+
+# Owners per query when reading part of the network: well under every database's limit
+# on bound parameters.
+_OWNERS_PER_QUERY = 500
 
 
 class SqlNetwork:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def state(self) -> str | None:
-        if self._c.dialect.name == "postgresql":
-            # Changes whenever any transaction starts writing or ends anywhere on the
-            # server: sometimes when nothing we read changed, never missing a commit.
-            return str(self._c.execute(text("SELECT pg_current_snapshot()::text")).scalar())
-        return _sqlite_file_state(self._c.engine.url.database)
+    def versions(self) -> dict[MemberId, int]:
+        rows = self._c.execute(select(network_versions.c.owner_id, network_versions.c.version))
+        return dict(rows.all())
 
-    def community(self) -> NetworkRows:
-        member_rows = self._c.execute(select(members).order_by(members.c.id)).all()
-        contact_rows = self._c.execute(
-            select(contacts.c.id, contacts.c.owner_id, contacts.c.name, contacts.c.organization,
-                   contacts.c.role, contacts.c.location, contacts.c.linked_member_id)
-            .order_by(contacts.c.id)).all()
-        tags = self._tags(None)
-        people: list[NetworkPerson] = []
-        number: dict[str, int] = {}
-        defaults = {}
-        for row in member_rows:
-            member = member_from_row(row)
-            # The policy every tie without its own follows, made once per member.
-            defaults[member.id] = effective_policy(None, member.default_policy).policy
-            number["m" + row.id] = len(people)
-            people.append(NetworkPerson(name=row.name, member=member.id, headline=row.name))
-        target: dict[str, int] = {}
-        for row in contact_rows:
-            if row.linked_member_id is not None and "m" + row.linked_member_id in number:
-                target[row.id] = number["m" + row.linked_member_id]
-                continue
-            target[row.id] = len(people)
-            people.append(_contact_person(row, tags.get(row.id, ())))
-        out = []
-        for row in self._c.execute(select(ties)).all():
-            tie = tie_from_row(row)
-            src, dst = number["m" + row.owner_id], target[row.contact_id]
-            if src != dst:  # a member's card for themselves is no tie
-                out.append(NetworkTie(src, dst, tie, tie.policy or defaults[tie.owner]))
-        return NetworkRows(people, out)
+    def fingerprint(self) -> tuple[int, int, int]:
+        count, total, salts = self._c.execute(select(
+            func.count(), func.coalesce(func.sum(network_versions.c.version), 0),
+            func.coalesce(func.sum(network_versions.c.salt), 0))).one()
+        return int(count), int(total), int(salts)
+
+    def columns(self, owners: Sequence[MemberId] | None = None) -> NetworkColumns:
+        """One plain query per table (per batch of owners), no joins and no sorting: rows
+        go straight into lists and numpy columns. Each tie's own policy is coded in SQL;
+        where it has none, the owner's defaults are filled in here, over whole columns."""
+        batches: list[Sequence[MemberId] | None] = (
+            [None] if owners is None else
+            [owners[i:i + _OWNERS_PER_QUERY] for i in range(0, len(owners), _OWNERS_PER_QUERY)])
+        member_rows: list[Any] = []
+        contact_rows: list[Any] = []
+        tag_rows: list[Any] = []
+        tie_rows: list[Any] = []
+        for batch in batches:
+            member_rows += self._tuples(_where(_MEMBERS, members.c.id, batch))
+            contact_rows += self._tuples(_where(_CONTACTS, contacts.c.owner_id, batch))
+            tags = select(contact_tags.c.contact_id, contact_tags.c.tag)
+            if batch is not None:
+                tags = tags.join(contacts, contacts.c.id == contact_tags.c.contact_id)
+            tag_rows += self._tuples(_where(tags, contacts.c.owner_id, batch))
+            tie_rows += self._tuples(_where(_TIES, ties.c.owner_id, batch))
+        m = _transpose(member_rows, 7)
+        c = _transpose(contact_rows, 7)
+        t = _transpose(tag_rows, 2)
+        r = _transpose(tie_rows, 10)
+        linked = dict(zip(c[0], c[6], strict=True))
+        # The owner's defaults where a tie has no policy of its own ("no introductions" off).
+        row_of = {member: i for i, member in enumerate(m[0])}
+        owner = np.array([row_of[o] for o in r[0]], dtype=np.int64)
+        own = np.array(r[9], dtype=np.bool_)
+
+        def policy(column: list[Any], default: list[Any]) -> npt.NDArray[np.int8]:
+            out: npt.NDArray[np.int8] = np.where(
+                own, np.array(column, dtype=np.int8),
+                np.array(default, dtype=np.int8)[owner] if len(owner) else 0).astype(np.int8)
+            return out
+
+        return NetworkColumns(
+            member_id=m[0], member_name=m[1], member_organization=m[2], member_title=m[3],
+            contact_id=c[0], contact_owner=c[1], contact_name=c[2], contact_organization=c[3],
+            contact_role=c[4], contact_location=c[5], contact_linked=c[6],
+            tag_contact=t[0], tag=t[1],
+            tie_owner=r[0], tie_contact=r[1], tie_linked=[linked[x] for x in r[1]],
+            stated_trust=np.array(r[2], dtype=np.int8),
+            interaction_count=np.array(r[3], dtype=np.int64),
+            strength_override=np.array([np.nan if v is None else v for v in r[4]],
+                                       dtype=np.float64),
+            visibility=policy(r[5], m[4]), ask_rule=policy(r[6], m[5]),
+            min_trust=policy(r[7], m[6]), no_intro=own & np.array(r[8], dtype=np.bool_))
+
+    def _tuples(self, query: Any) -> list[Any]:
+        # The driver's own tuples: every column here is text, a number or a boolean, which
+        # need no conversion, and skipping SQLAlchemy's rows halves the time of a read.
+        return list(self._c.execute(query).cursor.fetchall())
 
     def book(self, owner: MemberId) -> NetworkRows:
         row = self._c.execute(select(members).where(members.c.id == owner)).first()
@@ -134,27 +192,41 @@ class ContactLinks:
                             float(r.strength), r.note, aware(r.created_at)) for r in rows]
 
 
+def _code(column: Any, codes: dict[Any, int]) -> ColumnElement[int]:
+    return case({value.value: code for value, code in codes.items()}, value=column, else_=-1)
+
+
+# A tie has its own policy when any policy column is set (as `storage.ties.tie_from_row`
+# reads it: unset fields then mean hidden / nobody).
+_OWN = or_(ties.c.visibility.is_not(None), ties.c.ask_rule.is_not(None),
+           ties.c.no_introductions, ties.c.welcomes.is_not(None))
+_TIES = select(
+    ties.c.owner_id, ties.c.contact_id, func.coalesce(ties.c.stated_trust, 0),
+    ties.c.interaction_count, ties.c.strength_override,
+    _code(func.coalesce(ties.c.visibility, Visibility.HIDDEN.value), VISIBILITY_CODE),
+    _code(func.coalesce(ties.c.ask_rule, AskRule.NOBODY.value), ASK_RULE_CODE),
+    func.coalesce(ties.c.ask_min_trust, 0), func.coalesce(ties.c.no_introductions, false()),
+    case((_OWN, true()), else_=false()))
+_MEMBERS = select(
+    members.c.id, members.c.name, members.c.organization, members.c.title,
+    _code(members.c.default_visibility, VISIBILITY_CODE),
+    _code(members.c.default_ask_rule, ASK_RULE_CODE),
+    func.coalesce(members.c.default_ask_min_trust, 0)).order_by(members.c.id)
+_CONTACTS = select(contacts.c.id, contacts.c.owner_id, contacts.c.name, contacts.c.organization,
+                   contacts.c.role, contacts.c.location, contacts.c.linked_member_id)
+
+
+def _where(query: Any, column: Any, owners: Sequence[MemberId] | None) -> Any:
+    return query if owners is None else query.where(column.in_(list(owners)))
+
+
+def _transpose(rows: list[Any], width: int) -> list[list[Any]]:
+    return [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+
+
 def _contact_person(row: Any, tags: tuple[str, ...]) -> NetworkPerson:
     detail = ", ".join(part for part in (row.role, row.organization) if part)
     return NetworkPerson(
         name=row.name, contact=ContactId(row.id), owner=MemberId(row.owner_id),
         headline=f"{row.name} ({detail})" if detail else row.name,
         organization=row.organization, role=row.role, location=row.location, tags=tags)
-
-
-def _sqlite_file_state(database: str | None) -> str | None:
-    """What changes on disk with every commit in WAL mode: the write-ahead log grows by
-    the commit's frames, or starts over with a new header (salt) after a checkpoint."""
-    if not database or database == ":memory:":
-        return None
-    main, wal = Path(database), Path(database + "-wal")
-    try:
-        seen = main.stat()
-        parts: list[object] = [seen.st_size, seen.st_mtime_ns]
-        if wal.exists():
-            with wal.open("rb") as log:
-                header = log.read(32)
-                parts += [log.seek(0, 2), header.hex()]
-    except OSError:
-        return None
-    return ":".join(str(p) for p in parts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -48,6 +49,9 @@ members = Table(
     Column("default_visibility", String(16), nullable=False, server_default="hidden"),
     Column("default_ask_rule", String(16), nullable=False, server_default="nobody"),
     Column("default_ask_min_trust", SmallInteger),
+    # What the member shows other members on their profile; path search finds them by it.
+    Column("organization", String(200)),
+    Column("title", String(200)),
 )
 
 contacts = Table(
@@ -139,6 +143,19 @@ ties = Table(
 # What a member recorded about who knows whom among their contacts ("Bob works with
 # Carol"): the member's own knowledge, used only in their own path searches. One row per
 # unordered pair, stored with contact_a < contact_b.
+# One counter per member, made and removed with the member and bumped by triggers
+# (migration 0009) in the same transaction as any write to that member's part of the
+# network: see storage/network.py.
+network_versions = Table(
+    "network_versions",
+    metadata,
+    Column("owner_id", ID, primary_key=True),
+    Column("version", BigInteger, nullable=False, server_default="0"),
+    # Random, per row: a member who leaves and one who joins never leave the sums as
+    # they were.
+    Column("salt", BigInteger, nullable=False, server_default="0"),
+)
+
 contact_knows = Table(
     "contact_knows",
     metadata,

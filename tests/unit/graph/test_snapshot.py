@@ -16,11 +16,12 @@ from kithbook.graph.snapshot import PeopleArrays, PeopleFilter, Snapshot, TieArr
 
 def _assert_same(a: Snapshot, b: Snapshot) -> None:
     for f in fields(Snapshot):
-        if f.name in ("people", "_indexes"):
+        if f.name in ("people", "_indexes", "_derived"):
             continue
         left, right = getattr(a, f.name), getattr(b, f.name)
         assert left.dtype == right.dtype, f.name
         np.testing.assert_array_equal(left, right, err_msg=f.name)
+    np.testing.assert_array_equal(a.best_onward(), b.best_onward(), err_msg="best_onward")
 
 
 def test_ties_are_sorted_by_owner_then_contact_with_both_directions() -> None:

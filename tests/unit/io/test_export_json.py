@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from io import BytesIO
 
@@ -13,6 +14,7 @@ from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.members import Member, Role
 from kithbook.domain.ties import AskRule, SharingPolicy, Tie, Visibility
 from kithbook.io.export_json import Book, book_document, dumps_book, read_book
+from kithbook.services.ports import ContactLink
 
 ME = MemberId("m0000000001a")
 ADA, GRACE = ContactId("c000000000ad"), ContactId("c00000000g4c")
@@ -23,7 +25,8 @@ def _book() -> Book:
     member = Member(id=ME, name="Jo Member", email="jo@example.org", role=Role.ADMIN,
                     created_at=at, default_policy=SharingPolicy(
                         visibility=Visibility.ANONYMOUS, ask_rule=AskRule.TRUSTED,
-                        ask_min_trust=3, welcomes="founders"))
+                        ask_min_trust=3, welcomes="founders"),
+                    organization="Kith Labs", title="Founder")
     ada = Contact(id=ADA, owner=ME, name="Ada Lovelace",
                   emails=[Labeled("ada@analytical.example", "work")],
                   phones=[Labeled("+442079460958", "mobile")], links=["https://ada.example"],
@@ -39,7 +42,9 @@ def _book() -> Book:
                       direction=Direction.MUTUAL, occurred_on=date(2024, 2, 1),
                       contact_ids=[GRACE, ADA], note="Lunch", created_at=at,
                       source="ics:lunch@example.org")
-    return Book(member=member, contacts=[grace, ada], ties=[tie], interactions=[met])
+    knows = ContactLink(ME, GRACE, ADA, 0.75, "worked together at the Admiralty", at)
+    return Book(member=member, contacts=[grace, ada], ties=[tie], interactions=[met],
+                links=[knows])
 
 
 def test_document_starts_with_format_and_version() -> None:
@@ -74,7 +79,8 @@ def test_export_import_export_is_byte_identical() -> None:
 
 def test_contacts_and_interactions_are_sorted_whatever_the_input_order() -> None:
     book = _book()
-    reversed_book = Book(book.member, book.contacts[::-1], book.ties, book.interactions)
+    reversed_book = Book(book.member, book.contacts[::-1], book.ties, book.interactions,
+                         [replace(book.links[0], a=ADA, b=GRACE)])  # either way round
     assert dumps_book(book) == dumps_book(reversed_book)
     names = [c["name"] for c in book_document(book)["contacts"]]
     assert names == ["Ada Lovelace", "Grace Hopper"]
@@ -155,8 +161,14 @@ def _books(draw: st.DrawFn) -> Book:
                                                           max_size=3)),
                                 note=draw(st.none() | _text))
                     for n in range(draw(st.integers(0, 4)) if ids else 0)]
+    pairs = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=4)
+                 ) if ids else []
+    links = {tuple(sorted(p)): ContactLink(ME, p[0], p[1], draw(st.floats(0.01, 1)),
+                                           draw(st.none() | _text), draw(st.none() | _moment))
+             for p in pairs if p[0] != p[1]}
     member = Member(id=ME, name="Me", created_at=draw(st.none() | _moment))
-    return Book(member=member, contacts=contacts, ties=ties, interactions=interactions)
+    return Book(member=member, contacts=contacts, ties=ties, interactions=interactions,
+                links=list(links.values()))
 
 
 @settings(max_examples=60, deadline=None)
@@ -165,3 +177,35 @@ def test_any_book_survives_export_import_export(book: Book) -> None:
     first = dumps_book(book)
     assert first == json.dumps(book_document(book), ensure_ascii=False, indent=2) + "\n"
     assert dumps_book(read_book(BytesIO(first.encode()))) == first
+
+
+def test_links_between_contacts_are_read_back() -> None:
+    book = read_book(BytesIO(dumps_book(_book()).encode()))
+    assert [(link.a, link.b, link.strength, link.note) for link in book.links] == [
+        (ADA, GRACE, 0.75, "worked together at the Admiralty")]
+
+
+def test_a_document_from_before_links_were_exported_still_reads() -> None:
+    doc = json.loads(dumps_book(_book()))
+    del doc["contact_links"]
+    assert read_book(BytesIO(json.dumps(doc).encode())).links == []
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"a": "c0000000zzzz"}, r"contact_links\[0\]\.a: 'c0000000zzzz' is not a contact"),
+    ({"strength": 1.5}, r"contact_links\[0\]\.strength: expected a number above 0"),
+    ({"b": str(ADA)}, r"contact_links\[0\]\.b: a contact cannot be linked to themselves"),
+])
+def test_bad_links_name_the_field(change: dict[str, object], message: str) -> None:
+    doc = json.loads(dumps_book(_book()))
+    doc["contact_links"][0].update(change)
+    with pytest.raises(InvalidInput, match=message):
+        read_book(BytesIO(json.dumps(doc).encode()))
+
+
+def test_a_document_from_before_profiles_reads_with_none_shown() -> None:
+    doc = json.loads(dumps_book(_book()))
+    assert (doc["member"]["organization"], doc["member"]["title"]) == ("Kith Labs", "Founder")
+    del doc["member"]["organization"], doc["member"]["title"]
+    member = read_book(BytesIO(json.dumps(doc).encode())).member
+    assert (member.organization, member.title) == (None, None)

@@ -8,6 +8,7 @@ import pytest
 from kithbook.io.export_json import (
     BookDoc,
     ContactDoc,
+    ContactLinkDoc,
     InteractionDoc,
     MemberDoc,
     PolicyDoc,
@@ -23,7 +24,7 @@ def _documented_fields() -> set[str]:
 
 
 @pytest.mark.parametrize("shape", [BookDoc, MemberDoc, PolicyDoc, ContactDoc, TieDoc,
-                                   InteractionDoc])
+                                   InteractionDoc, ContactLinkDoc])
 def test_every_json_field_is_documented(shape: type) -> None:
     missing = set(shape.__annotations__) - _documented_fields()
     assert not missing, f"document {sorted(missing)} in docs/import-export.md"

@@ -1,0 +1,256 @@
+"""The path network refreshed by the part that changed answers as one read from scratch,
+and every process sees every other's writes at its next search."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from community_members import add_member
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings
+from kithbook.domain.contacts import ContactFields
+from kithbook.domain.errors import KithbookError
+from kithbook.domain.interactions import Direction, Kind
+from kithbook.domain.members import Member
+from kithbook.domain.policies import PolicyChange
+from kithbook.domain.ties import AskRule, Visibility
+from kithbook.services.book import TieFields
+from kithbook.services.facade import Kithbook
+from kithbook.services.path_network import (
+    Network,
+    PathsCache,
+    build_community,
+    refresh_community,
+)
+from kithbook.services.paths import PathQuery
+
+ORGS = ["Acme", "Globex", "Initech"]
+
+
+def _network(kb: Kithbook, cache: PathsCache) -> Network:
+    with kb.uow().reading() as uow:
+        return cache.network(uow, "community", lambda v: build_community(uow, v),
+                             lambda held, v: refresh_community(uow, held, v))
+
+
+def _canonical(net: Network) -> dict[str, Any]:
+    """The network with people named by what they are, not by their numbers."""
+    snap, people = net.snapshot, net.people
+
+    def key(i: int) -> str:
+        p = people[i]
+        return f"m:{p.member}" if p.member is not None else f"c:{p.contact}"
+
+    alive = [i for i in range(len(people)) if people[i].member or people[i].contact]
+    src = np.repeat(np.arange(snap.num_people), np.diff(snap.indptr))
+    ties = {(key(int(u)), key(int(v))): (float(snap.strength[e]), int(snap.trust[e]),
+                                         int(snap.visibility[e]), int(snap.ask_rule[e]),
+                                         int(snap.min_trust[e]), bool(snap.no_intro[e]),
+                                         net.edge_contact[(int(u), int(v))])
+            for e, (u, v) in enumerate(zip(src, snap.dst, strict=True))}
+    pa = snap.people
+
+    def word(names: tuple[str, ...], code: int) -> str | None:
+        return names[code].casefold() if code >= 0 else None
+
+    attrs = {key(i): (word(pa.organization_names, int(pa.organization[i])),
+                      word(pa.role_names, int(pa.role[i])),
+                      word(pa.location_names, int(pa.location[i])),
+                      sorted(pa.tag_names[c].casefold()
+                             for c in pa.tag_codes[pa.tag_indptr[i]:pa.tag_indptr[i + 1]]),
+                      people[i].headline, bool(net.nameable[i]), net.folded_names[i])
+             for i in alive}
+    return {"ties": ties, "attrs": attrs}
+
+
+def _answers(kb: Kithbook, members: list[Member]) -> list[Any]:
+    """Scores of the best paths, and the paths that beat the last one kept: paths of
+    exactly equal score are ordered by person numbers, which a refresh may change."""
+    out = []
+    for m in members:
+        for org in ORGS:
+            found = kb.find_paths(m.id, PathQuery(organization=org, k=3)).paths
+            scores = [p.score for p in found]
+            out.append((scores, sorted([s.label for s in p.steps] for p in found
+                                       if p.score > min(scores))))
+    return out
+
+
+_ops = st.lists(st.tuples(
+    st.sampled_from(["contact", "policy", "default", "log", "delete", "profile", "link",
+                     "member"]),
+    st.integers(0, 10_000), st.integers(0, 10_000)), min_size=1, max_size=8)
+
+
+@settings(max_examples=20, deadline=None, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=_ops)
+def test_a_refreshed_network_is_the_network_read_from_scratch(kb: Kithbook, ops: Any) -> None:
+    tag = uuid.uuid4().hex[:6]
+    members = [add_member(kb, f"M{tag}{i}") for i in range(3)]
+    for i, m in enumerate(members):
+        kb.set_default_policy(m.id, PolicyChange(visibility=Visibility.NAMED,
+                                                 ask_rule=AskRule.ANYONE))
+        for j, other in enumerate(members):
+            if i != j:
+                kb.add_contact(m.id, ContactFields(name=f"Card {other.name}"),
+                               TieFields(stated_trust=1 + (i + j) % 5))
+    cards: dict[str, list[str]] = {m.id: [] for m in members}
+    cache = PathsCache()
+    _network(kb, cache)
+    kb.find_paths(members[0].id, PathQuery(organization="Acme"))  # the service's cache too
+    for n, (op, a, b) in enumerate(ops):
+        owner = members[a % len(members)]
+        if op == "contact":
+            name = f"P{tag}{n}"
+            kb.add_contact(owner.id, ContactFields(name=name, organization=ORGS[b % 3],
+                                                   tags=["vc"] if b % 2 else []),
+                           TieFields(stated_trust=1 + b % 5))
+            cards[owner.id].append(name)
+        elif op == "policy" and cards[owner.id]:
+            name = cards[owner.id][b % len(cards[owner.id])]
+            kb.set_contact_policy(owner.id, name, PolicyChange(
+                visibility=list(Visibility)[b % 3], ask_rule=list(AskRule)[(b // 3) % 3],
+                ask_min_trust=2 if list(AskRule)[(b // 3) % 3] is AskRule.TRUSTED else None))
+        elif op == "default":
+            kb.set_default_policy(owner.id, PolicyChange(visibility=list(Visibility)[b % 3]))
+        elif op == "log" and cards[owner.id]:
+            name = cards[owner.id][b % len(cards[owner.id])]
+            kb.log_interaction(owner.id, [name], Kind.TALKED, Direction.MUTUAL,
+                             kb.clock.today())
+        elif op == "delete" and cards[owner.id]:
+            kb.delete_contact(owner.id, cards[owner.id].pop(b % len(cards[owner.id])))
+        elif op == "profile":
+            kb.set_profile(owner.id, organization=ORGS[b % 3] if b % 4 else "",
+                           title="CTO" if b % 2 else None)
+        elif op == "link":
+            owner, other = members[a % 3], members[b % 3]  # the first three have cards
+            if other.id != owner.id:
+                try:
+                    kb.propose_link(owner.id, f"Card {other.name}", other.email or "")
+                except KithbookError:
+                    pass  # already proposed or linked: nothing written
+                for v in kb.member_links(other.id):
+                    if not v.confirmed and not v.proposed_by_me:
+                        kb.confirm_link(other.id, v.id)
+        elif op == "member":
+            members.append(add_member(kb, f"M{tag}x{n}"))
+            cards[members[-1].id] = []
+            kb.add_contact(members[-1].id, ContactFields(name=f"Card {owner.name}"))
+        refreshed = _network(kb, cache)
+        fresh = _network(kb, PathsCache())
+        assert _canonical(refreshed) == _canonical(fresh)
+    incremental = _answers(kb, members)  # on the service's network, refreshed
+    kb._paths.changed()  # noqa: SLF001 - forget it: the next searches read from scratch
+    assert _answers(kb, members) == incremental
+
+
+def test_a_refresh_keeps_numbers_and_reads_only_the_member_who_wrote(kb: Kithbook) -> None:
+    ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
+    kb.add_contact(ann.id, ContactFields(name="Carol", organization="Acme"))
+    kb.add_contact(bea.id, ContactFields(name="Dan", organization="Globex"))
+    cache = PathsCache()
+    before = _network(kb, cache)
+    kb.delete_contact(ann.id, "Carol")
+    kb.add_contact(ann.id, ContactFields(name="Erin", organization="Acme"))
+    after = _network(kb, cache)
+    assert after.community is not None and before.community is not None
+    # Everyone keeps their number; Carol's is retired, Erin's is new, at the end.
+    for key, number in before.community.number.items():
+        assert after.community.number[key] == number
+    carol = next(i for i, p in enumerate(before.people) if p.name == "Carol")
+    assert after.people[carol].contact is None and not after.nameable[carol]
+    assert after.people[len(before.people)].name == "Erin"
+    assert after.versions[bea.id] == before.versions[bea.id]
+    assert after.versions[ann.id] > before.versions[ann.id]
+
+
+def test_every_process_sees_the_writes_of_the_others(settings: Settings, kb: Kithbook) -> None:
+    """Two services over one database stand for two worker processes: each has its own
+    cache, and a write through one shows in the very next search through the other."""
+    other = bootstrap(settings, clock=kb.clock, migrate=False)
+    try:
+        ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
+        kb.set_default_policy(bea.id, PolicyChange(visibility=Visibility.NAMED,
+                                                   ask_rule=AskRule.ANYONE))
+        kb.add_contact(ann.id, ContactFields(name="Bea Baker"), TieFields(stated_trust=4))
+        kb.add_contact(bea.id, ContactFields(name="Ann Archer"), TieFields(stated_trust=5))
+        for owner, card, member in ((ann, "Bea", bea), (bea, "Ann", ann)):
+            kb.propose_link(owner.id, card, member.email or "")
+        for member in (bea, ann):
+            for v in kb.member_links(member.id):
+                if not v.confirmed and not v.proposed_by_me:
+                    kb.confirm_link(member.id, v.id)
+        acme = PathQuery(organization="Acme")
+        assert other.find_paths(ann.id, acme).paths == []
+        kb.add_contact(bea.id, ContactFields(name="Carol Diaz", organization="Acme"),
+                       TieFields(stated_trust=4))
+        assert [p.steps[-1].label for p in other.find_paths(ann.id, acme).paths] == [
+            "Carol Diaz (Acme)"]
+        kb.set_contact_policy(bea.id, "Carol", PolicyChange(visibility=Visibility.HIDDEN))
+        assert other.find_paths(ann.id, acme).paths == []
+    finally:
+        other.close()
+
+
+def _know_each_other(kb: Kithbook, a: Member, b: Member) -> None:
+    for owner, member in ((a, b), (b, a)):
+        kb.add_contact(owner.id, ContactFields(name=f"Card {member.name}"),
+                       TieFields(stated_trust=4))
+    for owner, member in ((a, b), (b, a)):
+        kb.propose_link(owner.id, f"Card {member.name}", member.email or "")
+    for member in (a, b):
+        for v in kb.member_links(member.id):
+            if not v.confirmed and not v.proposed_by_me:
+                kb.confirm_link(member.id, v.id)
+
+
+def test_members_are_found_by_the_organization_and_title_on_their_profile(
+        kb: Kithbook) -> None:
+    ann, bea, cy = add_member(kb, "Ann"), add_member(kb, "Bea"), add_member(kb, "Cy")
+    kb.set_default_policy(bea.id, PolicyChange(visibility=Visibility.NAMED,
+                                               ask_rule=AskRule.ANYONE))
+    _know_each_other(kb, ann, bea)
+    _know_each_other(kb, bea, cy)
+    cto_at_acme = PathQuery(organization="acme", role="CTO")
+    assert kb.find_paths(ann.id, cto_at_acme).paths == []
+    kb.set_profile(cy.id, organization="Acme", title="CTO")
+    found = kb.find_paths(ann.id, cto_at_acme).paths
+    assert [[s.label for s in p.steps] for p in found] == [["Bea", "Cy (CTO, Acme)"]]
+    assert found[0].steps[-1].member == cy.id
+    kb.set_profile(cy.id, title="")
+    assert kb.profile(cy.id).title is None
+    assert kb.find_paths(ann.id, cto_at_acme).paths == []
+
+
+def test_a_member_who_leaves_and_one_who_joins_are_both_seen(kb: Kithbook) -> None:
+    ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
+    cache = PathsCache()
+    before = _network(kb, cache)
+    assert bea.id in before.member_number
+    kb.delete_account(bea.id)
+    cy = add_member(kb, "Cy")  # one row gone, one made: the counters alone could match
+    after = _network(kb, cache)
+    assert bea.id not in after.member_number and cy.id in after.member_number
+    assert ann.id in after.member_number
+    assert _canonical(after) == _canonical(_network(kb, PathsCache()))
+
+
+def test_words_and_their_spelling_come_only_from_people_someone_shows(kb: Kithbook) -> None:
+    ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
+    kb.set_default_policy(bea.id, PolicyChange(visibility=Visibility.ANONYMOUS,
+                                               ask_rule=AskRule.ANYONE))
+    kb.add_contact(bea.id, ContactFields(name="Carol", organization="ACME"))
+    kb.add_contact(bea.id, ContactFields(name="Dan", organization="Initrode"))
+    kb.add_contact(bea.id, ContactFields(name="Erin", organization="Acme"))
+    for hidden in ("Carol", "Dan"):
+        kb.set_contact_policy(bea.id, hidden, PolicyChange(visibility=Visibility.HIDDEN))
+    net = _network(kb, PathsCache())
+    assert "initrode" not in net.codes["organization"]
+    assert net.snapshot.people.organization_names[net.codes["organization"]["acme"]] == "Acme"
+    assert ann.id in net.member_number
