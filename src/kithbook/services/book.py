@@ -10,6 +10,8 @@ from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.ties import Tie, check_cadence, check_trust
+from kithbook.graph.strength import StrengthParams
+from kithbook.services import stored_strength
 from kithbook.services.normalize import normalize_emails, normalize_phones
 from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
 from kithbook.services.references import resolve_contact, resolve_contacts
@@ -137,11 +139,14 @@ def delete_interaction(uow: UnitOfWork, actor: MemberId, interaction_id: str) ->
         return found
 
 
-def list_contacts(uow: UnitOfWork, actor: MemberId, query: ContactQuery) -> Page:
+def list_contacts(uow: UnitOfWork, actor: MemberId, query: ContactQuery, clock: Clock,
+                  params: StrengthParams) -> Page:
+    """A page of the book; each row carries the tie's strength and stage as of today."""
     if not 1 <= query.limit <= 1000:
         raise InvalidInput("show between 1 and 1,000 contacts at a time.", field="limit")
     if query.offset < 0:
         raise InvalidInput("the offset cannot be negative.", field="offset")
+    stored_strength.bring_up_to_date(uow, actor, clock.today(), params)
     with uow.reading():
         return uow.contacts.query(actor, query)
 

@@ -107,7 +107,7 @@ class Kithbook:
         return book.delete_interaction(self._uow(), actor, interaction_id)
 
     def list_contacts(self, actor: MemberId, query: ContactQuery) -> Page:
-        return book.list_contacts(self._uow(), actor, query)
+        return book.list_contacts(self._uow(), actor, query, self.clock, self.strength_params)
 
     def show_contact(self, actor: MemberId, ref: str) -> ContactView:
         return book.show_contact(self._uow(), actor, ref)

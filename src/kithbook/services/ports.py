@@ -24,7 +24,7 @@ from kithbook.domain.introductions import Introduction
 from kithbook.domain.links import MemberLink
 from kithbook.domain.members import Member
 from kithbook.domain.notifications import Notification, OutgoingMail
-from kithbook.domain.ties import SharingPolicy, Tie
+from kithbook.domain.ties import SharingPolicy, Stage, Tie
 
 
 class Clock(Protocol):
@@ -45,6 +45,7 @@ class Sort(StrEnum):
     NAME = "name"
     RECENT = "recent"  # most recently in touch first
     ADDED = "added"
+    STRENGTH = "strength"  # strongest tie first
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class ContactQuery:
     role: str | None = None
     tag: str | None = None
     location: str | None = None
+    stage: Stage | None = None
     sort: Sort = Sort.NAME
     limit: int = 50
     offset: int = 0
@@ -66,6 +68,8 @@ class ContactSummary:
     contact: Contact
     last_interaction: date | None
     interaction_count: int
+    strength: float | None = None  # as of today, from the stored summary of the tie
+    stage: Stage | None = None
 
 
 @dataclass(frozen=True)
@@ -324,6 +328,17 @@ class DepthReader(Protocol):
 
     def set_tag_cadence(self, owner: MemberId, tag: str, days: int | None) -> None:
         """Set a tag's cadence, or remove it with None."""
+        ...
+
+    def strengths_due(self, owner: MemberId, today: date,
+                      limit: int) -> list[ContactId] | None:
+        """Ties whose stored strength is missing ([] when none); None when more than
+        `limit` are, or some were stored on another day than `today`: redo them all."""
+        ...
+
+    def store_strengths(self, owner: MemberId, today: date,
+                        rows: Sequence[tuple[ContactId, float, Stage]]) -> None:
+        """Store (contact, strength, stage) rows as computed on `today`."""
         ...
 class AccountRepository(Protocol):
     """Community accounts. Secrets arrive here already hashed (`token_hash`)."""
