@@ -17,15 +17,15 @@ from kithbook.services.facade import Kithbook
 from kithbook.services.ports import ContactQuery, Sort
 
 PEOPLE = [
-    dict(name="José Núñez", organization="Ñandú Capital", role="CTO", location="Lisbon",
+    ContactFields(name="José Núñez", organization="Ñandú Capital", role="CTO", location="Lisbon",
          notes="100% on pricing_models; says \"hello\" a lot", tags=["mentor"]),
-    dict(name="Grace Hopper", organization="Navy", role="Admiral",
+    ContactFields(name="Grace Hopper", organization="Navy", role="Admiral",
          emails=[Labeled("grace@navy.example")], notes="COBOL and compilers"),
-    dict(name="Ada Lovelace", organization="Analytical Engines", location="London",
+    ContactFields(name="Ada Lovelace", organization="Analytical Engines", location="London",
          how_we_met="a lecture on engines", tags=["mentor", "math"]),
-    dict(name="Straße Müller", organization="Groß AG", notes="Ärzte ohne Grenzen"),
-    dict(name="Ana Li", role="Designer", location="Berlin", notes="an odd 'quote'"),
-    dict(name="Bo", organization="Capitalist Co"),
+    ContactFields(name="Straße Müller", organization="Groß AG", notes="Ärzte ohne Grenzen"),
+    ContactFields(name="Ana Li", role="Designer", location="Berlin", notes="an odd 'quote'"),
+    ContactFields(name="Bo", organization="Capitalist Co"),
 ]
 WORDS = ["jose", "JOSÉ", "núñez", "nunez", "capital", "lisbon", "100%", "pricing_models",
          "pricing_", "\"hello\"", "hello", "navy.example", "engines", "mentor", "strasse",
@@ -55,7 +55,7 @@ def expected(kb: Kithbook, me: Member, text: str) -> list[str]:
 
 def test_indexed_search_finds_exactly_the_substring_matches(kb: Kithbook, me: Member) -> None:
     for person in PEOPLE:
-        kb.add_contact(me.id, ContactFields(**person))  # type: ignore[arg-type]
+        kb.add_contact(me.id, person)
     for word in WORDS:
         assert names(kb, me, text=word) == expected(kb, me, word), word
     assert names(kb, me, text="capital") == ["Bo", "José Núñez"]
