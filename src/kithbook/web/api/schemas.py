@@ -166,7 +166,7 @@ class ContactListItem(BaseModel):
         return cls(contact=ContactOut.of(item.contact),
                    last_interaction_on=item.last_interaction,
                    interaction_count=item.interaction_count,
-                   strength=None if item.strength is None else round(item.strength, 2),
+                   strength=item.strength,
                    stage=StageKey[item.stage.name] if item.stage else None)
 
 
