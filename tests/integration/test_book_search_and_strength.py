@@ -171,3 +171,24 @@ def test_stored_strength_follows_new_interactions_edits_and_the_calendar(
     clock.advance(400)
     assert listed("Ada") == pytest.approx(fresh("Ada"))
     assert listed("Cy") == pytest.approx(fresh("Cy"))
+
+
+def test_a_new_day_can_show_yesterdays_strengths_until_they_are_renewed(
+        kb: Kithbook, me: Member, clock: FixedClock) -> None:
+    _build_stages(kb, me)
+    yesterday = {i.contact.name: i.strength
+                 for i in kb.list_contacts(me.id, ContactQuery()).items}
+    clock.advance(200)
+    stale = kb.list_contacts(me.id, ContactQuery(), wait_for_day=False)
+    assert stale.stale_strengths
+    assert {i.contact.name: i.strength for i in stale.items} == yesterday
+    _log(kb, me, "Dee", Kind.TALKED, Direction.MUTUAL, clock.today())
+    changed = kb.list_contacts(me.id, ContactQuery(text="dee"), wait_for_day=False)
+    assert changed.items[0].strength == pytest.approx(kb.tie_depth(me.id, "Dee").tie.strength)
+    kb.refresh_strengths(me.id)
+    fresh = kb.list_contacts(me.id, ContactQuery(), wait_for_day=False)
+    assert not fresh.stale_strengths
+    for item in fresh.items:
+        assert item.strength == pytest.approx(kb.tie_depth(me.id, item.contact.id,
+                                                           exact=True).tie.strength)
+    assert fresh.items[0].strength != yesterday["Ada"]

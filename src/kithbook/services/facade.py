@@ -46,6 +46,7 @@ from kithbook.services import (
     paths,
     policies,
     sessions,
+    stored_strength,
 )
 from kithbook.services import introductions as intros
 from kithbook.services.book import ContactView, TieFields
@@ -106,8 +107,15 @@ class Kithbook:
     def delete_interaction(self, actor: MemberId, interaction_id: str) -> Interaction:
         return book.delete_interaction(self._uow(), actor, interaction_id)
 
-    def list_contacts(self, actor: MemberId, query: ContactQuery) -> Page:
-        return book.list_contacts(self._uow(), actor, query, self.clock, self.strength_params)
+    def list_contacts(self, actor: MemberId, query: ContactQuery, *,
+                      wait_for_day: bool = True) -> Page:
+        return book.list_contacts(self._uow(), actor, query, self.clock, self.strength_params,
+                                  wait_for_day=wait_for_day)
+
+    def refresh_strengths(self, actor: MemberId) -> None:
+        """Renew the stored strengths computed on an earlier day (after a stale page)."""
+        stored_strength.refresh_day(self._uow(), actor, self.clock.today(),
+                                    self.strength_params)
 
     def show_contact(self, actor: MemberId, ref: str) -> ContactView:
         return book.show_contact(self._uow(), actor, ref)

@@ -78,6 +78,8 @@ class Page:
     total: int
     limit: int
     offset: int
+    # The strengths shown were computed on an earlier day; `refresh_strengths` renews them.
+    stale_strengths: bool = False
 
 
 @dataclass(frozen=True)
@@ -331,14 +333,16 @@ class DepthReader(Protocol):
         ...
 
     def strengths_due(self, owner: MemberId, today: date,
-                      limit: int) -> list[ContactId] | None:
-        """Ties whose stored strength is missing ([] when none); None when more than
-        `limit` are, or some were stored on another day than `today`: redo them all."""
+                      limit: int) -> tuple[list[ContactId] | None, bool]:
+        """Ties whose stored strength is missing ([] when none, None when more than
+        `limit` are), and whether some were stored on another day than `today`."""
         ...
 
     def store_strengths(self, owner: MemberId, today: date,
-                        rows: Sequence[tuple[ContactId, float, Stage]]) -> None:
-        """Store (contact, strength, stage) rows as computed on `today`."""
+                        rows: Sequence[tuple[ContactId, float, Stage]], *,
+                        only_dated: bool = False) -> None:
+        """Store (contact, strength, stage) rows as computed on `today`; `only_dated`
+        leaves alone the rows cleared meanwhile (they are recomputed one by one)."""
         ...
 class AccountRepository(Protocol):
     """Community accounts. Secrets arrive here already hashed (`token_hash`)."""

@@ -157,24 +157,33 @@ class SqlDepth:
                             {"owner_id": owner, "tag": tag, "cadence_days": days})
 
     def strengths_due(self, owner: MemberId, today: date,
-                      limit: int) -> list[ContactId] | None:
+                      limit: int) -> tuple[list[ContactId] | None, bool]:
         mine = ties.c.owner_id == owner
         # Three lookups on the (owner, strength_on) index: no scan of the book.
         oldest, newest = self._c.execute(select(
             select(func.min(ties.c.strength_on)).where(mine).scalar_subquery(),
             select(func.max(ties.c.strength_on)).where(mine).scalar_subquery())).one()
-        if oldest is not None and (oldest != today or newest != today):
-            return None
+        other_day = oldest is not None and (oldest != today or newest != today)
         missing = self._c.execute(select(ties.c.contact_id)
                                   .where(mine, ties.c.strength_on.is_(None))
                                   .limit(limit + 1)).scalars().all()
         if len(missing) > limit:
-            return None
-        return [ContactId(c) for c in missing]
+            return None, other_day
+        return [ContactId(c) for c in missing], other_day
 
     def store_strengths(self, owner: MemberId, today: date,
-                        rows: Sequence[tuple[ContactId, float, Stage]]) -> None:
+                        rows: Sequence[tuple[ContactId, float, Stage]], *,
+                        only_dated: bool = False) -> None:
         if not rows:
+            return
+        if only_dated:
+            self._c.execute(
+                update(ties).where(ties.c.contact_id == bindparam("cid"),
+                                   ties.c.owner_id == owner, ties.c.strength_on.is_not(None),
+                                   ties.c.strength_on != today)
+                .values(strength=bindparam("s"), stage=bindparam("st"), strength_on=today),
+                [{"cid": cid, "s": value, "st": stage_key(stage)}
+                 for cid, value, stage in rows])
             return
         if self._c.dialect.name == "postgresql" and len(rows) > 100:
             # One statement over arrays: row-by-row updates cost a round trip each.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kithbook.domain.dates import parse_date
@@ -48,25 +48,28 @@ def see(url: str, done: str) -> RedirectResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def book_page(request: Request, kb: Services, me: CurrentMember,
+def book_page(request: Request, kb: Services, me: CurrentMember, background: BackgroundTasks,
               q: Annotated[str, Query(max_length=200)] = "",
               tag: Annotated[str, Query(max_length=60)] = "",
               organization: Annotated[str, Query(max_length=300)] = "",
               stage: Annotated[StageKey | Literal[""], Query()] = "",
               sort: Sort = Sort.NAME,
               page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    return _book(request, kb, me.id, q, tag, organization, sort, page,
-                 stage=stage or None)
+    return _book(request, kb, me.id, q, tag, organization, sort, page, stage=stage or None,
+                 background=background)
 
 
 def _book(request: Request, kb: Services, member: MemberId, q: str, tag: str, organization: str,
           sort: Sort, page: int, *, stage: StageKey | None = None,
-          form: dict[str, str] | None = None,
-          error: InvalidInput | None = None) -> HTMLResponse:
+          form: dict[str, str] | None = None, error: InvalidInput | None = None,
+          background: BackgroundTasks | None = None) -> HTMLResponse:
     result = kb.list_contacts(member, ContactQuery(
         text=q or None, tag=tag or None, organization=organization or None,
         stage=stage.stage if stage else None, sort=sort,
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), wait_for_day=background is None)
+    if background is not None and result.stale_strengths:
+        # Yesterday's strengths are shown; today's are computed after answering.
+        background.add_task(kb.refresh_strengths, member)
     filters = {"q": q, "tag": tag, "organization": organization,
                "stage": stage.value if stage else "", "sort": sort.value}
     pages = max(1, -(-result.total // PAGE_SIZE))
