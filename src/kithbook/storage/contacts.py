@@ -123,6 +123,12 @@ class SqlContacts:
         self._c.execute(delete(contacts).where(contacts.c.id == contact_id,
                                                contacts.c.owner_id == owner))
 
+    def forget_removed_text(self) -> None:
+        # FTS5 marks a removed row's trigrams deleted but keeps them in its segments (from
+        # which the text could be pieced together) until segments merge: merge them all.
+        if self._has_fts():
+            self._c.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+
     def get(self, owner: MemberId, contact_id: ContactId) -> Contact | None:
         found = self._load(and_(contacts.c.owner_id == owner, contacts.c.id == contact_id), 1)
         return found[0] if found else None
