@@ -40,3 +40,20 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_the_search_text_has_a_trigram_index(database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                found = connection.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE name = 'contacts_fts'").scalar()
+                assert found is not None and "trigram" in found
+            else:
+                found = connection.exec_driver_sql(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = "
+                    "'ix_contacts_search_trgm' AND schemaname = current_schema()").scalar()
+                assert found is not None and "gin_trgm_ops" in found
+    finally:
+        engine.dispose()
