@@ -73,7 +73,19 @@ def test_erase_and_delete_account(db: Path, capsys: pytest.CaptureFixture[str]) 
     assert run(db, "delete-account", "--yes") == 0
     assert "deleted the account" in capsys.readouterr().out
     assert [line for line in dump(db)
-            if line.startswith("INSERT") and "alembic" not in line] == []  # no data row
+            if line.startswith("INSERT") and "alembic" not in line
+            and not _search_index_bookkeeping(line)] == []  # no data row
+
+
+def _search_index_bookkeeping(statement: str) -> bool:
+    """The FTS5 table's definition, triggers, version and empty structure records: what
+    it holds with no contact at all. Any segment row (text) would still count above."""
+    return (statement.startswith(("CREATE TRIGGER contacts_fts_",
+                                  'INSERT INTO "contacts_fts_config"',
+                                  'INSERT INTO "contacts_fts_data" VALUES(1,',
+                                  'INSERT INTO "contacts_fts_data" VALUES(10,'))
+            or (statement.startswith("INSERT INTO sqlite_master")
+                and "'contacts_fts'" in statement))
 
 
 @pytest.mark.parametrize(("args", "message"), [

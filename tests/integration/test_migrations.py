@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from kithbook.storage.database import create_database_engine, current_revision, upgrade
+from kithbook.storage.search_index import is_search_index
 from kithbook.storage.tables import metadata
 
 
@@ -13,7 +14,9 @@ def test_migrated_schema_matches_the_tables(database_url: str) -> None:
     engine = create_database_engine(database_url)
     try:
         with engine.connect() as connection:
-            diff = compare_metadata(MigrationContext.configure(connection), metadata)
+            context = MigrationContext.configure(connection, opts={
+                "include_object": lambda *args: not is_search_index(*args)})
+            diff = compare_metadata(context, metadata)
         assert diff == []
     finally:
         engine.dispose()
@@ -35,5 +38,22 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_the_search_text_has_a_trigram_index(database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                found = connection.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE name = 'contacts_fts'").scalar()
+                assert found is not None and "trigram" in found
+            else:
+                found = connection.exec_driver_sql(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = "
+                    "'ix_contacts_search_trgm' AND schemaname = current_schema()").scalar()
+                assert found is not None and "gin_trgm_ops" in found
     finally:
         engine.dispose()

@@ -128,3 +128,33 @@ def test_the_api_takes_whole_ids_only_never_names_or_prefixes(
             "contact_ids": [ref], "kind": "met", "occurred_on": "2026-06-01"})
         assert logged.status_code == 404
     assert client.get(f"/api/v1/contacts/{ada['id']}").json()["contact"]["role"] == "CTO"
+
+
+def test_listing_sorts_by_strength_and_filters_by_stage(client: TestClient) -> None:
+    ids = {name: client.post("/api/v1/contacts", json={"name": name}).json()["id"]
+           for name in ("Ada", "Bea", "Cy")}
+    for day in ("2026-06-01", "2026-06-10"):
+        client.post("/api/v1/interactions", json={"contact_ids": [ids["Bea"]], "kind": "met",
+                                                  "occurred_on": day})
+    ranked = client.get("/api/v1/contacts", params={"sort": "strength"}).json()["items"]
+    assert ranked[0]["contact"]["name"] == "Bea" and ranked[0]["stage"] == "contact"
+    assert ranked[0]["strength"] > ranked[1]["strength"]
+    assert ranked[0]["strength"] == client.get(
+        f"/api/v1/contacts/{ids['Bea']}/strength").json()["strength"]
+    new = client.get("/api/v1/contacts", params={"stage": "new"}).json()
+    assert new["total"] == 2 and [i["contact"]["name"] for i in new["items"]] == ["Ada", "Cy"]
+    wrong = client.get("/api/v1/contacts", params={"stage": "friend"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "stage"
+
+
+def test_book_page_shows_strength_and_stage_and_filters_by_stage(client: TestClient) -> None:
+    bea = client.post("/api/v1/contacts", json={"name": "Bea"}).json()["id"]
+    client.post("/api/v1/contacts", json={"name": "Ada"})
+    for day in ("2026-06-01", "2026-06-10"):
+        client.post("/api/v1/interactions", json={"contact_ids": [bea], "kind": "met",
+                                                  "occurred_on": day})
+    page = client.get("/", params={"stage": "contact", "sort": "strength"})
+    assert page.status_code == 200
+    assert "Bea" in page.text and "Ada" not in page.text
+    assert ">contact</td>" in page.text and 'value="contact" selected' in page.text
+    assert "strongest first" in page.text

@@ -25,8 +25,10 @@ def serve(ctx: typer.Context,
           port: int = typer.Option(8000, "--port", min=1, max=65535),
           community: bool = typer.Option(
               False, "--community", help="Serve many members, who sign in (see docs/deploy.md)."),
-          workers: int = typer.Option(1, "--workers", min=1, max=64,
-                                      help="Worker processes (community mode)."),
+          workers: int = typer.Option(
+              1, "--workers", min=1, max=64,
+              help="Worker processes; more answer more requests at once on a busy book "
+                   "(SQLite readers do not block each other)."),
           insecure_dev: bool = typer.Option(
               False, "--insecure-dev",
               help="Community mode over plain HTTP on this machine, for trying it out: "
@@ -36,17 +38,23 @@ def serve(ctx: typer.Context,
     if community:
         run_community(cli, host, port, workers, insecure_dev=insecure_dev)
     else:
-        run_server(cli, host, port)
+        run_server(cli, host, port, workers)
 
 
-def run_server(cli: CliContext, host: str, port: int) -> None:
+def run_server(cli: CliContext, host: str, port: int, workers: int = 1) -> None:
     if not _is_loopback(host):
         raise InvalidInput(f"a local book is served to this machine only; {host!r} is not a "
                            "loopback address. Use --host 127.0.0.1.", field="host")
     cli.me  # noqa: B018 - make sure the book has its owner before the first request
     cli.console.print(f"Serving {escape(cli.settings.database_url)} at "
                       f"http://{host}:{port}/  (Ctrl+C stops)")
-    uvicorn.run(create_app(cli.kb), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(cli.kb), host=host, port=port, log_level="warning")
+        return
+    # Each worker is its own process and opens the book itself (migrated above by `me`).
+    os.environ["KITHBOOK_DATABASE_URL"] = cli.settings.database_url
+    uvicorn.run("kithbook.web.server:local_app", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")
 
 
 def run_community(cli: CliContext, host: str, port: int, workers: int, *,

@@ -10,6 +10,8 @@ from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.ties import Tie, check_cadence, check_trust
+from kithbook.graph.strength import StrengthParams
+from kithbook.services import stored_strength
 from kithbook.services.normalize import normalize_emails, normalize_phones
 from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
 from kithbook.services.references import resolve_contact, resolve_contacts
@@ -137,13 +139,19 @@ def delete_interaction(uow: UnitOfWork, actor: MemberId, interaction_id: str) ->
         return found
 
 
-def list_contacts(uow: UnitOfWork, actor: MemberId, query: ContactQuery) -> Page:
+def list_contacts(uow: UnitOfWork, actor: MemberId, query: ContactQuery, clock: Clock,
+                  params: StrengthParams, *, wait_for_day: bool = True) -> Page:
+    """A page of the book; each row carries the tie's strength and stage as of today
+    (as of an earlier day when `wait_for_day` is False: see `Page.stale_strengths`)."""
     if not 1 <= query.limit <= 1000:
         raise InvalidInput("show between 1 and 1,000 contacts at a time.", field="limit")
     if query.offset < 0:
         raise InvalidInput("the offset cannot be negative.", field="offset")
+    stale = stored_strength.bring_up_to_date(uow, actor, clock.today(), params,
+                                             wait_for_day=wait_for_day)
     with uow.reading():
-        return uow.contacts.query(actor, query)
+        page = uow.contacts.query(actor, query)
+    return replace(page, stale_strengths=True) if stale else page
 
 
 def show_contact(uow: UnitOfWork, actor: MemberId, ref: str) -> ContactView:

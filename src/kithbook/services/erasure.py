@@ -46,6 +46,7 @@ def erase_person(uow: UnitOfWork, actor: MemberId, *, email: str | None = None,
         for contact in found:
             uow.contacts.delete(actor, contact.id)
         removed = uow.interactions.delete_orphans(actor)
+        uow.contacts.forget_removed_text()
         uow.commit()
     return ErasureReport(matched, tuple(f"{c.headline} [{c.id}]" for c in found), removed,
                          involved - removed)
@@ -60,5 +61,6 @@ def delete_account(uow: UnitOfWork, actor: MemberId) -> AccountReport:
         contacts = uow.contacts.count(actor)
         interactions = len(uow.interactions.all(actor))
         uow.members.delete(actor)
+        uow.contacts.forget_removed_text()
         uow.commit()
     return AccountReport(member.name, contacts, interactions)

@@ -50,6 +50,7 @@ from kithbook.services import (
     policies,
     retry,
     sessions,
+    stored_strength,
 )
 from kithbook.services import introductions as intros
 from kithbook.services import network_map as maps
@@ -115,8 +116,15 @@ class Kithbook:
     def delete_interaction(self, actor: MemberId, interaction_id: str) -> Interaction:
         return book.delete_interaction(self._uow(), actor, interaction_id)
 
-    def list_contacts(self, actor: MemberId, query: ContactQuery) -> Page:
-        return book.list_contacts(self._uow(), actor, query)
+    def list_contacts(self, actor: MemberId, query: ContactQuery, *,
+                      wait_for_day: bool = True) -> Page:
+        return book.list_contacts(self._uow(), actor, query, self.clock, self.strength_params,
+                                  wait_for_day=wait_for_day)
+
+    def refresh_strengths(self, actor: MemberId) -> None:
+        """Renew the stored strengths computed on an earlier day (after a stale page)."""
+        stored_strength.refresh_day(self._uow(), actor, self.clock.today(),
+                                    self.strength_params)
 
     def show_contact(self, actor: MemberId, ref: str) -> ContactView:
         return book.show_contact(self._uow(), actor, ref)

@@ -25,7 +25,7 @@ from kithbook.domain.introductions import Introduction
 from kithbook.domain.links import MemberLink
 from kithbook.domain.members import Member
 from kithbook.domain.notifications import Notification, OutgoingMail
-from kithbook.domain.ties import SharingPolicy, Tie
+from kithbook.domain.ties import SharingPolicy, Stage, Tie
 
 
 class Clock(Protocol):
@@ -46,6 +46,7 @@ class Sort(StrEnum):
     NAME = "name"
     RECENT = "recent"  # most recently in touch first
     ADDED = "added"
+    STRENGTH = "strength"  # strongest tie first
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class ContactQuery:
     role: str | None = None
     tag: str | None = None
     location: str | None = None
+    stage: Stage | None = None
     sort: Sort = Sort.NAME
     limit: int = 50
     offset: int = 0
@@ -67,6 +69,8 @@ class ContactSummary:
     contact: Contact
     last_interaction: date | None
     interaction_count: int
+    strength: float | None = None  # as of today, from the stored summary of the tie
+    stage: Stage | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class Page:
     total: int
     limit: int
     offset: int
+    # The strengths shown were computed on an earlier day; `refresh_strengths` renews them.
+    stale_strengths: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,10 @@ class ContactRepository(Protocol):
     def update(self, contact: Contact, *, expected_version: int) -> None: ...
 
     def delete(self, owner: MemberId, contact_id: ContactId) -> None: ...
+
+    def forget_removed_text(self) -> None:
+        """Drop what a search index still keeps of removed contacts (for erasure)."""
+        ...
 
     def get(self, owner: MemberId, contact_id: ContactId) -> Contact | None: ...
 
@@ -371,6 +381,19 @@ class DepthReader(Protocol):
 
     def set_tag_cadence(self, owner: MemberId, tag: str, days: int | None) -> None:
         """Set a tag's cadence, or remove it with None."""
+        ...
+
+    def strengths_due(self, owner: MemberId, today: date,
+                      limit: int) -> tuple[list[ContactId] | None, bool]:
+        """Ties whose stored strength is missing ([] when none, None when more than
+        `limit` are), and whether some were stored on another day than `today`."""
+        ...
+
+    def store_strengths(self, owner: MemberId, today: date,
+                        rows: Sequence[tuple[ContactId, float, Stage]], *,
+                        only_dated: bool = False) -> None:
+        """Store (contact, strength, stage) rows as computed on `today`; `only_dated`
+        leaves alone the rows cleared meanwhile (they are recomputed one by one)."""
         ...
 class AccountRepository(Protocol):
     """Community accounts. Secrets arrive here already hashed (`token_hash`)."""

@@ -6,14 +6,35 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, func, select, update
+from sqlalchemy import (
+    Connection,
+    String,
+    and_,
+    delete,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import table as table_named
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from kithbook.domain.contacts import Contact, Labeled, fold
 from kithbook.domain.errors import Conflict
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.services.ports import ContactQuery, ContactSummary, Page, Sort
+from kithbook.storage.depth import stage_from_key, stage_key
 from kithbook.storage.rows import aware, existing_ids
+from kithbook.storage.search_index import (
+    FTS_TABLE,
+    MIN_INDEXED,
+    fts_phrase,
+    sqlite_fts_ready,
+)
 from kithbook.storage.tables import (
     contact_emails,
     contact_links,
@@ -51,6 +72,13 @@ def child_rows(contact: Contact) -> dict[str, list[dict[str, Any]]]:
 
 CHILD_TABLES = {"emails": contact_emails, "phones": contact_phones, "links": contact_links,
                 "tags": contact_tags}
+
+
+# Counts remembered per pooled SQLite connection (see `SqlContacts._count`).
+_COUNTS_KEPT = 64
+# Past this many trigram matches, walking the name index and testing each contact against
+# the matches finds a page sooner than reading and sorting every match.
+_WALK_ABOVE = 500
 
 
 def _escape_like(text: str) -> str:
@@ -94,6 +122,12 @@ class SqlContacts:
     def delete(self, owner: MemberId, contact_id: ContactId) -> None:
         self._c.execute(delete(contacts).where(contacts.c.id == contact_id,
                                                contacts.c.owner_id == owner))
+
+    def forget_removed_text(self) -> None:
+        # FTS5 marks a removed row's trigrams deleted but keeps them in its segments (from
+        # which the text could be pieced together) until segments merge: merge them all.
+        if self._has_fts():
+            self._c.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
 
     def get(self, owner: MemberId, contact_id: ContactId) -> Contact | None:
         found = self._load(and_(contacts.c.owner_id == owner, contacts.c.id == contact_id), 1)
@@ -157,41 +191,138 @@ class SqlContacts:
                         .values(linked_member_id=member))
 
     def query(self, owner: MemberId, query: ContactQuery) -> Page:
-        conditions: list[ColumnElement[bool]] = [contacts.c.owner_id == owner]
-        if query.text:
-            conditions.extend(self._text_condition(word) for word in query.text.split())
+        match, like_words = self._split_words(query.text or "")
+        on_contact: list[ColumnElement[bool]] = [
+            contacts.c.search_text.like(_contains(w), escape="\\") for w in like_words]
         for column, value in ((contacts.c.organization, query.organization),
                               (contacts.c.role, query.role),
                               (contacts.c.location, query.location)):
             if value:
-                conditions.append(column.ilike(_contains(value.strip()), escape="\\"))
+                on_contact.append(column.ilike(_contains(value.strip()), escape="\\"))
         if query.tag:
-            conditions.append(exists().where(contact_tags.c.contact_id == contacts.c.id,
-                                             contact_tags.c.tag == query.tag.strip().lower()))
-        where = and_(*conditions)
-        total = int(self._c.scalar(select(func.count()).select_from(contacts).where(where)) or 0)
+            on_contact.append(contacts.c.id.in_(
+                select(contact_tags.c.contact_id)
+                .where(contact_tags.c.tag == query.tag.strip().lower())))
+        # Which index drives the query decides its cost. Tie sorts walk the tie's
+        # (owner, last contact) or (owner, strength) index; the rest walk the contact's
+        # (owner, name) index and look each tie up by its key, stopping after a page even
+        # with a stage filter. A small found set (few trigram matches, a tag) is better
+        # read whole and sorted: SQLite, without statistics, would rather walk the owner's
+        # index and test every contact, so its owner test is kept off any index (`+`).
+        matches = self._fts_count(match) if match is not None else None
+        small = (matches is not None and matches < _WALK_ABOVE) or (
+            query.tag is not None and self._tagged_count(query.tag) < _WALK_ABOVE)
+        if small and self._c.dialect.name == "sqlite":
+            on_contact.insert(0, literal_column("+contacts.owner_id", String) == owner)
+        else:
+            on_contact.insert(0, contacts.c.owner_id == owner)
+        if match is not None:
+            fts = table_named(FTS_TABLE)
+            found: Select[tuple[Any]] = select(literal_column("rowid")).select_from(fts).where(
+                literal_column(FTS_TABLE).op("MATCH")(match))
+            on_contact.append(literal_column("contacts.rowid").in_(found))
+        on_tie: list[ColumnElement[bool]] = []
+        if query.sort in (Sort.RECENT, Sort.STRENGTH):
+            on_tie.append(ties.c.owner_id == owner)
+        if query.stage is not None:
+            on_tie.append(ties.c.stage == stage_key(query.stage))
         order: list[Any]
         if query.sort is Sort.RECENT:
-            # Walks the (owner, last contact) index from the newest; contacts never in
-            # touch come last on every database.
+            # Contacts never in touch come last on every database.
             order = [ties.c.last_interaction_on.desc().nulls_last(), ties.c.contact_id.desc()]
+        elif query.sort is Sort.STRENGTH:
+            order = [ties.c.strength.desc().nulls_last(), ties.c.contact_id.desc()]
         elif query.sort is Sort.ADDED:
             order = [contacts.c.created_at.desc(), contacts.c.id]
         else:
             order = [contacts.c.name_key, contacts.c.id]
-        stmt = (select(contacts.c.id, ties.c.last_interaction_on, ties.c.interaction_count)
-                .select_from(ties.join(contacts, ties.c.contact_id == contacts.c.id))
-                .where(ties.c.owner_id == owner, where)
-                .order_by(*order).limit(query.limit).offset(query.offset))
-        rows = self._c.execute(stmt).all()
-        loaded = {c.id: c for c in self._load(contacts.c.id.in_([r.id for r in rows]), None)}
-        items = [ContactSummary(loaded[r.id], r.last_interaction_on, r.interaction_count or 0)
+        joined = ties.join(contacts, ties.c.contact_id == contacts.c.id)
+        rows = self._c.execute(
+            select(contacts, ties.c.last_interaction_on, ties.c.interaction_count,
+                   ties.c.strength, ties.c.stage)
+            .select_from(joined).where(*on_contact, *on_tie)
+            .order_by(*order).limit(query.limit).offset(query.offset)).all()
+        only_words = len(on_contact) == 2 and not on_tie
+        if matches is not None and only_words and self._sole_owner(owner):
+            total = matches  # the index counted them, and they are all this member's
+        else:
+            total = self._count(owner, query, on_contact, on_tie, remember=not query.text)
+        children = self._children([r.id for r in rows]) if rows else {}
+        items = [ContactSummary(self._contact(r, children), r.last_interaction_on,
+                                r.interaction_count or 0, r.strength, stage_from_key(r.stage))
                  for r in rows]
         return Page(items=items, total=total, limit=query.limit, offset=query.offset)
 
-    @staticmethod
-    def _text_condition(word: str) -> ColumnElement[bool]:
-        return contacts.c.search_text.like(_contains(fold(word)), escape="\\")
+    def _split_words(self, text: str) -> tuple[str | None, list[str]]:
+        """Every word must be a substring of the folded search text: an FTS5 query for
+        the words the trigram index can find (SQLite), and the rest for LIKE."""
+        words = [fold(word) for word in text.split()]
+        indexed = [w for w in words if len(w) >= MIN_INDEXED] if self._has_fts() else []
+        match = " ".join(fts_phrase(w) for w in indexed) if indexed else None
+        return match, [w for w in words if w not in indexed]
+
+    def _fts_count(self, match: str) -> int:
+        return int(self._c.execute(
+            text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"),
+            {"match": match}).scalar() or 0)
+
+    def _tagged_count(self, tag: str) -> int:
+        """Contacts with this tag in the whole database: only to choose a plan."""
+        return int(self._c.scalar(select(func.count()).select_from(contact_tags).where(
+            contact_tags.c.tag == tag.strip().lower())) or 0)
+
+    def _sole_owner(self, owner: MemberId) -> bool:
+        """Whether every contact in the database is `owner`'s (a local book): two seeks
+        on the owner index, not a scan."""
+        other = select(contacts.c.id).where(
+            or_(contacts.c.owner_id < owner, contacts.c.owner_id > owner)).limit(1)
+        return self._c.execute(other).first() is None
+
+    def _count(self, owner: MemberId, query: ContactQuery,
+               on_contact: list[ColumnElement[bool]], on_tie: list[ColumnElement[bool]], *,
+               remember: bool) -> int:
+        """How many contacts match, from one table when the conditions allow; on SQLite
+        remembered until the database changes, when asked (a count reads every matching
+        index entry: 100,000 of them for a whole book)."""
+        if query.stage is None:  # every contact has its tie: count contacts alone
+            stmt = select(func.count()).select_from(contacts).where(*on_contact)
+        elif len(on_contact) == 1:  # the stage alone: count ties alone
+            stmt = select(func.count()).select_from(ties).where(
+                ties.c.owner_id == owner, ties.c.stage == stage_key(query.stage))
+        else:
+            stmt = (select(func.count())
+                    .select_from(ties.join(contacts, ties.c.contact_id == contacts.c.id))
+                    .where(*on_contact, *on_tie))
+        if self._c.dialect.name != "sqlite" or not remember:
+            return int(self._c.scalar(stmt) or 0)
+        compiled = stmt.compile(self._c)
+        key = (str(compiled), tuple(sorted(compiled.params.items())))
+        version = self._sqlite_version()
+        cache: dict[Any, tuple[Any, int]] = self._c.connection.info.setdefault(
+            "kithbook_counts", {})
+        hit = cache.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        total = int(self._c.scalar(stmt) or 0)
+        if len(cache) >= _COUNTS_KEPT:
+            cache.clear()
+        cache[key] = (version, total)
+        return total
+
+    def _sqlite_version(self) -> tuple[int, int]:
+        """Changes whenever another connection commits (data_version) or this one writes
+        (total_changes): a remembered answer holds while it stays the same."""
+        raw = self._c.connection.driver_connection
+        version = self._c.exec_driver_sql("PRAGMA data_version").scalar()
+        return int(version or 0), int(raw.total_changes)  # type: ignore[union-attr]
+
+    def _has_fts(self) -> bool:
+        if self._c.dialect.name != "sqlite":
+            return False  # PostgreSQL's trigram index serves LIKE itself
+        info = self._c.connection.info  # per pooled connection: asked once
+        if "kithbook_fts" not in info:
+            info["kithbook_fts"] = sqlite_fts_ready(self._c)
+        return bool(info["kithbook_fts"])
 
     def _load(self, where: ColumnElement[bool], limit: int | None,
               order: Any = None) -> list[Contact]:

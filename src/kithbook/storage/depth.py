@@ -8,16 +8,30 @@ so the strength engine gets its arrays without a Python object per interaction.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Integer, case, cast, delete, func, literal, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Kind
+from kithbook.domain.ties import Stage
 from kithbook.services.ports import DepthSnapshot, LoggedInteraction
 from kithbook.storage.rows import aware
 from kithbook.storage.tables import (
@@ -141,6 +155,60 @@ class SqlDepth:
         if days is not None:
             self._c.execute(tag_cadences.insert(),
                             {"owner_id": owner, "tag": tag, "cadence_days": days})
+
+    def strengths_due(self, owner: MemberId, today: date,
+                      limit: int) -> tuple[list[ContactId] | None, bool]:
+        mine = ties.c.owner_id == owner
+        # Three lookups on the (owner, strength_on) index: no scan of the book.
+        oldest, newest = self._c.execute(select(
+            select(func.min(ties.c.strength_on)).where(mine).scalar_subquery(),
+            select(func.max(ties.c.strength_on)).where(mine).scalar_subquery())).one()
+        other_day = oldest is not None and (oldest != today or newest != today)
+        missing = self._c.execute(select(ties.c.contact_id)
+                                  .where(mine, ties.c.strength_on.is_(None))
+                                  .limit(limit + 1)).scalars().all()
+        if len(missing) > limit:
+            return None, other_day
+        return [ContactId(c) for c in missing], other_day
+
+    def store_strengths(self, owner: MemberId, today: date,
+                        rows: Sequence[tuple[ContactId, float, Stage]], *,
+                        only_dated: bool = False) -> None:
+        if not rows:
+            return
+        if only_dated:
+            self._c.execute(
+                update(ties).where(ties.c.contact_id == bindparam("cid"),
+                                   ties.c.owner_id == owner, ties.c.strength_on.is_not(None),
+                                   ties.c.strength_on != today)
+                .values(strength=bindparam("s"), stage=bindparam("st"), strength_on=today),
+                [{"cid": cid, "s": value, "st": stage_key(stage)}
+                 for cid, value, stage in rows])
+            return
+        if self._c.dialect.name == "postgresql" and len(rows) > 100:
+            # One statement over arrays: row-by-row updates cost a round trip each.
+            self._c.execute(text(
+                "UPDATE ties SET strength = v.strength, stage = v.stage, strength_on = :day "
+                "FROM unnest(CAST(:ids AS text[]), CAST(:strengths AS float8[]), "
+                "CAST(:stages AS text[])) AS v(contact_id, strength, stage) "
+                "WHERE ties.contact_id = v.contact_id AND ties.owner_id = :owner"),
+                {"day": today, "owner": owner, "ids": [r[0] for r in rows],
+                 "strengths": [r[1] for r in rows], "stages": [stage_key(r[2]) for r in rows]})
+            return
+        self._c.execute(
+            update(ties).where(ties.c.contact_id == bindparam("cid"),
+                               ties.c.owner_id == owner)
+            .values(strength=bindparam("s"), stage=bindparam("st"), strength_on=today),
+            [{"cid": cid, "s": value, "st": stage_key(stage)} for cid, value, stage in rows])
+
+
+def stage_key(stage: Stage) -> str:
+    """How a stage is stored: its short name ("new", "contact", …)."""
+    return stage.name.lower()
+
+
+def stage_from_key(key: str | None) -> Stage | None:
+    return Stage[key.upper()] if key else None
 
 
 def _override_day(at: Any) -> int:

@@ -68,7 +68,8 @@ contacts = Table(
     Column("how_we_met", Text),
     Column("notes", Text),
     # `Contact.search_text`: what free-text search matches, kept with every write so a
-    # search reads one column per contact instead of joining tags and emails.
+    # search reads one column per contact instead of joining tags and emails. Indexed by
+    # trigrams outside this metadata (`storage/search_index.py`: FTS5 on SQLite, pg_trgm).
     Column("search_text", Text, nullable=False, server_default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -136,8 +137,17 @@ ties = Table(
     Column("last_interaction_on", Date),
     Column("interaction_count", Integer, nullable=False, server_default="0"),
     Column("version", Integer, nullable=False, server_default="1"),
+    # The strength engine's reading of this tie and its stage as of `strength_on`, so that
+    # lists sort and filter by them in SQL. Any change to the tie or its interactions
+    # clears `strength_on`; a list recomputes what is cleared or from another day first.
+    Column("strength", Float),
+    Column("stage", String(16)),
+    Column("strength_on", Date),
     CheckConstraint("stated_trust IS NULL OR stated_trust BETWEEN 1 AND 5", name="trust_range"),
     Index("ix_ties_owner_last", "owner_id", "last_interaction_on"),
+    Index("ix_ties_owner_strength", "owner_id", "strength", "contact_id"),
+    Index("ix_ties_owner_stage", "owner_id", "stage", "strength", "contact_id"),
+    Index("ix_ties_owner_strength_on", "owner_id", "strength_on"),
 )
 
 # What a member recorded about who knows whom among their contacts ("Bob works with

@@ -49,6 +49,7 @@ class SqlTies:
     def update(self, tie: Tie, *, expected_version: int) -> None:
         values = tie_row(tie)
         values["version"] = expected_version + 1
+        values["strength_on"] = None  # trust, start or correction changed: recompute
         for key in ("contact_id", "owner_id"):
             values.pop(key)
         result = self._c.execute(
@@ -77,7 +78,8 @@ class SqlTies:
                  .where(interaction_contacts.c.contact_id == ties.c.contact_id)
                  .scalar_subquery())
         self._c.execute(update(ties).where(ties.c.contact_id.in_(ids))
-                        .values(last_interaction_on=last, interaction_count=count))
+                        .values(last_interaction_on=last, interaction_count=count,
+                                strength_on=None))  # the stored strength is stale
 
 
 def tie_from_row(row: Any) -> Tie:

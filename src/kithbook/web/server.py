@@ -1,8 +1,9 @@
-"""The community server as uvicorn imports it in each worker process.
+"""The web app as uvicorn imports it in each worker process.
 
-`kithbook serve --community` runs the migrations once, puts its settings in the
-environment and starts uvicorn with `kithbook.web.server:community_app` as a factory,
-so every worker builds its own engine and pool from the same configuration.
+`kithbook serve --community` (or `kithbook serve --workers N` for a local book) runs the
+migrations once, puts its settings in the environment and starts uvicorn with
+`kithbook.web.server:community_app` (or `local_app`) as a factory, so every worker builds
+its own engine and pool from the same configuration.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ INSECURE_DEV = "KITHBOOK_INSECURE_DEV"
 
 def community_from(env: Mapping[str, str]) -> Community:
     return Community(secure_cookies=env.get(INSECURE_DEV, "") != "1")
+
+
+def local_app() -> FastAPI:
+    """One worker of a local book: SQLite in WAL mode lets the workers read side by side."""
+    return create_app(bootstrap(load_settings(os.environ), migrate=False))
 
 
 def community_app() -> FastAPI:

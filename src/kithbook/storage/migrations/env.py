@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from kithbook.storage.search_index import is_search_index
 from kithbook.storage.tables import metadata
 
 connection = context.config.attributes.get("connection")
@@ -15,6 +16,8 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things; batch mode rebuilds tables
     compare_type=True,
+    # The trigram search index is per database and lives outside the metadata.
+    include_object=lambda *args: not is_search_index(*args),
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Response, status
 
 from kithbook.domain.errors import Conflict
 from kithbook.services.ports import ContactQuery, Sort
@@ -18,6 +18,7 @@ from kithbook.web.api.schemas import (
     InteractionIn,
     InteractionOut,
     PageOut,
+    StageKey,
     contact_page,
 )
 from kithbook.web.deps import CurrentMember, Services
@@ -40,21 +41,31 @@ def version_from(if_match: str | None) -> int | None:
     return int(text[1:])
 
 
-@router.get("/contacts", summary="List or search the book")
+@router.get("/contacts", summary="List or search the book",
+            description="Each item carries the tie's strength (0–1) and stage as of today.")
 def list_contacts(
-    kb: Services, me: CurrentMember,
+    kb: Services, me: CurrentMember, background: BackgroundTasks,
     q: Annotated[str | None, Query(max_length=200, description="Words to look for")] = None,
     tag: Annotated[str | None, Query(max_length=60)] = None,
     organization: Annotated[str | None, Query(max_length=300)] = None,
     role: Annotated[str | None, Query(max_length=300)] = None,
     location: Annotated[str | None, Query(max_length=300)] = None,
-    sort: Sort = Sort.NAME,
+    stage: Annotated[StageKey | None, Query(
+        description="Only ties at this stage: new (acquaintance), contact, relationship, "
+                    "trusted")] = None,
+    sort: Annotated[Sort, Query(
+        description="name; recent (last in touch first); added (newest first); "
+                    "strength (strongest tie first)")] = Sort.NAME,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> PageOut[ContactListItem]:
-    return contact_page(kb.list_contacts(me.id, ContactQuery(
-        text=q, tag=tag, organization=organization, role=role, location=location, sort=sort,
-        limit=limit, offset=offset)))
+    page = kb.list_contacts(me.id, ContactQuery(
+        text=q, tag=tag, organization=organization, role=role, location=location,
+        stage=stage.stage if stage else None, sort=sort, limit=limit, offset=offset),
+        wait_for_day=False)
+    if page.stale_strengths:  # renewed after answering, not while the client waits
+        background.add_task(kb.refresh_strengths, me.id)
+    return contact_page(page)
 
 
 @router.post("/contacts", status_code=status.HTTP_201_CREATED, summary="Add a contact")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kithbook.domain.contacts import Contact, ContactFields, Labeled
 from kithbook.domain.interactions import Direction, Interaction, Kind
-from kithbook.domain.ties import Tie
+from kithbook.domain.ties import Stage, Tie
 from kithbook.services.book import UNSET, ContactView, TieFields
 from kithbook.services.ports import ContactSummary, Page
 
@@ -140,16 +141,33 @@ class ContactOut(BaseModel):
                    updated_at=c.updated_at, version=c.version)
 
 
+class StageKey(StrEnum):
+    """A stage by its short name, as list filters take it."""
+
+    NEW = "new"
+    CONTACT = "contact"
+    RELATIONSHIP = "relationship"
+    TRUSTED = "trusted"
+
+    @property
+    def stage(self) -> Stage:
+        return Stage[self.name]
+
+
 class ContactListItem(BaseModel):
     contact: ContactOut
     last_interaction_on: date | None
     interaction_count: int
+    strength: float | None = Field(description="The tie's strength in [0, 1] as of today")
+    stage: StageKey | None
 
     @classmethod
     def of(cls, item: ContactSummary) -> ContactListItem:
         return cls(contact=ContactOut.of(item.contact),
                    last_interaction_on=item.last_interaction,
-                   interaction_count=item.interaction_count)
+                   interaction_count=item.interaction_count,
+                   strength=item.strength,
+                   stage=StageKey[item.stage.name] if item.stage else None)
 
 
 class PageOut(BaseModel, Generic[T]):

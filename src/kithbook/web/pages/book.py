@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kithbook.domain.dates import parse_date
@@ -14,6 +14,7 @@ from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Kind, parse_direction, parse_kind
 from kithbook.services.book import TieFields
 from kithbook.services.ports import ContactQuery, Sort
+from kithbook.web.api.schemas import StageKey
 from kithbook.web.deps import CurrentMember, Services
 from kithbook.web.pages.forms import contact_fields, optional_int
 
@@ -47,26 +48,35 @@ def see(url: str, done: str) -> RedirectResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def book_page(request: Request, kb: Services, me: CurrentMember,
+def book_page(request: Request, kb: Services, me: CurrentMember, background: BackgroundTasks,
               q: Annotated[str, Query(max_length=200)] = "",
               tag: Annotated[str, Query(max_length=60)] = "",
               organization: Annotated[str, Query(max_length=300)] = "",
+              stage: Annotated[StageKey | Literal[""], Query()] = "",
               sort: Sort = Sort.NAME,
               page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    return _book(request, kb, me.id, q, tag, organization, sort, page)
+    return _book(request, kb, me.id, q, tag, organization, sort, page, stage=stage or None,
+                 background=background)
 
 
 def _book(request: Request, kb: Services, member: MemberId, q: str, tag: str, organization: str,
-          sort: Sort, page: int, *, form: dict[str, str] | None = None,
-          error: InvalidInput | None = None) -> HTMLResponse:
+          sort: Sort, page: int, *, stage: StageKey | None = None,
+          form: dict[str, str] | None = None, error: InvalidInput | None = None,
+          background: BackgroundTasks | None = None) -> HTMLResponse:
     result = kb.list_contacts(member, ContactQuery(
-        text=q or None, tag=tag or None, organization=organization or None, sort=sort,
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
-    filters = {"q": q, "tag": tag, "organization": organization, "sort": sort.value}
+        text=q or None, tag=tag or None, organization=organization or None,
+        stage=stage.stage if stage else None, sort=sort,
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), wait_for_day=background is None)
+    if background is not None and result.stale_strengths:
+        # Yesterday's strengths are shown; today's are computed after answering.
+        background.add_task(kb.refresh_strengths, member)
+    filters = {"q": q, "tag": tag, "organization": organization,
+               "stage": stage.value if stage else "", "sort": sort.value}
     pages = max(1, -(-result.total // PAGE_SIZE))
     return render(request, "book.html", {
         "page": result, "filters": filters, "page_number": page, "pages": pages,
-        "filtered": bool(q or tag or organization), "sorts": list(Sort),
+        "filtered": bool(q or tag or organization or stage), "sorts": list(Sort),
+        "stages": [(key.value, key.stage.value) for key in StageKey],
         "query_for": lambda n: urlencode({**filters, "page": n}),
         "form": form or {}, "error": error, "today": kb.clock.today(),
     }, status_code=422 if error else 200)

@@ -1,0 +1,194 @@
+"""Search through the trigram index finds exactly what a substring scan found, and lists
+sort and filter by each tie's stored strength and stage (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fakes import FixedClock
+from kithbook.domain.contacts import ContactFields, Labeled, fold
+from kithbook.domain.interactions import Direction, Kind
+from kithbook.domain.members import Member
+from kithbook.domain.ties import Stage
+from kithbook.services.book import TieFields
+from kithbook.services.facade import Kithbook
+from kithbook.services.ports import ContactQuery, Sort
+
+PEOPLE = [
+    ContactFields(name="José Núñez", organization="Ñandú Capital", role="CTO", location="Lisbon",
+         notes="100% on pricing_models; says \"hello\" a lot", tags=["mentor"]),
+    ContactFields(name="Grace Hopper", organization="Navy", role="Admiral",
+         emails=[Labeled("grace@navy.example")], notes="COBOL and compilers"),
+    ContactFields(name="Ada Lovelace", organization="Analytical Engines", location="London",
+         how_we_met="a lecture on engines", tags=["mentor", "math"]),
+    ContactFields(name="Straße Müller", organization="Groß AG", notes="Ärzte ohne Grenzen"),
+    ContactFields(name="Ana Li", role="Designer", location="Berlin", notes="an odd 'quote'"),
+    ContactFields(name="Bo", organization="Capitalist Co"),
+]
+WORDS = ["jose", "JOSÉ", "núñez", "nunez", "capital", "lisbon", "100%", "pricing_models",
+         "pricing_", "\"hello\"", "hello", "navy.example", "engines", "mentor", "strasse",
+         "straße", "muller", "ARZTE", "an", "li", "o", "bo", "'quote'", "zebra", "ana li",
+         "capital lisbon", "capital co", "mentor london", "%", "_", "\"", "ñandú"]
+
+
+@pytest.fixture
+def me(kb: Kithbook) -> Member:
+    member, _ = kb.init_local_member("Sam")
+    return member
+
+
+def names(kb: Kithbook, me: Member, **query: object) -> list[str]:
+    page = kb.list_contacts(me.id, ContactQuery(limit=1000, **query))  # type: ignore[arg-type]
+    assert page.total == len(page.items)
+    return sorted(item.contact.name for item in page.items)
+
+
+def expected(kb: Kithbook, me: Member, text: str) -> list[str]:
+    """The old meaning: every folded word is a substring of the folded search text."""
+    everyone = [item.contact for item in
+                kb.list_contacts(me.id, ContactQuery(limit=1000)).items]
+    words = [fold(w) for w in text.split()]
+    return sorted(c.name for c in everyone if all(w in c.search_text for w in words))
+
+
+def test_indexed_search_finds_exactly_the_substring_matches(kb: Kithbook, me: Member) -> None:
+    for person in PEOPLE:
+        kb.add_contact(me.id, person)
+    for word in WORDS:
+        assert names(kb, me, text=word) == expected(kb, me, word), word
+    assert names(kb, me, text="capital") == ["Bo", "José Núñez"]
+    assert names(kb, me, text="straße") == ["Straße Müller"]
+
+
+def test_search_follows_edits_and_removals(kb: Kithbook, me: Member) -> None:
+    ada = kb.add_contact(me.id, ContactFields(name="Ada Lovelace", notes="engines"))
+    assert names(kb, me, text="engines") == ["Ada Lovelace"]
+    kb.edit_contact(me.id, ada.id, ContactFields(notes="looms"), exact=True)
+    assert names(kb, me, text="engines") == []
+    assert names(kb, me, text="looms") == ["Ada Lovelace"]
+    kb.delete_contact(me.id, ada.id, exact=True)
+    assert names(kb, me, text="looms") == [] and names(kb, me, text="ada") == []
+
+
+def test_bulk_loaded_books_are_searchable(kb: Kithbook, me: Member) -> None:
+    kb.build_demo(me.id, 300, seed=7)
+    everyone = kb.list_contacts(me.id, ContactQuery(limit=1000)).items
+    assert len(everyone) == 300
+    for probe in (everyone[0].contact, everyone[150].contact, everyone[299].contact):
+        for word in (probe.name.split()[-1], probe.organization or probe.name):
+            assert names(kb, me, text=word) == expected(kb, me, word)
+
+
+def test_another_members_contacts_never_match(kb: Kithbook, me: Member) -> None:
+    from kithbook.domain.ids import MemberId, new_id
+
+    other = Member(id=MemberId(new_id()), name="Eve", created_at=kb.clock.now())
+    with kb.uow() as uow:
+        uow.members.add(other)
+        uow.commit()
+    kb.add_contact(other.id, ContactFields(name="Hidden Person", notes="lisbon capital"))
+    kb.add_contact(me.id, ContactFields(name="Mine", notes="lisbon"))
+    assert names(kb, me, text="lisbon") == ["Mine"]
+    assert names(kb, me, text="capital") == []
+    assert kb.list_contacts(me.id, ContactQuery(text="lisbon")).total == 1
+
+
+def _log(kb: Kithbook, me: Member, who: str, kind: Kind, direction: Direction,
+         day: date) -> None:
+    kb.log_interaction(me.id, [who], kind, direction, day)
+
+
+def _build_stages(kb: Kithbook, me: Member) -> None:
+    """Ada trusted, Bea a relationship, Cy a contact, Dee new."""
+    kb.add_contact(me.id, ContactFields(name="Ada"), TieFields(stated_trust=5))
+    kb.add_contact(me.id, ContactFields(name="Bea"))
+    kb.add_contact(me.id, ContactFields(name="Cy"))
+    kb.add_contact(me.id, ContactFields(name="Dee"))
+    for i, (kind, direction) in enumerate([(Kind.ADVICE, Direction.GAVE),
+                                           (Kind.HELP, Direction.RECEIVED),
+                                           (Kind.TALKED, Direction.MUTUAL),
+                                           (Kind.MET, Direction.MUTUAL)]):
+        _log(kb, me, "Ada", kind, direction, date(2025, 1 + i, 3))
+        _log(kb, me, "Bea", kind, direction, date(2026, 1 + i, 3))
+    _log(kb, me, "Cy", Kind.TALKED, Direction.MUTUAL, date(2026, 6, 1))
+    _log(kb, me, "Cy", Kind.MET, Direction.MUTUAL, date(2026, 6, 10))
+
+
+def test_lists_carry_the_strength_and_stage_the_contact_page_shows(kb: Kithbook,
+                                                                   me: Member) -> None:
+    _build_stages(kb, me)
+    items = kb.list_contacts(me.id, ContactQuery()).items
+    stages = {i.contact.name: i.stage for i in items}
+    assert stages == {"Ada": Stage.TRUSTED, "Bea": Stage.RELATIONSHIP, "Cy": Stage.CONTACT,
+                      "Dee": Stage.NEW}
+    for item in items:
+        depth = kb.tie_depth(me.id, item.contact.id, exact=True)
+        assert item.strength == pytest.approx(depth.tie.strength)
+        assert item.stage == depth.stage.stage
+
+
+def test_sort_by_strength_and_filter_by_stage(kb: Kithbook, me: Member) -> None:
+    _build_stages(kb, me)
+    strengths = kb.strengths(me.id)
+    by_strength = kb.list_contacts(me.id, ContactQuery(sort=Sort.STRENGTH)).items
+    assert [i.contact.id for i in by_strength] == sorted(
+        strengths, key=lambda c: (-strengths[c], [-ord(ch) for ch in c]))
+    assert by_strength[-1].contact.name == "Dee"
+    trusted = kb.list_contacts(me.id, ContactQuery(stage=Stage.TRUSTED))
+    assert [i.contact.name for i in trusted.items] == ["Ada"] and trusted.total == 1
+    assert names(kb, me, stage=Stage.CONTACT) == ["Cy"]
+    assert names(kb, me, stage=Stage.NEW) == ["Dee"]
+    assert names(kb, me, stage=Stage.NEW, text="bea") == []
+    both = kb.list_contacts(me.id, ContactQuery(stage=Stage.RELATIONSHIP, sort=Sort.STRENGTH,
+                                                text="bea"))
+    assert [i.contact.name for i in both.items] == ["Bea"] and both.total == 1
+
+
+def test_stored_strength_follows_new_interactions_edits_and_the_calendar(
+        kb: Kithbook, me: Member, clock: FixedClock) -> None:
+    _build_stages(kb, me)
+
+    def listed(name: str) -> tuple[float | None, Stage | None]:
+        item = next(i for i in kb.list_contacts(me.id, ContactQuery(text=name)).items)
+        return item.strength, item.stage
+
+    def fresh(name: str) -> tuple[float, Stage]:
+        depth = kb.tie_depth(me.id, name)
+        return depth.tie.strength, depth.stage.stage
+
+    before = listed("Dee")
+    _log(kb, me, "Dee", Kind.TALKED, Direction.MUTUAL, date(2026, 6, 14))
+    _log(kb, me, "Dee", Kind.MET, Direction.MUTUAL, date(2026, 6, 15))
+    after = listed("Dee")
+    assert after[1] == Stage.CONTACT and after[0] is not None and before[0] is not None
+    assert after[0] > before[0] and after == pytest.approx(fresh("Dee"))
+    kb.edit_contact(me.id, "Cy", ContactFields(), TieFields(stated_trust=5))
+    assert listed("Cy") == pytest.approx(fresh("Cy"))
+    kb.correct_strength(me.id, "Bea", 0.05)
+    assert listed("Bea") == pytest.approx(fresh("Bea"))
+    clock.advance(400)
+    assert listed("Ada") == pytest.approx(fresh("Ada"))
+    assert listed("Cy") == pytest.approx(fresh("Cy"))
+
+
+def test_a_new_day_can_show_yesterdays_strengths_until_they_are_renewed(
+        kb: Kithbook, me: Member, clock: FixedClock) -> None:
+    _build_stages(kb, me)
+    yesterday = {i.contact.name: i.strength
+                 for i in kb.list_contacts(me.id, ContactQuery()).items}
+    clock.advance(200)
+    stale = kb.list_contacts(me.id, ContactQuery(), wait_for_day=False)
+    assert stale.stale_strengths
+    assert {i.contact.name: i.strength for i in stale.items} == yesterday
+    _log(kb, me, "Dee", Kind.TALKED, Direction.MUTUAL, clock.today())
+    changed = kb.list_contacts(me.id, ContactQuery(text="dee"), wait_for_day=False)
+    assert changed.items[0].strength == pytest.approx(kb.tie_depth(me.id, "Dee").tie.strength)
+    kb.refresh_strengths(me.id)
+    fresh = kb.list_contacts(me.id, ContactQuery(), wait_for_day=False)
+    assert not fresh.stale_strengths
+    for item in fresh.items:
+        assert item.strength == pytest.approx(kb.tie_depth(me.id, item.contact.id,
+                                                           exact=True).tie.strength)
+    assert fresh.items[0].strength != yesterday["Ada"]
