@@ -170,11 +170,7 @@ def _view(uow: UnitOfWork, actor: MemberId, contact: Contact) -> ContactView:
     tie = uow.ties.get(actor, contact.id) or Tie(owner=actor, contact=contact.id)
     timeline = uow.interactions.for_contact(actor, contact.id, TIMELINE_LIMIT)
     others = {cid for i in timeline for cid in i.contact_ids} - {contact.id}
-    names = {contact.id: contact.name}
-    for cid in others:
-        other = uow.contacts.get(actor, cid)
-        if other is not None:
-            names[cid] = other.name
+    names = {contact.id: contact.name, **uow.contacts.names_of(actor, sorted(others))}
     return ContactView(contact, tie, timeline, tie.interaction_count, names)
 
 

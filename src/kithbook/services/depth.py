@@ -13,7 +13,7 @@ from datetime import date
 
 from kithbook.domain.contacts import clean_tag
 from kithbook.domain.digest import Budget, Digest, weekly_digest
-from kithbook.domain.errors import InvalidInput
+from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.evidence import describe_balance, describe_evidence, describe_strength
 from kithbook.domain.health import HealthReport, health_report
 from kithbook.domain.ids import ContactId, MemberId
@@ -99,6 +99,8 @@ def strengths(uow: UnitOfWork, actor: MemberId, clock: Clock,
 def _one(uow: UnitOfWork, actor: MemberId, contact: ContactId, today: date,
          params: StrengthParams) -> TieDepth:
     snapshot = uow.depth.snapshot(actor, contact)
+    if not snapshot.contacts:  # not in the actor's book: the same answer as a wrong id
+        raise NotFound(f"no contact {contact!r} in your book.", field="contact_id")
     cadences = uow.depth.tag_cadences(actor)
     return _explain(_summaries(snapshot, today, params)[0], cadences)
 
@@ -111,7 +113,10 @@ def tie_depth(uow: UnitOfWork, actor: MemberId, ref: str, clock: Clock,
               params: StrengthParams, *, exact: bool = False) -> TieDepth:
     """One contact's tie explained; `ref` is an id (exact) or what a person types."""
     with uow.reading():
-        return _one(uow, actor, _contact_id(uow, actor, ref, exact), clock.today(), params)
+        # An exact id is checked by `_one`'s read, which filters by owner: loading the
+        # whole contact first would only repeat it.
+        contact = ContactId(ref.strip()) if exact else _contact_id(uow, actor, ref, exact)
+        return _one(uow, actor, contact, clock.today(), params)
 
 
 def correct_strength(uow: UnitOfWork, actor: MemberId, ref: str, value: float | None,

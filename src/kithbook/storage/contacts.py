@@ -148,6 +148,13 @@ class SqlContacts:
                                .where(contacts.c.owner_id == owner))
         return [(ContactId(r.id), r.name) for r in rows]
 
+    def names_of(self, owner: MemberId, ids: Sequence[ContactId]) -> dict[ContactId, str]:
+        if not ids:
+            return {}
+        rows = self._c.execute(select(contacts.c.id, contacts.c.name).where(
+            contacts.c.owner_id == owner, contacts.c.id.in_(list(ids))))
+        return {ContactId(r.id): r.name for r in rows}
+
     def count(self, owner: MemberId) -> int:
         return int(self._c.scalar(select(func.count()).select_from(contacts)
                                   .where(contacts.c.owner_id == owner)) or 0)
