@@ -230,6 +230,9 @@ class ErrorOut(BaseModel):
     error: ErrorDetail
 
 
+# Every operation may answer these on a community server: 401 without a valid session
+# or token, 403 for a member's call to an admin's operation (or a refused CSRF check),
+# 429 while sign-in attempts or password checks are being slowed down.
 ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorOut} for status in (404, 409, 412, 422)
+    status: {"model": ErrorOut} for status in (401, 403, 404, 409, 412, 422, 429)
 }
