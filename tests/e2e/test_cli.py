@@ -121,6 +121,22 @@ def test_ls_filters_by_stage_and_sorts_by_strength(
     assert "Nothing here" in capsys.readouterr().out
 
 
+def test_an_interaction_shown_on_the_contact_can_be_unlogged_by_its_id(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db, "init", "--name", "Sam") == 0
+    assert run(db, "add", "Ada") == 0
+    assert run(db, "log", "Ada", "met", "yesterday", "-n", "first coffee") == 0
+    assert run(db, "log", "Ada", "advice", "today", "--received") == 0
+    capsys.readouterr()
+    assert run(db, "show", "Ada") == 0
+    [coffee] = [line for line in capsys.readouterr().out.splitlines() if "first coffee" in line]
+    assert run(db, "unlog", coffee.split()[-1]) == 0
+    assert "removed" in capsys.readouterr().out
+    assert run(db, "show", "Ada") == 0
+    shown = capsys.readouterr().out
+    assert "first coffee" not in shown and "advice" in shown
+
+
 def test_unreachable_database_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["--database", "postgresql://nobody@127.0.0.1:1/none", "ls"])
     assert code == 2

@@ -103,7 +103,9 @@ def contact_view(console: Console, view: ContactView, depth: TieDepth | None = N
         return
     console.print(f"  [bold]Timeline[/] ({view.interaction_count} interactions)")
     for interaction in view.timeline:
-        console.print("  " + interaction_line(interaction, view.names, about=c.id))
+        # The id is what `kithbook unlog` takes.
+        console.print("  " + interaction_line(interaction, view.names, about=c.id)
+                      + f"  [dim]{interaction.id}[/]")
 
 
 def tie_depth(console: Console, depth: TieDepth) -> None:
