@@ -73,6 +73,9 @@ def test_empty_book_says_what_to_do(db: Path, capsys: pytest.CaptureFixture[str]
         (["show", "a"], "matches 2 contacts"),
         (["rm", "Nobody", "--yes"], "no contact matches"),
         (["add", "Eve", "--trust", "9"], "Invalid value for '--trust'"),
+        (["ls", "--stage", "bff"],
+         "no stage 'bff'; choose one of new, contact, relationship, trusted."),
+        (["ls", "--sort", "loudest"], "Invalid value for '--sort'"),
     ],
 )
 def test_mistakes_get_one_line_exit_2_and_change_nothing(
@@ -87,6 +90,51 @@ def test_mistakes_get_one_line_exit_2_and_change_nothing(
     assert message in " ".join(captured.err.split())
     assert "Traceback" not in captured.err + captured.out
     assert dump(db) == before
+
+
+def _rows(listed: str) -> list[str]:
+    """The names in `ls` output, in order (the table starts each row with an id)."""
+    return [line.split()[1] for line in listed.splitlines()
+            if line[:1].isalnum() and not line.startswith("id ")]
+
+
+def test_ls_filters_by_stage_and_sorts_by_strength(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db, "init", "--name", "Sam") == 0
+    assert run(db, "add", "Ada", "--org", "Acme") == 0
+    assert run(db, "add", "Zoe", "--org", "Globex", "--trust", "5") == 0
+    for days in range(1, 6):
+        assert run(db, "log", "Zoe", "advice", f"{days}", "days", "ago", "--received") == 0
+    assert run(db, "log", "Ada", "met", "yesterday") == 0
+    capsys.readouterr()
+    assert run(db, "ls") == 0
+    assert _rows(capsys.readouterr().out) == ["Ada", "Zoe"]
+    assert run(db, "ls", "--sort", "strength") == 0
+    strongest_first = capsys.readouterr().out
+    assert _rows(strongest_first) == ["Zoe", "Ada"]
+    assert "strength" in strongest_first and "contact" in strongest_first
+    assert run(db, "ls", "--stage", "contact") == 0
+    assert _rows(capsys.readouterr().out) == ["Zoe"]
+    assert run(db, "ls", "--stage", "NEW", "--sort", "strength") == 0
+    assert _rows(capsys.readouterr().out) == ["Ada"]
+    assert run(db, "ls", "--stage", "trusted") == 0
+    assert "Nothing here" in capsys.readouterr().out
+
+
+def test_an_interaction_shown_on_the_contact_can_be_unlogged_by_its_id(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db, "init", "--name", "Sam") == 0
+    assert run(db, "add", "Ada") == 0
+    assert run(db, "log", "Ada", "met", "yesterday", "-n", "first coffee") == 0
+    assert run(db, "log", "Ada", "advice", "today", "--received") == 0
+    capsys.readouterr()
+    assert run(db, "show", "Ada") == 0
+    [coffee] = [line for line in capsys.readouterr().out.splitlines() if "first coffee" in line]
+    assert run(db, "unlog", coffee.split()[-1]) == 0
+    assert "removed" in capsys.readouterr().out
+    assert run(db, "show", "Ada") == 0
+    shown = capsys.readouterr().out
+    assert "first coffee" not in shown and "advice" in shown
 
 
 def test_unreachable_database_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:

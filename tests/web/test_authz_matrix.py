@@ -17,7 +17,7 @@ from httpx2 import Response
 
 from community_members import add_member
 from kithbook.domain.contacts import ContactFields
-from kithbook.domain.ids import new_id
+from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.members import Role
 from kithbook.services import sessions
@@ -66,9 +66,11 @@ JSON_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/links"): {"contact": "Cleo", "email": "dan@example.org"},
     ("POST", "/api/v1/me/password"): {"current_password": "not it", "new_password": "x" * 12},
     ("PUT", "/api/v1/me/settings"): {"weekly_digest": False},
+    ("PUT", "/api/v1/me/profile"): {"organization": "Zed Corp", "title": "Zed"},
     ("PUT", "/api/v1/admin/settings"): {"name": "Zed's circle", "invitation_days": 7},
 }
-FORM = {"name": "Zed Doe", "kind": "met", "direction": "mutual", "occurred_on": "2026-06-01",
+FORM = {"name": "Zed Doe", "organization": "Zed Corp", "title": "Zed",
+        "kind": "met", "direction": "mutual", "occurred_on": "2026-06-01",
         "visibility": "hidden", "ask_rule": "nobody", "email": "newcomer@example.org",
         "rating": "positive"}
 
@@ -78,6 +80,7 @@ class World:
     app: FastAPI
     ids: dict[str, str]  # path parameter → an object that belongs to Ana
     clients: dict[str, tuple[TestClient | None, str]]  # actor → (browser, CSRF token)
+    members: dict[str, MemberId]  # actor → their member id
 
 
 @pytest.fixture
@@ -108,7 +111,8 @@ def world(kb: Kithbook) -> Iterator[World]:
                       "session_id": ana_session,
                       "member_id": dan.id, "move": "forward", "kind": "ask",
                       "format": "json", "name": "balance"},
-                {**clients, "anonymous": (anonymous, "")})
+                {**clients, "anonymous": (anonymous, "")},
+                {"admin": rae.id, "owner": ana.id, "unrelated": dan.id})
     for client, _ in clients.values():
         assert client is not None
         client.close()
@@ -211,6 +215,27 @@ def test_route_lets_in_exactly_who_it_should(world: World, method: str, template
             continue
         assert _let_through(response, own_book=True), (actor, response.status_code,
                                                         response.text)
+
+
+PROFILE_ROUTES = [(m, p) for m, p in ROUTES if p in ("/api/v1/me/profile", "/settings/profile")]
+
+
+@pytest.mark.parametrize(("method", "template"), PROFILE_ROUTES,
+                         ids=[f"{m} {p}" for m, p in PROFILE_ROUTES])
+def test_a_profile_changes_only_for_the_member_who_sends_it(world: World, kb: Kithbook,
+                                                            method: str, template: str) -> None:
+    """No route names another member's profile: what an admin or a stranger sends changes
+    their own, never Ana's."""
+    kb.set_profile(world.members["owner"], organization="Acme", title="CTO")
+    for actor in ("admin", "unrelated"):
+        client, csrf = world.clients[actor]
+        assert client is not None
+        response = _call(client, csrf, method, template, world.ids)
+        assert _let_through(response, own_book=True), (actor, response.text)
+        if method != "GET":
+            assert kb.profile(world.members[actor]).title == "Zed"
+    ana = kb.profile(world.members["owner"])
+    assert (ana.organization, ana.title) == ("Acme", "CTO")
 
 
 def test_the_matrix_covers_every_route_of_the_app() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 import typer
 
@@ -12,6 +13,7 @@ from kithbook.domain.contacts import ContactFields
 from kithbook.domain.dates import parse_date
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.interactions import parse_direction, parse_kind
+from kithbook.domain.ties import Stage
 from kithbook.services.book import UNSET, TieFields, labeled
 from kithbook.services.ports import ContactQuery, Sort
 
@@ -29,6 +31,19 @@ TRUST = typer.Option(None, "--trust", min=0, max=5,
 CADENCE = typer.Option(None, "--cadence", min=0,
                        help="Keep in touch every N days (0 clears).")
 SINCE = typer.Option(None, "--since", help="When the relationship began (e.g. 2024-05-01).")
+
+
+class StageChoice(StrEnum):
+    """A stage by the short name the book page and the API filter by."""
+
+    NEW = "new"
+    CONTACT = "contact"
+    RELATIONSHIP = "relationship"
+    TRUSTED = "trusted"
+
+    @property
+    def stage(self) -> Stage:
+        return Stage[self.name]
 
 
 def register(app: typer.Typer) -> None:
@@ -175,15 +190,33 @@ def list_(ctx: typer.Context,
           org: str | None = typer.Option(None, "--org", "-o"),
           role: str | None = typer.Option(None, "--role", "-r"),
           location: str | None = typer.Option(None, "--location", "-l"),
-          sort: Sort = typer.Option(Sort.NAME, "--sort", "-s"),
+          stage: str | None = typer.Option(
+              None, "--stage", metavar="<" + "|".join(StageChoice) + ">",
+              help="Only ties at this stage (new: a new acquaintance); shows each "
+                   "tie's stage and strength."),
+          sort: Sort = typer.Option(
+              Sort.NAME, "--sort", "-s", case_sensitive=False,
+              help="name; recent: last in touch first; added: newest first; "
+                   "strength: strongest tie first, with its stage and strength."),
           limit: int = typer.Option(50, "--limit", min=1, max=1000),
           offset: int = typer.Option(0, "--offset", min=0)) -> None:
-    """List your book, optionally filtered."""
+    """List your book, optionally filtered by words, tag, organization, role, place or stage."""
     cli = state(ctx)
     page = cli.kb.list_contacts(cli.me.id, ContactQuery(
-        text=text, tag=tag, organization=org, role=role, location=location, sort=sort,
-        limit=limit, offset=offset))
-    render.contact_page(cli.console, page, cli.kb.clock.today())
+        text=text, tag=tag, organization=org, role=role, location=location,
+        stage=_stage(stage), sort=sort, limit=limit, offset=offset))
+    render.contact_page(cli.console, page, cli.kb.clock.today(),
+                        ties=stage is not None or sort is Sort.STRENGTH)
+
+
+def _stage(text: str | None) -> Stage | None:
+    if text is None:
+        return None
+    try:
+        return StageChoice(text.strip().lower()).stage
+    except ValueError:
+        raise InvalidInput(f"no stage {text!r}; choose one of "
+                           + ", ".join(StageChoice) + ".", field="stage") from None
 
 
 def search(ctx: typer.Context, text: str = typer.Argument(..., help="Words to look for."),

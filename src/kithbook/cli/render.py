@@ -42,7 +42,9 @@ def interaction_line(interaction: Interaction, names: Mapping[ContactId, str] | 
     return text
 
 
-def contact_page(console: Console, page: Page, today: date) -> None:
+def contact_page(console: Console, page: Page, today: date, *, ties: bool = False) -> None:
+    """The page as a table; `ties` adds each tie's stage and strength (a narrow terminal
+    has room for them only when they are what the list is about)."""
     if not page.items:
         if page.total == 0 and page.offset == 0:
             console.print("Nothing here yet. Add someone with "
@@ -52,14 +54,21 @@ def contact_page(console: Console, page: Page, today: date) -> None:
             console.print(f"No more contacts: {page.total} in all.")
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("id", "name", "organization", "role", "tags", "last contact", "#"):
-        table.add_column(column, no_wrap=column in ("id", "#"),
-                         justify="right" if column == "#" else "left")
+    columns = ["id", "name", "organization", "role", "tags", "last contact", "#"]
+    for column in columns + (["stage", "strength"] if ties else []):
+        # The id and the name are what a person types next: never wrapped.
+        table.add_column(column, no_wrap=column in ("id", "name", "#", "stage", "strength"),
+                         justify="right" if column in ("#", "strength") else "left")
     for item in page.items:
         c = item.contact
-        table.add_row(f"[dim]{c.id}[/]", escape(c.name), escape(c.organization or ""),
-                      escape(c.role or ""), escape(", ".join(c.tags)),
-                      describe_ago(item.last_interaction, today), str(item.interaction_count))
+        row = [f"[dim]{c.id}[/]", escape(c.name), escape(c.organization or ""),
+               escape(c.role or ""), escape(", ".join(c.tags)),
+               describe_ago(item.last_interaction, today), str(item.interaction_count)]
+        if ties:
+            # One word, as `ls --stage` takes it.
+            row += [item.stage.name.lower() if item.stage else "",
+                    "" if item.strength is None else f"{item.strength:.2f}"]
+        table.add_row(*row)
     console.print(table)
     shown_to = page.offset + len(page.items)
     if page.total > len(page.items):
@@ -94,7 +103,9 @@ def contact_view(console: Console, view: ContactView, depth: TieDepth | None = N
         return
     console.print(f"  [bold]Timeline[/] ({view.interaction_count} interactions)")
     for interaction in view.timeline:
-        console.print("  " + interaction_line(interaction, view.names, about=c.id))
+        # The id is what `kithbook unlog` takes.
+        console.print("  " + interaction_line(interaction, view.names, about=c.id)
+                      + f"  [dim]{interaction.id}[/]")
 
 
 def tie_depth(console: Console, depth: TieDepth) -> None:

@@ -22,6 +22,7 @@ from kithbook.web.api import map as map_api
 from kithbook.web.api import notifications as notifications_api
 from kithbook.web.api import paths as paths_api
 from kithbook.web.api import policies as policies_api
+from kithbook.web.api import profile as profile_api
 from kithbook.web.api import transfer as transfer_api
 from kithbook.web.auth import Community
 from kithbook.web.pages import accounts as account_pages
@@ -108,6 +109,7 @@ def create_app(kb: Kithbook, community: Community | None = None) -> FastAPI:
     app.include_router(depth_pages.router)
     app.include_router(map_api.router)
     app.include_router(map_pages.router)
+    app.include_router(profile_api.router)
     if community is not None:
         auth.install(app)
         app.include_router(account_pages.router)

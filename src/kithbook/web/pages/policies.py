@@ -1,4 +1,4 @@
-"""Settings (your default sharing rules) and one contact's sharing rule."""
+"""Settings (your profile and default sharing rules) and one contact's sharing rule."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from kithbook.web.pages.forms import optional_int
 router = APIRouter(include_in_schema=False)
 
 NOTICES = {"saved": "Saved. Your rules apply from now on.",
+           "profile_saved": "Profile saved.",
            "defaults": "This contact follows your defaults again."}
 CHOICES = {"visibilities": list(Visibility), "ask_rules": list(AskRule)}
 
@@ -51,13 +52,16 @@ def settings_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResp
 
 
 def _settings(request: Request, kb: Kithbook, member: MemberId, *,
-              form: dict[str, str] | None = None,
-              error: InvalidInput | None = None) -> HTMLResponse:
+              form: dict[str, str] | None = None, error: InvalidInput | None = None,
+              profile_form: dict[str, str] | None = None,
+              profile_error: InvalidInput | None = None) -> HTMLResponse:
     return _render(request, "settings.html", {
         "nav": "settings", "policy": kb.default_policy(member), "form": form or {},
         "error": error, "fair_use": kb.fair_use_status(member),
-        "cooldown_days": kb.fair_use.cooldown_after_decline.days},
-        422 if error else 200)
+        "cooldown_days": kb.fair_use.cooldown_after_decline.days,
+        "profile": kb.profile(member), "profile_form": profile_form,
+        "profile_error": profile_error},
+        422 if error or profile_error else 200)
 
 
 @router.post("/settings", response_class=HTMLResponse)
@@ -68,6 +72,17 @@ async def save_settings(request: Request, kb: Services, me: CurrentMember) -> Re
     except InvalidInput as error:
         return _settings(request, kb, me.id, form=form, error=error)
     return see("/settings", "saved")
+
+
+@router.post("/settings/profile", response_class=HTMLResponse)
+async def save_profile(request: Request, kb: Services, me: CurrentMember) -> Response:
+    form = await form_of(request)
+    try:
+        kb.set_profile(me.id, organization=form.get("organization", ""),
+                       title=form.get("title", ""))
+    except InvalidInput as error:
+        return _settings(request, kb, me.id, profile_form=form, profile_error=error)
+    return see("/settings", "profile_saved")
 
 
 @router.get("/contacts/{contact_id}/sharing", response_class=HTMLResponse)
