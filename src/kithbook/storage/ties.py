@@ -69,6 +69,13 @@ class SqlTies:
             return
         if not ids:
             return
+        # Lock the ties first, in one order. On PostgreSQL each statement reads its own
+        # snapshot: without the lock, two writers logging with the same contact would
+        # each count from a snapshot taken before the other committed, and the later
+        # UPDATE would write a count one short. Once the lock is ours, the UPDATE below
+        # sees every interaction committed before it. (SQLite writers are one at a time.)
+        self._c.execute(select(ties.c.contact_id).where(ties.c.contact_id.in_(ids))
+                        .order_by(ties.c.contact_id).with_for_update())
         link = and_(interaction_contacts.c.interaction_id == interactions.c.id,
                     interaction_contacts.c.contact_id == ties.c.contact_id)
         last = (select(func.max(interactions.c.occurred_on))
