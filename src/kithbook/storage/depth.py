@@ -32,9 +32,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.ties import Stage
-from kithbook.services.ports import DepthSnapshot, LoggedInteraction
+from kithbook.services.ports import DepthSnapshot, LoggedInteraction, RankedTie
 from kithbook.storage.rows import aware
 from kithbook.storage.tables import (
+    contact_knows,
     contact_tags,
     contacts,
     interaction_contacts,
@@ -200,6 +201,52 @@ class SqlDepth:
                                ties.c.owner_id == owner)
             .values(strength=bindparam("s"), stage=bindparam("st"), strength_on=today),
             [{"cid": cid, "s": value, "st": stage_key(stage)} for cid, value, stage in rows])
+
+    def strongest(self, owner: MemberId, limit: int, *, tag: str | None = None,
+                  organizations: Sequence[str] | None = None,
+                  stage: Stage | None = None) -> tuple[list[RankedTie], int]:
+        # Walks the tie's (owner, strength) or (owner, stage, strength) index from the
+        # strongest down and stops after `limit` matches: no scan of the book unless the
+        # filters are rare.
+        where: list[ColumnElement[bool]] = [ties.c.owner_id == owner]
+        if stage is not None:
+            where.append(ties.c.stage == stage_key(stage))
+        if tag is not None:
+            where.append(ties.c.contact_id.in_(
+                select(contact_tags.c.contact_id).where(contact_tags.c.tag == tag)))
+        if organizations is not None:
+            where.append(contacts.c.organization.in_(list(organizations)))
+        joined = ties.join(contacts, contacts.c.id == ties.c.contact_id)
+        rows = self._c.execute(
+            select(ties.c.contact_id, contacts.c.name, contacts.c.organization,
+                   ties.c.strength, ties.c.stage)
+            .select_from(joined).where(*where)
+            .order_by(ties.c.strength.desc().nulls_last(), ties.c.contact_id.desc())
+            .limit(limit)).all()
+        counted = select(func.count()).select_from(
+            joined if organizations is not None else ties).where(*where)
+        matching = int(self._c.scalar(counted) or 0)
+        return [RankedTie(ContactId(r.contact_id), r.name, r.organization, r.strength,
+                          stage_from_key(r.stage)) for r in rows], matching
+
+    def organizations(self, owner: MemberId) -> list[str]:
+        # Read from the (owner, organization) index alone.
+        return list(self._c.execute(
+            select(contacts.c.organization).distinct()
+            .where(contacts.c.owner_id == owner, contacts.c.organization.is_not(None)))
+            .scalars())
+
+    def links_among(self, owner: MemberId,
+                    among: Sequence[ContactId]) -> list[tuple[ContactId, ContactId, float]]:
+        if not among:
+            return []
+        ids = list(among)
+        rows = self._c.execute(
+            select(contact_knows.c.contact_a, contact_knows.c.contact_b, contact_knows.c.strength)
+            .where(contact_knows.c.owner_id == owner, contact_knows.c.contact_a.in_(ids),
+                   contact_knows.c.contact_b.in_(ids))
+            .order_by(contact_knows.c.contact_a, contact_knows.c.contact_b)).all()
+        return [(ContactId(a), ContactId(b), float(w)) for a, b, w in rows]
 
 
 def stage_key(stage: Stage) -> str:
