@@ -17,12 +17,14 @@ import numpy.typing as npt
 from sqlalchemy import (
     Connection,
     Integer,
+    String,
     bindparam,
     case,
     cast,
     delete,
     func,
     literal,
+    literal_column,
     select,
     text,
     update,
@@ -47,6 +49,8 @@ from kithbook.storage.tables import (
 _EPOCH = date(1970, 1, 1)
 # julianday('1970-01-01') on SQLite: the day number is julianday minus this, exactly.
 _UNIX_JULIAN_DAY = 2440587.5
+# Below this many matches the strongest are found sooner by reading all and sorting.
+_WALK_ABOVE = 500
 
 
 def _day_code(connection: Connection, column: Any) -> ColumnElement[int]:
@@ -205,27 +209,43 @@ class SqlDepth:
     def strongest(self, owner: MemberId, limit: int, *, tag: str | None = None,
                   organizations: Sequence[str] | None = None,
                   stage: Stage | None = None) -> tuple[list[RankedTie], int]:
-        # Walks the tie's (owner, strength) or (owner, stage, strength) index from the
-        # strongest down and stops after `limit` matches: no scan of the book unless the
-        # filters are rare.
-        where: list[ColumnElement[bool]] = [ties.c.owner_id == owner]
+        filters: list[ColumnElement[bool]] = []
         if stage is not None:
-            where.append(ties.c.stage == stage_key(stage))
+            filters.append(ties.c.stage == stage_key(stage))
         if tag is not None:
-            where.append(ties.c.contact_id.in_(
+            filters.append(ties.c.contact_id.in_(
                 select(contact_tags.c.contact_id).where(contact_tags.c.tag == tag)))
         if organizations is not None:
-            where.append(contacts.c.organization.in_(list(organizations)))
+            filters.append(contacts.c.organization.in_(list(organizations)))
         joined = ties.join(contacts, contacts.c.id == ties.c.contact_id)
+        # Every contact has its tie, owned by the contact's owner: an organization alone is
+        # counted from the contact's (owner, organization) index, the rest from the tie's.
+        if organizations is not None and tag is None and stage is None:
+            counted = select(func.count()).select_from(contacts).where(
+                contacts.c.owner_id == owner, *filters)
+        elif organizations is not None:
+            counted = select(func.count()).select_from(joined).where(
+                contacts.c.owner_id == owner, *filters)
+        else:
+            counted = select(func.count()).select_from(ties).where(
+                ties.c.owner_id == owner, *filters)
+        matching = int(self._c.scalar(counted) or 0)
+        # Many matches: walk the tie's (owner, strength) or (owner, stage, strength) index
+        # from the strongest down and stop after `limit`. Few matches for a tag or an
+        # organization: read them all and sort. SQLite, without statistics, would walk the
+        # index anyway, so its tie owner test is kept off any index (`+`).
+        few = (tag is not None or organizations is not None) and matching < _WALK_ABOVE
+        if few and self._c.dialect.name == "sqlite":
+            mine = [literal_column("+ties.owner_id", String) == owner,
+                    contacts.c.owner_id == owner]
+        else:
+            mine = [ties.c.owner_id == owner]
         rows = self._c.execute(
             select(ties.c.contact_id, contacts.c.name, contacts.c.organization,
                    ties.c.strength, ties.c.stage)
-            .select_from(joined).where(*where)
+            .select_from(joined).where(*mine, *filters)
             .order_by(ties.c.strength.desc().nulls_last(), ties.c.contact_id.desc())
             .limit(limit)).all()
-        counted = select(func.count()).select_from(
-            joined if organizations is not None else ties).where(*where)
-        matching = int(self._c.scalar(counted) or 0)
         return [RankedTie(ContactId(r.contact_id), r.name, r.organization, r.strength,
                           stage_from_key(r.stage)) for r in rows], matching
 
