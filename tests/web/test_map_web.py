@@ -9,6 +9,7 @@ from community import community_app, signed_in
 from fastapi.testclient import TestClient
 
 from community_members import add_member
+from fakes import FixedClock
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.services.book import TieFields
@@ -192,5 +193,19 @@ def test_each_node_shows_the_strength_and_stage_its_contact_page_shows(
         client: TestClient, kb: Kithbook) -> None:
     _book(client, kb)
     for node in client.get("/api/v1/map").json()["nodes"]:
+        tie = client.get(f"/api/v1/contacts/{node['contact']}/strength").json()
+        assert (node["stage"], node["strength"]) == (tie["stage"], round(tie["strength"], 2))
+
+
+def test_on_a_new_day_the_map_catches_up_with_the_contact_pages(
+        client: TestClient, kb: Kithbook, clock: FixedClock) -> None:
+    _book(client, kb)
+    before = client.get("/api/v1/map").json()["nodes"]
+    clock.advance(200)
+    # The first view may draw yesterday's numbers; today's are stored right after it.
+    assert client.get("/map").status_code == 200
+    after = client.get("/api/v1/map").json()["nodes"]
+    assert after[0]["strength"] < before[0]["strength"]
+    for node in after:
         tie = client.get(f"/api/v1/contacts/{node['contact']}/strength").json()
         assert (node["stage"], node["strength"]) == (tie["stage"], round(tie["strength"], 2))

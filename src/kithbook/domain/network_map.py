@@ -53,6 +53,8 @@ class NetworkMap:
     book_size: int  # contacts in the whole book
     matching: int  # contacts the filters let through
     limit: int
+    # Strengths and stages as of an earlier day, while today's are computed after answering.
+    stale_strengths: bool = False
 
     @property
     def left_out(self) -> int:

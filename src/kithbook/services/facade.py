@@ -289,9 +289,10 @@ class Kithbook:
         return paths.list_links(self._uow(), actor)
 
     # ---- the network map: the member's own book only ---------------------------------
-    def network_map(self, actor: MemberId, query: maps.MapQuery) -> NetworkMap:
+    def network_map(self, actor: MemberId, query: maps.MapQuery, *,
+                    wait_for_day: bool = True) -> NetworkMap:
         return maps.network_map(self._uow(), self._paths, actor, query, self.clock,
-                                       self.strength_params)
+                                self.strength_params, wait_for_day=wait_for_day)
 
     def map_picture(self, network: NetworkMap, colour_by: ColourBy,
                     href: Callable[[ContactId], str], *, with_legend: bool = False) -> str:

@@ -72,8 +72,8 @@ class PathsCache:
     _building: threading.Lock = field(default_factory=threading.Lock)
 
     # Anything else read from a book and kept while the fingerprint holds (the network
-    # map keeps a member's book here), with a gate per key so one request reads it while
-    # the others wait.
+    # map keeps the maps it drew of a member's book here), with a gate per key so one
+    # request reads it while the others wait.
     _values: dict[str, tuple[tuple[int, ...], Any]] = field(default_factory=dict)
     _gates: dict[str, threading.Lock] = field(default_factory=dict)
 

@@ -370,6 +370,17 @@ class LoggedInteraction:
     note: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class RankedTie:
+    """A tie as the network map draws it: from its stored strength and stage."""
+
+    contact: ContactId
+    name: str
+    organization: str | None
+    strength: float | None  # None while cleared by a change not yet scored again
+    stage: Stage | None
+
+
 class DepthReader(Protocol):
     """Bulk reads for relationship depth, and the member's cadences per tag."""
 
@@ -398,6 +409,22 @@ class DepthReader(Protocol):
                         only_dated: bool = False) -> None:
         """Store (contact, strength, stage) rows as computed on `today`; `only_dated`
         leaves alone the rows cleared meanwhile (they are recomputed one by one)."""
+        ...
+
+    def strongest(self, owner: MemberId, limit: int, *, tag: str | None = None,
+                  organizations: Sequence[str] | None = None,
+                  stage: Stage | None = None) -> tuple[list[RankedTie], int]:
+        """The `limit` ties of greatest stored strength whose contact has this tag, one of
+        these organizations and this stage (each when given), and how many match."""
+        ...
+
+    def organizations(self, owner: MemberId) -> list[str]:
+        """Every organization named in `owner`'s book, once each."""
+        ...
+
+    def links_among(self, owner: MemberId,
+                    among: Sequence[ContactId]) -> list[tuple[ContactId, ContactId, float]]:
+        """The contact links `owner` recorded whose both ends are among `among`."""
         ...
 class AccountRepository(Protocol):
     """Community accounts. Secrets arrive here already hashed (`token_hash`)."""

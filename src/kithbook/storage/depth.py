@@ -17,12 +17,14 @@ import numpy.typing as npt
 from sqlalchemy import (
     Connection,
     Integer,
+    String,
     bindparam,
     case,
     cast,
     delete,
     func,
     literal,
+    literal_column,
     select,
     text,
     update,
@@ -32,9 +34,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.ties import Stage
-from kithbook.services.ports import DepthSnapshot, LoggedInteraction
+from kithbook.services.ports import DepthSnapshot, LoggedInteraction, RankedTie
 from kithbook.storage.rows import aware
 from kithbook.storage.tables import (
+    contact_knows,
     contact_tags,
     contacts,
     interaction_contacts,
@@ -46,6 +49,8 @@ from kithbook.storage.tables import (
 _EPOCH = date(1970, 1, 1)
 # julianday('1970-01-01') on SQLite: the day number is julianday minus this, exactly.
 _UNIX_JULIAN_DAY = 2440587.5
+# Below this many matches the strongest are found sooner by reading all and sorting.
+_WALK_ABOVE = 500
 
 
 def _day_code(connection: Connection, column: Any) -> ColumnElement[int]:
@@ -200,6 +205,68 @@ class SqlDepth:
                                ties.c.owner_id == owner)
             .values(strength=bindparam("s"), stage=bindparam("st"), strength_on=today),
             [{"cid": cid, "s": value, "st": stage_key(stage)} for cid, value, stage in rows])
+
+    def strongest(self, owner: MemberId, limit: int, *, tag: str | None = None,
+                  organizations: Sequence[str] | None = None,
+                  stage: Stage | None = None) -> tuple[list[RankedTie], int]:
+        filters: list[ColumnElement[bool]] = []
+        if stage is not None:
+            filters.append(ties.c.stage == stage_key(stage))
+        if tag is not None:
+            filters.append(ties.c.contact_id.in_(
+                select(contact_tags.c.contact_id).where(contact_tags.c.tag == tag)))
+        if organizations is not None:
+            filters.append(contacts.c.organization.in_(list(organizations)))
+        joined = ties.join(contacts, contacts.c.id == ties.c.contact_id)
+        # Every contact has its tie, owned by the contact's owner: an organization alone is
+        # counted from the contact's (owner, organization) index, the rest from the tie's.
+        if organizations is not None and tag is None and stage is None:
+            counted = select(func.count()).select_from(contacts).where(
+                contacts.c.owner_id == owner, *filters)
+        elif organizations is not None:
+            counted = select(func.count()).select_from(joined).where(
+                contacts.c.owner_id == owner, *filters)
+        else:
+            counted = select(func.count()).select_from(ties).where(
+                ties.c.owner_id == owner, *filters)
+        matching = int(self._c.scalar(counted) or 0)
+        # Many matches: walk the tie's (owner, strength) or (owner, stage, strength) index
+        # from the strongest down and stop after `limit`. Few matches for a tag or an
+        # organization: read them all and sort. SQLite, without statistics, would walk the
+        # index anyway, so its tie owner test is kept off any index (`+`).
+        few = (tag is not None or organizations is not None) and matching < _WALK_ABOVE
+        if few and self._c.dialect.name == "sqlite":
+            mine = [literal_column("+ties.owner_id", String) == owner,
+                    contacts.c.owner_id == owner]
+        else:
+            mine = [ties.c.owner_id == owner]
+        rows = self._c.execute(
+            select(ties.c.contact_id, contacts.c.name, contacts.c.organization,
+                   ties.c.strength, ties.c.stage)
+            .select_from(joined).where(*mine, *filters)
+            .order_by(ties.c.strength.desc().nulls_last(), ties.c.contact_id.desc())
+            .limit(limit)).all()
+        return [RankedTie(ContactId(r.contact_id), r.name, r.organization, r.strength,
+                          stage_from_key(r.stage)) for r in rows], matching
+
+    def organizations(self, owner: MemberId) -> list[str]:
+        # Read from the (owner, organization) index alone.
+        return list(self._c.execute(
+            select(contacts.c.organization).distinct()
+            .where(contacts.c.owner_id == owner, contacts.c.organization.is_not(None)))
+            .scalars())
+
+    def links_among(self, owner: MemberId,
+                    among: Sequence[ContactId]) -> list[tuple[ContactId, ContactId, float]]:
+        if not among:
+            return []
+        ids = list(among)
+        rows = self._c.execute(
+            select(contact_knows.c.contact_a, contact_knows.c.contact_b, contact_knows.c.strength)
+            .where(contact_knows.c.owner_id == owner, contact_knows.c.contact_a.in_(ids),
+                   contact_knows.c.contact_b.in_(ids))
+            .order_by(contact_knows.c.contact_a, contact_knows.c.contact_b)).all()
+        return [(ContactId(a), ContactId(b), float(w)) for a, b, w in rows]
 
 
 def stage_key(stage: Stage) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -70,12 +70,16 @@ class MapOut(BaseModel):
                         "with the picture itself, coloured by `colour` (stage or "
                         "organization), with a legend.",
             responses={200: {"content": {"image/svg+xml": {}}}})
-def network_map(kb: Services, me: CurrentMember, tag: Word = "", organization: Word = "",
+def network_map(kb: Services, me: CurrentMember, background: BackgroundTasks,
+                tag: Word = "", organization: Word = "",
                 stage: Word = "", colour: Word = "stage",
                 limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
                 format: Literal["json", "svg"] = "json") -> Response | MapOut:
     colour_by = parse_colour_by(colour)
-    network = kb.network_map(me.id, map_query(tag, organization, stage, limit))
+    network = kb.network_map(me.id, map_query(tag, organization, stage, limit),
+                             wait_for_day=False)
+    if network.stale_strengths:  # renewed after answering, as the book list does
+        background.add_task(kb.refresh_strengths, me.id)
     if format == "svg":
         return Response(kb.map_picture(network, colour_by, contact_page, with_legend=True),
                         media_type="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse
 
 from kithbook.domain.errors import InvalidInput
@@ -33,7 +33,8 @@ def map_query(tag: str, organization: str, stage: str, limit: int) -> MapQuery:
 
 
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, kb: Services, me: CurrentMember, colour: Word = "stage",
+def map_page(request: Request, kb: Services, me: CurrentMember, background: BackgroundTasks,
+             colour: Word = "stage",
              tag: Word = "", organization: Word = "", stage: Word = "",
              limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
              ) -> HTMLResponse:
@@ -45,9 +46,12 @@ def map_page(request: Request, kb: Services, me: CurrentMember, colour: Word = "
     try:
         colour_by = parse_colour_by(colour)
         query = map_query(tag, organization, stage, limit)
-        network = kb.network_map(me.id, query)
+        network = kb.network_map(me.id, query, wait_for_day=False)
     except InvalidInput as error:
         return render(request, "map.html", {**context, "error": error}, 422)
+    if network.stale_strengths:
+        # Yesterday's strengths are drawn; today's are computed after answering.
+        background.add_task(kb.refresh_strengths, me.id)
     return render(request, "map.html", {
         **context, "network": network, "filtered": query.filtered,
         "svg": kb.map_picture(network, colour_by, contact_page),
