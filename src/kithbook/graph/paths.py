@@ -306,11 +306,17 @@ class _Search:
             near = self._table(m2)[src3]
             e3 = g.in_eid[idx].astype(np.int64)
         e3, src3 = e3[near], src3[near]
-        ok = (g.need[e3] < NEVER) & (g.agree_back[e3] > 0) & (g.dst[e3] != self.s)
+        # A middle hop too weak for even the best partial path cannot reach the floor.
+        agree3 = g.agree_back[e3]
+        ok = (g.need[e3] < NEVER) & (agree3 > 0) & (g.dst[e3] != self.s)
+        ok &= float(partial.max()) * agree3 >= self._floor()
         if self.named:
             ok &= g.dst[e3] != self.target_one
         e3, src3 = e3[ok], src3[ok]
-        i, j = _join(m2_all, src3)
+        # Join only the partial paths whose m2 has a middle hop left.
+        hit = np.flatnonzero(self._table(src3)[m2_all])
+        i, j = _join(m2_all[hit], src3)
+        i = hit[i]
         e1, e2, e3, partial = e1[i], e2[i], e3[j], partial[i]
         ok = (g.trust_back[e2] >= g.need[e3]) & (g.dst[e3] != g.dst[e1])
         partial3 = partial * g.agree_back[e3]
