@@ -411,6 +411,61 @@ class DuckDBPeer:
                 for m1, m2, m3, t, score in rows]
 
 
+# -- an earlier revision of our own search ---------------------------------------------------
+
+def compare_with(rev: str, snap: Snapshot, queries: Sequence[Query], k: int,
+                 repeat: int) -> int:
+    """Time `find_paths` as it was at git revision `rev` against today's, query by query
+    and interleaved (so both see the same load), and count the answers that differ."""
+    import importlib.util
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    source = subprocess.run(["git", "show", f"{rev}:src/kithbook/graph/paths.py"], cwd=root,
+                            check=True, capture_output=True, text=True).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "paths_then.py")
+        with open(path, "w") as out:
+            out.write(source)
+        spec = importlib.util.spec_from_file_location("paths_then", path)
+        assert spec is not None and spec.loader is not None
+        then = importlib.util.module_from_spec(spec)
+        sys.modules["paths_then"] = then  # dataclasses look their module up there
+        spec.loader.exec_module(then)
+
+    def run(search: Callable[..., list], q: Query) -> tuple[float, list[tuple]]:
+        where = None if q.kind == "person" else PeopleFilter(organization=q.target)
+        to = q.target if q.kind == "person" else None
+        best, found = float("inf"), []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            found = search(snap, q.searcher, to=to, where=where, k=k)
+            best = min(best, time.perf_counter() - t0)
+        return best, [(p.people, p.edges, p.score, p.agrees, p.last_strength, p.anonymous)
+                      for p in found]
+
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    same: dict[tuple[str, str], int] = {}
+    for q in queries:
+        old_time, old = run(then.find_paths, q)
+        new_time, new = run(find_paths, q)
+        if old != new:
+            say(f"DIFFERENT from {rev}: {q}")
+        same[q.kind, q.group] = same.get((q.kind, q.group), 0) + (old == new)
+        times.setdefault((q.kind, q.group), []).append((old_time, new_time))
+    say(f"\n## Against the search code of {rev} (same snapshot, interleaved, fastest of "
+        f"{repeat}); load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+    say(f"| query | group | {rev} p50 ms | {rev} p95 ms | {rev} mean ms | ours p50 ms | "
+        "ours p95 ms | ours mean ms | identical |")
+    say("|---|---|---|---|---|---|---|---|---|")
+    for (kind, group), pairs in times.items():
+        old_t, new_t = [a for a, _ in pairs], [b for _, b in pairs]
+        say(f"| to {kind} | {group} | {pct(old_t, 50):.2f} | {pct(old_t, 95):.2f} | "
+            f"{np.mean(old_t) * 1000:.2f} | {pct(new_t, 50):.2f} | {pct(new_t, 95):.2f} | "
+            f"{np.mean(new_t) * 1000:.2f} | {same[kind, group]}/{len(pairs)} |")
+    return len(queries) - sum(same.values())
+
+
 # -- reporting -------------------------------------------------------------------------------
 
 def rss_mb() -> float:
@@ -465,6 +520,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1,
                     help="time each of our queries this many times and keep the fastest "
                          "(on a shared machine, to see past other work's bursts)")
+    ap.add_argument("--compare-with", default=None, metavar="REV",
+                    help="also run the search code of this git revision (e.g. HEAD~1) on the "
+                         "same snapshot and queries, interleaved with ours, and check that "
+                         "every answer is identical")
     args = ap.parse_args(argv)
     ties_wanted = args.ties or 10 * args.people
 
@@ -513,6 +572,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     say(f"refresh, {len(added)} ties added and 10 removed: {time.perf_counter() - t0:.3f} s")
     del live
 
+    differences = 0
     queries = make_queries(snap, args.pairs, args.seed)
     for q in queries[:8]:
         q.run(snap, args.k)  # warm up
@@ -534,13 +594,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"| to {kind} | {group} | {pct([s for s, _ in sel], 50):.2f} | "
             f"{pct([s for s, _ in sel], 95):.2f} | {np.mean([len(r) for _, r in sel]):.1f} |")
 
+    if args.compare_with:
+        differences += compare_with(args.compare_with, snap, queries, args.k, args.repeat)
+
     peers: list[NetworkXPeer | DuckDBPeer] = []
     for name in filter(None, args.peers.split(",")):
         t0 = time.perf_counter()
         peers.append(NetworkXPeer(snap) if name == "networkx" else DuckDBPeer(snap))
         say(f"{peers[-1].name} loaded in {time.perf_counter() - t0:.1f} s, "
             f"process at {rss_mb():.0f} MiB")
-    differences = 0
     sample = [q for kind, group in groups for q in
               [q for q in queries if (q.kind, q.group) == (kind, group)][:args.peer_pairs]]
     for peer in peers:

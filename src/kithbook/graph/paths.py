@@ -160,6 +160,7 @@ class _Search:
         self.best_last = float(self.last_strength.max(initial=0.0))
         self.last_src_table = self._table(self.last_src)
         self.onward = snap.best_onward()
+        self.onward_rows = snap.onward_rows()
 
     def run(self, max_intermediaries: int) -> list[WarmPath]:
         g, s = self.g, self.s
@@ -180,7 +181,8 @@ class _Search:
         bound = a1 * self.onward[g.dst[e1]]
         order = np.argsort(-bound, kind="stable")
         e1, a1, bound = e1[order], a1[order], bound[order]
-        degree = g.indptr[g.dst[e1].astype(np.int64) + 1] - g.indptr[g.dst[e1]]
+        rows = self.onward_rows[0]
+        degree = rows[g.dst[e1].astype(np.int64) + 1] - rows[g.dst[e1]]
         reach = np.cumsum(degree)
         forward: list[tuple[IntArray, IntArray, FloatArray]] = []
         lo = 0
@@ -200,14 +202,13 @@ class _Search:
         """Second hops m1 → m2 permitted by m1's rules toward the searcher, with the product
         of the two agree chances; hops that cannot reach the bar are dropped first."""
         g = self.g
+        indptr, eid = self.onward_rows
         m1 = g.dst[e1].astype(np.int64)
-        starts = g.indptr[m1]
-        counts = g.indptr[m1 + 1] - starts
-        e2 = _ranges(starts, counts)
+        starts = indptr[m1]
+        counts = self._reaching(a1, starts, indptr[m1 + 1])
+        e2 = eid[_ranges(starts, counts)].astype(np.int64)
         row = np.repeat(np.arange(len(e1), dtype=np.int64), counts)
         partial = a1[row] * g.agree_back[e2]
-        ok = partial >= self._floor()
-        e2, row, partial = e2[ok], row[ok], partial[ok]
         m2 = g.dst[e2]
         # Past m2 a path either ends (m2 has a last hop to a target) or goes on through one
         # of m2's onward ties, whose agree chance is at most best_onward[m2].
@@ -217,6 +218,33 @@ class _Search:
         if self.named:
             ok &= m2 != self.target_one
         return e1[row[ok]], e2[ok], partial[ok]
+
+    def _reaching(self, a1: FloatArray, lo: IntArray, hi: IntArray) -> IntArray:
+        """How many ties at the head of each onward row (agree chance descending) keep
+        `a1 × agree` at or above the floor. The test is the very product `_forward` keeps,
+        and it cannot rise along a row, so rows whose first tie fails count 0, rows whose
+        last tie passes count whole, and only the rest need a binary search (all at once)."""
+        agree, eid, floor = self.g.agree_back, self.onward_rows[1], self._floor()
+        counts = np.zeros(len(lo), dtype=np.int64)
+        rows = np.flatnonzero(hi > lo)
+        first = a1[rows] * agree[eid[lo[rows]]] >= floor
+        rows = rows[first]
+        whole = a1[rows] * agree[eid[hi[rows] - 1]] >= floor
+        counts[rows[whole]] = (hi - lo)[rows[whole]]
+        rows = rows[~whole]
+        # The first failing tie lies in [lo + 1, hi - 1]: its row's head passes, its tail fails.
+        left, right, factor = lo[rows] + 1, hi[rows] - 1, a1[rows]
+        while len(rows):
+            done = left >= right
+            counts[rows[done]] = (left - lo[rows])[done]
+            if done.any():
+                going = ~done
+                rows, left, right, factor = rows[going], left[going], right[going], factor[going]
+            mid = (left + right) >> 1
+            good = factor * agree[eid[mid]] >= floor
+            left = np.where(good, mid + 1, left)
+            right = np.where(good, right, mid)
+        return counts
 
     def _floor(self) -> float:
         """Smallest partial product (before the last hop) that could still reach the bar;
@@ -228,12 +256,11 @@ class _Search:
         table[people] = True
         return table
 
-    def _distinct(self, people: IntArray) -> tuple[npt.NDArray[np.bool_], IntArray]:
-        """A membership table of `people` and their sorted distinct numbers."""
-        table = self._table(people)
+    def _distinct(self, people: IntArray) -> IntArray:
+        """The sorted distinct numbers of `people`."""
         if len(people) * 64 < self.g.num_people:  # sorting a few beats scanning everyone
-            return table, np.unique(people)
-        return table, np.flatnonzero(table)
+            return np.unique(people)
+        return np.flatnonzero(self._table(people))
 
     # -- joins -----------------------------------------------------------------------------
 
@@ -264,26 +291,32 @@ class _Search:
         if len(e1) == 0:
             return
         m2_all = g.dst[e2].astype(np.int64)
-        m2_table, m2 = self._distinct(m2_all)
-        m3_table, m3 = self._distinct(self.last_src[self.last_strength >= self.bar])
+        m2 = self._distinct(m2_all)
+        m3 = self._distinct(self.last_src[self.last_strength >= self.bar])
         # Middle hops m2 → m3, read from whichever side has fewer ties.
         out_counts = g.indptr[m2 + 1] - g.indptr[m2]
         in_counts = g.in_indptr[m3 + 1] - g.in_indptr[m3]
         if out_counts.sum() <= in_counts.sum():
             e3 = _ranges(g.indptr[m2], out_counts)
             src3 = np.repeat(m2, out_counts)
-            near = m3_table[g.dst[e3]]
+            near = self._table(m3)[g.dst[e3]]
         else:
             idx = _ranges(g.in_indptr[m3], in_counts)
             src3 = g.in_src[idx].astype(np.int64)
-            near = m2_table[src3]
+            near = self._table(m2)[src3]
             e3 = g.in_eid[idx].astype(np.int64)
         e3, src3 = e3[near], src3[near]
-        ok = (g.need[e3] < NEVER) & (g.agree_back[e3] > 0) & (g.dst[e3] != self.s)
+        # A middle hop too weak for even the best partial path cannot reach the floor.
+        agree3 = g.agree_back[e3]
+        ok = (g.need[e3] < NEVER) & (agree3 > 0) & (g.dst[e3] != self.s)
+        ok &= float(partial.max()) * agree3 >= self._floor()
         if self.named:
             ok &= g.dst[e3] != self.target_one
         e3, src3 = e3[ok], src3[ok]
-        i, j = _join(m2_all, src3)
+        # Join only the partial paths whose m2 has a middle hop left.
+        hit = np.flatnonzero(self._table(src3)[m2_all])
+        i, j = _join(m2_all[hit], src3)
+        i = hit[i]
         e1, e2, e3, partial = e1[i], e2[i], e3[j], partial[i]
         ok = (g.trust_back[e2] >= g.need[e3]) & (g.dst[e3] != g.dst[e1])
         partial3 = partial * g.agree_back[e3]

@@ -68,7 +68,7 @@ class Snapshot:
     trust_back: Int8Array = field(repr=False)
     _indexes: dict[str, tuple[Int64Array, Int32Array]] = field(
         default_factory=dict, repr=False, compare=False)
-    _derived: dict[str, Float32Array] = field(default_factory=dict, repr=False, compare=False)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def num_people(self) -> int:
@@ -267,8 +267,12 @@ class Snapshot:
         agree_back[back[has]] = np.where(shown[has], agree_chance(up.strength, up.trust)[has], 0)
         trust_back[back[has]] = np.where(shown[has], up.trust[has], 0)
         indexes = self._indexes if people is self.people else {}
-        return replace(self, people=people, need=need, agree_back=agree_back,
-                       trust_back=trust_back, _indexes=indexes, _derived={}, **changed)
+        fresh = replace(self, people=people, need=need, agree_back=agree_back,
+                        trust_back=trust_back, _indexes=indexes, _derived={}, **changed)
+        # A tie's own row changes with its need; its reverse's row with its agree chance.
+        if len(people) == self.num_people:
+            fresh._with_onward_rows_of(self, np.concatenate([up.src, up.dst]))
+        return fresh
 
     def _insert_positions(self, src: Int32Array, dst: Int32Array) -> Int64Array:
         return np.array([self.indptr[u] + np.searchsorted(
@@ -299,6 +303,70 @@ class Snapshot:
                 held[rows] = np.maximum.reduceat(value, self.indptr[rows])
             self._derived["best_onward"] = held
         return held
+
+    def onward_rows(self) -> tuple[Int64Array, Int32Array]:
+        """Per person u, the ties u could ever introduce an asker on through (usable onward
+        and with an agree chance above 0), as edge ids sorted by that agree chance, highest
+        first, equal chances in row order: u's row is `eid[indptr[u]:indptr[u + 1]]`.
+
+        A search that needs only the ties whose agree chance reaches a bound reads a prefix
+        of each row instead of the whole out-row. Computed on first use and kept with the
+        snapshot (4 bytes per such tie and 8 per person); a refresh that only changes
+        existing ties re-sorts just the rows it touched.
+        """
+        held = self._derived.get("onward_rows")
+        if held is None:
+            held = self._onward_rows_of(np.arange(self.num_people, dtype=np.int64))
+            self._derived["onward_rows"] = held
+        indptr: Int64Array = held[0]
+        eid: Int32Array = held[1]
+        return indptr, eid
+
+    def _onward_rows_of(self, people: Int64Array) -> tuple[Int64Array, Int32Array]:
+        """`onward_rows` for the given people (sorted, distinct) only, with row offsets
+        over all people (empty rows for everyone else)."""
+        counts = self.indptr[people + 1] - self.indptr[people]
+        if len(people) == self.num_people:  # every tie, in place: no gathers
+            value = np.where(self.need < NEVER, self.agree_back, np.float32(0))
+            edges = np.flatnonzero(value > 0)
+            owner = np.repeat(people.astype(np.int32), counts)[edges].astype(np.int64)
+            value = value[edges]
+        else:
+            edges = _ranges(self.indptr[people], counts)
+            owner = np.repeat(people, counts)
+            value = np.where(self.need[edges] < NEVER, self.agree_back[edges], np.float32(0))
+            keep = value > 0
+            edges, owner, value = edges[keep], owner[keep], value[keep]
+        # Non-negative float32 bits order like the values: inverted, they sort descending;
+        # the keys are mostly in order already, which a stable sort runs through quickly.
+        inverted = (np.uint32(0xFFFFFFFF) - value.view(np.uint32)).astype(np.int64)
+        order = np.argsort((owner << 32) | inverted, kind="stable")
+        return _indptr(owner, self.num_people), edges[order].astype(np.int32)
+
+    def _with_onward_rows_of(self, old: Snapshot, touched: Any) -> None:
+        """Carry `old`'s onward rows over to this snapshot (same ties, same edge ids),
+        re-sorting only the rows of `touched` people; nothing if `old` had none yet."""
+        held = old._derived.get("onward_rows")
+        if held is None:
+            return
+        old_indptr, old_eid = held
+        rows = np.unique(np.asarray(touched, dtype=np.int64))
+        fresh_indptr, fresh_eid = self._onward_rows_of(rows)
+        stale = np.zeros(self.num_people, dtype=np.bool_)
+        stale[rows] = True
+        counts = np.diff(old_indptr)
+        kept = np.repeat(~stale, counts)
+        kept_owner_count = np.where(stale, 0, counts)
+        kept_eid = old_eid[kept]
+        # Each fresh row goes where its owner's row was; rows are contiguous and in order.
+        fresh_counts = np.diff(fresh_indptr)[rows]
+        at = np.repeat(np.cumsum(kept_owner_count)[rows] - kept_owner_count[rows], fresh_counts)
+        eid = np.insert(kept_eid, at, fresh_eid)
+        all_counts = kept_owner_count
+        all_counts[rows] = fresh_counts
+        indptr = np.zeros(self.num_people + 1, dtype=np.int64)
+        np.cumsum(all_counts, out=indptr[1:])
+        self._derived["onward_rows"] = (indptr, eid)
 
     def out_neighbours(self, person: int) -> Int32Array:
         return self.dst[self.indptr[person]:self.indptr[person + 1]]
@@ -341,6 +409,14 @@ def _shifted(indptr: Int64Array, removed_rows: Any, added_rows: Any) -> Int64Arr
     np.add.at(change, np.asarray(removed_rows, dtype=np.int64) + 1, -1)
     np.add.at(change, np.asarray(added_rows, dtype=np.int64) + 1, 1)
     out: Int64Array = indptr + np.cumsum(change)
+    return out
+
+
+def _ranges(starts: Int64Array, counts: Int64Array) -> Int64Array:
+    """Concatenation of arange(starts[i], starts[i] + counts[i]) for all i."""
+    ends = np.cumsum(counts)
+    out: Int64Array = np.repeat(starts - (ends - counts), counts) + np.arange(
+        int(ends[-1]) if len(ends) else 0, dtype=np.int64)
     return out
 
 
