@@ -4,16 +4,14 @@ anyone else."""
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from intro_town import PURPOSE, SECRET, Town, build_town
+from loopback_smtp import Inbox, free_port, loopback_smtp
 
 from kithbook.domain.intro_records import Rating
 from kithbook.io.smtp import SmtpMailer
@@ -25,51 +23,20 @@ PRIVATE = [PURPOSE, SECRET, "cleo@acme.example", "Thanks for considering", "over
            "happy to talk about data teams", "a private comment"]
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session,  # noqa: N802 - aiosmtpd's name
-                          envelope: Envelope) -> str:
-        content = envelope.content
-        assert isinstance(content, bytes)
-        self.received.append((list(envelope.rcpt_tos), message_from_bytes(content)))
-        return "250 OK"
-
-
 class Refusing:
     async def handle_DATA(self, server: SMTP, session: Session,  # noqa: N802
                           envelope: Envelope) -> str:
         return "451 try again later"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with loopback_smtp() as running:
+        yield running
 
 
 def _mails(inbox: Inbox) -> list[tuple[str, str, str]]:
-    found = []
-    for recipients, message in inbox.received:
-        assert len(recipients) == 1
-        body = message.get_payload(decode=True)
-        assert isinstance(body, bytes)
-        found.append((recipients[0], str(message["Subject"]), body.decode()))
-    return found
+    return [(to, subject, body) for to, _, subject, body in inbox.mails()]
 
 
 def test_each_move_emails_the_other_parties_and_nothing_private(
@@ -117,7 +84,7 @@ def test_each_move_emails_the_other_parties_and_nothing_private(
 
 
 def test_a_refused_email_is_retried_later_not_lost(kb: Kithbook) -> None:
-    port = _free_port()
+    port = free_port()
     controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
