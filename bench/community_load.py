@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -52,15 +51,9 @@ from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 from kithbook.storage.database import create_database_engine, upgrade
 from kithbook.storage.tables import contacts
+from web_load import BARE_APP, free_port, wait_until_up  # the same server and bare peer
 
 HERE = Path(__file__).parent
-BARE_APP = """
-from fastapi import FastAPI
-app = FastAPI()
-@app.get("/constant")
-def constant() -> dict[str, str]:
-    return {"ok": "yes"}
-"""
 COOKIE = "kithbook_session"  # the cookie's name on a server started with --insecure-dev
 
 
@@ -134,23 +127,6 @@ def _build(kb: Kithbook, url: str, count: int, size: int, seed: int) -> list[Cli
         introducers = [(n.id, rng.choice(books[n.id])) for n in neighbours]
         clients.append(Client(member, session, books[member.id], words, introducers))
     return clients
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until_up(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
 
 
 # ---- the traffic -----------------------------------------------------------------------
