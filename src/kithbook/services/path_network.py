@@ -100,8 +100,11 @@ class PathsCache:
             built = build()
             with self._lock:
                 # What was read at an older fingerprint is stale: keep only the current.
+                # Their gates go too, or a long-running server would keep one per member
+                # and day forever; a build still holding one just finishes unshared.
                 for stale in [k for k, (f, _) in self._values.items() if f != fingerprint]:
                     del self._values[stale]
+                    self._gates.pop(stale, None)
                 self._values[key] = (fingerprint, built)
             return built
 
