@@ -14,7 +14,7 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 # What each layer may import besides the standard library.
 ALLOWED: dict[str, set[str]] = {
     "domain": {"kithbook.domain"},
-    "graph": {"kithbook.domain", "kithbook.graph", "numpy", "scipy"},
+    "graph": {"kithbook.domain", "kithbook.graph", "numba", "numpy", "scipy"},
 }
 FORBIDDEN_IN_FACES = ("kithbook.storage", "sqlalchemy", "alembic", "psycopg")
 

@@ -12,6 +12,7 @@ from rich.markup import escape
 from kithbook.bootstrap import upgrade_database
 from kithbook.cli.context import CliContext, state
 from kithbook.domain.errors import InvalidInput
+from kithbook.graph import path_kernel
 from kithbook.web import create_app
 from kithbook.web.server import INSECURE_DEV
 
@@ -35,6 +36,9 @@ def serve(ctx: typer.Context,
                    "cookies lose their Secure flag. Never in production.")) -> None:
     """Serve the web UI and the JSON API (local mode: this machine only, no login)."""
     cli = state(ctx)
+    # Compiled once after an install (seconds), then read from numba's cache on disk.
+    with cli.console.status("Getting the warm-path search ready…"):
+        path_kernel.prepare()
     if community:
         run_community(cli, host, port, workers, insecure_dev=insecure_dev)
     else:

@@ -1,0 +1,417 @@
+"""The inner loops of the warm-path search, compiled.
+
+`paths.find_paths` checks its arguments, picks the targets and ranks what this finds;
+this module walks the snapshot's arrays one tie at a time, the way the search is
+described in docs/paths.md, so every candidate raises the bar at once and every row is
+read only as far as can still reach it. Whole-array numpy steps did the same work in
+a few dozen calls per best-first chunk, and at this size the cost of the calls, not of
+the work, set the tail of the latency.
+
+The loops are plain Python over numpy arrays, compiled by numba (`nogil`, so searches
+in several threads run side by side). Scores are multiplied in float64 in path order, as
+`paths` documents, so the compiled and the interpreted loops give the same bits.
+
+Two scratch tables of one int32 per person (`Scratch`) let a loop ask "is this person a
+last-hop owner?" and "is this person a second intermediary?" in one read; they are -1
+everywhere between searches, and a search puts back every entry it set.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, cast
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from kithbook.graph.policy import NAMED, NEVER
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+_SMALLEST = float(np.nextafter(0.0, 1.0))  # a path must score above 0
+_HAIR = 1 - 1e-9  # floors are lowered by a hair so rounding never cuts a path that ties the bar
+
+
+class Scratch:
+    """Per-person tables the search borrows; kept per snapshot size, one set per thread in
+    flight (a search takes a set from the pool and puts it back)."""
+
+    def __init__(self) -> None:
+        self._free: dict[int, list[npt.NDArray[np.int32]]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, n: int) -> npt.NDArray[np.int32]:
+        with self._lock:
+            free = self._free.get(n)
+            if free:
+                return free.pop()
+        return np.full((2, n), -1, dtype=np.int32)
+
+    def give(self, table: npt.NDArray[np.int32]) -> None:
+        with self._lock:
+            self._free.setdefault(table.shape[1], []).append(table)
+
+
+SCRATCH = Scratch()
+
+
+# -- the top k -----------------------------------------------------------------------------
+
+def _heap_offer(heap: FloatArray, size: int, k: int, score: float) -> int:
+    """Keep the k best scores in a min-heap (`heap[0]` is the k-th best once full)."""
+    if size < k:
+        i = size
+        heap[i] = score
+        while i > 0:
+            parent = (i - 1) >> 1
+            if heap[parent] <= heap[i]:
+                break
+            heap[parent], heap[i] = heap[i], heap[parent]
+            i = parent
+        return size + 1
+    if score <= heap[0]:
+        return size
+    heap[0] = score
+    i = 0
+    while True:
+        left, smallest = 2 * i + 1, i
+        if left < size and heap[left] < heap[smallest]:
+            smallest = left
+        if left + 1 < size and heap[left + 1] < heap[smallest]:
+            smallest = left + 1
+        if smallest == i:
+            return size
+        heap[smallest], heap[i] = heap[i], heap[smallest]
+        i = smallest
+
+
+def _grow(found: IntArray, scores: FloatArray, used: int,
+          bar: float) -> tuple[IntArray, FloatArray, int]:
+    """Make room: drop candidates already below the bar, and double if that is not enough."""
+    kept = 0
+    for i in range(used):
+        if scores[i] >= bar:
+            found[kept] = found[i]
+            scores[kept] = scores[i]
+            kept += 1
+    if kept * 2 > len(scores):
+        bigger = np.empty((2 * len(scores), 4), dtype=np.int64)
+        bigger[:kept] = found[:kept]
+        more = np.empty(2 * len(scores), dtype=np.float64)
+        more[:kept] = scores[:kept]
+        return bigger, more, kept
+    return found, scores, kept
+
+
+# -- the search ----------------------------------------------------------------------------
+
+def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediaries: int,
+            targets: npt.NDArray[np.int32],
+            indptr: IntArray, dst: npt.NDArray[np.int32], strength: npt.NDArray[np.float32],
+            visibility: npt.NDArray[np.int8], need: npt.NDArray[np.int8],
+            agree_back: npt.NDArray[np.float32], trust_back: npt.NDArray[np.int8],
+            in_indptr: IntArray, in_src: npt.NDArray[np.int32], in_eid: npt.NDArray[np.int32],
+            on_indptr: IntArray, on_eid: npt.NDArray[np.int32],
+            onward: npt.NDArray[np.float32], tables: npt.NDArray[np.int32],
+            ) -> tuple[IntArray, FloatArray]:
+    """Every permitted path scoring at least the final k-th best, as rows of edge ids
+    (e1, e2, e3, last; -1 where a path is shorter) with their scores, in no order."""
+    group, mark = tables[0], tables[1]
+    s = searcher
+
+    # Backward, one hop: the last hops into the targets, grouped by owner, each group
+    # strongest first, so a loop over a group stops at the first hop below the bar.
+    total = 0
+    for t in targets:
+        total += in_indptr[t + 1] - in_indptr[t]
+    l_src = np.empty(total, dtype=np.int64)
+    l_eid = np.empty(total, dtype=np.int64)
+    l_key = np.empty(total, dtype=np.float64)
+    used = 0
+    best_last = 0.0
+    for t in targets:
+        for i in range(in_indptr[t], in_indptr[t + 1]):
+            e = in_eid[i]
+            u = in_src[i]
+            if need[e] >= NEVER or u == s or strength[e] <= 0:
+                continue
+            if named and visibility[e] != NAMED:
+                continue
+            l_src[used] = u
+            l_eid[used] = e
+            # Owner first, then strength descending; float64 holds both exactly.
+            l_key[used] = u * 2.0 - strength[e]
+            best_last = max(best_last, np.float64(strength[e]))
+            used += 1
+    found = np.empty((64, 4), dtype=np.int64)
+    scores = np.empty(64, dtype=np.float64)
+    if used == 0:
+        return found[:0], scores[:0]
+    order = np.argsort(l_key[:used])
+    l_eid = l_eid[:used][order]
+    l_src = l_src[:used][order]
+    # Group g owns l_eid[g_ptr[g]:g_ptr[g + 1]]; group[u] = g for its owner u.
+    g_ptr = np.empty(used + 1, dtype=np.int64)
+    g_owner = np.empty(used, dtype=np.int64)
+    groups = 0
+    for i in range(used):
+        if i == 0 or l_src[i] != l_src[i - 1]:
+            g_ptr[groups] = i
+            g_owner[groups] = l_src[i]
+            group[l_src[i]] = groups
+            groups += 1
+    g_ptr[groups] = used
+
+    heap = np.empty(k, dtype=np.float64)
+    held = 0
+    n_found = 0
+    bar = _SMALLEST
+
+    # Forward, first hop: the searcher's ties with a usable tie back.
+    first = np.empty(indptr[s + 1] - indptr[s], dtype=np.int64)
+    bound = np.empty(len(first), dtype=np.float64)
+    n_first = 0
+    for e in range(indptr[s], indptr[s + 1]):
+        if agree_back[e] > 0 and dst[e] != target_one:
+            first[n_first] = e
+            bound[n_first] = -(np.float64(agree_back[e]) * onward[dst[e]])
+            n_first += 1
+    first = first[:n_first]
+
+    # Two hops.
+    for e1 in first:
+        g = group[dst[e1]]
+        if g < 0:
+            continue
+        a1 = np.float64(agree_back[e1])
+        for j in range(g_ptr[g], g_ptr[g + 1]):
+            el = l_eid[j]
+            score = a1 * np.float64(strength[el])
+            if score < bar:
+                break
+            if trust_back[e1] < need[el]:
+                continue
+            if n_found == len(scores):
+                found, scores, n_found = _grow(found, scores, n_found, bar)
+            found[n_found, 0], found[n_found, 1], found[n_found, 2] = e1, -1, -1
+            found[n_found, 3] = el
+            scores[n_found] = score
+            n_found += 1
+            held = _heap_offer(heap, held, k, score)
+            if held == k:
+                bar = max(bar, heap[0])
+
+    # Three hops, first intermediaries best first: a path going on past m1 scores at most
+    # a1 × best_onward[m1] × the best last hop, so the walk stops at the first m1 whose
+    # bound is below the bar. Partial paths that could go on to four hops are kept.
+    walk = np.argsort(bound[:n_first], kind="mergesort")
+    f_e1 = np.empty(256, dtype=np.int64)
+    f_e2 = np.empty(256, dtype=np.int64)
+    f_p = np.empty(256, dtype=np.float64)
+    n_front = 0
+    if max_intermediaries >= 2:
+        for w in walk:
+            floor = bar / best_last * _HAIR
+            reach = -bound[w]
+            if reach <= 0 or reach < floor:
+                break
+            e1 = first[w]
+            m1 = dst[e1]
+            a1 = np.float64(agree_back[e1])
+            for j in range(on_indptr[m1], on_indptr[m1 + 1]):
+                e2 = on_eid[j]
+                partial = a1 * np.float64(agree_back[e2])
+                if partial < floor:
+                    break  # the row is sorted by agree chance, highest first
+                m2 = dst[e2]
+                if m2 == s or m2 == target_one or trust_back[e1] < need[e2]:
+                    continue
+                g = group[m2]
+                if g >= 0:
+                    for jj in range(g_ptr[g], g_ptr[g + 1]):
+                        el = l_eid[jj]
+                        score = partial * np.float64(strength[el])
+                        if score < bar:
+                            break
+                        if dst[el] == m1 or trust_back[e2] < need[el]:
+                            continue
+                        if n_found == len(scores):
+                            found, scores, n_found = _grow(found, scores, n_found, bar)
+                        found[n_found, 0], found[n_found, 1], found[n_found, 2] = e1, e2, -1
+                        found[n_found, 3] = el
+                        scores[n_found] = score
+                        n_found += 1
+                        held = _heap_offer(heap, held, k, score)
+                        if held == k:
+                            bar = max(bar, heap[0])
+                            floor = bar / best_last * _HAIR
+                if max_intermediaries >= 3 and partial * onward[m2] >= floor:
+                    if n_front == len(f_p):
+                        f_e1 = np.concatenate((f_e1, np.empty(n_front, dtype=np.int64)))
+                        f_e2 = np.concatenate((f_e2, np.empty(n_front, dtype=np.int64)))
+                        f_p = np.concatenate((f_p, np.empty(n_front, dtype=np.float64)))
+                    f_e1[n_front], f_e2[n_front], f_p[n_front] = e1, e2, partial
+                    n_front += 1
+
+    if n_front:
+        found, scores, n_found, held, bar = _four(
+            s, target_one, k, best_last, f_e1[:n_front], f_e2[:n_front], f_p[:n_front],
+            g_ptr, g_owner[:groups], l_eid, group, mark, dst, strength, need, agree_back,
+            trust_back, in_indptr, in_src, in_eid, on_indptr, on_eid, onward,
+            found, scores, n_found, heap, held, bar)
+
+    for g in range(groups):
+        group[g_owner[g]] = -1
+    keep = scores[:n_found] >= bar
+    return found[:n_found][keep], scores[:n_found][keep]
+
+
+def _four(s: int, target_one: int, k: int, best_last: float,
+          f_e1: IntArray, f_e2: IntArray, f_p: FloatArray,
+          g_ptr: IntArray, g_owner: IntArray, l_eid: IntArray,
+          group: npt.NDArray[np.int32], mark: npt.NDArray[np.int32],
+          dst: npt.NDArray[np.int32], strength: npt.NDArray[np.float32],
+          need: npt.NDArray[np.int8], agree_back: npt.NDArray[np.float32],
+          trust_back: npt.NDArray[np.int8],
+          in_indptr: IntArray, in_src: npt.NDArray[np.int32], in_eid: npt.NDArray[np.int32],
+          on_indptr: IntArray, on_eid: npt.NDArray[np.int32], onward: npt.NDArray[np.float32],
+          found: IntArray, scores: FloatArray, n_found: int, heap: FloatArray, held: int,
+          bar: float) -> tuple[IntArray, FloatArray, int, int, float]:
+    """Four hops: the partial paths searcher → m1 → m2 meet the last hops over a middle
+    tie m2 → m3, read from whichever side has fewer ties (the m2s' onward rows or the
+    m3s' in-rows)."""
+    floor = bar / best_last * _HAIR
+    # The distinct m2s still able to reach the floor, each with its partial paths.
+    m2s = np.empty(len(f_p), dtype=np.int64)
+    top = np.empty(len(f_p), dtype=np.float64)
+    count = np.zeros(len(f_p) + 1, dtype=np.int64)
+    n_m2 = 0
+    for i in range(len(f_p)):
+        m2 = dst[f_e2[i]]
+        if f_p[i] * onward[m2] < floor:
+            continue
+        d = mark[m2]
+        if d < 0:
+            d = n_m2
+            mark[m2] = d
+            m2s[d] = m2
+            top[d] = 0.0
+            n_m2 += 1
+        top[d] = max(top[d], f_p[i])
+        count[d + 1] += 1
+    ptr = np.cumsum(count[:n_m2 + 1])
+    slot = ptr[:n_m2].copy()
+    rows = np.empty(ptr[n_m2], dtype=np.int64)
+    for i in range(len(f_p)):
+        m2 = dst[f_e2[i]]
+        if f_p[i] * onward[m2] < floor:
+            continue
+        d = mark[m2]
+        rows[slot[d]] = i
+        slot[d] += 1
+
+    # Middle hops, from the cheaper side.
+    out_cost = 0
+    for d in range(n_m2):
+        out_cost += on_indptr[m2s[d] + 1] - on_indptr[m2s[d]]
+    in_cost = 0
+    for g in range(len(g_owner)):
+        if strength[l_eid[g_ptr[g]]] >= bar:
+            in_cost += in_indptr[g_owner[g] + 1] - in_indptr[g_owner[g]]
+    mids = np.empty((64, 2), dtype=np.int64)  # (d, e3)
+    n_mid = 0
+    if out_cost <= in_cost:
+        for d in range(n_m2):
+            m2 = m2s[d]
+            for j in range(on_indptr[m2], on_indptr[m2 + 1]):
+                e3 = on_eid[j]
+                if top[d] * np.float64(agree_back[e3]) < floor:
+                    break
+                if group[dst[e3]] < 0:
+                    continue
+                if n_mid == len(mids):
+                    mids = np.concatenate((mids, np.empty_like(mids)))
+                mids[n_mid, 0], mids[n_mid, 1] = d, e3
+                n_mid += 1
+    else:
+        for g in range(len(g_owner)):
+            if strength[l_eid[g_ptr[g]]] < bar:
+                continue
+            m3 = g_owner[g]
+            for i in range(in_indptr[m3], in_indptr[m3 + 1]):
+                d = mark[in_src[i]]
+                if d < 0:
+                    continue
+                e3 = in_eid[i]
+                if need[e3] >= NEVER or agree_back[e3] <= 0:
+                    continue
+                if top[d] * np.float64(agree_back[e3]) < floor:
+                    continue
+                if n_mid == len(mids):
+                    mids = np.concatenate((mids, np.empty_like(mids)))
+                mids[n_mid, 0], mids[n_mid, 1] = d, e3
+                n_mid += 1
+
+    for x in range(n_mid):
+        d, e3 = mids[x, 0], mids[x, 1]
+        m3 = dst[e3]
+        if m3 == s or m3 == target_one:
+            continue
+        a3 = np.float64(agree_back[e3])
+        if top[d] * a3 < floor:
+            continue
+        g = group[m3]
+        for r in range(ptr[d], ptr[d + 1]):
+            i = rows[r]
+            e1, e2 = f_e1[i], f_e2[i]
+            m1 = dst[e1]
+            if m3 == m1 or trust_back[e2] < need[e3]:
+                continue
+            partial = f_p[i] * a3
+            if partial < floor:
+                continue
+            m2 = dst[e2]
+            for jj in range(g_ptr[g], g_ptr[g + 1]):
+                el = l_eid[jj]
+                score = partial * np.float64(strength[el])
+                if score < bar:
+                    break
+                t = dst[el]
+                if t == m1 or t == m2 or trust_back[e3] < need[el]:
+                    continue
+                if n_found == len(scores):
+                    found, scores, n_found = _grow(found, scores, n_found, bar)
+                found[n_found, 0], found[n_found, 1], found[n_found, 2] = e1, e2, e3
+                found[n_found, 3] = el
+                scores[n_found] = score
+                n_found += 1
+                held = _heap_offer(heap, held, k, score)
+                if held == k:
+                    bar = max(bar, heap[0])
+                    floor = bar / best_last * _HAIR
+    for d in range(n_m2):
+        mark[m2s[d]] = -1
+    return found, scores, n_found, held, bar
+
+
+_compile = numba.njit(cache=True, nogil=True)
+_heap_offer = _compile(_heap_offer)
+_grow = _compile(_grow)
+_four = _compile(_four)
+search: Callable[..., tuple[IntArray, FloatArray]] = cast(Any, _compile(_search))
+
+
+def prepare() -> None:
+    """Compile the search now (numba caches it on disk, so only the first run after an
+    install takes seconds), so the first search a person runs does not wait for it."""
+    one = np.zeros(1, dtype=np.int32)
+    rows = np.zeros(2, dtype=np.int64)
+    tables = SCRATCH.take(1)
+    search(0, -1, False, 1, 3, one, rows, one[:0], one[:0].astype(np.float32),
+           one[:0].astype(np.int8), one[:0].astype(np.int8), one[:0].astype(np.float32),
+           one[:0].astype(np.int8), rows, one[:0], one[:0], rows, one[:0],
+           np.zeros(1, dtype=np.float32), tables)
+    SCRATCH.give(tables)
