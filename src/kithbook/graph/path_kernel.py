@@ -106,6 +106,23 @@ def _grow(found: IntArray, scores: FloatArray, used: int,
     return found, scores, kept
 
 
+def _offer(found: IntArray, scores: FloatArray, count: IntArray, heap: FloatArray, k: int,
+           bar: float, e1: int, e2: int, e3: int, last: int,
+           score: float) -> tuple[IntArray, FloatArray, float]:
+    """Keep a path scoring at least the bar; returns the buffers (grown if they had to be)
+    and the bar, raised once k paths are held. `count` is (candidates kept, heap size)."""
+    i = count[0]
+    if i == len(scores):
+        found, scores, i = _grow(found, scores, i, bar)
+    found[i, 0], found[i, 1], found[i, 2], found[i, 3] = e1, e2, e3, last
+    scores[i] = score
+    count[0] = i + 1
+    count[1] = _heap_offer(heap, count[1], k, score)
+    if count[1] == k:
+        bar = max(bar, heap[0])
+    return found, scores, bar
+
+
 # -- the search ----------------------------------------------------------------------------
 
 def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediaries: int,
@@ -166,8 +183,7 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
     g_ptr[groups] = used
 
     heap = np.empty(k, dtype=np.float64)
-    held = 0
-    n_found = 0
+    count = np.zeros(2, dtype=np.int64)  # candidates kept, scores in the heap
     bar = _SMALLEST
 
     # Forward, first hop: the searcher's ties with a usable tie back.
@@ -194,15 +210,8 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
                 break
             if trust_back[e1] < need[el]:
                 continue
-            if n_found == len(scores):
-                found, scores, n_found = _grow(found, scores, n_found, bar)
-            found[n_found, 0], found[n_found, 1], found[n_found, 2] = e1, -1, -1
-            found[n_found, 3] = el
-            scores[n_found] = score
-            n_found += 1
-            held = _heap_offer(heap, held, k, score)
-            if held == k:
-                bar = max(bar, heap[0])
+            found, scores, bar = _offer(found, scores, count, heap, k, bar, e1, -1, -1, el,
+                                        score)
 
     # Three hops, first intermediaries best first: a path going on past m1 scores at most
     # a1 × best_onward[m1] × the best last hop, so the walk stops at the first m1 whose
@@ -238,16 +247,9 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
                             break
                         if dst[el] == m1 or trust_back[e2] < need[el]:
                             continue
-                        if n_found == len(scores):
-                            found, scores, n_found = _grow(found, scores, n_found, bar)
-                        found[n_found, 0], found[n_found, 1], found[n_found, 2] = e1, e2, -1
-                        found[n_found, 3] = el
-                        scores[n_found] = score
-                        n_found += 1
-                        held = _heap_offer(heap, held, k, score)
-                        if held == k:
-                            bar = max(bar, heap[0])
-                            floor = bar / best_last * _HAIR
+                        found, scores, bar = _offer(found, scores, count, heap, k, bar,
+                                                    e1, e2, -1, el, score)
+                        floor = bar / best_last * _HAIR
                 if max_intermediaries >= 3 and partial * onward[m2] >= floor:
                     if n_front == len(f_p):
                         f_e1 = np.concatenate((f_e1, np.empty(n_front, dtype=np.int64)))
@@ -257,16 +259,17 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
                     n_front += 1
 
     if n_front:
-        found, scores, n_found, held, bar = _four(
+        found, scores, bar = _four(
             s, target_one, k, best_last, f_e1[:n_front], f_e2[:n_front], f_p[:n_front],
             g_ptr, g_owner[:groups], l_eid, group, mark, dst, strength, need, agree_back,
             trust_back, in_indptr, in_src, in_eid, on_indptr, on_eid, onward,
-            found, scores, n_found, heap, held, bar)
+            found, scores, count, heap, bar)
 
     for g in range(groups):
         group[g_owner[g]] = -1
-    keep = scores[:n_found] >= bar
-    return found[:n_found][keep], scores[:n_found][keep]
+    kept = count[0]
+    keep = scores[:kept] >= bar
+    return found[:kept][keep], scores[:kept][keep]
 
 
 def _four(s: int, target_one: int, k: int, best_last: float,
@@ -278,8 +281,8 @@ def _four(s: int, target_one: int, k: int, best_last: float,
           trust_back: npt.NDArray[np.int8],
           in_indptr: IntArray, in_src: npt.NDArray[np.int32], in_eid: npt.NDArray[np.int32],
           on_indptr: IntArray, on_eid: npt.NDArray[np.int32], onward: npt.NDArray[np.float32],
-          found: IntArray, scores: FloatArray, n_found: int, heap: FloatArray, held: int,
-          bar: float) -> tuple[IntArray, FloatArray, int, int, float]:
+          found: IntArray, scores: FloatArray, count: IntArray, heap: FloatArray,
+          bar: float) -> tuple[IntArray, FloatArray, float]:
     """Four hops: the partial paths searcher → m1 → m2 meet the last hops over a middle
     tie m2 → m3, read from whichever side has fewer ties (the m2s' onward rows or the
     m3s' in-rows)."""
@@ -287,7 +290,7 @@ def _four(s: int, target_one: int, k: int, best_last: float,
     # The distinct m2s still able to reach the floor, each with its partial paths.
     m2s = np.empty(len(f_p), dtype=np.int64)
     top = np.empty(len(f_p), dtype=np.float64)
-    count = np.zeros(len(f_p) + 1, dtype=np.int64)
+    per_m2 = np.zeros(len(f_p) + 1, dtype=np.int64)
     n_m2 = 0
     for i in range(len(f_p)):
         m2 = dst[f_e2[i]]
@@ -301,8 +304,8 @@ def _four(s: int, target_one: int, k: int, best_last: float,
             top[d] = 0.0
             n_m2 += 1
         top[d] = max(top[d], f_p[i])
-        count[d + 1] += 1
-    ptr = np.cumsum(count[:n_m2 + 1])
+        per_m2[d + 1] += 1
+    ptr = np.cumsum(per_m2[:n_m2 + 1])
     slot = ptr[:n_m2].copy()
     rows = np.empty(ptr[n_m2], dtype=np.int64)
     for i in range(len(f_p)):
@@ -382,24 +385,18 @@ def _four(s: int, target_one: int, k: int, best_last: float,
                 t = dst[el]
                 if t == m1 or t == m2 or trust_back[e3] < need[el]:
                     continue
-                if n_found == len(scores):
-                    found, scores, n_found = _grow(found, scores, n_found, bar)
-                found[n_found, 0], found[n_found, 1], found[n_found, 2] = e1, e2, e3
-                found[n_found, 3] = el
-                scores[n_found] = score
-                n_found += 1
-                held = _heap_offer(heap, held, k, score)
-                if held == k:
-                    bar = max(bar, heap[0])
-                    floor = bar / best_last * _HAIR
+                found, scores, bar = _offer(found, scores, count, heap, k, bar, e1, e2, e3, el,
+                                            score)
+                floor = bar / best_last * _HAIR
     for d in range(n_m2):
         mark[m2s[d]] = -1
-    return found, scores, n_found, held, bar
+    return found, scores, bar
 
 
 _compile = numba.njit(cache=True, nogil=True)
 _heap_offer = _compile(_heap_offer)
 _grow = _compile(_grow)
+_offer = _compile(_offer)
 _four = _compile(_four)
 search: Callable[..., tuple[IntArray, FloatArray]] = cast(Any, _compile(_search))
 
