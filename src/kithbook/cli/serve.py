@@ -36,9 +36,6 @@ def serve(ctx: typer.Context,
                    "cookies lose their Secure flag. Never in production.")) -> None:
     """Serve the web UI and the JSON API (local mode: this machine only, no login)."""
     cli = state(ctx)
-    # Compiled once after an install (seconds), then read from numba's cache on disk.
-    with cli.console.status("Getting the warm-path search ready…"):
-        path_kernel.prepare()
     if community:
         run_community(cli, host, port, workers, insecure_dev=insecure_dev)
     else:
@@ -50,6 +47,7 @@ def run_server(cli: CliContext, host: str, port: int, workers: int = 1) -> None:
         raise InvalidInput(f"a local book is served to this machine only; {host!r} is not a "
                            "loopback address. Use --host 127.0.0.1.", field="host")
     cli.me  # noqa: B018 - make sure the book has its owner before the first request
+    _prepare_path_search(cli)
     cli.console.print(f"Serving {escape(cli.settings.database_url)} at "
                       f"http://{host}:{port}/  (Ctrl+C stops)")
     if workers == 1:
@@ -70,6 +68,7 @@ def run_community(cli: CliContext, host: str, port: int, workers: int, *,
                            "machine; use --host 127.0.0.1, or drop --insecure-dev and put a "
                            "TLS proxy in front (docs/deploy.md).", field="host")
     where = upgrade_database(cli.settings)  # once, before the workers start
+    _prepare_path_search(cli)
     os.environ["KITHBOOK_DATABASE_URL"] = cli.settings.database_url
     os.environ[INSECURE_DEV] = "1" if insecure_dev else "0"
     scheme = "http" if insecure_dev else "https (through your proxy)"
@@ -79,6 +78,13 @@ def run_community(cli: CliContext, host: str, port: int, workers: int, *,
                 workers=workers, log_level="warning", proxy_headers=True,
                 forwarded_allow_ips=os.environ.get("KITHBOOK_FORWARDED_ALLOW_IPS",
                                                    "127.0.0.1"))
+
+
+def _prepare_path_search(cli: CliContext) -> None:
+    """Compile the path search before the first request: seconds once after an install,
+    then read from numba's cache on disk by this process and every worker."""
+    with cli.console.status("Getting the warm-path search ready…"):
+        path_kernel.prepare()
 
 
 def _is_loopback(host: str) -> bool:
