@@ -11,9 +11,9 @@ The loops are plain Python over numpy arrays, compiled by numba (`nogil`, so sea
 in several threads run side by side). Scores are multiplied in float64 in path order, as
 `paths` documents, so the compiled and the interpreted loops give the same bits.
 
-Two scratch tables of one int32 per person (`Scratch`) let a loop ask "is this person a
-last-hop owner?" and "is this person a second intermediary?" in one read; they are -1
-everywhere between searches, and a search puts back every entry it set.
+Scratch tables of one int32 per person (`Scratch`) let a loop ask "is this person a
+last-hop owner?", "a second intermediary?" or "close to a target?" in one read; they are
+-1 everywhere between searches, and a search puts back every entry it set.
 """
 
 from __future__ import annotations
@@ -35,27 +35,50 @@ _SMALLEST = float(np.nextafter(0.0, 1.0))  # a path must score above 0
 _HAIR = 1 - 1e-9  # floors are lowered by a hair so rounding never cuts a path that ties the bar
 
 
+Tables = tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]]
+
+
 class Scratch:
     """Per-person tables the search borrows; kept per snapshot size, one set per thread in
-    flight (a search takes a set from the pool and puts it back)."""
+    flight (a search takes a set from the pool and puts it back).
+
+    A set is three int32 tables (-1 = not set) and, for each, a bit per person saying
+    whether it is set: at a million people the bits fit in a core's cache where the
+    tables do not, and most lookups find nothing."""
 
     def __init__(self) -> None:
-        self._free: dict[int, list[npt.NDArray[np.int32]]] = {}
+        self._free: dict[int, list[Tables]] = {}
         self._lock = threading.Lock()
 
-    def take(self, n: int) -> npt.NDArray[np.int32]:
+    def take(self, n: int) -> Tables:
         with self._lock:
             free = self._free.get(n)
             if free:
                 return free.pop()
-        return np.full((2, n), -1, dtype=np.int32)
+        return np.full((3, n), -1, dtype=np.int32), np.zeros((3, n // 8 + 1), dtype=np.uint8)
 
-    def give(self, table: npt.NDArray[np.int32]) -> None:
+    def give(self, tables: Tables) -> None:
         with self._lock:
-            self._free.setdefault(table.shape[1], []).append(table)
+            self._free.setdefault(tables[0].shape[1], []).append(tables)
 
 
 SCRATCH = Scratch()
+
+
+# Reading the ties into the last-hop owners pays when they are few next to the searcher's
+# first hops: a hub searching for a small group (measured on the benchmark network: the
+# worst such searches have 1 to 6 such ties per first hop, hubs searching for a hub 40 to 200).
+_AHEAD_PER_FIRST_HOP = 8
+
+
+# -- the scratch bits --------------------------------------------------------------------
+
+def _has(bits: npt.NDArray[np.uint8], table: int, person: int) -> bool:
+    return bool(bits[table, person >> 3] & (1 << (person & 7)))
+
+
+def _set(bits: npt.NDArray[np.uint8], table: int, person: int) -> None:
+    bits[table, person >> 3] |= np.uint8(1 << (person & 7))
 
 
 # -- the top k -----------------------------------------------------------------------------
@@ -133,7 +156,7 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
             in_indptr: IntArray, in_src: npt.NDArray[np.int32], in_eid: npt.NDArray[np.int32],
             on_indptr: IntArray, on_eid: npt.NDArray[np.int32],
             onward: npt.NDArray[np.float32], tables: npt.NDArray[np.int32],
-            ) -> tuple[IntArray, FloatArray]:
+            bits: npt.NDArray[np.uint8]) -> tuple[IntArray, FloatArray]:
     """Every permitted path scoring at least the final k-th best, as rows of edge ids
     (e1, e2, e3, last; -1 where a path is shorter) with their scores, in no order."""
     group, mark = tables[0], tables[1]
@@ -179,6 +202,7 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
             g_ptr[groups] = i
             g_owner[groups] = l_src[i]
             group[l_src[i]] = groups
+            _set(bits, 0, l_src[i])
             groups += 1
     g_ptr[groups] = used
 
@@ -217,6 +241,9 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
     # a1 × best_onward[m1] × the best last hop, so the walk stops at the first m1 whose
     # bound is below the bar. Partial paths that could go on to four hops are kept.
     walk = np.argsort(bound[:n_first], kind="mergesort")
+    near, near_people, ahead, n_near = _two_ahead(
+        s, max_intermediaries, first, on_indptr, dst, g_ptr, g_owner[:groups], l_eid,
+        strength, need, agree_back, in_indptr, in_src, in_eid, tables[2], bits)
     f_e1 = np.empty(256, dtype=np.int64)
     f_e2 = np.empty(256, dtype=np.int64)
     f_p = np.empty(256, dtype=np.float64)
@@ -238,8 +265,8 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
                 m2 = dst[e2]
                 if m2 == s or m2 == target_one or trust_back[e1] < need[e2]:
                     continue
-                g = group[m2]
-                if g >= 0:
+                if _has(bits, 0, m2):
+                    g = group[m2]
                     for jj in range(g_ptr[g], g_ptr[g + 1]):
                         el = l_eid[jj]
                         score = partial * np.float64(strength[el])
@@ -250,35 +277,91 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
                         found, scores, bar = _offer(found, scores, count, heap, k, bar,
                                                     e1, e2, -1, el, score)
                         floor = bar / best_last * _HAIR
-                if max_intermediaries >= 3 and partial * onward[m2] >= floor:
-                    if n_front == len(f_p):
-                        f_e1 = np.concatenate((f_e1, np.empty(n_front, dtype=np.int64)))
-                        f_e2 = np.concatenate((f_e2, np.empty(n_front, dtype=np.int64)))
-                        f_p = np.concatenate((f_p, np.empty(n_front, dtype=np.float64)))
-                    f_e1[n_front], f_e2[n_front], f_p[n_front] = e1, e2, partial
-                    n_front += 1
+                if max_intermediaries < 3:
+                    continue
+                if n_near < 0:
+                    if partial * onward[m2] < floor:
+                        continue
+                elif not _has(bits, 2, m2) or partial * ahead[near[m2]] < bar * _HAIR:
+                    continue
+                if n_front == len(f_p):
+                    f_e1 = np.concatenate((f_e1, np.empty(n_front, dtype=np.int64)))
+                    f_e2 = np.concatenate((f_e2, np.empty(n_front, dtype=np.int64)))
+                    f_p = np.concatenate((f_p, np.empty(n_front, dtype=np.float64)))
+                f_e1[n_front], f_e2[n_front], f_p[n_front] = e1, e2, partial
+                n_front += 1
 
     if n_front:
         found, scores, bar = _four(
             s, target_one, k, best_last, f_e1[:n_front], f_e2[:n_front], f_p[:n_front],
-            g_ptr, g_owner[:groups], l_eid, group, mark, dst, strength, need, agree_back,
+            g_ptr, g_owner[:groups], l_eid, group, mark, bits, dst, strength, need, agree_back,
             trust_back, in_indptr, in_src, in_eid, on_indptr, on_eid, onward,
             found, scores, count, heap, bar)
 
     for g in range(groups):
         group[g_owner[g]] = -1
+        bits[0, g_owner[g] >> 3] = 0
+    for d in range(max(n_near, 0)):
+        near[near_people[d]] = -1
+        bits[2, near_people[d] >> 3] = 0
     kept = count[0]
     keep = scores[:kept] >= bar
     return found[:kept][keep], scores[:kept][keep]
+
+
+def _two_ahead(s: int, max_intermediaries: int, first: IntArray, on_indptr: IntArray,
+               dst: npt.NDArray[np.int32], g_ptr: IntArray, g_owner: IntArray,
+               l_eid: IntArray, strength: npt.NDArray[np.float32],
+               need: npt.NDArray[np.int8], agree_back: npt.NDArray[np.float32],
+               in_indptr: IntArray, in_src: npt.NDArray[np.int32],
+               in_eid: npt.NDArray[np.int32], near: npt.NDArray[np.int32],
+               bits: npt.NDArray[np.uint8],
+               ) -> tuple[npt.NDArray[np.int32], IntArray, FloatArray, int]:
+    """For every person m2 with a usable tie to a last-hop owner m3, the most a path can
+    gain from m2 in two more hops: max of agree(m2 → m3) × m3's best last hop, at
+    `ahead[near[m2]]`. Read only when the ties into the last-hop owners are few next to
+    the searcher's first hops (a small group as target): then it costs little and keeps
+    for four hops only the second hops that can end within two more. Otherwise `n_near`
+    is -1 and `best_onward` bounds them instead."""
+    people = np.empty(0, dtype=np.int64)
+    ahead = np.empty(0, dtype=np.float64)
+    if max_intermediaries < 3:
+        return near, people, ahead, -1
+    cost = 0
+    for g in range(len(g_owner)):
+        cost += in_indptr[g_owner[g] + 1] - in_indptr[g_owner[g]]
+    if cost > _AHEAD_PER_FIRST_HOP * len(first):
+        return near, people, ahead, -1
+    people = np.empty(cost, dtype=np.int64)
+    ahead = np.empty(cost, dtype=np.float64)
+    n_near = 0
+    for g in range(len(g_owner)):
+        m3 = g_owner[g]
+        best = np.float64(strength[l_eid[g_ptr[g]]])
+        for i in range(in_indptr[m3], in_indptr[m3 + 1]):
+            e3 = in_eid[i]
+            m2 = in_src[i]
+            if need[e3] >= NEVER or agree_back[e3] <= 0 or m2 == s:
+                continue
+            d = near[m2]
+            if d < 0:
+                d = n_near
+                near[m2] = d
+                _set(bits, 2, m2)
+                people[d] = m2
+                ahead[d] = 0.0
+                n_near += 1
+            ahead[d] = max(ahead[d], np.float64(agree_back[e3]) * best)
+    return near, people, ahead, n_near
 
 
 def _four(s: int, target_one: int, k: int, best_last: float,
           f_e1: IntArray, f_e2: IntArray, f_p: FloatArray,
           g_ptr: IntArray, g_owner: IntArray, l_eid: IntArray,
           group: npt.NDArray[np.int32], mark: npt.NDArray[np.int32],
-          dst: npt.NDArray[np.int32], strength: npt.NDArray[np.float32],
-          need: npt.NDArray[np.int8], agree_back: npt.NDArray[np.float32],
-          trust_back: npt.NDArray[np.int8],
+          bits: npt.NDArray[np.uint8], dst: npt.NDArray[np.int32],
+          strength: npt.NDArray[np.float32], need: npt.NDArray[np.int8],
+          agree_back: npt.NDArray[np.float32], trust_back: npt.NDArray[np.int8],
           in_indptr: IntArray, in_src: npt.NDArray[np.int32], in_eid: npt.NDArray[np.int32],
           on_indptr: IntArray, on_eid: npt.NDArray[np.int32], onward: npt.NDArray[np.float32],
           found: IntArray, scores: FloatArray, count: IntArray, heap: FloatArray,
@@ -300,6 +383,7 @@ def _four(s: int, target_one: int, k: int, best_last: float,
         if d < 0:
             d = n_m2
             mark[m2] = d
+            _set(bits, 1, m2)
             m2s[d] = m2
             top[d] = 0.0
             n_m2 += 1
@@ -333,7 +417,7 @@ def _four(s: int, target_one: int, k: int, best_last: float,
                 e3 = on_eid[j]
                 if top[d] * np.float64(agree_back[e3]) < floor:
                     break
-                if group[dst[e3]] < 0:
+                if not _has(bits, 0, dst[e3]):
                     continue
                 if n_mid == len(mids):
                     mids = np.concatenate((mids, np.empty_like(mids)))
@@ -345,9 +429,9 @@ def _four(s: int, target_one: int, k: int, best_last: float,
                 continue
             m3 = g_owner[g]
             for i in range(in_indptr[m3], in_indptr[m3 + 1]):
-                d = mark[in_src[i]]
-                if d < 0:
+                if not _has(bits, 1, in_src[i]):
                     continue
+                d = mark[in_src[i]]
                 e3 = in_eid[i]
                 if need[e3] >= NEVER or agree_back[e3] <= 0:
                     continue
@@ -390,13 +474,17 @@ def _four(s: int, target_one: int, k: int, best_last: float,
                 floor = bar / best_last * _HAIR
     for d in range(n_m2):
         mark[m2s[d]] = -1
+        bits[1, m2s[d] >> 3] = 0
     return found, scores, bar
 
 
 _compile = numba.njit(cache=True, nogil=True)
+_has = _compile(_has)
+_set = _compile(_set)
 _heap_offer = _compile(_heap_offer)
 _grow = _compile(_grow)
 _offer = _compile(_offer)
+_two_ahead = _compile(_two_ahead)
 _four = _compile(_four)
 search: Callable[..., tuple[IntArray, FloatArray]] = cast(Any, _compile(_search))
 
@@ -410,5 +498,5 @@ def prepare() -> None:
     search(0, -1, False, 1, 3, one, rows, one[:0], one[:0].astype(np.float32),
            one[:0].astype(np.int8), one[:0].astype(np.int8), one[:0].astype(np.float32),
            one[:0].astype(np.int8), rows, one[:0], one[:0], rows, one[:0],
-           np.zeros(1, dtype=np.float32), tables)
+           np.zeros(1, dtype=np.float32), *tables)
     SCRATCH.give(tables)

@@ -114,7 +114,7 @@ def find_paths(snapshot: Snapshot, searcher: int, *, to: int | None = None,
         int(searcher), int(to) if to is not None else -1, named, int(k),
         int(max_intermediaries), np.ascontiguousarray(targets, dtype=np.int32),
         g.indptr, g.dst, g.strength, g.visibility, g.need, g.agree_back, g.trust_back,
-        g.in_indptr, g.in_src, g.in_eid, on_indptr, on_eid, onward, tables)
+        g.in_indptr, g.in_src, g.in_eid, on_indptr, on_eid, onward, *tables)
     # Only a search that finished put back every entry it set; a failed one's tables go.
     path_kernel.SCRATCH.give(tables)
     return _ranked(snapshot, searcher, found, scores, k)

@@ -86,11 +86,12 @@ def test_a_search_leaves_its_scratch_tables_clean() -> None:
     for s in range(0, 200, 3):
         find_paths(snap, s, where=PeopleFilter(organization=2), k=20)
         find_paths(snap, s, to=(s + 1) % 200, k=20)
-    table = path_kernel.SCRATCH.take(snap.num_people)
+    tables, bits = path_kernel.SCRATCH.take(snap.num_people)
     try:
-        assert (table == -1).all()
+        assert (tables == -1).all()
+        assert (bits == 0).all()
     finally:
-        path_kernel.SCRATCH.give(table)
+        path_kernel.SCRATCH.give((tables, bits))
 
 
 def test_prepare_compiles_the_signature_searches_use() -> None:
