@@ -81,6 +81,18 @@ def _set(bits: npt.NDArray[np.uint8], table: int, person: int) -> None:
     bits[table, person >> 3] |= np.uint8(1 << (person & 7))
 
 
+def _slot(table: npt.NDArray[np.int32], bits: npt.NDArray[np.uint8], which: int,
+          person: int, people: IntArray, used: int) -> int:
+    """`person`'s place in a search's list of people (`people[:used]`), which is `used`
+    (the caller counts them in) when they are new."""
+    if _has(bits, which, person):
+        return int(table[person])
+    table[person] = used
+    _set(bits, which, person)
+    people[used] = person
+    return used
+
+
 # -- the top k -----------------------------------------------------------------------------
 
 def _heap_offer(heap: FloatArray, size: int, k: int, score: float) -> int:
@@ -343,12 +355,8 @@ def _two_ahead(s: int, max_intermediaries: int, first: IntArray, on_indptr: IntA
             m2 = in_src[i]
             if need[e3] >= NEVER or agree_back[e3] <= 0 or m2 == s:
                 continue
-            d = near[m2]
-            if d < 0:
-                d = n_near
-                near[m2] = d
-                _set(bits, 2, m2)
-                people[d] = m2
+            d = _slot(near, bits, 2, m2, people, n_near)
+            if d == n_near:
                 ahead[d] = 0.0
                 n_near += 1
             ahead[d] = max(ahead[d], np.float64(agree_back[e3]) * best)
@@ -379,12 +387,8 @@ def _four(s: int, target_one: int, k: int, best_last: float,
         m2 = dst[f_e2[i]]
         if f_p[i] * onward[m2] < floor:
             continue
-        d = mark[m2]
-        if d < 0:
-            d = n_m2
-            mark[m2] = d
-            _set(bits, 1, m2)
-            m2s[d] = m2
+        d = _slot(mark, bits, 1, m2, m2s, n_m2)
+        if d == n_m2:
             top[d] = 0.0
             n_m2 += 1
         top[d] = max(top[d], f_p[i])
@@ -481,6 +485,7 @@ def _four(s: int, target_one: int, k: int, best_last: float,
 _compile = numba.njit(cache=True, nogil=True)
 _has = _compile(_has)
 _set = _compile(_set)
+_slot = _compile(_slot)
 _heap_offer = _compile(_heap_offer)
 _grow = _compile(_grow)
 _offer = _compile(_offer)
