@@ -482,7 +482,13 @@ def _four(s: int, target_one: int, k: int, best_last: float,
     return found, scores, bar
 
 
-_compile = numba.njit(cache=True, nogil=True)
+def _compile(function: Any) -> Any:
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:  # nowhere writable to cache it (NUMBA_CACHE_DIR unset): every
+        return numba.njit(nogil=True)(function)  # process compiles it once instead
+
+
 _has = _compile(_has)
 _set = _compile(_set)
 _slot = _compile(_slot)
