@@ -12,7 +12,6 @@ from rich.markup import escape
 from kithbook.bootstrap import upgrade_database
 from kithbook.cli.context import CliContext, state
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph import path_kernel
 from kithbook.web import create_app
 from kithbook.web.server import INSECURE_DEV
 
@@ -83,6 +82,8 @@ def run_community(cli: CliContext, host: str, port: int, workers: int, *,
 def _prepare_path_search(cli: CliContext) -> None:
     """Compile the path search before the first request: seconds once after an install,
     then read from numba's cache on disk by this process and every worker."""
+    from kithbook.graph import path_kernel  # numba loads only where searches run
+
     with cli.console.status("Getting the warm-path search ready…"):
         path_kernel.prepare()
 

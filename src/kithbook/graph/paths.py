@@ -34,7 +34,6 @@ import numpy as np
 import numpy.typing as npt
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph import path_kernel
 from kithbook.graph.policy import ANONYMOUS
 from kithbook.graph.snapshot import PeopleFilter, Snapshot
 
@@ -104,6 +103,9 @@ def find_paths(snapshot: Snapshot, searcher: int, *, to: int | None = None,
         matching = snapshot.people_matching(where)
         known = snapshot.out_neighbours(searcher)
         targets = matching[~np.isin(matching, known) & (matching != searcher)]
+    # Imported here: loading numba costs every command half a second, and most never search.
+    from kithbook.graph import path_kernel
+
     named = to is not None
     onward = snapshot.best_onward()
     on_indptr, on_eid = snapshot.onward_rows()
