@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
+from examples import PROFILE
 from fakes import FixedClock
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings, database_url_from
@@ -24,6 +26,9 @@ from kithbook.storage.database import create_database_engine, upgrade
 from kithbook.storage.tables import metadata
 
 POSTGRES_ENV = "KITHBOOK_TEST_POSTGRES_URL"
+
+hypothesis_settings.register_profile("long", max_examples=1000)
+hypothesis_settings.load_profile(PROFILE)
 
 
 @pytest.fixture
