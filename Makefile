@@ -21,10 +21,14 @@ demo: $(STAMP)
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(VENV)/bin/kithbook --database $(DEMO_DB) demo
 
+# Tests run on every core (`make test TEST_WORKERS=0` runs them in one process); each
+# worker has its own SQLite files, PostgreSQL schema, ports and browser.
+TEST_WORKERS ?= auto
+
 test: $(STAMP)
 	$(PY) -m ruff check src tests bench
 	$(PY) -m mypy
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests bench

@@ -9,13 +9,12 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx2
 import pytest
-from sqlalchemy import text
 
 from community_members import add_member
 from kithbook.bootstrap import bootstrap
@@ -23,8 +22,6 @@ from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.intro_records import IntroState
 from kithbook.services.facade import Kithbook
-from kithbook.storage.database import create_database_engine
-from kithbook.storage.tables import metadata
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROUNDS = 12
@@ -59,12 +56,8 @@ def _wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path) -> Non
 
 
 @pytest.fixture
-def kb(postgres_schema_url: str) -> Iterator[Kithbook]:
-    engine = create_database_engine(postgres_schema_url)
-    with engine.begin() as connection:
-        names = ", ".join(t.name for t in metadata.sorted_tables)
-        connection.execute(text(f"TRUNCATE {names} CASCADE"))
-    engine.dispose()
+def kb(postgres_schema_url: str, empty_postgres: Callable[[], None]) -> Iterator[Kithbook]:
+    empty_postgres()
     # The servers read the real clock, so the requests must be dated by it too.
     services = bootstrap(Settings(database_url=postgres_schema_url), migrate=False)
     yield services

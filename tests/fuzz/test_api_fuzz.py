@@ -1,7 +1,7 @@
 """Fuzz every API operation from its OpenAPI schema: no 5xx, no response off its schema.
 
 Runs in local mode against a small demo book on SQLite. The example count per operation
-fits CI; `KITHBOOK_FUZZ_EXAMPLES=500 pytest tests/fuzz` is the longer run.
+fits CI; `KITHBOOK_HYPOTHESIS_PROFILE=long` (500 each) or `KITHBOOK_FUZZ_EXAMPLES=N` runs longer.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
+from examples import examples
 from fakes import FixedClock
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
 from kithbook.web import create_app
 
-EXAMPLES = int(os.environ.get("KITHBOOK_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("KITHBOOK_FUZZ_EXAMPLES") or examples(25, 500))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ The member scripts the API with their own token (`Authorization: Bearer`), as th
 offers; they and a second member each hold a small demo book, and an admin exists, so
 the community's own routes (sessions, tokens, links, settings, admin) are reached as a
 member would reach them. No answer may be a 5xx or fall outside its schema.
-`KITHBOOK_FUZZ_EXAMPLES=500 pytest tests/fuzz` is the longer run.
+`KITHBOOK_HYPOTHESIS_PROFILE=long` (500 each) or `KITHBOOK_FUZZ_EXAMPLES=N` runs longer.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from community_members import add_member
+from examples import examples
 from kithbook.domain.members import Role
 from kithbook.services.facade import Kithbook
 from kithbook.web import create_app
 from kithbook.web.auth import Community
 
-EXAMPLES = int(os.environ.get("KITHBOOK_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("KITHBOOK_FUZZ_EXAMPLES") or examples(15, 500))
 
 
 @dataclass

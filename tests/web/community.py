@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from apps import app_for
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kithbook.domain.members import Member
 from kithbook.services import sessions
 from kithbook.services.facade import Kithbook
-from kithbook.web import create_app
 from kithbook.web.auth import Community
 
 PASSWORD = "lantern orbit velvet"
@@ -19,7 +19,7 @@ ORIGIN = "https://testserver"
 
 
 def community_app(kb: Kithbook) -> FastAPI:
-    return create_app(kb, Community())
+    return app_for(kb, Community())
 
 
 def browser(app: FastAPI) -> TestClient:

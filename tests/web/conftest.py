@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from apps import app_for
 from fastapi.testclient import TestClient
 
 from kithbook.services.facade import Kithbook
-from kithbook.web import create_app
 
 
 @pytest.fixture
 def client(kb: Kithbook) -> Iterator[TestClient]:
-    with TestClient(create_app(kb)) as test_client:
+    with TestClient(app_for(kb)) as test_client:
         yield test_client
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from apps import app_for
 from community import (
     COOKIE,
     PASSWORD,
@@ -21,7 +22,6 @@ from community_members import add_member
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.members import Role
 from kithbook.services.facade import Kithbook
-from kithbook.web import create_app
 
 
 def _log_in(client: TestClient, email: str, password: str = PASSWORD,
@@ -174,7 +174,7 @@ def test_pages_send_anonymous_visitors_to_login_and_the_api_answers_401(kb: Kith
 
 
 def test_local_mode_keeps_working_without_login(kb: Kithbook) -> None:
-    with browser(create_app(kb)) as client:
+    with browser(app_for(kb)) as client:
         assert client.get("/").status_code == 200
         assert client.post("/contacts", data={"name": "Zed"}).status_code == 303
         assert client.get("/login").status_code == 404

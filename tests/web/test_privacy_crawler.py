@@ -420,8 +420,13 @@ def community(kb: Kithbook) -> Community:
     return build_community(kb)
 
 
-def test_no_member_or_admin_sees_anything_ana_keeps_private(kb: Kithbook,
+def test_no_member_or_admin_sees_anything_ana_keeps_private(kb: Kithbook, database_url: str,
                                                             community: Community) -> None:
+    # Asking each GET operation about every id a person was shown reads rows by id and
+    # owner, in SQL alike on both databases (and the authorization matrix asks every route
+    # on both): that sweep runs on SQLite. Searches, lists, sorts, paths and pages, whose
+    # queries differ by database, and every probe with Ana's ids, run on both.
+    sweep_shown_ids = database_url.startswith("sqlite")
     app = community_app(kb)
     owner_client, _ = signed_in(kb, app, community.ana)
     owner = Walk(owner_client)
@@ -447,9 +452,12 @@ def test_no_member_or_admin_sees_anything_ana_keeps_private(kb: Kithbook,
                        ), "Ben's walk never found the path to Cleo that Ana lets him see"
         for form in list(walk.forms.values()):
             _ask_form_about_secrets(walk, who, form)
+        # Taken once, before asking: an answer about an id echoes it, which must not
+        # spare the next operation or page from being asked about the same id.
+        unseen = ana_ids - walk.ids
         for operation in gets:
-            _ask_api_about_ana(walk, who, operation, ana_ids - walk.ids)
-        _ask_pages_about_ana(walk, who, owner.visited, ana_ids - walk.ids)
+            _ask_api_about_ana(walk, who, operation, unseen, sweep_shown_ids)
+        _ask_pages_about_ana(walk, who, owner.visited, unseen)
         for seen in walk.pages:
             assert_nothing_private(seen, community, who, _probe_of(seen.url, community))
         client.close()
@@ -481,13 +489,13 @@ def _ask_pages_about_ana(walk: Walk, who: str, owner_urls: set[str],
 
 
 def _ask_api_about_ana(walk: Walk, who: str, operation: Operation,
-                       unseen_ids: set[str]) -> None:
+                       unseen_ids: set[str], sweep_shown_ids: bool) -> None:
     """A GET operation: with every id this person was shown (what comes back is checked
     like any page), with each of Ana's ids they were never shown (the answer is word for
     word the one for an id that does not exist), and with each secret in each of its
     free-text query parameters."""
     if operation.id_params:
-        for shown in sorted(walk.ids):
+        for shown in sorted(walk.ids) if sweep_shown_ids else ():
             for url in operation.urls(shown):
                 walk.get(url)
         for ana_id in sorted(unseen_ids):

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference_paths import Tie, Ties, reference_paths, snapshot_of
 
+from examples import examples
 from kithbook.graph.paths import find_paths
 from kithbook.graph.policy import ANONYMOUS, ANYONE, HIDDEN, NAMED, NOBODY, TRUSTED
 from kithbook.graph.snapshot import PeopleArrays, PeopleFilter
@@ -48,7 +49,7 @@ def _people(orgs: list[int]) -> PeopleArrays:
                         blank.tag_indptr, blank.tag_codes, organization_names=("A", "B", "C"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100, 300), deadline=None)
 @given(networks(), st.data())
 def test_search_for_a_person_matches_exhaustive_search(
         net: tuple[int, Ties, list[int]], data: st.DataObject) -> None:
@@ -62,7 +63,7 @@ def test_search_for_a_person_matches_exhaustive_search(
         ties, s, [t], named=True, k=k, max_intermediaries=hops)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100, 300), deadline=None)
 @given(networks(), st.data())
 def test_search_by_organization_matches_exhaustive_search(
         net: tuple[int, Ties, list[int]], data: st.DataObject) -> None:
@@ -77,7 +78,7 @@ def test_search_by_organization_matches_exhaustive_search(
                                                                  k=k)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(75, 200), deadline=None)
 @given(networks(), st.data())
 def test_every_returned_path_is_simple_short_and_permitted(
         net: tuple[int, Ties, list[int]], data: st.DataObject) -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from examples import examples
 from kithbook.domain.errors import InvalidInput
 from kithbook.graph.policy import ANONYMOUS, HIDDEN, NAMED, NEVER, TRUSTED, agree_chance
 from kithbook.graph.snapshot import PeopleArrays, PeopleFilter, Snapshot, TieArrays
@@ -97,7 +98,7 @@ def _arrays(rows: list[tuple[int, int, float, int, int]]) -> TieArrays:
 
 
 @pytest.mark.parametrize("rebuild_above", [np.inf, 0.0])
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100, 300), deadline=None)
 @given(base=tie_rows, changes=tie_rows, newcomers=st.integers(0, 3),
        removals=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=6))
 def test_refreshing_gives_the_snapshot_a_rebuild_would(

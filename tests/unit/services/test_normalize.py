@@ -6,6 +6,7 @@ import email_validator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from examples import examples
 from kithbook.services.normalize import _plain_email, normalize_email
 
 ATOM = st.text("abcXYZ019_%+-.", min_size=1, max_size=12)
@@ -13,7 +14,7 @@ LABEL = st.text("abcXYZ09-", min_size=1, max_size=10)
 TLD = st.sampled_from(["org", "COM", "io", "test", "localhost", "x", "c0m", "onion"])
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(500, 2000))
 @given(ATOM, st.lists(LABEL, min_size=0, max_size=3), TLD)
 def test_plain_emails_are_normalized_as_the_validator_would(local: str, labels: list[str],
                                                             tld: str) -> None:

@@ -1,0 +1,31 @@
+"""One web app per mode for the whole run, handed to each test over its own services.
+
+FastAPI builds every route's models the first time an app is asked for it (about a
+tenth of a second for this app), so a fresh app per test cost more than most tests. An
+app keeps nothing of a request but what it puts in `app.state`; each test gets the state
+back exactly as `create_app` left it, over the test's own services, so nothing one test
+did (the local member it signed in, an import's progress) reaches the next.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.datastructures import State
+
+from kithbook.services.facade import Kithbook
+from kithbook.web import create_app
+from kithbook.web.auth import Community
+
+_BUILT: dict[Community | None, tuple[FastAPI, State]] = {}
+
+
+def app_for(kb: Kithbook, community: Community | None = None) -> FastAPI:
+    """The app `create_app(kb, community)` makes, built once per mode. One test holds
+    one app of a mode at a time: asking again points the same app at the new `kb`."""
+    built = _BUILT.get(community)
+    if built is None:
+        app = create_app(kb, community)
+        built = _BUILT[community] = (app, State({name: app.state[name] for name in app.state}))
+    app, fresh = built
+    app.state = State({**{name: fresh[name] for name in fresh}, "kb": kb})
+    return app
