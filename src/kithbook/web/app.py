@@ -87,6 +87,9 @@ def create_app(kb: Kithbook, community: Community | None = None) -> FastAPI:
     )
     app.state.kb = kb
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # Templates ship with the package and do not change under a running app: compiled
+    # once, not checked against their files on every page.
+    templates.env.auto_reload = False
     filters.install(templates.env)
     templates.env.globals.update(csrf_input=auth.csrf_input, csrf_value=auth.csrf_value,
                                  community=community is not None)
