@@ -59,6 +59,48 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection that sends GETs and reads whole answers.
+
+    The clients share the two cores with the servers they measure, so they are kept as
+    cheap as they can be: raw asyncio streams, no client library per request."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                 host: str) -> None:
+        self.reader, self.writer, self.host = reader, writer, host
+
+    @classmethod
+    async def open(cls, base: str) -> Connection:
+        host, _, port = base.removeprefix("http://").partition(":")
+        reader, writer = await asyncio.open_connection(host, int(port or 80))
+        return cls(reader, writer, f"{host}:{port}")
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+                          "Accept: */*\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "content-length" in headers:
+            return status, await self.reader.readexactly(int(headers["content-length"]))
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            body = bytearray()
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                body += await self.reader.readexactly(size + 2)
+                if size == 0:
+                    return status, bytes(body)
+        raise RuntimeError(f"{path}: an answer without a length")
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
 async def drive(base: str, paths: list[str], clients: int, seconds: float
                 ) -> tuple[list[float], int]:
     latencies: list[float] = []
@@ -68,14 +110,17 @@ async def drive(base: str, paths: list[str], clients: int, seconds: float
     async def client(seed: int) -> None:
         nonlocal errors
         rng = random.Random(seed)
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        connection = await Connection.open(base)
+        try:
             while time.monotonic() < stop:
                 path = rng.choice(paths)
                 started = time.perf_counter()
-                response = await http.get(path)
+                status, _body = await connection.get(path)
                 latencies.append(time.perf_counter() - started)
-                if response.status_code >= 400:
+                if status >= 400:
                     errors += 1
+        finally:
+            await connection.close()
 
     await asyncio.gather(*(client(i) for i in range(clients)))
     return latencies, errors
@@ -88,6 +133,11 @@ def summary(name: str, latencies: list[float], errors: int, seconds: float
     p95 = ms[int(len(ms) * 0.95) - 1]
     return (f"{name:<28} {len(ms):>7} requests  {len(ms) / seconds:>7.0f} req/s  "
             f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  errors {errors}"), p95
+
+
+def client_cpu(since: float, latencies: list[float]) -> str:
+    """CPU time this process (the clients) spent per request: taken from the servers'."""
+    return f"{(time.process_time() - since) / max(1, len(latencies)) * 1e6:.0f} µs/request"
 
 
 def main() -> None:
@@ -154,14 +204,17 @@ def main() -> None:
         print(f"{args.size:,} contacts, {args.clients} concurrent clients, "
               f"{args.seconds:.0f} s per target, {args.workers} worker(s); "
               f"load average {os.getloadavg()[0]:.1f}")
-        line, bare_p95 = summary("bare FastAPI constant", *asyncio.run(
-            drive(f"http://127.0.0.1:{bare_port}", ["/constant"], args.clients,
-                  args.seconds)), args.seconds)
-        print(line)
+        cpu = time.process_time()
+        latencies, errors = asyncio.run(drive(f"http://127.0.0.1:{bare_port}", ["/constant"],
+                                              args.clients, args.seconds))
+        line, bare_p95 = summary("bare FastAPI constant", latencies, errors, args.seconds)
+        print(f"{line}  clients' CPU {client_cpu(cpu, latencies)}")
         for name, paths in targets.items():
+            cpu = time.process_time()
             latencies, errors = asyncio.run(drive(base, paths, args.clients, args.seconds))
             line, p95 = summary(name, latencies, errors, args.seconds)
-            print(f"{line}  p95 ratio to bare {p95 / bare_p95:5.1f}×", flush=True)
+            print(f"{line}  p95 ratio to bare {p95 / bare_p95:5.1f}×  "
+                  f"clients' CPU {client_cpu(cpu, latencies)}", flush=True)
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
         for process in (server, bare):
