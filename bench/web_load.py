@@ -175,7 +175,8 @@ def main() -> None:
                              str(bare_port), "--log-level", "warning",
                              "--workers", str(args.workers)], cwd=results,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(results)})
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                                filter(None, [str(results), os.environ.get("PYTHONPATH")]))})
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base + "/api/v1/contacts?limit=1")
