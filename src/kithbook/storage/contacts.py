@@ -9,13 +9,13 @@ from sqlalchemy import (
     Column,
     CompoundSelect,
     Connection,
+    Integer,
     String,
     and_,
     bindparam,
     delete,
     exists,
     func,
-    literal,
     literal_column,
     null,
     or_,
@@ -255,10 +255,10 @@ class SqlContacts:
             total = matches  # the index counted them, and they are all this member's
         else:
             total = self._count(owner, query, on_contact, on_tie, remember=not query.text)
-        children = self._children([r.id for r in rows]) if rows else {}
-        items = [ContactSummary(self._contact(r, children), r.last_interaction_on,
-                                r.interaction_count or 0, r.strength, stage_from_key(r.stage))
-                 for r in rows]
+        children = self._children([r[0] for r in rows]) if rows else {}
+        items = [ContactSummary(self._contact(r, children), last, count or 0, strength,
+                                stage_from_key(stage))
+                 for r in rows for last, count, strength, stage in (r[_CONTACT_WIDTH:],)]
         return Page(items=items, total=total, limit=query.limit, offset=query.offset)
 
     def _split_words(self, text: str) -> tuple[str | None, list[str]]:
@@ -303,8 +303,10 @@ class SqlContacts:
                     .where(*on_contact, *on_tie))
         if self._c.dialect.name != "sqlite" or not remember:
             return int(self._c.scalar(stmt) or 0)
-        compiled = stmt.compile(self._c)
-        key = (str(compiled), tuple(sorted(compiled.params.items())))
+        # What the conditions are made of (compiling the statement to name it costs
+        # more than the count it saves on a small book).
+        key = (owner, query.tag, query.organization, query.role, query.location,
+               query.stage)
         version = self._sqlite_version()
         cache: dict[Any, tuple[Any, int]] = self._c.connection.info.setdefault(
             "kithbook_counts", {})
@@ -342,7 +344,7 @@ class SqlContacts:
         rows = self._c.execute(stmt).all()
         if not rows:
             return []
-        children = self._children([r.id for r in rows])
+        children = self._children([r[0] for r in rows])
         return [self._contact(r, children) for r in rows]
 
     def _children(self, ids: Sequence[str]) -> dict[str, _Children]:
@@ -351,14 +353,16 @@ class SqlContacts:
 
     @staticmethod
     def _contact(row: Any, children: dict[str, _Children]) -> Contact:
-        mine = children.get(row.id, _NO_CHILDREN)
+        # By position, in the order of _CONTACT_COLUMNS: a row's names cost a lookup each.
+        (id_, owner, name, organization, role, location, how_we_met, notes, created_at,
+         updated_at, version) = row[:_CONTACT_WIDTH]
+        mine = children.get(id_, _NO_CHILDREN)
         return Contact.stored(
-            id=ContactId(row.id), owner=MemberId(row.owner_id), name=row.name,
+            id=ContactId(id_), owner=MemberId(owner), name=name,
             emails=list(mine.emails), phones=list(mine.phones), links=list(mine.links),
-            tags=sorted(mine.tags), organization=row.organization, role=row.role,
-            location=row.location, how_we_met=row.how_we_met, notes=row.notes,
-            created_at=aware(row.created_at), updated_at=aware(row.updated_at),
-            version=row.version,
+            tags=sorted(mine.tags), organization=organization, role=role,
+            location=location, how_we_met=how_we_met, notes=notes,
+            created_at=aware(created_at), updated_at=aware(updated_at), version=version,
         )
 
 
@@ -376,21 +380,26 @@ _NO_CHILDREN = _Children()
 _EMAIL, _PHONE, _LINK, _TAG = range(4)
 
 
+def _constant(value: int) -> ColumnElement[int]:
+    """A number written into the SQL (not a parameter)."""
+    return literal_column(str(value), Integer)
+
+
 def _children_where(
         condition: Callable[[Column[str]], ColumnElement[bool]]) -> CompoundSelect[Any]:
     """The emails, phones, links and tags of the contacts whose id meets `condition`, as
     (contact, kind, position, value, label) rows in their order within each kind (tags
     are sorted by the reader)."""
     return union_all(
-        select(contact_emails.c.contact_id, literal(_EMAIL).label("kind"),
+        select(contact_emails.c.contact_id, _constant(_EMAIL).label("kind"),
                contact_emails.c.position, contact_emails.c.address.label("value"),
                contact_emails.c.label).where(condition(contact_emails.c.contact_id)),
-        select(contact_phones.c.contact_id, literal(_PHONE), contact_phones.c.position,
+        select(contact_phones.c.contact_id, _constant(_PHONE), contact_phones.c.position,
                contact_phones.c.number, contact_phones.c.label)
         .where(condition(contact_phones.c.contact_id)),
-        select(contact_links.c.contact_id, literal(_LINK), contact_links.c.position,
+        select(contact_links.c.contact_id, _constant(_LINK), contact_links.c.position,
                contact_links.c.url, null()).where(condition(contact_links.c.contact_id)),
-        select(contact_tags.c.contact_id, literal(_TAG), literal(0), contact_tags.c.tag,
+        select(contact_tags.c.contact_id, _constant(_TAG), _constant(0), contact_tags.c.tag,
                null()).where(condition(contact_tags.c.contact_id)),
     ).order_by(literal_column("contact_id"), literal_column("kind"),
                literal_column("position"))
@@ -420,3 +429,4 @@ _CONTACT_COLUMNS = (contacts.c.id, contacts.c.owner_id, contacts.c.name,
                     contacts.c.organization, contacts.c.role, contacts.c.location,
                     contacts.c.how_we_met, contacts.c.notes, contacts.c.created_at,
                     contacts.c.updated_at, contacts.c.version)
+_CONTACT_WIDTH = len(_CONTACT_COLUMNS)
