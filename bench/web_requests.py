@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-TURNS = 8  # each code base answers a target in this many turns, alternating
+TURNS = 16  # each code base answers a target in this many turns, alternating
 TARGETS = {
     "book page by name": "/",
     "book page by last contact": "/?sort=recent",
@@ -198,6 +198,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--against", help="a git revision to compare with")
     parser.add_argument("--against-database", help="its copy of the book")
+    parser.add_argument("--only", help="only the requests whose name contains this")
     parser.add_argument("--profile", metavar="TARGET", help="a path to profile")
     parser.add_argument("--profile-file", help="where to keep the profile (pstats)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -206,7 +207,8 @@ def main() -> int:
         child(args.database)
         return 0
     contact = some_contact(args.database)
-    targets = {name: path.format(contact=contact) for name, path in TARGETS.items()}
+    targets = {name: path.format(contact=contact) for name, path in TARGETS.items()
+               if not args.only or args.only in name}
     if args.profile:
         inline_threadpool()
         app = InProcess(args.database)
