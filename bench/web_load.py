@@ -135,6 +135,32 @@ def summary(name: str, latencies: list[float], errors: int, seconds: float
             f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  errors {errors}"), p95
 
 
+def tree_cpu(pid: int) -> float | None:
+    """CPU seconds used so far by a process and its live descendants (the server and its
+    workers), from Linux's /proc; None elsewhere."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids, total = [pid], 0.0
+    try:
+        for each in pids:  # grows as children are found
+            with open(f"/proc/{each}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            with open(f"/proc/{each}/task/{each}/children") as children:
+                pids += [int(child) for child in children.read().split()]
+    except (OSError, ValueError):
+        return None
+    return total
+
+
+def server_cpu(pid: int, since: float | None, latencies: list[float]) -> str:
+    """CPU time the server processes spent per request: unlike latency, it does not grow
+    with what else runs on the machine."""
+    now = tree_cpu(pid)
+    if now is None or since is None:
+        return "n/a"
+    return f"{(now - since) / max(1, len(latencies)) * 1000:.2f} ms/request"
+
+
 def client_cpu(since: float, latencies: list[float]) -> str:
     """CPU time this process (the clients) spent per request: taken from the servers'."""
     return f"{(time.process_time() - since) / max(1, len(latencies)) * 1e6:.0f} µs/request"
@@ -205,16 +231,18 @@ def main() -> None:
         print(f"{args.size:,} contacts, {args.clients} concurrent clients, "
               f"{args.seconds:.0f} s per target, {args.workers} worker(s); "
               f"load average {os.getloadavg()[0]:.1f}")
-        cpu = time.process_time()
+        cpu, served = time.process_time(), tree_cpu(bare.pid)
         latencies, errors = asyncio.run(drive(f"http://127.0.0.1:{bare_port}", ["/constant"],
                                               args.clients, args.seconds))
         line, bare_p95 = summary("bare FastAPI constant", latencies, errors, args.seconds)
-        print(f"{line}  clients' CPU {client_cpu(cpu, latencies)}")
+        print(f"{line}  server CPU {server_cpu(bare.pid, served, latencies)}  "
+              f"clients' CPU {client_cpu(cpu, latencies)}")
         for name, paths in targets.items():
-            cpu = time.process_time()
+            cpu, served = time.process_time(), tree_cpu(server.pid)
             latencies, errors = asyncio.run(drive(base, paths, args.clients, args.seconds))
             line, p95 = summary(name, latencies, errors, args.seconds)
             print(f"{line}  p95 ratio to bare {p95 / bare_p95:5.1f}×  "
+                  f"server CPU {server_cpu(server.pid, served, latencies)}  "
                   f"clients' CPU {client_cpu(cpu, latencies)}", flush=True)
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
