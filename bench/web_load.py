@@ -1,6 +1,7 @@
 """Latency of the web app under 20 concurrent clients on a 100,000-contact book.
 
     python bench/web_load.py [--size 100000] [--clients 20] [--seconds 15] [--workers 2]
+                             [--threads N]
 
 Builds (or reuses) a demo book in bench/results/, serves it with uvicorn in a child
 process on loopback, and drives the main pages and API calls from asyncio clients in
@@ -8,7 +9,9 @@ this process, each waiting for its answer before the next request (closed loop).
 same load runs against a bare FastAPI app that returns a constant, so the overhead of
 Kithbook itself is visible as a ratio. Requests are bounded by --seconds per target.
 Kithbook is served by --workers processes (`kithbook serve --workers N`); the bare app by
-as many uvicorn workers, so the ratio compares like with like.
+as many uvicorn workers, so the ratio compares like with like. Each line also gives the
+CPU time the server processes (read from Linux's /proc) and the clients spent per
+request: other work on the machine inflates latency, much less these.
 """
 
 from __future__ import annotations
@@ -172,6 +175,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="`kithbook serve --threads`: routes each worker runs at once")
     args = parser.parse_args()
     results = HERE / "results"
     results.mkdir(exist_ok=True)
@@ -191,8 +196,9 @@ def main() -> None:
     started = time.perf_counter()
     subprocess.run([*kithbook, "ls", "--limit", "1"], check=True, stdout=subprocess.DEVNULL)
     print(f"book ready in {time.perf_counter() - started:.1f} s", flush=True)
+    threads = [] if args.threads is None else ["--threads", str(args.threads)]
     server = subprocess.Popen([*kithbook, "serve", "--port", str(port),
-                               "--workers", str(args.workers)],
+                               "--workers", str(args.workers), *threads],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     bare_port = free_port()
     bare_file = results / "bare_app.py"
@@ -229,7 +235,8 @@ def main() -> None:
             httpx.get(base + path, timeout=600).raise_for_status()
             print(f"first {path}: {time.perf_counter() - started:.1f} s")
         print(f"{args.size:,} contacts, {args.clients} concurrent clients, "
-              f"{args.seconds:.0f} s per target, {args.workers} worker(s); "
+              f"{args.seconds:.0f} s per target, {args.workers} worker(s), "
+              f"{args.threads or 'default'} thread(s) each; "
               f"load average {os.getloadavg()[0]:.1f}")
         cpu, served = time.process_time(), tree_cpu(bare.pid)
         latencies, errors = asyncio.run(drive(f"http://127.0.0.1:{bare_port}", ["/constant"],
