@@ -1,6 +1,7 @@
 """Latency of the web app under 20 concurrent clients on a 100,000-contact book.
 
     python bench/web_load.py [--size 100000] [--clients 20] [--seconds 15] [--workers 2]
+                             [--threads N]
 
 Builds (or reuses) a demo book in bench/results/, serves it with uvicorn in a child
 process on loopback, and drives the main pages and API calls from asyncio clients in
@@ -8,7 +9,9 @@ this process, each waiting for its answer before the next request (closed loop).
 same load runs against a bare FastAPI app that returns a constant, so the overhead of
 Kithbook itself is visible as a ratio. Requests are bounded by --seconds per target.
 Kithbook is served by --workers processes (`kithbook serve --workers N`); the bare app by
-as many uvicorn workers, so the ratio compares like with like.
+as many uvicorn workers, so the ratio compares like with like. Each line also gives the
+CPU time the server processes (read from Linux's /proc) and the clients spent per
+request: other work on the machine inflates latency, much less these.
 """
 
 from __future__ import annotations
@@ -59,6 +62,48 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection that sends GETs and reads whole answers.
+
+    The clients share the two cores with the servers they measure, so they are kept as
+    cheap as they can be: raw asyncio streams, no client library per request."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                 host: str) -> None:
+        self.reader, self.writer, self.host = reader, writer, host
+
+    @classmethod
+    async def open(cls, base: str) -> Connection:
+        host, _, port = base.removeprefix("http://").partition(":")
+        reader, writer = await asyncio.open_connection(host, int(port or 80))
+        return cls(reader, writer, f"{host}:{port}")
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+                          "Accept: */*\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "content-length" in headers:
+            return status, await self.reader.readexactly(int(headers["content-length"]))
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            body = bytearray()
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                body += await self.reader.readexactly(size + 2)
+                if size == 0:
+                    return status, bytes(body)
+        raise RuntimeError(f"{path}: an answer without a length")
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
 async def drive(base: str, paths: list[str], clients: int, seconds: float
                 ) -> tuple[list[float], int]:
     latencies: list[float] = []
@@ -68,14 +113,17 @@ async def drive(base: str, paths: list[str], clients: int, seconds: float
     async def client(seed: int) -> None:
         nonlocal errors
         rng = random.Random(seed)
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        connection = await Connection.open(base)
+        try:
             while time.monotonic() < stop:
                 path = rng.choice(paths)
                 started = time.perf_counter()
-                response = await http.get(path)
+                status, _body = await connection.get(path)
                 latencies.append(time.perf_counter() - started)
-                if response.status_code >= 400:
+                if status >= 400:
                     errors += 1
+        finally:
+            await connection.close()
 
     await asyncio.gather(*(client(i) for i in range(clients)))
     return latencies, errors
@@ -90,12 +138,45 @@ def summary(name: str, latencies: list[float], errors: int, seconds: float
             f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  errors {errors}"), p95
 
 
+def tree_cpu(pid: int) -> float | None:
+    """CPU seconds used so far by a process and its live descendants (the server and its
+    workers), from Linux's /proc; None elsewhere."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids, total = [pid], 0.0
+    try:
+        for each in pids:  # grows as children are found
+            with open(f"/proc/{each}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            with open(f"/proc/{each}/task/{each}/children") as children:
+                pids += [int(child) for child in children.read().split()]
+    except (OSError, ValueError):
+        return None
+    return total
+
+
+def server_cpu(pid: int, since: float | None, latencies: list[float]) -> str:
+    """CPU time the server processes spent per request: unlike latency, it does not grow
+    with what else runs on the machine."""
+    now = tree_cpu(pid)
+    if now is None or since is None:
+        return "n/a"
+    return f"{(now - since) / max(1, len(latencies)) * 1000:.2f} ms/request"
+
+
+def client_cpu(since: float, latencies: list[float]) -> str:
+    """CPU time this process (the clients) spent per request: taken from the servers'."""
+    return f"{(time.process_time() - since) / max(1, len(latencies)) * 1e6:.0f} µs/request"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="`kithbook serve --threads`: routes each worker runs at once")
     args = parser.parse_args()
     results = HERE / "results"
     results.mkdir(exist_ok=True)
@@ -115,8 +196,9 @@ def main() -> None:
     started = time.perf_counter()
     subprocess.run([*kithbook, "ls", "--limit", "1"], check=True, stdout=subprocess.DEVNULL)
     print(f"book ready in {time.perf_counter() - started:.1f} s", flush=True)
+    threads = [] if args.threads is None else ["--threads", str(args.threads)]
     server = subprocess.Popen([*kithbook, "serve", "--port", str(port),
-                               "--workers", str(args.workers)],
+                               "--workers", str(args.workers), *threads],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     bare_port = free_port()
     bare_file = results / "bare_app.py"
@@ -125,7 +207,8 @@ def main() -> None:
                              str(bare_port), "--log-level", "warning",
                              "--workers", str(args.workers)], cwd=results,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(results)})
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                                filter(None, [str(results), os.environ.get("PYTHONPATH")]))})
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base + "/api/v1/contacts?limit=1")
@@ -152,16 +235,22 @@ def main() -> None:
             httpx.get(base + path, timeout=600).raise_for_status()
             print(f"first {path}: {time.perf_counter() - started:.1f} s")
         print(f"{args.size:,} contacts, {args.clients} concurrent clients, "
-              f"{args.seconds:.0f} s per target, {args.workers} worker(s); "
+              f"{args.seconds:.0f} s per target, {args.workers} worker(s), "
+              f"{args.threads or 'default'} thread(s) each; "
               f"load average {os.getloadavg()[0]:.1f}")
-        line, bare_p95 = summary("bare FastAPI constant", *asyncio.run(
-            drive(f"http://127.0.0.1:{bare_port}", ["/constant"], args.clients,
-                  args.seconds)), args.seconds)
-        print(line)
+        cpu, served = time.process_time(), tree_cpu(bare.pid)
+        latencies, errors = asyncio.run(drive(f"http://127.0.0.1:{bare_port}", ["/constant"],
+                                              args.clients, args.seconds))
+        line, bare_p95 = summary("bare FastAPI constant", latencies, errors, args.seconds)
+        print(f"{line}  server CPU {server_cpu(bare.pid, served, latencies)}  "
+              f"clients' CPU {client_cpu(cpu, latencies)}")
         for name, paths in targets.items():
+            cpu, served = time.process_time(), tree_cpu(server.pid)
             latencies, errors = asyncio.run(drive(base, paths, args.clients, args.seconds))
             line, p95 = summary(name, latencies, errors, args.seconds)
-            print(f"{line}  p95 ratio to bare {p95 / bare_p95:5.1f}×", flush=True)
+            print(f"{line}  p95 ratio to bare {p95 / bare_p95:5.1f}×  "
+                  f"server CPU {server_cpu(server.pid, served, latencies)}  "
+                  f"clients' CPU {client_cpu(cpu, latencies)}", flush=True)
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
         for process in (server, bare):

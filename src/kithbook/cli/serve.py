@@ -13,7 +13,7 @@ from kithbook.bootstrap import upgrade_database
 from kithbook.cli.context import CliContext, state
 from kithbook.domain.errors import InvalidInput
 from kithbook.web import create_app
-from kithbook.web.server import INSECURE_DEV
+from kithbook.web.server import INSECURE_DEV, THREADS
 
 
 def register(app: typer.Typer) -> None:
@@ -29,19 +29,27 @@ def serve(ctx: typer.Context,
               1, "--workers", min=1, max=64,
               help="Worker processes; more answer more requests at once on a busy book "
                    "(SQLite readers do not block each other)."),
+          threads: int | None = typer.Option(
+              None, "--threads", min=1, max=64,
+              help="Requests each worker computes at once (default 40); 1 or 2 spend less "
+                   "CPU per request under many clients, more let a slow request run beside "
+                   "the others."),
           insecure_dev: bool = typer.Option(
               False, "--insecure-dev",
               help="Community mode over plain HTTP on this machine, for trying it out: "
                    "cookies lose their Secure flag. Never in production.")) -> None:
     """Serve the web UI and the JSON API (local mode: this machine only, no login)."""
     cli = state(ctx)
+    if threads is not None:  # read by each worker (kithbook.web.server)
+        os.environ[THREADS] = str(threads)
     if community:
         run_community(cli, host, port, workers, insecure_dev=insecure_dev)
     else:
-        run_server(cli, host, port, workers)
+        run_server(cli, host, port, workers, threads=threads)
 
 
-def run_server(cli: CliContext, host: str, port: int, workers: int = 1) -> None:
+def run_server(cli: CliContext, host: str, port: int, workers: int = 1, *,
+               threads: int | None = None) -> None:
     if not _is_loopback(host):
         raise InvalidInput(f"a local book is served to this machine only; {host!r} is not a "
                            "loopback address. Use --host 127.0.0.1.", field="host")
@@ -50,7 +58,8 @@ def run_server(cli: CliContext, host: str, port: int, workers: int = 1) -> None:
     cli.console.print(f"Serving {escape(cli.settings.database_url)} at "
                       f"http://{host}:{port}/  (Ctrl+C stops)")
     if workers == 1:
-        uvicorn.run(create_app(cli.kb), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(cli.kb, threads=threads), host=host, port=port,
+                    log_level="warning")
         return
     # Each worker is its own process and opens the book itself (migrated above by `me`).
     os.environ["KITHBOOK_DATABASE_URL"] = cli.settings.database_url

@@ -42,7 +42,7 @@ def bring_up_to_date(uow: UnitOfWork, actor: MemberId, today: date, params: Stre
     it takes about a minute; yesterday's numbers are shown meanwhile)."""
     with uow.reading():
         missing, other_day = uow.depth.strengths_due(actor, today, ONE_BY_ONE)
-    if missing == [] and (not other_day or not wait_for_day):
+    if nothing_to_do(missing, other_day, wait_for_day=wait_for_day):
         return other_day
     with uow:
         # Another request may have done it while we waited for the write lock.
@@ -53,6 +53,12 @@ def bring_up_to_date(uow: UnitOfWork, actor: MemberId, today: date, params: Stre
             uow.commit()
             other_day = other_day and not whole
     return other_day
+
+
+def nothing_to_do(missing: list[ContactId] | None, other_day: bool, *,
+                  wait_for_day: bool) -> bool:
+    """Whether `strengths_due`'s answer leaves nothing for `bring_up_to_date` to do."""
+    return missing == [] and (not other_day or not wait_for_day)
 
 
 def refresh_day(uow: UnitOfWork, actor: MemberId, today: date,

@@ -7,6 +7,7 @@ so the strength engine gets its arrays without a Python object per interaction.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -29,6 +30,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from kithbook.domain.ids import ContactId, MemberId
@@ -53,15 +55,23 @@ _UNIX_JULIAN_DAY = 2440587.5
 _WALK_ABOVE = 500
 
 
-def _day_code(connection: Connection, column: Any) -> ColumnElement[int]:
-    if connection.dialect.name == "sqlite":
-        return cast(func.julianday(column) - _UNIX_JULIAN_DAY, Integer)
-    # PostgreSQL: date minus date is a whole number of days.
-    return cast(column - literal(_EPOCH), Integer)
-
-
 def _code(column: Any, values: tuple[str, ...]) -> ColumnElement[int]:
     return case({value: i for i, value in enumerate(values)}, value=column, else_=-1)
+
+
+@functools.cache
+def _logged(dialect: str) -> Select[tuple[str, int, int, int]]:
+    """Interactions as (contact, kind code, direction code, day) rows, to be filtered:
+    built once per database kind, since a contact's page asks for one tie's at a time."""
+    link = interaction_contacts.c.interaction_id == interactions.c.id
+    occurred = interactions.c.occurred_on
+    day = (cast(func.julianday(occurred) - _UNIX_JULIAN_DAY, Integer) if dialect == "sqlite"
+           # PostgreSQL: date minus date is a whole number of days.
+           else cast(occurred - literal(_EPOCH), Integer))
+    return (select(interaction_contacts.c.contact_id,
+                   _code(interactions.c.kind, tuple(k.value for k in Kind)),
+                   _code(interactions.c.direction, tuple(d.value for d in Direction)), day)
+            .select_from(interaction_contacts.join(interactions, link)))
 
 
 def _ints(values: list[Any]) -> npt.NDArray[np.int64]:
@@ -98,14 +108,7 @@ class SqlDepth:
         for contact_id, tag in self._c.execute(tagged.order_by(contact_tags.c.tag)):
             tags[contact_id].append(tag)
 
-        link = interaction_contacts.c.interaction_id == interactions.c.id
-        logged = (
-            select(interaction_contacts.c.contact_id,
-                   _code(interactions.c.kind, tuple(k.value for k in Kind)),
-                   _code(interactions.c.direction, tuple(d.value for d in Direction)),
-                   _day_code(self._c, interactions.c.occurred_on))
-            .select_from(interaction_contacts.join(interactions, link))
-        )
+        logged = _logged(self._c.dialect.name)
         if contact is not None:
             logged = logged.where(interaction_contacts.c.contact_id.in_(ids))
         else:
@@ -164,13 +167,18 @@ class SqlDepth:
     def strengths_due(self, owner: MemberId, today: date,
                       limit: int) -> tuple[list[ContactId] | None, bool]:
         mine = ties.c.owner_id == owner
-        # Three lookups on the (owner, strength_on) index: no scan of the book.
-        oldest, newest = self._c.execute(select(
+        # Three lookups on the (owner, strength_on) index: no scan of the book. Usually
+        # nothing is missing, and this one statement is all a list asks.
+        cleared = ties.c.strength_on.is_(None)
+        oldest, newest, some_missing = self._c.execute(select(
             select(func.min(ties.c.strength_on)).where(mine).scalar_subquery(),
-            select(func.max(ties.c.strength_on)).where(mine).scalar_subquery())).one()
+            select(func.max(ties.c.strength_on)).where(mine).scalar_subquery(),
+            select(ties.c.contact_id).where(mine, cleared).limit(1).scalar_subquery(),
+        )).one()
         other_day = oldest is not None and (oldest != today or newest != today)
-        missing = self._c.execute(select(ties.c.contact_id)
-                                  .where(mine, ties.c.strength_on.is_(None))
+        if some_missing is None:
+            return [], other_day
+        missing = self._c.execute(select(ties.c.contact_id).where(mine, cleared)
                                   .limit(limit + 1)).scalars().all()
         if len(missing) > limit:
             return None, other_day

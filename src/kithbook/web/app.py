@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -70,11 +71,32 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(kb: Kithbook, community: Community | None = None) -> FastAPI:
+class _ThreadLimit:
+    """Runs at most `threads` plain `def` routes of this process at once (anyio's limiter,
+    one per event loop, read on every request since a test client brings its own loop).
+
+    Fewer threads contend less for the interpreter lock, which SQLite gives up at every
+    row: under 20 clients a request costs a third less CPU with one or two threads than
+    with anyio's 40 (docs/benchmarks.md). More let a slow request run beside others."""
+
+    def __init__(self, app: ASGIApp, threads: int) -> None:
+        self.app = app
+        self.threads = threads
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        if limiter.total_tokens != self.threads:
+            limiter.total_tokens = self.threads
+        await self.app(scope, receive, send)
+
+
+def create_app(kb: Kithbook, community: Community | None = None, *,
+               threads: int | None = None) -> FastAPI:
     """A web app over these services.
 
     Local mode (no `community`): the book's one member, no login. Community mode: members
-    sign in (sessions or API tokens), state-changing calls need a CSRF token.
+    sign in (sessions or API tokens), state-changing calls need a CSRF token. `threads`:
+    how many plain `def` routes run at once (anyio's default, 40, when None).
     """
     app = FastAPI(
         title="Kithbook",
@@ -87,12 +109,17 @@ def create_app(kb: Kithbook, community: Community | None = None) -> FastAPI:
     )
     app.state.kb = kb
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # Templates ship with the package and do not change under a running app: compiled
+    # once, not checked against their files on every page.
+    templates.env.auto_reload = False
     filters.install(templates.env)
     templates.env.globals.update(csrf_input=auth.csrf_input, csrf_value=auth.csrf_value,
                                  community=community is not None)
     app.state.community = community
     app.state.templates = templates
     app.add_middleware(_SecurityHeaders)
+    if threads is not None:
+        app.add_middleware(_ThreadLimit, threads=threads)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(contacts_api.router)

@@ -12,7 +12,9 @@ from kithbook.services.facade import Kithbook
 from kithbook.web.auth import authenticate, community_of
 
 
-def get_services(request: Request) -> Kithbook:
+async def get_services(request: Request) -> Kithbook:
+    # `async`, though it waits for nothing: FastAPI runs a plain `def` dependency in the
+    # thread pool, a hop that costs more than the lookup.
     kb: Kithbook = request.app.state.kb
     return kb
 

@@ -26,21 +26,28 @@ from kithbook.web.app import create_app
 from kithbook.web.auth import Community
 
 INSECURE_DEV = "KITHBOOK_INSECURE_DEV"
+THREADS = "KITHBOOK_WEB_THREADS"
 
 
 def community_from(env: Mapping[str, str]) -> Community:
     return Community(secure_cookies=env.get(INSECURE_DEV, "") != "1")
 
 
+def threads_from(env: Mapping[str, str]) -> int | None:
+    value = env.get(THREADS, "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
 def local_app() -> FastAPI:
     """One worker of a local book: SQLite in WAL mode lets the workers read side by side."""
-    return create_app(bootstrap(load_settings(os.environ), migrate=False))
+    return create_app(bootstrap(load_settings(os.environ), migrate=False),
+                      threads=threads_from(os.environ))
 
 
 def community_app() -> FastAPI:
     env = os.environ
     kb = bootstrap(load_settings(env), migrate=False)
-    app = create_app(kb, community_from(env))
+    app = create_app(kb, community_from(env), threads=threads_from(env))
     jobs = [BackgroundJob(kb.send_weekly_digests, DIGEST_EVERY, name="kithbook-digest"),
             BackgroundJob(kb.sweep_sessions, SWEEP_EVERY, name="kithbook-sweep")]
     if kb.mailer is not None:
