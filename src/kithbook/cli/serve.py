@@ -16,6 +16,12 @@ from kithbook.web import create_app
 from kithbook.web.server import INSECURE_DEV, THREADS
 
 
+# A local book's requests are all CPU (SQLite in the process): a few threads per worker
+# contend less for the interpreter lock than anyio's 40 and still leave room beside a
+# slow one, such as the day's strength refresh (docs/benchmarks.md, web app under load).
+LOCAL_THREADS = 4
+
+
 def register(app: typer.Typer) -> None:
     app.command()(serve)
 
@@ -31,15 +37,18 @@ def serve(ctx: typer.Context,
                    "(SQLite readers do not block each other)."),
           threads: int | None = typer.Option(
               None, "--threads", min=1, max=64,
-              help="Requests each worker computes at once (default 40); 1 or 2 spend less "
-                   "CPU per request under many clients, more let a slow request run beside "
-                   "the others."),
+              help="Requests each worker computes at once (default 4 for a local book, 40 "
+                   "in a community, where requests also wait on the database); fewer spend "
+                   "less CPU per request under many clients, more let a slow request run "
+                   "beside the others."),
           insecure_dev: bool = typer.Option(
               False, "--insecure-dev",
               help="Community mode over plain HTTP on this machine, for trying it out: "
                    "cookies lose their Secure flag. Never in production.")) -> None:
     """Serve the web UI and the JSON API (local mode: this machine only, no login)."""
     cli = state(ctx)
+    if threads is None and not community:
+        threads = LOCAL_THREADS
     if threads is not None:  # read by each worker (kithbook.web.server)
         os.environ[THREADS] = str(threads)
     if community:
@@ -49,7 +58,7 @@ def serve(ctx: typer.Context,
 
 
 def run_server(cli: CliContext, host: str, port: int, workers: int = 1, *,
-               threads: int | None = None) -> None:
+               threads: int | None = LOCAL_THREADS) -> None:
     if not _is_loopback(host):
         raise InvalidInput(f"a local book is served to this machine only; {host!r} is not a "
                            "loopback address. Use --host 127.0.0.1.", field="host")

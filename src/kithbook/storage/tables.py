@@ -144,7 +144,7 @@ ties = Table(
     Column("stage", String(16)),
     Column("strength_on", Date),
     CheckConstraint("stated_trust IS NULL OR stated_trust BETWEEN 1 AND 5", name="trust_range"),
-    Index("ix_ties_owner_last", "owner_id", "last_interaction_on"),
+    Index("ix_ties_owner_recent", "owner_id", "last_interaction_on", "contact_id"),
     Index("ix_ties_owner_strength", "owner_id", "strength", "contact_id"),
     Index("ix_ties_owner_stage", "owner_id", "stage", "strength", "contact_id"),
     Index("ix_ties_owner_strength_on", "owner_id", "strength_on"),
