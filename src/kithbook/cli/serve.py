@@ -15,7 +15,6 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.web import create_app
 from kithbook.web.server import INSECURE_DEV, THREADS
 
-
 # A local book's requests are all CPU (SQLite in the process): a few threads per worker
 # contend less for the interpreter lock than anyio's 40 and still leave room beside a
 # slow one, such as the day's strength refresh (docs/benchmarks.md, web app under load).
