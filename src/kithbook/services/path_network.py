@@ -266,9 +266,11 @@ class _Community:
 
     def _spelling_of(self, person: int, attr: str, code: int) -> str:
         organization, role, location, tags = self.attrs[person]
-        values = {"organization": (organization,), "role": (role,),
-                  "location": (location,), "tag": tags}[attr]
-        return next(v for v in values if v and self.words[attr][fold(v)] == code)
+        if attr != "tag":  # the person's one value of it is what made their code
+            value = {"organization": organization, "role": role, "location": location}[attr]
+            assert value is not None
+            return value
+        return next(t for t in tags if t and self.words[attr][fold(t)] == code)
 
 
 class _PeopleView(Sequence[NetworkPerson]):
