@@ -158,6 +158,28 @@ def _offer(found: IntArray, scores: FloatArray, count: IntArray, heap: FloatArra
     return found, scores, bar
 
 
+def _ends(found: IntArray, scores: FloatArray, count: IntArray, heap: FloatArray, k: int,
+          bar: float, partial: float, lo: int, hi: int, l_eid: IntArray,
+          dst: npt.NDArray[np.int32], strength: npt.NDArray[np.float32],
+          need: npt.NDArray[np.int8], asker_trust: int, e1: int, e2: int, e3: int,
+          not_a: int, not_b: int) -> tuple[IntArray, FloatArray, float]:
+    """Keep every last hop of one owner (`l_eid[lo:hi]`, strongest first) that ends a
+    partial path at or above the bar: its owner's rule must admit the person before them
+    (whose trust they stated as `asker_trust`), and it must not lead back to `not_a` or
+    `not_b` (earlier people on the path)."""
+    for j in range(lo, hi):
+        last = l_eid[j]
+        score = partial * np.float64(strength[last])
+        if score < bar:
+            break
+        t = dst[last]
+        if t == not_a or t == not_b or asker_trust < need[last]:
+            continue
+        found, scores, bar = _offer(found, scores, count, heap, k, bar, e1, e2, e3, last,
+                                    score)
+    return found, scores, bar
+
+
 # -- the search ----------------------------------------------------------------------------
 
 def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediaries: int,
@@ -238,16 +260,9 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
         g = group[dst[e1]]
         if g < 0:
             continue
-        a1 = np.float64(agree_back[e1])
-        for j in range(g_ptr[g], g_ptr[g + 1]):
-            el = l_eid[j]
-            score = a1 * np.float64(strength[el])
-            if score < bar:
-                break
-            if trust_back[e1] < need[el]:
-                continue
-            found, scores, bar = _offer(found, scores, count, heap, k, bar, e1, -1, -1, el,
-                                        score)
+        found, scores, bar = _ends(found, scores, count, heap, k, bar,
+                                   np.float64(agree_back[e1]), g_ptr[g], g_ptr[g + 1], l_eid,
+                                   dst, strength, need, trust_back[e1], e1, -1, -1, -1, -1)
 
     # Three hops, first intermediaries best first: a path going on past m1 scores at most
     # a1 × best_onward[m1] × the best last hop, so the walk stops at the first m1 whose
@@ -279,16 +294,10 @@ def _search(searcher: int, target_one: int, named: bool, k: int, max_intermediar
                     continue
                 if _has(bits, 0, m2):
                     g = group[m2]
-                    for jj in range(g_ptr[g], g_ptr[g + 1]):
-                        el = l_eid[jj]
-                        score = partial * np.float64(strength[el])
-                        if score < bar:
-                            break
-                        if dst[el] == m1 or trust_back[e2] < need[el]:
-                            continue
-                        found, scores, bar = _offer(found, scores, count, heap, k, bar,
-                                                    e1, e2, -1, el, score)
-                        floor = bar / best_last * _HAIR
+                    found, scores, bar = _ends(found, scores, count, heap, k, bar, partial,
+                                               g_ptr[g], g_ptr[g + 1], l_eid, dst, strength,
+                                               need, trust_back[e2], e1, e2, -1, m1, -1)
+                    floor = bar / best_last * _HAIR
                 if max_intermediaries < 3:
                     continue
                 if n_near < 0:
@@ -464,18 +473,10 @@ def _four(s: int, target_one: int, k: int, best_last: float,
             partial = f_p[i] * a3
             if partial < floor:
                 continue
-            m2 = dst[e2]
-            for jj in range(g_ptr[g], g_ptr[g + 1]):
-                el = l_eid[jj]
-                score = partial * np.float64(strength[el])
-                if score < bar:
-                    break
-                t = dst[el]
-                if t == m1 or t == m2 or trust_back[e3] < need[el]:
-                    continue
-                found, scores, bar = _offer(found, scores, count, heap, k, bar, e1, e2, e3, el,
-                                            score)
-                floor = bar / best_last * _HAIR
+            found, scores, bar = _ends(found, scores, count, heap, k, bar, partial,
+                                       g_ptr[g], g_ptr[g + 1], l_eid, dst, strength, need,
+                                       trust_back[e3], e1, e2, e3, m1, dst[e2])
+            floor = bar / best_last * _HAIR
     for d in range(n_m2):
         mark[m2s[d]] = -1
         bits[1, m2s[d] >> 3] = 0
@@ -495,6 +496,7 @@ _slot = _compile(_slot)
 _heap_offer = _compile(_heap_offer)
 _grow = _compile(_grow)
 _offer = _compile(_offer)
+_ends = _compile(_ends)
 _two_ahead = _compile(_two_ahead)
 _four = _compile(_four)
 search: Callable[..., tuple[IntArray, FloatArray]] = cast(Any, _compile(_search))
