@@ -12,8 +12,6 @@ from rich.markup import escape
 from kithbook.bootstrap import upgrade_database
 from kithbook.cli.context import CliContext, state
 from kithbook.domain.errors import InvalidInput
-from kithbook.web import create_app
-from kithbook.web.server import INSECURE_DEV, THREADS
 
 # A local book's requests are all CPU (SQLite in the process): a few threads per worker
 # contend less for the interpreter lock than anyio's 40 and still leave room beside a
@@ -45,6 +43,9 @@ def serve(ctx: typer.Context,
               help="Community mode over plain HTTP on this machine, for trying it out: "
                    "cookies lose their Secure flag. Never in production.")) -> None:
     """Serve the web UI and the JSON API (local mode: this machine only, no login)."""
+    # The web app loads only here: every other command starts without it (0.4 s).
+    from kithbook.web.server import THREADS
+
     cli = state(ctx)
     if threads is None and not community:
         threads = LOCAL_THREADS
@@ -58,6 +59,8 @@ def serve(ctx: typer.Context,
 
 def run_server(cli: CliContext, host: str, port: int, workers: int = 1, *,
                threads: int | None = LOCAL_THREADS) -> None:
+    from kithbook.web import create_app
+
     if not _is_loopback(host):
         raise InvalidInput(f"a local book is served to this machine only; {host!r} is not a "
                            "loopback address. Use --host 127.0.0.1.", field="host")
@@ -79,6 +82,8 @@ def run_community(cli: CliContext, host: str, port: int, workers: int, *,
                   insecure_dev: bool) -> None:
     """Sessions ride on Secure cookies, which browsers send over HTTPS only: the server
     expects a TLS-terminating reverse proxy in front, unless --insecure-dev (loopback)."""
+    from kithbook.web.server import INSECURE_DEV
+
     if insecure_dev and not _is_loopback(host):
         raise InvalidInput("--insecure-dev serves without HTTPS-only cookies, so only to this "
                            "machine; use --host 127.0.0.1, or drop --insecure-dev and put a "
