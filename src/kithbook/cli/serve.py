@@ -60,6 +60,7 @@ def serve(ctx: typer.Context,
 def run_server(cli: CliContext, host: str, port: int, workers: int = 1, *,
                threads: int | None = LOCAL_THREADS) -> None:
     from kithbook.web import create_app
+    from kithbook.web.server import settle_memory
 
     if not _is_loopback(host):
         raise InvalidInput(f"a local book is served to this machine only; {host!r} is not a "
@@ -69,8 +70,9 @@ def run_server(cli: CliContext, host: str, port: int, workers: int = 1, *,
     cli.console.print(f"Serving {escape(cli.settings.database_url)} at "
                       f"http://{host}:{port}/  (Ctrl+C stops)")
     if workers == 1:
-        uvicorn.run(create_app(cli.kb, threads=threads), host=host, port=port,
-                    log_level="warning")
+        app = create_app(cli.kb, threads=threads)
+        settle_memory()
+        uvicorn.run(app, host=host, port=port, log_level="warning")
         return
     # Each worker is its own process and opens the book itself (migrated above by `me`).
     os.environ["KITHBOOK_DATABASE_URL"] = cli.settings.database_url
