@@ -33,7 +33,7 @@ from kithbook.domain.errors import Conflict
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.services.ports import ContactQuery, ContactSummary, Page, Sort
 from kithbook.storage.depth import stage_from_key, stage_key
-from kithbook.storage.rows import aware, existing_ids
+from kithbook.storage.rows import aware, existing_ids, owned_by
 from kithbook.storage.search_index import (
     FTS_TABLE,
     MIN_INDEXED,
@@ -157,7 +157,7 @@ class SqlContacts:
         if not ids:
             return {}
         rows = self._c.execute(select(contacts.c.id, contacts.c.name).where(
-            contacts.c.owner_id == owner, contacts.c.id.in_(list(ids))))
+            owned_by(self._c, contacts.c.owner_id, owner), contacts.c.id.in_(list(ids))))
         return {ContactId(r.id): r.name for r in rows}
 
     def count(self, owner: MemberId) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, delete, exists, func, insert, select
 
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
-from kithbook.storage.rows import aware, existing_ids
+from kithbook.storage.rows import aware, existing_ids, owned_by
 from kithbook.storage.tables import interaction_contacts, interactions
 
 
@@ -85,7 +85,7 @@ class SqlInteractions:
         stmt = (select(func.count(func.distinct(interaction_contacts.c.interaction_id)))
                 .select_from(interaction_contacts.join(
                     interactions, interactions.c.id == interaction_contacts.c.interaction_id))
-                .where(interactions.c.owner_id == owner,
+                .where(owned_by(self._c, interactions.c.owner_id, owner),
                        interaction_contacts.c.contact_id.in_(list(contact_ids))))
         return int(self._c.scalar(stmt) or 0)
 
@@ -99,7 +99,7 @@ class SqlInteractions:
         involved = (select(interaction_contacts.c.interaction_id, interaction_contacts.c.contact_id)
                     .join(interactions,
                           interactions.c.id == interaction_contacts.c.interaction_id)
-                    .where(interactions.c.owner_id == owner,
+                    .where(owned_by(self._c, interactions.c.owner_id, owner),
                            interaction_contacts.c.contact_id.in_([*sources, target])))
         by_interaction: dict[str, set[str]] = defaultdict(set)
         for row in self._c.execute(involved):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Row, select
+from sqlalchemy import Column, ColumnElement, Connection, Row, String, literal_column, select
 
 from kithbook.domain.ids import MemberId
 
@@ -29,3 +29,13 @@ def existing_ids(connection: Connection, column: Column[str], ids: Sequence[str]
         chunk = list(ids[start:start + 500])
         taken.update(connection.scalars(select(column).where(column.in_(chunk))))
     return taken
+
+
+def owned_by(connection: Connection, column: Column[str], owner: str) -> ColumnElement[bool]:
+    """`column == owner` for a query that names its rows by key: on SQLite the test is
+    kept off any index (`+`), since without statistics SQLite would rather walk the
+    owner's index and test every row of the book than look the keys up (names of 300
+    contacts on a 100,000-contact book: 100 ms against 0.4 ms)."""
+    if connection.dialect.name == "sqlite":
+        return literal_column(f"+{column.table.name}.{column.name}", String) == owner
+    return column == owner
