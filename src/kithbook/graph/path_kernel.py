@@ -39,27 +39,35 @@ Tables = tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]]
 
 
 class Scratch:
-    """Per-person tables the search borrows; kept per snapshot size, one set per thread in
-    flight (a search takes a set from the pool and puts it back).
+    """Per-person tables the search borrows: one set per search in flight (a search takes
+    a set from the pool and puts it back), so the pool holds no more sets than searches
+    ever ran at once.
 
     A set is three int32 tables (-1 = not set) and, for each, a bit per person saying
     whether it is set: at a million people the bits fit in a core's cache where the
-    tables do not, and most lookups find nothing."""
+    tables do not, and most lookups find nothing. A set made for more people serves a
+    smaller network as well; one made for fewer is dropped when a search needs more, so
+    a network that grows with every refresh leaves no sets of its old sizes behind."""
 
     def __init__(self) -> None:
-        self._free: dict[int, list[Tables]] = {}
+        self._free: list[Tables] = []
         self._lock = threading.Lock()
 
     def take(self, n: int) -> Tables:
         with self._lock:
-            free = self._free.get(n)
-            if free:
-                return free.pop()
+            self._free = [held for held in self._free if held[0].shape[1] >= n]
+            if self._free:
+                return self._free.pop()
         return np.full((3, n), -1, dtype=np.int32), np.zeros((3, n // 8 + 1), dtype=np.uint8)
 
     def give(self, tables: Tables) -> None:
         with self._lock:
-            self._free.setdefault(tables[0].shape[1], []).append(tables)
+            self._free.append(tables)
+
+    def held(self) -> int:
+        """How many sets wait in the pool."""
+        with self._lock:
+            return len(self._free)
 
 
 SCRATCH = Scratch()

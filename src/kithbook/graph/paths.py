@@ -19,11 +19,11 @@ Hidden ties are simply absent from everything the search reads about other peopl
 snapshot folds hiding into `need` and `agree_back`), so a hidden tie and no tie give
 the same answer, bit for bit.
 
-The search is a meet in the middle over whole arrays: forward from the searcher (m1, then
-m1→m2 with the policy state of each partial path), backward one hop from the targets, then
-joins for two, three and four hops, in that order; each join raises the k-th best score,
-and every partial path whose best possible completion is below it is dropped before it is
-expanded.
+The search is a meet in the middle, walked one tie at a time in a compiled loop
+(`path_kernel`): backward one hop from the targets, forward from the searcher best
+first, then two, three and four hops; every path found raises the k-th best score, and
+every partial path whose best possible completion is below it is dropped before it is
+expanded. This module checks the question, picks the targets and ranks what is found.
 """
 
 from __future__ import annotations

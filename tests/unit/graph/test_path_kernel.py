@@ -100,3 +100,18 @@ def test_prepare_compiles_the_signature_searches_use() -> None:
     snap = _community(30, 3)
     find_paths(snap, 0, to=5)
     assert path_kernel.search.signatures == signatures  # type: ignore[attr-defined]
+
+
+def test_the_scratch_pool_keeps_no_sets_for_sizes_a_growing_network_left_behind() -> None:
+    pool = path_kernel.Scratch()
+    for n in range(100, 2_000, 100):  # a network that grows with every refresh
+        tables = pool.take(n)
+        assert tables[0].shape[1] >= n and tables[1].shape[1] * 8 > n
+        pool.give(tables)
+    assert pool.held() == 1
+    big = pool.take(1_900)
+    small = pool.take(50)  # while the big set is out, a small network gets its own
+    pool.give(big)
+    pool.give(small)
+    assert pool.take(1_900) is big  # only a set that large serves this network
+    assert pool.held() == 0  # and the one for 50 people was dropped on the way
