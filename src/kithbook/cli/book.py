@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
 import typer
 
@@ -13,7 +12,7 @@ from kithbook.domain.contacts import ContactFields
 from kithbook.domain.dates import parse_date
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.interactions import parse_direction, parse_kind
-from kithbook.domain.ties import Stage
+from kithbook.domain.ties import Stage, StageKey
 from kithbook.services.book import UNSET, TieFields, labeled
 from kithbook.services.ports import ContactQuery, Sort
 
@@ -31,19 +30,6 @@ TRUST = typer.Option(None, "--trust", min=0, max=5,
 CADENCE = typer.Option(None, "--cadence", min=0,
                        help="Keep in touch every N days (0 clears).")
 SINCE = typer.Option(None, "--since", help="When the relationship began (e.g. 2024-05-01).")
-
-
-class StageChoice(StrEnum):
-    """A stage by the short name the book page and the API filter by."""
-
-    NEW = "new"
-    CONTACT = "contact"
-    RELATIONSHIP = "relationship"
-    TRUSTED = "trusted"
-
-    @property
-    def stage(self) -> Stage:
-        return Stage[self.name]
 
 
 def register(app: typer.Typer) -> None:
@@ -191,7 +177,7 @@ def list_(ctx: typer.Context,
           role: str | None = typer.Option(None, "--role", "-r"),
           location: str | None = typer.Option(None, "--location", "-l"),
           stage: str | None = typer.Option(
-              None, "--stage", metavar="<" + "|".join(StageChoice) + ">",
+              None, "--stage", metavar="<" + "|".join(StageKey) + ">",
               help="Only ties at this stage (new: a new acquaintance); shows each "
                    "tie's stage and strength."),
           sort: Sort = typer.Option(
@@ -213,10 +199,10 @@ def _stage(text: str | None) -> Stage | None:
     if text is None:
         return None
     try:
-        return StageChoice(text.strip().lower()).stage
+        return StageKey(text.strip().lower()).stage
     except ValueError:
         raise InvalidInput(f"no stage {text!r}; choose one of "
-                           + ", ".join(StageChoice) + ".", field="stage") from None
+                           + ", ".join(StageKey) + ".", field="stage") from None
 
 
 def search(ctx: typer.Context, text: str = typer.Argument(..., help="Words to look for."),

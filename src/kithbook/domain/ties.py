@@ -33,6 +33,23 @@ class Stage(StrEnum):
     TRUSTED = "trusted"
 
 
+class StageKey(StrEnum):
+    """A stage by its short name: what lists filter by and storage keeps."""
+
+    NEW = "new"
+    CONTACT = "contact"
+    RELATIONSHIP = "relationship"
+    TRUSTED = "trusted"
+
+    @property
+    def stage(self) -> Stage:
+        return Stage[self.name]
+
+    @classmethod
+    def of(cls, stage: Stage) -> StageKey:
+        return cls[stage.name]
+
+
 MIN_TRUST = 1
 MAX_TRUST = 5
 MAX_CADENCE_DAYS = 3650

@@ -35,7 +35,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Kind
-from kithbook.domain.ties import Stage
+from kithbook.domain.ties import Stage, StageKey
 from kithbook.services.ports import DepthSnapshot, LoggedInteraction, RankedTie
 from kithbook.storage.rows import aware
 from kithbook.storage.tables import (
@@ -279,11 +279,11 @@ class SqlDepth:
 
 def stage_key(stage: Stage) -> str:
     """How a stage is stored: its short name ("new", "contact", …)."""
-    return stage.name.lower()
+    return StageKey.of(stage).value
 
 
 def stage_from_key(key: str | None) -> Stage | None:
-    return Stage[key.upper()] if key else None
+    return StageKey(key).stage if key else None
 
 
 def _override_day(at: Any) -> int:

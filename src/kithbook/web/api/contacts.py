@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Header, Query, Response, status
 
 from kithbook.domain.errors import Conflict
+from kithbook.domain.ties import StageKey
 from kithbook.services.ports import ContactQuery, Sort
 from kithbook.web.api.schemas import (
     ERRORS,
@@ -18,7 +19,6 @@ from kithbook.web.api.schemas import (
     InteractionIn,
     InteractionOut,
     PageOut,
-    StageKey,
     contact_page,
 )
 from kithbook.web.deps import CurrentMember, Services

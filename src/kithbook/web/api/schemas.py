@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kithbook.domain.contacts import Contact, ContactFields, Labeled
 from kithbook.domain.interactions import Direction, Interaction, Kind
-from kithbook.domain.ties import Stage, Tie
+from kithbook.domain.ties import StageKey, Tie
 from kithbook.services.book import UNSET, ContactView, TieFields
 from kithbook.services.ports import ContactSummary, Page
 
@@ -141,19 +140,6 @@ class ContactOut(BaseModel):
                    updated_at=c.updated_at, version=c.version)
 
 
-class StageKey(StrEnum):
-    """A stage by its short name, as list filters take it."""
-
-    NEW = "new"
-    CONTACT = "contact"
-    RELATIONSHIP = "relationship"
-    TRUSTED = "trusted"
-
-    @property
-    def stage(self) -> Stage:
-        return Stage[self.name]
-
-
 class ContactListItem(BaseModel):
     contact: ContactOut
     last_interaction_on: date | None
@@ -167,7 +153,7 @@ class ContactListItem(BaseModel):
                    last_interaction_on=item.last_interaction,
                    interaction_count=item.interaction_count,
                    strength=item.strength,
-                   stage=StageKey[item.stage.name] if item.stage else None)
+                   stage=StageKey.of(item.stage) if item.stage else None)
 
 
 class PageOut(BaseModel, Generic[T]):

@@ -12,9 +12,9 @@ from kithbook.domain.dates import parse_date
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Kind, parse_direction, parse_kind
+from kithbook.domain.ties import StageKey
 from kithbook.services.book import TieFields
 from kithbook.services.ports import ContactQuery, Sort
-from kithbook.web.api.schemas import StageKey
 from kithbook.web.deps import CurrentMember, Services
 from kithbook.web.pages.forms import contact_fields, optional_int
 
