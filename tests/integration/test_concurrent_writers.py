@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 
-from community_members import add_member
+from community_members import add_member, ben_may_ask_ana_about_cleo
 from fakes import FixedClock
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
@@ -32,9 +32,6 @@ from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.intro_records import IntroState
-from kithbook.domain.policies import PolicyChange
-from kithbook.domain.ties import AskRule, Visibility
-from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 from kithbook.services.ports import ContactQuery
 from kithbook.storage.database import create_database_engine
@@ -191,16 +188,8 @@ def test_parallel_edits_of_one_contact_never_overwrite_each_other(kb: Kithbook,
 
 def test_racing_moves_on_one_introduction_have_exactly_one_winner(
         kb: Kithbook, database_url: str) -> None:
-    ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
+    ana, ben, cleo = ben_may_ask_ana_about_cleo(kb)
     kb.fair_use = FairUseLimits(max_open_requests=RACES + 1)
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park"), TieFields(stated_trust=4)).id
-    kb.set_contact_policy(ana.id, cleo, PolicyChange(visibility=Visibility.NAMED,
-                                                     ask_rule=AskRule.ANYONE))
-    ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz"),
-                                TieFields(stated_trust=4)).id
-    with kb.uow() as uow:
-        uow.contacts.link_member(ana.id, ben_in_ana, ben.id)
-        uow.commit()
     asked = [kb.request_introduction(
         ben.id, ana.id, cleo, f"Advice on building a data team, question {i}.")
         for i in range(RACES)]

@@ -28,18 +28,16 @@ from pathlib import Path
 
 import pytest
 
-from community_members import add_member
+from community_members import add_member, ben_may_ask_ana_about_cleo
 from fakes import FixedClock
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
-from kithbook.domain.contacts import Contact, ContactFields, Labeled
+from kithbook.domain.contacts import Contact, Labeled
 from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import Rating
-from kithbook.domain.policies import PolicyChange
-from kithbook.domain.ties import AskRule, Tie, Visibility
-from kithbook.services.book import TieFields
+from kithbook.domain.ties import Tie
 from kithbook.services.facade import Kithbook
 from kithbook.services.ports import BulkBook
 
@@ -285,16 +283,8 @@ def check_introductions(path: Path) -> list[str]:
 def test_killing_introduction_moves_midway_keeps_each_state_true_to_its_history(
         book: tuple[Kithbook, Path], sqlite_url: str) -> None:
     kb, path = book
-    ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
+    ana, ben, cleo = ben_may_ask_ana_about_cleo(kb)
     kb.fair_use = FairUseLimits(max_open_requests=1000, cooldown_after_decline=timedelta(0))
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park"), TieFields(stated_trust=4)).id
-    kb.set_contact_policy(ana.id, cleo, PolicyChange(visibility=Visibility.NAMED,
-                                                     ask_rule=AskRule.ANYONE))
-    ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz"),
-                                TieFields(stated_trust=4)).id
-    with kb.uow() as uow:
-        uow.contacts.link_member(ana.id, ben_in_ana, ben.id)
-        uow.commit()
     number = {}
 
     def ask(count: int) -> None:
