@@ -3,6 +3,7 @@ sort and filter by each tie's stored strength and stage (SQLite and PostgreSQL).
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -192,3 +193,48 @@ def test_a_new_day_can_show_yesterdays_strengths_until_they_are_renewed(
         assert item.strength == pytest.approx(kb.tie_depth(me.id, item.contact.id,
                                                            exact=True).tie.strength)
     assert fresh.items[0].strength != yesterday["Ada"]
+
+
+def test_every_page_of_a_search_and_of_a_stage_is_in_name_order(kb: Kithbook,
+                                                                 me: Member) -> None:
+    """Whichever way a page is read (walking names and testing each contact, reading and
+    sorting every match, or walking a stage's ties), it is the slice of the whole answer
+    in name order: words that bunch up in name order (a first name), common ones
+    (a trigram in many words), rare ones, deep pages and the last page."""
+    kb.build_demo(me.id, 300, seed=11)
+    for i in range(40):  # a first name shared by many, last in name order
+        kb.add_contact(me.id, ContactFields(name=f"Zed Quux{i:02}"))
+    everyone = kb.list_contacts(me.id, ContactQuery(limit=1000)).items
+    common = Counter(w for i in everyone for w in set(i.contact.search_text.split())
+                     if len(w) >= 3).most_common(1)[0][0]
+    first = everyone[120].contact.name.split()[0]
+    words = ["zed", common, first, everyone[7].contact.name.split()[-1], "ana", "an",
+             "capital", "e", f"{first} {everyone[120].contact.name.split()[-1]}", "zebra"]
+    for word in words:
+        folded = [fold(w) for w in word.split()]
+        found = [i.contact.id for i in everyone
+                 if all(w in i.contact.search_text for w in folded)]
+        for limit in (1, 7, 50):
+            for offset in (0, 6, limit * 2, len(found) - 1, len(found) + 3):
+                page = kb.list_contacts(me.id, ContactQuery(text=word, limit=limit,
+                                                            offset=max(0, offset)))
+                assert page.total == len(found), word
+                assert [i.contact.id for i in page.items] == \
+                    found[max(0, offset):max(0, offset) + limit], (word, limit, offset)
+    for stage in Stage:
+        staged = [i.contact.id for i in everyone if i.stage == stage]
+        for limit, offset in ((50, 0), (7, 3), (7, len(staged) - 2)):
+            page = kb.list_contacts(me.id, ContactQuery(stage=stage, limit=limit,
+                                                        offset=max(0, offset)))
+            assert page.total == len(staged)
+            assert [i.contact.id for i in page.items] == \
+                staged[max(0, offset):max(0, offset) + limit], (stage, offset)
+
+
+def test_a_renamed_contact_moves_in_its_stage_list(kb: Kithbook, me: Member) -> None:
+    _build_stages(kb, me)
+    kb.add_contact(me.id, ContactFields(name="Cal"))
+    assert names(kb, me, stage=Stage.NEW) == ["Cal", "Dee"]
+    kb.edit_contact(me.id, "Dee", ContactFields(name="Abe"))
+    page = kb.list_contacts(me.id, ContactQuery(stage=Stage.NEW))
+    assert [i.contact.name for i in page.items] == ["Abe", "Cal"]

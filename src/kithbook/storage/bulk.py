@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Table
 
+from kithbook.domain.contacts import fold
 from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Interaction
 from kithbook.services.ports import BulkBook
@@ -37,8 +38,11 @@ class SqlBulkWriter:
         for key, table in CHILD_TABLES.items():
             self._insert(table, (row for rows in children for row in rows[key]))
         last, count = _activity(book.interactions)
+        # Each tie's copy of its contact's name, written here so no trigger has to.
+        name_keys = {c.id: fold(c.name) for c in book.contacts}
         tie_rows = ({**tie_row(t), "last_interaction_on": last.get(t.contact),
-                     "interaction_count": count.get(t.contact, 0)} for t in book.ties)
+                     "interaction_count": count.get(t.contact, 0),
+                     "name_key": name_keys.get(t.contact)} for t in book.ties)
         self._insert(ties, tie_rows)
         self._insert(interactions, (interaction_row(i) for i in book.interactions))
         self._insert(interaction_contacts,

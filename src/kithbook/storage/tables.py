@@ -143,10 +143,14 @@ ties = Table(
     Column("strength", Float),
     Column("stage", String(16)),
     Column("strength_on", Date),
+    # The contact's `name_key`, copied by triggers (migration 0011) so that a stage's
+    # ties come in name order from one index.
+    Column("name_key", String(200)),
     CheckConstraint("stated_trust IS NULL OR stated_trust BETWEEN 1 AND 5", name="trust_range"),
     Index("ix_ties_owner_recent", "owner_id", "last_interaction_on", "contact_id"),
     Index("ix_ties_owner_strength", "owner_id", "strength", "contact_id"),
     Index("ix_ties_owner_stage", "owner_id", "stage", "strength", "contact_id"),
+    Index("ix_ties_owner_stage_name", "owner_id", "stage", "name_key", "contact_id"),
     Index("ix_ties_owner_strength_on", "owner_id", "strength_on"),
 )
 
