@@ -33,7 +33,7 @@ from kithbook.domain.errors import Conflict
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.services.ports import ContactQuery, ContactSummary, Page, Sort
 from kithbook.storage.depth import stage_from_key, stage_key
-from kithbook.storage.rows import aware, existing_ids, owned_by
+from kithbook.storage.rows import aware, existing_ids, owned_by, remembered
 from kithbook.storage.search_index import (
     FTS_TABLE,
     MIN_INDEXED,
@@ -79,8 +79,6 @@ CHILD_TABLES = {"emails": contact_emails, "phones": contact_phones, "links": con
                 "tags": contact_tags}
 
 
-# Counts remembered per pooled SQLite connection (see `SqlContacts._count`).
-_COUNTS_KEPT = 64
 # Past this many trigram matches, walking the name index and testing each contact against
 # the matches finds a page sooner than reading and sorting every match.
 _WALK_ABOVE = 500
@@ -367,28 +365,7 @@ class SqlContacts:
                                  query.location, query.stage), stmt)
 
     def _remembered(self, key: tuple[Any, ...], stmt: Executable) -> int:
-        """The count `stmt` makes, remembered per pooled SQLite connection until the
-        database changes."""
-        if self._c.dialect.name != "sqlite":
-            return int(self._c.scalar(stmt) or 0)
-        version = self._sqlite_version()
-        cache: dict[Any, tuple[Any, int]] = self._c.connection.info.setdefault(
-            "kithbook_counts", {})
-        hit = cache.get(key)
-        if hit is not None and hit[0] == version:
-            return hit[1]
-        total = int(self._c.scalar(stmt) or 0)
-        if len(cache) >= _COUNTS_KEPT:
-            cache.clear()
-        cache[key] = (version, total)
-        return total
-
-    def _sqlite_version(self) -> tuple[int, int]:
-        """Changes whenever another connection commits (data_version) or this one writes
-        (total_changes): a remembered answer holds while it stays the same."""
-        raw = self._c.connection.driver_connection
-        version = self._c.exec_driver_sql("PRAGMA data_version").scalar()
-        return int(version or 0), int(raw.total_changes)  # type: ignore[union-attr]
+        return remembered(self._c, key, lambda: int(self._c.scalar(stmt) or 0))
 
     def _has_fts(self) -> bool:
         if self._c.dialect.name != "sqlite":

@@ -37,7 +37,7 @@ from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.ties import Stage, StageKey
 from kithbook.services.ports import DepthSnapshot, LoggedInteraction, RankedTie
-from kithbook.storage.rows import aware
+from kithbook.storage.rows import aware, remembered
 from kithbook.storage.tables import (
     contact_knows,
     contact_tags,
@@ -170,11 +170,12 @@ class SqlDepth:
         # Three lookups on the (owner, strength_on) index: no scan of the book. Usually
         # nothing is missing, and this one statement is all a list asks.
         cleared = ties.c.strength_on.is_(None)
-        oldest, newest, some_missing = self._c.execute(select(
-            select(func.min(ties.c.strength_on)).where(mine).scalar_subquery(),
-            select(func.max(ties.c.strength_on)).where(mine).scalar_subquery(),
-            select(ties.c.contact_id).where(mine, cleared).limit(1).scalar_subquery(),
-        )).one()
+        oldest, newest, some_missing = remembered(
+            self._c, ("strength days", owner), lambda: tuple(self._c.execute(select(
+                select(func.min(ties.c.strength_on)).where(mine).scalar_subquery(),
+                select(func.max(ties.c.strength_on)).where(mine).scalar_subquery(),
+                select(ties.c.contact_id).where(mine, cleared).limit(1).scalar_subquery(),
+            )).one()))
         other_day = oldest is not None and (oldest != today or newest != today)
         if some_missing is None:
             return [], other_day

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Column, ColumnElement, Connection, Row, String, literal_column, select
 
@@ -39,3 +39,30 @@ def owned_by(connection: Connection, column: Column[str], owner: str) -> ColumnE
     if connection.dialect.name == "sqlite":
         return literal_column(f"+{column.table.name}.{column.name}", String) == owner
     return column == owner
+
+
+T = TypeVar("T")
+# Answers remembered per pooled SQLite connection (see `remembered`).
+_KEPT = 64
+
+
+def remembered(connection: Connection, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, remembered per pooled SQLite connection for as long as the database
+    stays the same: no other connection committed (`data_version`) and this one wrote
+    nothing (`total_changes`). For the reads every list makes that depend on the whole
+    book, such as counts; computed every time on other databases."""
+    if connection.dialect.name != "sqlite":
+        return compute()
+    raw = connection.connection.driver_connection
+    version = (connection.exec_driver_sql("PRAGMA data_version").scalar(),
+               raw.total_changes)  # type: ignore[union-attr]
+    cache: dict[Hashable, tuple[Any, T]] = connection.connection.info.setdefault(
+        "kithbook_remembered", {})
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    answer = compute()
+    if len(cache) >= _KEPT:
+        cache.clear()
+    cache[key] = (version, answer)
+    return answer
