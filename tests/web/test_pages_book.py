@@ -46,6 +46,17 @@ def test_search_filter_and_sort_controls(client: TestClient) -> None:
     assert "Nobody matches" in client.get("/", params={"q": "zebra"}).text
 
 
+def test_the_book_escapes_what_people_typed(client: TestClient) -> None:
+    client.post("/contacts", data={"name": '<b>"Jo" & Al\'s</b>', "organization": "R&D <x>",
+                                   "role": "a'b", "tags": 'c&d e, "f"'})
+    page = client.get("/").text
+    assert ('>&lt;b&gt;&#34;Jo&#34; &amp; Al&#39;s&lt;/b&gt;</a></td>\n'
+            '      <td>R&amp;D &lt;x&gt;</td>\n      <td class="wide">a&#39;b</td>') in page
+    assert '<a class="tag" href="/?tag=%22f%22">&#34;f&#34;</a>' in page
+    assert '<a class="tag" href="/?tag=c%26d%20e">c&amp;d e</a>' in page
+    assert "<b>" not in page
+
+
 def test_edit_form_and_remove(client: TestClient) -> None:
     added = client.post("/contacts", data={"name": "Ada"}, follow_redirects=False)
     url = added.headers["location"].split("?")[0]

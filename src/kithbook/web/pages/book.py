@@ -16,6 +16,7 @@ from kithbook.domain.ties import StageKey
 from kithbook.services.book import TieFields
 from kithbook.services.ports import ContactQuery, Sort
 from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.pages.book_rows import book_rows
 from kithbook.web.pages.forms import contact_fields, optional_int
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +79,7 @@ def _book(request: Request, kb: Services, member: MemberId, q: str, tag: str, or
         "filtered": bool(q or tag or organization or stage), "sorts": list(Sort),
         "stages": [(key.value, key.stage.value) for key in StageKey],
         "query_for": lambda n: urlencode({**filters, "page": n}),
-        "form": form or {}, "error": error, "today": kb.clock.today(),
+        "rows": book_rows(result.items, kb.clock.today()), "form": form or {}, "error": error,
     }, status_code=422 if error else 200)
 
 
