@@ -142,6 +142,18 @@ def csrf_value(context: Context) -> str:
     return _csrf_of(context) or ""
 
 
+_NO_CSRF_INPUT = Markup("")
+
+
+def no_csrf_input() -> Markup:
+    """`csrf_input` in local mode: no sessions, so no form carries a token."""
+    return _NO_CSRF_INPUT
+
+
+def no_csrf_value() -> str:
+    return ""
+
+
 def _csrf_of(context: Context) -> str | None:
     request = context.get("request")
     session = getattr(request.state, "session", None) if request is not None else None
