@@ -81,3 +81,16 @@ def test_contact_page_links_to_its_sharing_rules(client: TestClient) -> None:
     page = client.get(url)
     assert f'href="{url}/sharing"' in page.text
     assert client.get(f"{url}/sharing").status_code == 200
+
+
+def test_a_timeline_entry_names_the_others_who_were_there(client: TestClient) -> None:
+    ids = [client.post("/api/v1/contacts", json={"name": name}).json()["id"]
+           for name in ("Ada", "Bea", "Cy")]
+    client.post("/api/v1/interactions", json={"contact_ids": ids, "kind": "met",
+                                              "occurred_on": "2026-06-01"})
+    page = client.get(f"/contacts/{ids[1]}").text
+    ada, cy = f'<a href="/contacts/{ids[0]}">Ada</a>', f'<a href="/contacts/{ids[2]}">Cy</a>'
+    assert (f'<span class="with">with {ada}, {cy}</span>' in page
+            or f'<span class="with">with {cy}, {ada}</span>' in page)
+    assert '<time datetime="2026-06-01">2026-06-01</time>' in page
+    assert 'aria-label="Remove the met of 2026-06-01"' in page

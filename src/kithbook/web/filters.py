@@ -26,10 +26,10 @@ def kind_label(interaction: Interaction) -> str:
     return kind
 
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
-def without(values: Iterable[T], unwanted: object) -> list[T]:
+def without(values: Iterable[_T], unwanted: object) -> list[_T]:
     """`ids | without(c.id)`: the others, in order. What `reject("equalto", c.id) | list`
     gives, without a test looked up and called through Jinja for every value."""
     return [value for value in values if value != unwanted]
