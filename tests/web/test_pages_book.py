@@ -46,6 +46,17 @@ def test_search_filter_and_sort_controls(client: TestClient) -> None:
     assert "Nobody matches" in client.get("/", params={"q": "zebra"}).text
 
 
+def test_the_book_escapes_what_people_typed(client: TestClient) -> None:
+    client.post("/contacts", data={"name": '<b>"Jo" & Al\'s</b>', "organization": "R&D <x>",
+                                   "role": "a'b", "tags": 'c&d e, "f"'})
+    page = client.get("/").text
+    assert ('>&lt;b&gt;&#34;Jo&#34; &amp; Al&#39;s&lt;/b&gt;</a></td>\n'
+            '      <td>R&amp;D &lt;x&gt;</td>\n      <td class="wide">a&#39;b</td>') in page
+    assert '<a class="tag" href="/?tag=%22f%22">&#34;f&#34;</a>' in page
+    assert '<a class="tag" href="/?tag=c%26d%20e">c&amp;d e</a>' in page
+    assert "<b>" not in page
+
+
 def test_edit_form_and_remove(client: TestClient) -> None:
     added = client.post("/contacts", data={"name": "Ada"}, follow_redirects=False)
     url = added.headers["location"].split("?")[0]
@@ -70,3 +81,16 @@ def test_contact_page_links_to_its_sharing_rules(client: TestClient) -> None:
     page = client.get(url)
     assert f'href="{url}/sharing"' in page.text
     assert client.get(f"{url}/sharing").status_code == 200
+
+
+def test_a_timeline_entry_names_the_others_who_were_there(client: TestClient) -> None:
+    ids = [client.post("/api/v1/contacts", json={"name": name}).json()["id"]
+           for name in ("Ada", "Bea", "Cy")]
+    client.post("/api/v1/interactions", json={"contact_ids": ids, "kind": "met",
+                                              "occurred_on": "2026-06-01"})
+    page = client.get(f"/contacts/{ids[1]}").text
+    ada, cy = f'<a href="/contacts/{ids[0]}">Ada</a>', f'<a href="/contacts/{ids[2]}">Cy</a>'
+    assert (f'<span class="with">with {ada}, {cy}</span>' in page
+            or f'<span class="with">with {cy}, {ada}</span>' in page)
+    assert '<time datetime="2026-06-01">2026-06-01</time>' in page
+    assert 'aria-label="Remove the met of 2026-06-01"' in page

@@ -113,8 +113,13 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     # once, not checked against their files on every page.
     templates.env.auto_reload = False
     filters.install(templates.env)
-    templates.env.globals.update(csrf_input=auth.csrf_input, csrf_value=auth.csrf_value,
-                                 community=community is not None)
+    if community is not None:
+        templates.env.globals.update(csrf_input=auth.csrf_input, csrf_value=auth.csrf_value)
+    else:
+        # Local mode has no sessions: no need to look for one on every form of every page.
+        templates.env.globals.update(csrf_input=auth.no_csrf_input,
+                                     csrf_value=auth.no_csrf_value)
+    templates.env.globals["community"] = community is not None
     app.state.community = community
     app.state.templates = templates
     app.add_middleware(_SecurityHeaders)

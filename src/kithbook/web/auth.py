@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from kithbook.domain.accounts import SESSION_LIFETIME, TooManyAttempts
@@ -84,7 +84,8 @@ async def authenticate(request: Request, community: Community) -> Member:
     found = await run_in_threadpool(kb.member_for_session, session) if session else None
     if found is None or session is None:
         raise SignInRequired
-    request.state.session = session
+    # What the forms of this request's page carry: worked out once, not once per form.
+    request.state.csrf = csrf_token(session)
     if request.method in UNSAFE and not csrf_matches(session, await _supplied_csrf(request)):
         raise CsrfRefused
     return found
@@ -134,7 +135,7 @@ def csrf_input(context: Context) -> Markup:
     token = _csrf_of(context)
     if not token:
         return Markup("")
-    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
 
 
 @pass_context
@@ -142,10 +143,22 @@ def csrf_value(context: Context) -> str:
     return _csrf_of(context) or ""
 
 
+_NO_CSRF_INPUT = Markup("")
+
+
+def no_csrf_input() -> Markup:
+    """`csrf_input` in local mode: no sessions, so no form carries a token."""
+    return _NO_CSRF_INPUT
+
+
+def no_csrf_value() -> str:
+    return ""
+
+
 def _csrf_of(context: Context) -> str | None:
     request = context.get("request")
-    session = getattr(request.state, "session", None) if request is not None else None
-    return csrf_token(session) if session else None
+    token: str | None = getattr(request.state, "csrf", None) if request is not None else None
+    return token
 
 
 def install(app: FastAPI) -> None:

@@ -16,10 +16,15 @@ from kithbook.domain.ties import StageKey
 from kithbook.services.book import TieFields
 from kithbook.services.ports import ContactQuery, Sort
 from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.pages.book_rows import book_rows
 from kithbook.web.pages.forms import contact_fields, optional_int
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
+# What the filter and log forms offer: the same on every page, so worked out once.
+_SORTS = tuple(Sort)
+_STAGES = tuple((key.value, key.stage.value) for key in StageKey)
+_KINDS = tuple(kind.value for kind in Kind)
 
 NOTICES = {
     "added": "Added.", "saved": "Saved.", "logged": "Logged. The clock restarts today.",
@@ -75,10 +80,9 @@ def _book(request: Request, kb: Services, member: MemberId, q: str, tag: str, or
     pages = max(1, -(-result.total // PAGE_SIZE))
     return render(request, "book.html", {
         "page": result, "filters": filters, "page_number": page, "pages": pages,
-        "filtered": bool(q or tag or organization or stage), "sorts": list(Sort),
-        "stages": [(key.value, key.stage.value) for key in StageKey],
+        "filtered": bool(q or tag or organization or stage), "sorts": _SORTS, "stages": _STAGES,
         "query_for": lambda n: urlencode({**filters, "page": n}),
-        "form": form or {}, "error": error, "today": kb.clock.today(),
+        "rows": book_rows(result.items, kb.clock.today()), "form": form or {}, "error": error,
     }, status_code=422 if error else 200)
 
 
@@ -110,7 +114,7 @@ def contact_response(request: Request, kb: Services, member: MemberId, contact_i
         "view": view, "c": view.contact, "tie": view.tie, "today": kb.clock.today(),
         "depth": depth,
         "form": form or {}, "error": error, "editing": editing,
-        "kinds": [k.value for k in Kind],
+        "kinds": _KINDS,
     }, status_code=422 if error else 200)
 
 
