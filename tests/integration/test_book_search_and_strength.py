@@ -238,3 +238,19 @@ def test_a_renamed_contact_moves_in_its_stage_list(kb: Kithbook, me: Member) -> 
     kb.edit_contact(me.id, "Dee", ContactFields(name="Abe"))
     page = kb.list_contacts(me.id, ContactQuery(stage=Stage.NEW))
     assert [i.contact.name for i in page.items] == ["Abe", "Cal"]
+
+
+def test_a_page_is_read_at_once_only_when_no_strength_needs_computing(
+        kb: Kithbook, me: Member, clock: FixedClock) -> None:
+    """What a web server answers on its event loop (`read_contacts`) never computes: a
+    changed tie sends the request to `list_contacts`, a new day shows yesterday's."""
+    _build_stages(kb, me)
+    assert kb.read_contacts(me.id, ContactQuery()) is None  # nothing stored yet
+    listed = kb.list_contacts(me.id, ContactQuery())
+    assert kb.read_contacts(me.id, ContactQuery()) == listed
+    _log(kb, me, "Dee", Kind.TALKED, Direction.MUTUAL, clock.today())
+    assert kb.read_contacts(me.id, ContactQuery()) is None
+    assert kb.list_contacts(me.id, ContactQuery()) == kb.read_contacts(me.id, ContactQuery())
+    clock.advance(1)
+    stale = kb.read_contacts(me.id, ContactQuery())
+    assert stale is not None and stale.stale_strengths

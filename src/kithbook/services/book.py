@@ -143,20 +143,31 @@ def list_contacts(uow: UnitOfWork, actor: MemberId, query: ContactQuery, clock: 
                   params: StrengthParams, *, wait_for_day: bool = True) -> Page:
     """A page of the book; each row carries the tie's strength and stage as of today
     (as of an earlier day when `wait_for_day` is False: see `Page.stale_strengths`)."""
+    # Usually the stored strengths need nothing: then one read transaction answers.
+    page = read_contacts(uow, actor, query, clock, wait_for_day=wait_for_day)
+    if page is not None:
+        return page
+    stale = stored_strength.bring_up_to_date(uow, actor, clock.today(), params,
+                                             wait_for_day=wait_for_day)
+    with uow.reading():
+        page = uow.contacts.query(actor, query)
+    return replace(page, stale_strengths=True) if stale else page
+
+
+def read_contacts(uow: UnitOfWork, actor: MemberId, query: ContactQuery, clock: Clock, *,
+                  wait_for_day: bool = False) -> Page | None:
+    """`list_contacts` when reading is all it takes, as it usually is; None when stored
+    strengths must be computed and written first (ties just changed, a new book, a new
+    day if `wait_for_day`), which can take from milliseconds to a minute."""
     if not 1 <= query.limit <= 1000:
         raise InvalidInput("show between 1 and 1,000 contacts at a time.", field="limit")
     if query.offset < 0:
         raise InvalidInput("the offset cannot be negative.", field="offset")
-    today = clock.today()
-    # Usually the stored strengths need nothing: then one read transaction answers.
     with uow.reading():
-        missing, stale = uow.depth.strengths_due(actor, today, stored_strength.ONE_BY_ONE)
-        if stored_strength.nothing_to_do(missing, stale, wait_for_day=wait_for_day):
-            page = uow.contacts.query(actor, query)
-            return replace(page, stale_strengths=True) if stale else page
-    stale = stored_strength.bring_up_to_date(uow, actor, today, params,
-                                             wait_for_day=wait_for_day)
-    with uow.reading():
+        missing, stale = uow.depth.strengths_due(actor, clock.today(),
+                                                 stored_strength.ONE_BY_ONE)
+        if not stored_strength.nothing_to_do(missing, stale, wait_for_day=wait_for_day):
+            return None
         page = uow.contacts.query(actor, query)
     return replace(page, stale_strengths=True) if stale else page
 

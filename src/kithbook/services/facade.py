@@ -17,6 +17,7 @@ from kithbook.domain.community import CommunitySettings
 from kithbook.domain.contacts import Contact, ContactFields
 from kithbook.domain.digest import Budget, Digest
 from kithbook.domain.drafts import Draft
+from kithbook.domain.errors import Busy
 from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.health import HealthReport
 from kithbook.domain.ids import ContactId, MemberId
@@ -63,7 +64,7 @@ NO_TIE_CHANGE = TieFields()
 # A use case the database turned away for a moment (busy, deadlock) runs again, except
 # these: they have effects outside the database that running again would repeat.
 @retry.retried_when_busy(skip=("close", "uow", "export_book", "import_file", "deliver_mail",
-                               "health_charts", "file_format"))
+                               "health_charts", "file_format", "read_contacts"))
 class Kithbook:
     mailer: Mailer | None = None  # set by bootstrap when SMTP is configured
 
@@ -120,6 +121,16 @@ class Kithbook:
                       wait_for_day: bool = True) -> Page:
         return book.list_contacts(self._uow(), actor, query, self.clock, self.strength_params,
                                   wait_for_day=wait_for_day)
+
+    def read_contacts(self, actor: MemberId, query: ContactQuery) -> Page | None:
+        """A page of the book if reading is all it takes (yesterday's strengths, flagged
+        stale, will do), else None: see `list_contacts`. It only reads and does not retry
+        (a busy database gives None too), so a server can answer with it on its event
+        loop and leave the rest to a thread."""
+        try:
+            return book.read_contacts(self._uow(), actor, query, self.clock)
+        except Busy:
+            return None
 
     def refresh_strengths(self, actor: MemberId) -> None:
         """Renew the stored strengths computed on an earlier day (after a stale page)."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -35,3 +36,20 @@ async def get_current_member(request: Request) -> Member:
 
 Services = Annotated[Kithbook, Depends(get_services)]
 CurrentMember = Annotated[Member, Depends(get_current_member)]
+
+
+T = TypeVar("T")
+
+
+async def answered(request: Request, now: Callable[[], T | None], later: Callable[[], T]) -> T:
+    """`now()`'s answer, computed on the event loop, when the book lives in this process
+    (SQLite) and `now` has one (it only reads, and gives None rather than wait); else
+    `later()`, in the thread pool. A read of a page of the book costs 2 – 3 ms of CPU; the
+    hop to a thread and back, and threads contending for the interpreter lock under many
+    clients, cost more than that (docs/benchmarks.md, web app under load)."""
+    kb: Kithbook = request.app.state.kb
+    if kb.settings.database_url.startswith("sqlite"):
+        answer = now()
+        if answer is not None:
+            return answer
+    return await run_in_threadpool(later)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Header, Query, Response, status
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response, status
 
 from kithbook.domain.errors import Conflict
 from kithbook.domain.ties import StageKey
@@ -21,7 +21,7 @@ from kithbook.web.api.schemas import (
     PageOut,
     contact_page,
 )
-from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.deps import CurrentMember, Services, answered
 from kithbook.web.errors import PreconditionFailed
 
 router = APIRouter(prefix="/api/v1", tags=["book"], responses=ERRORS)
@@ -43,8 +43,8 @@ def version_from(if_match: str | None) -> int | None:
 
 @router.get("/contacts", summary="List or search the book",
             description="Each item carries the tie's strength (0–1) and stage as of today.")
-def list_contacts(
-    kb: Services, me: CurrentMember, background: BackgroundTasks,
+async def list_contacts(
+    request: Request, kb: Services, me: CurrentMember, background: BackgroundTasks,
     q: Annotated[str | None, Query(max_length=200, description="Words to look for")] = None,
     tag: Annotated[str | None, Query(max_length=60)] = None,
     organization: Annotated[str | None, Query(max_length=300)] = None,
@@ -59,10 +59,11 @@ def list_contacts(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> PageOut[ContactListItem]:
-    page = kb.list_contacts(me.id, ContactQuery(
-        text=q, tag=tag, organization=organization, role=role, location=location,
-        stage=stage.stage if stage else None, sort=sort, limit=limit, offset=offset),
-        wait_for_day=False)
+    query = ContactQuery(text=q, tag=tag, organization=organization, role=role,
+                         location=location, stage=stage.stage if stage else None, sort=sort,
+                         limit=limit, offset=offset)
+    page = await answered(request, lambda: kb.read_contacts(me.id, query),
+                          lambda: kb.list_contacts(me.id, query, wait_for_day=False))
     if page.stale_strengths:  # renewed after answering, not while the client waits
         background.add_task(kb.refresh_strengths, me.id)
     return contact_page(page)

@@ -14,8 +14,8 @@ from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Kind, parse_direction, parse_kind
 from kithbook.domain.ties import StageKey
 from kithbook.services.book import TieFields
-from kithbook.services.ports import ContactQuery, Sort
-from kithbook.web.deps import CurrentMember, Services
+from kithbook.services.ports import ContactQuery, Page, Sort
+from kithbook.web.deps import CurrentMember, Services, answered
 from kithbook.web.pages.book_rows import book_rows
 from kithbook.web.pages.forms import contact_fields, optional_int
 
@@ -53,25 +53,34 @@ def see(url: str, done: str) -> RedirectResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def book_page(request: Request, kb: Services, me: CurrentMember, background: BackgroundTasks,
-              q: Annotated[str, Query(max_length=200)] = "",
-              tag: Annotated[str, Query(max_length=60)] = "",
-              organization: Annotated[str, Query(max_length=300)] = "",
-              stage: Annotated[StageKey | Literal[""], Query()] = "",
-              sort: Sort = Sort.NAME,
-              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+async def book_page(request: Request, kb: Services, me: CurrentMember,
+                    background: BackgroundTasks,
+                    q: Annotated[str, Query(max_length=200)] = "",
+                    tag: Annotated[str, Query(max_length=60)] = "",
+                    organization: Annotated[str, Query(max_length=300)] = "",
+                    stage: Annotated[StageKey | Literal[""], Query()] = "",
+                    sort: Sort = Sort.NAME,
+                    page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    query = _query(q, tag, organization, stage or None, sort, page)
+    result = await answered(request, lambda: kb.read_contacts(me.id, query),
+                            lambda: kb.list_contacts(me.id, query, wait_for_day=False))
     return _book(request, kb, me.id, q, tag, organization, sort, page, stage=stage or None,
-                 background=background)
+                 result=result, background=background)
+
+
+def _query(q: str, tag: str, organization: str, stage: StageKey | None, sort: Sort,
+           page: int) -> ContactQuery:
+    return ContactQuery(text=q or None, tag=tag or None, organization=organization or None,
+                        stage=stage.stage if stage else None, sort=sort,
+                        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 
 
 def _book(request: Request, kb: Services, member: MemberId, q: str, tag: str, organization: str,
-          sort: Sort, page: int, *, stage: StageKey | None = None,
+          sort: Sort, page: int, *, stage: StageKey | None = None, result: Page | None = None,
           form: dict[str, str] | None = None, error: InvalidInput | None = None,
           background: BackgroundTasks | None = None) -> HTMLResponse:
-    result = kb.list_contacts(member, ContactQuery(
-        text=q or None, tag=tag or None, organization=organization or None,
-        stage=stage.stage if stage else None, sort=sort,
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), wait_for_day=background is None)
+    if result is None:
+        result = kb.list_contacts(member, _query(q, tag, organization, stage, sort, page))
     if background is not None and result.stale_strengths:
         # Yesterday's strengths are shown; today's are computed after answering.
         background.add_task(kb.refresh_strengths, member)
