@@ -138,30 +138,33 @@ def summary(name: str, latencies: list[float], errors: int, seconds: float
             f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  errors {errors}"), p95
 
 
-def tree_cpu(pid: int) -> float | None:
-    """CPU seconds used so far by a process and its live descendants (the server and its
-    workers), from Linux's /proc; None elsewhere."""
+def tree_cpu(pid: int) -> tuple[float, float] | None:
+    """CPU seconds (user, system) used so far by a process and its live descendants (the
+    server and its workers), from Linux's /proc; None elsewhere."""
     tick = os.sysconf("SC_CLK_TCK")
-    pids, total = [pid], 0.0
+    pids, user, system = [pid], 0.0, 0.0
     try:
         for each in pids:  # grows as children are found
             with open(f"/proc/{each}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            user += int(fields[11]) / tick
+            system += int(fields[12]) / tick
             with open(f"/proc/{each}/task/{each}/children") as children:
                 pids += [int(child) for child in children.read().split()]
     except (OSError, ValueError):
         return None
-    return total
+    return user, system
 
 
-def server_cpu(pid: int, since: float | None, latencies: list[float]) -> str:
-    """CPU time the server processes spent per request: unlike latency, it does not grow
-    with what else runs on the machine."""
+def server_cpu(pid: int, since: tuple[float, float] | None, latencies: list[float]) -> str:
+    """CPU time the server processes spent per request, and of that the kernel's share:
+    unlike latency, it does not grow with what else runs on the machine."""
     now = tree_cpu(pid)
     if now is None or since is None:
         return "n/a"
-    return f"{(now - since) / max(1, len(latencies)) * 1000:.2f} ms/request"
+    per = 1000 / max(1, len(latencies))
+    user, system = (now[0] - since[0]) * per, (now[1] - since[1]) * per
+    return f"{user + system:.2f} ms/request (system {system:.2f})"
 
 
 def client_cpu(since: float, latencies: list[float]) -> str:
@@ -177,6 +180,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=None,
                         help="`kithbook serve --threads`: routes each worker runs at once")
+    parser.add_argument("--only", action="append", default=[],
+                        help="only the targets whose name contains this (repeatable)")
+    parser.add_argument("--repeat", type=int, default=1, help="run each target this often")
     args = parser.parse_args()
     results = HERE / "results"
     results.mkdir(exist_ok=True)
@@ -244,7 +250,9 @@ def main() -> None:
         line, bare_p95 = summary("bare FastAPI constant", latencies, errors, args.seconds)
         print(f"{line}  server CPU {server_cpu(bare.pid, served, latencies)}  "
               f"clients' CPU {client_cpu(cpu, latencies)}")
-        for name, paths in targets.items():
+        chosen = [(name, paths) for name, paths in targets.items()
+                  if not args.only or any(part in name for part in args.only)]
+        for name, paths in chosen * args.repeat:
             cpu, served = time.process_time(), tree_cpu(server.pid)
             latencies, errors = asyncio.run(drive(base, paths, args.clients, args.seconds))
             line, p95 = summary(name, latencies, errors, args.seconds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from typing import Any
 
 import typer
 import uvicorn
@@ -76,8 +77,7 @@ def run_server(cli: CliContext, host: str, port: int, workers: int = 1, *,
         return
     # Each worker is its own process and opens the book itself (migrated above by `me`).
     os.environ["KITHBOOK_DATABASE_URL"] = cli.settings.database_url
-    uvicorn.run("kithbook.web.server:local_app", factory=True, host=host, port=port,
-                workers=workers, log_level="warning")
+    _run_workers("kithbook.web.server:local_app", host, port, workers, log_level="warning")
 
 
 def run_community(cli: CliContext, host: str, port: int, workers: int, *,
@@ -97,10 +97,21 @@ def run_community(cli: CliContext, host: str, port: int, workers: int, *,
     scheme = "http" if insecure_dev else "https (through your proxy)"
     cli.console.print(f"Community server on {escape(where)}: {workers} worker(s) at "
                       f"{host}:{port}, {scheme}  (Ctrl+C stops)")
-    uvicorn.run("kithbook.web.server:community_app", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", proxy_headers=True,
-                forwarded_allow_ips=os.environ.get("KITHBOOK_FORWARDED_ALLOW_IPS",
-                                                   "127.0.0.1"))
+    _run_workers("kithbook.web.server:community_app", host, port, workers,
+                 log_level="warning", proxy_headers=True,
+                 forwarded_allow_ips=os.environ.get("KITHBOOK_FORWARDED_ALLOW_IPS",
+                                                    "127.0.0.1"))
+
+
+def _run_workers(factory: str, host: str, port: int, workers: int, **options: Any) -> None:
+    """Worker processes with a listening socket each where the system can share a port
+    (`web/workers.py`), else uvicorn's, which share one socket."""
+    from kithbook.web.workers import serve_spread, spread_supported
+
+    if workers > 1 and spread_supported():
+        serve_spread(factory, host, port, workers, **options)
+    else:
+        uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, **options)
 
 
 def _prepare_path_search(cli: CliContext) -> None:

@@ -1,0 +1,89 @@
+"""`kithbook serve --workers 2`: each worker listens on a socket of its own, the kernel
+spreads keep-alive connections over both, and stopping the server stops every worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from kithbook.web.workers import spread_supported
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not spread_supported(), reason="SO_REUSEPORT workers need Linux"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _workers(pid: int) -> list[int]:
+    """The server's worker processes (not multiprocessing's resource tracker)."""
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        pids = [int(child) for child in children.read().split()]
+    return [p for p in pids if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+
+def _sockets(pid: int) -> int:
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+
+
+def test_two_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
+    port = _free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "kithbook", "--database", str(tmp_path / "book.sqlite"),
+             "serve", "--port", str(port), "--workers", "2"],
+            stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            assert server.poll() is None, log.read_text()
+            try:
+                httpx2.get(base + "/api/v1/contacts?limit=1", timeout=1).raise_for_status()
+                break
+            except httpx2.TransportError:
+                time.sleep(0.1)
+        workers = _workers(server.pid)
+        assert len(workers) == 2, log.read_text()
+        before = {pid: _sockets(pid) for pid in workers}
+        connections = []
+        for _ in range(20):  # kept open, as keep-alive clients keep theirs
+            connection = socket.create_connection(("127.0.0.1", port))
+            connection.sendall(b"GET /api/v1/contacts?limit=1 HTTP/1.1\r\n"
+                               b"Host: 127.0.0.1\r\n\r\n")
+            assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+            connections.append(connection)
+        accepted = {pid: _sockets(pid) - before[pid] for pid in workers}
+        # Which worker takes a connection is a hash of it: all 20 on one side would
+        # happen about twice in a million runs.
+        assert sum(accepted.values()) == 20 and min(accepted.values()) >= 1, accepted
+        for connection in connections:
+            connection.close()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        for pid in workers:
+            for _ in range(100):
+                if not Path(f"/proc/{pid}").exists():
+                    break
+                time.sleep(0.1)
+            assert not Path(f"/proc/{pid}").exists(), f"worker {pid} outlived the server"
+        with socket.socket() as again:  # the port is free again
+            again.bind(("127.0.0.1", port))
+    finally:
+        if server.poll() is None:
+            server.kill()
