@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kithbook.domain.errors import Busy, Conflict
-from kithbook.services.retry import ATTEMPTS, note_commit, retrying
+from kithbook.services.retry import ATTEMPTS, at_once, note_commit, retrying
 
 
 class Flaky:
@@ -74,3 +74,14 @@ def test_a_use_case_called_by_another_leaves_retrying_to_the_outer_one() -> None
 
     assert retrying(outer, sleep=lambda _: None)() == "inner"
     assert inner.calls == 2 and outer_calls == [1, 1]
+
+
+def test_at_once_answers_none_instead_of_pausing_and_trying_again() -> None:
+    pauses: list[float] = []
+    busy = Flaky(failures=1)
+    assert at_once(lambda: retrying(busy, sleep=pauses.append)("late")) is None
+    assert busy.calls == 1 and pauses == []
+    assert at_once(lambda: retrying(busy, sleep=pauses.append)("now")) == "now"
+    # Outside `at_once` the same use case retries as before.
+    again = Flaky(failures=1)
+    assert retrying(again, sleep=pauses.append)("later") == "later" and len(pauses) == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from kithbook.config import Settings
 from kithbook.domain.accounts import ApiToken, Invitation, PasswordReset, SessionInfo, SessionPolicy
@@ -17,7 +17,6 @@ from kithbook.domain.community import CommunitySettings
 from kithbook.domain.contacts import Contact, ContactFields
 from kithbook.domain.digest import Budget, Digest
 from kithbook.domain.drafts import Draft
-from kithbook.domain.errors import Busy
 from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.health import HealthReport
 from kithbook.domain.ids import ContactId, MemberId
@@ -59,12 +58,14 @@ from kithbook.services.book import ContactView, TieFields
 from kithbook.services.ports import Clock, ContactQuery, Mailer, Page, UnitOfWork
 
 NO_TIE_CHANGE = TieFields()
+T = TypeVar("T")
 
 
 # A use case the database turned away for a moment (busy, deadlock) runs again, except
 # these: they have effects outside the database that running again would repeat.
 @retry.retried_when_busy(skip=("close", "uow", "export_book", "import_file", "deliver_mail",
-                               "health_charts", "file_format", "read_contacts"))
+                               "health_charts", "file_format", "read_contacts",
+                               "at_once"))
 class Kithbook:
     mailer: Mailer | None = None  # set by bootstrap when SMTP is configured
 
@@ -127,10 +128,13 @@ class Kithbook:
         stale, will do), else None: see `list_contacts`. It only reads and does not retry
         (a busy database gives None too), so a server can answer with it on its event
         loop and leave the rest to a thread."""
-        try:
-            return book.read_contacts(self._uow(), actor, query, self.clock)
-        except Busy:
-            return None
+        return retry.at_once(
+            lambda: book.read_contacts(self._uow(), actor, query, self.clock))
+
+    def at_once(self, call: Callable[[], T]) -> T | None:
+        """`call()`, made of this facade's reads, or None if the database is busy: no
+        pause and try again (see `read_contacts`)."""
+        return retry.at_once(call)
 
     def refresh_strengths(self, actor: MemberId) -> None:
         """Renew the stored strengths computed on an earlier day (after a stale page)."""

@@ -20,7 +20,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from kithbook.domain.errors import Busy
 
-__all__ = ["ATTEMPTS", "note_commit", "retried_when_busy", "retrying"]
+__all__ = ["ATTEMPTS", "at_once", "note_commit", "retried_when_busy", "retrying"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -80,3 +80,15 @@ def retried_when_busy(*, skip: Iterable[str]) -> Callable[[C], C]:
         return cls
 
     return decorate
+
+
+def at_once(call: Callable[[], T]) -> T | None:
+    """`call()`, whose use cases are not run again when the database is busy: None
+    instead, at once. For a server's event loop, which must not sleep between tries."""
+    token = _commits.set([0])  # as if inside a use case: the inner ones do not retry
+    try:
+        return call()
+    except Busy:
+        return None
+    finally:
+        _commits.reset(token)

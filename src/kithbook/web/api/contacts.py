@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
 
 from kithbook.domain.errors import Conflict
 from kithbook.domain.ties import StageKey
+from kithbook.services.book import ContactView
 from kithbook.services.ports import ContactQuery, Sort
 from kithbook.web.api.schemas import (
     ERRORS,
@@ -79,9 +80,12 @@ def add_contact(body: ContactIn, kb: Services, me: CurrentMember,
 
 
 @router.get("/contacts/{contact_id}", summary="One contact, the relationship and its timeline")
-def get_contact(contact_id: str, kb: Services, me: CurrentMember,
-                response: Response) -> ContactDetailOut:
-    view = kb.get_contact(me.id, contact_id)
+async def get_contact(contact_id: str, request: Request, kb: Services, me: CurrentMember,
+                      response: Response) -> ContactDetailOut:
+    def read() -> ContactView:
+        return kb.get_contact(me.id, contact_id)
+
+    view = await answered(request, lambda: kb.at_once(read), read)
     response.headers["ETag"] = etag(view.contact.version)
     return ContactDetailOut.of(view)
 

@@ -13,7 +13,8 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Kind, parse_direction, parse_kind
 from kithbook.domain.ties import StageKey
-from kithbook.services.book import TieFields
+from kithbook.services.book import ContactView, TieFields
+from kithbook.services.depth import TieDepth
 from kithbook.services.ports import ContactQuery, Page, Sort
 from kithbook.web.deps import CurrentMember, Services, answered
 from kithbook.web.pages.book_rows import book_rows
@@ -109,16 +110,26 @@ async def add_contact(request: Request, kb: Services, me: CurrentMember) -> Resp
 
 
 @router.get("/contacts/{contact_id}", response_class=HTMLResponse)
-def contact_page(contact_id: str, request: Request, kb: Services,
-                 me: CurrentMember) -> HTMLResponse:
-    return contact_response(request, kb, me.id, contact_id)
+async def contact_page(contact_id: str, request: Request, kb: Services,
+                       me: CurrentMember) -> HTMLResponse:
+    def read() -> tuple[ContactView, TieDepth]:
+        return _read_contact(kb, me.id, contact_id)
+
+    found = await answered(request, lambda: kb.at_once(read), read)
+    return contact_response(request, kb, me.id, contact_id, found=found)
+
+
+def _read_contact(kb: Services, member: MemberId,
+                  contact_id: str) -> tuple[ContactView, TieDepth]:
+    view = kb.get_contact(member, contact_id)
+    return view, kb.tie_depth(member, view.contact.id, exact=True)
 
 
 def contact_response(request: Request, kb: Services, member: MemberId, contact_id: str, *,
              form: dict[str, str] | None = None, error: InvalidInput | None = None,
-             editing: bool = False) -> HTMLResponse:
-    view = kb.get_contact(member, contact_id)
-    depth = kb.tie_depth(member, view.contact.id, exact=True)
+             editing: bool = False,
+             found: tuple[ContactView, TieDepth] | None = None) -> HTMLResponse:
+    view, depth = found or _read_contact(kb, member, contact_id)
     return render(request, "contact.html", {
         "view": view, "c": view.contact, "tie": view.tie, "today": kb.clock.today(),
         "depth": depth,
