@@ -33,6 +33,13 @@ from sqlalchemy import Connection, text
 
 FTS_TABLE = "contacts_fts"
 TRIGRAM_INDEX = "ix_contacts_search_trgm"
+# SQLite: contacts in name order with their search text, so that a search for a common
+# word walks one index and tests each text without reading the contact's row (0.3 ms
+# for a page of 6,349 matches of 100,000, where reading the rows took 1.7 ms).
+# PostgreSQL limits the size of a B-tree entry, and a search text holds the notes.
+WALK_INDEX = "ix_contacts_owner_name_text"
+WALK_INDEX_SQL = (f"CREATE INDEX IF NOT EXISTS {WALK_INDEX} "
+                  "ON contacts (owner_id, name_key, id, search_text)")
 # Trigrams need three characters; shorter words are matched with LIKE.
 MIN_INDEXED = 3
 
@@ -72,14 +79,16 @@ def uninstall(connection: Connection) -> None:
         for name in _SQLITE_TRIGGERS:
             connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
         connection.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
+        connection.execute(text(f"DROP INDEX IF EXISTS {WALK_INDEX}"))
     elif connection.dialect.name == "postgresql":
         connection.execute(text(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}"))
 
 
 def _install_sqlite(connection: Connection) -> None:
+    uninstall(connection)
+    connection.execute(text(WALK_INDEX_SQL))
     if not sqlite_has_trigram():
         return  # searches fall back to LIKE (see `sqlite_fts_ready`)
-    uninstall(connection)
     connection.execute(text(
         f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(search_text, content='contacts', "
         "content_rowid='rowid', tokenize='trigram case_sensitive 1')"))
@@ -136,4 +145,4 @@ def is_search_index(obj: Any, name: str | None, type_: str, reflected: bool,
     """Alembic `include_object` test: True for the objects this module manages."""
     if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
         return True
-    return type_ == "index" and name == TRIGRAM_INDEX
+    return type_ == "index" and name in (TRIGRAM_INDEX, WALK_INDEX)
