@@ -36,9 +36,10 @@ def _workers(pid: int) -> list[int]:
     return [p for p in pids if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
 
 
-def _sockets(pid: int) -> int:
-    fds = Path(f"/proc/{pid}/fd")
-    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+def _sockets(pid: int) -> set[str]:
+    """The sockets a process holds open, by inode."""
+    links = (os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    return {link for link in links if link.startswith("socket:")}
 
 
 def test_two_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
@@ -61,19 +62,21 @@ def test_two_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
         workers = _workers(server.pid)
         assert len(workers) == 2, log.read_text()
         before = {pid: _sockets(pid) for pid in workers}
-        connections = []
-        for _ in range(20):  # kept open, as keep-alive clients keep theirs
-            connection = socket.create_connection(("127.0.0.1", port))
-            connection.sendall(b"GET /api/v1/contacts?limit=1 HTTP/1.1\r\n"
-                               b"Host: 127.0.0.1\r\n\r\n")
-            assert connection.recv(65536).startswith(b"HTTP/1.1 200")
-            connections.append(connection)
-        accepted = {pid: _sockets(pid) - before[pid] for pid in workers}
+        connections: list[socket.socket] = []
+        try:
+            for _ in range(20):  # kept open, as keep-alive clients keep theirs
+                connection = socket.create_connection(("127.0.0.1", port))
+                connections.append(connection)
+                connection.sendall(b"GET /api/v1/contacts?limit=1 HTTP/1.1\r\n"
+                                   b"Host: 127.0.0.1\r\n\r\n")
+                assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+            accepted = {pid: len(_sockets(pid) - before[pid]) for pid in workers}
+        finally:
+            for connection in connections:
+                connection.close()
         # Which worker takes a connection is a hash of it: all 20 on one side would
         # happen about twice in a million runs.
         assert sum(accepted.values()) == 20 and min(accepted.values()) >= 1, accepted
-        for connection in connections:
-            connection.close()
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         for pid in workers:

@@ -302,7 +302,7 @@ class SqlContacts:
         expected = (query.offset + query.limit) * book / max(1, matches)
         by_name = (contacts.c.name_key, contacts.c.id)
         if expected < 2 * matches:
-            budget = int(4 * min(expected, matches))
+            budget = int(2 * min(expected, matches)) + query.limit
             bound = self._c.scalar(select(contacts.c.name_key)
                                    .where(contacts.c.owner_id == owner)
                                    .order_by(contacts.c.name_key).limit(1).offset(budget))
