@@ -341,7 +341,8 @@ class SqlContacts:
         on the owner index, not a scan."""
         other = select(contacts.c.id).where(
             or_(contacts.c.owner_id < owner, contacts.c.owner_id > owner)).limit(1)
-        return self._c.execute(other).first() is None
+        return remembered(self._c, ("sole owner", owner),
+                          lambda: self._c.execute(other).first() is None)
 
     def _count(self, owner: MemberId, query: ContactQuery,
                on_contact: list[ColumnElement[bool]], on_tie: list[ColumnElement[bool]], *,

@@ -35,7 +35,10 @@ def create_database_engine(url: str) -> Engine:
             except OSError as exc:
                 raise InvalidInput(f"cannot create the folder {folder} for the database: "
                                    f"{exc.strerror}.", field="database") from None
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        # A file's pool hands out the connection returned last: a server answering on its
+        # event loop takes the same one back each time, its remembered counts warm.
+        pooled = {"pool_use_lifo": True} if database and database != ":memory:" else {}
+        engine = create_engine(parsed, connect_args={"timeout": 30}, **pooled)
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
