@@ -104,29 +104,45 @@ class Connection:
         await self.writer.wait_closed()
 
 
+SPREAD: list[float] = []  # each client's mean latency in the last `drive`
+
+
 async def drive(base: str, paths: list[str], clients: int, seconds: float
                 ) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
     stop = time.monotonic() + seconds
+    SPREAD.clear()
 
     async def client(seed: int) -> None:
         nonlocal errors
         rng = random.Random(seed)
         connection = await Connection.open(base)
+        mine: list[float] = []
         try:
             while time.monotonic() < stop:
                 path = rng.choice(paths)
                 started = time.perf_counter()
                 status, _body = await connection.get(path)
-                latencies.append(time.perf_counter() - started)
+                mine.append(time.perf_counter() - started)
                 if status >= 400:
                     errors += 1
         finally:
             await connection.close()
+            latencies.extend(mine)
+            if mine:
+                SPREAD.append(statistics.fmean(mine))
 
     await asyncio.gather(*(client(i) for i in range(clients)))
     return latencies, errors
+
+
+def spread() -> str:
+    """The lowest and highest of the clients' mean latencies: far apart when the
+    connections went unevenly to the workers (each client keeps its connection)."""
+    if not SPREAD:
+        return ""
+    return f"clients' means {min(SPREAD) * 1000:.0f}–{max(SPREAD) * 1000:.0f} ms"
 
 
 def summary(name: str, latencies: list[float], errors: int, seconds: float
@@ -258,7 +274,7 @@ def main() -> None:
             line, p95 = summary(name, latencies, errors, args.seconds)
             print(f"{line}  p95 ratio to bare {p95 / bare_p95:5.1f}×  "
                   f"server CPU {server_cpu(server.pid, served, latencies)}  "
-                  f"clients' CPU {client_cpu(cpu, latencies)}", flush=True)
+                  f"clients' CPU {client_cpu(cpu, latencies)}  {spread()}", flush=True)
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
         for process in (server, bare):

@@ -1,5 +1,5 @@
-"""`kithbook serve --workers 2`: each worker listens on a socket of its own, the kernel
-spreads keep-alive connections over both, and stopping the server stops every worker."""
+"""`kithbook serve --workers 2`: the workers take kept-alive connections in turn, and
+stopping the server stops every worker and frees the port."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from kithbook.web.workers import spread_supported
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not spread_supported(), reason="SO_REUSEPORT workers need Linux"),
+    pytest.mark.skipif(not spread_supported() or not Path("/proc/self/task").exists(),
+                       reason="handing connections to workers needs Unix sockets, and "
+                              "this test reads Linux's /proc"),
 ]
 
 
@@ -74,9 +76,8 @@ def test_two_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
         finally:
             for connection in connections:
                 connection.close()
-        # Which worker takes a connection is a hash of it: all 20 on one side would
-        # happen about twice in a million runs.
-        assert sum(accepted.values()) == 20 and min(accepted.values()) >= 1, accepted
+        # The workers take connections in turn, however they arrive.
+        assert sum(accepted.values()) == 20 and set(accepted.values()) == {10}, accepted
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         for pid in workers:

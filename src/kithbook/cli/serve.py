@@ -104,8 +104,8 @@ def run_community(cli: CliContext, host: str, port: int, workers: int, *,
 
 
 def _run_workers(factory: str, host: str, port: int, workers: int, **options: Any) -> None:
-    """Worker processes with a listening socket each where the system can share a port
-    (`web/workers.py`), else uvicorn's, which share one socket."""
+    """Worker processes that take new connections in turn (`web/workers.py`) where Unix
+    sockets can pass them, else uvicorn's, which share one listening socket."""
     from kithbook.web.workers import serve_spread, spread_supported
 
     if workers > 1 and spread_supported():
