@@ -158,3 +158,29 @@ def test_book_page_shows_strength_and_stage_and_filters_by_stage(client: TestCli
     assert "Bea" in page.text and "Ada" not in page.text
     assert ">contact</td>" in page.text and 'value="contact" selected' in page.text
     assert "strongest first" in page.text
+
+
+def test_a_listed_page_is_exactly_what_its_schema_would_send(client: TestClient) -> None:
+    """The list is written without building its models (`contact_page_json`): its bytes
+    must stay those of `PageOut[ContactListItem]`, the schema the API documents."""
+    from pydantic import TypeAdapter
+
+    from kithbook.web.api.schemas import ContactListItem, PageOut
+
+    client.post("/api/v1/contacts", json={
+        "name": "Ada \"Countess\" Lovelace ✓", "organization": "Analytical <Engines>",
+        "emails": [{"value": "ada@example.org", "label": "work"}, {"value": "a@home.example"}],
+        "phones": [{"value": "+44 20 7946 0958", "label": "mobile"}],
+        "links": ["https://example.org/ada"], "tags": ["math", "mentor"],
+        "notes": "line one\nline two\ttab", "stated_trust": 4})
+    client.post("/api/v1/contacts", json={"name": "Bo"})
+    logged = client.get("/api/v1/contacts").json()["items"][0]["contact"]["id"]
+    client.post("/api/v1/interactions", json={
+        "contact_ids": [logged], "kind": "advice", "direction": "received",
+        "occurred_on": "2026-06-01"})
+    for params in ({}, {"sort": "strength"}, {"q": "ada"}, {"limit": 1, "offset": 1}):
+        response = client.get("/api/v1/contacts", params=params)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/json"
+        schema = TypeAdapter(PageOut[ContactListItem])
+        assert schema.dump_json(schema.validate_json(response.content)) == response.content

@@ -20,7 +20,7 @@ from kithbook.web.api.schemas import (
     InteractionIn,
     InteractionOut,
     PageOut,
-    contact_page,
+    contact_page_json,
 )
 from kithbook.web.deps import CurrentMember, Services, answered
 from kithbook.web.errors import PreconditionFailed
@@ -43,7 +43,8 @@ def version_from(if_match: str | None) -> int | None:
 
 
 @router.get("/contacts", summary="List or search the book",
-            description="Each item carries the tie's strength (0–1) and stage as of today.")
+            description="Each item carries the tie's strength (0–1) and stage as of today.",
+            response_model=PageOut[ContactListItem])
 async def list_contacts(
     request: Request, kb: Services, me: CurrentMember, background: BackgroundTasks,
     q: Annotated[str | None, Query(max_length=200, description="Words to look for")] = None,
@@ -59,7 +60,7 @@ async def list_contacts(
                     "strength (strongest tie first)")] = Sort.NAME,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> PageOut[ContactListItem]:
+) -> Response:
     query = ContactQuery(text=q, tag=tag, organization=organization, role=role,
                          location=location, stage=stage.stage if stage else None, sort=sort,
                          limit=limit, offset=offset)
@@ -67,7 +68,7 @@ async def list_contacts(
                           lambda: kb.list_contacts(me.id, query, wait_for_day=False))
     if page.stale_strengths:  # renewed after answering, not while the client waits
         background.add_task(kb.refresh_strengths, me.id)
-    return contact_page(page)
+    return Response(contact_page_json(page), media_type="application/json")
 
 
 @router.post("/contacts", status_code=status.HTTP_201_CREATED, summary="Add a contact")
