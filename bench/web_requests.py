@@ -47,6 +47,7 @@ TARGETS = {
     "API list, stage contact": "/api/v1/contacts?limit=50&stage=contact",
     "API search berlin (20)": "/api/v1/contacts?q=berlin&limit=20",
     "API contact detail": "/api/v1/contacts/{contact}",
+    "network map": "/map",
 }
 
 

@@ -7,6 +7,7 @@ from xml.etree import ElementTree
 
 from community import community_app, signed_in
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from community_members import add_member
 from fakes import FixedClock
@@ -79,6 +80,8 @@ def test_hostile_names_are_shown_as_text(client: TestClient, kb: Kithbook) -> No
         titles = [a.findtext(f"{SVG}title") for a in svg.iter(f"{SVG}a")]
         assert any(t.startswith(HOSTILE) for t in titles)
     assert "&lt;b&gt;Evil&lt;/b&gt; &amp; Sons" in page  # in the legend, as text
+    # and in the list under the picture, name and organization
+    assert f'">{escape(HOSTILE)}</a> <span class="sub">&lt;b&gt;Evil' in page
     picture = client.get("/api/v1/map", params={"format": "svg", "colour": "organization"})
     assert picture.headers["content-type"].startswith("image/svg+xml")
     assert "<script>" not in picture.text

@@ -23,7 +23,7 @@ _TAG = '<a class="tag" href="/?tag={}">{}</a> '
 _SPECIAL = re.compile(r"""[&<>'"]""")
 
 
-def _text(value: str) -> str:
+def html_text(value: str) -> str:
     """`value` safe in HTML text or a quoted attribute: markupsafe's escape when it has
     something to escape, else `value` itself (what escape would give, without its cost)."""
     return escape(value) if _SPECIAL.search(value) else value
@@ -42,15 +42,16 @@ def book_rows(items: Iterable[ContactSummary], today: date) -> Markup:
             link = tag_links.get(tag)
             if link is None:
                 # quote(safe="/") is Jinja's urlencode filter: letters, digits, `_.-~/`, %XX.
-                link = tag_links[tag] = _TAG.format(quote(tag, safe="/"), _text(tag))
+                link = tag_links[tag] = _TAG.format(quote(tag, safe="/"), html_text(tag))
             tags.append(link)
         strength = "" if item.strength is None else f"{item.strength:.2f}"
         # An f-string, not a format string with names: it takes half the time.
         rows.append(
             f'\n    <tr>'
-            f'\n      <td><a href="/contacts/{_text(contact.id)}">{_text(contact.name)}</a></td>'
-            f'\n      <td>{_text(contact.organization or "")}</td>'
-            f'\n      <td class="wide">{_text(contact.role or "")}</td>'
+            f'\n      <td><a href="/contacts/{html_text(contact.id)}">'
+            f'{html_text(contact.name)}</a></td>'
+            f'\n      <td>{html_text(contact.organization or "")}</td>'
+            f'\n      <td class="wide">{html_text(contact.role or "")}</td>'
             f'\n      <td class="wide">{"".join(tags)}</td>'
             f'\n      <td>{describe_ago(item.last_interaction, today)}</td>'
             f'\n      <td class="num">{strength}</td>'

@@ -3,19 +3,22 @@ link to the contact's page, with filters that need no script."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId
-from kithbook.domain.network_map import ColourBy, parse_colour_by, parse_stage
+from kithbook.domain.network_map import ColourBy, MapNode, parse_colour_by, parse_stage
 from kithbook.domain.ties import Stage
 from kithbook.services.network_map import DEFAULT_LIMIT, MAX_LIMIT, MapQuery
 from kithbook.web.deps import CurrentMember, Services
 from kithbook.web.pages.book import render
+from kithbook.web.pages.book_rows import html_text
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,6 +27,19 @@ Word = Annotated[str, Query(max_length=300)]
 
 def contact_page(contact: ContactId) -> str:
     return f"/contacts/{contact}"
+
+
+def map_items(nodes: Iterable[MapNode]) -> Markup:
+    """The map's people as `<li>`s (the list under the picture), written in Python for
+    the reason `book_rows` is: Jinja's loop cost a third of the page."""
+    items = []
+    for n in nodes:
+        organization = f' <span class="sub">{html_text(n.organization)}</span>' \
+            if n.organization else ""
+        items.append(f'<li><a href="/contacts/{html_text(n.contact)}">{html_text(n.name)}</a>'
+                     f'{organization} — {n.stage.value}, strength {n.strength:.2f}</li>')
+    # Every value above was escaped, or is a stage's name or digits.
+    return Markup("".join(items))
 
 
 def map_query(tag: str, organization: str, stage: str, limit: int) -> MapQuery:
@@ -55,4 +71,5 @@ def map_page(request: Request, kb: Services, me: CurrentMember, background: Back
     return render(request, "map.html", {
         **context, "network": network, "filtered": query.filtered,
         "svg": kb.map_picture(network, colour_by, contact_page),
+        "items": map_items(network.nodes),
         "legend": kb.map_legend(network, colour_by)})
