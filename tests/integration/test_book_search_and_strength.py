@@ -254,3 +254,31 @@ def test_a_page_is_read_at_once_only_when_no_strength_needs_computing(
     clock.advance(1)
     stale = kb.read_contacts(me.id, ContactQuery())
     assert stale is not None and stale.stale_strengths
+
+
+def test_remembered_counts_follow_writes_made_through_another_process(
+        sqlite_url: str, clock: FixedClock) -> None:
+    """Counts, trigram matches and the days of stored strengths are remembered per SQLite
+    connection until the database changes: a write through another engine (another
+    worker) must show in the next answer of this one."""
+    from kithbook.bootstrap import bootstrap
+    from kithbook.config import Settings
+
+    reader = bootstrap(Settings(database_url=sqlite_url), clock=clock, migrate=False)
+    writer = bootstrap(Settings(database_url=sqlite_url), clock=clock, migrate=False)
+    try:
+        me, _ = reader.init_local_member("Sam")
+        for name in ("Ada Lovelace", "Ada Byron", "Grace Hopper"):
+            writer.add_contact(me.id, ContactFields(name=name))
+        queries = [ContactQuery(), ContactQuery(text="ada"), ContactQuery(stage=Stage.NEW)]
+        before = [reader.list_contacts(me.id, q).total for q in queries]
+        assert before == [3, 2, 3]
+        assert reader.read_contacts(me.id, ContactQuery()) is not None
+        writer.add_contact(me.id, ContactFields(name="Ada King"))
+        assert reader.read_contacts(me.id, ContactQuery()) is None  # a new tie to compute
+        assert [reader.list_contacts(me.id, q).total for q in queries] == [4, 3, 4]
+        writer.delete_contact(me.id, "Grace Hopper")
+        assert [reader.list_contacts(me.id, q).total for q in queries] == [3, 3, 3]
+    finally:
+        reader.close()
+        writer.close()

@@ -359,11 +359,11 @@ class SqlContacts:
             stmt = (select(func.count())
                     .select_from(ties.join(contacts, ties.c.contact_id == contacts.c.id))
                     .where(*on_contact, *on_tie))
-        if self._c.dialect.name != "sqlite" or not remember:
+        if not remember:
             return int(self._c.scalar(stmt) or 0)
         # What the conditions are made of (compiling the statement to name it costs
         # more than the count it saves on a small book).
-        return self._remembered((owner, query.tag, query.organization, query.role,
+        return self._remembered(("count", owner, query.tag, query.organization, query.role,
                                  query.location, query.stage), stmt)
 
     def _remembered(self, key: tuple[Any, ...], stmt: Executable) -> int:
