@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -26,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import table as table_named
 from sqlalchemy.sql import Executable, Select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from kithbook.domain.contacts import Contact, Labeled, fold
 from kithbook.domain.errors import Conflict
@@ -97,11 +99,6 @@ def _filtered(query: ContactQuery) -> bool:
     return any((query.tag, query.organization, query.role, query.location, query.stage))
 
 
-def _has_word(word: str) -> ColumnElement[bool]:
-    """The folded word is a substring of the contact's folded search text."""
-    return contacts.c.search_text.like(_contains(word), escape="\\")
-
-
 class SqlContacts:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -143,7 +140,7 @@ class SqlContacts:
             self._c.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
 
     def get(self, owner: MemberId, contact_id: ContactId) -> Contact | None:
-        found = self._load(and_(contacts.c.owner_id == owner, contacts.c.id == contact_id), 1)
+        found = self._loaded(self._c.execute(_BY_ID, {"owner": owner, "id": contact_id}))
         return found[0] if found else None
 
     def with_id_prefix(self, owner: MemberId, prefix: str, limit: int) -> list[Contact]:
@@ -164,8 +161,8 @@ class SqlContacts:
     def names_of(self, owner: MemberId, ids: Sequence[ContactId]) -> dict[ContactId, str]:
         if not ids:
             return {}
-        rows = self._c.execute(select(contacts.c.id, contacts.c.name).where(
-            owned_by(self._c, contacts.c.owner_id, owner), contacts.c.id.in_(list(ids))))
+        rows = self._c.execute(_names_of(self._c.dialect.name),
+                               {"owner": owner, "ids": list(ids)})
         return {ContactId(r.id): r.name for r in rows}
 
     def count(self, owner: MemberId) -> int:
@@ -209,16 +206,6 @@ class SqlContacts:
     def query(self, owner: MemberId, query: ContactQuery) -> Page:
         indexed, like_words = self._split_words(query.text or "")
         match = " ".join(fts_phrase(w) for w in indexed) if indexed else None
-        on_contact: list[ColumnElement[bool]] = [_has_word(w) for w in like_words]
-        for column, value in ((contacts.c.organization, query.organization),
-                              (contacts.c.role, query.role),
-                              (contacts.c.location, query.location)):
-            if value:
-                on_contact.append(column.ilike(_contains(value.strip()), escape="\\"))
-        if query.tag:
-            on_contact.append(contacts.c.id.in_(
-                select(contact_tags.c.contact_id)
-                .where(contact_tags.c.tag == query.tag.strip().lower())))
         # Which index drives the query decides its cost. Tie sorts walk the tie's
         # (owner, last contact) or (owner, strength) index, a stage in name order its
         # (owner, stage, name) index; the rest walk the contact's (owner, name) index and
@@ -230,47 +217,30 @@ class SqlContacts:
         matches = self._fts_count(match) if match is not None else None
         small = (matches is not None and matches < _WALK_ABOVE) or (
             query.tag is not None and self._tagged_count(query.tag) < _WALK_ABOVE)
-        if small and self._c.dialect.name == "sqlite":
-            on_contact.insert(0, literal_column("+contacts.owner_id", String) == owner)
-        else:
-            on_contact.insert(0, contacts.c.owner_id == owner)
+        shape = _PageShape(
+            dialect=self._c.dialect.name, words=len(like_words), indexed=match is not None,
+            organization=bool(query.organization), role=bool(query.role),
+            location=bool(query.location), tag=bool(query.tag), stage=query.stage is not None,
+            sort=query.sort, small=small,
+            stage_by_name=query.stage is not None and query.sort is Sort.NAME and not small)
+        values = _values(owner, query, like_words, match)
         # A words-only search whose count the index gives (all found are this member's).
         counted = (matches is not None and not like_words and not _filtered(query)
                    and self._sole_owner(owner))
-        if match is not None:
-            fts = table_named(FTS_TABLE)
-            found: Select[tuple[Any]] = select(literal_column("rowid")).select_from(fts).where(
-                literal_column(FTS_TABLE).op("MATCH")(match))
-            on_contact.append(literal_column("contacts.rowid").in_(found))
-        on_tie: list[ColumnElement[bool]] = []
-        # A stage in name order walks the ties' (owner, stage, name) index.
-        stage_by_name = query.stage is not None and query.sort is Sort.NAME and not small
-        if query.sort in (Sort.RECENT, Sort.STRENGTH) or stage_by_name:
-            on_tie.append(ties.c.owner_id == owner)
-        if query.stage is not None:
-            on_tie.append(ties.c.stage == stage_key(query.stage))
-        order: list[Any]
-        if query.sort is Sort.RECENT:
-            # Contacts never in touch come last on every database.
-            order = [ties.c.last_interaction_on.desc().nulls_last(), ties.c.contact_id.desc()]
-        elif query.sort is Sort.STRENGTH:
-            order = [ties.c.strength.desc().nulls_last(), ties.c.contact_id.desc()]
-        elif query.sort is Sort.ADDED:
-            order = [contacts.c.created_at.desc(), contacts.c.id]
-        elif stage_by_name:
-            order = [ties.c.name_key, ties.c.contact_id]
-        else:
-            order = [contacts.c.name_key, contacts.c.id]
         if counted and matches is not None and query.sort is Sort.NAME:
-            rows = self._words_by_name(owner, query, indexed, found, matches)
+            rows = self._words_by_name(owner, query, indexed, match or "", matches)
         else:
-            rows = self._c.execute(
-                select(*_PAGE_COLUMNS).select_from(_JOINED).where(*on_contact, *on_tie)
-                .order_by(*order).limit(query.limit).offset(query.offset)).all()
+            rows = self._c.execute(_page_of(shape), values).all()
         if counted and matches is not None:
             total = matches
+        elif query.text:
+            total = int(self._c.scalar(_count_of(shape), values) or 0)
         else:
-            total = self._count(owner, query, on_contact, on_tie, remember=not query.text)
+            # What the conditions are made of (compiling the statement to name it costs
+            # more than the count it saves on a small book).
+            total = self._remembered(("count", owner, query.tag, query.organization,
+                                      query.role, query.location, query.stage),
+                                     _count_of(shape), values)
         children = self._children([r[0] for r in rows]) if rows else {}
         items = [ContactSummary(self._contact(r, children), last, count or 0, strength,
                                 stage_from_key(stage))
@@ -285,7 +255,7 @@ class SqlContacts:
         return indexed, [w for w in words if w not in indexed]
 
     def _words_by_name(self, owner: MemberId, query: ContactQuery, words: list[str],
-                       found: Select[tuple[Any]], matches: int) -> Sequence[Any]:
+                       match: str, matches: int) -> Sequence[Any]:
         """A page of a words-only search (every word indexed) in name order.
 
         When matches are common, walking contacts in name order and testing each text
@@ -297,77 +267,41 @@ class SqlContacts:
         with `bench/web_requests.py` on 100,000 contacts: "mentor" (6,349 matches)
         0.3 ms walking where testing each contact against the set of all matches took
         2.7 ms; "nadia" (1,298) 2.7 ms reading the matches where the walk took 15 ms."""
-        book = self._count(owner, ContactQuery(), [contacts.c.owner_id == owner], [],
-                           remember=True)
+        book = self._remembered(("count", owner, None, None, None, None, None),
+                                _BOOK_COUNT, {"owner": owner})
         expected = (query.offset + query.limit) * book / max(1, matches)
-        by_name = (contacts.c.name_key, contacts.c.id)
+        page = {"owner": owner, "limit": query.limit, "offset": query.offset}
         if expected < 2 * matches:
             budget = int(2 * min(expected, matches)) + query.limit
-            bound = self._c.scalar(select(contacts.c.name_key)
-                                   .where(contacts.c.owner_id == owner)
-                                   .order_by(contacts.c.name_key).limit(1).offset(budget))
-            walk = [contacts.c.owner_id == owner, *(_has_word(w) for w in words)]
-            if bound is not None:
-                walk.append(contacts.c.name_key <= bound)
-            rows = self._c.execute(select(*_PAGE_COLUMNS).select_from(_JOINED).where(*walk)
-                                   .order_by(*by_name).limit(query.limit)
-                                   .offset(query.offset)).all()
+            bound = self._c.scalar(_BOUND, {"owner": owner, "budget": budget})
+            walk = {**page, "bound": bound,
+                    **{f"word{i}": _contains(word) for i, word in enumerate(words)}}
+            rows = self._c.execute(_walk(len(words), bounded=bound is not None), walk).all()
             if len(rows) == query.limit or bound is None:
                 return rows
-        named = contacts.alias("named")
-        page: Select[tuple[Any]] = (select(literal_column("named.rowid")).select_from(named)
-                .where(literal_column("named.rowid").in_(found),
-                       literal_column("+named.owner_id", String) == owner)
-                .order_by(named.c.name_key, named.c.id)
-                .limit(query.limit).offset(query.offset))
-        return self._c.execute(select(*_PAGE_COLUMNS).select_from(_JOINED)
-                               .where(literal_column("contacts.rowid").in_(page))
-                               .order_by(*by_name)).all()
+        return self._c.execute(_MATCHES_BY_NAME, {**page, "match": match}).all()
 
     def _fts_count(self, match: str) -> int:
         """Trigram matches in the whole database, remembered like other counts: paging
         through a search, or repeating it, asks again (3 ms for 15,000 matches)."""
-        return self._remembered(("words", match), text(
-            f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"
-        ).bindparams(match=match))
+        return self._remembered(("words", match), _FTS_COUNT, {"match": match})
 
     def _tagged_count(self, tag: str) -> int:
         """Contacts with this tag in the whole database: only to choose a plan."""
-        return int(self._c.scalar(select(func.count()).select_from(contact_tags).where(
-            contact_tags.c.tag == tag.strip().lower())) or 0)
+        return int(self._c.scalar(_TAGGED, {"tag": tag.strip().lower()}) or 0)
 
     def _sole_owner(self, owner: MemberId) -> bool:
         """Whether every contact in the database is `owner`'s (a local book): two seeks
         on the owner index, not a scan."""
-        other = select(contacts.c.id).where(
-            or_(contacts.c.owner_id < owner, contacts.c.owner_id > owner)).limit(1)
         return remembered(self._c, ("sole owner", owner),
-                          lambda: self._c.execute(other).first() is None)
+                          lambda: self._c.execute(_OTHER_OWNER, {"owner": owner}).first()
+                          is None)
 
-    def _count(self, owner: MemberId, query: ContactQuery,
-               on_contact: list[ColumnElement[bool]], on_tie: list[ColumnElement[bool]], *,
-               remember: bool) -> int:
-        """How many contacts match, from one table when the conditions allow; on SQLite
-        remembered until the database changes, when asked (a count reads every matching
-        index entry: 100,000 of them for a whole book)."""
-        if query.stage is None:  # every contact has its tie: count contacts alone
-            stmt = select(func.count()).select_from(contacts).where(*on_contact)
-        elif len(on_contact) == 1:  # the stage alone: count ties alone
-            stmt = select(func.count()).select_from(ties).where(
-                ties.c.owner_id == owner, ties.c.stage == stage_key(query.stage))
-        else:
-            stmt = (select(func.count())
-                    .select_from(ties.join(contacts, ties.c.contact_id == contacts.c.id))
-                    .where(*on_contact, *on_tie))
-        if not remember:
-            return int(self._c.scalar(stmt) or 0)
-        # What the conditions are made of (compiling the statement to name it costs
-        # more than the count it saves on a small book).
-        return self._remembered(("count", owner, query.tag, query.organization, query.role,
-                                 query.location, query.stage), stmt)
-
-    def _remembered(self, key: tuple[Any, ...], stmt: Executable) -> int:
-        return remembered(self._c, key, lambda: int(self._c.scalar(stmt) or 0))
+    def _remembered(self, key: tuple[Any, ...], stmt: Executable,
+                    values: dict[str, Any]) -> int:
+        """A count, on SQLite remembered until the database changes (a count reads every
+        matching index entry: 100,000 of them for a whole book)."""
+        return remembered(self._c, key, lambda: int(self._c.scalar(stmt, values) or 0))
 
     def _has_fts(self) -> bool:
         if self._c.dialect.name != "sqlite":
@@ -384,7 +318,10 @@ class SqlContacts:
             stmt = stmt.order_by(order)
         if limit is not None:
             stmt = stmt.limit(limit)
-        rows = self._c.execute(stmt).all()
+        return self._loaded(self._c.execute(stmt))
+
+    def _loaded(self, result: Iterable[Any]) -> list[Contact]:
+        rows = list(result)
         if not rows:
             return []
         children = self._children([r[0] for r in rows])
@@ -465,7 +402,9 @@ def _gathered(rows: Iterable[Any]) -> dict[str, _Children]:
     return found
 
 
-# Built once, so that a request neither builds nor compiles them.
+# Statements a request runs are built once, with their values as parameters: building
+# one and deriving its cache key costs about 0.1 ms of CPU each time, more than SQLite
+# takes to run most of them (see `_PageShape`).
 _CHILDREN = _children_where(lambda column: column.in_(bindparam("ids", expanding=True)))
 # What a `Contact` is made of (not the search text, which can be long).
 _CONTACT_COLUMNS = (contacts.c.id, contacts.c.owner_id, contacts.c.name,
@@ -473,7 +412,154 @@ _CONTACT_COLUMNS = (contacts.c.id, contacts.c.owner_id, contacts.c.name,
                     contacts.c.how_we_met, contacts.c.notes, contacts.c.created_at,
                     contacts.c.updated_at, contacts.c.version)
 _CONTACT_WIDTH = len(_CONTACT_COLUMNS)
+_BY_ID = select(*_CONTACT_COLUMNS).where(contacts.c.owner_id == bindparam("owner"),
+                                         contacts.c.id == bindparam("id"))
+
+
+@functools.cache
+def _names_of(dialect: str) -> Select[tuple[str, str]]:
+    return select(contacts.c.id, contacts.c.name).where(
+        owned_by(dialect, contacts.c.owner_id, bindparam("owner")),
+        contacts.c.id.in_(bindparam("ids", expanding=True)))
+
+
 # A row of a page of the book: the contact, then what its tie says of it.
 _PAGE_COLUMNS = (*_CONTACT_COLUMNS, ties.c.last_interaction_on, ties.c.interaction_count,
                  ties.c.strength, ties.c.stage)
 _JOINED = ties.join(contacts, ties.c.contact_id == contacts.c.id)
+
+
+@dataclass(frozen=True)
+class _PageShape:
+    """What a page of the book is asked with, less the values: its statements are built
+    once per shape, with the values (`_values`) as parameters."""
+
+    dialect: str
+    words: int  # words tested with LIKE (not in the trigram index)
+    indexed: bool  # the trigram index narrows the set
+    organization: bool
+    role: bool
+    location: bool
+    tag: bool
+    stage: bool
+    sort: Sort
+    small: bool  # few contacts found: read them all and sort (see `SqlContacts.query`)
+    stage_by_name: bool  # walk the ties' (owner, stage, name) index
+
+
+def _values(owner: MemberId, query: ContactQuery, like_words: list[str],
+             match: str | None) -> dict[str, Any]:
+    """The parameters of a page's statements (`_PageShape`)."""
+    values: dict[str, Any] = {"owner": owner, "limit": query.limit, "offset": query.offset,
+                              "match": match, "tag": (query.tag or "").strip().lower(),
+                              "stage": stage_key(query.stage) if query.stage else None}
+    values.update((f"word{i}", _contains(word)) for i, word in enumerate(like_words))
+    for name, value in (("organization", query.organization), ("role", query.role),
+                        ("location", query.location)):
+        values[name] = _contains(value.strip()) if value else None
+    return values
+
+
+def _word(i: int) -> ColumnElement[bool]:
+    """The folded word `word{i}` (as a LIKE pattern) is in the contact's search text."""
+    return contacts.c.search_text.like(bindparam(f"word{i}"), escape="\\")
+
+
+@functools.lru_cache(maxsize=256)
+def _where(shape: _PageShape) -> tuple[tuple[ColumnElement[bool], ...],
+                                       tuple[ColumnElement[bool], ...]]:
+    """The conditions on the contact and on its tie."""
+    owner: BindParameter[Any] = bindparam("owner")
+    on_contact = [literal_column("+contacts.owner_id", String) == owner
+                  if shape.small and shape.dialect == "sqlite"
+                  else contacts.c.owner_id == owner]
+    on_contact += [_word(i) for i in range(shape.words)]
+    for column, wanted in ((contacts.c.organization, shape.organization),
+                           (contacts.c.role, shape.role),
+                           (contacts.c.location, shape.location)):
+        if wanted:
+            on_contact.append(column.ilike(bindparam(column.name), escape="\\"))
+    if shape.tag:
+        on_contact.append(contacts.c.id.in_(
+            select(contact_tags.c.contact_id).where(contact_tags.c.tag == bindparam("tag"))))
+    if shape.indexed:
+        on_contact.append(literal_column("contacts.rowid").in_(_FTS_ROWIDS))
+    on_tie = []
+    if shape.sort in (Sort.RECENT, Sort.STRENGTH) or shape.stage_by_name:
+        on_tie.append(ties.c.owner_id == owner)
+    if shape.stage:
+        on_tie.append(ties.c.stage == bindparam("stage"))
+    return tuple(on_contact), tuple(on_tie)
+
+
+@functools.lru_cache(maxsize=256)
+def _page_of(shape: _PageShape) -> Select[Any]:
+    on_contact, on_tie = _where(shape)
+    order: tuple[Any, ...]
+    if shape.sort is Sort.RECENT:
+        # Contacts never in touch come last on every database.
+        order = (ties.c.last_interaction_on.desc().nulls_last(), ties.c.contact_id.desc())
+    elif shape.sort is Sort.STRENGTH:
+        order = (ties.c.strength.desc().nulls_last(), ties.c.contact_id.desc())
+    elif shape.sort is Sort.ADDED:
+        order = (contacts.c.created_at.desc(), contacts.c.id)
+    elif shape.stage_by_name:
+        order = (ties.c.name_key, ties.c.contact_id)
+    else:
+        order = _BY_NAME
+    return (select(*_PAGE_COLUMNS).select_from(_JOINED).where(*on_contact, *on_tie)
+            .order_by(*order).limit(_LIMIT).offset(_OFFSET))
+
+
+@functools.lru_cache(maxsize=256)
+def _count_of(shape: _PageShape) -> Select[Any]:
+    """How many contacts match, from one table when the conditions allow."""
+    on_contact, on_tie = _where(shape)
+    if not shape.stage:  # every contact has its tie: count contacts alone
+        return select(func.count()).select_from(contacts).where(*on_contact)
+    if len(on_contact) == 1:  # the stage alone: count ties alone
+        return select(func.count()).select_from(ties).where(
+            ties.c.owner_id == bindparam("owner"), ties.c.stage == bindparam("stage"))
+    return (select(func.count()).select_from(ties.join(contacts, ties.c.contact_id
+                                                       == contacts.c.id))
+            .where(*on_contact, *on_tie))
+
+
+@functools.lru_cache(maxsize=64)
+def _walk(words: int, *, bounded: bool) -> Select[Any]:
+    """A page of contacts in name order whose text holds every word (`_words_by_name`),
+    stopping at the name `bound` when `bounded`."""
+    walk = [contacts.c.owner_id == bindparam("owner"), *(_word(i) for i in range(words))]
+    if bounded:
+        walk.append(contacts.c.name_key <= bindparam("bound"))
+    return (select(*_PAGE_COLUMNS).select_from(_JOINED).where(*walk).order_by(*_BY_NAME)
+            .limit(_LIMIT).offset(_OFFSET))
+
+
+_LIMIT = bindparam("limit", type_=Integer)
+_OFFSET = bindparam("offset", type_=Integer)
+_BY_NAME = (contacts.c.name_key, contacts.c.id)
+_BOOK_COUNT = select(func.count()).select_from(contacts).where(
+    contacts.c.owner_id == bindparam("owner"))
+_TAGGED = select(func.count()).select_from(contact_tags).where(
+    contact_tags.c.tag == bindparam("tag"))
+_OTHER_OWNER = select(contacts.c.id).where(or_(contacts.c.owner_id < bindparam("owner"),
+                                               contacts.c.owner_id > bindparam("owner"))
+                                           ).limit(1)
+# SQLite's trigram index (only there): its matches, and how many.
+_FTS_ROWIDS: Select[Any] = (select(literal_column("rowid")).select_from(table_named(FTS_TABLE))
+               .where(literal_column(FTS_TABLE).op("MATCH")(bindparam("match"))))
+_FTS_COUNT = text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match")
+# The name of the contact at `budget` in name order: where a walk gives way.
+_BOUND = (select(contacts.c.name_key).where(contacts.c.owner_id == bindparam("owner"))
+          .order_by(contacts.c.name_key).limit(1).offset(bindparam("budget", type_=Integer)))
+_NAMED = contacts.alias("named")
+# A page of every match of the words, the names of all read and sorted.
+_MATCHES_BY_NAME = (
+    select(*_PAGE_COLUMNS).select_from(_JOINED)
+    .where(literal_column("contacts.rowid").in_(
+        select(literal_column("named.rowid")).select_from(_NAMED)
+        .where(literal_column("named.rowid").in_(_FTS_ROWIDS),
+               literal_column("+named.owner_id", String) == bindparam("owner"))
+        .order_by(_NAMED.c.name_key, _NAMED.c.id).limit(_LIMIT).offset(_OFFSET)))
+    .order_by(*_BY_NAME))

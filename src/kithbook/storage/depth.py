@@ -74,6 +74,31 @@ def _logged(dialect: str) -> Select[tuple[str, int, int, int]]:
             .select_from(interaction_contacts.join(interactions, link)))
 
 
+@functools.cache
+def _logged_by(dialect: str, key: str) -> Select[tuple[str, int, int, int]]:
+    """`_logged` for one owner's book (`key` "owner") or one contact ("contact")."""
+    if key == "owner":
+        return _logged(dialect).where(interactions.c.owner_id == bindparam("owner"))
+    return _logged(dialect).where(interaction_contacts.c.contact_id == bindparam("contact"))
+
+
+# Built once (see `storage/contacts.py`): a contact's page reads one person's on every
+# request.
+_PEOPLE = (select(contacts.c.id, contacts.c.name, contacts.c.organization, contacts.c.role,
+                  ties.c.stated_trust, ties.c.started_on, ties.c.strength_override,
+                  ties.c.override_at, ties.c.cadence_days)
+           .select_from(contacts.outerjoin(ties, ties.c.contact_id == contacts.c.id))
+           .where(contacts.c.owner_id == bindparam("owner")).order_by(contacts.c.id))
+_PERSON = _PEOPLE.where(contacts.c.id == bindparam("contact"))
+_TAGS = (select(contact_tags.c.contact_id, contact_tags.c.tag)
+         .where(contact_tags.c.contact_id == bindparam("contact")).order_by(contact_tags.c.tag))
+_BOOK_TAGS = (select(contact_tags.c.contact_id, contact_tags.c.tag)
+              .join(contacts, contacts.c.id == contact_tags.c.contact_id)
+              .where(contacts.c.owner_id == bindparam("owner")).order_by(contact_tags.c.tag))
+_CADENCES = (select(tag_cadences.c.tag, tag_cadences.c.cadence_days)
+             .where(tag_cadences.c.owner_id == bindparam("owner")).order_by(tag_cadences.c.tag))
+
+
 def _ints(values: list[Any]) -> npt.NDArray[np.int64]:
     return np.asarray(values, dtype=np.int64) if values else np.zeros(0, dtype=np.int64)
 
@@ -83,37 +108,28 @@ class SqlDepth:
         self._c = connection
 
     def snapshot(self, owner: MemberId, contact: ContactId | None = None) -> DepthSnapshot:
-        people = (
-            select(contacts.c.id, contacts.c.name, contacts.c.organization, contacts.c.role,
-                   ties.c.stated_trust, ties.c.started_on, ties.c.strength_override,
-                   ties.c.override_at, ties.c.cadence_days)
-            .select_from(contacts.outerjoin(ties, ties.c.contact_id == contacts.c.id))
-            .where(contacts.c.owner_id == owner)
-        )
-        if contact is not None:
-            people = people.where(contacts.c.id == contact)
-        rows = self._c.execute(people.order_by(contacts.c.id)).all()
-        ids = [ContactId(r.id) for r in rows]
-
-        # One contact: it is the owner's (it was found above), so its tags and
-        # interactions are read by contact id alone, through the contact's index.
-        if contact is not None:
-            tagged = select(contact_tags.c.contact_id, contact_tags.c.tag).where(
-                contact_tags.c.contact_id.in_(ids))
+        dialect = self._c.dialect.name
+        tagged: Sequence[Any]
+        found: Sequence[Any]
+        if contact is None:
+            rows = self._c.execute(_PEOPLE, {"owner": owner}).all()
+            tagged = self._c.execute(_BOOK_TAGS, {"owner": owner}).all()
+            found = self._c.execute(_logged_by(dialect, "owner"), {"owner": owner}).all()
         else:
-            tagged = select(contact_tags.c.contact_id, contact_tags.c.tag).join(
-                contacts, contacts.c.id == contact_tags.c.contact_id
-            ).where(contacts.c.owner_id == owner)
+            rows = self._c.execute(_PERSON, {"owner": owner, "contact": contact}).all()
+            # The contact is the owner's (it was found just now), so its tags and
+            # interactions are read by contact id alone, through the contact's index;
+            # another member's contact reads nothing more.
+            tagged = found = []
+            if rows:
+                tagged = self._c.execute(_TAGS, {"contact": contact}).all()
+                found = self._c.execute(_logged_by(dialect, "contact"),
+                                        {"contact": contact}).all()
+        ids = [ContactId(r.id) for r in rows]
         tags: dict[str, list[str]] = defaultdict(list)
-        for contact_id, tag in self._c.execute(tagged.order_by(contact_tags.c.tag)):
+        for contact_id, tag in tagged:
             tags[contact_id].append(tag)
 
-        logged = _logged(self._c.dialect.name)
-        if contact is not None:
-            logged = logged.where(interaction_contacts.c.contact_id.in_(ids))
-        else:
-            logged = logged.where(interactions.c.owner_id == owner)
-        found = self._c.execute(logged).all()
         who, kind, direction, day = (list(column) for column in zip(*found, strict=True)) \
             if found else ([], [], [], [])
         # Contacts come back ordered by the database's collation, which need not be
@@ -152,9 +168,7 @@ class SqlDepth:
                 for kind, direction, day, note in rows]
 
     def tag_cadences(self, owner: MemberId) -> dict[str, int]:
-        rows = self._c.execute(select(tag_cadences.c.tag, tag_cadences.c.cadence_days)
-                               .where(tag_cadences.c.owner_id == owner)
-                               .order_by(tag_cadences.c.tag))
+        rows = self._c.execute(_CADENCES, {"owner": owner})
         return {row.tag: row.cadence_days for row in rows}
 
     def set_tag_cadence(self, owner: MemberId, tag: str, days: int | None) -> None:

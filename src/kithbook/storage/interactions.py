@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, insert, select
+from sqlalchemy import Connection, Integer, bindparam, delete, exists, func, insert, select
 
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
@@ -47,16 +47,9 @@ class SqlInteractions:
 
     def for_contact(self, owner: MemberId, contact_id: ContactId,
                     limit: int | None = None) -> list[Interaction]:
-        # Start from the contact's links: an owner filter in SQL tempts planners into
-        # walking the owner's whole history in date order instead.
-        involved = select(interaction_contacts.c.interaction_id).where(
-            interaction_contacts.c.contact_id == contact_id)
-        stmt = (select(interactions).where(interactions.c.id.in_(involved))
-                .order_by(interactions.c.occurred_on.desc(), interactions.c.created_at.desc(),
-                          interactions.c.id))
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        return [i for i in self._load(stmt) if i.owner == owner]
+        found = (self._load(_TIMELINE, {"contact": contact_id}) if limit is None
+                 else self._load(_TIMELINE_PART, {"contact": contact_id, "limit": limit}))
+        return [i for i in found if i.owner == owner]
 
     def all(self, owner: MemberId) -> list[Interaction]:
         rows = self._c.execute(select(interactions).where(interactions.c.owner_id == owner)
@@ -85,7 +78,7 @@ class SqlInteractions:
         stmt = (select(func.count(func.distinct(interaction_contacts.c.interaction_id)))
                 .select_from(interaction_contacts.join(
                     interactions, interactions.c.id == interaction_contacts.c.interaction_id))
-                .where(owned_by(self._c, interactions.c.owner_id, owner),
+                .where(owned_by(self._c.dialect.name, interactions.c.owner_id, owner),
                        interaction_contacts.c.contact_id.in_(list(contact_ids))))
         return int(self._c.scalar(stmt) or 0)
 
@@ -99,7 +92,7 @@ class SqlInteractions:
         involved = (select(interaction_contacts.c.interaction_id, interaction_contacts.c.contact_id)
                     .join(interactions,
                           interactions.c.id == interaction_contacts.c.interaction_id)
-                    .where(owned_by(self._c, interactions.c.owner_id, owner),
+                    .where(owned_by(self._c.dialect.name, interactions.c.owner_id, owner),
                            interaction_contacts.c.contact_id.in_([*sources, target])))
         by_interaction: dict[str, set[str]] = defaultdict(set)
         for row in self._c.execute(involved):
@@ -122,15 +115,12 @@ class SqlInteractions:
                                                             ~linked))
         return int(result.rowcount or 0)
 
-    def _load(self, stmt: Any) -> list[Interaction]:
-        rows = self._c.execute(stmt).all()
+    def _load(self, stmt: Any, values: dict[str, Any] | None = None) -> list[Interaction]:
+        rows = self._c.execute(stmt, values).all()
         if not rows:
             return []
         people: dict[str, list[ContactId]] = defaultdict(list)
-        links = self._c.execute(
-            select(interaction_contacts)
-            .where(interaction_contacts.c.interaction_id.in_([r.id for r in rows]))
-            .order_by(interaction_contacts.c.interaction_id, interaction_contacts.c.contact_id))
+        links = self._c.execute(_LINKS, {"ids": [r.id for r in rows]})
         for link in links:
             people[link.interaction_id].append(ContactId(link.contact_id))
         return [_interaction(r, people[r.id]) for r in rows]
@@ -143,3 +133,17 @@ def _interaction(r: Any, people: list[ContactId]) -> Interaction:
         contact_ids=people, note=r.note, created_at=aware(r.created_at),
         version=r.version, source=r.source,
     )
+
+
+# Built once (see `storage/contacts.py`): a contact's page reads them on every request.
+# A timeline starts from the contact's links: an owner filter in SQL tempts planners into
+# walking the owner's whole history in date order instead.
+_TIMELINE = (select(interactions)
+             .where(interactions.c.id.in_(select(interaction_contacts.c.interaction_id).where(
+                 interaction_contacts.c.contact_id == bindparam("contact"))))
+             .order_by(interactions.c.occurred_on.desc(), interactions.c.created_at.desc(),
+                       interactions.c.id))
+_TIMELINE_PART = _TIMELINE.limit(bindparam("limit", type_=Integer))
+_LINKS = (select(interaction_contacts)
+          .where(interaction_contacts.c.interaction_id.in_(bindparam("ids", expanding=True)))
+          .order_by(interaction_contacts.c.interaction_id, interaction_contacts.c.contact_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 
 from kithbook.domain.errors import Conflict
 from kithbook.domain.ids import ContactId, MemberId
@@ -29,6 +29,11 @@ def tie_row(tie: Tie) -> dict[str, Any]:
     }
 
 
+# Built once (see `storage/contacts.py`): a contact's page reads it on every request.
+_TIE = select(ties).where(ties.c.owner_id == bindparam("owner"),
+                          ties.c.contact_id == bindparam("contact"))
+
+
 class SqlTies:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -37,8 +42,7 @@ class SqlTies:
         self._c.execute(ties.insert(), tie_row(tie))
 
     def get(self, owner: MemberId, contact_id: ContactId) -> Tie | None:
-        row = self._c.execute(select(ties).where(ties.c.owner_id == owner,
-                                                 ties.c.contact_id == contact_id)).first()
+        row = self._c.execute(_TIE, {"owner": owner, "contact": contact_id}).first()
         return tie_from_row(row) if row else None
 
     def all(self, owner: MemberId) -> list[Tie]:
