@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,9 +59,36 @@ def contact_row(contact: Contact) -> dict[str, Any]:
         "name_key": fold(contact.name), "organization": contact.organization,
         "role": contact.role, "location": contact.location, "how_we_met": contact.how_we_met,
         "notes": contact.notes, "search_text": contact.search_text,
-        "created_at": contact.created_at,
+        "card": contact_card(contact), "created_at": contact.created_at,
         "updated_at": contact.updated_at, "version": contact.version,
     }
+
+
+def contact_card(contact: Contact) -> str:
+    """The contact's emails, phones, links and tags as one JSON text ("" when it has
+    none), kept on its row with every write (`contacts.card`): a page of the book reads
+    them with its rows instead of from four tables by id (0.5 of a page's 2 ms)."""
+    card: dict[str, list[Any]] = {}
+    if contact.emails:
+        card["e"] = [[e.value, e.label] for e in contact.emails]
+    if contact.phones:
+        card["p"] = [[p.value, p.label] for p in contact.phones]
+    if contact.links:
+        card["l"] = list(contact.links)
+    if contact.tags:
+        card["t"] = list(contact.tags)
+    return json.dumps(card, ensure_ascii=False, separators=(",", ":")) if card else ""
+
+
+def _from_card(card: str) -> _Children:
+    """What `contact_card` wrote, read back."""
+    found = json.loads(card)
+    mine = _Children()
+    mine.emails = [Labeled(value, label) for value, label in found.get("e", ())]
+    mine.phones = [Labeled(value, label) for value, label in found.get("p", ())]
+    mine.links = found.get("l", [])
+    mine.tags = found.get("t", [])
+    return mine
 
 
 def child_rows(contact: Contact) -> dict[str, list[dict[str, Any]]]:
@@ -241,7 +269,7 @@ class SqlContacts:
             total = self._remembered(("count", owner, query.tag, query.organization,
                                       query.role, query.location, query.stage),
                                      _count_of(shape), values)
-        children = self._children([r[0] for r in rows]) if rows else {}
+        children = self._children_of(rows)
         items = [ContactSummary(self._contact(r, children), last, count or 0, strength,
                                 stage_from_key(stage))
                  for r in rows for last, count, strength, stage in (r[_CONTACT_WIDTH:],)]
@@ -324,8 +352,24 @@ class SqlContacts:
         rows = list(result)
         if not rows:
             return []
-        children = self._children([r[0] for r in rows])
+        children = self._children_of(rows)
         return [self._contact(r, children) for r in rows]
+
+    def _children_of(self, rows: Sequence[Any]) -> dict[str, _Children]:
+        """The emails, phones, links and tags of these rows' contacts, off their cards;
+        a row without one (written by an older version) has them read from their
+        tables."""
+        found: dict[str, _Children] = {}
+        unread = []
+        for row in rows:
+            card = row[_CARD]
+            if card:
+                found[row[0]] = _from_card(card)
+            elif card is None:
+                unread.append(row[0])
+        if unread:
+            found.update(self._children(unread))
+        return found
 
     def _children(self, ids: Sequence[str]) -> dict[str, _Children]:
         """The emails, phones, links and tags of these contacts, in one statement."""
@@ -335,7 +379,7 @@ class SqlContacts:
     def _contact(row: Any, children: dict[str, _Children]) -> Contact:
         # By position, in the order of _CONTACT_COLUMNS: a row's names cost a lookup each.
         (id_, owner, name, organization, role, location, how_we_met, notes, created_at,
-         updated_at, version) = row[:_CONTACT_WIDTH]
+         updated_at, version, _card) = row[:_CONTACT_WIDTH]
         mine = children.get(id_, _NO_CHILDREN)
         return Contact.stored(
             id=ContactId(id_), owner=MemberId(owner), name=name,
@@ -410,8 +454,9 @@ _CHILDREN = _children_where(lambda column: column.in_(bindparam("ids", expanding
 _CONTACT_COLUMNS = (contacts.c.id, contacts.c.owner_id, contacts.c.name,
                     contacts.c.organization, contacts.c.role, contacts.c.location,
                     contacts.c.how_we_met, contacts.c.notes, contacts.c.created_at,
-                    contacts.c.updated_at, contacts.c.version)
+                    contacts.c.updated_at, contacts.c.version, contacts.c.card)
 _CONTACT_WIDTH = len(_CONTACT_COLUMNS)
+_CARD = _CONTACT_WIDTH - 1
 _BY_ID = select(*_CONTACT_COLUMNS).where(contacts.c.owner_id == bindparam("owner"),
                                          contacts.c.id == bindparam("id"))
 

@@ -71,6 +71,10 @@ contacts = Table(
     # search reads one column per contact instead of joining tags and emails. Indexed by
     # trigrams outside this metadata (`storage/search_index.py`: FTS5 on SQLite, pg_trgm).
     Column("search_text", Text, nullable=False, server_default=""),
+    # `storage.contacts.contact_card`: the emails, phones, links and tags as JSON, kept
+    # with every write so a page of the book reads them with its rows. The tables below
+    # stay what lookups and filters use. NULL: not written yet, read the tables.
+    Column("card", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
