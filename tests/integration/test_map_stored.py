@@ -13,12 +13,12 @@ from kithbook.domain.contacts import ContactFields, fold
 from kithbook.domain.ids import ContactId
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.members import Member
-from kithbook.domain.network_map import NetworkMap
+from kithbook.domain.network_map import ColourBy, NetworkMap
 from kithbook.domain.stages import assess_stage
 from kithbook.domain.ties import Stage
 from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
-from kithbook.services.network_map import MapQuery
+from kithbook.services.network_map import MapQuery, picture
 from kithbook.services.tie_strength import compute_strength
 from kithbook.storage import depth as depth_storage
 
@@ -134,3 +134,36 @@ def test_organizations_match_without_accents_or_case(kb: Kithbook, me: Member) -
     assert sorted(n.name for n in kb.network_map(me.id, MapQuery(organization="BRÛL")).nodes
                   ) == ["Ana", "Cy"]
     assert kb.network_map(me.id, MapQuery(organization="nobody")).nodes == ()
+
+
+def test_a_drawn_map_is_read_at_once_only_while_it_is_current(kb: Kithbook, me: Member,
+                                                               clock: FixedClock) -> None:
+    """`drawn_map` (what a server answers on its event loop) gives exactly the map
+    `network_map` drew, and None whenever that would take drawing or computing."""
+    ada = kb.add_contact(me.id, ContactFields(name="Ada"), TieFields(stated_trust=5)).id
+    kb.log_interaction(me.id, [ada], Kind.MET, Direction.MUTUAL, clock.today())
+    kb.add_contact(me.id, ContactFields(name="Bea", tags=["mentor"]))
+    assert kb.drawn_map(me.id, MapQuery()) is None  # a strength to compute first
+    drawn = kb.network_map(me.id, MapQuery())
+    assert kb.at_once(lambda: kb.drawn_map(me.id, MapQuery())) == drawn
+    assert kb.drawn_map(me.id, MapQuery(tag="mentor")) is None  # not drawn yet
+    mentors = kb.network_map(me.id, MapQuery(tag="Mentor "))
+    assert kb.drawn_map(me.id, MapQuery(tag="mentor")) == mentors
+    kb.edit_contact(me.id, "Bea", ContactFields(organization="Acme"))
+    assert kb.drawn_map(me.id, MapQuery()) is None  # a write: draw it again
+    again = kb.network_map(me.id, MapQuery())
+    assert kb.drawn_map(me.id, MapQuery()) == again
+    # Its picture is drawn once while the map is kept, and is the map's as drawn anew.
+    svg = kb.map_picture(again, ColourBy.ORGANIZATION, _page)
+    assert kb.map_picture(again, ColourBy.ORGANIZATION, _page) is svg
+    assert svg == picture(again, ColourBy.ORGANIZATION, _page) and "Acme" in svg
+    assert kb.map_picture(again, ColourBy.STAGE, _page) == picture(again, ColourBy.STAGE,
+                                                                   _page)
+    clock.advance(1)
+    assert kb.drawn_map(me.id, MapQuery()) is None  # a new day's map
+    stale = kb.network_map(me.id, MapQuery(), wait_for_day=False)
+    assert stale.stale_strengths and kb.drawn_map(me.id, MapQuery()) == stale
+
+
+def _page(contact: ContactId) -> str:
+    return f"/c/{contact}"

@@ -77,6 +77,7 @@ class Kithbook:
         self._uow = uow_factory
         self._close = close
         self._paths = paths_cache if paths_cache is not None else paths.PathsCache()
+        self._pictures = maps.Pictures()
 
     def close(self) -> None:
         """Release database connections; the object must not be used afterwards."""
@@ -309,9 +310,14 @@ class Kithbook:
         return maps.network_map(self._uow(), self._paths, actor, query, self.clock,
                                 self.strength_params, wait_for_day=wait_for_day)
 
+    def drawn_map(self, actor: MemberId, query: maps.MapQuery) -> NetworkMap | None:
+        """`network_map(wait_for_day=False)` if that map is drawn already, else None;
+        use inside `at_once`."""
+        return maps.drawn_map(self._uow(), self._paths, actor, query, self.clock)
+
     def map_picture(self, network: NetworkMap, colour_by: ColourBy,
                     href: Callable[[ContactId], str], *, with_legend: bool = False) -> str:
-        return maps.picture(network, colour_by, href, with_legend=with_legend)
+        return self._pictures.of(network, colour_by, href, with_legend=with_legend)
 
     def map_legend(self, network: NetworkMap,
                    colour_by: ColourBy) -> list[LegendEntry]:

@@ -84,11 +84,9 @@ def network_map(uow: UnitOfWork, cache: PathsCache, actor: MemberId, query: MapQ
         raise NotFound(f"no member {actor}.", field="member")
     stale = stored_strength.bring_up_to_date(uow, actor, today, params,
                                              wait_for_day=wait_for_day)
-    tag = " ".join((query.tag or "").lower().split()) or None
-    organization = fold(query.organization or "") or None
-    key = (tag, organization, query.stage, query.limit)
+    tag, organization, key = _filters(query)
     with uow.reading():
-        drawn = cache.value(uow, f"map:{actor}:{today.isoformat()}",
+        drawn = cache.value(uow, _cache_key(actor, today),
                             lambda: _Drawn(member.name, uow.contacts.count(actor)))
         with drawn.lock:
             found = drawn.layouts.get(key)
@@ -102,6 +100,41 @@ def network_map(uow: UnitOfWork, cache: PathsCache, actor: MemberId, query: MapQ
                 while len(drawn.layouts) > LAYOUTS_KEPT:
                     drawn.layouts.popitem(last=False)
     return replace(found, stale_strengths=True) if stale else found
+
+
+def drawn_map(uow: UnitOfWork, cache: PathsCache, actor: MemberId, query: MapQuery,
+              clock: Clock) -> NetworkMap | None:
+    """What `network_map` answers (with `wait_for_day` False) when that map is drawn
+    already and no strength needs computing; else None. It only reads and never waits for
+    a drawing, so a server can answer with it on its event loop."""
+    if not 1 <= query.limit <= MAX_LIMIT:
+        return None
+    today = clock.today()
+    *_, key = _filters(query)
+    with uow.reading():
+        missing, stale = uow.depth.strengths_due(actor, today, stored_strength.ONE_BY_ONE)
+        if not stored_strength.nothing_to_do(missing, stale, wait_for_day=False):
+            return None
+        # A map drawn of this book at this fingerprint: the member was there then.
+        drawn = cache.held(uow, _cache_key(actor, today))
+    if not isinstance(drawn, _Drawn):
+        return None
+    with drawn.lock:
+        found = drawn.layouts.get(key)
+    if found is None:
+        return None
+    return replace(found, stale_strengths=True) if stale else found
+
+
+def _filters(query: MapQuery) -> tuple[str | None, str | None, tuple[object, ...]]:
+    """The tag and organization as compared, and the key of the map they draw."""
+    tag = " ".join((query.tag or "").lower().split()) or None
+    organization = fold(query.organization or "") or None
+    return tag, organization, (tag, organization, query.stage, query.limit)
+
+
+def _cache_key(actor: MemberId, today: date) -> str:
+    return f"map:{actor}:{today.isoformat()}"
 
 
 def _draw(uow: UnitOfWork, actor: MemberId, drawn: _Drawn, tag: str | None,
@@ -164,6 +197,33 @@ def picture(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
             with_legend: bool = False) -> str:
     """The map as an SVG document, each circle a link to `href(contact)`."""
     return map_svg(network, colour_by, href, with_legend=with_legend)
+
+
+@dataclass
+class Pictures:
+    """The SVG of the maps drawn lately: a map is kept while the book stays the same
+    (`network_map`), and its picture, a quarter of the map page's time, with it."""
+
+    _kept: OrderedDict[tuple[int, ColourBy, Callable[[ContactId], str], bool],
+                       tuple[NetworkMap, str]] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def of(self, network: NetworkMap, colour_by: ColourBy,
+           href: Callable[[ContactId], str], *, with_legend: bool = False) -> str:
+        # By identity: a kept map is the same object each time, and holding it here
+        # keeps its id from being given to another.
+        key = (id(network), colour_by, href, with_legend)
+        with self._lock:
+            held = self._kept.get(key)
+            if held is not None and held[0] is network:
+                self._kept.move_to_end(key)
+                return held[1]
+        svg = picture(network, colour_by, href, with_legend=with_legend)
+        with self._lock:
+            self._kept[key] = (network, svg)
+            while len(self._kept) > LAYOUTS_KEPT:
+                self._kept.popitem(last=False)
+        return svg
 
 
 def colours(network: NetworkMap, colour_by: ColourBy) -> list[LegendEntry]:

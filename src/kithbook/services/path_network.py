@@ -108,6 +108,14 @@ class PathsCache:
                 self._values[key] = (fingerprint, built)
             return built
 
+    def held(self, uow: UnitOfWork, key: str) -> object | None:
+        """What `value` keeps under `key` if it is still current, else None; never builds
+        or waits for a build (a request answered on a server's event loop asks this)."""
+        fingerprint = uow.network.fingerprint()
+        with self._lock:
+            held = self._values.get(key)
+        return held[1] if held is not None and held[0] == fingerprint else None
+
     def network(self, uow: UnitOfWork, key: str,
                 build: Callable[[dict[MemberId, int]], Network],
                 refresh: Callable[[Network, dict[MemberId, int]], Network] | None = None

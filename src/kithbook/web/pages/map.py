@@ -16,7 +16,7 @@ from kithbook.domain.ids import ContactId
 from kithbook.domain.network_map import ColourBy, MapNode, parse_colour_by, parse_stage
 from kithbook.domain.ties import Stage
 from kithbook.services.network_map import DEFAULT_LIMIT, MAX_LIMIT, MapQuery
-from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.deps import CurrentMember, Services, answered
 from kithbook.web.pages.book import render
 from kithbook.web.pages.book_rows import html_text
 
@@ -49,7 +49,7 @@ def map_query(tag: str, organization: str, stage: str, limit: int) -> MapQuery:
 
 
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, kb: Services, me: CurrentMember, background: BackgroundTasks,
+async def map_page(request: Request, kb: Services, me: CurrentMember, background: BackgroundTasks,
              colour: Word = "stage",
              tag: Word = "", organization: Word = "", stage: Word = "",
              limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
@@ -62,7 +62,9 @@ def map_page(request: Request, kb: Services, me: CurrentMember, background: Back
     try:
         colour_by = parse_colour_by(colour)
         query = map_query(tag, organization, stage, limit)
-        network = kb.network_map(me.id, query, wait_for_day=False)
+        network = await answered(
+            request, lambda: kb.at_once(lambda: kb.drawn_map(me.id, query)),
+            lambda: kb.network_map(me.id, query, wait_for_day=False))
     except InvalidInput as error:
         return render(request, "map.html", {**context, "error": error}, 422)
     if network.stale_strengths:
