@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
 def test_add_a_contact_log_and_see_the_timeline(live: Any, page: Any, shots: Path) -> None:
     page.goto(live.url + "/")
-    assert page.get_by_text("Your book is empty").is_visible()
+    expect(page.get_by_text("Your book is empty")).to_be_visible()
     page.screenshot(path=str(shots / "empty-book.png"), full_page=True)
     form = page.get_by_role("form", name="Add a contact")
     form.get_by_label("Name", exact=True).fill("Ada Lovelace")

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
@@ -91,7 +92,7 @@ def test_invited_member_joins_changes_password_and_signs_out(
     # The admin signs in and invites Ana.
     page.goto(community.url + "/account")
     page.wait_for_url("**/login?next=/account")
-    assert page.get_by_role("heading", name="Log in to Harbour Alumni").is_visible()
+    expect(page.get_by_role("heading", name="Log in to Harbour Alumni")).to_be_visible()
     page.screenshot(path=str(shots / "sign-in.png"))
     _log_in(page, "rae@example.org", RAE_PASSWORD)
     page.wait_for_url("**/account")
@@ -103,11 +104,11 @@ def test_invited_member_joins_changes_password_and_signs_out(
     assert link.startswith(community.url + "/invitations/")
 
     page.goto(community.url + "/admin/members")
-    assert page.get_by_role("cell", name="Kim Sato").is_visible()
+    expect(page.get_by_role("cell", name="Kim Sato")).to_be_visible()
     assert "Private Contact" not in page.content()  # accounts, never books
     page.screenshot(path=str(shots / "admin-members.png"), full_page=True)
     page.get_by_role("link", name="Invitations").first.click()
-    assert page.get_by_role("cell", name="ana@example.org").is_visible()
+    expect(page.get_by_role("cell", name="ana@example.org")).to_be_visible()
     page.screenshot(path=str(shots / "admin-invitations.png"), full_page=True)
     page.get_by_role("link", name="Community settings").first.click()
     settings = page.get_by_role("form", name="Community settings")
@@ -140,7 +141,7 @@ def test_invited_member_joins_changes_password_and_signs_out(
     change.get_by_label("New password").fill(ANA_NEW_PASSWORD)
     change.get_by_role("button", name="Change password").click()
     assert page.get_by_role("status").inner_text().startswith("Password changed.")
-    assert page.get_by_text("this browser").is_visible()
+    expect(page.get_by_text("this browser")).to_be_visible()
     page.screenshot(path=str(shots / "account.png"), full_page=True)
     _log_out(page)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +23,7 @@ def test_import_a_linkedin_file_with_a_preview(live: Any, page: Any, shots: Path
         str(DATA / "linkedin_connections.csv"))
     form.get_by_role("button", name="Preview").click()
     assert "would do" in page.get_by_role("heading", level=2).first.inner_text()
-    assert page.get_by_text("José Núñez").first.is_visible()
+    expect(page.get_by_text("José Núñez").first).to_be_visible()
     page.screenshot(path=str(shots / "import.png"), full_page=True)
     page.get_by_role("form", name="Confirm the import").get_by_role(
         "button", name="Import").click()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.interactions import Direction, Kind
@@ -45,7 +46,7 @@ def test_a_request_that_reached_me_taken_through_to_made(live: Any, page: Any,
     page.goto(live.url + "/")
     page.get_by_role("navigation", name="Main").get_by_role("link",
                                                            name="Introductions").click()
-    assert page.get_by_text("Nothing waits on you").is_visible()
+    expect(page.get_by_text("Nothing waits on you")).to_be_visible()
     page.get_by_role("link", name="Record a request", exact=True).click()
 
     form = page.get_by_role("form", name="Someone asked me")
@@ -76,7 +77,7 @@ def test_a_request_that_reached_me_taken_through_to_made(live: Any, page: Any,
 
     page.get_by_role("button", name="Ada Lovelace said yes: mark it made").click()
     assert page.get_by_role("status").inner_text().startswith("Made.")
-    assert page.get_by_role("heading", name="Introduce them to each other").is_visible()
+    expect(page.get_by_role("heading", name="Introduce them to each other")).to_be_visible()
 
     outcome = page.get_by_role("form", name="Record the outcome")
     outcome.get_by_label("Whose outcome").select_option("target")

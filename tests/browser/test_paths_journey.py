@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from kithbook.domain.contacts import ContactFields
 from kithbook.services.book import TieFields
@@ -47,5 +48,5 @@ def test_find_a_path_to_someone_at_acme_and_ask_for_the_introduction(
     ask.get_by_role("textbox").fill("Advice on Acme's data team before I apply.")
     ask.get_by_role("button", name="Start an introduction request").click()
     page.wait_for_url(re.compile(r"/introductions/\w+\?done=recorded"))
-    assert page.get_by_text("Carol Diaz").first.is_visible()
-    assert page.get_by_text("Bob Stone").first.is_visible()
+    expect(page.get_by_text("Carol Diaz").first).to_be_visible()
+    expect(page.get_by_text("Bob Stone").first).to_be_visible()
