@@ -65,11 +65,11 @@ def _from_cards(kb: Kithbook, me: Member) -> list[Contact]:
         return sorted((item.contact for item in page.items), key=lambda c: c.id)
 
 
-def _run(database_url: str, sql: str) -> int:
+def _run(database_url: str, sql: str, **values: object) -> int:
     engine = create_database_engine(database_url)
     try:
         with engine.begin() as connection:
-            result = connection.execute(text(sql))
+            result = connection.execute(text(sql), values)
             return int(result.scalar_one() if result.returns_rows else result.rowcount)
     finally:
         engine.dispose()
@@ -99,6 +99,28 @@ def test_a_row_without_a_card_is_read_from_the_tables(kb: Kithbook, me: Member,
                               "(SELECT id FROM contacts ORDER BY id LIMIT 25)") == 25
     assert _cardless(database_url) == 25
     assert _from_cards(kb, me) == tables
+
+
+def test_a_card_that_a_writer_without_cards_left_behind_is_not_read(
+        kb: Kithbook, me: Member, database_url: str) -> None:
+    """During an upgrade a server of the version before cards may still edit a contact:
+    it rewrites the tables and moves the row's version, not the card. Pages then read
+    the tables."""
+    ada = kb.add_contact(me.id, ContactFields(name="Ada", emails=[Labeled("old@x.example")],
+                                              tags=["old"]))
+    kb.add_contact(me.id, ContactFields(name="Bea", tags=["kept"]))
+    # What `SqlContacts.update` wrote before cards: the children, and the next version.
+    for sql in ("UPDATE contact_emails SET address = 'new@x.example', "
+                "address_key = 'new@x.example' WHERE contact_id = :id",
+                "DELETE FROM contact_tags WHERE contact_id = :id",
+                "INSERT INTO contact_tags (contact_id, tag) VALUES (:id, 'new')",
+                "UPDATE contacts SET version = version + 1 WHERE id = :id"):
+        assert _run(database_url, sql, id=ada.id) == 1
+    with kb.uow().reading() as uow:
+        edited = uow.contacts.get(me.id, ada.id)
+    assert edited is not None
+    assert (edited.emails, edited.tags) == ([Labeled("new@x.example")], ["new"])
+    assert _from_cards(kb, me) == _from_tables(kb, me)
 
 
 def test_the_migration_writes_the_card_of_every_contact_already_there(

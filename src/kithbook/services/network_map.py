@@ -121,6 +121,8 @@ def drawn_map(uow: UnitOfWork, cache: PathsCache, actor: MemberId, query: MapQue
         return None
     with drawn.lock:
         found = drawn.layouts.get(key)
+        if found is not None:
+            drawn.layouts.move_to_end(key)  # drawn lately, as `network_map` counts it
     if found is None:
         return None
     return replace(found, stale_strengths=True) if stale else found

@@ -73,7 +73,8 @@ contacts = Table(
     Column("search_text", Text, nullable=False, server_default=""),
     # `storage.contacts.contact_card`: the emails, phones, links and tags as JSON, kept
     # with every write so a page of the book reads them with its rows. The tables below
-    # stay what lookups and filters use. NULL: not written yet, read the tables.
+    # stay what lookups and filters use, and what is read when the card is missing or
+    # names another version of the row.
     Column("card", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
