@@ -216,3 +216,28 @@ def test_the_week_is_the_digest_and_the_losing_touch_list_together(kb: Kithbook,
     week = kb.week(book.me, budget, losing_touch_limit=1)
     assert week.digest == kb.digest(book.me, budget)
     assert week.losing_touch == kb.losing_touch(book.me, limit=1)
+
+
+def test_the_digest_and_health_are_kept_until_the_book_or_the_day_changes(
+        kb: Kithbook, book: Book, clock: FixedClock) -> None:
+    """Both read and score the whole book: kept between visits (the same object), read
+    again after any write, on a new day, and per budget."""
+    me = MemberId(book.me)
+    report = kb.health(me)
+    assert kb.health(me) is report
+    week = kb.week(me, Budget(minutes=60))
+    assert kb.week(me, Budget(minutes=60)) is week
+    digest = kb.digest(me, Budget(minutes=60))
+    assert kb.digest(me, Budget(minutes=60)) is digest
+    assert kb.digest(me, Budget(minutes=5)) != digest  # another budget, its own answer
+
+    kb.log_interaction(me, [book.cy], Kind.HELP, Direction.RECEIVED, clock.today())
+    again = kb.health(me)
+    assert again is not report and again.interactions == report.interactions + 1
+    assert kb.week(me, Budget(minutes=60)) is not week
+    moved = kb.digest(me, Budget(minutes=60))
+    assert moved is not digest and moved == kb.digest(me, Budget(minutes=60))
+
+    clock.advance(1)
+    tomorrow = kb.health(me)
+    assert tomorrow is not again and tomorrow.as_of == clock.today()

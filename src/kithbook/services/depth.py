@@ -8,8 +8,10 @@ computes the strength of all ties at once, then lets the domain rules speak for 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from kithbook.domain.contacts import clean_tag
 from kithbook.domain.digest import Budget, Digest, weekly_digest
@@ -23,9 +25,12 @@ from kithbook.domain.tie_summary import TieSummary
 from kithbook.domain.ties import Tie, check_cadence
 from kithbook.graph.strength import StrengthParams
 from kithbook.io.charts import health_charts
+from kithbook.services.path_network import PathsCache
 from kithbook.services.ports import Clock, DepthSnapshot, UnitOfWork
 from kithbook.services.references import resolve_contact
 from kithbook.services.tie_strength import compute_strength
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,14 @@ def _explain(tie: TieSummary, tag_cadences: dict[str, int]) -> TieDepth:
 def _book(uow: UnitOfWork, actor: MemberId, today: date,
           params: StrengthParams) -> tuple[list[TieSummary], dict[str, int]]:
     with uow.reading():
-        snapshot = uow.depth.snapshot(actor)
-        cadences = uow.depth.tag_cadences(actor)
-    return _summaries(snapshot, today, params), cadences
+        return _read_book(uow, actor, today, params)
+
+
+def _read_book(uow: UnitOfWork, actor: MemberId, today: date,
+               params: StrengthParams) -> tuple[list[TieSummary], dict[str, int]]:
+    """Every tie summarized, and the cadences per tag; inside an open unit of work."""
+    snapshot = uow.depth.snapshot(actor)
+    return _summaries(snapshot, today, params), uow.depth.tag_cadences(actor)
 
 
 def all_ties(uow: UnitOfWork, actor: MemberId, clock: Clock,
@@ -149,10 +159,15 @@ def losing_touch_list(uow: UnitOfWork, actor: MemberId, clock: Clock,
 
 
 def digest(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
-           budget: Budget) -> Digest:
+           budget: Budget, cache: PathsCache | None = None) -> Digest:
     """The few relationships that most deserve your time this week, within the budget."""
-    ties, cadences = _book(uow, actor, clock.today(), params)
-    return weekly_digest(ties, cadences, clock.today(), budget)
+    today = clock.today()
+
+    def build() -> Digest:
+        ties, cadences = _read_book(uow, actor, today, params)
+        return weekly_digest(ties, cadences, today, budget)
+
+    return _kept(uow, cache, ("digest", actor, today, params, budget), build)
 
 
 @dataclass(frozen=True)
@@ -164,19 +179,41 @@ class Week:
 
 
 def week(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
-         budget: Budget, *, losing_touch_limit: int | None = None) -> Week:
-    ties, cadences = _book(uow, actor, clock.today(), params)
-    return Week(weekly_digest(ties, cadences, clock.today(), budget),
-                losing_touch(ties, cadences, clock.today(), limit=losing_touch_limit))
-
-
-def health(uow: UnitOfWork, actor: MemberId, clock: Clock,
-           params: StrengthParams) -> HealthReport:
+         budget: Budget, *, losing_touch_limit: int | None = None,
+         cache: PathsCache | None = None) -> Week:
     today = clock.today()
-    with uow.reading():
+
+    def build() -> Week:
+        ties, cadences = _read_book(uow, actor, today, params)
+        return Week(weekly_digest(ties, cadences, today, budget),
+                    losing_touch(ties, cadences, today, limit=losing_touch_limit))
+
+    return _kept(uow, cache, ("week", actor, today, params, budget, losing_touch_limit),
+                 build)
+
+
+def health(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
+           cache: PathsCache | None = None) -> HealthReport:
+    today = clock.today()
+
+    def build() -> HealthReport:
         snapshot = uow.depth.snapshot(actor)
         logged = uow.depth.logged(actor)
-    return health_report(_summaries(snapshot, today, params), logged, today)
+        return health_report(_summaries(snapshot, today, params), logged, today)
+
+    return _kept(uow, cache, ("health", actor, today, params), build)
+
+
+def _kept(uow: UnitOfWork, cache: PathsCache | None, key: tuple[object, ...],
+          build: Callable[[], T]) -> T:
+    """`build()`, read in one transaction and kept in `cache` (when given) until a write
+    moves the book's fingerprint: these read and score the whole book (11 – 18 s on
+    100,000 contacts), and one page asks again with every visit, every chart and every
+    change of budget. The key names the day and the strength parameters."""
+    with uow.reading():
+        if cache is None:
+            return build()
+        return cache.value(uow, repr(key), build)
 
 
 def charts(report: HealthReport) -> dict[str, str]:

@@ -355,16 +355,18 @@ class Kithbook:
 
     def digest(self, actor: MemberId, budget: Budget | None = None) -> Digest:
         return depth.digest(self._uow(), actor, self.clock, self.strength_params,
-                            budget or Budget())
+                            budget or Budget(), self._paths)
 
     def week(self, actor: MemberId, budget: Budget | None = None, *,
              losing_touch_limit: int | None = None) -> depth.Week:
         """The digest and the losing-touch list at once (one read of the book)."""
         return depth.week(self._uow(), actor, self.clock, self.strength_params,
-                          budget or Budget(), losing_touch_limit=losing_touch_limit)
+                          budget or Budget(), losing_touch_limit=losing_touch_limit,
+                          cache=self._paths)
 
     def health(self, actor: MemberId) -> HealthReport:
-        return depth.health(self._uow(), actor, self.clock, self.strength_params)
+        return depth.health(self._uow(), actor, self.clock, self.strength_params,
+                            self._paths)
 
     def health_charts(self, report: HealthReport) -> dict[str, str]:
         return depth.charts(report)

@@ -42,6 +42,8 @@ from kithbook.services.tie_strength import estimate_strength
 ATTRIBUTES = ("organization", "role", "location", "tag")
 
 T = TypeVar("T")
+# Values `PathsCache.value` keeps at most, the latest built.
+VALUES_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,13 @@ class PathsCache:
                 for stale in [k for k, (f, _) in self._values.items() if f != fingerprint]:
                     del self._values[stale]
                     self._gates.pop(stale, None)
+                self._values.pop(key, None)
                 self._values[key] = (fingerprint, built)
+                # Keys come from requests (a digest's budget, say): keep the latest few.
+                while len(self._values) > VALUES_KEPT:
+                    oldest = next(iter(self._values))
+                    del self._values[oldest]
+                    self._gates.pop(oldest, None)
             return built
 
     def held(self, uow: UnitOfWork, key: str) -> object | None:
