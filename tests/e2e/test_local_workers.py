@@ -91,3 +91,26 @@ def test_two_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_workers_that_cannot_start_stop_the_server_with_an_error() -> None:
+    """A worker that dies as it starts is started again, but not forever: after
+    `GIVE_UP_AFTER` such deaths in a row the server stops, says why and frees the port."""
+    port = _free_port()
+    script = (
+        "import sys\n"
+        "from kithbook.domain.errors import KithbookError\n"
+        "from kithbook.web.workers import serve_spread\n"
+        "try:\n"
+        f"    serve_spread('kithbook.no_such_module:app', '127.0.0.1', {port}, 2,\n"
+        "                 log_level='critical')\n"
+        "except KithbookError as error:\n"
+        "    print(error.message)\n"
+        "    sys.exit(3)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert "workers stopped 5 times as they started" in done.stdout
+    assert "Nothing is being served" in done.stdout
+    with socket.socket() as again:  # the port is free again
+        again.bind(("127.0.0.1", port))

@@ -17,16 +17,21 @@ import multiprocessing
 import selectors
 import signal
 import socket
+import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
 import uvicorn
 
-from kithbook.domain.errors import InvalidInput
+from kithbook.domain.errors import InvalidInput, KithbookError
 
 BACKLOG = 2048
 MAX_HANDED = 64  # connections a worker takes from one read of its channel
+# A worker that dies this soon after it started did not start; this many such deaths in a
+# row stop the server (a worker that cannot start will not start the next time either).
+QUICK_DEATH_SECONDS = 15.0
+GIVE_UP_AFTER = 5
 
 
 def spread_supported() -> bool:
@@ -37,6 +42,7 @@ class _Worker:
     """A worker process and the parent's end of the channel that hands it connections."""
 
     def __init__(self, context: Any, factory: str, options: dict[str, Any]) -> None:
+        self.started = time.monotonic()
         self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.process: BaseProcess = context.Process(
             target=_serve_handed, args=(factory, theirs, options), name="kithbook-worker")
@@ -59,7 +65,8 @@ class _Worker:
 
 def serve_spread(factory: str, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the app that `factory` (an import path) builds from `workers` processes
-    until interrupted; a worker that dies is started again."""
+    until interrupted; a worker that dies is started again, unless workers keep dying as
+    they start (`GIVE_UP_AFTER`): then the server stops with an error."""
     listener = _listen(host, port)
     context = multiprocessing.get_context("spawn")
 
@@ -68,7 +75,7 @@ def serve_spread(factory: str, host: str, port: int, workers: int, **options: An
 
     signal.signal(signal.SIGTERM, stop)
     running = [_Worker(context, factory, options) for _ in range(workers)]
-    turn = 0
+    turn = failed = 0
     with selectors.DefaultSelector() as ready:
         ready.register(listener, selectors.EVENT_READ)
         try:
@@ -76,9 +83,17 @@ def serve_spread(factory: str, host: str, port: int, workers: int, **options: An
                 if ready.select(timeout=1.0):
                     turn = _hand_over(listener, running, turn)
                 for i, worker in enumerate(running):
-                    if not worker.process.is_alive():
-                        worker.stop()
-                        running[i] = _Worker(context, factory, options)
+                    if worker.process.is_alive():
+                        continue
+                    worker.stop()
+                    quick = time.monotonic() - worker.started < QUICK_DEATH_SECONDS
+                    failed = failed + 1 if quick else 0
+                    if failed >= GIVE_UP_AFTER:
+                        raise KithbookError(
+                            f"the server's workers stopped {failed} times as they started "
+                            f"(the last with exit code {worker.process.exitcode}); their "
+                            "error is printed above. Nothing is being served.")
+                    running[i] = _Worker(context, factory, options)
         except KeyboardInterrupt:
             pass
         finally:
