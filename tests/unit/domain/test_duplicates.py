@@ -1,7 +1,12 @@
 from datetime import date
+from itertools import combinations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from examples import examples
+from kithbook.domain import duplicates
 from kithbook.domain.contacts import Contact, ContactFields, Labeled
 from kithbook.domain.duplicates import (
     Candidate,
@@ -146,3 +151,24 @@ def test_incoming_rows_are_matched_against_the_book() -> None:
     row = ContactFields(name="Ada King", emails=[Labeled("ADA@example.org")])
     (group,) = find_duplicates(book + [Candidate.of_fields("line 7", row)])
     assert group.keys == ("a", "line 7")
+
+
+# Names built from a few syllables and letters, so that near and exact repeats are common.
+_NAMES = st.lists(st.sampled_from(["ada", "an", "na", "bo", "ob", "lee", "el", "x", "é",
+                                    "ann", "nna", ""]), max_size=4).map(" ".join)
+_BOOKS = st.lists(st.tuples(_NAMES, st.sampled_from(["Acme", "acme ", "Globex", None])),
+                  max_size=30)
+
+
+@settings(max_examples=examples(300, 5000), deadline=None)
+@given(book=_BOOKS, threshold=st.sampled_from([0.5, 0.7, 0.88, 0.95, 1.0]))
+def test_names_compared_through_the_filter_group_as_every_pair_does(
+        book: list[tuple[str, str | None]], threshold: float) -> None:
+    """Only pairs whose names could be alike are compared (`_close_pairs`); the groups and
+    the evidence, in its order, are those of comparing every pair."""
+    people = [_c(str(n), name, org=org) for n, (name, org) in enumerate(book)]
+    filtered = find_duplicates(people, name_threshold=threshold)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(duplicates, "_close_pairs",
+                      lambda members, _names, _t: list(combinations(members, 2)))
+        assert filtered == find_duplicates(people, name_threshold=threshold)
