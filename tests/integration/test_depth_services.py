@@ -229,6 +229,8 @@ def test_the_digest_and_health_are_kept_until_the_book_or_the_day_changes(
     assert kb.week(me, Budget(minutes=60)) is week
     digest = kb.digest(me, Budget(minutes=60))
     assert kb.digest(me, Budget(minutes=60)) is digest
+    lost = kb.losing_touch(me)
+    assert kb.losing_touch(me) == lost
     assert kb.digest(me, Budget(minutes=5)) != digest  # another budget, its own answer
 
     kb.log_interaction(me, [book.cy], Kind.HELP, Direction.RECEIVED, clock.today())
@@ -237,6 +239,13 @@ def test_the_digest_and_health_are_kept_until_the_book_or_the_day_changes(
     assert kb.week(me, Budget(minutes=60)) is not week
     moved = kb.digest(me, Budget(minutes=60))
     assert moved is not digest and moved == kb.digest(me, Budget(minutes=60))
+    assert book.cy not in {t.contact for t in kb.losing_touch(me)}  # just in touch
+
+    week = kb.week(me, Budget(minutes=60))
+    assert book.ana not in {t.contact for t in week.losing_touch}
+    kb.set_tag_cadence(me, "investors", 7)  # no tie changes, but what is overdue does
+    assert kb.week(me, Budget(minutes=60)) is not week
+    assert book.ana in {t.contact for t in kb.week(me, Budget(minutes=60)).losing_touch}
 
     clock.advance(1)
     tomorrow = kb.health(me)

@@ -81,14 +81,9 @@ def _explain(tie: TieSummary, tag_cadences: dict[str, int]) -> TieDepth:
 def _book(uow: UnitOfWork, actor: MemberId, today: date,
           params: StrengthParams) -> tuple[list[TieSummary], dict[str, int]]:
     with uow.reading():
-        return _read_book(uow, actor, today, params)
-
-
-def _read_book(uow: UnitOfWork, actor: MemberId, today: date,
-               params: StrengthParams) -> tuple[list[TieSummary], dict[str, int]]:
-    """Every tie summarized, and the cadences per tag; inside an open unit of work."""
-    snapshot = uow.depth.snapshot(actor)
-    return _summaries(snapshot, today, params), uow.depth.tag_cadences(actor)
+        snapshot = uow.depth.snapshot(actor)
+        cadences = uow.depth.tag_cadences(actor)
+    return _summaries(snapshot, today, params), cadences
 
 
 def all_ties(uow: UnitOfWork, actor: MemberId, clock: Clock,
@@ -152,10 +147,17 @@ def correct_strength(uow: UnitOfWork, actor: MemberId, ref: str, value: float | 
 
 
 def losing_touch_list(uow: UnitOfWork, actor: MemberId, clock: Clock,
-                      params: StrengthParams, *, limit: int | None = None) -> list[TouchState]:
+                      params: StrengthParams, *, limit: int | None = None,
+                      cache: PathsCache | None = None) -> list[TouchState]:
     """Overdue ties, the most valuable and most overdue first."""
-    ties, cadences = _book(uow, actor, clock.today(), params)
-    return losing_touch(ties, cadences, clock.today(), limit=limit)
+    today = clock.today()
+
+    def build(ties: list[TieSummary], cadences: dict[str, int]) -> list[TouchState]:
+        return losing_touch(ties, cadences, today, limit=limit)
+
+    # A copy: the kept list is shared by every request.
+    return list(_kept_book(uow, cache, actor, ("losing touch", today, params, limit),
+                           today, params, build))
 
 
 def digest(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
@@ -163,11 +165,11 @@ def digest(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParam
     """The few relationships that most deserve your time this week, within the budget."""
     today = clock.today()
 
-    def build() -> Digest:
-        ties, cadences = _read_book(uow, actor, today, params)
+    def build(ties: list[TieSummary], cadences: dict[str, int]) -> Digest:
         return weekly_digest(ties, cadences, today, budget)
 
-    return _kept(uow, cache, ("digest", actor, today, params, budget), build)
+    return _kept_book(uow, cache, actor, ("digest", today, params, budget), today, params,
+                      build)
 
 
 @dataclass(frozen=True)
@@ -183,13 +185,12 @@ def week(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
          cache: PathsCache | None = None) -> Week:
     today = clock.today()
 
-    def build() -> Week:
-        ties, cadences = _read_book(uow, actor, today, params)
+    def build(ties: list[TieSummary], cadences: dict[str, int]) -> Week:
         return Week(weekly_digest(ties, cadences, today, budget),
                     losing_touch(ties, cadences, today, limit=losing_touch_limit))
 
-    return _kept(uow, cache, ("week", actor, today, params, budget, losing_touch_limit),
-                 build)
+    return _kept_book(uow, cache, actor, ("week", today, params, budget, losing_touch_limit),
+                      today, params, build)
 
 
 def health(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
@@ -202,6 +203,22 @@ def health(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParam
         return health_report(_summaries(snapshot, today, params), logged, today)
 
     return _kept(uow, cache, ("health", actor, today, params), build)
+
+
+def _kept_book(uow: UnitOfWork, cache: PathsCache | None, actor: MemberId,
+               key: tuple[object, ...], today: date, params: StrengthParams,
+               use: Callable[[list[TieSummary], dict[str, int]], T]) -> T:
+    """`use(ties, cadences)` over every tie summarized, kept like `_kept`. The cadences per
+    tag are part of the key: setting one does not move the book's fingerprint."""
+    with uow.reading():
+        cadences = uow.depth.tag_cadences(actor)
+
+        def build() -> T:
+            return use(_summaries(uow.depth.snapshot(actor), today, params), cadences)
+
+        if cache is None:
+            return build()
+        return cache.value(uow, repr((*key, actor, sorted(cadences.items()))), build)
 
 
 def _kept(uow: UnitOfWork, cache: PathsCache | None, key: tuple[object, ...],

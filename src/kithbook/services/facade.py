@@ -351,7 +351,7 @@ class Kithbook:
 
     def losing_touch(self, actor: MemberId, limit: int | None = None) -> list[TouchState]:
         return depth.losing_touch_list(self._uow(), actor, self.clock, self.strength_params,
-                                       limit=limit)
+                                       limit=limit, cache=self._paths)
 
     def digest(self, actor: MemberId, budget: Budget | None = None) -> Digest:
         return depth.digest(self._uow(), actor, self.clock, self.strength_params,
