@@ -38,16 +38,13 @@ def _best(rounds: int, run: Callable[[], list[DuplicateGroup]]
     return statistics.median(times), found
 
 
-def _every_pair() -> list[DuplicateGroup]:
+def _every_pair(people: list[Candidate]) -> list[DuplicateGroup]:
     real = duplicates._close_pairs
     duplicates._close_pairs = lambda members, _names, _t: list(combinations(members, 2))
     try:
-        return find_duplicates(PEOPLE)
+        return find_duplicates(people)
     finally:
         duplicates._close_pairs = real
-
-
-PEOPLE: list[Candidate] = []
 
 
 def main() -> int:
@@ -63,17 +60,17 @@ def main() -> int:
     kb = bootstrap(Settings(database_url=database_url_from(args.database)), migrate=False)
     me = kb.local_member().id
     with kb.uow().reading() as uow:
-        PEOPLE.extend(Candidate.of(c) for c in uow.contacts.all(me))
-    sizes = Counter(fold(p.organization) for p in PEOPLE if p.organization)
+        people = [Candidate.of(c) for c in uow.contacts.all(me)]
+    sizes = Counter(fold(p.organization) for p in people if p.organization)
     pairs = sum(n * (n - 1) // 2 for n in sizes.values())
-    print(f"{len(PEOPLE):,} contacts at {len(sizes):,} organizations: {pairs:,} pairs of "
+    print(f"{len(people):,} contacts at {len(sizes):,} organizations: {pairs:,} pairs of "
           f"names at the same organization; median of {args.rounds}")
-    filtered, found = _best(args.rounds, lambda: find_duplicates(PEOPLE))
+    filtered, found = _best(args.rounds, lambda: find_duplicates(people))
     print(f"{'filtered (_close_pairs)':28} {filtered:8.2f} s  {len(found):,} groups")
     if pairs > args.all_pairs_limit:
         print(f"{'every pair':28} skipped: more than {args.all_pairs_limit:,} pairs")
         return 0
-    every, reference = _best(args.rounds, _every_pair)
+    every, reference = _best(args.rounds, lambda: _every_pair(people))
     same = "the same groups and evidence" if reference == found else "DIFFERENT ANSWERS"
     print(f"{'every pair':28} {every:8.2f} s  {len(reference):,} groups  "
           f"({every / filtered:.1f}× the filtered time; {same})")

@@ -212,13 +212,8 @@ def _kept_book(uow: UnitOfWork, cache: PathsCache | None, actor: MemberId,
     tag are part of the key: setting one does not move the book's fingerprint."""
     with uow.reading():
         cadences = uow.depth.tag_cadences(actor)
-
-        def build() -> T:
-            return use(_summaries(uow.depth.snapshot(actor), today, params), cadences)
-
-        if cache is None:
-            return build()
-        return cache.value(uow, repr((*key, actor, sorted(cadences.items()))), build)
+    return _kept(uow, cache, (*key, actor, sorted(cadences.items())),
+                 lambda: use(_summaries(uow.depth.snapshot(actor), today, params), cadences))
 
 
 def _kept(uow: UnitOfWork, cache: PathsCache | None, key: tuple[object, ...],
