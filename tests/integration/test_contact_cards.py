@@ -8,15 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from kithbook.domain.contacts import Contact, ContactFields, Labeled
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
 from kithbook.services.ports import ContactQuery
-from kithbook.storage.database import MIGRATIONS, create_database_engine, current_revision
+from kithbook.storage.database import create_database_engine, current_revision
+from migrate import downgrade, upgrade
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 
@@ -128,18 +127,12 @@ def test_the_migration_writes_the_card_of_every_contact_already_there(
     _written_every_way(kb, me)
     tables = _from_tables(kb, me)
     kb.close()
-    engine = create_database_engine(database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0012")
+        downgrade(database_url, "0012")
+        engine = create_database_engine(database_url)
         assert current_revision(engine) == "0012"
-    finally:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
         engine.dispose()
+    finally:
+        upgrade(database_url)
     assert _cardless(database_url) == 0
     assert _from_cards(kb, me) == tables

@@ -6,6 +6,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from fakes import FixedClock
+from kithbook.services import stored_strength
+from kithbook.services.facade import Kithbook
+
 
 def log(client: TestClient, contact_id: object, kind: str, direction: str, day: str) -> None:
     response = client.post("/api/v1/interactions", json={
@@ -88,3 +92,19 @@ def test_digest_losing_touch_and_health_over_a_small_book(client: TestClient,
 def test_digest_budget_is_checked(client: TestClient) -> None:
     assert client.get("/api/v1/digest", params={"minutes": 0}).status_code == 422
     assert client.get("/api/v1/digest", params={"items": 1000}).status_code == 422
+
+
+def test_on_a_new_day_the_reports_answer_then_renew_the_days_strengths(
+        client: TestClient, kb: Kithbook, clock: FixedClock) -> None:
+    """As the book's pages do: the day's strengths of the whole book are computed after
+    the answer has gone, not while the member waits for it."""
+    me = kb.init_local_member("Sam")[0].id
+    kb.build_demo(me, 80, seed=5)
+    uow = kb.uow()
+    stored_strength.bring_up_to_date(uow, me, clock.today(), kb.strength_params)
+    for path in ("/api/v1/digest", "/api/v1/losing-touch", "/api/v1/health", "/digest",
+                 "/health"):
+        clock.advance(1)
+        assert stored_strength.from_another_day(uow, me, clock.today())
+        assert client.get(path).status_code == 200
+        assert not stored_strength.from_another_day(uow, me, clock.today()), path

@@ -8,7 +8,7 @@ The same `Digest` feeds the CLI, the web page and, later, the email.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +16,7 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId
 from kithbook.domain.keep_in_touch import touch_state
 from kithbook.domain.stages import QUIET_DAYS, NextStep, StepKind, next_step
-from kithbook.domain.tie_summary import TieSummary
+from kithbook.domain.tie_summary import TieReading, TieSummary
 from kithbook.domain.ties import Stage
 
 # What each kind of step costs, in minutes, as a member would budget it.
@@ -72,22 +72,21 @@ class Digest:
         return self.candidates - len(self.items)
 
 
-def _urgency(tie: TieSummary, tag_cadences: Mapping[str, int],
+def _urgency(tie: TieReading, tag_cadences: Mapping[str, int],
              today: date) -> tuple[float, str, int | None] | None:
     """The most pressing reason to spend time on this tie, with its weight in (0, 1]."""
-    e = tie.evidence
     reasons: list[tuple[float, str]] = []
     state = touch_state(tie, tag_cadences, today)
     cadence = state.cadence.days if state else None
     if state is not None and state.overdue_days > 0:
         reasons.append((min(1.0, 0.5 + 0.5 * state.rounds_overdue / 3), state.reason))
-    owed = e.received - e.given
+    owed = tie.received - tie.given
     if owed >= 2:
         reasons.append((0.8, f"they gave {owed} more times than you did"))
-    known = e.days_known
+    known = tie.days_known
     if tie.stage is Stage.NEW and known is not None and known <= FRESH_DAYS:
         reasons.append((0.9, f"met {known} days ago: follow up while it is fresh"))
-    quiet = e.days_quiet
+    quiet = tie.days_quiet
     if (state is None and tie.stage in (Stage.RELATIONSHIP, Stage.TRUSTED)
             and quiet is not None and quiet > QUIET_DAYS):
         reasons.append((0.6, f"a {tie.stage.value} gone quiet for {quiet} days"))
@@ -97,36 +96,61 @@ def _urgency(tie: TieSummary, tag_cadences: Mapping[str, int],
     return weight, reason, cadence
 
 
-def weekly_digest(ties: Sequence[TieSummary], tag_cadences: Mapping[str, int], today: date,
-                  budget: Budget | None = None) -> Digest:
-    """The ties most worth your time this week, within the budget, one item per person."""
+def weekly_digest(ties: Sequence[TieReading], tag_cadences: Mapping[str, int], today: date,
+                  budget: Budget | None = None, *,
+                  explained: Callable[[list[TieReading]], list[TieSummary]] | None = None
+                  ) -> Digest:
+    """The ties most worth your time this week, within the budget, one item per person.
+
+    A next step needs a tie's whole evidence: `explained` gives it for the ties asked, in
+    their order (without it, `ties` must be `TieSummary`s). It is asked only for the
+    ties the budget reaches, best first, so that a book's stored facts can pick them."""
     budget = budget or Budget()
-    candidates: list[DigestItem] = []
+    pressing: list[tuple[float, str, int | None, TieReading]] = []
     for tie in ties:
-        pressing = _urgency(tie, tag_cadences, today)
-        if pressing is None:
-            continue
-        urgency, reason, cadence = pressing
-        step = next_step(tie.evidence, tie.person, stage=tie.stage, cadence_days=cadence)
-        # A weak tie can still surface when pressing; a strong one surfaces sooner.
-        score = urgency * (0.3 + 0.7 * tie.strength)
-        candidates.append(DigestItem(tie.contact, tie.name, reason, step,
-                                     STEP_MINUTES[step.kind], score))
-    candidates.sort(key=lambda c: (-c.score, c.minutes, c.name, c.contact))
+        found = _urgency(tie, tag_cadences, today)
+        if found is not None:
+            urgency, reason, cadence = found
+            # A weak tie can still surface when pressing; a strong one surfaces sooner.
+            pressing.append((urgency * (0.3 + 0.7 * tie.strength), reason, cadence, tie))
+    pressing.sort(key=lambda p: -p[0])
 
     chosen: list[DigestItem] = []
     seen: set[ContactId] = set()
     left = budget.minutes
-    for item in candidates:
-        if len(chosen) == budget.items:
-            break
-        if item.contact in seen or item.minutes > left:
-            continue  # a smaller step further down may still fit
-        chosen.append(item)
-        seen.add(item.contact)
-        left -= item.minutes
-    people = len({c.contact for c in candidates})
+    cheapest = min(STEP_MINUTES.values())
+    start = 0
+    while start < len(pressing) and len(chosen) < budget.items and left >= cheapest:
+        # Items of one score go by their minutes, so each such run gets its steps at once.
+        end = start + 1
+        while end < len(pressing) and pressing[end][0] == pressing[start][0]:
+            end += 1
+        run = pressing[start:end]
+        start = end
+        full = (explained([p[3] for p in run]) if explained is not None
+                else [_summary(p[3]) for p in run])
+        items = []
+        for (score, reason, cadence, _), tie in zip(run, full, strict=True):
+            step = next_step(tie.evidence, tie.person, stage=tie.stage, cadence_days=cadence)
+            items.append(DigestItem(tie.contact, tie.name, reason, step,
+                                    STEP_MINUTES[step.kind], score))
+        items.sort(key=lambda c: (c.minutes, c.name, c.contact))
+        for item in items:
+            if len(chosen) == budget.items:
+                break
+            if item.contact in seen or item.minutes > left:
+                continue  # a smaller step further down may still fit
+            chosen.append(item)
+            seen.add(item.contact)
+            left -= item.minutes
+    people = len({p[3].contact for p in pressing})
     return Digest(today, budget, tuple(chosen), people)
+
+
+def _summary(tie: TieReading) -> TieSummary:
+    if not isinstance(tie, TieSummary):
+        raise TypeError("weekly_digest needs `explained` for ties without their evidence.")
+    return tie
 
 
 def digest_text(digest: Digest) -> str:

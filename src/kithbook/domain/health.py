@@ -8,17 +8,18 @@ numbers and examples from what was logged, never a score.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
 from kithbook.domain.evidence import plural, times
 from kithbook.domain.interactions import GIVING_KINDS, Direction, Kind
-from kithbook.domain.tie_summary import TieSummary
+from kithbook.domain.tie_summary import TieReading
 from kithbook.domain.ties import Stage
 
 
@@ -39,6 +40,7 @@ class Logged(Protocol):
 
 
 DORMANT_DAYS = 180
+DORMANT_SHOWN = 50  # the strongest dormant ties a report names; it counts them all
 MONTHS_SHOWN = 12
 STRENGTH_BINS = 10
 
@@ -51,6 +53,53 @@ _NOT_NETWORKING: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("asking for money", re.compile(r"\b(loan|lend|borrow\w*|money|invest in us|donat\w*"
                                     r"|pay me|fund me|cash)\b", re.I)),
 )
+
+
+def note_flags(note: str | None) -> int:
+    """Which of `_NOT_NETWORKING` a note reads like, as bits in that order (0: none).
+    Stored with each interaction so that a report finds them without reading every note;
+    changing the words above needs a migration that sets the stored flags again."""
+    if not note:
+        return 0
+    return sum(1 << i for i, (_, pattern) in enumerate(_NOT_NETWORKING) if pattern.search(note))
+
+
+@dataclass(frozen=True)
+class LoggedSummary:
+    """What the report reads of the log, up to its day: interactions by kind and
+    direction, by month, and the notes that read like something networking is not (per
+    label, newest first)."""
+
+    counts: Mapping[tuple[Kind, Direction], int]
+    by_month: Mapping[str, int]
+    flagged: Mapping[str, Sequence[str]]
+
+
+def summarize_logged(interactions: Iterable[Logged], today: date) -> LoggedSummary:
+    """`LoggedSummary` of these interactions (those after `today` have not happened)."""
+    counts: Counter[tuple[Kind, Direction]] = Counter()
+    per_month: Counter[str] = Counter()
+    noted: list[tuple[date, str]] = []
+    for interaction in interactions:
+        if interaction.occurred_on > today:
+            continue
+        counts[interaction.kind, interaction.direction] += 1
+        per_month[_month(interaction.occurred_on)] += 1
+        if interaction.note:
+            noted.append((interaction.occurred_on, interaction.note))
+    noted.sort(key=lambda n: n[0], reverse=True)  # stable: same-day notes keep their order
+    return LoggedSummary(counts, per_month, flagged_notes(n for _, n in noted))
+
+
+def flagged_notes(notes: Iterable[str]) -> dict[str, list[str]]:
+    """The notes under each label they read like, in the order given."""
+    flagged: dict[str, list[str]] = {label: [] for label, _ in _NOT_NETWORKING}
+    for note in notes:
+        flags = note_flags(note)
+        for i, (label, _) in enumerate(_NOT_NETWORKING):
+            if flags & (1 << i):
+                flagged[label].append(note)
+    return flagged
 
 
 @dataclass(frozen=True)
@@ -101,7 +150,8 @@ class HealthReport:
     balance: Balance
     stages: dict[Stage, int]
     strength_bins: tuple[int, ...]  # counts over [0, 0.1), [0.1, 0.2) ... [0.9, 1]
-    dormant: tuple[TieSummary, ...]  # strongest first
+    dormant: tuple[TieReading, ...]  # the strongest `DORMANT_SHOWN`, strongest first
+    dormant_count: int
     organizations: Diversity
     roles: Diversity
     new_ties_by_month: dict[str, int]  # "2026-05" -> ties begun that month
@@ -131,34 +181,26 @@ def _month(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def _last_months(today: date, count: int) -> list[str]:
+def last_months(today: date, count: int) -> list[str]:
     index = today.year * 12 + today.month - 1
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
 
 
-def health_report(ties: Sequence[TieSummary], interactions: Iterable[Logged],
+def health_report(ties: Sequence[TieReading], logged: LoggedSummary | Iterable[Logged],
                   today: date, *, dormant_days: int = DORMANT_DAYS) -> HealthReport:
-    months = _last_months(today, MONTHS_SHOWN)
+    if not isinstance(logged, LoggedSummary):
+        logged = summarize_logged(logged, today)
+    months = last_months(today, MONTHS_SHOWN)
     gave: Counter[Kind] = Counter()
     received: Counter[Kind] = Counter()
-    per_month: Counter[str] = Counter()
     kinds: Counter[Kind] = Counter()
-    flagged: dict[str, list[str]] = {label: [] for label, _ in _NOT_NETWORKING}
-    logged = 0
-    for interaction in interactions:
-        if interaction.occurred_on > today:
-            continue
-        logged += 1
-        kinds[interaction.kind] += 1
-        per_month[_month(interaction.occurred_on)] += 1
-        if interaction.kind in GIVING_KINDS:
-            if interaction.direction is not Direction.RECEIVED:
-                gave[interaction.kind] += 1
-            if interaction.direction is not Direction.GAVE:
-                received[interaction.kind] += 1
-        for label, pattern in _NOT_NETWORKING:
-            if interaction.note and pattern.search(interaction.note):
-                flagged[label].append(interaction.note)
+    for (kind, direction), n in logged.counts.items():
+        kinds[kind] += n
+        if kind in GIVING_KINDS:
+            if direction is not Direction.RECEIVED:
+                gave[kind] += n
+            if direction is not Direction.GAVE:
+                received[kind] += n
 
     balance = Balance({k: gave[k] for k in Kind if k in GIVING_KINDS},
                       {k: received[k] for k in Kind if k in GIVING_KINDS})
@@ -168,29 +210,31 @@ def health_report(ties: Sequence[TieSummary], interactions: Iterable[Logged],
     for tie in ties:
         stages[tie.stage] += 1
         bins[min(int(tie.strength * STRENGTH_BINS), STRENGTH_BINS - 1)] += 1
-        if tie.evidence.known_since is not None:
-            started[_month(tie.evidence.known_since)] += 1
-    dormant = sorted((t for t in ties if _dormant(t, dormant_days)),
-                     key=lambda t: (-t.strength, t.name, t.contact))
+        if tie.known_since is not None:
+            started[_month(tie.known_since)] += 1
+    dormant = [t for t in ties if _dormant(t, dormant_days)]
+    shown = heapq.nsmallest(DORMANT_SHOWN, dormant, key=lambda t: (-t.strength, t.name,
+                                                                    t.contact))
     report = HealthReport(
-        as_of=today, ties=len(ties), interactions=logged, balance=balance, stages=stages,
-        strength_bins=tuple(bins), dormant=tuple(dormant),
+        as_of=today, ties=len(ties), interactions=sum(logged.counts.values()),
+        balance=balance, stages=stages, strength_bins=tuple(bins), dormant=tuple(shown),
+        dormant_count=len(dormant),
         organizations=diversity(t.organization for t in ties),
         roles=diversity(t.role for t in ties),
         new_ties_by_month={m: started[m] for m in months},
-        interactions_by_month={m: per_month[m] for m in months},
+        interactions_by_month={m: logged.by_month.get(m, 0) for m in months},
         reflection=(),
     )
-    return _with_reflection(report, ties, kinds, flagged, dormant_days)
+    return _with_reflection(report, ties, kinds, logged.flagged, dormant_days)
 
 
-def _dormant(tie: TieSummary, days: int) -> bool:
-    quiet = tie.evidence.days_quiet
+def _dormant(tie: TieReading, days: int) -> bool:
+    quiet = tie.days_quiet
     return quiet is None or quiet > days
 
 
-def _with_reflection(report: HealthReport, ties: Sequence[TieSummary], kinds: Counter[Kind],
-                     flagged: dict[str, list[str]], dormant_days: int) -> HealthReport:
+def _with_reflection(report: HealthReport, ties: Sequence[TieReading], kinds: Counter[Kind],
+                     flagged: Mapping[str, Sequence[str]], dormant_days: int) -> HealthReport:
     observations: list[Observation] = []
     b = report.balance
     share = b.share_given
@@ -224,9 +268,9 @@ def _with_reflection(report: HealthReport, ties: Sequence[TieSummary], kinds: Co
         else:
             observations.append(Observation("sharing", text, True))
 
-    long_term = sum(1 for t in ties if (t.evidence.days_known or 0) >= 365
+    long_term = sum(1 for t in ties if (t.days_known or 0) >= 365
                     and t.stage in (Stage.RELATIONSHIP, Stage.TRUSTED))
-    dormant = len(report.dormant)
+    dormant = report.dormant_count
     if ties:
         observations.append(Observation(
             "long-term",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kithbook.domain.ids import ContactId
-from kithbook.domain.tie_summary import TieSummary
+from kithbook.domain.tie_summary import TieReading
 
 # Beyond three missed rounds a tie is simply lost; more overdue does not make it
 # more urgent than a valuable tie that just slipped.
@@ -67,20 +67,20 @@ class TouchState:
                 f"{self.cadence.days} days ({self.cadence.source})")
 
 
-def touch_state(tie: TieSummary, tag_cadences: Mapping[str, int],
+def touch_state(tie: TieReading, tag_cadences: Mapping[str, int],
                 today: date) -> TouchState | None:
     """Where this tie stands against its cadence; None when it has no cadence."""
     cadence = resolve_cadence(tie.cadence_days, tie.tags, tag_cadences)
     if cadence is None:
         return None
     touches = [d for d in (tie.last_contact, tie.reminder_done) if d is not None]
-    last = max(touches) if touches else tie.evidence.known_since
+    last = max(touches) if touches else tie.known_since
     due = today if last is None else last + timedelta(days=cadence.days)
     return TouchState(tie.contact, tie.name, cadence, last, due,
                       max(0, (today - due).days), tie.strength)
 
 
-def losing_touch(ties: Sequence[TieSummary], tag_cadences: Mapping[str, int], today: date,
+def losing_touch(ties: Sequence[TieReading], tag_cadences: Mapping[str, int], today: date,
                  *, limit: int | None = None) -> list[TouchState]:
     """Overdue ties, the most valuable and most overdue first."""
     states = [s for t in ties if (s := touch_state(t, tag_cadences, today)) is not None

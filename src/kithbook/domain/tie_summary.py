@@ -1,13 +1,16 @@
 """A tie as the lists see it: who, what they care about, and the evidence.
 
-Services fill one row per tie from storage and the strength computation; the
-keep-in-touch list, the weekly digest and the health report all read these rows.
+The keep-in-touch list, the weekly digest and the health report read every tie of a
+book through `TieReading`: a `TieSummary` (the whole evidence, from the strength
+computation) or a `TieFacts` (the few numbers stored with each tie's strength, so that
+a report need not read every interaction of the book).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple, Protocol
 
 from kithbook.domain.evidence import TieEvidence
 from kithbook.domain.ids import ContactId
@@ -38,3 +41,89 @@ class TieSummary:
     @property
     def person(self) -> Person:
         return Person(self.name, self.organization, self.role, self.tags)
+
+    @property
+    def given(self) -> int:
+        return self.evidence.given
+
+    @property
+    def received(self) -> int:
+        return self.evidence.received
+
+    @property
+    def known_since(self) -> date | None:
+        return self.evidence.known_since
+
+    @property
+    def days_known(self) -> int | None:
+        return self.evidence.days_known
+
+    @property
+    def days_quiet(self) -> int | None:
+        return self.evidence.days_quiet
+
+
+class TieFacts(NamedTuple):
+    """What the reports need of a tie, as of `as_of`: its stored strength and stage, and
+    the evidence numbers computed with them. A named tuple: a report makes one per tie
+    of the book, and a frozen dataclass costs six times as much to build."""
+
+    contact: ContactId
+    name: str
+    as_of: date
+    strength: float
+    stage: Stage
+    given: int
+    received: int
+    known_since: date | None
+    last_contact: date | None
+    organization: str | None = None
+    role: str | None = None
+    tags: tuple[str, ...] = ()  # at least every tag that has a cadence, lower-case
+    cadence_days: int | None = None
+    reminder_done: date | None = None
+
+    @property
+    def days_known(self) -> int | None:
+        return None if self.known_since is None else (self.as_of - self.known_since).days
+
+    @property
+    def days_quiet(self) -> int | None:
+        """As `TieEvidence.days_quiet`: since the last contact, else the stated start."""
+        anchor = self.last_contact or self.known_since
+        return None if anchor is None else (self.as_of - anchor).days
+
+
+class TieReading(Protocol):
+    """A tie as the reports read it: `TieSummary` and `TieFacts` both answer."""
+
+    @property
+    def contact(self) -> ContactId: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def strength(self) -> float: ...
+    @property
+    def stage(self) -> Stage: ...
+    @property
+    def given(self) -> int: ...
+    @property
+    def received(self) -> int: ...
+    @property
+    def known_since(self) -> date | None: ...
+    @property
+    def last_contact(self) -> date | None: ...
+    @property
+    def days_known(self) -> int | None: ...
+    @property
+    def days_quiet(self) -> int | None: ...
+    @property
+    def organization(self) -> str | None: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def cadence_days(self) -> int | None: ...
+    @property
+    def reminder_done(self) -> date | None: ...

@@ -1,14 +1,17 @@
 """Relationship depth, as use cases: strength with its evidence, stages and next steps,
 keep-in-touch, the weekly digest and the health report.
 
-Every use case reads the member's whole book once as arrays (`uow.depth.snapshot`),
-computes the strength of all ties at once, then lets the domain rules speak for each.
+A tie's explanation reads its history (`uow.depth.snapshot`), and lists of every tie
+compute the strength of all at once. The reports over the whole book (digest,
+keep-in-touch, health) read instead what is stored with each tie's strength
+(`uow.depth.facts`), brought up to date first as the book's lists do, and the log's
+counts from the database; only the ties a digest shows are read in full.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -21,10 +24,11 @@ from kithbook.domain.health import HealthReport, health_report
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.keep_in_touch import Cadence, TouchState, losing_touch, resolve_cadence
 from kithbook.domain.stages import NextStep, StageAssessment, assess_stage, next_step
-from kithbook.domain.tie_summary import TieSummary
+from kithbook.domain.tie_summary import TieReading, TieSummary
 from kithbook.domain.ties import Tie, check_cadence
 from kithbook.graph.strength import StrengthParams
 from kithbook.io.charts import health_charts
+from kithbook.services import stored_strength
 from kithbook.services.path_network import PathsCache
 from kithbook.services.ports import Clock, DepthSnapshot, UnitOfWork
 from kithbook.services.references import resolve_contact
@@ -148,28 +152,31 @@ def correct_strength(uow: UnitOfWork, actor: MemberId, ref: str, value: float | 
 
 def losing_touch_list(uow: UnitOfWork, actor: MemberId, clock: Clock,
                       params: StrengthParams, *, limit: int | None = None,
-                      cache: PathsCache | None = None) -> list[TouchState]:
+                      cache: PathsCache | None = None,
+                      wait_for_day: bool = True) -> list[TouchState]:
     """Overdue ties, the most valuable and most overdue first."""
     today = clock.today()
 
-    def build(ties: list[TieSummary], cadences: dict[str, int]) -> list[TouchState]:
+    def build(ties: list[TieReading], cadences: dict[str, int]) -> list[TouchState]:
         return losing_touch(ties, cadences, today, limit=limit)
 
     # A copy: the kept list is shared by every request.
     return list(_kept_book(uow, cache, actor, ("losing touch", today, params, limit),
-                           today, params, build))
+                           today, params, build, wait_for_day))
 
 
 def digest(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
-           budget: Budget, cache: PathsCache | None = None) -> Digest:
+           budget: Budget, cache: PathsCache | None = None, *,
+           wait_for_day: bool = True) -> Digest:
     """The few relationships that most deserve your time this week, within the budget."""
     today = clock.today()
 
-    def build(ties: list[TieSummary], cadences: dict[str, int]) -> Digest:
-        return weekly_digest(ties, cadences, today, budget)
+    def build(ties: list[TieReading], cadences: dict[str, int]) -> Digest:
+        return weekly_digest(ties, cadences, today, budget,
+                             explained=_explainer(uow, actor, today, params))
 
     return _kept_book(uow, cache, actor, ("digest", today, params, budget), today, params,
-                      build)
+                      build, wait_for_day)
 
 
 @dataclass(frozen=True)
@@ -182,46 +189,77 @@ class Week:
 
 def week(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
          budget: Budget, *, losing_touch_limit: int | None = None,
-         cache: PathsCache | None = None) -> Week:
+         cache: PathsCache | None = None, wait_for_day: bool = True) -> Week:
     today = clock.today()
 
-    def build(ties: list[TieSummary], cadences: dict[str, int]) -> Week:
-        return Week(weekly_digest(ties, cadences, today, budget),
+    def build(ties: list[TieReading], cadences: dict[str, int]) -> Week:
+        return Week(weekly_digest(ties, cadences, today, budget,
+                                  explained=_explainer(uow, actor, today, params)),
                     losing_touch(ties, cadences, today, limit=losing_touch_limit))
 
     return _kept_book(uow, cache, actor, ("week", today, params, budget, losing_touch_limit),
-                      today, params, build)
+                      today, params, build, wait_for_day)
 
 
 def health(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
-           cache: PathsCache | None = None) -> HealthReport:
+           cache: PathsCache | None = None, *, wait_for_day: bool = True) -> HealthReport:
     today = clock.today()
+    stored_strength.bring_up_to_date(uow, actor, today, params, wait_for_day=wait_for_day)
 
     def build() -> HealthReport:
-        snapshot = uow.depth.snapshot(actor)
-        logged = uow.depth.logged(actor)
-        return health_report(_summaries(snapshot, today, params), logged, today)
+        return health_report(_readings(uow, actor, today, params, ()),
+                             uow.depth.logged_summary(actor, today), today)
 
     return _kept(uow, cache, ("health", actor, today, params), build)
 
 
+def _readings(uow: UnitOfWork, actor: MemberId, today: date, params: StrengthParams,
+              cadence_tags: Collection[str]) -> list[TieReading]:
+    """Every tie as the reports read it, in contact id order: its stored facts (as of the
+    day its strength was stored). A tie without them is summarized from its history; the
+    whole book is, when many are (after an upgrade, until they are stored)."""
+    facts, missing = uow.depth.facts(actor, cadence_tags)
+    if len(missing) > stored_strength.ONE_BY_ONE:
+        return list(_summaries(uow.depth.snapshot(actor), today, params))
+    readings: list[TieReading] = list(facts)
+    if missing:
+        readings += [tie for contact in missing
+                     for tie in _summaries(uow.depth.snapshot(actor, contact), today, params)]
+        readings.sort(key=lambda t: t.contact)
+    return readings
+
+
+def _explainer(uow: UnitOfWork, actor: MemberId, today: date, params: StrengthParams
+               ) -> Callable[[list[TieReading]], list[TieSummary]]:
+    """The whole evidence of the ties asked (the digest's, for their next steps)."""
+    def explained(ties: list[TieReading]) -> list[TieSummary]:
+        if len(ties) > stored_strength.ONE_BY_ONE:
+            everyone = {t.contact: t for t in _summaries(uow.depth.snapshot(actor), today,
+                                                         params)}
+            return [everyone[t.contact] for t in ties]
+        return [t if isinstance(t, TieSummary)
+                else _summaries(uow.depth.snapshot(actor, t.contact), today, params)[0]
+                for t in ties]
+    return explained
+
+
 def _kept_book(uow: UnitOfWork, cache: PathsCache | None, actor: MemberId,
                key: tuple[object, ...], today: date, params: StrengthParams,
-               use: Callable[[list[TieSummary], dict[str, int]], T]) -> T:
-    """`use(ties, cadences)` over every tie summarized, kept like `_kept`. The cadences per
-    tag are part of the key: setting one does not move the book's fingerprint."""
+               use: Callable[[list[TieReading], dict[str, int]], T], wait_for_day: bool) -> T:
+    """`use(ties, cadences)` over every tie of the book, kept like `_kept`. The cadences
+    per tag are part of the key: setting one does not move the book's fingerprint."""
+    stored_strength.bring_up_to_date(uow, actor, today, params, wait_for_day=wait_for_day)
     with uow.reading():
         cadences = uow.depth.tag_cadences(actor)
     return _kept(uow, cache, (*key, actor, sorted(cadences.items())),
-                 lambda: use(_summaries(uow.depth.snapshot(actor), today, params), cadences))
+                 lambda: use(_readings(uow, actor, today, params, cadences), cadences))
 
 
 def _kept(uow: UnitOfWork, cache: PathsCache | None, key: tuple[object, ...],
           build: Callable[[], T]) -> T:
     """`build()`, read in one transaction and kept in `cache` (when given) until a write
-    moves the book's fingerprint: these read and score the whole book (11 – 18 s on
-    100,000 contacts), and one page asks again with every visit, every chart and every
-    change of budget. The key names the day and the strength parameters."""
+    moves the book's fingerprint: one page asks again with every visit, every chart and
+    every change of budget. The key names the day and the strength parameters."""
     with uow.reading():
         if cache is None:
             return build()

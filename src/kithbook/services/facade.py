@@ -349,24 +349,33 @@ class Kithbook:
         return depth.correct_strength(self._uow(), actor, ref, value, self.clock,
                                       self.strength_params, exact=exact)
 
-    def losing_touch(self, actor: MemberId, limit: int | None = None) -> list[TouchState]:
+    # The reports below, with `wait_for_day` False, read yesterday's stored strengths
+    # rather than compute today's first (see `list_contacts`): `strengths_stale` tells.
+    def losing_touch(self, actor: MemberId, limit: int | None = None, *,
+                     wait_for_day: bool = True) -> list[TouchState]:
         return depth.losing_touch_list(self._uow(), actor, self.clock, self.strength_params,
-                                       limit=limit, cache=self._paths)
+                                       limit=limit, cache=self._paths,
+                                       wait_for_day=wait_for_day)
 
-    def digest(self, actor: MemberId, budget: Budget | None = None) -> Digest:
+    def digest(self, actor: MemberId, budget: Budget | None = None, *,
+               wait_for_day: bool = True) -> Digest:
         return depth.digest(self._uow(), actor, self.clock, self.strength_params,
-                            budget or Budget(), self._paths)
+                            budget or Budget(), self._paths, wait_for_day=wait_for_day)
 
     def week(self, actor: MemberId, budget: Budget | None = None, *,
-             losing_touch_limit: int | None = None) -> depth.Week:
+             losing_touch_limit: int | None = None, wait_for_day: bool = True) -> depth.Week:
         """The digest and the losing-touch list at once (one read of the book)."""
         return depth.week(self._uow(), actor, self.clock, self.strength_params,
                           budget or Budget(), losing_touch_limit=losing_touch_limit,
-                          cache=self._paths)
+                          cache=self._paths, wait_for_day=wait_for_day)
 
-    def health(self, actor: MemberId) -> HealthReport:
+    def health(self, actor: MemberId, *, wait_for_day: bool = True) -> HealthReport:
         return depth.health(self._uow(), actor, self.clock, self.strength_params,
-                            self._paths)
+                            self._paths, wait_for_day=wait_for_day)
+
+    def strengths_stale(self, actor: MemberId) -> bool:
+        """Whether some stored strengths are from an earlier day (`refresh_strengths`)."""
+        return stored_strength.from_another_day(self._uow(), actor, self.clock.today())
 
     def health_charts(self, report: HealthReport) -> dict[str, str]:
         return depth.charts(report)

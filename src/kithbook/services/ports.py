@@ -6,7 +6,7 @@ fixed clock. Services never import SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -19,12 +19,14 @@ import numpy.typing as npt
 from kithbook.domain.accounts import ApiToken, Invitation, PasswordReset, SessionInfo, Throttle
 from kithbook.domain.community import CommunitySettings
 from kithbook.domain.contacts import Contact
+from kithbook.domain.health import LoggedSummary
 from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import Introduction
 from kithbook.domain.links import MemberLink
 from kithbook.domain.members import Member
 from kithbook.domain.notifications import Notification, OutgoingMail
+from kithbook.domain.tie_summary import TieFacts
 from kithbook.domain.ties import SharingPolicy, Stage, Tie
 
 
@@ -381,6 +383,20 @@ class RankedTie:
     stage: Stage | None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredTie:
+    """A tie's strength and stage as computed on a day, with the evidence numbers the
+    reports read back as `TieFacts`."""
+
+    contact: ContactId
+    strength: float
+    stage: Stage
+    given: int
+    received: int
+    known_since: date | None
+    last_contact: date | None
+
+
 class DepthReader(Protocol):
     """Bulk reads for relationship depth, and the member's cadences per tag."""
 
@@ -389,7 +405,18 @@ class DepthReader(Protocol):
         ...
 
     def logged(self, owner: MemberId) -> list[LoggedInteraction]:
-        """Every interaction of `owner`: kind, direction, day and note."""
+        """Every interaction of `owner`: kind, direction, day and note (by id)."""
+        ...
+
+    def logged_summary(self, owner: MemberId, today: date) -> LoggedSummary:
+        """`summarize_logged(logged(owner), today)`, counted by the database."""
+        ...
+
+    def facts(self, owner: MemberId,
+              cadence_tags: Collection[str]) -> tuple[list[TieFacts], list[ContactId]]:
+        """Every tie's stored facts, in contact id order, with those of its tags that are
+        among `cadence_tags`; and the ties whose facts are not stored as of their
+        strength's day (cleared by a change, or stored by an older version)."""
         ...
 
     def tag_cadences(self, owner: MemberId) -> dict[str, int]: ...
@@ -404,10 +431,9 @@ class DepthReader(Protocol):
         `limit` are), and whether some were stored on another day than `today`."""
         ...
 
-    def store_strengths(self, owner: MemberId, today: date,
-                        rows: Sequence[tuple[ContactId, float, Stage]], *,
+    def store_strengths(self, owner: MemberId, today: date, rows: Sequence[StoredTie], *,
                         only_dated: bool = False) -> None:
-        """Store (contact, strength, stage) rows as computed on `today`; `only_dated`
+        """Store these ties' strength, stage and facts as computed on `today`; `only_dated`
         leaves alone the rows cleared meanwhile (they are recomputed one by one)."""
         ...
 

@@ -1,4 +1,5 @@
-"""Each tie's strength and stage, stored so that lists sort and filter by them in SQL.
+"""Each tie's strength and stage, stored so that lists sort and filter by them in SQL,
+with the evidence numbers the reports read (`TieFacts`).
 
 The strength engine needs a tie's whole history, and its answer changes with the day
 (recency decays, relationships age into stages). Lists of 100,000 contacts cannot run it
@@ -17,9 +18,8 @@ from datetime import date
 
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.stages import assess_stage
-from kithbook.domain.ties import Stage
 from kithbook.graph.strength import StrengthParams
-from kithbook.services.ports import UnitOfWork
+from kithbook.services.ports import StoredTie, UnitOfWork
 from kithbook.services.tie_strength import compute_strength
 
 # Past this many cleared ties, one snapshot of the whole book is cheaper than one each.
@@ -53,6 +53,12 @@ def bring_up_to_date(uow: UnitOfWork, actor: MemberId, today: date, params: Stre
             uow.commit()
             other_day = other_day and not whole
     return other_day
+
+
+def from_another_day(uow: UnitOfWork, actor: MemberId, today: date) -> bool:
+    """Whether some of `actor`'s stored strengths were computed on another day."""
+    with uow.reading():
+        return uow.depth.strengths_due(actor, today, ONE_BY_ONE)[1]
 
 
 def nothing_to_do(missing: list[ContactId] | None, other_day: bool, *,
@@ -91,15 +97,18 @@ def store(uow: UnitOfWork, actor: MemberId, contacts: Sequence[ContactId] | None
 
 
 def _computed(uow: UnitOfWork, actor: MemberId, contacts: Sequence[ContactId] | None,
-              today: date, params: StrengthParams) -> list[tuple[ContactId, float, Stage]]:
+              today: date, params: StrengthParams) -> list[StoredTie]:
     snapshots = ([uow.depth.snapshot(actor)] if contacts is None
                  else [uow.depth.snapshot(actor, contact) for contact in contacts])
-    rows: list[tuple[ContactId, float, Stage]] = []
+    rows: list[StoredTie] = []
     for snapshot in snapshots:
         if not snapshot.contacts:
             continue
         strength = compute_strength(snapshot, today, params)
         for i, contact in enumerate(snapshot.contacts):
             evidence = strength.evidence(i)
-            rows.append((contact, float(evidence.strength), assess_stage(evidence).stage))
+            rows.append(StoredTie(contact, float(evidence.strength),
+                                  assess_stage(evidence).stage, evidence.given,
+                                  evidence.received, evidence.known_since,
+                                  evidence.last_contact))
     return rows

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Collection, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     text,
     update,
@@ -33,10 +34,12 @@ from sqlalchemy import (
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
+from kithbook.domain.health import MONTHS_SHOWN, LoggedSummary, flagged_notes, last_months
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Kind
+from kithbook.domain.tie_summary import TieFacts
 from kithbook.domain.ties import Stage, StageKey
-from kithbook.services.ports import DepthSnapshot, LoggedInteraction, RankedTie
+from kithbook.services.ports import DepthSnapshot, LoggedInteraction, RankedTie, StoredTie
 from kithbook.storage.rows import aware, remembered
 from kithbook.storage.tables import (
     contact_knows,
@@ -59,18 +62,23 @@ def _code(column: Any, values: tuple[str, ...]) -> ColumnElement[int]:
     return case({value: i for i, value in enumerate(values)}, value=column, else_=-1)
 
 
+def _day_number(dialect: str, day: Any) -> ColumnElement[int]:
+    """A date column as days since 1970-01-01 (NULL stays NULL)."""
+    if dialect == "sqlite":
+        return cast(func.julianday(day) - _UNIX_JULIAN_DAY, Integer)
+    # PostgreSQL: date minus date is a whole number of days.
+    return cast(day - literal(_EPOCH), Integer)
+
+
 @functools.cache
 def _logged(dialect: str) -> Select[tuple[str, int, int, int]]:
     """Interactions as (contact, kind code, direction code, day) rows, to be filtered:
     built once per database kind, since a contact's page asks for one tie's at a time."""
     link = interaction_contacts.c.interaction_id == interactions.c.id
-    occurred = interactions.c.occurred_on
-    day = (cast(func.julianday(occurred) - _UNIX_JULIAN_DAY, Integer) if dialect == "sqlite"
-           # PostgreSQL: date minus date is a whole number of days.
-           else cast(occurred - literal(_EPOCH), Integer))
     return (select(interaction_contacts.c.contact_id,
                    _code(interactions.c.kind, tuple(k.value for k in Kind)),
-                   _code(interactions.c.direction, tuple(d.value for d in Direction)), day)
+                   _code(interactions.c.direction, tuple(d.value for d in Direction)),
+                   _day_number(dialect, interactions.c.occurred_on))
             .select_from(interaction_contacts.join(interactions, link)))
 
 
@@ -97,6 +105,64 @@ _BOOK_TAGS = (select(contact_tags.c.contact_id, contact_tags.c.tag)
               .where(contacts.c.owner_id == bindparam("owner")).order_by(contact_tags.c.tag))
 _CADENCES = (select(tag_cadences.c.tag, tag_cadences.c.cadence_days)
              .where(tag_cadences.c.owner_id == bindparam("owner")).order_by(tag_cadences.c.tag))
+
+
+# The reports' reads (see `SqlDepth.facts` and `logged_summary`).
+@functools.cache
+def _facts(dialect: str) -> Select[Any]:
+    """Each tie's stored facts, with its days as day numbers (cheaper to read than dates)."""
+    return (select(ties.c.contact_id, contacts.c.name, contacts.c.organization,
+                   contacts.c.role, ties.c.strength, ties.c.stage,
+                   *(_day_number(dialect, column) for column in (
+                       ties.c.strength_on, ties.c.facts_on)),
+                   ties.c.gave_count, ties.c.received_count,
+                   *(_day_number(dialect, column) for column in (
+                       ties.c.known_since, ties.c.last_contact)),
+                   ties.c.cadence_days)
+            .select_from(ties.join(contacts, contacts.c.id == ties.c.contact_id))
+            .where(ties.c.owner_id == bindparam("owner")).order_by(ties.c.contact_id))
+_CADENCE_TAGS = (select(contact_tags.c.contact_id, contact_tags.c.tag)
+                 .join(contacts, contacts.c.id == contact_tags.c.contact_id)
+                 .where(contacts.c.owner_id == bindparam("owner"),
+                        contact_tags.c.tag.in_(bindparam("tags", expanding=True)))
+                 .order_by(contact_tags.c.tag))
+_BY_KIND = (select(interactions.c.kind, interactions.c.direction, func.count())
+            .where(interactions.c.owner_id == bindparam("owner"),
+                   interactions.c.occurred_on <= bindparam("today"))
+            .group_by(interactions.c.kind, interactions.c.direction))
+_IN_DAYS = (select(func.count()).select_from(interactions)
+            .where(interactions.c.owner_id == bindparam("owner"),
+                   interactions.c.occurred_on.between(bindparam("first"), bindparam("last"))))
+# Newest first, as `summarize_logged` orders them; through the partial index of flagged
+# notes (and those an older writer left unflagged).
+_FLAGGED = (select(interactions.c.note, interactions.c.flags)
+            .where(interactions.c.owner_id == bindparam("owner"),
+                   interactions.c.occurred_on <= bindparam("today"),
+                   or_(interactions.c.flags.is_(None), interactions.c.flags != 0))
+            .order_by(interactions.c.occurred_on.desc(), interactions.c.id))
+_FACT_VALUES: dict[str, Any] = {"strength": bindparam("s"), "stage": bindparam("st"),
+                "strength_on": bindparam("day"), "gave_count": bindparam("gave"),
+                "received_count": bindparam("received"), "known_since": bindparam("known"),
+                "last_contact": bindparam("last"), "facts_on": bindparam("day")}
+_STORE = (update(ties).where(ties.c.contact_id == bindparam("cid"),
+                             ties.c.owner_id == bindparam("owner"))
+          .values(_FACT_VALUES))
+# A day's refresh leaves alone the ties a change cleared meanwhile, and those done today.
+_STORE_DATED = _STORE.where(ties.c.strength_on.is_not(None),
+                            ties.c.strength_on != bindparam("day"))
+_STORE_MANY = text(
+    "UPDATE ties SET strength = v.strength, stage = v.stage, strength_on = :day, "
+    "gave_count = v.gave, received_count = v.received, known_since = v.known, "
+    "last_contact = v.last, facts_on = :day "
+    "FROM unnest(CAST(:ids AS text[]), CAST(:strengths AS float8[]), CAST(:stages AS text[]), "
+    "CAST(:gave AS int[]), CAST(:received AS int[]), CAST(:known AS date[]), "
+    "CAST(:last AS date[])) AS v(contact_id, strength, stage, gave, received, known, last) "
+    "WHERE ties.contact_id = v.contact_id AND ties.owner_id = :owner")
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
 def _ints(values: list[Any]) -> npt.NDArray[np.int64]:
@@ -163,7 +229,8 @@ class SqlDepth:
         directions = {d.value: d for d in Direction}
         rows = self._c.execute(
             select(interactions.c.kind, interactions.c.direction, interactions.c.occurred_on,
-                   interactions.c.note).where(interactions.c.owner_id == owner)).all()
+                   interactions.c.note).where(interactions.c.owner_id == owner)
+            .order_by(interactions.c.id)).all()
         return [LoggedInteraction(kinds[kind], directions[direction], day, note)
                 for kind, direction, day, note in rows]
 
@@ -199,35 +266,69 @@ class SqlDepth:
             return None, other_day
         return [ContactId(c) for c in missing], other_day
 
-    def store_strengths(self, owner: MemberId, today: date,
-                        rows: Sequence[tuple[ContactId, float, Stage]], *,
+    def store_strengths(self, owner: MemberId, today: date, rows: Sequence[StoredTie], *,
                         only_dated: bool = False) -> None:
         if not rows:
             return
-        if only_dated:
-            self._c.execute(
-                update(ties).where(ties.c.contact_id == bindparam("cid"),
-                                   ties.c.owner_id == owner, ties.c.strength_on.is_not(None),
-                                   ties.c.strength_on != today)
-                .values(strength=bindparam("s"), stage=bindparam("st"), strength_on=today),
-                [{"cid": cid, "s": value, "st": stage_key(stage)}
-                 for cid, value, stage in rows])
-            return
-        if self._c.dialect.name == "postgresql" and len(rows) > 100:
+        if self._c.dialect.name == "postgresql" and len(rows) > 100 and not only_dated:
             # One statement over arrays: row-by-row updates cost a round trip each.
-            self._c.execute(text(
-                "UPDATE ties SET strength = v.strength, stage = v.stage, strength_on = :day "
-                "FROM unnest(CAST(:ids AS text[]), CAST(:strengths AS float8[]), "
-                "CAST(:stages AS text[])) AS v(contact_id, strength, stage) "
-                "WHERE ties.contact_id = v.contact_id AND ties.owner_id = :owner"),
-                {"day": today, "owner": owner, "ids": [r[0] for r in rows],
-                 "strengths": [r[1] for r in rows], "stages": [stage_key(r[2]) for r in rows]})
+            self._c.execute(_STORE_MANY, {
+                "day": today, "owner": owner, "ids": [r.contact for r in rows],
+                "strengths": [r.strength for r in rows],
+                "stages": [stage_key(r.stage) for r in rows],
+                "gave": [r.given for r in rows], "received": [r.received for r in rows],
+                "known": [r.known_since for r in rows], "last": [r.last_contact for r in rows]})
             return
-        self._c.execute(
-            update(ties).where(ties.c.contact_id == bindparam("cid"),
-                               ties.c.owner_id == owner)
-            .values(strength=bindparam("s"), stage=bindparam("st"), strength_on=today),
-            [{"cid": cid, "s": value, "st": stage_key(stage)} for cid, value, stage in rows])
+        self._c.execute(_STORE_DATED if only_dated else _STORE, [
+            {"cid": r.contact, "owner": owner, "day": today, "s": r.strength,
+             "st": stage_key(r.stage), "gave": r.given, "received": r.received,
+             "known": r.known_since, "last": r.last_contact} for r in rows])
+
+    def facts(self, owner: MemberId,
+              cadence_tags: Collection[str]) -> tuple[list[TieFacts], list[ContactId]]:
+        tagged: dict[str, list[str]] = defaultdict(list)
+        if cadence_tags:
+            for contact_id, tag in self._c.execute(
+                    _CADENCE_TAGS, {"owner": owner, "tags": sorted(cadence_tags)}):
+                tagged[contact_id].append(tag)
+        stages = {key.value: key.stage for key in StageKey}
+        days: dict[int | None, date | None] = {None: None}  # a book spans a few thousand
+        as_of: dict[int, date] = {}
+        facts: list[TieFacts] = []
+        missing: list[ContactId] = []
+        rows = self._c.execute(_facts(self._c.dialect.name), {"owner": owner})
+        # Plain tuples, unpacked: 100,000 rows, where each attribute looked up by name
+        # adds up to a second.
+        for (contact_id, name, organization, role, strength, stage, strength_on, facts_on,
+             gave, received, known, last, cadence) in rows.all():
+            if facts_on is None or facts_on != strength_on or stage is None:
+                missing.append(ContactId(contact_id))
+                continue
+            for day in (known, last):
+                if day not in days:
+                    days[day] = _EPOCH + timedelta(days=day)
+            if facts_on not in as_of:
+                as_of[facts_on] = _EPOCH + timedelta(days=facts_on)
+            facts.append(TieFacts(
+                contact_id, name, as_of[facts_on], strength, stages[stage], gave, received,
+                days[known], days[last], organization, role,
+                tuple(tagged.get(contact_id, ())), cadence))
+        return facts, missing
+
+    def logged_summary(self, owner: MemberId, today: date) -> LoggedSummary:
+        kinds = {k.value: k for k in Kind}
+        directions = {d.value: d for d in Direction}
+        counts = {(kinds[k], directions[d]): n for k, d, n in self._c.execute(
+            _BY_KIND, {"owner": owner, "today": today})}
+        by_month = {}
+        for month in last_months(today, MONTHS_SHOWN):
+            first = date(int(month[:4]), int(month[5:]), 1)
+            last = min(today, _month_end(first))
+            by_month[month] = int(self._c.scalar(
+                _IN_DAYS, {"owner": owner, "first": first, "last": last}) or 0)
+        notes = [note for note, flags in self._c.execute(
+            _FLAGGED, {"owner": owner, "today": today}) if flags is None or flags]
+        return LoggedSummary(counts, by_month, flagged_notes(notes))
 
     def strongest(self, owner: MemberId, limit: int, *, tag: str | None = None,
                   organizations: Sequence[str] | None = None,

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, bindparam, delete, exists, func, insert, select
 
+from kithbook.domain.health import note_flags
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.storage.rows import aware, existing_ids, owned_by
@@ -18,8 +19,9 @@ def interaction_row(interaction: Interaction) -> dict[str, Any]:
     return {
         "id": interaction.id, "owner_id": interaction.owner, "kind": interaction.kind.value,
         "direction": interaction.direction.value, "occurred_on": interaction.occurred_on,
-        "note": interaction.note, "source": interaction.source,
-        "created_at": interaction.created_at, "version": interaction.version,
+        "note": interaction.note, "flags": note_flags(interaction.note),
+        "source": interaction.source, "created_at": interaction.created_at,
+        "version": interaction.version,
     }
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 ID = String(12)
@@ -148,6 +149,15 @@ ties = Table(
     Column("strength", Float),
     Column("stage", String(16)),
     Column("strength_on", Date),
+    # The evidence numbers computed with `strength`, as of `facts_on` (migration 0014):
+    # the digest, the keep-in-touch list and the health report read these instead of
+    # every interaction. A writer older than them moves `strength_on` alone, so facts
+    # are trusted only when `facts_on` equals it.
+    Column("gave_count", Integer),
+    Column("received_count", Integer),
+    Column("known_since", Date),
+    Column("last_contact", Date),
+    Column("facts_on", Date),
     # The contact's `name_key`, copied by triggers (migration 0011) so that a stage's
     # ties come in name order from one index.
     Column("name_key", String(200)),
@@ -189,6 +199,9 @@ contact_knows = Table(
     Index("ix_contact_knows_owner", "owner_id"),
 )
 
+# Interactions whose note may read like "not networking": flagged, or not yet looked at.
+_FLAGGED = text("flags IS NULL OR flags <> 0")
+
 interactions = Table(
     "interactions",
     metadata,
@@ -201,7 +214,14 @@ interactions = Table(
     Column("source", String(500)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
+    # Which words of the health report's "not networking" list the note reads like
+    # (`domain.health.note_flags`); NULL from a writer older than migration 0014.
+    Column("flags", SmallInteger),
     Index("ix_interactions_owner_day", "owner_id", "occurred_on"),
+    # The health report counts by kind and direction from this index alone.
+    Index("ix_interactions_owner_kind", "owner_id", "kind", "direction", "occurred_on"),
+    Index("ix_interactions_flagged", "owner_id", "occurred_on",
+          sqlite_where=_FLAGGED, postgresql_where=_FLAGGED),
 )
 
 interaction_contacts = Table(

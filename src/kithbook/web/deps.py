@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from kithbook.domain.ids import MemberId
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
 from kithbook.web.auth import authenticate, community_of
@@ -53,3 +54,10 @@ async def answered(request: Request, now: Callable[[], T | None], later: Callabl
         if answer is not None:
             return answer
     return await run_in_threadpool(later)
+
+
+def renew_if_stale(kb: Kithbook, member: MemberId, background: BackgroundTasks) -> None:
+    """After a report read with yesterday's strengths (`wait_for_day=False`), compute
+    today's once the answer has gone, as the book's pages do."""
+    if kb.strengths_stale(member):
+        background.add_task(kb.refresh_strengths, member)

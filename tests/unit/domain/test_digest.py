@@ -8,13 +8,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tie_histories import build_history
 
-from kithbook.domain.digest import STEP_MINUTES, Budget, digest_text, weekly_digest
+from kithbook.domain.digest import (
+    STEP_MINUTES,
+    Budget,
+    DigestItem,
+    _urgency,
+    digest_text,
+    weekly_digest,
+)
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.evidence import TieEvidence
 from kithbook.domain.ids import ContactId
 from kithbook.domain.interactions import Direction, Kind
-from kithbook.domain.stages import StepKind, assess_stage
-from kithbook.domain.tie_summary import TieSummary
+from kithbook.domain.stages import StepKind, assess_stage, next_step
+from kithbook.domain.tie_summary import TieFacts, TieReading, TieSummary
 
 History = Callable[..., TieEvidence]
 TODAY = date(2026, 6, 1)
@@ -117,3 +124,87 @@ def test_digest_reads_as_plain_text(history: History) -> None:
         "1 more did not fit this week's budget.",
     ]
     assert "nothing pressing" in digest_text(weekly_digest([], {}, TODAY))
+
+
+def _every_step_first(ties: list[TieSummary], cadences: dict[str, int],
+                      budget: Budget) -> tuple[DigestItem, ...]:
+    """The digest as first written: every pressing tie's step, then the best that fit."""
+    candidates = []
+    for tie in ties:
+        found = _urgency(tie, cadences, TODAY)
+        if found is not None:
+            urgency, reason, cadence = found
+            step = next_step(tie.evidence, tie.person, stage=tie.stage, cadence_days=cadence)
+            candidates.append(DigestItem(tie.contact, tie.name, reason, step,
+                                         STEP_MINUTES[step.kind],
+                                         urgency * (0.3 + 0.7 * tie.strength)))
+    candidates.sort(key=lambda c: (-c.score, c.minutes, c.name, c.contact))
+    chosen: list[DigestItem] = []
+    left = budget.minutes
+    for item in candidates:
+        if len(chosen) == budget.items:
+            break
+        if item.contact in {c.contact for c in chosen} or item.minutes > left:
+            continue
+        chosen.append(item)
+        left -= item.minutes
+    return tuple(chosen)
+
+
+def _facts(tie: TieSummary) -> TieFacts:
+    return TieFacts(tie.contact, tie.name, tie.evidence.as_of, tie.strength, tie.stage,
+                    tie.given, tie.received, tie.known_since, tie.last_contact,
+                    tie.organization, tie.role, tie.tags, tie.cadence_days)
+
+
+@st.composite
+def plain_rows(draw: st.DrawFn) -> TieSummary:
+    # Few strengths, so that many pressing ties share a score and go by their minutes.
+    e = build_history(draw(st.lists(event, max_size=8)),
+                      strength=draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])),
+                      known_days=draw(st.one_of(st.none(), st.integers(0, 2000))))
+    return summary(draw(st.sampled_from("abcdefgh")), e,
+                   cadence=draw(st.one_of(st.none(), st.integers(7, 120))),
+                   tags=tuple(draw(st.lists(st.sampled_from(["investors", "alumni"]),
+                                            max_size=2))),
+                   contact=draw(st.sampled_from([f"c{i}" for i in range(12)])))
+
+
+@given(st.lists(plain_rows(), max_size=30), st.integers(1, 240), st.integers(1, 12))
+def test_steps_only_for_the_ties_the_budget_reaches_choose_the_same(
+        ties: list[TieSummary], minutes: int, items: int) -> None:
+    """Asking the whole evidence only of the runs of equal score the budget reaches, from
+    stored facts, chooses what computing every step first chose."""
+    cadences = {"investors": 30, "alumni": 90}
+    budget = Budget(minutes=minutes, items=items)
+    whole = {t.contact: t for t in ties}  # the facts stand for the last row of each
+    asked: list[ContactId] = []
+
+    def explained(some: list[TieReading]) -> list[TieSummary]:
+        asked.extend(t.contact for t in some)
+        return [whole[t.contact] for t in some]
+
+    rows = list(whole.values())
+    digest = weekly_digest([_facts(t) for t in rows], cadences, TODAY, budget,
+                           explained=explained)
+    assert digest.items == _every_step_first(rows, cadences, budget)
+    assert digest == weekly_digest(rows, cadences, TODAY, budget)
+    assert len(asked) == len(set(asked))
+
+
+def test_the_evidence_is_asked_only_of_ties_the_budget_reaches(history: History) -> None:
+    ties = [summary(f"P{i:02}", history([(100, MET, MUTUAL)], strength=i / 100), cadence=30)
+            for i in range(60)]
+    asked: list[TieReading] = []
+
+    def explained(some: list[TieReading]) -> list[TieSummary]:
+        asked.extend(some)
+        return [t for t in ties if t.contact in {s.contact for s in some}]
+
+    digest = weekly_digest([_facts(t) for t in ties], {}, TODAY, Budget(items=3),
+                           explained=explained)
+    assert [i.name for i in digest.items] == ["P59", "P58", "P57"]
+    assert digest.candidates == 60
+    assert [t.name for t in asked] == ["P59", "P58", "P57"]
+    with pytest.raises(TypeError):
+        weekly_digest([_facts(t) for t in ties], {}, TODAY)

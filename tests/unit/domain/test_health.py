@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from kithbook.domain.evidence import TieEvidence
-from kithbook.domain.health import diversity, health_report
+from kithbook.domain.health import diversity, health_report, note_flags, summarize_logged
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.stages import assess_stage
@@ -115,3 +115,35 @@ def test_diversity_is_zero_for_one_place_and_grows_with_spread() -> None:
     skewed = diversity(["A", "A", "A", "B"])
     assert 0 < skewed.simpson < even.simpson
     assert skewed.largest == ("A", 0.75)
+
+
+def test_notes_are_flagged_by_what_they_read_like() -> None:
+    assert note_flags("Pitched our pricing") == 1
+    assert note_flags("asked me to refer me for the opening") == 2
+    assert note_flags("Wants a LOAN") == 4
+    assert note_flags("demo day: he asked for a job and money") == 7
+    assert note_flags("Talked about sourdough") == note_flags("") == note_flags(None) == 0
+    assert note_flags("dealt with it; undemonstrative") == 0  # whole words only
+
+
+def test_the_report_names_the_newest_note_of_each_kind(history: History) -> None:
+    ties = [summary(history, "ana", [], "Acme", None, 0.5)]
+    log = [logged(40, Kind.MET, Direction.MUTUAL, "ana", "pitched a demo"),
+           logged(5, Kind.TALKED, Direction.MUTUAL, "ana", "sent a price quote"),
+           logged(-3, Kind.MET, Direction.MUTUAL, "ana", "will sell them the plan")]
+    summed = summarize_logged(log, TODAY)
+    assert summed.flagged["selling"] == ["sent a price quote", "pitched a demo"]
+    assert sum(summed.counts.values()) == 2  # the third has not happened yet
+    selling = next(o for o in health_report(ties, summed, TODAY).reflection
+                   if o.theme == "not transactions")
+    assert "2 notes read like selling" in selling.text
+    assert "sent a price quote" in selling.text
+
+
+def test_the_report_names_the_strongest_dormant_ties_and_counts_them_all(
+        history: History) -> None:
+    ties = [summary(history, f"p{i:03}", [(400, Kind.MET, Direction.MUTUAL)], None, None,
+                    i / 200) for i in range(120)]
+    report = health_report(ties, [], TODAY)
+    assert report.dormant_count == 120
+    assert [t.name for t in report.dormant] == [f"P{i:03}" for i in range(119, 69, -1)]

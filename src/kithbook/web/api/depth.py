@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query
 
 from kithbook.domain.digest import Budget
 from kithbook.web.api.depth_schemas import (
@@ -15,7 +15,7 @@ from kithbook.web.api.depth_schemas import (
     TouchOut,
 )
 from kithbook.web.api.schemas import ERRORS
-from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.deps import CurrentMember, Services, renew_if_stale
 
 router = APIRouter(prefix="/api/v1", tags=["depth"], responses=ERRORS)
 
@@ -42,19 +42,24 @@ def clear_correction(contact_id: str, kb: Services, me: CurrentMember) -> Streng
 
 
 @router.get("/digest", summary="This week's digest, within a time budget")
-def get_digest(kb: Services, me: CurrentMember,
+def get_digest(kb: Services, me: CurrentMember, background: BackgroundTasks,
                minutes: Annotated[int, Query(ge=1, le=10_000)] = 120,
                items: Annotated[int, Query(ge=1, le=100)] = 10) -> DigestOut:
-    return DigestOut.of(kb.digest(me.id, Budget(minutes=minutes, items=items)))
+    digest = kb.digest(me.id, Budget(minutes=minutes, items=items), wait_for_day=False)
+    renew_if_stale(kb, me.id, background)
+    return DigestOut.of(digest)
 
 
 @router.get("/losing-touch", summary="Overdue ties, the most valuable and overdue first")
-def losing_touch(kb: Services, me: CurrentMember,
+def losing_touch(kb: Services, me: CurrentMember, background: BackgroundTasks,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[TouchOut]:
-    return [TouchOut.of(s) for s in kb.losing_touch(me.id, limit=limit)]
+    states = kb.losing_touch(me.id, limit=limit, wait_for_day=False)
+    renew_if_stale(kb, me.id, background)
+    return [TouchOut.of(s) for s in states]
 
 
 @router.get("/health", summary="The networking health report")
-def get_health(kb: Services, me: CurrentMember) -> HealthOut:
-    report = kb.health(me.id)
+def get_health(kb: Services, me: CurrentMember, background: BackgroundTasks) -> HealthOut:
+    report = kb.health(me.id, wait_for_day=False)
+    renew_if_stale(kb, me.id, background)
     return HealthOut.of(report, list(kb.health_charts(report)))

@@ -185,7 +185,7 @@ class HealthOut(BaseModel):
             strength_bins=list(r.strength_bins),
             dormant=[DormantOut(contact_id=t.contact, name=t.name, strength=t.strength,
                                 last_contact=t.last_contact) for t in r.dormant[:50]],
-            dormant_count=len(r.dormant),
+            dormant_count=r.dormant_count,
             organizations=DiversityOut.of(r.organizations), roles=DiversityOut.of(r.roles),
             new_ties_by_month=r.new_ties_by_month,
             interactions_by_month=r.interactions_by_month,

@@ -6,14 +6,14 @@ from __future__ import annotations
 from base64 import b64encode
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kithbook.domain.digest import Budget
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import MemberId
 from kithbook.services.ports import ContactQuery
-from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.deps import CurrentMember, Services, renew_if_stale
 from kithbook.web.pages.book import contact_response, form_of, render, see
 
 router = APIRouter(include_in_schema=False)
@@ -26,11 +26,12 @@ def _book_is_empty(kb: Services, member: MemberId) -> bool:
 
 
 @router.get("/digest", response_class=HTMLResponse)
-def digest_page(request: Request, kb: Services, me: CurrentMember,
+def digest_page(request: Request, kb: Services, me: CurrentMember, background: BackgroundTasks,
                 minutes: Annotated[int, Query(ge=1, le=10_000)] = 120,
                 items: Annotated[int, Query(ge=1, le=100)] = 10) -> HTMLResponse:
     week = kb.week(me.id, Budget(minutes=minutes, items=items),
-                   losing_touch_limit=LOSING_TOUCH_SHOWN)
+                   losing_touch_limit=LOSING_TOUCH_SHOWN, wait_for_day=False)
+    renew_if_stale(kb, me.id, background)
     digest = week.digest
     return render(request, "digest.html", {
         "nav": "digest", "digest": digest, "lost": week.losing_touch,
@@ -39,8 +40,10 @@ def digest_page(request: Request, kb: Services, me: CurrentMember,
 
 
 @router.get("/health", response_class=HTMLResponse)
-def health_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
-    report = kb.health(me.id)
+def health_page(request: Request, kb: Services, me: CurrentMember,
+                background: BackgroundTasks) -> HTMLResponse:
+    report = kb.health(me.id, wait_for_day=False)
+    renew_if_stale(kb, me.id, background)
     # The images travel inside the page (the policy allows data: images): the report is
     # read once, where four chart requests would each read the whole book again.
     images = {name: "data:image/svg+xml;base64," + b64encode(svg.encode()).decode()
@@ -56,7 +59,7 @@ def health_chart(name: str, kb: Services, me: CurrentMember) -> Response:
     if name not in CHARTS:
         raise NotFound(f"no chart {name!r}; the charts are {', '.join(CHARTS)}.",
                        field="name")
-    svg = kb.health_charts(kb.health(me.id))[name]
+    svg = kb.health_charts(kb.health(me.id, wait_for_day=False))[name]
     return Response(svg, media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
 
