@@ -13,6 +13,9 @@ import pytest
 from sqlalchemy import text
 
 from fakes import FixedClock
+from kithbook.domain import keep_in_touch
+from kithbook.domain.contacts import ContactFields
+from kithbook.domain.digest import SCREEN as DIGEST_SCREEN
 from kithbook.domain.digest import Budget, Digest, weekly_digest
 from kithbook.domain.health import (
     MONTHS_SHOWN,
@@ -24,7 +27,9 @@ from kithbook.domain.health import (
 from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.keep_in_touch import TouchState, losing_touch
+from kithbook.domain.ties import Stage
 from kithbook.services import depth, stored_strength
+from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 from kithbook.services.ports import ContactQuery
 from kithbook.storage.database import create_database_engine
@@ -209,3 +214,35 @@ def test_the_migration_flags_notes_and_dates_strengths_back(kb: Kithbook, me: Me
     _assert_reports_equal_history(kb, me)  # strengths from "another day": stored anew
     with kb.uow().reading() as uow:
         assert not uow.depth.facts(me, ())[1]
+
+
+def test_the_database_screens_ties_as_the_domain_does(kb: Kithbook, me: MemberId,
+                                                      clock: FixedClock) -> None:
+    today = clock.today()
+    for days in range(15, 28):  # new acquaintances either side of "fresh"
+        kb.add_contact(me, ContactFields(name=f"Fresh {days}"),
+                       TieFields(started_on=today - timedelta(days=days)))
+    for days in range(85, 96):  # relationships either side of "gone quiet"
+        quiet = kb.add_contact(me, ContactFields(name=f"Quiet {days}"),
+                               TieFields(started_on=today - timedelta(days=800), stated_trust=4))
+        for n, kind in enumerate([Kind.MET] * 6 + [Kind.ADVICE, Kind.HELP]):
+            kb.log_interaction(me, [quiet.id], kind, Direction.MUTUAL,
+                               today - timedelta(days=days + 30 * n))
+    stored_strength.bring_up_to_date(kb.uow(), me, today, kb.strength_params)
+    with kb.uow().reading() as uow:
+        every, _ = uow.depth.facts(me, ())
+    named = {f.name: f for f in every}
+    assert {named[f"Fresh {d}"].stage for d in range(15, 28)} == {Stage.NEW}
+    assert {named[f"Quiet {d}"].stage for d in range(85, 96)} <= {Stage.RELATIONSHIP,
+                                                                 Stage.TRUSTED}
+    for days_later in (0, 20, 200):
+        clock.advance(days_later)
+        stored_strength.bring_up_to_date(kb.uow(), me, clock.today(), kb.strength_params)
+        with kb.uow().reading() as uow:
+            tags = uow.depth.tag_cadences(me)
+            every, _ = uow.depth.facts(me, tags)
+            for screen in (DIGEST_SCREEN, keep_in_touch.SCREEN):
+                screened, missing = uow.depth.facts(me, tags, screen)
+                assert not missing
+                assert screened == [f for f in every if screen.admits(f, tags)]
+                assert 0 < len(screened) < len(every)

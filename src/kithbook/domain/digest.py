@@ -16,7 +16,7 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId
 from kithbook.domain.keep_in_touch import touch_state
 from kithbook.domain.stages import QUIET_DAYS, NextStep, StepKind, next_step
-from kithbook.domain.tie_summary import TieReading, TieSummary
+from kithbook.domain.tie_summary import Screen, TieReading, TieSummary
 from kithbook.domain.ties import Stage
 
 # What each kind of step costs, in minutes, as a member would budget it.
@@ -31,6 +31,12 @@ STEP_MINUTES: Mapping[StepKind, int] = {
 }
 
 FRESH_DAYS = 21  # a new acquaintance is worth following up within three weeks
+OWED = 2  # received this many more times than given: time to give back
+QUIET_STAGES = frozenset({Stage.RELATIONSHIP, Stage.TRUSTED})
+
+# Every tie `_urgency` could find a reason for passes (tests/unit/domain/test_digest.py).
+SCREEN = Screen(owed=OWED, fresh_stages=frozenset({Stage.NEW}), fresh_days=FRESH_DAYS,
+                quiet_stages=QUIET_STAGES, quiet_days=QUIET_DAYS)
 
 
 @dataclass(frozen=True)
@@ -81,13 +87,13 @@ def _urgency(tie: TieReading, tag_cadences: Mapping[str, int],
     if state is not None and state.overdue_days > 0:
         reasons.append((min(1.0, 0.5 + 0.5 * state.rounds_overdue / 3), state.reason))
     owed = tie.received - tie.given
-    if owed >= 2:
+    if owed >= OWED:
         reasons.append((0.8, f"they gave {owed} more times than you did"))
     known = tie.days_known
     if tie.stage is Stage.NEW and known is not None and known <= FRESH_DAYS:
         reasons.append((0.9, f"met {known} days ago: follow up while it is fresh"))
     quiet = tie.days_quiet
-    if (state is None and tie.stage in (Stage.RELATIONSHIP, Stage.TRUSTED)
+    if (state is None and tie.stage in QUIET_STAGES
             and quiet is not None and quiet > QUIET_DAYS):
         reasons.append((0.6, f"a {tie.stage.value} gone quiet for {quiet} days"))
     if not reasons:

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kithbook.domain.ids import ContactId
-from kithbook.domain.tie_summary import TieReading
+from kithbook.domain.tie_summary import Screen, TieReading
 
 # Beyond three missed rounds a tie is simply lost; more overdue does not make it
 # more urgent than a valuable tie that just slipped.
 MAX_ROUNDS_OVERDUE = 3.0
+# Only a tie with a cadence can be overdue.
+SCREEN = Screen()
 
 
 @dataclass(frozen=True)

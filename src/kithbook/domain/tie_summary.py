@@ -8,6 +8,7 @@ a report need not read every interaction of the book).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple, Protocol
@@ -127,3 +128,29 @@ class TieReading(Protocol):
     def cadence_days(self) -> int | None: ...
     @property
     def reminder_done(self) -> date | None: ...
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Which ties a report could name: those with a keep-in-touch cadence (their own, or a
+    tag's), and those that meet one of the conditions given here (None: not that one).
+
+    A report's rules decide; a screen only has to let through every tie they could
+    pick, so that storage can test it on the stored facts and a report of a large book
+    reads a part of it. `admits` is the same test in Python."""
+
+    owed: int | None = None  # received at least this many more times than given
+    fresh_stages: frozenset[Stage] = frozenset()  # … and known at most `fresh_days`
+    fresh_days: int = 0
+    quiet_stages: frozenset[Stage] = frozenset()  # … and quiet over `quiet_days`
+    quiet_days: int = 0
+
+    def admits(self, tie: TieReading, cadence_tags: Collection[str]) -> bool:
+        known, quiet = tie.days_known, tie.days_quiet
+        return (tie.cadence_days is not None
+                or any(tag in cadence_tags for tag in tie.tags)
+                or (self.owed is not None and tie.received - tie.given >= self.owed)
+                or (tie.stage in self.fresh_stages and known is not None
+                    and known <= self.fresh_days)
+                or (tie.stage in self.quiet_stages and quiet is not None
+                    and quiet > self.quiet_days))

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from kithbook.domain import keep_in_touch
 from kithbook.domain.contacts import clean_tag
+from kithbook.domain.digest import SCREEN as DIGEST_SCREEN
 from kithbook.domain.digest import Budget, Digest, weekly_digest
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.evidence import describe_balance, describe_evidence, describe_strength
@@ -24,7 +26,7 @@ from kithbook.domain.health import HealthReport, health_report
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.keep_in_touch import Cadence, TouchState, losing_touch, resolve_cadence
 from kithbook.domain.stages import NextStep, StageAssessment, assess_stage, next_step
-from kithbook.domain.tie_summary import TieReading, TieSummary
+from kithbook.domain.tie_summary import Screen, TieReading, TieSummary
 from kithbook.domain.ties import Tie, check_cadence
 from kithbook.graph.strength import StrengthParams
 from kithbook.io.charts import health_charts
@@ -162,7 +164,7 @@ def losing_touch_list(uow: UnitOfWork, actor: MemberId, clock: Clock,
 
     # A copy: the kept list is shared by every request.
     return list(_kept_book(uow, cache, actor, ("losing touch", today, params, limit),
-                           today, params, build, wait_for_day))
+                           today, params, build, wait_for_day, keep_in_touch.SCREEN))
 
 
 def digest(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
@@ -176,7 +178,7 @@ def digest(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParam
                              explained=_explainer(uow, actor, today, params))
 
     return _kept_book(uow, cache, actor, ("digest", today, params, budget), today, params,
-                      build, wait_for_day)
+                      build, wait_for_day, DIGEST_SCREEN)
 
 
 @dataclass(frozen=True)
@@ -197,8 +199,9 @@ def week(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
                                   explained=_explainer(uow, actor, today, params)),
                     losing_touch(ties, cadences, today, limit=losing_touch_limit))
 
+    # The digest's screen lets every tie with a cadence through: the losing-touch list's.
     return _kept_book(uow, cache, actor, ("week", today, params, budget, losing_touch_limit),
-                      today, params, build, wait_for_day)
+                      today, params, build, wait_for_day, DIGEST_SCREEN)
 
 
 def health(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
@@ -207,18 +210,19 @@ def health(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParam
     stored_strength.bring_up_to_date(uow, actor, today, params, wait_for_day=wait_for_day)
 
     def build() -> HealthReport:
-        return health_report(_readings(uow, actor, today, params, ()),
+        return health_report(_readings(uow, actor, today, params, (), None),
                              uow.depth.logged_summary(actor, today), today)
 
     return _kept(uow, cache, ("health", actor, today, params), build)
 
 
 def _readings(uow: UnitOfWork, actor: MemberId, today: date, params: StrengthParams,
-              cadence_tags: Collection[str]) -> list[TieReading]:
-    """Every tie as the reports read it, in contact id order: its stored facts (as of the
-    day its strength was stored). A tie without them is summarized from its history; the
-    whole book is, when many are (after an upgrade, until they are stored)."""
-    facts, missing = uow.depth.facts(actor, cadence_tags)
+              cadence_tags: Collection[str], screen: Screen | None) -> list[TieReading]:
+    """Every tie (that `screen` admits) as the reports read it, in contact id order: its
+    stored facts, as of the day its strength was stored. A tie without them is
+    summarized from its history; the whole book is, when many are (after an upgrade,
+    until they are stored)."""
+    facts, missing = uow.depth.facts(actor, cadence_tags, screen)
     if len(missing) > stored_strength.ONE_BY_ONE:
         return list(_summaries(uow.depth.snapshot(actor), today, params))
     readings: list[TieReading] = list(facts)
@@ -245,14 +249,16 @@ def _explainer(uow: UnitOfWork, actor: MemberId, today: date, params: StrengthPa
 
 def _kept_book(uow: UnitOfWork, cache: PathsCache | None, actor: MemberId,
                key: tuple[object, ...], today: date, params: StrengthParams,
-               use: Callable[[list[TieReading], dict[str, int]], T], wait_for_day: bool) -> T:
-    """`use(ties, cadences)` over every tie of the book, kept like `_kept`. The cadences
-    per tag are part of the key: setting one does not move the book's fingerprint."""
+               use: Callable[[list[TieReading], dict[str, int]], T], wait_for_day: bool,
+               screen: Screen) -> T:
+    """`use(ties, cadences)` over the ties of the book that `screen` admits, kept like
+    `_kept`. The cadences per tag are part of the key: setting one does not move the
+    book's fingerprint."""
     stored_strength.bring_up_to_date(uow, actor, today, params, wait_for_day=wait_for_day)
     with uow.reading():
         cadences = uow.depth.tag_cadences(actor)
     return _kept(uow, cache, (*key, actor, sorted(cadences.items())),
-                 lambda: use(_readings(uow, actor, today, params, cadences), cadences))
+                 lambda: use(_readings(uow, actor, today, params, cadences, screen), cadences))
 
 
 def _kept(uow: UnitOfWork, cache: PathsCache | None, key: tuple[object, ...],

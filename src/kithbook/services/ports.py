@@ -26,7 +26,7 @@ from kithbook.domain.introductions import Introduction
 from kithbook.domain.links import MemberLink
 from kithbook.domain.members import Member
 from kithbook.domain.notifications import Notification, OutgoingMail
-from kithbook.domain.tie_summary import TieFacts
+from kithbook.domain.tie_summary import Screen, TieFacts
 from kithbook.domain.ties import SharingPolicy, Stage, Tie
 
 
@@ -412,11 +412,12 @@ class DepthReader(Protocol):
         """`summarize_logged(logged(owner), today)`, counted by the database."""
         ...
 
-    def facts(self, owner: MemberId,
-              cadence_tags: Collection[str]) -> tuple[list[TieFacts], list[ContactId]]:
-        """Every tie's stored facts, in contact id order, with those of its tags that are
-        among `cadence_tags`; and the ties whose facts are not stored as of their
-        strength's day (cleared by a change, or stored by an older version)."""
+    def facts(self, owner: MemberId, cadence_tags: Collection[str],
+              screen: Screen | None = None) -> tuple[list[TieFacts], list[ContactId]]:
+        """Every tie's stored facts (or only those `screen` admits), in contact id order,
+        with those of its tags that are among `cadence_tags`; and the ties whose facts are
+        not stored as of their strength's day (cleared by a change, or stored by an older
+        version)."""
         ...
 
     def tag_cadences(self, owner: MemberId) -> dict[str, int]: ...

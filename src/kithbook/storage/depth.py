@@ -19,6 +19,7 @@ from sqlalchemy import (
     Connection,
     Integer,
     String,
+    and_,
     bindparam,
     case,
     cast,
@@ -37,7 +38,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from kithbook.domain.health import MONTHS_SHOWN, LoggedSummary, flagged_notes, last_months
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Kind
-from kithbook.domain.tie_summary import TieFacts
+from kithbook.domain.tie_summary import Screen, TieFacts
 from kithbook.domain.ties import Stage, StageKey
 from kithbook.services.ports import DepthSnapshot, LoggedInteraction, RankedTie, StoredTie
 from kithbook.storage.rows import aware, remembered
@@ -121,6 +122,36 @@ def _facts(dialect: str) -> Select[Any]:
                    ties.c.cadence_days)
             .select_from(ties.join(contacts, contacts.c.id == ties.c.contact_id))
             .where(ties.c.owner_id == bindparam("owner")).order_by(ties.c.contact_id))
+@functools.cache
+def _screened(dialect: str, screen: Screen, tags: bool) -> Select[Any]:
+    """`_facts` of the ties `screen` admits (`Screen.admits` in SQL, over `tags`, the
+    cadence tags, when there are any), and of those without facts to test."""
+    def day(column: Any) -> ColumnElement[int]:
+        return _day_number(dialect, column)
+
+    def stages(among: frozenset[Stage]) -> list[str]:
+        return sorted(stage_key(stage) for stage in among)
+
+    as_of = day(ties.c.facts_on)
+    admitted: list[ColumnElement[bool]] = [
+        ties.c.facts_on.is_(None), ties.c.strength_on.is_(None), ties.c.stage.is_(None),
+        ties.c.facts_on != ties.c.strength_on, ties.c.cadence_days.is_not(None)]
+    if tags:
+        admitted.append(ties.c.contact_id.in_(
+            select(contact_tags.c.contact_id)
+            .where(contact_tags.c.tag.in_(bindparam("tags", expanding=True)))))
+    if screen.owed is not None:
+        admitted.append(ties.c.received_count - ties.c.gave_count >= screen.owed)
+    if screen.fresh_stages:
+        admitted.append(and_(ties.c.stage.in_(stages(screen.fresh_stages)),
+                             day(ties.c.known_since) + screen.fresh_days >= as_of))
+    if screen.quiet_stages:
+        quiet_since = day(func.coalesce(ties.c.last_contact, ties.c.known_since))
+        admitted.append(and_(ties.c.stage.in_(stages(screen.quiet_stages)),
+                             quiet_since + screen.quiet_days < as_of))
+    return _facts(dialect).where(or_(*admitted))
+
+
 _CADENCE_TAGS = (select(contact_tags.c.contact_id, contact_tags.c.tag)
                  .join(contacts, contacts.c.id == contact_tags.c.contact_id)
                  .where(contacts.c.owner_id == bindparam("owner"),
@@ -284,8 +315,8 @@ class SqlDepth:
              "st": stage_key(r.stage), "gave": r.given, "received": r.received,
              "known": r.known_since, "last": r.last_contact} for r in rows])
 
-    def facts(self, owner: MemberId,
-              cadence_tags: Collection[str]) -> tuple[list[TieFacts], list[ContactId]]:
+    def facts(self, owner: MemberId, cadence_tags: Collection[str],
+              screen: Screen | None = None) -> tuple[list[TieFacts], list[ContactId]]:
         tagged: dict[str, list[str]] = defaultdict(list)
         if cadence_tags:
             for contact_id, tag in self._c.execute(
@@ -296,7 +327,9 @@ class SqlDepth:
         as_of: dict[int, date] = {}
         facts: list[TieFacts] = []
         missing: list[ContactId] = []
-        rows = self._c.execute(_facts(self._c.dialect.name), {"owner": owner})
+        statement = (_facts(self._c.dialect.name) if screen is None
+                     else _screened(self._c.dialect.name, screen, bool(cadence_tags)))
+        rows = self._c.execute(statement, {"owner": owner, "tags": sorted(cadence_tags)})
         # Plain tuples, unpacked: 100,000 rows, where each attribute looked up by name
         # adds up to a second.
         for (contact_id, name, organization, role, strength, stage, strength_on, facts_on,

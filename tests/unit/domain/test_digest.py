@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tie_histories import build_history
 
+from kithbook.domain import keep_in_touch
 from kithbook.domain.digest import (
+    SCREEN,
     STEP_MINUTES,
     Budget,
     DigestItem,
@@ -20,8 +22,10 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.domain.evidence import TieEvidence
 from kithbook.domain.ids import ContactId
 from kithbook.domain.interactions import Direction, Kind
+from kithbook.domain.keep_in_touch import touch_state
 from kithbook.domain.stages import StepKind, assess_stage, next_step
 from kithbook.domain.tie_summary import TieFacts, TieReading, TieSummary
+from kithbook.domain.ties import Stage
 
 History = Callable[..., TieEvidence]
 TODAY = date(2026, 6, 1)
@@ -208,3 +212,52 @@ def test_the_evidence_is_asked_only_of_ties_the_budget_reaches(history: History)
     assert [t.name for t in asked] == ["P59", "P58", "P57"]
     with pytest.raises(TypeError):
         weekly_digest([_facts(t) for t in ties], {}, TODAY)
+
+
+near = st.tuples(st.integers(0, 200), st.sampled_from(list(Kind)),
+                 st.sampled_from(list(Direction)))
+
+
+@st.composite
+def edge_rows(draw: st.DrawFn) -> TieSummary:
+    """Ties near every edge the rules draw: a few days either side of fresh and quiet."""
+    e = build_history(draw(st.lists(near, max_size=5)), strength=draw(st.floats(0, 1)),
+                      known_days=draw(st.one_of(st.none(), st.integers(0, 120))))
+    return summary("P", e, cadence=draw(st.one_of(st.none(), st.integers(7, 60))),
+                   tags=tuple(draw(st.lists(st.sampled_from(["investors", "alumni", "x"]),
+                                            max_size=2))))
+
+
+@given(st.lists(edge_rows(), max_size=20), st.integers(0, 30))
+def test_every_tie_with_a_reason_passes_the_screens(ties: list[TieSummary],
+                                                    days_later: int) -> None:
+    """Storage reads only what the screens admit: a tie they kept out would be missing
+    from the digest and the losing-touch list without a word."""
+    cadences = {"investors": 30, "alumni": 90}
+    today = TODAY + timedelta(days=days_later)
+    for tie in ties:
+        for reading in (tie, _facts(tie)):
+            if _urgency(reading, cadences, today) is not None:
+                assert SCREEN.admits(reading, cadences)
+            if touch_state(reading, cadences, today) is not None:
+                assert keep_in_touch.SCREEN.admits(reading, cadences)
+
+
+def test_ties_at_every_edge_pass_the_screens() -> None:
+    """Known, and quiet, for every number of days around the rules' edges, in each stage
+    a history can reach, with no cadence to let them through anyway."""
+    shapes: list[list[tuple[int, Kind, Direction]]] = [
+        [], [(0, MET, MUTUAL)], [(0, ADVICE, RECEIVED), (0, HELP, RECEIVED)],
+        [(0, MET, MUTUAL)] * 4 + [(0, ADVICE, GAVE), (0, HELP, RECEIVED)],
+        [(0, MET, MUTUAL)] * 8 + [(0, ADVICE, GAVE), (0, HELP, RECEIVED)] * 3]
+    stages = set()
+    for shape in shapes:
+        for quiet in range(0, 130):
+            for known in range(quiet, quiet + 400, 7):
+                events = [(quiet + n, k, d) for n, (_, k, d) in enumerate(shape)]
+                tie = summary("P", build_history(events, strength=0.5, trust=4,
+                                                 known_days=known))
+                stages.add(tie.stage)
+                if _urgency(tie, {}, TODAY) is not None:
+                    assert SCREEN.admits(tie, ()), (shape, quiet, known, tie.stage)
+    assert stages == set(Stage)
