@@ -250,3 +250,38 @@ def test_the_digest_and_health_are_kept_until_the_book_or_the_day_changes(
     clock.advance(1)
     tomorrow = kb.health(me)
     assert tomorrow is not again and tomorrow.as_of == clock.today()
+
+
+def test_what_is_kept_of_a_book_outlives_writes_to_another_book(kb: Kithbook,
+                                                                 book: Book) -> None:
+    """A community's members write all day: one member's writes must not throw away the
+    reports, maps and duplicates kept of everyone else's book."""
+    me = MemberId(book.me)
+    other = Member(id=MemberId(new_id()), name="Eve", email="eve@example.org",
+                   created_at=kb.clock.now())
+    with kb.uow() as uow:
+        uow.members.add(other)
+        uow.commit()
+    report, week = kb.health(me), kb.week(me, Budget(minutes=60))
+    twins = kb.list_duplicates(me)
+    theirs = kb.health(other.id)
+    eve_friend = kb.add_contact(other.id, ContactFields(name="Ana Silva"))
+    kb.log_interaction(other.id, [eve_friend.id], Kind.HELP, Direction.GAVE,
+                       kb.clock.today())
+    assert kb.health(me) is report and kb.week(me, Budget(minutes=60)) is week
+    assert kb.list_duplicates(me) == twins
+    assert kb.health(other.id) is not theirs and kb.health(other.id).ties == 1
+    kb.add_contact(me, ContactFields(name="Ana  Silva", organization="Acme"))  # mine
+    assert kb.health(me) is not report and kb.health(me).ties == report.ties + 1
+    assert len(kb.list_duplicates(me)) == len(twins) + 1
+
+
+def test_likely_duplicates_are_kept_until_the_book_changes(kb: Kithbook, book: Book) -> None:
+    me = MemberId(book.me)
+    assert kb.list_duplicates(me) == []
+    kb.add_contact(me, ContactFields(name="Bo  Chen", organization="Globex"))
+    found = kb.list_duplicates(me)
+    assert [len(s.contacts) for s in found] == [2]
+    assert kb.list_duplicates(me)[0] is found[0]  # kept, not compared again
+    kb.delete_contact(me, found[0].contacts[1].id, exact=True)
+    assert kb.list_duplicates(me) == []

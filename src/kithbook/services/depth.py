@@ -213,7 +213,7 @@ def health(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParam
         return health_report(_readings(uow, actor, today, params, (), None),
                              uow.depth.logged_summary(actor, today), today)
 
-    return _kept(uow, cache, ("health", actor, today, params), build)
+    return _kept(uow, cache, actor, ("health", actor, today, params), build)
 
 
 def _readings(uow: UnitOfWork, actor: MemberId, today: date, params: StrengthParams,
@@ -257,19 +257,20 @@ def _kept_book(uow: UnitOfWork, cache: PathsCache | None, actor: MemberId,
     stored_strength.bring_up_to_date(uow, actor, today, params, wait_for_day=wait_for_day)
     with uow.reading():
         cadences = uow.depth.tag_cadences(actor)
-    return _kept(uow, cache, (*key, actor, sorted(cadences.items())),
+    return _kept(uow, cache, actor, (*key, actor, sorted(cadences.items())),
                  lambda: use(_readings(uow, actor, today, params, cadences, screen), cadences))
 
 
-def _kept(uow: UnitOfWork, cache: PathsCache | None, key: tuple[object, ...],
-          build: Callable[[], T]) -> T:
-    """`build()`, read in one transaction and kept in `cache` (when given) until a write
-    moves the book's fingerprint: one page asks again with every visit, every chart and
-    every change of budget. The key names the day and the strength parameters."""
+def _kept(uow: UnitOfWork, cache: PathsCache | None, actor: MemberId,
+          key: tuple[object, ...], build: Callable[[], T]) -> T:
+    """`build()` of `actor`'s own book, read in one transaction and kept in `cache` (when
+    given) until a write to that book moves its fingerprint: one page asks again with
+    every visit, every chart and every change of budget. The key names the member, the
+    day and the strength parameters."""
     with uow.reading():
         if cache is None:
             return build()
-        return cache.value(uow, repr(key), build)
+        return cache.value(uow, repr(key), build, owner=actor)
 
 
 def charts(report: HealthReport) -> dict[str, str]:

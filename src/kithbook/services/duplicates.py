@@ -16,6 +16,7 @@ from kithbook.domain.duplicates import (
 )
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, MemberId
+from kithbook.services.path_network import PathsCache
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.references import resolve_contact
 
@@ -37,13 +38,22 @@ class MergeResult:
     interaction_count: int  # the survivor's interactions after the merge
 
 
-def list_duplicates(uow: UnitOfWork, actor: MemberId) -> list[DuplicateSet]:
-    with uow.reading():
+def list_duplicates(uow: UnitOfWork, actor: MemberId,
+                    cache: PathsCache | None = None) -> list[DuplicateSet]:
+    """Every set of likely duplicates, kept in `cache` (when given) until the member's
+    book changes: comparing a large book's names takes seconds (docs/benchmarks.md)."""
+    def build() -> list[DuplicateSet]:
         contacts = sorted(uow.contacts.all(actor), key=lambda c: (c.name.casefold(), c.id))
-    by_id = {c.id: c for c in contacts}
-    groups = find_duplicates(Candidate.of(c) for c in contacts)
-    return [DuplicateSet(tuple(by_id[ContactId(k)] for k in g.keys), g.evidence)
-            for g in groups]
+        by_id = {c.id: c for c in contacts}
+        groups = find_duplicates(Candidate.of(c) for c in contacts)
+        return [DuplicateSet(tuple(by_id[ContactId(k)] for k in g.keys), g.evidence)
+                for g in groups]
+
+    with uow.reading():
+        if cache is None:
+            return build()
+        # A copy: the kept list is shared by every request.
+        return list(cache.value(uow, repr(("duplicates", actor)), build, owner=actor))
 
 
 def merge_contacts(uow: UnitOfWork, actor: MemberId, keep: str, others: Sequence[str],

@@ -266,7 +266,7 @@ class Kithbook:
         return exports.export_book(self._uow(), actor, format, out)
 
     def list_duplicates(self, actor: MemberId) -> list[duplicates.DuplicateSet]:
-        return duplicates.list_duplicates(self._uow(), actor)
+        return duplicates.list_duplicates(self._uow(), actor, self._paths)
 
     def merge_contacts(self, actor: MemberId, keep: str, others: Sequence[str], *,
                        take: Mapping[str, str] | None = None) -> duplicates.MergeResult:

@@ -87,7 +87,8 @@ def network_map(uow: UnitOfWork, cache: PathsCache, actor: MemberId, query: MapQ
     tag, organization, key = _filters(query)
     with uow.reading():
         drawn = cache.value(uow, _cache_key(actor, today),
-                            lambda: _Drawn(member.name, uow.contacts.count(actor)))
+                            lambda: _Drawn(member.name, uow.contacts.count(actor)),
+                            owner=actor)
         with drawn.lock:
             found = drawn.layouts.get(key)
             if found is not None:
@@ -116,7 +117,7 @@ def drawn_map(uow: UnitOfWork, cache: PathsCache, actor: MemberId, query: MapQue
         if not stored_strength.nothing_to_do(missing, stale, wait_for_day=False):
             return None
         # A map drawn of this book at this fingerprint: the member was there then.
-        drawn = cache.held(uow, _cache_key(actor, today))
+        drawn = cache.held(uow, _cache_key(actor, today), owner=actor)
     if not isinstance(drawn, _Drawn):
         return None
     with drawn.lock:

@@ -75,8 +75,10 @@ class PathsCache:
 
     # Anything else read from a book and kept while the fingerprint holds (the network
     # map keeps the maps it drew of a member's book here), with a gate per key so one
-    # request reads it while the others wait.
-    _values: dict[str, tuple[tuple[int, ...], Any]] = field(default_factory=dict)
+    # request reads it while the others wait. Each value names the member whose book it
+    # was read from (None: the whole database's) and that fingerprint.
+    _values: dict[str, tuple[MemberId | None, tuple[int, ...], Any]] = field(
+        default_factory=dict)
     _gates: dict[str, threading.Lock] = field(default_factory=dict)
 
     def changed(self) -> None:
@@ -85,30 +87,35 @@ class PathsCache:
             self._networks.clear()
             self._values.clear()
 
-    def value(self, uow: UnitOfWork, key: str, build: Callable[[], T]) -> T:
-        """What `build` read, kept until any write moves the network's fingerprint. Every
-        interaction write touches its ties' rows, so strengths move it too."""
-        fingerprint = uow.network.fingerprint()
+    def value(self, uow: UnitOfWork, key: str, build: Callable[[], T], *,
+              owner: MemberId | None = None) -> T:
+        """What `build` read, kept until a write moves the fingerprint: that of `owner`'s
+        part of the network when given (what `build` reads of their own book only),
+        else the whole network's. Every interaction write touches its ties' rows, so
+        strengths move it too."""
+        fingerprint = _fingerprint(uow, owner)
         with self._lock:
             held = self._values.get(key)
-            if held is not None and held[0] == fingerprint:
-                return cast(T, held[1])
+            if held is not None and held[1] == fingerprint:
+                return cast(T, held[2])
             gate = self._gates.setdefault(key, threading.Lock())
         with gate:
             with self._lock:
                 held = self._values.get(key)
-            if held is not None and held[0] == fingerprint:
-                return cast(T, held[1])
+            if held is not None and held[1] == fingerprint:
+                return cast(T, held[2])
             built = build()
             with self._lock:
-                # What was read at an older fingerprint is stale: keep only the current.
-                # Their gates go too, or a long-running server would keep one per member
-                # and day forever; a build still holding one just finishes unshared.
-                for stale in [k for k, (f, _) in self._values.items() if f != fingerprint]:
+                # What was read of the same book at an older fingerprint is stale: keep
+                # only the current. Their gates go too, or a long-running server would
+                # keep one per member and day forever; a build still holding one just
+                # finishes unshared.
+                for stale in [k for k, (o, f, _) in self._values.items()
+                              if o == owner and f != fingerprint]:
                     del self._values[stale]
                     self._gates.pop(stale, None)
                 self._values.pop(key, None)
-                self._values[key] = (fingerprint, built)
+                self._values[key] = (owner, fingerprint, built)
                 # Keys come from requests (a digest's budget, say): keep the latest few.
                 while len(self._values) > VALUES_KEPT:
                     oldest = next(iter(self._values))
@@ -116,13 +123,14 @@ class PathsCache:
                     self._gates.pop(oldest, None)
             return built
 
-    def held(self, uow: UnitOfWork, key: str) -> object | None:
+    def held(self, uow: UnitOfWork, key: str, *, owner: MemberId | None = None
+             ) -> object | None:
         """What `value` keeps under `key` if it is still current, else None; never builds
         or waits for a build (a request answered on a server's event loop asks this)."""
-        fingerprint = uow.network.fingerprint()
+        fingerprint = _fingerprint(uow, owner)
         with self._lock:
             held = self._values.get(key)
-        return held[1] if held is not None and held[0] == fingerprint else None
+        return held[2] if held is not None and held[1] == fingerprint else None
 
     def network(self, uow: UnitOfWork, key: str,
                 build: Callable[[dict[MemberId, int]], Network],
@@ -153,6 +161,10 @@ class PathsCache:
             with self._lock:
                 self._networks[key] = network  # builds are one at a time: this is the newest
             return network
+
+
+def _fingerprint(uow: UnitOfWork, owner: MemberId | None) -> tuple[int, ...]:
+    return uow.network.fingerprint() if owner is None else uow.network.version_of(owner)
 
 
 # ---- people as columns -----------------------------------------------------------------

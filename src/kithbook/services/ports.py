@@ -316,6 +316,11 @@ class NetworkReader(Protocol):
         sum of the random salt each member's row is made with)."""
         ...
 
+    def version_of(self, owner: MemberId) -> tuple[int, int]:
+        """`owner`'s network version and salt ((-1, -1) for no such member): it changes
+        with every write to their part of the network."""
+        ...
+
     def columns(self, owners: Sequence[MemberId] | None = None) -> NetworkColumns:
         """The community network, or the part of it belonging to `owners`, in bulk."""
         ...

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
+    bindparam,
     case,
     delete,
     false,
@@ -52,6 +53,9 @@ from kithbook.storage.tables import (
 )
 from kithbook.storage.ties import tie_from_row
 
+# Built once: every kept report and map asks it first.
+_VERSION_OF = select(network_versions.c.version, network_versions.c.salt).where(
+    network_versions.c.owner_id == bindparam("owner"))
 # Owners per query when reading part of the network: well under every database's limit
 # on bound parameters.
 _OWNERS_PER_QUERY = 500
@@ -70,6 +74,10 @@ class SqlNetwork:
             func.count(), func.coalesce(func.sum(network_versions.c.version), 0),
             func.coalesce(func.sum(network_versions.c.salt), 0))).one()
         return int(count), int(total), int(salts)
+
+    def version_of(self, owner: MemberId) -> tuple[int, int]:
+        row = self._c.execute(_VERSION_OF, {"owner": owner}).first()
+        return (-1, -1) if row is None else (int(row[0]), int(row[1]))
 
     def columns(self, owners: Sequence[MemberId] | None = None) -> NetworkColumns:
         """One plain query per table (per batch of owners), no joins and no sorting: rows
