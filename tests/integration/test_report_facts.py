@@ -23,6 +23,7 @@ from kithbook.domain.health import (
     health_report,
     last_months,
     summarize_logged,
+    tally_ties,
 )
 from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Direction, Kind
@@ -246,3 +247,43 @@ def test_the_database_screens_ties_as_the_domain_does(kb: Kithbook, me: MemberId
                 assert not missing
                 assert screened == [f for f in every if screen.admits(f, tags)]
                 assert 0 < len(screened) < len(every)
+
+
+def test_the_database_tallies_ties_as_the_domain_does(kb: Kithbook, me: MemberId,
+                                                      clock: FixedClock) -> None:
+    """At the edges: strengths on a bin's edge (0.3 × 10 is 3.0000000000000004, and 1.0
+    falls in the top bin), quiet for 180 or 181 days, known for 364 or 365, and one
+    organization spelled three ways."""
+    today = clock.today()
+    for n, strength in enumerate([0.1 * k for k in range(11)] + [0.3, 0.7, 0.29999999]):
+        edge = kb.add_contact(me, ContactFields(name=f"Edge {n}", organization=(
+            "Acme", "ACME", "acme", "Zeta")[n % 4], role="CTO" if n % 3 else None),
+            TieFields(started_on=today - timedelta(days=(180, 181, 364, 365)[n % 4])))
+        kb.correct_strength(me, edge.id, min(strength, 1.0), exact=True)
+    for known in (364, 365):  # relationships of just under and just a year
+        old = kb.add_contact(me, ContactFields(name=f"Year {known}"),
+                             TieFields(started_on=today - timedelta(days=known),
+                                       stated_trust=4))
+        for n, kind in enumerate([Kind.MET] * 6 + [Kind.ADVICE, Kind.HELP]):
+            kb.log_interaction(me, [old.id], kind, Direction.MUTUAL,
+                               today - timedelta(days=known - 40 * n))
+    for days_later in (0, 1, 30):
+        clock.advance(days_later)
+        stored_strength.bring_up_to_date(kb.uow(), me, clock.today(), kb.strength_params)
+        with kb.uow().reading() as uow:
+            counted = uow.depth.tie_tallies(me, clock.today())
+            facts, _ = uow.depth.facts(me, ())
+        expected = tally_ties(facts, clock.today())
+        assert counted == expected
+        spellings = {f.organization for f in facts if f.organization}
+        assert expected.organizations.distinct == len(spellings) - 2  # Acme three ways
+    assert expected.strength_bins[9] >= 2 and expected.long_term > 0
+
+
+def test_ties_without_facts_are_not_tallied_by_the_database(kb: Kithbook, me: MemberId,
+                                                            database_url: str) -> None:
+    stored_strength.bring_up_to_date(kb.uow(), me, kb.clock.today(), kb.strength_params)
+    _run(database_url, "UPDATE ties SET facts_on = NULL WHERE contact_id IN "
+                       "(SELECT contact_id FROM ties ORDER BY contact_id LIMIT 1)")
+    with kb.uow().reading() as uow:
+        assert uow.depth.tie_tallies(me, kb.clock.today()) is None

@@ -40,6 +40,8 @@ class Logged(Protocol):
 
 
 DORMANT_DAYS = 180
+LONG_TERM_DAYS = 365  # known this long, and a relationship or trusted: a long-term tie
+LONG_TERM_STAGES = frozenset({Stage.RELATIONSHIP, Stage.TRUSTED})
 DORMANT_SHOWN = 50  # the strongest dormant ties a report names; it counts them all
 MONTHS_SHOWN = 12
 STRENGTH_BINS = 10
@@ -161,20 +163,84 @@ class HealthReport:
 
 def diversity(values: Iterable[str | None]) -> Diversity:
     """Shannon and Simpson diversity over the known values (case-insensitive)."""
-    seen = list(values)
-    known = [v.strip() for v in seen if v and v.strip()]
-    counts = Counter(v.casefold() for v in known)
-    display = {v.casefold(): v for v in reversed(known)}  # first spelling wins
+    counted: Counter[str] = Counter()
+    unknown = 0
+    for value in values:
+        if value and value.strip():
+            counted[value.strip()] += 1
+        else:
+            unknown += 1
+    return diversity_of(counted.items(), unknown)
+
+
+def diversity_of(counted: Iterable[tuple[str, int]], unknown: int) -> Diversity:
+    """`diversity` from each spelling and how many ties have it, in the order the
+    spellings first appear, and the number of ties without a value."""
+    counts: Counter[str] = Counter()
+    display: dict[str, str] = {}
+    for value, n in counted:
+        key = value.casefold()
+        counts[key] += n
+        display.setdefault(key, value)  # first spelling wins
     total = sum(counts.values())
     if total == 0:
-        return Diversity(0, len(seen), 0.0, 0.0, 0.0, None)
+        return Diversity(0, unknown, 0.0, 0.0, 0.0, None)
     shares = [n / total for n in counts.values()]
     shannon = -sum(p * math.log(p) for p in shares)
     evenness = shannon / math.log(len(counts)) if len(counts) > 1 else 0.0
     simpson = 1.0 - sum(p * p for p in shares)
     top, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-    return Diversity(len(counts), len(seen) - total, shannon, evenness, simpson,
+    return Diversity(len(counts), unknown, shannon, evenness, simpson,
                      (display[top], n / total))
+
+
+@dataclass(frozen=True)
+class TieTallies:
+    """What the report counts of a book's ties (`tally_ties`): storage can count the same
+    in the database, and a large book's ties need not come out one by one."""
+
+    ties: int
+    stages: Mapping[Stage, int]
+    strength_bins: tuple[int, ...]
+    started: Mapping[str, int]  # the `MONTHS_SHOWN` months to today: ties first known then
+    long_term: int
+    dormant: tuple[TieReading, ...]  # the strongest `DORMANT_SHOWN`, strongest first
+    dormant_count: int
+    organizations: Diversity
+    roles: Diversity
+
+
+def strength_bin(strength: float) -> int:
+    return min(int(strength * STRENGTH_BINS), STRENGTH_BINS - 1)
+
+
+def is_dormant(tie: TieReading) -> bool:
+    quiet = tie.days_quiet
+    return quiet is None or quiet > DORMANT_DAYS
+
+
+def strongest_first(ties: Iterable[TieReading], count: int) -> list[TieReading]:
+    return heapq.nsmallest(count, ties, key=lambda t: (-t.strength, t.name, t.contact))
+
+
+def tally_ties(ties: Sequence[TieReading], today: date) -> TieTallies:
+    stages = dict.fromkeys(Stage, 0)
+    bins = [0] * STRENGTH_BINS
+    started: Counter[str] = Counter()
+    for tie in ties:
+        stages[tie.stage] += 1
+        bins[strength_bin(tie.strength)] += 1
+        if tie.known_since is not None:
+            started[_month(tie.known_since)] += 1
+    dormant = [t for t in ties if is_dormant(t)]
+    return TieTallies(
+        ties=len(ties), stages=stages, strength_bins=tuple(bins),
+        started={m: started[m] for m in last_months(today, MONTHS_SHOWN)},
+        long_term=sum(1 for t in ties if (t.days_known or 0) >= LONG_TERM_DAYS
+                      and t.stage in LONG_TERM_STAGES),
+        dormant=tuple(strongest_first(dormant, DORMANT_SHOWN)), dormant_count=len(dormant),
+        organizations=diversity(t.organization for t in ties),
+        roles=diversity(t.role for t in ties))
 
 
 def _month(day: date) -> str:
@@ -186,11 +252,11 @@ def last_months(today: date, count: int) -> list[str]:
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
 
 
-def health_report(ties: Sequence[TieReading], logged: LoggedSummary | Iterable[Logged],
-                  today: date, *, dormant_days: int = DORMANT_DAYS) -> HealthReport:
+def health_report(ties: Sequence[TieReading] | TieTallies,
+                  logged: LoggedSummary | Iterable[Logged], today: date) -> HealthReport:
+    tallies = ties if isinstance(ties, TieTallies) else tally_ties(ties, today)
     if not isinstance(logged, LoggedSummary):
         logged = summarize_logged(logged, today)
-    months = last_months(today, MONTHS_SHOWN)
     gave: Counter[Kind] = Counter()
     received: Counter[Kind] = Counter()
     kinds: Counter[Kind] = Counter()
@@ -204,37 +270,21 @@ def health_report(ties: Sequence[TieReading], logged: LoggedSummary | Iterable[L
 
     balance = Balance({k: gave[k] for k in Kind if k in GIVING_KINDS},
                       {k: received[k] for k in Kind if k in GIVING_KINDS})
-    stages = dict.fromkeys(Stage, 0)
-    bins = [0] * STRENGTH_BINS
-    started: Counter[str] = Counter()
-    for tie in ties:
-        stages[tie.stage] += 1
-        bins[min(int(tie.strength * STRENGTH_BINS), STRENGTH_BINS - 1)] += 1
-        if tie.known_since is not None:
-            started[_month(tie.known_since)] += 1
-    dormant = [t for t in ties if _dormant(t, dormant_days)]
-    shown = heapq.nsmallest(DORMANT_SHOWN, dormant, key=lambda t: (-t.strength, t.name,
-                                                                    t.contact))
     report = HealthReport(
-        as_of=today, ties=len(ties), interactions=sum(logged.counts.values()),
-        balance=balance, stages=stages, strength_bins=tuple(bins), dormant=tuple(shown),
-        dormant_count=len(dormant),
-        organizations=diversity(t.organization for t in ties),
-        roles=diversity(t.role for t in ties),
-        new_ties_by_month={m: started[m] for m in months},
-        interactions_by_month={m: logged.by_month.get(m, 0) for m in months},
+        as_of=today, ties=tallies.ties, interactions=sum(logged.counts.values()),
+        balance=balance, stages=dict(tallies.stages), strength_bins=tallies.strength_bins,
+        dormant=tallies.dormant, dormant_count=tallies.dormant_count,
+        organizations=tallies.organizations, roles=tallies.roles,
+        new_ties_by_month=dict(tallies.started),
+        interactions_by_month={m: logged.by_month.get(m, 0)
+                               for m in last_months(today, MONTHS_SHOWN)},
         reflection=(),
     )
-    return _with_reflection(report, ties, kinds, logged.flagged, dormant_days)
+    return _with_reflection(report, tallies.long_term, kinds, logged.flagged)
 
 
-def _dormant(tie: TieReading, days: int) -> bool:
-    quiet = tie.days_quiet
-    return quiet is None or quiet > days
-
-
-def _with_reflection(report: HealthReport, ties: Sequence[TieReading], kinds: Counter[Kind],
-                     flagged: Mapping[str, Sequence[str]], dormant_days: int) -> HealthReport:
+def _with_reflection(report: HealthReport, long_term: int, kinds: Counter[Kind],
+                     flagged: Mapping[str, Sequence[str]]) -> HealthReport:
     observations: list[Observation] = []
     b = report.balance
     share = b.share_given
@@ -268,15 +318,13 @@ def _with_reflection(report: HealthReport, ties: Sequence[TieReading], kinds: Co
         else:
             observations.append(Observation("sharing", text, True))
 
-    long_term = sum(1 for t in ties if (t.days_known or 0) >= 365
-                    and t.stage in (Stage.RELATIONSHIP, Stage.TRUSTED))
     dormant = report.dormant_count
-    if ties:
+    if report.ties:
         observations.append(Observation(
             "long-term",
-            f"{long_term} of your {plural(len(ties), 'tie')} are relationships of a year or "
-            f"more; {dormant} have been quiet for over {dormant_days} days or never logged.",
-            long_term > 0 and dormant <= len(ties) // 2))
+            f"{long_term} of your {plural(report.ties, 'tie')} are relationships of a year "
+            f"or more; {dormant} have been quiet for over {DORMANT_DAYS} days or never "
+            "logged.", long_term > 0 and dormant <= report.ties // 2))
 
     org = report.organizations
     if org.largest is not None and org.distinct > 1:

@@ -22,7 +22,7 @@ from kithbook.domain.digest import SCREEN as DIGEST_SCREEN
 from kithbook.domain.digest import Budget, Digest, weekly_digest
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.evidence import describe_balance, describe_evidence, describe_strength
-from kithbook.domain.health import HealthReport, health_report
+from kithbook.domain.health import HealthReport, health_report, tally_ties
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.keep_in_touch import Cadence, TouchState, losing_touch, resolve_cadence
 from kithbook.domain.stages import NextStep, StageAssessment, assess_stage, next_step
@@ -210,8 +210,10 @@ def health(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParam
     stored_strength.bring_up_to_date(uow, actor, today, params, wait_for_day=wait_for_day)
 
     def build() -> HealthReport:
-        return health_report(_readings(uow, actor, today, params, (), None),
-                             uow.depth.logged_summary(actor, today), today)
+        tallies = uow.depth.tie_tallies(actor, today)
+        if tallies is None:  # some ties have no facts stored
+            tallies = tally_ties(_readings(uow, actor, today, params, (), None), today)
+        return health_report(tallies, uow.depth.logged_summary(actor, today), today)
 
     return _kept(uow, cache, actor, ("health", actor, today, params), build)
 

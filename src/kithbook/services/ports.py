@@ -19,7 +19,7 @@ import numpy.typing as npt
 from kithbook.domain.accounts import ApiToken, Invitation, PasswordReset, SessionInfo, Throttle
 from kithbook.domain.community import CommunitySettings
 from kithbook.domain.contacts import Contact
-from kithbook.domain.health import LoggedSummary
+from kithbook.domain.health import LoggedSummary, TieTallies
 from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import Introduction
@@ -411,6 +411,11 @@ class DepthReader(Protocol):
 
     def logged(self, owner: MemberId) -> list[LoggedInteraction]:
         """Every interaction of `owner`: kind, direction, day and note (by id)."""
+        ...
+
+    def tie_tallies(self, owner: MemberId, today: date) -> TieTallies | None:
+        """`tally_ties` of the stored facts of every tie, counted by the database; None
+        when some tie has none (cleared by a change, or stored by an older version)."""
         ...
 
     def logged_summary(self, owner: MemberId, today: date) -> LoggedSummary:

@@ -35,7 +35,21 @@ from sqlalchemy import (
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
-from kithbook.domain.health import MONTHS_SHOWN, LoggedSummary, flagged_notes, last_months
+from kithbook.domain.health import (
+    DORMANT_DAYS,
+    DORMANT_SHOWN,
+    LONG_TERM_DAYS,
+    LONG_TERM_STAGES,
+    MONTHS_SHOWN,
+    STRENGTH_BINS,
+    Diversity,
+    LoggedSummary,
+    TieTallies,
+    diversity_of,
+    flagged_notes,
+    last_months,
+    strongest_first,
+)
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.tie_summary import Screen, TieFacts
@@ -152,6 +166,55 @@ def _screened(dialect: str, screen: Screen, tags: bool) -> Select[Any]:
     return _facts(dialect).where(or_(*admitted))
 
 
+def _quiet_since(dialect: str) -> ColumnElement[int]:
+    return _day_number(dialect, func.coalesce(ties.c.last_contact, ties.c.known_since))
+
+
+def _is_dormant(dialect: str) -> ColumnElement[bool]:
+    """`domain.health.is_dormant` of a tie's stored facts."""
+    quiet_since = _quiet_since(dialect)
+    return or_(quiet_since.is_(None),
+               quiet_since + DORMANT_DAYS < _day_number(dialect, ties.c.facts_on))
+
+
+@functools.cache
+def _counts(dialect: str) -> Select[int, int, int, int]:
+    """The book's ties; those without facts to count (the report then reads them all);
+    the dormant ones; and the long-term ones (`domain.health.tally_ties`)."""
+    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.sum(case((condition, 1), else_=0))
+
+    long_term = and_(ties.c.stage.in_(sorted(stage_key(s) for s in LONG_TERM_STAGES)),
+                     _day_number(dialect, ties.c.known_since) + LONG_TERM_DAYS
+                     <= _day_number(dialect, ties.c.facts_on))
+    missing = or_(ties.c.facts_on.is_(None), ties.c.strength_on.is_(None),
+                  ties.c.stage.is_(None), ties.c.facts_on != ties.c.strength_on)
+    return select(func.count(), count(missing), count(_is_dormant(dialect)),
+                  count(long_term)).where(ties.c.owner_id == bindparam("owner"))
+
+
+@functools.cache
+def _bins(dialect: str) -> Select[int, int]:
+    """Ties by `int(strength * STRENGTH_BINS)`: SQLite's cast truncates, PostgreSQL's
+    rounds, so there it takes the floor first (strengths are never negative)."""
+    scaled = ties.c.strength * STRENGTH_BINS
+    number = (cast(scaled, Integer) if dialect == "sqlite"
+              else cast(func.floor(scaled), Integer))
+    return (select(number, func.count()).where(ties.c.owner_id == bindparam("owner"))
+            .group_by(number))
+
+
+@functools.cache
+def _dormant(dialect: str) -> Select[Any]:
+    return _facts(dialect).where(_is_dormant(dialect))
+
+
+_BY_STAGE = (select(ties.c.stage, func.count()).where(ties.c.owner_id == bindparam("owner"))
+             .group_by(ties.c.stage))
+_STARTED = (select(ties.c.known_since, func.count())
+            .where(ties.c.owner_id == bindparam("owner"),
+                   ties.c.known_since >= bindparam("first"))
+            .group_by(ties.c.known_since))
 _CADENCE_TAGS = (select(contact_tags.c.contact_id, contact_tags.c.tag)
                  .join(contacts, contacts.c.id == contact_tags.c.contact_id)
                  .where(contacts.c.owner_id == bindparam("owner"),
@@ -322,14 +385,20 @@ class SqlDepth:
             for contact_id, tag in self._c.execute(
                     _CADENCE_TAGS, {"owner": owner, "tags": sorted(cadence_tags)}):
                 tagged[contact_id].append(tag)
+        statement = (_facts(self._c.dialect.name) if screen is None
+                     else _screened(self._c.dialect.name, screen, bool(cadence_tags)))
+        return self._read_facts(
+            self._c.execute(statement, {"owner": owner, "tags": sorted(cadence_tags)}),
+            tagged)
+
+    @staticmethod
+    def _read_facts(rows: Any, tagged: dict[str, list[str]]
+                    ) -> tuple[list[TieFacts], list[ContactId]]:
         stages = {key.value: key.stage for key in StageKey}
         days: dict[int | None, date | None] = {None: None}  # a book spans a few thousand
         as_of: dict[int, date] = {}
         facts: list[TieFacts] = []
         missing: list[ContactId] = []
-        statement = (_facts(self._c.dialect.name) if screen is None
-                     else _screened(self._c.dialect.name, screen, bool(cadence_tags)))
-        rows = self._c.execute(statement, {"owner": owner, "tags": sorted(cadence_tags)})
         # Plain tuples, unpacked: 100,000 rows, where each attribute looked up by name
         # adds up to a second.
         for (contact_id, name, organization, role, strength, stage, strength_on, facts_on,
@@ -347,6 +416,50 @@ class SqlDepth:
                 days[known], days[last], organization, role,
                 tuple(tagged.get(contact_id, ())), cadence))
         return facts, missing
+
+    def tie_tallies(self, owner: MemberId, today: date) -> TieTallies | None:
+        dialect = self._c.dialect.name
+        values = {"owner": owner}
+        ties_, missing, dormant, long_term = self._c.execute(_counts(dialect), values).one()
+        if missing:
+            return None
+        stages = dict.fromkeys(Stage, 0)
+        for key, n in self._c.execute(_BY_STAGE, values):
+            stages[StageKey(key).stage] += n
+        bins = [0] * STRENGTH_BINS
+        for number, n in self._c.execute(_bins(dialect), values):
+            bins[min(int(number), STRENGTH_BINS - 1)] += n
+        months = last_months(today, MONTHS_SHOWN)
+        started = dict.fromkeys(months, 0)
+        first = date(int(months[0][:4]), int(months[0][5:]), 1)
+        for day, n in self._c.execute(_STARTED, {**values, "first": first}):
+            started[f"{day.year:04d}-{day.month:02d}"] += n
+        # The strongest dormant ties: those at least as strong as the last to be shown,
+        # sorted here, where names sort as the domain sorts them.
+        weakest = self._c.scalar(_dormant(dialect).with_only_columns(ties.c.strength)
+                                 .order_by(None).order_by(ties.c.strength.desc())
+                                 .offset(DORMANT_SHOWN - 1).limit(1), values)
+        shown = _dormant(dialect) if weakest is None else _dormant(dialect).where(
+            ties.c.strength >= weakest)
+        dormant_facts, _ = self._read_facts(self._c.execute(shown, values), {})
+        return TieTallies(
+            ties=ties_, stages=stages, strength_bins=tuple(bins), started=started,
+            long_term=int(long_term or 0),
+            dormant=tuple(strongest_first(dormant_facts, DORMANT_SHOWN)),
+            dormant_count=int(dormant or 0),
+            organizations=self._diversity(contacts.c.organization, owner),
+            roles=self._diversity(contacts.c.role, owner))
+
+    def _diversity(self, column: Any, owner: MemberId) -> Diversity:
+        """`diversity` of a contact column, from its spellings counted in SQL and put in
+        the order they first appear among the contacts by id (the ties' order)."""
+        rows = self._c.execute(
+            select(column, func.count(), func.min(contacts.c.id))
+            .where(contacts.c.owner_id == owner).group_by(column)).all()
+        unknown = sum(n for value, n, _ in rows if not (value and value.strip()))
+        counted = sorted(((first, value.strip(), n) for value, n, first in rows
+                          if value and value.strip()))
+        return diversity_of(((value, n) for _, value, n in counted), unknown)
 
     def logged_summary(self, owner: MemberId, today: date) -> LoggedSummary:
         kinds = {k.value: k for k in Kind}
