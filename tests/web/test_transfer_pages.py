@@ -72,7 +72,8 @@ def test_duplicates_page_merges_a_set(client: TestClient, ada: dict[str, object]
     client.post("/api/v1/interactions", json={
         "contact_ids": [twin.json()["id"]], "kind": "met", "occurred_on": "2026-06-01"})
     found = client.get("/api/v1/duplicates").json()
-    assert len(found) == 1 and found[0]["evidence"][0]["reason"] == "same email"
+    assert (found["total"], found["limit"], found["offset"]) == (1, 50, 0)
+    assert found["items"][0]["evidence"][0]["reason"] == "same email"
     page = client.get("/duplicates")
     assert "Merge set 1" in page.text and "Countess" in page.text
     response = client.post("/duplicates/merge", data={
@@ -82,7 +83,7 @@ def test_duplicates_page_merges_a_set(client: TestClient, ada: dict[str, object]
     merged = client.get(f"/api/v1/contacts/{ada['id']}").json()
     assert merged["contact"]["role"] == "Countess"
     assert [i["occurred_on"] for i in merged["timeline"]] == ["2026-06-01"]
-    assert client.get("/api/v1/duplicates").json() == []
+    assert client.get("/api/v1/duplicates").json()["items"] == []
 
 
 def test_api_merge_and_erase(client: TestClient, ada: dict[str, object]) -> None:
@@ -101,3 +102,26 @@ def test_api_merge_and_erase(client: TestClient, ada: dict[str, object]) -> None
 
 def test_import_status_says_nothing_is_running(client: TestClient) -> None:
     assert client.get("/import/status/" + "0" * 32).json() == {"done": 0, "total": None}
+
+
+def test_many_duplicates_come_a_page_at_a_time(client: TestClient) -> None:
+    for n in range(30):
+        for name in (f"Twin {n:02} A", f"Twin {n:02} B"):
+            assert client.post("/api/v1/contacts", json={
+                "name": name, "emails": [{"value": f"twin{n}@example.org"}]}).status_code == 201
+    first = client.get("/duplicates")
+    assert "30 sets" in first.text and "Page 1 of 2" in first.text
+    assert first.text.count('class="duplicate-set"') == 20
+    assert '<a href="/duplicates?page=2" rel="next">' in first.text
+    second = client.get("/duplicates?page=2")
+    assert second.text.count('class="duplicate-set"') == 10 and "Merge set 30" in second.text
+    assert "Merge set 1\"" not in second.text
+    assert '<a href="/duplicates?page=1" rel="prev">' in second.text
+    assert client.get("/duplicates?page=9").text.count('class="duplicate-set"') == 10
+    assert client.get("/duplicates?page=0").status_code == 422
+    api = client.get("/api/v1/duplicates?limit=10&offset=20").json()
+    assert (api["total"], len(api["items"])) == (30, 10)
+    assert client.get("/api/v1/duplicates?limit=0").status_code == 422
+    book = client.get("/?q=twin")  # the book's pages share the pager
+    assert '<a href="/?q=twin&amp;tag=&amp;organization=&amp;stage=&amp;sort=name&amp;page=2"' \
+        ' rel="next">' in book.text

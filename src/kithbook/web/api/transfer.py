@@ -15,7 +15,7 @@ from kithbook.services.duplicates import DuplicateSet, MergeResult
 from kithbook.services.erasure import ErasureReport
 from kithbook.services.exports import ExportFormat
 from kithbook.services.imports import ImportReport
-from kithbook.web.api.schemas import ERRORS, ContactOut
+from kithbook.web.api.schemas import ERRORS, ContactOut, PageOut
 from kithbook.web.deps import CurrentMember, Services
 from kithbook.web.pages.transfer import export_response, parse_format
 from kithbook.web.uploads import forget_upload, save_upload
@@ -156,8 +156,13 @@ def export(kb: Services, me: CurrentMember,
 
 
 @router.get("/duplicates", summary="Sets of contacts that are likely one person")
-def duplicates(kb: Services, me: CurrentMember) -> list[DuplicateSetOut]:
-    return [DuplicateSetOut.of(found) for found in kb.list_duplicates(me.id)]
+def duplicates(kb: Services, me: CurrentMember,
+               limit: Annotated[int, Query(ge=1, le=500)] = 50,
+               offset: Annotated[int, Query(ge=0)] = 0) -> PageOut[DuplicateSetOut]:
+    found = kb.list_duplicates(me.id)
+    return PageOut[DuplicateSetOut](
+        items=[DuplicateSetOut.of(s) for s in found[offset:offset + limit]],
+        total=len(found), limit=limit, offset=offset)
 
 
 @router.post("/merge", summary="Merge contacts; every interaction moves to the one kept")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -20,6 +20,8 @@ from kithbook.services.facade import Kithbook
 from kithbook.web.deps import CurrentMember, Services
 from kithbook.web.errors import status_of
 from kithbook.web.uploads import forget_upload, save_upload, saved_upload
+
+SETS_PER_PAGE = 20
 
 router = APIRouter(include_in_schema=False)
 FORMAT_NAMES = {
@@ -130,10 +132,16 @@ def download(format: ExportFormat, kb: Services, me: CurrentMember) -> Response:
 
 
 @router.get("/duplicates", response_class=HTMLResponse)
-def duplicates_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
+def duplicates_page(request: Request, kb: Services, me: CurrentMember,
+                    page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
     sets = kb.list_duplicates(me.id)
+    # A page of sets: a large book can have thousands, each with its own merge form.
+    pages = max(1, -(-len(sets) // SETS_PER_PAGE))
+    page = min(page, pages)
+    first = (page - 1) * SETS_PER_PAGE
     return _render(request, "duplicates.html", {
-        "nav": "import", "sets": sets, "fields": SINGLE_FIELDS,
+        "nav": "import", "sets": sets[first:first + SETS_PER_PAGE], "total": len(sets),
+        "first": first, "page_number": page, "pages": pages, "fields": SINGLE_FIELDS,
         "notice": "Merged." if request.query_params.get("done") == "merged" else None})
 
 
