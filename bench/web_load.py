@@ -249,13 +249,25 @@ def main() -> None:
                                      for w in SEARCH_WORDS],
             "api: contact detail": [f"/api/v1/contacts/{i}" for i in ids],
             "page: network map": ["/map", "/map?colour=organization", "/map?tag=mentor"],
+            "page: digest": ["/digest"],
+            "page: health": ["/health"],
+            "page: likely duplicates": ["/duplicates"],
+            "api: digest": ["/api/v1/digest"],
+            "api: losing touch": ["/api/v1/losing-touch"],
         }
-        # The map reads and scores the whole book once, then serves from memory until the
-        # next write: time that first read on its own, outside the load.
-        for path in targets["page: network map"]:
-            started = time.perf_counter()
-            httpx.get(base + path, timeout=600).raise_for_status()
-            print(f"first {path}: {time.perf_counter() - started:.1f} s")
+        # These read the whole book once, then serve from memory until the member's next
+        # write: time that first read on its own, outside the load, in each worker (the
+        # first process hands connections to the workers in turn).
+        for name in ("page: network map", "page: digest", "page: health",
+                     "page: likely duplicates", "api: digest", "api: losing touch"):
+            if args.only and not any(part in name for part in args.only):
+                continue
+            for path in targets[name]:
+                for worker in range(args.workers):
+                    started = time.perf_counter()
+                    httpx.get(base + path, timeout=600).raise_for_status()
+                    print(f"first {path} (worker {worker + 1}): "
+                          f"{time.perf_counter() - started:.2f} s", flush=True)
         print(f"{args.size:,} contacts, {args.clients} concurrent clients, "
               f"{args.seconds:.0f} s per target, {args.workers} worker(s), "
               f"{args.threads or 'default'} thread(s) each; "
