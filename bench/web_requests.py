@@ -48,6 +48,11 @@ TARGETS = {
     "API search berlin (20)": "/api/v1/contacts?q=berlin&limit=20",
     "API contact detail": "/api/v1/contacts/{contact}",
     "network map": "/map",
+    "digest page": "/digest",
+    "health page": "/health",
+    "likely duplicates page": "/duplicates",
+    "API digest": "/api/v1/digest",
+    "API losing touch": "/api/v1/losing-touch",
 }
 
 

@@ -125,3 +125,14 @@ def test_many_duplicates_come_a_page_at_a_time(client: TestClient) -> None:
     book = client.get("/?q=twin")  # the book's pages share the pager
     assert '<a href="/?q=twin&amp;tag=&amp;organization=&amp;stage=&amp;sort=name&amp;page=2"' \
         ' rel="next">' in book.text
+
+
+def test_a_set_too_large_for_one_form_is_merged_ten_at_a_time(client: TestClient) -> None:
+    for n in range(12):
+        assert client.post("/api/v1/contacts", json={
+            "name": f"Sam Same {n:02}", "emails": [{"value": "same@example.org"}]}
+        ).status_code == 201
+    page = client.get("/duplicates").text
+    assert "Sam Same 00 and 11 more" in page and "Showing 10 of 12" in page
+    assert page.count('name="contact"') == 10 and "Sam Same 10" not in page
+    assert len(client.get("/api/v1/duplicates").json()["items"][0]["contacts"]) == 12

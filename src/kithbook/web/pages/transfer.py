@@ -15,6 +15,7 @@ from kithbook.domain.duplicates import SINGLE_FIELDS
 from kithbook.domain.errors import InvalidInput, KithbookError
 from kithbook.domain.ids import MemberId
 from kithbook.io.detect import Format
+from kithbook.services.duplicates import DuplicateSet
 from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
 from kithbook.web.deps import CurrentMember, Services
@@ -22,6 +23,8 @@ from kithbook.web.errors import status_of
 from kithbook.web.uploads import forget_upload, save_upload, saved_upload
 
 SETS_PER_PAGE = 20
+# Similar names chain: a large book can have a set of hundreds, too many for one form.
+CONTACTS_PER_SET = 10
 
 router = APIRouter(include_in_schema=False)
 FORMAT_NAMES = {
@@ -140,9 +143,19 @@ def duplicates_page(request: Request, kb: Services, me: CurrentMember,
     page = min(page, pages)
     first = (page - 1) * SETS_PER_PAGE
     return _render(request, "duplicates.html", {
-        "nav": "import", "sets": sets[first:first + SETS_PER_PAGE], "total": len(sets),
+        "nav": "import", "total": len(sets),
+        "sets": [(_shown(found), len(found.contacts))
+                 for found in sets[first:first + SETS_PER_PAGE]],
         "first": first, "page_number": page, "pages": pages, "fields": SINGLE_FIELDS,
+        "per_set": CONTACTS_PER_SET,
         "notice": "Merged." if request.query_params.get("done") == "merged" else None})
+
+
+def _shown(found: DuplicateSet) -> DuplicateSet:
+    """The first `CONTACTS_PER_SET` of a set, with the evidence among them."""
+    contacts = found.contacts[:CONTACTS_PER_SET]
+    keys = {c.id for c in contacts}
+    return DuplicateSet(contacts, tuple(e for e in found.evidence if set(e.keys) <= keys))
 
 
 @router.post("/duplicates/merge")
