@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -11,7 +13,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from kithbook.domain.duplicates import SINGLE_FIELDS
+from kithbook.domain.contacts import Contact
+from kithbook.domain.duplicates import SINGLE_FIELDS, Evidence
 from kithbook.domain.errors import InvalidInput, KithbookError
 from kithbook.domain.ids import MemberId
 from kithbook.io.detect import Format
@@ -22,8 +25,9 @@ from kithbook.web.deps import CurrentMember, Services
 from kithbook.web.errors import status_of
 from kithbook.web.uploads import forget_upload, save_upload, saved_upload
 
-SETS_PER_PAGE = 20
+SETS_PER_PAGE = 10
 # Similar names chain: a large book can have a set of hundreds, too many for one form.
+# A set shows this many contacts, and at most this many reasons among them.
 CONTACTS_PER_SET = 10
 
 router = APIRouter(include_in_schema=False)
@@ -144,18 +148,45 @@ def duplicates_page(request: Request, kb: Services, me: CurrentMember,
     first = (page - 1) * SETS_PER_PAGE
     return _render(request, "duplicates.html", {
         "nav": "import", "total": len(sets),
-        "sets": [(_shown(found), len(found.contacts))
-                 for found in sets[first:first + SETS_PER_PAGE]],
-        "first": first, "page_number": page, "pages": pages, "fields": SINGLE_FIELDS,
-        "per_set": CONTACTS_PER_SET,
+        "sets": [_shown(found) for found in sets[first:first + SETS_PER_PAGE]],
+        "first": first, "page_number": page, "pages": pages,
         "notice": "Merged." if request.query_params.get("done") == "merged" else None})
 
 
-def _shown(found: DuplicateSet) -> DuplicateSet:
-    """The first `CONTACTS_PER_SET` of a set, with the evidence among them."""
+@router.get("/duplicates/{contact_id}", response_class=HTMLResponse)
+def duplicate_set_page(contact_id: str, request: Request, kb: Services,
+                       me: CurrentMember) -> HTMLResponse:
+    """One set's merge form with a choice for each field they fill differently."""
+    found = next((s for s in kb.list_duplicates(me.id)
+                  if any(c.id == contact_id for c in s.contacts)), None)
+    if found is None:  # merged or changed since: say so, if the contact is in the book
+        alone = kb.get_contact(me.id, contact_id).contact
+        return _render(request, "duplicate_set.html", {"nav": "import", "alone": alone})
+    return _render(request, "duplicate_set.html", {"nav": "import", "group": _shown(found)})
+
+
+@dataclass(frozen=True)
+class _ShownSet:
+    """A set as its form shows it: its first `CONTACTS_PER_SET` contacts, the evidence
+    among them, and for each field they fill differently, who fills it."""
+
+    contacts: tuple[Contact, ...]
+    evidence: tuple[Evidence, ...]
+    size: int
+    choices: tuple[tuple[str, tuple[Contact, ...]], ...]
+
+
+def _shown(found: DuplicateSet) -> _ShownSet:
     contacts = found.contacts[:CONTACTS_PER_SET]
     keys = {c.id for c in contacts}
-    return DuplicateSet(contacts, tuple(e for e in found.evidence if set(e.keys) <= keys))
+    choices = []
+    for field in SINGLE_FIELDS:
+        offered = tuple(c for c in contacts if getattr(c, field))
+        if len({getattr(c, field) for c in offered}) > 1:
+            choices.append((field, offered))
+    among = islice((e for e in found.evidence if e.keys[0] in keys and e.keys[1] in keys),
+                   CONTACTS_PER_SET)
+    return _ShownSet(contacts, tuple(among), len(found.contacts), tuple(choices))
 
 
 @router.post("/duplicates/merge")
