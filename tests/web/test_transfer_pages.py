@@ -143,4 +143,5 @@ def test_a_set_too_large_for_one_form_is_merged_ten_at_a_time(client: TestClient
     page = client.get("/duplicates").text
     assert "Sam Same 00 and 11 more" in page and "Showing 10 of 12" in page
     assert page.count('name="contact"') == 10 and "Sam Same 10" not in page
+    assert page.count("<li>same email") == 9  # what links the ten shown
     assert len(client.get("/api/v1/duplicates").json()["items"][0]["contacts"]) == 12

@@ -46,7 +46,7 @@ def list_duplicates(uow: UnitOfWork, actor: MemberId,
         contacts = sorted(uow.contacts.all(actor), key=lambda c: (c.name.casefold(), c.id))
         by_id = {c.id: c for c in contacts}
         groups = find_duplicates(Candidate.of(c) for c in contacts)
-        return [DuplicateSet(tuple(by_id[ContactId(k)] for k in g.keys), g.evidence)
+        return [_in_order(tuple(by_id[ContactId(k)] for k in g.keys), g.evidence)
                 for g in groups]
 
     with uow.reading():
@@ -54,6 +54,14 @@ def list_duplicates(uow: UnitOfWork, actor: MemberId,
             return build()
         # A copy: the kept list is shared by every request.
         return list(cache.value(uow, repr(("duplicates", actor)), build, owner=actor))
+
+
+def _in_order(contacts: tuple[Contact, ...], evidence: tuple[Evidence, ...]) -> DuplicateSet:
+    """The set with its evidence by the later of the two contacts each names, so that what
+    links the first few contacts comes first (a page shows the first ten of a large set)."""
+    position = {c.id: n for n, c in enumerate(contacts)}
+    return DuplicateSet(contacts, tuple(sorted(
+        evidence, key=lambda e: max(position[ContactId(k)] for k in e.keys))))
 
 
 def merge_contacts(uow: UnitOfWork, actor: MemberId, keep: str, others: Sequence[str],

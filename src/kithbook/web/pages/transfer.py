@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice
+from itertools import islice, takewhile
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -184,8 +184,9 @@ def _shown(found: DuplicateSet) -> _ShownSet:
         offered = tuple(c for c in contacts if getattr(c, field))
         if len({getattr(c, field) for c in offered}) > 1:
             choices.append((field, offered))
-    among = islice((e for e in found.evidence if e.keys[0] in keys and e.keys[1] in keys),
-                   CONTACTS_PER_SET)
+    # The evidence comes by its later contact: what links the first ones comes first.
+    among = islice(takewhile(lambda e: e.keys[0] in keys and e.keys[1] in keys,
+                             found.evidence), CONTACTS_PER_SET)
     return _ShownSet(contacts, tuple(among), len(found.contacts), tuple(choices))
 
 
