@@ -53,6 +53,14 @@ TARGETS = {
     "likely duplicates page": "/duplicates",
     "API digest": "/api/v1/digest",
     "API losing touch": "/api/v1/losing-touch",
+    "path finder, to an organization": "/paths?organization=Redgrid+Studio",
+    "path finder, to a tag": "/paths?tag=mentor",
+    "introductions": "/introductions",
+    "new introduction form": "/introductions/new",
+    "contact edit form": "/contacts/{contact}/edit",
+    "contact sharing": "/contacts/{contact}/sharing",
+    "settings": "/settings",
+    "import": "/import",
 }
 
 

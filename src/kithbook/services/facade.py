@@ -241,13 +241,15 @@ class Kithbook:
     def set_default_policy(self, actor: MemberId, change: PolicyChange) -> SharingPolicy:
         return policies.set_default_policy(self._uow(), actor, change)
 
-    def contact_policy(self, actor: MemberId, ref: str) -> policies.ContactPolicy:
-        return policies.contact_policy(self._uow(), actor, ref)
+    def contact_policy(self, actor: MemberId, ref: str, *,
+                       exact: bool = False) -> policies.ContactPolicy:
+        return policies.contact_policy(self._uow(), actor, ref, exact=exact)
 
     def set_contact_policy(self, actor: MemberId, ref: str, change: PolicyChange, *,
-                           follow_defaults: bool = False) -> policies.ContactPolicy:
+                           follow_defaults: bool = False,
+                           exact: bool = False) -> policies.ContactPolicy:
         return policies.set_contact_policy(self._uow(), actor, ref, change,
-                                           follow_defaults=follow_defaults)
+                                           follow_defaults=follow_defaults, exact=exact)
 
     # ---- import, export, duplicates, erasure -----------------------------------------
     # `import_file` writes a whole file in one transaction or nothing; `actor=None` lets a

@@ -40,19 +40,22 @@ def set_default_policy(uow: UnitOfWork, actor: MemberId, change: PolicyChange
         return policy
 
 
-def contact_policy(uow: UnitOfWork, actor: MemberId, ref: str) -> ContactPolicy:
+def contact_policy(uow: UnitOfWork, actor: MemberId, ref: str, *,
+                   exact: bool = False) -> ContactPolicy:
+    """The rule for one contact and where it comes from; `ref` is an id (exact) or what a
+    person types."""
     with uow.reading():
-        contact, tie = _contact_tie(uow, actor, ref)
+        contact, tie = _contact_tie(uow, actor, ref, exact)
         default = _member_default(uow, actor)
         return ContactPolicy(contact, effective_policy(tie.policy, default), default)
 
 
 def set_contact_policy(uow: UnitOfWork, actor: MemberId, ref: str, change: PolicyChange, *,
-                       follow_defaults: bool = False) -> ContactPolicy:
+                       follow_defaults: bool = False, exact: bool = False) -> ContactPolicy:
     """Give a contact its own rule, changing only the fields named, starting from what
     applies today; or (`follow_defaults`) drop its rule so the defaults apply again."""
     with uow:
-        contact, tie = _contact_tie(uow, actor, ref)
+        contact, tie = _contact_tie(uow, actor, ref, exact)
         default = _member_default(uow, actor)
         if follow_defaults:
             if change != PolicyChange():
@@ -73,8 +76,9 @@ def _member_default(uow: UnitOfWork, actor: MemberId) -> SharingPolicy:
     return member.default_policy
 
 
-def _contact_tie(uow: UnitOfWork, actor: MemberId, ref: str) -> tuple[Contact, Tie]:
-    contact = resolve_contact(uow, actor, ref)
+def _contact_tie(uow: UnitOfWork, actor: MemberId, ref: str,
+                 exact: bool) -> tuple[Contact, Tie]:
+    contact = resolve_contact(uow, actor, ref, exact=exact)
     tie = uow.ties.get(actor, contact.id)
     if tie is None:
         raise NotFound("this contact has no relationship record; re-add the contact.")

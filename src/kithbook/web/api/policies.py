@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kithbook.domain.ids import MemberId
 from kithbook.web.api.intro_schemas import (
     ContactPolicyIn,
     ContactPolicyOut,
@@ -31,17 +30,12 @@ def set_default_policy(body: DefaultPolicyIn, kb: Services, me: CurrentMember) -
 
 @router.get("/contacts/{contact_id}/policy", summary="The rule for one contact, and its source")
 def contact_policy(contact_id: str, kb: Services, me: CurrentMember) -> ContactPolicyOut:
-    return ContactPolicyOut.of(kb.contact_policy(me.id, _exact(kb, me.id, contact_id)))
+    # The API names contacts by id only, never by a part of a name.
+    return ContactPolicyOut.of(kb.contact_policy(me.id, contact_id, exact=True))
 
 
 @router.put("/contacts/{contact_id}/policy", summary="Give a contact its own rule, or drop it")
 def set_contact_policy(contact_id: str, body: ContactPolicyIn, kb: Services,
                        me: CurrentMember) -> ContactPolicyOut:
     return ContactPolicyOut.of(kb.set_contact_policy(
-        me.id, _exact(kb, me.id, contact_id), body.change(),
-        follow_defaults=body.follow_defaults))
-
-
-def _exact(kb: Services, member: MemberId, contact_id: str) -> str:
-    # The API names contacts by id only, never by a part of a name.
-    return kb.get_contact(member, contact_id).contact.id
+        me.id, contact_id, body.change(), follow_defaults=body.follow_defaults, exact=True))

@@ -94,9 +94,9 @@ def sharing_page(contact_id: str, request: Request, kb: Services,
 def _sharing(request: Request, kb: Kithbook, member: MemberId, contact_id: str, *,
              form: dict[str, str] | None = None,
              error: InvalidInput | None = None) -> HTMLResponse:
-    exact = kb.get_contact(member, contact_id).contact.id
     return _render(request, "sharing.html", {
-        "shown": kb.contact_policy(member, exact), "form": form or {}, "error": error},
+        "shown": kb.contact_policy(member, contact_id, exact=True), "form": form or {},
+        "error": error},
         422 if error else 200)
 
 
@@ -104,11 +104,11 @@ def _sharing(request: Request, kb: Kithbook, member: MemberId, contact_id: str, 
 async def save_sharing(contact_id: str, request: Request, kb: Services,
                        me: CurrentMember) -> Response:
     form = await form_of(request)
-    exact = kb.get_contact(me.id, contact_id).contact.id
     follow = form.get("follow_defaults") == "yes"
     try:
-        kb.set_contact_policy(me.id, exact, PolicyChange() if follow
-                              else _change(form, for_contact=True), follow_defaults=follow)
+        kb.set_contact_policy(me.id, contact_id, PolicyChange() if follow
+                              else _change(form, for_contact=True), follow_defaults=follow,
+                              exact=True)
     except InvalidInput as error:
-        return _sharing(request, kb, me.id, exact, form=form, error=error)
-    return see(f"/contacts/{exact}/sharing", "defaults" if follow else "saved")
+        return _sharing(request, kb, me.id, contact_id, form=form, error=error)
+    return see(f"/contacts/{contact_id}/sharing", "defaults" if follow else "saved")
