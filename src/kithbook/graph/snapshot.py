@@ -383,6 +383,16 @@ class Snapshot:
             found = group if found is None else np.intersect1d(found, group, assume_unique=True)
         return found if found is not None else np.arange(self.num_people, dtype=np.int32)
 
+    def tied_to_by_others(self, people: Int32Array, searcher: int) -> Int32Array:
+        """Those of `people` whom someone other than `searcher` has a tie to: a path ends
+        with such a tie, so no search can reach the rest."""
+        people = np.asarray(people, dtype=np.int64)
+        if len(people) == 0:
+            return np.asarray(people, dtype=np.int32)
+        others = np.concatenate(([0], np.cumsum(self.in_src != searcher)))
+        tied = others[self.in_indptr[people + 1]] - others[self.in_indptr[people]]
+        return np.asarray(people[tied > 0], dtype=np.int32)
+
     def _people_index(self, name: str) -> tuple[Int64Array, Int32Array]:
         """People grouped by one attribute's code, built on first use and kept."""
         cache: dict[str, tuple[Int64Array, Int32Array]] = self._indexes

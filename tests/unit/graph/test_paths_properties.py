@@ -99,3 +99,20 @@ def test_every_returned_path_is_simple_short_and_permitted(
             if hop.ask_rule == TRUSTED:
                 assert back.trust >= hop.min_trust
             assert path.anonymous[i + 1] == (hop.visibility == ANONYMOUS)
+
+
+@settings(max_examples=examples(100, 300), deadline=None)
+@given(networks(), st.data())
+def test_only_people_tied_to_by_others_can_be_reached(
+        net: tuple[int, Ties, list[int]], data: st.DataObject) -> None:
+    """A local book searches each match as a person, but only those someone other than
+    the searcher has a tie to: every other search finds nothing."""
+    n, ties, orgs = net
+    s = data.draw(st.integers(0, n - 1))
+    snap = snapshot_of(ties, _people(orgs))
+    everyone = np.array([t for t in range(n) if t != s], dtype=np.int32)
+    kept = set(snap.tied_to_by_others(everyone, s).tolist())
+    assert kept == {t for (u, t) in ties if u != s and t != s}
+    for t in everyone.tolist():
+        if t not in kept:
+            assert find_paths(snap, s, to=t, k=6) == []
