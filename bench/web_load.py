@@ -254,6 +254,12 @@ def main() -> None:
             "page: likely duplicates": ["/duplicates"],
             "api: digest": ["/api/v1/digest"],
             "api: losing touch": ["/api/v1/losing-touch"],
+            "page: path finder": ["/paths?organization=Redgrid+Studio", "/paths?tag=mentor",
+                                  "/paths?role=CTO"],
+            "page: introductions": ["/introductions", "/introductions/new"],
+            "page: contact sharing": [f"/contacts/{i}/sharing" for i in ids],
+            "page: contact edit": [f"/contacts/{i}/edit" for i in ids],
+            "page: settings": ["/settings"],
         }
         # These read the whole book once, then serve from memory until the member's next
         # write: time that first read on its own, outside the load, in each worker (the
