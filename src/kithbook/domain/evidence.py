@@ -59,13 +59,21 @@ class TieEvidence:
 
     @property
     def days_quiet(self) -> int | None:
-        """Days since the last contact, or since the stated start when nothing was logged."""
-        anchor = self.last_contact or self.known_since
-        return None if anchor is None else (self.as_of - anchor).days
+        return days_quiet(self.as_of, self.last_contact, self.known_since)
 
     @property
     def days_known(self) -> int | None:
-        return None if self.known_since is None else (self.as_of - self.known_since).days
+        return days_known(self.as_of, self.known_since)
+
+
+def days_quiet(as_of: date, last_contact: date | None, known_since: date | None) -> int | None:
+    """Days since the last contact, or since the stated start when nothing was logged."""
+    anchor = last_contact or known_since
+    return None if anchor is None else (as_of - anchor).days
+
+
+def days_known(as_of: date, known_since: date | None) -> int | None:
+    return None if known_since is None else (as_of - known_since).days
 
 
 # How each (kind, direction) reads; meetings, talks and notes have no giver.

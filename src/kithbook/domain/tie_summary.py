@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple, Protocol
 
-from kithbook.domain.evidence import TieEvidence
+from kithbook.domain.evidence import TieEvidence, days_known, days_quiet
 from kithbook.domain.ids import ContactId
 from kithbook.domain.stages import Person
 from kithbook.domain.ties import Stage
@@ -86,13 +86,11 @@ class TieFacts(NamedTuple):
 
     @property
     def days_known(self) -> int | None:
-        return None if self.known_since is None else (self.as_of - self.known_since).days
+        return days_known(self.as_of, self.known_since)
 
     @property
     def days_quiet(self) -> int | None:
-        """As `TieEvidence.days_quiet`: since the last contact, else the stated start."""
-        anchor = self.last_contact or self.known_since
-        return None if anchor is None else (self.as_of - anchor).days
+        return days_quiet(self.as_of, self.last_contact, self.known_since)
 
 
 class TieReading(Protocol):

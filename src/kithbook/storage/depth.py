@@ -136,6 +136,12 @@ def _facts(dialect: str) -> Select[Any]:
                    ties.c.cadence_days)
             .select_from(ties.join(contacts, contacts.c.id == ties.c.contact_id))
             .where(ties.c.owner_id == bindparam("owner")).order_by(ties.c.contact_id))
+# A tie whose facts cannot be read (`SqlDepth._read_facts` tests the same): cleared by a
+# change, or stored by a version before facts.
+_NO_FACTS = or_(ties.c.facts_on.is_(None), ties.c.strength_on.is_(None),
+                ties.c.stage.is_(None), ties.c.facts_on != ties.c.strength_on)
+
+
 @functools.cache
 def _screened(dialect: str, screen: Screen, tags: bool) -> Select[Any]:
     """`_facts` of the ties `screen` admits (`Screen.admits` in SQL, over `tags`, the
@@ -147,9 +153,7 @@ def _screened(dialect: str, screen: Screen, tags: bool) -> Select[Any]:
         return sorted(stage_key(stage) for stage in among)
 
     as_of = day(ties.c.facts_on)
-    admitted: list[ColumnElement[bool]] = [
-        ties.c.facts_on.is_(None), ties.c.strength_on.is_(None), ties.c.stage.is_(None),
-        ties.c.facts_on != ties.c.strength_on, ties.c.cadence_days.is_not(None)]
+    admitted: list[ColumnElement[bool]] = [_NO_FACTS, ties.c.cadence_days.is_not(None)]
     if tags:
         admitted.append(ties.c.contact_id.in_(
             select(contact_tags.c.contact_id)
@@ -160,13 +164,13 @@ def _screened(dialect: str, screen: Screen, tags: bool) -> Select[Any]:
         admitted.append(and_(ties.c.stage.in_(stages(screen.fresh_stages)),
                              day(ties.c.known_since) + screen.fresh_days >= as_of))
     if screen.quiet_stages:
-        quiet_since = day(func.coalesce(ties.c.last_contact, ties.c.known_since))
         admitted.append(and_(ties.c.stage.in_(stages(screen.quiet_stages)),
-                             quiet_since + screen.quiet_days < as_of))
+                             _quiet_since(dialect) + screen.quiet_days < as_of))
     return _facts(dialect).where(or_(*admitted))
 
 
 def _quiet_since(dialect: str) -> ColumnElement[int]:
+    """The day `days_quiet` counts from: the last contact, else the day first known."""
     return _day_number(dialect, func.coalesce(ties.c.last_contact, ties.c.known_since))
 
 
@@ -187,9 +191,7 @@ def _counts(dialect: str) -> Select[int, int, int, int]:
     long_term = and_(ties.c.stage.in_(sorted(stage_key(s) for s in LONG_TERM_STAGES)),
                      _day_number(dialect, ties.c.known_since) + LONG_TERM_DAYS
                      <= _day_number(dialect, ties.c.facts_on))
-    missing = or_(ties.c.facts_on.is_(None), ties.c.strength_on.is_(None),
-                  ties.c.stage.is_(None), ties.c.facts_on != ties.c.strength_on)
-    return select(func.count(), count(missing), count(_is_dormant(dialect)),
+    return select(func.count(), count(_NO_FACTS), count(_is_dormant(dialect)),
                   count(long_term)).where(ties.c.owner_id == bindparam("owner"))
 
 
@@ -234,10 +236,11 @@ _FLAGGED = (select(interactions.c.note, interactions.c.flags)
                    interactions.c.occurred_on <= bindparam("today"),
                    or_(interactions.c.flags.is_(None), interactions.c.flags != 0))
             .order_by(interactions.c.occurred_on.desc(), interactions.c.id))
-_FACT_VALUES: dict[str, Any] = {"strength": bindparam("s"), "stage": bindparam("st"),
-                "strength_on": bindparam("day"), "gave_count": bindparam("gave"),
-                "received_count": bindparam("received"), "known_since": bindparam("known"),
-                "last_contact": bindparam("last"), "facts_on": bindparam("day")}
+_FACT_VALUES: dict[str, Any] = {
+    "strength": bindparam("s"), "stage": bindparam("st"), "strength_on": bindparam("day"),
+    "gave_count": bindparam("gave"), "received_count": bindparam("received"),
+    "known_since": bindparam("known"), "last_contact": bindparam("last"),
+    "facts_on": bindparam("day")}
 _STORE = (update(ties).where(ties.c.contact_id == bindparam("cid"),
                              ties.c.owner_id == bindparam("owner"))
           .values(_FACT_VALUES))
