@@ -4,11 +4,6 @@ is refused, nothing is half-written)."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,37 +17,10 @@ from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.intro_records import IntroState
 from kithbook.services.facade import Kithbook
+from served import community_servers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROUNDS = 12
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _start(url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "KITHBOOK_DATABASE_URL": url}
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "kithbook", "serve", "--community", "--insecure-dev",
-             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-            env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def _wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
-    for _ in range(300):
-        if server.poll() is not None:
-            pytest.fail(f"the server stopped: {log.read_text()}")
-        try:
-            httpx2.get(f"http://127.0.0.1:{port}/login", timeout=1)
-            return
-        except httpx2.TransportError:
-            time.sleep(0.1)
-    pytest.fail(f"the server did not start: {log.read_text()}")
 
 
 @pytest.fixture
@@ -67,19 +35,8 @@ def kb(postgres_schema_url: str, empty_postgres: Callable[[], None]) -> Iterator
 @pytest.fixture
 def servers(postgres_schema_url: str, tmp_path: Path) -> Iterator[list[str]]:
     """Two servers, one of them with two workers, on the same database."""
-    started = []
-    for workers in (1, 2):
-        port = _free_port()
-        log = tmp_path / f"server-{port}.log"
-        started.append((_start(postgres_schema_url, port, workers, log), port, log))
-    try:
-        for server, port, log in started:
-            _wait_until_up(port, server, log)
-        yield [f"http://127.0.0.1:{port}" for _, port, _ in started]
-    finally:
-        for server, _, _ in started:
-            server.terminate()
-            server.wait(timeout=30)
+    with community_servers(postgres_schema_url, tmp_path, 1, 2) as bases:
+        yield bases
 
 
 def test_concurrent_moves_from_two_processes_let_exactly_one_win(
