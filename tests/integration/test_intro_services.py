@@ -79,14 +79,15 @@ def town(kb: Kithbook) -> Community:
                                                  ask_rule=AskRule.TRUSTED, ask_min_trust=5))
     ben_contact = kb.add_contact(ana, ContactFields(name="Ben Ortiz"),
                                  TieFields(stated_trust=4)).id
-    with kb.uow() as uow:
+    with kb.uow() as uow:  # both links as if confirmed: Ben and Cleo are members
         uow.contacts.link_member(ana, ben_contact, ben)
+        uow.contacts.link_member(ana, contact.id, cleo)
         uow.commit()
     return Community(ana, ben, cleo, dan, contact.id, hal, nora, vic, ben_contact)
 
 
 def ask(kb: Kithbook, t: Community, purpose: str = PURPOSE) -> IntroView:
-    return kb.request_introduction(t.ben, t.ana, t.cleo_contact, purpose, target_member=t.cleo,
+    return kb.request_introduction(t.ben, t.ana, t.cleo_contact, purpose,
                                    note="Thanks for considering it")
 
 

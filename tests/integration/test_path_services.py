@@ -84,7 +84,7 @@ def test_a_member_is_reached_through_a_member_who_lets_anyone_ask(kb: Kithbook,
     assert [s.label for s in path.steps] == ["Bob Stone", "Cat Diaz"]
     assert path.intro.introducer_member == town.bob
     assert path.intro.target_contact == town.cat_in_bob
-    assert path.intro.target_member == town.cat
+    assert path.steps[1].member == town.cat
     assert "Bob Stone agrees" in path.explanation
 
 
@@ -93,9 +93,11 @@ def test_a_path_starts_an_introduction_request(kb: Kithbook, town: Town) -> None
     intro = path.intro
     assert intro.introducer_member is not None and intro.target_contact is not None
     view = kb.request_introduction(town.ann, intro.introducer_member, intro.target_contact,
-                                   "I would like Cat's advice on hiring a first data engineer.",
-                                   target_member=intro.target_member)
+                                   "I would like Cat's advice on hiring a first data engineer.")
     assert (view.introducer, view.target) == ("Bob Stone", "Cat Diaz")
+    with kb.uow().reading() as uow:  # Cat plays the target: Bob linked her, she confirmed
+        stored = uow.introductions.get(view.id)
+    assert stored is not None and stored.target.member == town.cat
 
 
 def test_anonymous_contacts_are_found_by_filter_without_their_name(kb: Kithbook,

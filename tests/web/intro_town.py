@@ -40,7 +40,9 @@ def _member(kb: Kithbook, name: str) -> Member:
     return member
 
 
-def build_town(kb: Kithbook) -> Town:
+def build_town(kb: Kithbook, *, cleo_is_member: bool = True) -> Town:
+    """With `cleo_is_member`, Ana's contact Cleo is linked to Cleo's account (so Cleo
+    answers for herself); without, Cleo is someone off the platform."""
     ana, ben, cleo, dan = (_member(kb, n) for n in ("Ana", "Ben", "Cleo", "Dan"))
     kb.fair_use = FairUseLimits(max_open_requests=50, cooldown_after_decline=timedelta(0))
     cleo_contact = kb.add_contact(ana.id, ContactFields(
@@ -52,8 +54,10 @@ def build_town(kb: Kithbook) -> Town:
     hal = kb.add_contact(ana.id, ContactFields(name="Hal Hidden", organization="Acme")).id
     ben_contact = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz"),
                                  TieFields(stated_trust=4)).id
-    with kb.uow() as uow:
+    with kb.uow() as uow:  # links as if confirmed
         uow.contacts.link_member(ana.id, ben_contact, ben.id)
+        if cleo_is_member:
+            uow.contacts.link_member(ana.id, cleo_contact, cleo.id)
         uow.commit()
     return Town(ana, ben, cleo, dan, cleo_contact, hal)
 
@@ -68,7 +72,7 @@ def ask(client: TestClient, town: Town, purpose: str = PURPOSE) -> dict[str, obj
     act_as(client, town.ben)
     response = client.post("/api/v1/introductions", json={
         "kind": "member", "introducer": town.ana.id, "target": town.cleo_contact,
-        "target_member": town.cleo.id, "purpose": purpose, "note": "Thanks for considering"})
+        "purpose": purpose, "note": "Thanks for considering"})
     assert response.status_code == 201, response.text
     body: dict[str, object] = response.json()
     return body

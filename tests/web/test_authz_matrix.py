@@ -20,6 +20,8 @@ from kithbook.domain.contacts import ContactFields
 from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.members import Role
+from kithbook.domain.policies import PolicyChange
+from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services import sessions
 from kithbook.services.facade import Kithbook
 from kithbook.web import create_app
@@ -247,3 +249,30 @@ def test_the_matrix_covers_every_route_of_the_app() -> None:
     params = {p for path in templates if not path.startswith("/static")
               for p in re.findall(r"{(\w+)", path)}
     assert params <= set(OBJECT_PARAMS) | NAMING_PARAMS
+
+
+@pytest.mark.parametrize("actor", ["admin", "unrelated"])
+def test_no_requester_chooses_the_member_who_plays_the_target(world: World, kb: Kithbook,
+                                                              actor: str) -> None:
+    """Ana lets anyone ask about Cleo, whom she linked to no member. Whoever asks and names
+    another member as the target is refused by the API; the form behind a path files the
+    request as Ana's book has it, and the member named never sees it."""
+    owner = world.members["owner"]
+    kb.set_contact_policy(owner, world.ids["contact_id"], PolicyChange(
+        visibility=Visibility.ANONYMOUS, ask_rule=AskRule.ANYONE))
+    named = world.members["unrelated" if actor == "admin" else "admin"]
+    client, csrf = world.clients[actor]
+    other, _ = world.clients["unrelated" if actor == "admin" else "admin"]
+    assert client is not None and other is not None
+    asked = {"introducer": owner, "target": world.ids["contact_id"], "target_member": named,
+             "purpose": "advice on hiring a first data engineer"}
+    by_api = client.post("/api/v1/introductions", headers={"X-CSRF-Token": csrf},
+                         json={"kind": "member", **asked})
+    assert by_api.status_code == 422 and "target_member" in by_api.text
+    by_form = client.post("/paths/ask", data={**asked, "csrf_token": csrf})
+    assert by_form.status_code == 303, by_form.text
+    intro = by_form.headers["location"].split("?")[0].rsplit("/", 1)[-1]
+    kb.forward_introduction(owner, intro)
+    assert other.get(f"/api/v1/introductions/{intro}").status_code == 404
+    assert intro not in other.get("/api/v1/introductions").text
+    assert intro not in other.get("/api/v1/notifications").text

@@ -46,7 +46,7 @@ def test_each_move_emails_the_other_parties_and_nothing_private(
     town: Town = build_town(kb)
     ana, ben, cleo = town.ana, town.ben, town.cleo
     intro = kb.request_introduction(ben.id, ana.id, town.cleo_contact, PURPOSE,
-                                    target_member=cleo.id, note="Thanks for considering")
+                                    note="Thanks for considering")
     assert inbox.received == []  # nothing is sent inside the move: the outbox waits
     expected = [(ana, "forward"), (ben, "accept"), (cleo, "outcome")]
     moves = {
@@ -90,8 +90,7 @@ def test_a_refused_email_is_retried_later_not_lost(kb: Kithbook) -> None:
     try:
         kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@community.example")
         town = build_town(kb)
-        kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE,
-                                target_member=town.cleo.id)
+        kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
         assert kb.deliver_mail() == 0
         assert kb.deliver_mail() == 0  # not due again yet
     finally:
@@ -115,8 +114,7 @@ def test_the_background_sender_empties_the_outbox(kb: Kithbook,
     sender = BackgroundSender(kb.deliver_mail, every=0.05)
     sender.start()
     try:
-        kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE,
-                                target_member=town.cleo.id)
+        kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
         arrived = threading.Event()
         for _ in range(400):  # waits for the thread, not a timing claim
             if inbox.received:

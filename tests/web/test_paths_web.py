@@ -78,7 +78,7 @@ def test_the_empty_page_and_mistakes(client: TestClient) -> None:
 
 def test_a_community_member_sees_an_anonymous_target_and_asks_for_it(
         client: TestClient, kb: Kithbook) -> None:
-    town = build_town(kb)
+    town = build_town(kb, cleo_is_member=False)
     _ben_knows_ana(kb, town)
     act_as(client, town.ben)
     body = client.get("/api/v1/paths", params={"organization": "acme"}).json()
@@ -100,7 +100,7 @@ def test_a_community_member_sees_an_anonymous_target_and_asks_for_it(
 
 def test_a_hidden_contact_is_not_found_by_name_in_a_community(client: TestClient,
                                                               kb: Kithbook) -> None:
-    town = build_town(kb)
+    town = build_town(kb, cleo_is_member=False)
     _ben_knows_ana(kb, town)
     act_as(client, town.ben)
     hidden = client.get("/api/v1/paths", params={"to": "Hal Hidden"})

@@ -440,6 +440,7 @@ def test_no_member_or_admin_sees_anything_ana_keeps_private(kb: Kithbook, databa
                                           community.rae)}
     gets = _openapi_gets(owner_client)
     owner_client.close()
+    forged = _forge_dan_as_target(kb, app, community)
 
     for member in (community.ben, community.dan, community.rae):
         who = f"{member.name} ({'admin' if member.role is Role.ADMIN else 'member'})"
@@ -460,7 +461,34 @@ def test_no_member_or_admin_sees_anything_ana_keeps_private(kb: Kithbook, databa
         _ask_pages_about_ana(walk, who, owner.visited, unseen)
         for seen in walk.pages:
             assert_nothing_private(seen, community, who, _probe_of(seen.url, community))
+        if member is community.dan:  # Ben named him as the target: he is no party to it
+            assert forged not in walk.ids
+            assert not any(FORGED_PURPOSE in p.text for p in walk.pages)
         client.close()
+
+
+FORGED_PURPOSE = "Advice from Cleo on pricing, asked with Dan named as the target."
+
+
+def _forge_dan_as_target(kb: Kithbook, app: Any, community: Community) -> str:
+    """Ben asks Ana about Cleo naming Dan as the member who plays the target, through the
+    API and through the form behind a path; Ana forwards what was filed. Returns the id
+    of the request the form filed."""
+    client, csrf = signed_in(kb, app, community.ben)
+    with kb.uow().reading() as uow:
+        [cleo] = uow.contacts.with_name_part(community.ana.id, "Cleo", 2)
+    by_api = client.post("/api/v1/introductions", headers={"X-CSRF-Token": csrf}, json={
+        "kind": "member", "introducer": community.ana.id, "target": cleo.id,
+        "target_member": community.dan.id, "purpose": FORGED_PURPOSE})
+    assert by_api.status_code == 422 and "target_member" in by_api.text
+    by_form = client.post("/paths/ask", data={
+        "csrf_token": csrf, "introducer": community.ana.id, "target": cleo.id,
+        "target_member": community.dan.id, "purpose": FORGED_PURPOSE})
+    assert by_form.status_code == 303, by_form.text
+    client.close()
+    intro = urlsplit(by_form.headers["location"]).path.rsplit("/", 1)[-1]
+    kb.forward_introduction(community.ana.id, intro)
+    return intro
 
 
 def _ask_form_about_secrets(walk: Walk, who: str, form: Form) -> None:

@@ -158,11 +158,9 @@ class Kithbook:
     fair_use = FairUseLimits()
 
     def request_introduction(self, actor: MemberId, introducer: MemberId, target: str,
-                             purpose: str, *, target_member: MemberId | None = None,
-                             note: str | None = None) -> IntroView:
+                             purpose: str, *, note: str | None = None) -> IntroView:
         return intros.request_introduction(self._uow(), actor, introducer, target, purpose,
-                                           self.clock, target_member=target_member,
-                                           note=note, limits=self.fair_use)
+                                           self.clock, note=note, limits=self.fair_use)
 
     def record_received_request(self, actor: MemberId, requester_name: str, target: str,
                                 purpose: str, *, requester_email: str | None = None,

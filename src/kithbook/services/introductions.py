@@ -2,8 +2,8 @@
 
 Parties are members, or people off the platform (see `domain/introductions.py`). In a
 community the requester names the introducer (a member id) and the target by the id of
-the contact in the introducer's book, as path search will show it; a target who is a
-member is named by their member id as well (linking contacts to members comes later).
+the contact in the introducer's book, as path search will show it; the target is a
+member only when the introducer linked that contact to them and they confirmed.
 In local mode the one member records what happens by other means: a request that came
 by email (`record_received_request`) and an introduction they asked of someone else
 (`record_asked_request`).
@@ -69,11 +69,13 @@ class FairUseStatus:
 # ---- asking ----------------------------------------------------------------------------
 
 def request_introduction(uow: UnitOfWork, actor: MemberId, introducer: MemberId,
-                         target: str, purpose: str, clock: Clock, *,
-                         target_member: MemberId | None = None, note: str | None = None,
+                         target: str, purpose: str, clock: Clock, *, note: str | None = None,
                          limits: FairUseLimits = DEFAULT_LIMITS,
                          expires_after: timedelta = DEFAULT_EXPIRY) -> IntroView:
-    """A member asks another member for an introduction to one of their contacts."""
+    """A member asks another member for an introduction to one of their contacts.
+
+    The target is a member only when the introducer's contact is linked to that member,
+    both having confirmed: the requester never says who the target is."""
     now = clock.now()
     with uow:
         me = _member(uow, actor)
@@ -84,13 +86,14 @@ def request_introduction(uow: UnitOfWork, actor: MemberId, introducer: MemberId,
         if them is None:
             raise NotFound(f"no member {introducer}.", field="introducer")
         contact, label = _askable(uow, them, ContactId(target.strip().lower()), actor)
+        # One request of this member at a time from here to the commit, on every worker:
+        # the cap and the pause are checked against everything already filed.
+        uow.introductions.hold_requests_of(actor)
         check_new_request(uow.introductions.requested_by(actor), actor, them.id, them.name,
                           now, limits)
-        if target_member is not None and uow.members.get(target_member) is None:
-            raise NotFound(f"no member {target_member}.", field="target_member")
         return _file(uow, actor, _party_of(me), _party_of(them),
-                     Party(contact.name, member=target_member, contact=contact.id,
-                           email=_email(contact)),
+                     Party(contact.name, member=uow.contacts.linked_member(them.id, contact.id),
+                           contact=contact.id, email=_email(contact)),
                      purpose, now, note, target_label=label, expires_after=expires_after)
 
 

@@ -113,7 +113,6 @@ class IntroStart:
     target_label: str
     introducer_member: MemberId | None = None
     target_contact: ContactId | None = None
-    target_member: MemberId | None = None
     introducer_contact: ContactId | None = None
     target_name: str | None = None
     final_label: str | None = None  # the path's end, when the target is only the next step
@@ -328,7 +327,7 @@ def _intro(network: Network, path: WarmPath, steps: tuple[PathStep, ...]) -> Int
     return IntroStart(steps[0].label, steps[1].label,
                       introducer_member=network.people[first].member,
                       target_contact=network.edge_contact[(first, second)],
-                      target_member=steps[1].member, final_label=final)
+                      final_label=final)
 
 
 def _clean(value: str | None) -> str | None:

@@ -232,6 +232,11 @@ class SqlContacts:
                                 contacts.c.linked_member_id == member), 1)
         return found[0] if found else None
 
+    def linked_member(self, owner: MemberId, contact_id: ContactId) -> MemberId | None:
+        found = self._c.scalar(select(contacts.c.linked_member_id).where(
+            contacts.c.owner_id == owner, contacts.c.id == contact_id))
+        return MemberId(found) if found else None
+
     def link_member(self, owner: MemberId, contact_id: ContactId,
                     member: MemberId | None) -> None:
         self._c.execute(update(contacts).where(contacts.c.owner_id == owner,

@@ -35,6 +35,7 @@ from kithbook.storage.tables import (
     intro_private_reasons,
     intro_reason_readers,
     introductions,
+    members,
 )
 
 _ROLES = ("requester", "introducer", "target")
@@ -96,6 +97,14 @@ class SqlIntroductions:
 
     def requested_by(self, member: MemberId) -> list[Introduction]:
         return self._load(introductions.c.requester_member_id == member)
+
+    def hold_requests_of(self, member: MemberId) -> None:
+        # PostgreSQL: a row lock on the member, FOR NO KEY UPDATE so that rows pointing at
+        # the member (this request among them) are not held up. SQLite renders no lock
+        # clause: a writing transaction there already holds the database's write lock
+        # from BEGIN IMMEDIATE.
+        self._c.execute(select(members.c.id).where(members.c.id == member)
+                        .with_for_update(key_share=True))
 
     def introduced_by(self, member: MemberId) -> list[Introduction]:
         return self._load(introductions.c.introducer_member_id == member)

@@ -42,8 +42,6 @@ class AskMemberIn(BaseModel):
     introducer: str = Field(min_length=1, max_length=40, description="The member's id")
     target: str = Field(min_length=1, max_length=40,
                         description="The contact's id in the introducer's book")
-    target_member: str | None = Field(default=None, max_length=40,
-                                      description="The target's member id, if they have one")
     purpose: Purpose
     note: Note
 

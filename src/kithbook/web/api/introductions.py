@@ -84,7 +84,6 @@ def request_introduction(body: Annotated[RequestIn, Body()], kb: Services, me: C
         introducer = member_id(body.introducer)
         assert introducer is not None  # the schema requires it
         view = kb.request_introduction(me.id, introducer, body.target, body.purpose,
-                                       target_member=member_id(body.target_member),
                                        note=body.note)
     elif isinstance(body, AskedIn):
         view = kb.record_asked_request(me.id, body.introducer, body.target_name, body.purpose,

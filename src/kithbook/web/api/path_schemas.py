@@ -21,7 +21,6 @@ class IntroStartOut(BaseModel):
     introducer_label: str
     target: str = Field(description="Contact id in the introducer's book (member), or the "
                                     "target's name (asked)")
-    target_member: str | None
     target_label: str
     final_label: str | None = Field(description="The path's end, when the target is only "
                                                 "the next step")
@@ -33,7 +32,7 @@ class IntroStartOut(BaseModel):
                    introducer=str(s.introducer_member if member else s.introducer_contact),
                    introducer_label=s.introducer_label,
                    target=str(s.target_contact if member else s.target_name),
-                   target_member=s.target_member, target_label=s.target_label,
+                   target_label=s.target_label,
                    final_label=s.final_label)
 
 

@@ -67,9 +67,7 @@ async def ask(request: Request, kb: Services, me: CurrentMember) -> Response:
     try:
         view = kb.request_introduction(
             me.id, MemberId(form.get("introducer", "").strip()), form.get("target", ""),
-            form.get("purpose", "").strip(),
-            target_member=MemberId(form["target_member"]) if form.get("target_member")
-            else None)
+            form.get("purpose", "").strip())
     except KithbookError as error:
         return render(request, "paths.html", {
             "nav": "paths", "form": dict.fromkeys(FIELDS, ""), "k": DEFAULT_K,
