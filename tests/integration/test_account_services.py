@@ -189,5 +189,5 @@ def test_failed_logins_at_once_are_all_counted_without_colliding(kb: Kithbook) -
         answers = list(pool.map(fail, range(8)))
     assert set(answers) <= {"invalid_input", "too_many_attempts"}
     with kb.uow().reading() as uow:
-        assert uow.accounts.throttle(accounts._throttle_key(
+        assert uow.accounts.throttle(accounts.throttle_key(
             "address", "203.0.113.9")) is not None

@@ -3,7 +3,9 @@ password change and reset, the digest setting and the community's settings.
 
 Every answer to a failed login is the same sentence, whether the email exists or not,
 and costs the same time (an unknown email is checked against a stand-in hash). A reset
-request gets one answer too, and its limits count emails that have no account alike.
+request gets one answer too, and its limits count emails that have no account alike; so
+does an invitation. Failures are counted under a lock on their throttle rows, so a burst
+of attempts on several workers loses none.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ class MemberRow:
     may_invite: bool
 
 
-def _throttle_key(*parts: str) -> str:
+def throttle_key(*parts: str) -> str:
+    """The key a throttle is stored under: a hash, so no email is kept in clear."""
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -151,8 +154,8 @@ def log_in(uow: UnitOfWork, email: str, password: str, address: str, clock: Cloc
     `domain.accounts.after_pair_failure` for why that never locks the real member out.
     """
     folded = email.strip().casefold()
-    pair_key = _throttle_key("pair", folded, address)
-    address_key = _throttle_key("address", address)
+    pair_key = throttle_key("pair", folded, address)
+    address_key = throttle_key("address", address)
     now = clock.now()
     with uow.reading():
         pair = uow.accounts.throttle(pair_key)
@@ -164,6 +167,14 @@ def log_in(uow: UnitOfWork, email: str, password: str, address: str, clock: Cloc
     # Hash outside any transaction: a check takes tens of milliseconds.
     matches = passwords.verify(found[1] if found else None, password)
     with uow:
+        # Judged again under the throttles' lock: of attempts made at once, those that
+        # come after a failure that paused the pair are not heard, right password or not,
+        # and each failure counts on top of the one before it.
+        pair = uow.accounts.held_throttle(pair_key)
+        per_address = uow.accounts.held_throttle(address_key)
+        wait = wait_seconds([pair, per_address], now)
+        if wait:
+            raise TooManyAttempts(wait)
         if found is None or not matches:
             uow.accounts.set_throttle(pair_key, after_pair_failure(pair, now))
             uow.accounts.set_throttle(address_key, after_address_failure(per_address, now))
@@ -248,7 +259,7 @@ def change_password(uow: UnitOfWork, actor: MemberId, current: str, new: str, cl
                     user_agent: str | None = None) -> str | None:
     """Set a new password; every session ends. With `session` (a browser), a fresh session
     for that browser is returned so the member stays signed in there alone."""
-    key = _throttle_key("change", actor)
+    key = throttle_key("change", actor)
     now = clock.now()
     with uow.reading():
         member = uow.members.get(actor)
@@ -261,7 +272,8 @@ def change_password(uow: UnitOfWork, actor: MemberId, current: str, new: str, cl
         raise NotFound("no account to change the password of.")
     if not passwords.verify(stored[1], current):
         with uow:
-            uow.accounts.set_throttle(key, after_pair_failure(throttle, now))
+            uow.accounts.set_throttle(key, after_pair_failure(uow.accounts.held_throttle(key),
+                                                              now))
             uow.commit()
         raise InvalidInput(WRONG_CURRENT, field="current_password")
     check_password(new, email=member.email or "")
@@ -308,11 +320,11 @@ def request_password_reset(uow: UnitOfWork, email: str, address: str, clock: Clo
     so the database never holds it in clear, not even in the outbox."""
     folded = normalize_email(email)
     now = clock.now()
-    email_key = _throttle_key("reset-email", folded)
-    address_key = _throttle_key("reset-address", address)
+    email_key = throttle_key("reset-email", folded)
+    address_key = throttle_key("reset-address", address)
     with uow:
-        by_email = uow.accounts.throttle(email_key)
-        by_address = uow.accounts.throttle(address_key)
+        by_email = uow.accounts.held_throttle(email_key)
+        by_address = uow.accounts.held_throttle(address_key)
         wait = wait_seconds([by_email, by_address], now)
         if wait:
             raise TooManyAttempts(wait)

@@ -288,6 +288,15 @@ class SqlAccounts:
         return Throttle(row.failures, _at(row.since),
                         aware(row.retry_at))
 
+    def held_throttle(self, key: str) -> Throttle | None:
+        # PostgreSQL: a lock on the key itself, since the row may not exist yet (a row lock
+        # would hold nothing then). SQLite: this writing transaction already holds the
+        # database's write lock (BEGIN IMMEDIATE).
+        if self._c.dialect.name == "postgresql":
+            self._c.execute(select(func.pg_advisory_xact_lock(
+                func.hashtextextended(f"login_throttles:{key}", 0))))
+        return self.throttle(key)
+
     def set_throttle(self, key: str, throttle: Throttle) -> None:
         # An upsert: two failed logins at once (two workers) must not collide on the key.
         values = {"failures": throttle.failures, "since": throttle.since,
