@@ -9,6 +9,7 @@ from kithbook.domain.contacts import ContactFields
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
+from sql_trace import statements
 
 
 def _linked(kb: Kithbook, owner: Member, member: Member) -> str | None:
@@ -37,11 +38,48 @@ def test_a_link_needs_both_sides_and_either_side_ends_it(kb: Kithbook) -> None:
     assert kb.member_links(ana.id) == [] == kb.member_links(ben.id)
 
 
-def test_proposing_answers_the_same_for_unknown_emails(kb: Kithbook) -> None:
+def test_proposing_does_the_same_for_a_member_and_for_an_unknown_email(kb: Kithbook) -> None:
+    ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
+    ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
+    zed = kb.add_contact(ana.id, ContactFields(name="Zed")).id
+    with statements() as to_member:
+        kb.propose_link(ana.id, ben_in_ana, ben.email or "")
+    with statements() as to_stranger:
+        kb.propose_link(ana.id, zed, "nobody@example.org")
+    assert to_member == to_stranger
+    shown = sorted((v.contact_name, v.other_name, v.confirmed) for v in kb.member_links(ana.id))
+    assert shown == [("Ben Ortiz", "ben@example.org", False), ("Zed", "nobody@example.org",
+                                                                False)]
+    with kb.uow().reading() as uow:
+        assert uow.outbox.pending() == 0  # no email either way
+
+
+def test_a_proposal_waits_for_whoever_has_the_email_and_names_them_once_confirmed(
+        kb: Kithbook) -> None:
     ana = add_member(kb, "Ana")
     zed = kb.add_contact(ana.id, ContactFields(name="Zed")).id
-    kb.propose_link(ana.id, zed, "nobody@example.org")  # no error, nothing to show
-    assert kb.member_links(ana.id) == []
+    kb.propose_link(ana.id, zed, "zed@example.org")
+    late = add_member(kb, "Zed")  # joins after the proposal, with that email
+    [incoming] = kb.member_links(late.id)
+    assert (incoming.other_name, incoming.proposed_by_me) == ("Ana", False)
+    kb.confirm_link(late.id, incoming.id)
+    [outgoing] = kb.member_links(ana.id)
+    assert (outgoing.other_name, outgoing.confirmed) == ("Zed", True)
+    assert _linked(kb, ana, late) == zed
+
+
+def test_one_member_is_linked_from_one_contact_of_a_book(kb: Kithbook) -> None:
+    ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
+    first = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
+    second = kb.add_contact(ana.id, ContactFields(name="B. Ortiz")).id
+    kb.propose_link(ana.id, first, "ben@example.org")
+    kb.propose_link(ana.id, second, "ben@example.org")
+    one, other = kb.member_links(ben.id)
+    kb.confirm_link(ben.id, one.id)
+    with pytest.raises(InvalidInput, match="already stands for you"):
+        kb.confirm_link(ben.id, other.id)
+    with pytest.raises(InvalidInput, match="your own email"):
+        kb.propose_link(ana.id, second, "ANA@example.org")
 
 
 def test_strangers_cannot_see_confirm_or_end_a_link(kb: Kithbook) -> None:

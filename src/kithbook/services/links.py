@@ -1,15 +1,19 @@
 """Use cases of member links: propose, confirm, decline, unlink, list.
 
-Proposing names the member by email and always gets the same answer, whether or not
-the email belongs to a member: the proposer learns someone is a member only when that
-member confirms.
+Proposing names the member by email, and does the same work and gets the same answer
+whether or not the email belongs to a member: the proposal is stored under the email,
+the proposer's list shows the email they typed, and no email is sent either way. The
+member whose account has that email finds it on their links page; the proposer learns
+someone is a member only when that member confirms.
 """
 
 from __future__ import annotations
 
+from kithbook.domain.accounts import normalize_email
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.links import LinkView, MemberLink
+from kithbook.domain.members import Member
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.references import resolve_contact
 
@@ -18,30 +22,35 @@ NO_LINK = "no link request with the id {!r}."
 
 def propose(uow: UnitOfWork, actor: MemberId, contact_ref: str, email: str,
             clock: Clock) -> None:
-    address = email.strip().casefold()
-    if "@" not in address:
-        raise InvalidInput(f"{email.strip()!r} is not an email address.", field="email")
+    address = normalize_email(email)
     with uow:
+        me = _member(uow, actor)
+        if address == me.email:
+            raise InvalidInput("that is your own email: name the member this contact stands "
+                               "for.", field="email")
         contact = resolve_contact(uow, actor, contact_ref)
         existing = uow.links.for_contact(contact.id)
         if existing is not None and existing.confirmed:
             raise InvalidInput(f"{contact.name} is already linked to a member; unlink first.",
                                field="contact")
-        found = uow.accounts.with_email(address)
-        member = found[0] if found else None
-        if member is None or member.id == actor or uow.contacts.linked_to(actor, member.id):
-            uow.commit()  # the same answer either way; nothing to ask anyone
-            return
-        if existing is not None:
+        if existing is not None:  # a new proposal for this contact replaces the pending one
             uow.links.remove(existing.id)
         uow.links.add(MemberLink(id=new_id(), owner=actor, contact_id=contact.id,
-                                 member=member.id, created_at=clock.now()))
+                                 member=None, email=address, created_at=clock.now()))
         uow.commit()
+
+
+def _member(uow: UnitOfWork, member_id: MemberId) -> Member:
+    member = uow.members.get(member_id)
+    if member is None:
+        raise NotFound(f"no member {member_id}.", field="member")
+    return member
 
 
 def _mine(uow: UnitOfWork, actor: MemberId, link_id: str) -> MemberLink:
     link = uow.links.get(link_id)
-    if link is None or actor not in (link.owner, link.member):
+    if link is None or not (link.owner == actor
+                            or link.is_for(actor, _member(uow, actor).email)):
         raise NotFound(NO_LINK.format(link_id))
     return link
 
@@ -50,12 +59,15 @@ def confirm(uow: UnitOfWork, actor: MemberId, link_id: str, clock: Clock) -> Non
     """The member named confirms: from now on the owner's contact stands for them."""
     with uow:
         link = _mine(uow, actor, link_id)
-        if link.member != actor:
+        if link.owner == actor:
             raise InvalidInput("only the member you named can confirm this link.",
                                field="link")
         if not link.confirmed:
-            uow.links.confirm(link.id, clock.now())
-            uow.contacts.link_member(link.owner, link.contact_id, link.member)
+            if uow.contacts.linked_to(link.owner, actor) is not None:
+                raise InvalidInput("another contact in their book already stands for you; "
+                                   "decline this one, or unlink that one first.", field="link")
+            uow.links.confirm(link.id, actor, clock.now())
+            uow.contacts.link_member(link.owner, link.contact_id, actor)
         uow.commit()
 
 
@@ -72,12 +84,21 @@ def unlink(uow: UnitOfWork, actor: MemberId, link_id: str) -> None:
 def links(uow: UnitOfWork, actor: MemberId) -> list[LinkView]:
     with uow.reading():
         views = []
-        for link in uow.links.involving(actor):
+        for link in uow.links.involving(actor, _member(uow, actor).email):
             mine = link.owner == actor
-            other = uow.members.get(link.member if mine else link.owner)
             contact = uow.contacts.get(link.owner, link.contact_id) if mine else None
             views.append(LinkView(
-                id=link.id, other_name=other.name if other else "a former member",
+                id=link.id, other_name=_other_name(uow, link, mine),
                 contact_name=contact.name if contact else None, proposed_by_me=mine,
                 confirmed=link.confirmed, created_at=link.created_at))
         return views
+
+
+def _other_name(uow: UnitOfWork, link: MemberLink, mine: bool) -> str:
+    """Who is on the other side: the owner sees the email they named until the member
+    confirms (a member's name would tell them the email has an account)."""
+    if mine and not link.confirmed:
+        return link.email or "a member"
+    other_id = link.member if mine else link.owner
+    other = uow.members.get(other_id) if other_id else None
+    return other.name if other else "a former member"

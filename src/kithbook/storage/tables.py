@@ -394,8 +394,10 @@ login_throttles = Table(
 )
 
 # A member's contact stands for another member only once both confirmed: the owner of the
-# book proposes (`confirmed_at` empty), the member named confirms; then
-# `contacts.linked_member_id` is set. Removing the row (either side) unlinks at once.
+# book proposes to an email (`member_id` and `confirmed_at` empty), the member whose
+# account has that email confirms (`member_id` set); then `contacts.linked_member_id` is
+# set. Removing the row (either side) unlinks at once. A proposal is stored alike whether
+# or not the email has an account, so proposing tells nobody who is a member.
 member_links = Table(
     "member_links",
     metadata,
@@ -403,10 +405,12 @@ member_links = Table(
     Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
     Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False,
            unique=True),
-    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE")),
+    Column("email", String(320)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("confirmed_at", DateTime(timezone=True)),
     Index("ix_member_links_member", "member_id"),
+    Index("ix_member_links_email", "email"),
 )
 
 # ---- notifications -----------------------------------------------------------------

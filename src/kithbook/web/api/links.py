@@ -22,7 +22,9 @@ class LinkIn(BaseModel):
 
 class LinkOut(BaseModel):
     id: str
-    other_name: str
+    other_name: str = Field(description="Your proposal: the email you named, until the "
+                                         "member confirms, then their name. A proposal to "
+                                         "you: who made it.")
     contact_name: str | None
     proposed_by_me: bool
     confirmed: bool
@@ -41,7 +43,10 @@ def links(kb: Services, me: CurrentMember) -> list[LinkOut]:
 
 
 @router.post("/links", status_code=202, summary="Ask a member to confirm a link",
-             description="The answer is the same whether or not the email is a member's.")
+             description="The answer, the work done and what your list shows are the same "
+                         "whether or not the email is a member's; no email is sent. The "
+                         "member whose account has that email sees the proposal in their "
+                         "links and confirms it.")
 def propose(body: LinkIn, kb: Services, me: CurrentMember) -> Response:
     kb.propose_link(me.id, body.contact, body.email)
     return Response(status_code=202)
