@@ -14,6 +14,7 @@ from kithbook.domain.members import Member, Role
 from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services import accounts, passwords
 from kithbook.services.facade import Kithbook
+from sql_trace import statements
 
 PASSWORD = "lantern orbit velvet"
 WRONG = "that email and password do not match an account."
@@ -142,11 +143,18 @@ def test_only_admins_and_allowed_members_invite(kb: Kithbook) -> None:
         kb.allow_inviting(ana.id, ana.id, True)
 
 
-def test_an_email_with_an_account_cannot_be_invited_or_made_admin_again(kb: Kithbook) -> None:
+def test_inviting_an_email_with_an_account_reads_and_works_alike_but_never_joins(
+        kb: Kithbook) -> None:
     _join(kb, "ana@example.org", "Ana")
-    with pytest.raises(InvalidInput):
-        kb.invite(None, "ana@example.org")
-    with pytest.raises(InvalidInput):
+    with statements() as to_member:
+        taken, token = kb.invite(None, "ana@example.org")
+    with statements() as to_stranger:
+        kb.invite(None, "ben@example.org")
+    assert to_member == to_stranger
+    assert kb.invitation(token) == taken  # its page reads like any other
+    with pytest.raises(NotFound, match="sign in instead"):
+        kb.accept_invitation(token, "Not Ana", PASSWORD)
+    with pytest.raises(InvalidInput):  # the operator, on the server itself, is told
         kb.create_admin("ana@example.org", "Ana", PASSWORD)
 
 

@@ -42,7 +42,8 @@ from kithbook.services.ports import Clock, UnitOfWork
 
 WRONG_LOGIN = "that email and password do not match an account."
 DEAD_INVITATION = ("this invitation link is not valid: it may have expired or been used. "
-                   "Ask whoever invited you for a new one.")
+                   "If you already have an account here, sign in instead; if not, ask "
+                   "whoever invited you for a new link.")
 DEAD_RESET = ("this password reset link is not valid: it may have expired or been used. "
               "Ask for a new one from the sign-in page.")
 RESET_SENT = ("if an account uses that email, a link to choose a new password is on its way "
@@ -90,7 +91,11 @@ def create_admin(uow: UnitOfWork, email: str, name: str, password: str,
 
 def invite(uow: UnitOfWork, actor: MemberId | None, email: str, clock: Clock, *,
            role: Role = Role.MEMBER) -> tuple[Invitation, str]:
-    """An invitation and its secret token (shown once). `actor` None: the operator's CLI."""
+    """An invitation and its secret token (shown once). `actor` None: the operator's CLI.
+
+    Made alike whether or not the email already has an account, so an inviter learns
+    nothing about who is a member; such an invitation can never be used
+    (`accept_invitation`), and whoever follows it is told to sign in instead."""
     address = normalize_email(email)
     now = clock.now()
     with uow:
@@ -102,8 +107,6 @@ def invite(uow: UnitOfWork, actor: MemberId | None, email: str, clock: Clock, *,
             if not is_admin and (role is Role.ADMIN or not allowed):
                 raise NotAllowed("only an admin, or a member an admin allowed to, can invite "
                                  "people; only an admin can invite an admin.")
-        if uow.accounts.email_taken(address):
-            raise InvalidInput(f"{address} already has an account.", field="email")
         invitation = Invitation(id=new_id(), email=address, role=role, invited_by=actor,
                                 created_at=now,
                                 expires_at=now + timedelta(days=community.invitation_days))
