@@ -2,13 +2,15 @@
 
 Storage and service tests take `kb`, which is parametrized over both databases; the
 PostgreSQL variant skips with the reason when KITHBOOK_TEST_POSTGRES_URL is not set or
-the server does not answer.
+the server does not answer. Unset, the usual local server (127.0.0.1:5432, database
+`test`, user `postgres`) is tried; set the variable to an empty string to skip on purpose.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +28,7 @@ from kithbook.storage.database import create_database_engine, upgrade
 from kithbook.storage.tables import metadata
 
 POSTGRES_ENV = "KITHBOOK_TEST_POSTGRES_URL"
+LOCAL_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 hypothesis_settings.register_profile("long", max_examples=1000)
 hypothesis_settings.load_profile(PROFILE)
@@ -47,7 +50,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def postgres_base_url() -> str | None:
-    return os.environ.get(POSTGRES_ENV)
+    """The variable when set; else the usual local server when something listens there."""
+    if POSTGRES_ENV in os.environ:
+        return os.environ[POSTGRES_ENV] or None
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=0.5).close()
+    except OSError:
+        return None
+    return LOCAL_POSTGRES_URL
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +65,10 @@ def postgres_schema_url() -> Iterator[str]:
     """A throw-away schema in the test PostgreSQL, migrated once for the session."""
     base = postgres_base_url()
     if not base:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. "
-                    "postgresql://postgres@127.0.0.1:5432/test); .ci/run sets it")
+        if POSTGRES_ENV in os.environ:
+            pytest.skip(f"PostgreSQL tests are off: {POSTGRES_ENV} is set empty")
+        pytest.skip(f"PostgreSQL tests need a server: nothing answers on 127.0.0.1:5432; "
+                    f"start one or set {POSTGRES_ENV} (e.g. {LOCAL_POSTGRES_URL})")
     url = database_url_from(base)
     schema = f"kb_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url)
