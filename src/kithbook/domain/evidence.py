@@ -76,8 +76,10 @@ def days_known(as_of: date, known_since: date | None) -> int | None:
     return None if known_since is None else (as_of - known_since).days
 
 
-# How each (kind, direction) reads; meetings, talks and notes have no giver.
-_UNDIRECTED = {Kind.MET: "met", Kind.TALKED: "talked", Kind.NOTE: "noted"}
+# How each (kind, direction) reads; meetings, talks, notes and emails have no giver (an
+# email's direction says only who wrote, so "emailed" counts them all).
+_UNDIRECTED = {Kind.MET: "met", Kind.TALKED: "talked", Kind.NOTE: "noted",
+               Kind.EMAILED: "emailed"}
 _DIRECTED: dict[Kind, tuple[str, str, str]] = {
     Kind.ADVICE: ("gave advice", "received advice", "exchanged advice"),
     Kind.HELP: ("gave help", "received help", "helped each other"),
@@ -86,7 +88,7 @@ _DIRECTED: dict[Kind, tuple[str, str, str]] = {
     Kind.CONTACT_SHARED: ("introduced them to someone", "were introduced by them",
                           "swapped contacts"),
 }
-_ORDER = (Kind.MET, Kind.TALKED, Kind.ADVICE, Kind.HELP, Kind.KNOWLEDGE_SHARED,
+_ORDER = (Kind.EMAILED, Kind.MET, Kind.TALKED, Kind.ADVICE, Kind.HELP, Kind.KNOWLEDGE_SHARED,
           Kind.RESOURCE_SHARED, Kind.CONTACT_SHARED, Kind.NOTE)
 _COMPONENTS = ("recent contact", "depth and frequency", "giving both ways",
                "a lasting relationship", "your stated trust")

@@ -19,6 +19,9 @@ class Kind(StrEnum):
     ADVICE = "advice"
     HELP = "help"
     NOTE = "note"
+    # Mail exchanged, captured from a mailbox (never typed): direction says who wrote,
+    # gave = you wrote, received = they wrote, mutual = both on that day and thread.
+    EMAILED = "emailed"
 
 
 class Direction(StrEnum):
@@ -34,10 +37,11 @@ _KIND_WORDS: dict[str, Kind] = {
     "shared": Kind.KNOWLEDGE_SHARED, "resource": Kind.RESOURCE_SHARED,
     "intro": Kind.CONTACT_SHARED, "introduction": Kind.CONTACT_SHARED,
     "contact": Kind.CONTACT_SHARED, "helped": Kind.HELP,
+    "email": Kind.EMAILED, "mail": Kind.EMAILED, "mailed": Kind.EMAILED,
 }
 
-# Kinds that carry something of value from one side to the other; a "met" or a "note"
-# has no giver.
+# Kinds that carry something of value from one side to the other; a "met", a "note" or
+# an email (its direction says only who wrote) has no giver.
 GIVING_KINDS = frozenset({Kind.KNOWLEDGE_SHARED, Kind.RESOURCE_SHARED, Kind.CONTACT_SHARED,
                           Kind.ADVICE, Kind.HELP})
 

@@ -66,6 +66,8 @@ _DEFAULT_KIND_WEIGHTS: dict[Kind, float] = {
     Kind.ADVICE: 2.5,
     Kind.HELP: 3.0,
     Kind.NOTE: 0.25,
+    # Lighter than a talk: an exchange of mail is easy and often brief.
+    Kind.EMAILED: 0.5,
 }
 
 

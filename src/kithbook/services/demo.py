@@ -55,10 +55,11 @@ HOW = ["met at a conference", "introduced by a friend", "former colleague",
        "online community", "customer of my old company", None]
 NOTES = ["loves hiking", "two kids", "writing a book on pricing", "moving to Berlin soon",
          "asked me about hiring designers", "great at fundraising advice", None, None, None]
-# Kind mix for weak and for deep ties (order as in Kind).
+# Kind mix for weak and for deep ties (order as in Kind); no mail: the demo types its
+# history, it captures none.
 KINDS = list(Kind)
-_WEAK = np.array([0.45, 0.2, 0.08, 0.06, 0.02, 0.04, 0.03, 0.12])
-_DEEP = np.array([0.18, 0.24, 0.14, 0.1, 0.06, 0.12, 0.1, 0.06])
+_WEAK = np.array([0.45, 0.2, 0.08, 0.06, 0.02, 0.04, 0.03, 0.12, 0.0])
+_DEEP = np.array([0.18, 0.24, 0.14, 0.1, 0.06, 0.12, 0.1, 0.06, 0.0])
 DIRECTIONS = list(Direction)
 
 
