@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kithbook.domain.interactions import Direction, Kind
+from kithbook.domain.interactions import GIVING_KINDS, Direction, Kind
 from kithbook.graph.strength import (
     DIRECTIONS,
     KINDS,
@@ -122,8 +122,8 @@ def test_strength_falls_with_time_without_contact(book: Book, wait: int) -> None
                 min_size=2, max_size=30))
 def test_reciprocal_history_is_stronger_than_one_way(history: list[tuple[int, int]]) -> None:
     kinds = [k for k, _ in history]
-    if not any(KINDS[k] not in (Kind.MET, Kind.TALKED, Kind.NOTE) for k in kinds[1:]) or \
-            KINDS[kinds[0]] in (Kind.MET, Kind.TALKED, Kind.NOTE):
+    if not any(KINDS[k] in GIVING_KINDS for k in kinds[1:]) or \
+            KINDS[kinds[0]] not in GIVING_KINDS:
         kinds[0], kinds[-1] = ADVICE, HELP  # both sides need something given
     days = [d for _, d in history]
     one_way = one_tie([(k, GAVE, d) for k, d in zip(kinds, days, strict=True)])
