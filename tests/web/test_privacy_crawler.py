@@ -20,6 +20,7 @@ test; a leak fails with the URL and the marker it showed.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import deque
@@ -36,6 +37,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from community_members import add_member
+from explanations import lines_telling_others_ties
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.ids import ALPHABET, ID_LENGTH, new_id
@@ -451,6 +453,8 @@ def test_no_member_or_admin_sees_anything_ana_keeps_private(kb: Kithbook, databa
         if member is community.ben:  # what Ana lets be seen is seen: the walk finds paths
             assert any("Cleo Park" in p.text for p in walk.pages if p.url.startswith("/paths?")
                        ), "Ben's walk never found the path to Cleo that Ana lets him see"
+            walk.get("/api/v1/paths?to=Cleo")
+        _assert_explanations_keep_ties_private(walk, who)
         for form in list(walk.forms.values()):
             _ask_form_about_secrets(walk, who, form)
         # Taken once, before asking: an answer about an id echoes it, which must not
@@ -465,6 +469,26 @@ def test_no_member_or_admin_sees_anything_ana_keeps_private(kb: Kithbook, databa
             assert forged not in walk.ids
             assert not any(FORGED_PURPOSE in p.text for p in walk.pages)
         client.close()
+
+
+def _assert_explanations_keep_ties_private(walk: Walk, who: str) -> None:
+    """Every path explanation the walk was shown, on a page or from the API, tells Ana's
+    ties in words only: no strength, agree chance or stated trust of hers."""
+    told = 0
+    for seen in walk.pages:
+        if seen.url.startswith("/paths?"):
+            texts = [html.unescape(t) for t in
+                     re.findall(r'<pre class="why">(.*?)</pre>', seen.text, re.DOTALL)]
+        elif seen.url.startswith("/api/v1/paths?") and seen.status == 200:
+            texts = [p["explanation"] for p in json.loads(seen.text)["paths"]]
+        else:
+            continue
+        for text in texts:
+            told += 1
+            assert lines_telling_others_ties(text) == [], (
+                f"{who} was shown figures of another member's ties at GET {seen.url}: "
+                f"{lines_telling_others_ties(text)}")
+    assert told or who.startswith(("Dan", "Rae")), f"{who}'s walk was shown no explanation"
 
 
 FORGED_PURPOSE = "Advice from Cleo on pricing, asked with Dan named as the target."

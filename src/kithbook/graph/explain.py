@@ -5,6 +5,14 @@ factor of the score (who agrees how readily and why, how strong the last hop is)
 weakest link, and how the path compares with its neighbours in the ranking. `render`
 writes that as sentences. People reached through an anonymous tie are never passed to
 the naming function: they are written as "a contact at <organization>".
+
+A tie belongs to its owner: its strength and stated trust are theirs. In a community,
+`render` gives numbers only for the searcher's own tie (the first hop); every other
+member's tie is told in coarse words ("knows Bob well", "a strong tie"), and their stated
+trust only as far as their own rule discloses it ("lets people they trust at 3 or more
+ask", which the asker met). The agree chances and the last hop's strength are read from
+those ties, so they are not printed either. In a local book every tie and link is the
+searcher's own record, and `all_ties_mine=True` shows them all with their numbers.
 """
 
 from __future__ import annotations
@@ -82,8 +90,12 @@ def _tie_word(strength: float) -> str:
 
 
 def render(snapshot: Snapshot, explanation: Explanation,
-           name_of: Callable[[int], str], searcher_name: str = "you") -> str:
-    """The explanation as sentences; `name_of` is only ever called for named people."""
+           name_of: Callable[[int], str], searcher_name: str = "you", *,
+           all_ties_mine: bool = False) -> str:
+    """The explanation as sentences; `name_of` is only ever called for named people.
+
+    `all_ties_mine`: every tie on the path is the searcher's own record (a local book),
+    so its numbers may be shown; otherwise only the first hop's are."""
     path = explanation.path
 
     def who(i: int) -> str:
@@ -94,6 +106,28 @@ def render(snapshot: Snapshot, explanation: Explanation,
             return f"a contact at {org}" if org else "a contact"
         return name_of(path.people[i])
 
+    lines = _numbers(explanation, who) if all_ties_mine else _words(explanation, who)
+    if explanation.weakest == "last":
+        weak = "the last hop"
+        figure = path.last_strength
+    else:
+        i = int(explanation.weakest.split(":")[1])
+        weak = f"whether {who(i + 1)} agrees"
+        figure = path.agrees[i]
+    rank = f"Weakest link: {weak} ({figure:.2f})." if all_ties_mine else f"Weakest link: {weak}."
+    if explanation.score_above is not None and explanation.score_above == path.score:
+        rank += " Same score as the path above, which is shorter or comes first."
+    elif explanation.score_above is not None:
+        rank += f" Below #{explanation.rank - 1} ({explanation.score_above:.3f})."
+    if explanation.score_below is not None and explanation.score_below < path.score:
+        rank += f" Above #{explanation.rank + 1} ({explanation.score_below:.3f})."
+    lines.append(rank)
+    return "\n".join(lines)
+
+
+def _numbers(explanation: Explanation, who: Callable[[int], str]) -> list[str]:
+    """Every factor with its figure: all of them are the searcher's own record."""
+    path = explanation.path
     factors = [f"{who(i + 1)} agrees {a:.2f}" for i, a in enumerate(path.agrees)]
     factors.append(f"{who(len(path.people) - 2)}–{who(len(path.people) - 1)} tie "
                    f"{path.last_strength:.2f}")
@@ -113,17 +147,33 @@ def render(snapshot: Snapshot, explanation: Explanation,
     last = len(path.people) - 1
     lines.append(f"{who(last - 1)}'s tie to {who(last)} is "
                  f"{_tie_word(path.last_strength)} ({path.last_strength:.2f}).")
-    if explanation.weakest == "last":
-        weak = f"the last hop ({path.last_strength:.2f})"
-    else:
-        i = int(explanation.weakest.split(":")[1])
-        weak = f"whether {who(i + 1)} agrees ({path.agrees[i]:.2f})"
-    rank = f"Weakest link: {weak}."
-    if explanation.score_above is not None and explanation.score_above == path.score:
-        rank += " Same score as the path above, which is shorter or comes first."
-    elif explanation.score_above is not None:
-        rank += f" Below #{explanation.rank - 1} ({explanation.score_above:.3f})."
-    if explanation.score_below is not None and explanation.score_below < path.score:
-        rank += f" Above #{explanation.rank + 1} ({explanation.score_below:.3f})."
-    lines.append(rank)
-    return "\n".join(lines)
+    return lines
+
+
+def _words(explanation: Explanation, who: Callable[[int], str]) -> list[str]:
+    """Other members' ties in coarse words only: no strength, no agree chance, and no
+    stated trust beyond the threshold their own rule let the asker pass."""
+    path = explanation.path
+    last = len(path.people) - 1
+    agreeing = [who(i + 1) for i in range(len(path.agrees))]
+    lines = [f"#{explanation.rank}: score {path.score:.3f}, from how readily "
+             f"{_listed(agreeing)} would agree and how well {who(last - 1)} knows "
+             f"{who(last)}.",
+             f"You know {who(1)} {_how_well(explanation.first_strength)} "
+             f"({explanation.first_strength:.2f})."]
+    for n, step in enumerate(explanation.steps, start=1):
+        asker = "you" if n == 1 else who(n - 1)
+        sentence = f"{who(n)} knows {asker} {_how_well(step.strength_back)}"
+        if step.ask_rule == ANYONE:
+            sentence += " and lets anyone ask"
+        elif step.ask_rule == TRUSTED:
+            met = "you are one of them" if n == 1 else f"{asker} is one of them"
+            sentence += (f" and lets people they trust at {step.min_trust} or more ask; "
+                         f"{met}")
+        lines.append(sentence + ".")
+    lines.append(f"{who(last - 1)}'s tie to {who(last)} is {_tie_word(path.last_strength)}.")
+    return lines
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -304,7 +304,8 @@ def _present(network: Network, paths: list[WarmPath]) -> list[FoundPath]:
         path = explanation.path
         steps = tuple(_step(network, path, i) for i in range(1, len(path.people)))
         out.append(FoundPath(explanation.rank, path.score, steps,
-                             render(snap, explanation, name_of), _intro(network, path, steps)))
+                             render(snap, explanation, name_of, all_ties_mine=network.local),
+                             _intro(network, path, steps)))
     return out
 
 

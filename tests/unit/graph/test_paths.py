@@ -161,9 +161,11 @@ def test_hand_built_network_agrees_with_the_reference() -> None:
 
 
 def test_explanation_says_why_each_path_ranks_where_it_does() -> None:
+    # In a local book every tie and link is the searcher's own record: all the figures.
     snap = snapshot_of(network(), people())
     paths = find_paths(snap, YOU, to=DAN)
-    text = [render(snap, e, NAMES.__getitem__) for e in explain_paths(snap, paths)]
+    text = [render(snap, e, NAMES.__getitem__, all_ties_mine=True)
+            for e in explain_paths(snap, paths)]
     assert text[0].splitlines() == [
         f"#1: score {paths[0].score:.3f} = Bob agrees 0.72 × Carol agrees 0.63 × "
         "Carol–Dan tie 0.70.",
@@ -172,6 +174,25 @@ def test_explanation_says_why_each_path_ranks_where_it_does() -> None:
         "more ask (4 ≥ 3).",
         "Carol's tie to Dan is strong (0.70).",
         f"Weakest link: whether Carol agrees (0.63). Above #2 ({paths[1].score:.3f}).",
+    ]
+    assert "Below #1" in text[1]
+
+
+def test_other_members_ties_are_told_in_words_without_their_figures() -> None:
+    # In a community Bob's and Carol's ties are theirs: no strength, agree chance or
+    # stated trust of theirs, only what Carol's own rule says (trusted at 3 or more).
+    snap = snapshot_of(network(), people())
+    paths = find_paths(snap, YOU, to=DAN)
+    text = [render(snap, e, NAMES.__getitem__) for e in explain_paths(snap, paths)]
+    assert text[0].splitlines() == [
+        f"#1: score {paths[0].score:.3f}, from how readily Bob and Carol would agree and "
+        "how well Carol knows Dan.",
+        "You know Bob well (0.90).",
+        "Bob knows you well and lets anyone ask.",
+        "Carol knows Bob well and lets people they trust at 3 or more ask; Bob is one of "
+        "them.",
+        "Carol's tie to Dan is strong.",
+        f"Weakest link: whether Carol agrees. Above #2 ({paths[1].score:.3f}).",
     ]
     assert "Below #1" in text[1]
 

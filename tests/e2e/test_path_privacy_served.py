@@ -1,0 +1,125 @@
+"""Warm paths on a served community (`kithbook serve --community`), searched over HTTP as
+a curious member would, on SQLite and on PostgreSQL.
+
+- An explanation tells other members' ties only in words: never their strength, agree
+  chance or stated trust, beyond what the owner's own rule discloses.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from community_members import add_member
+from explanations import lines_telling_others_ties
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings
+from kithbook.domain.contacts import ContactFields
+from kithbook.domain.ids import ContactId
+from kithbook.domain.members import Member
+from kithbook.domain.policies import PolicyChange
+from kithbook.domain.ties import AskRule, Visibility
+from kithbook.services import sessions
+from kithbook.services.book import TieFields
+from kithbook.services.facade import Kithbook
+from served import community_servers
+
+pytestmark = [pytest.mark.slow]
+
+
+@pytest.fixture
+def kb(database_url: str) -> Iterator[Kithbook]:
+    services = bootstrap(Settings(database_url=database_url), migrate=False)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path) -> Iterator[str]:
+    with community_servers(database_url, tmp_path, 1) as (base,):
+        yield base
+
+
+def _token(kb: Kithbook, member: Member) -> dict[str, str]:
+    _, token = kb.create_api_token(member.id, "test")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _browser(kb: Kithbook, base: str, member: Member) -> tuple[httpx2.Client, str]:
+    with kb.uow() as uow:
+        token = sessions.start_in(uow, member.id, kb.clock.now(), None)
+        uow.commit()
+    client = httpx2.Client(base_url=base, cookies={"kithbook_session": token}, timeout=30)
+    return client, sessions.csrf_token(token)
+
+
+def _knows(kb: Kithbook, owner: Member, name: str, *, trust: int | None = None,
+           member: Member | None = None, policy: PolicyChange | None = None,
+           **fields: object) -> ContactId:
+    """A contact in `owner`'s book (linked to `member`, as if both had confirmed)."""
+    contact = kb.add_contact(owner.id, ContactFields(name=name, **fields),  # type: ignore[arg-type]
+                             TieFields(stated_trust=trust)).id
+    kb.set_contact_policy(owner.id, contact, policy or PolicyChange(
+        visibility=Visibility.NAMED, ask_rule=AskRule.ANYONE))
+    if member is not None:
+        with kb.uow() as uow:
+            uow.contacts.link_member(owner.id, contact, member.id)
+            uow.commit()
+    return ContactId(contact)
+
+
+# ---- explanations ----------------------------------------------------------------------
+
+@dataclass
+class Chain:
+    bob: Member
+    alice: Member
+    carol: Member
+
+
+def _chain(kb: Kithbook) -> Chain:
+    """Bob → Alice → Carol → Quentin. Carol trusts Alice at 2 and knows her a little; she
+    lets people she trusts at 2 or more ask about Quentin."""
+    bob, alice, carol = (add_member(kb, n) for n in ("Bob", "Alice", "Carol"))
+    _knows(kb, bob, "Alice Tester", trust=4, member=alice)
+    _knows(kb, alice, "Bob Tester", trust=3, member=bob)
+    _knows(kb, alice, "Carol Tester", trust=4, member=carol)
+    _knows(kb, carol, "Alice Tester", trust=2, member=alice)
+    _knows(kb, carol, "Quentin Quill", trust=5, organization="Acme Corp",
+           policy=PolicyChange(visibility=Visibility.NAMED, ask_rule=AskRule.TRUSTED,
+                               ask_min_trust=2))
+    return Chain(bob, alice, carol)
+
+
+def _why(page: str) -> list[str]:
+    return [html.unescape(m) for m in re.findall(r'<pre class="why">(.*?)</pre>', page,
+                                                 re.DOTALL)]
+
+
+def test_an_explanation_never_shows_another_members_tie_figures_or_trust(
+        kb: Kithbook, server: str) -> None:
+    chain = _chain(kb)
+    found = httpx2.get(f"{server}/api/v1/paths", params={"to": "Quentin"},
+                       headers=_token(kb, chain.bob), timeout=30)
+    assert found.status_code == 200, found.text
+    [path] = found.json()["paths"]
+    assert [s["label"] for s in path["steps"]][-1].startswith("Quentin Quill")
+    browser, _ = _browser(kb, server, chain.bob)
+    with browser:
+        page = browser.get("/paths", params={"to": "Quentin"})
+    assert page.status_code == 200, page.text
+    [shown] = _why(page.text)
+    for text in (path["explanation"], shown):
+        assert lines_telling_others_ties(text) == [], text
+        assert "trusts Alice" not in text and "trusts you" not in text
+        # Carol's own rule says this much, and Alice met it: that may be told.
+        assert "lets people they trust at 2 or more ask; Alice is one of them" in text, text
+        assert "Carol knows Alice a little" in text, text
+        # Bob's own tie to Alice is his: its figure may show.
+        assert re.search(r"You know Alice \w[\w ]* \(\d\.\d\d\)\.", text), text
