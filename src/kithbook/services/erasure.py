@@ -46,6 +46,12 @@ def erase_person(uow: UnitOfWork, actor: MemberId, *, email: str | None = None,
         for contact in found:
             uow.contacts.delete(actor, contact.id)
         removed = uow.interactions.delete_orphans(actor)
+        # What capture kept about their addresses (the review queue, ignore decisions).
+        addresses = {e.value for c in found for e in c.emails}
+        if email is not None:
+            addresses.add(matched)
+        for address in sorted(addresses):
+            uow.capture.forget_address(actor, address.lower())
         uow.contacts.forget_removed_text()
         uow.commit()
     return ErasureReport(matched, tuple(f"{c.headline} [{c.id}]" for c in found), removed,

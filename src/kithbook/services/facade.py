@@ -55,6 +55,7 @@ from kithbook.services import (
 from kithbook.services import introductions as intros
 from kithbook.services import network_map as maps
 from kithbook.services.book import ContactView, TieFields
+from kithbook.services.capture_book import CaptureBook
 from kithbook.services.ports import Clock, ContactQuery, Mailer, Page, UnitOfWork
 
 NO_TIE_CHANGE = TieFields()
@@ -85,6 +86,10 @@ class Kithbook:
 
     def uow(self) -> UnitOfWork:
         return self._uow()
+
+    def capture(self) -> CaptureBook:
+        """The capture use cases (sources, runs, the review queue) on this database."""
+        return CaptureBook(self._uow, self.clock)
 
     # members
     def init_local_member(self, name: str) -> tuple[Member, bool]:

@@ -28,6 +28,7 @@ from kithbook.domain.members import Member
 from kithbook.domain.notifications import Notification, OutgoingMail
 from kithbook.domain.tie_summary import Screen, TieFacts
 from kithbook.domain.ties import SharingPolicy, Stage, Tie
+from kithbook.services.capture_ports import CaptureRepository
 
 
 class Clock(Protocol):
@@ -654,6 +655,9 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Outbox: ...
+
+    @property
+    def capture(self) -> CaptureRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -484,3 +484,86 @@ community_settings = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("id = 1", name="single_row"),
 )
+
+
+# ---- capture ------------------------------------------------------------------------
+# Where history is captured from (docs/capture.md). `settings` holds what is not secret
+# (host, port, user name, folders) as JSON; `secret` only the password encrypted with
+# the server's capture key; `state` what an incremental run resumes from (per folder
+# UIDVALIDITY and last UID, a calendar's ETag) as JSON.
+capture_sources = Table(
+    "capture_sources",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("label", String(500), nullable=False),
+    Column("settings", Text, nullable=False, server_default="{}"),
+    Column("secret", Text),
+    Column("keep_subjects", Boolean, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("state", Text, nullable=False, server_default="{}"),
+    Column("last_run_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("last_added", Integer),
+    # Background runs (community mode): due at `next_run_at`, claimed until
+    # `claimed_until`, retried with backoff after `attempts` failures in a row.
+    Column("next_run_at", DateTime(timezone=True)),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Index("ix_capture_sources_owner", "owner_id"),
+    Index("ix_capture_sources_next_run", "next_run_at"),
+)
+
+# Which interactions a source captured, keyed so that the same exchange (person, day,
+# thread) is captured once whichever source sees it. Removing a source removes these
+# interactions first (services/capture.py); the link goes with either.
+captured_interactions = Table(
+    "captured_interactions",
+    metadata,
+    Column("interaction_id", ID, ForeignKey("interactions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("source_id", ID, ForeignKey("capture_sources.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("capture_key", String(40), nullable=False),
+    Index("ix_captured_interactions_key", "owner_id", "capture_key", unique=True),
+    Index("ix_captured_interactions_source", "source_id"),
+)
+
+# Exchanges with people not in the book: what the review queue is counted from, turned
+# into interactions when the member accepts the person (or adds them by hand).
+capture_sightings = Table(
+    "capture_sightings",
+    metadata,
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("capture_key", String(40), primary_key=True),
+    Column("address", String(320), nullable=False),
+    Column("name", String(200)),
+    Column("occurred_on", Date, nullable=False),
+    Column("direction", String(12), nullable=False),
+    Column("source_id", ID, ForeignKey("capture_sources.id", ondelete="CASCADE"),
+           nullable=False),
+    Index("ix_capture_sightings_address", "owner_id", "address"),
+    Index("ix_capture_sightings_source", "source_id"),
+)
+
+# A member's own other addresses, and the allow and block lists (`domain.capture`).
+capture_rules = Table(
+    "capture_rules",
+    metadata,
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("pattern", String(320), primary_key=True),
+    Column("rule", String(8), nullable=False),
+)
+
+# What the member decided about someone in the review queue: ignored once (with how many
+# exchanges had been seen then) or always.
+capture_decisions = Table(
+    "capture_decisions",
+    metadata,
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("address", String(320), primary_key=True),
+    Column("choice", String(16), nullable=False),
+    Column("seen", Integer, nullable=False, server_default="0"),
+)

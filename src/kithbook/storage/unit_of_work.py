@@ -13,6 +13,7 @@ from kithbook.domain.errors import Busy
 from kithbook.services.retry import note_commit
 from kithbook.storage.accounts import SqlAccounts
 from kithbook.storage.bulk import SqlBulkWriter
+from kithbook.storage.capture import SqlCapture
 from kithbook.storage.contacts import SqlContacts
 from kithbook.storage.depth import SqlDepth
 from kithbook.storage.interactions import SqlInteractions
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     links: SqlLinks
     notifications: SqlNotifications
     outbox: SqlOutbox
+    capture: SqlCapture
 
     def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
@@ -82,6 +84,7 @@ class SqlUnitOfWork:
         self.links = SqlLinks(connection)
         self.notifications = SqlNotifications(connection)
         self.outbox = SqlOutbox(connection)
+        self.capture = SqlCapture(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
