@@ -12,6 +12,7 @@ from rich.markup import escape
 from kithbook.cli import (
     backup,
     book,
+    capture,
     database,
     demo,
     depth,
@@ -60,6 +61,7 @@ backup.register(app)
 transfer.register(app)
 depth.register(app)
 members.register(app)
+capture.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

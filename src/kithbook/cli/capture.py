@@ -1,0 +1,169 @@
+"""`kithbook capture`: history from mail, without typing it.
+
+    kithbook capture rule own me@example.org     # which mail you wrote
+    kithbook capture mail ~/Takeout/All.mbox     # an mbox, a Maildir or .eml files
+    kithbook capture review                      # people you write to who are not in the book
+    kithbook capture sources / remove SOURCE
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kithbook.cli.context import state
+from kithbook.domain.capture import DEFAULT_MAX_RECIPIENTS, RuleKind, parse_review_choice
+from kithbook.services.capture import CaptureReport
+
+PLAIN_EVERY = 10_000  # messages between progress lines when stderr is not a terminal
+
+capture_app = typer.Typer(help="Capture history from mail: known people only, bulk and "
+                               "automatic mail skipped, strangers to a review queue.",
+                          no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(capture_app, name="capture")
+
+
+@capture_app.command("mail")
+def mail(ctx: typer.Context,
+         path: str = typer.Argument(..., help="An mbox file (e.g. Google Takeout), a Maildir "
+                                    "folder, a .eml file or a folder of them."),
+         subjects: bool = typer.Option(False, "--keep-subjects",
+                                       help="Keep each thread's subject as the note "
+                                            "(off by default: headers only)."),
+         max_recipients: int = typer.Option(DEFAULT_MAX_RECIPIENTS, "--max-recipients",
+                                            help="Skip mail sent to more people than this.")
+         ) -> None:
+    """Capture mail files: one `emailed` interaction per contact, day and thread."""
+    cli = state(ctx)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    book = cli.kb.capture()
+    if err.is_terminal:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("messages", total=None)
+            report = book.capture_mail(
+                cli.me.id, path, keep_subjects=subjects, max_recipients=max_recipients,
+                counted=lambda total: bar.update(task, total=total),
+                progress=lambda done: bar.update(task, completed=done))
+    else:
+        report = book.capture_mail(cli.me.id, path, keep_subjects=subjects,
+                                   max_recipients=max_recipients, progress=_plain(err))
+    _print_report(cli.console, report)
+
+
+def _plain(err: Console) -> Callable[[int], None]:
+    shown = [0]
+
+    def show(done: int) -> None:
+        if done >= shown[0] + PLAIN_EVERY:
+            shown[0] = done
+            err.print(f"read {done:,} messages")
+
+    return show
+
+
+def _print_report(out: Console, report: CaptureReport) -> None:
+    for line in report.lines():
+        out.print(escape(line), soft_wrap=True)
+    for warning in report.warnings:
+        out.print(f"warning: {escape(warning)}", soft_wrap=True)
+
+
+@capture_app.command("sources")
+def sources(ctx: typer.Context) -> None:
+    """List your sources: what each is, when it last ran and how."""
+    cli = state(ctx)
+    found = cli.kb.capture().sources(cli.me.id)
+    if not found:
+        cli.console.print("no sources yet; `kithbook capture mail PATH` adds a mail file.")
+        return
+    table = Table("id", "kind", "name", "last run", "added", "status")
+    for s in found:
+        table.add_row(s.id, s.kind.words, escape(s.label),
+                      s.last_run_at.strftime("%Y-%m-%d %H:%M") if s.last_run_at else "never",
+                      "" if s.last_added is None else str(s.last_added),
+                      escape(s.last_error) if s.last_error else s.status)
+    cli.console.print(table)
+
+
+@capture_app.command("remove")
+def remove(ctx: typer.Context,
+           source: str = typer.Argument(..., help="The source's id (or its start) or name.")
+           ) -> None:
+    """Remove a source and every interaction it captured."""
+    cli = state(ctx)
+    removed = cli.kb.capture().remove_source(cli.me.id, source)
+    cli.console.print(f"removed {escape(removed.label)} and the {removed.interactions:,} "
+                      "interactions it captured.")
+
+
+@capture_app.command("rule")
+def rule(ctx: typer.Context,
+         kind: RuleKind = typer.Argument(..., help="own: one of your addresses; allow: "
+                                         "always capture; block: never capture."),
+         pattern: str = typer.Argument(..., help="An address (dana@acme.org) or a domain "
+                                       "(acme.org)."),
+         remove: bool = typer.Option(False, "--remove", help="Remove this rule instead.")
+         ) -> None:
+    """Name your own addresses, and allow or block an address or a domain."""
+    cli = state(ctx)
+    book = cli.kb.capture()
+    if remove:
+        book.remove_rule(cli.me.id, pattern)
+        cli.console.print(f"removed the rule for {escape(pattern)}.")
+        return
+    value = book.set_rule(cli.me.id, pattern, kind)
+    cli.console.print(f"{kind.value}: {escape(value)}")
+
+
+@capture_app.command("rules")
+def rules(ctx: typer.Context) -> None:
+    """List your own addresses and the allow and block lists."""
+    cli = state(ctx)
+    found = cli.kb.capture().rules(cli.me.id)
+    if not found:
+        cli.console.print("no rules; `kithbook capture rule own you@example.org` names your "
+                          "address.")
+    for pattern, kind in found:
+        cli.console.print(f"{kind.value:5} {escape(pattern)}")
+
+
+@capture_app.command("review")
+def review(ctx: typer.Context,
+           email: str | None = typer.Argument(None, help="Decide about this address."),
+           choice: str | None = typer.Argument(None, help="accept, ignore-once or "
+                                               "ignore-always."),
+           name: str | None = typer.Option(None, "--name",
+                                           help="The name to give them when accepting.")
+           ) -> None:
+    """People you correspond with often who are not in your book; accept or ignore them."""
+    cli = state(ctx)
+    book = cli.kb.capture()
+    if email is None:
+        queue = book.review_queue(cli.me.id)
+        if not queue:
+            cli.console.print("nobody waiting for review.")
+            return
+        for s in queue:
+            cli.console.print(f"{escape(s.email)}: {escape(s.describe())} "
+                              f"({s.exchanges} exchanges, last {s.last_on.isoformat()})")
+        cli.console.print("decide with `kithbook capture review EMAIL accept|ignore-once|"
+                          "ignore-always`.")
+        return
+    if choice is None:
+        raise typer.BadParameter("say accept, ignore-once or ignore-always after the address.")
+    decision = book.decide(cli.me.id, email, parse_review_choice(choice), name=name)
+    if decision.contact is not None:
+        cli.console.print(f"added {escape(decision.contact.name)} to your book with "
+                          f"{decision.interactions} emails captured so far.")
+    else:
+        cli.console.print(f"{escape(decision.email)}: {decision.choice.value.replace('_', ' ')}.")
