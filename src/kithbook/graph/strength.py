@@ -21,7 +21,7 @@ two agree to 1e-9 (tests and `bench/strength_bench.py` check it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
@@ -42,19 +42,20 @@ __all__ = [
 # The codes the arrays carry: position in these tuples.
 KINDS: tuple[Kind, ...] = tuple(Kind)
 DIRECTIONS: tuple[Direction, ...] = tuple(Direction)
-_EPOCH = date(1970, 1, 1)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
 def day_number(day: date) -> int:
-    """Days since 1970-01-01: the day code the arrays carry."""
-    return (day - _EPOCH).days
+    """The day code the arrays carry: the proleptic Gregorian ordinal, 0001-01-01 being
+    day 1. Every date a member can type has one, and all are positive, which leaves
+    -1 free to mean "no day"."""
+    return day.toordinal()
 
 
 def day_of(number: int) -> date:
-    return _EPOCH + timedelta(days=number)
+    return date.fromordinal(number)
 
 
 _DEFAULT_KIND_WEIGHTS: dict[Kind, float] = {
@@ -130,7 +131,7 @@ class TieStrength:
     duration: FloatArray
     trust: FloatArray
     counts: IntArray  # (tie, kind, direction) -> interactions
-    first_day: IntArray  # -1 when no interaction
+    first_day: IntArray  # day numbers (see `day_number`); -1 when no interaction
     last_day: IntArray  # -1 when no interaction
     origin_day: IntArray  # start of the relationship: stated start or first interaction
     gave: FloatArray  # decayed, kind-weighted mass given
@@ -174,7 +175,7 @@ class TieStrength:
 
 
 def _maybe_day(number: int) -> date | None:
-    return day_of(number) if number >= 0 else None
+    return day_of(number) if number >= 1 else None
 
 
 def tie_strength(
@@ -193,7 +194,8 @@ def tie_strength(
     """Strength of every tie as of day `as_of`.
 
     Interaction rows (one per interaction and contact): `tie` index, `kind` and
-    `direction` codes (positions in KINDS and DIRECTIONS), `day` number. Per tie:
+    `direction` codes (positions in KINDS and DIRECTIONS), `day` number (`day_number`:
+    1 is 0001-01-01, so the whole calendar from year 1 on). Per tie:
     `stated_trust` (0 unstated, else 1..5), `start_day` (-1 unknown), `correction`
     (NaN none) and `correction_day`. Interactions after `as_of` have not happened yet
     and are left out; so is a correction made after it.
@@ -238,7 +240,7 @@ def tie_strength(
         first[logged] = np.minimum.reduceat(rows.day, begins)
         last[logged] = np.maximum.reduceat(rows.day, begins)
 
-    start = np.where((start >= 0) & (start <= as_of), start, -1)
+    start = np.where((start >= 1) & (start <= as_of), start, -1)
     anchor = np.maximum(last, start)  # the latest day we know we were in touch
     origin = np.where(last < 0, start, np.where(start < 0, first, np.minimum(first, start)))
     known = anchor >= 0
@@ -294,18 +296,25 @@ def _cell_table(values: tuple[float, ...]) -> FloatArray:
 
 
 def _decay(day: IntArray, as_of: int, half_life: float) -> FloatArray:
-    """2^(-age / half_life) per row, looked up in a table by day: cheaper than exp2 per row."""
+    """2^(-age / half_life) per row, looked up in a table by day: cheaper than exp2 per row.
+
+    The table spans only the rows' days (a book a few years old needs a few thousand
+    entries), unless that is longer than the rows themselves: a single interaction in
+    year 1 must not cost a table of every day since."""
     if not day.shape[0]:
         return np.zeros(0)
-    table = np.exp2(-np.arange(as_of, -1, -1, dtype=np.float64) / half_life)  # days 0..as_of
-    return table[day]
+    first = int(day.min())
+    if as_of - first > 2 * day.shape[0]:
+        return np.exp2(-(as_of - day).astype(np.float64) / half_life)
+    table = np.exp2(-np.arange(as_of - first, -1, -1, dtype=np.float64) / half_life)
+    return table[day - first]  # table[i]: the day first + i
 
 
 # Rows are packed into one int64 sort key as bit fields: tie | cell code | day. Powers
 # of two make unpacking a matter of a shift and a mask.
 _CELL_BITS = (len(KINDS) * len(DIRECTIONS) - 1).bit_length()
 _CELL_SLOTS = 1 << _CELL_BITS
-_MAX_DAY = 1 << 17  # 2328-11-10; keeps the decay table and the sort key small
+_MAX_DAY = date.max.toordinal() + 1  # day numbers run from 1 (0001-01-01) to 9999-12-31
 
 
 @dataclass(frozen=True)
@@ -326,8 +335,8 @@ def _sorted_rows(tie: npt.ArrayLike, kind: npt.ArrayLike, direction: npt.ArrayLi
     unpacking it is cheaper than an argsort and four gathers, and each cell's rows
     come out as one run sorted by day.
     """
-    if not 0 <= as_of < _MAX_DAY:
-        raise ValueError(f"as_of must be a day number from 0 to {_MAX_DAY - 1}.")
+    if not 1 <= as_of < _MAX_DAY:
+        raise ValueError(f"as_of must be a day number from 1 to {_MAX_DAY - 1}.")
     t = np.asarray(tie)
     k = np.asarray(kind)
     d = np.asarray(direction)
@@ -342,8 +351,8 @@ def _sorted_rows(tie: npt.ArrayLike, kind: npt.ArrayLike, direction: npt.ArrayLi
                                 ("direction", d, len(DIRECTIONS))):
         if values.min() < 0 or values.max() >= bound:
             raise ValueError(f"{name} codes must lie in [0, {bound}).")
-    if dd.min() < 0:
-        raise ValueError("day numbers count from 1970-01-01 and cannot be negative.")
+    if dd.min() < 1:
+        raise ValueError("day numbers count from 1 (0001-01-01); see `day_number`.")
     if dd.max() > as_of:  # not happened yet
         keep = dd <= as_of
         t, k, d, dd = t[keep], k[keep], d[keep], dd[keep]

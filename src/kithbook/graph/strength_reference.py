@@ -59,7 +59,7 @@ def strength_by_loop(
     w_rec, w_dep, w_rcp, w_dur, w_tru = p.component_weights
     out: list[float] = []
     for i in range(n):
-        start = start_day[i] if 0 <= start_day[i] <= as_of else None
+        start = start_day[i] if 1 <= start_day[i] <= as_of else None
         known = [x for x in (first[i], last[i], start) if x is not None]
         if known:
             anchor, origin = max(known), min(known)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from kithbook.domain.contacts import Contact, ContactFields, Labeled
+from kithbook.domain.dates import check_started_on
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
 from kithbook.domain.interactions import Direction, Interaction, Kind
@@ -42,6 +43,7 @@ def add_contact(uow: UnitOfWork, actor: MemberId, fields: ContactFields, tie: Ti
                 clock: Clock, *, region: str | None = "US") -> Contact:
     if fields.name is None:
         raise InvalidInput("a contact needs a name.", field="name")
+    check_started_on(tie.started_on, clock.today())
     now = clock.now()
     contact = Contact(
         id=ContactId(new_id()), owner=actor, name=fields.name,
@@ -66,6 +68,7 @@ def edit_contact(uow: UnitOfWork, actor: MemberId, ref: str, fields: ContactFiel
                  tie: TieFields, clock: Clock, *, region: str | None = "US",
                  expected_version: int | None = None, exact: bool = False) -> Contact:
     """Change what is given and nothing else; `expected_version` guards against lost edits."""
+    check_started_on(tie.started_on, clock.today())
     with uow:
         contact = resolve_contact(uow, actor, ref, exact=exact)
         version = contact.version if expected_version is None else expected_version

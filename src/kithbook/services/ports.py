@@ -356,7 +356,8 @@ class DepthSnapshot:
 
     Ties are numbered 0..n-1 in the order of `contacts`. Interaction rows (one per
     interaction and contact) carry that number, the kind and direction as positions in
-    `tuple(Kind)` and `tuple(Direction)`, and the day as days since 1970-01-01.
+    `tuple(Kind)` and `tuple(Direction)`, and the day as its
+    number (`graph.strength.day_number`: 0001-01-01 is 1).
     Per tie: stated trust (0 unstated), start day (-1 unknown), correction (NaN none)
     and its day (-1), the contact's own cadence (0 none).
     """

@@ -1,7 +1,7 @@
 """Relationship depth in SQL: a member's whole book as arrays, and cadences per tag.
 
 The interaction rows come back from one query with every column already a number
-(tie by contact id, kind and direction as codes, the day as days since 1970-01-01),
+(tie by contact id, kind and direction as codes, the day as its ordinal: 0001-01-01 is 1),
 so the strength engine gets its arrays without a Python object per interaction.
 """
 
@@ -66,9 +66,12 @@ from kithbook.storage.tables import (
     ties,
 )
 
-_EPOCH = date(1970, 1, 1)
-# julianday('1970-01-01') on SQLite: the day number is julianday minus this, exactly.
-_UNIX_JULIAN_DAY = 2440587.5
+# Day numbers are `graph.strength.day_number`: the date's ordinal, 0001-01-01 being 1,
+# so every date the book accepts has a positive one (-1 is left to mean "none").
+# julianday('0001-01-01') is 1721425.5 on SQLite: the day number is julianday minus
+# this, exactly. On PostgreSQL it is the days after the day before 0001-01-01.
+_JULIAN_DAY_ZERO = 1721424.5
+_FIRST_DAY = date.min
 # Below this many matches the strongest are found sooner by reading all and sorting.
 _WALK_ABOVE = 500
 
@@ -78,11 +81,11 @@ def _code(column: Any, values: tuple[str, ...]) -> ColumnElement[int]:
 
 
 def _day_number(dialect: str, day: Any) -> ColumnElement[int]:
-    """A date column as days since 1970-01-01 (NULL stays NULL)."""
+    """A date column as its day number (NULL stays NULL)."""
     if dialect == "sqlite":
-        return cast(func.julianday(day) - _UNIX_JULIAN_DAY, Integer)
+        return cast(func.julianday(day) - _JULIAN_DAY_ZERO, Integer)
     # PostgreSQL: date minus date is a whole number of days.
-    return cast(day - literal(_EPOCH), Integer)
+    return cast(day - literal(_FIRST_DAY), Integer) + 1
 
 
 @functools.cache
@@ -309,7 +312,7 @@ class SqlDepth:
             roles=[r.role for r in rows],
             tags=[tuple(tags.get(r.id, ())) for r in rows],
             stated_trust=_ints([r.stated_trust or 0 for r in rows]),
-            start_day=_ints([(r.started_on - _EPOCH).days if r.started_on else -1
+            start_day=_ints([r.started_on.toordinal() if r.started_on else -1
                              for r in rows]),
             correction=np.asarray([np.nan if r.strength_override is None
                                    else r.strength_override for r in rows], dtype=np.float64),
@@ -411,9 +414,9 @@ class SqlDepth:
                 continue
             for day in (known, last):
                 if day not in days:
-                    days[day] = _EPOCH + timedelta(days=day)
+                    days[day] = date.fromordinal(day)
             if facts_on not in as_of:
-                as_of[facts_on] = _EPOCH + timedelta(days=facts_on)
+                as_of[facts_on] = date.fromordinal(facts_on)
             facts.append(TieFacts(
                 contact_id, name, as_of[facts_on], strength, stages[stage], gave, received,
                 days[known], days[last], organization, role,
@@ -553,4 +556,4 @@ def stage_from_key(key: str | None) -> Stage | None:
 
 def _override_day(at: Any) -> int:
     moment = aware(at)
-    return -1 if moment is None else (moment.date() - _EPOCH).days
+    return -1 if moment is None else moment.date().toordinal()

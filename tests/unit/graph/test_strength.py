@@ -17,6 +17,7 @@ from kithbook.graph.strength import (
     StrengthParams,
     TieStrength,
     day_number,
+    day_of,
     tie_strength,
 )
 from kithbook.graph.strength_reference import strength_by_loop
@@ -64,31 +65,44 @@ row = st.tuples(st.integers(0, len(KINDS) - 1), st.integers(0, len(DIRECTIONS) -
                 st.integers(AS_OF - 3000, AS_OF))
 
 
+FIRST_DAY = day_number(date(1, 1, 1))
+
+
+def _days(low: int, high: int, *, whole_calendar: bool) -> st.SearchStrategy[int]:
+    """Days from `low` to `high`, or, over the whole calendar, also any day since year 1
+    (relationships older than 1970 included)."""
+    near = st.integers(low, high)
+    return st.one_of(near, st.integers(FIRST_DAY, high)) if whole_calendar else near
+
+
 @st.composite
-def books(draw: st.DrawFn, *, corrections: bool = True) -> Book:
+def books(draw: st.DrawFn, *, corrections: bool = True, whole_calendar: bool = False) -> Book:
     n = draw(st.integers(1, 6))
     rows = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, len(KINDS) - 1),
                                    st.integers(0, len(DIRECTIONS) - 1),
-                                   st.integers(AS_OF - 3000, AS_OF + 30)), max_size=60))
+                                   _days(AS_OF - 3000, AS_OF + 30,
+                                         whole_calendar=whole_calendar)), max_size=60))
     trust = draw(st.lists(st.integers(0, 5), min_size=n, max_size=n))
-    start = draw(st.lists(st.one_of(st.just(-1), st.integers(AS_OF - 4000, AS_OF + 10)),
+    start = draw(st.lists(st.one_of(st.just(-1), _days(AS_OF - 4000, AS_OF + 10,
+                                                       whole_calendar=whole_calendar)),
                           min_size=n, max_size=n))
     if corrections:
         corr = draw(st.lists(st.one_of(st.just(math.nan), st.floats(0, 1)), min_size=n,
                              max_size=n))
-        corr_day = draw(st.lists(st.integers(AS_OF - 3000, AS_OF), min_size=n, max_size=n))
+        corr_day = draw(st.lists(_days(AS_OF - 3000, AS_OF, whole_calendar=whole_calendar),
+                                 min_size=n, max_size=n))
     else:
         corr, corr_day = [math.nan] * n, [-1] * n
     return Book(rows=rows, trust=trust, start=start, correction=corr, correction_day=corr_day)
 
 
-@given(books())
+@given(books(whole_calendar=True))
 def test_strength_stays_within_zero_and_one(book: Book) -> None:
     s = book.strength().strength
     assert np.all((s >= 0.0) & (s <= 1.0))
 
 
-@given(books(), st.randoms(use_true_random=False))
+@given(books(whole_calendar=True), st.randoms(use_true_random=False))
 def test_strength_is_the_same_however_interactions_are_stored(book: Book,
                                                              rnd: random.Random) -> None:
     shuffled = list(book.rows)
@@ -133,7 +147,7 @@ def test_reciprocal_history_is_stronger_than_one_way(history: list[tuple[int, in
 
 
 @settings(max_examples=200)
-@given(books())
+@given(books(whole_calendar=True))
 def test_arrays_agree_with_the_plain_loop(book: Book) -> None:
     arrays = book.arrays()
     expected = strength_by_loop(**{k: v.tolist() for k, v in arrays.items()}, as_of=AS_OF)
@@ -245,8 +259,42 @@ def test_correction_made_after_as_of_is_not_yet_in_effect() -> None:
     assert book.strength(AS_OF + 1).strength[0] == pytest.approx(0.9)
 
 
-def test_days_before_1970_and_as_of_out_of_range_are_refused() -> None:
-    with pytest.raises(ValueError):
-        one_tie([(MET, MUTUAL, -5)]).strength()
-    with pytest.raises(ValueError):
-        one_tie([(MET, MUTUAL, 5)]).strength(as_of=-1)
+def test_day_numbers_are_ordinals_from_the_first_day_of_the_calendar() -> None:
+    assert day_number(date(1, 1, 1)) == 1
+    assert day_number(date(1969, 12, 31)) + 1 == day_number(date(1970, 1, 1))
+    for day in (date(1, 1, 1), date(1965, 6, 1), date(1969, 12, 31), date(9999, 12, 31)):
+        assert day_of(day_number(day)) == day
+
+
+@pytest.mark.parametrize("old", [date(1965, 6, 1), date(1969, 12, 31), date(1900, 2, 28),
+                                 date(1, 1, 1)])
+def test_a_relationship_older_than_1970_has_a_strength_and_its_evidence(old: date) -> None:
+    book = replace(one_tie([(MET, MUTUAL, day_number(old)), (HELP, GAVE, AS_OF - 20)],
+                           start=day_number(old)), correction=[0.5],
+                   correction_day=[day_number(old)])
+    result = book.strength()
+    assert 0.0 < result.strength[0] <= 1.0
+    evidence = result.evidence(0)
+    assert (evidence.first_contact, evidence.known_since) == (old, old)
+    assert evidence.last_contact == day_of(AS_OF - 20)
+    assert evidence.corrected_on == old and evidence.since_correction == 1
+    arrays = {k: v.tolist() for k, v in book.arrays().items()}
+    assert result.strength[0] == pytest.approx(strength_by_loop(**arrays, as_of=AS_OF)[0],
+                                               abs=1e-12)
+
+
+def test_only_old_interactions_weigh_as_the_loop_says() -> None:
+    # Rows far apart take the decay from exp2 per row, close rows from a table: both
+    # must give the same numbers.
+    far = one_tie([(MET, MUTUAL, 1), (ADVICE, GAVE, AS_OF - 1)])
+    near = one_tie([(ADVICE, GAVE, AS_OF - 1)])
+    assert far.strength().gave[0] == near.strength().gave[0]
+
+
+def test_day_numbers_outside_the_calendar_are_refused() -> None:
+    for day in (0, -5):
+        with pytest.raises(ValueError):
+            one_tie([(MET, MUTUAL, day)]).strength()
+    for as_of in (0, -1, day_number(date(9999, 12, 31)) + 1):
+        with pytest.raises(ValueError):
+            one_tie([(MET, MUTUAL, 5)]).strength(as_of=as_of)

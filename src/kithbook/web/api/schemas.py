@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic_core import to_json
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError, to_json
 
 from kithbook.domain.contacts import Contact, ContactFields, Labeled
 from kithbook.domain.interactions import Direction, Interaction, Kind
@@ -15,6 +22,20 @@ from kithbook.services.book import UNSET, ContactView, TieFields
 from kithbook.services.ports import ContactSummary, Page
 
 T = TypeVar("T")
+
+
+def _a_day(value: Any, handler: ValidatorFunctionWrapHandler) -> date:
+    try:
+        day: date = handler(value)
+    except ValidationError:
+        # Pydantic's own words ("invalid date separator") do not say what is allowed.
+        raise PydanticCustomError(
+            "date", "give a day from 0001-01-01 to today, written YYYY-MM-DD") from None
+    return day
+
+
+# A day a member gives: any real date (after today is the use case's to refuse).
+Day = Annotated[date, WrapValidator(_a_day)]
 
 
 class LabeledValue(BaseModel):
@@ -41,7 +62,7 @@ class ContactIn(BaseModel):
     notes: str | None = Field(default=None, max_length=20_000)
     stated_trust: int | None = Field(default=None, ge=1, le=5)
     cadence_days: int | None = Field(default=None, ge=1, le=3650)
-    started_on: date | None = None
+    started_on: Day | None = None
 
     def fields(self) -> ContactFields:
         return ContactFields(
@@ -72,7 +93,7 @@ class ContactPatch(BaseModel):
     notes: str | None = Field(default=None, max_length=20_000)
     stated_trust: int | None = Field(default=None, ge=1, le=5)
     cadence_days: int | None = Field(default=None, ge=1, le=3650)
-    started_on: date | None = None
+    started_on: Day | None = None
 
     def fields(self) -> ContactFields:
         given = self.model_fields_set
@@ -193,7 +214,7 @@ class InteractionIn(BaseModel):
     contact_ids: list[str] = Field(min_length=1, max_length=200)
     kind: Kind
     direction: Direction = Direction.MUTUAL
-    occurred_on: date
+    occurred_on: Day
     note: str | None = Field(default=None, max_length=20_000)
 
 
