@@ -108,7 +108,7 @@ def test_mistakes_get_one_line_exit_2_and_change_nothing(
     assert run(db, "add", "Bob Stone", "--org", "Acme") == 0
     bad = tmp_path / "Connections.csv"
     bad.write_text(HEADER + "Eve,E,,eve@example.org,A,B,01 Jan 2024\n"
-                   "Mallory,M,,mallory@,A,B,01 Jan 2024\n", encoding="utf-8")
+                   "Mallory,M,,=1+1,A,B,01 Jan 2024\n", encoding="utf-8")
     capsys.readouterr()
     before = dump(db)
     filled = [a.format(bad=bad, missing=tmp_path / "nope.csv") for a in args]

@@ -151,8 +151,8 @@ def test_json_into_another_book_gets_fresh_ids_where_taken(kb: Kithbook, me: Mem
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("bad_email.csv", "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
-     "Ada,L,,ada@x.org,A,B,01 Jan 2024\nBob,S,,bob@,A,B,01 Jan 2024\n", "line 3"),
+    ("cut.csv", "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+     "Ada,L,,ada@x.org,A,B,01 Jan 2024\nBob,S,,\"bob@x.org,A,B,01 Jan 2024\n", "line 3"),
     ("formula.csv", "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
      "Ada,L,,,A,B,01 Jan 2024\n=HYPERLINK(\"x\"),S,,,A,B,01 Jan 2024\n", "line 3"),
     ("cut.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n"
@@ -178,12 +178,46 @@ def test_an_error_after_many_batches_rolls_back_them_all(kb: Kithbook, me: Membe
     rows = [f"P{i},Q,,p{i}@example.org,Acme,Eng,01 Jan 2024" for i in range(12_000)]
     path = tmp_path / "Connections.csv"
     path.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
-                    + "\n".join(rows) + "\nLast,One,,broken@,Acme,Eng,01 Jan 2024\n",
+                    + "\n".join(rows) + "\nLast,One,,=cmd|calc,Acme,Eng,01 Jan 2024\n",
                     encoding="utf-8")
     before = dump(database_url)
     with pytest.raises(InvalidInput, match="line 12002"):
         kb.import_file(me.id, path)
     assert dump(database_url) == before
+
+
+def test_oddities_are_imported_with_warnings_and_the_report_lists_them(
+        kb: Kithbook, me: Member) -> None:
+    preview = kb.import_file(me.id, DATA / "odd_phones.vcf", dry_run=True)
+    assert (preview.contacts_added, preview.warning_count) == (2, 5)
+    report = kb.import_file(me.id, DATA / "odd_phones.vcf")
+    assert (report.contacts_added, report.warning_count) == (2, 5)
+    assert [w.where for w in report.warnings] == (
+        ["odd_phones.vcf, card 1 (Fiona Walsh) at line 1"]
+        + ["odd_phones.vcf, card 2 (Budi Santoso) at line 10"] * 4)
+    assert report.warnings[0].message.startswith("the phone 'BusinessPhone' is not a number")
+    fiona = kb.list_contacts(me.id, ContactQuery(text="Fiona")).items[0].contact
+    assert fiona.phones == [Labeled("+447700900123", "mobile"),
+                            Labeled("BusinessPhone", "work")]
+    # Editing the contact keeps the phone kept as written; a new unreadable one is refused.
+    edited = kb.edit_contact(me.id, fiona.id, ContactFields(
+        phones=[*fiona.phones, Labeled("+1 202 555 0143")]), TieFields())
+    assert [p.value for p in edited.phones] == ["+447700900123", "BusinessPhone",
+                                                "+12025550143"]
+    with pytest.raises(InvalidInput, match="'pager' is not a phone number"):
+        kb.edit_contact(me.id, fiona.id, ContactFields(phones=[Labeled("pager")]),
+                        TieFields())
+
+
+def test_a_calendar_window_is_chosen_with_since(kb: Kithbook, me: Member) -> None:
+    kb.add_contact(me.id, ContactFields(name="Grace Hopper",
+                                        emails=[Labeled("grace@navy.example")]))
+    default = kb.import_file(me.id, DATA / "exception_periods.ics", dry_run=True)
+    assert default.warning_count == 1 and "1 event(s) have no date" in default.warnings[0].message
+    wide = kb.import_file(me.id, DATA / "exception_periods.ics", since=date(2000, 1, 1))
+    assert wide.warning_count == 0
+    assert wide.interactions_added == 6
+    assert date(2001, 1, 5) in {e.occurred_on for e in wide.events}
 
 
 def test_duplicates_are_found_and_merging_keeps_every_interaction(kb: Kithbook,

@@ -33,11 +33,27 @@ def test_import_page_previews_then_imports(client: TestClient) -> None:
 
 def test_a_bad_file_is_explained_and_nothing_is_written(client: TestClient) -> None:
     bad = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
-           b"Ada,L,,ada@,A,B,01 Jan 2024\n")
+           b"Ada,L,,=1+1,A,B,01 Jan 2024\n")
     response = client.post("/import", files={"file": ("Connections.csv", bad)})
     assert response.status_code == 422
     assert "line 2" in response.text and 'role="alert"' in response.text
     assert client.get("/api/v1/contacts").json()["total"] == 0
+
+
+def test_the_preview_and_the_api_list_warnings_per_record(client: TestClient) -> None:
+    odd = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+           b"Ada,L,,ada@,A,B,01 Jan 2024\n")
+    response = client.post("/import", files={"file": ("Connections.csv", odd)})
+    assert response.status_code == 200
+    assert "Warnings (1)" in response.text
+    assert ("Connections.csv, line 2</span>: &#39;ada@&#39; is not an email address; it is "
+            "kept in the notes instead.") in response.text
+    assert client.get("/api/v1/contacts").json()["total"] == 0
+    api = client.post("/api/v1/import", files={"file": ("Connections.csv", odd)}).json()
+    assert api["contacts_added"] == 1 and api["warning_count"] == 1
+    assert api["warnings"] == [{"where": "Connections.csv, line 2", "message": (
+        "'ada@' is not an email address; it is kept in the notes instead. Correct it on "
+        "the contact's page.")}]
 
 
 def test_api_import_dry_run_then_real(client: TestClient) -> None:

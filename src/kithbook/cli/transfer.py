@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kithbook.cli.context import CliContext, state
+from kithbook.domain.dates import parse_date
 from kithbook.domain.duplicates import SINGLE_FIELDS
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import MemberId
@@ -20,6 +21,7 @@ from kithbook.services.imports import ImportReport
 from kithbook.services.imports import Progress as ProgressCallback
 
 SHOW = 20  # lines of each kind a report prints
+SHOW_WARNINGS = 200
 PLAIN_EVERY = 10_000  # records between progress lines when stderr is not a terminal
 TAKE_HELP = (f"FIELD=CONTACT: take a field ({', '.join(SINGLE_FIELDS)}) from another of the "
              "contacts. Repeatable.")
@@ -44,10 +46,14 @@ def import_(ctx: typer.Context,
             dry_run: bool = typer.Option(False, "--dry-run",
                                          help="Show what would change; write nothing."),
             photos: bool = typer.Option(False, "--photos/--no-photos",
-                                        help="Read pictures in vCards (not stored yet).")
+                                        help="Read pictures in vCards (not stored yet)."),
+            since: str | None = typer.Option(None, "--since",
+                                             help="Calendars: import meetings from this day "
+                                                  "(YYYY-MM-DD) on; default five years back.")
             ) -> None:
     """Import a file into your book: all of it, or nothing if any part is wrong."""
     cli = state(ctx)
+    first_day = parse_date(since, today=cli.kb.clock.today(), field="since") if since else None
     found = cli.kb.file_format(file, format) if file.is_file() else format
     actor = _owner_or_none(cli) if found is Format.KITHBOOK_JSON else cli.me.id
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -62,10 +68,10 @@ def import_(ctx: typer.Context,
                 bar.update(task, completed=done, total=total)
 
             report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
-                                        keep_photos=photos, progress=show)
+                                        keep_photos=photos, progress=show, since=first_day)
     else:
         report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
-                                    keep_photos=photos, progress=_plain(err))
+                                    keep_photos=photos, progress=_plain(err), since=first_day)
     _print_report(cli.console, report)
 
 
@@ -119,6 +125,14 @@ def _print_report(out: Console, report: ImportReport) -> None:
             out.print(f"  {escape(dup.where)}: {escape(dup.name)} ~ {escape(dup.other_name)} "
                       f"[dim]{dup.other}[/] ({escape('; '.join(dup.reasons))})")
         out.print("See them all with `kithbook duplicates`; merge with `kithbook merge`.")
+    if report.warning_count:
+        out.print(f"{report.warning_count:,} warnings (imported as described; check these "
+                  "contacts):")
+        for warning in report.warnings[:SHOW_WARNINGS]:
+            out.print(f"  {escape(str(warning))}")
+        if report.warning_count > SHOW_WARNINGS:
+            out.print(f"  … and {report.warning_count - SHOW_WARNINGS:,} more; "
+                      "the web import page lists them all.")
     if report.dry_run:
         out.print("Nothing was written (dry run).")
 

@@ -1,8 +1,10 @@
 """Reading a contacts CSV row by row, with the line each row starts on.
 
 Shared by the LinkedIn, Google and Outlook readers: find the header (LinkedIn puts notes
-lines above it), refuse malformed or truncated rows, oversized cells and spreadsheet
-formulas, and say on which line.
+lines above it), read short or long rows with a warning, refuse rows cut short inside a
+quote, oversized cells and spreadsheet formulas, and say on which line. When the member
+names the format, the first row with any column that format has is the header, and the
+columns Kithbook does not read are named in a warning.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import BinaryIO
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.io.limits import DEFAULT_LIMITS, Limits, check_field, text_lines
+from kithbook.io.records import Warnings
 
 MAX_PREAMBLE_ROWS = 20
 
@@ -42,19 +45,28 @@ def is_formula(cell: str) -> bool:
 
 
 def read_rows(stream: BinaryIO, *, name: str, is_header: Callable[[list[str]], bool],
-              what: str, limits: Limits = DEFAULT_LIMITS,
-              encoding: str | None = None) -> Iterator[Row]:
-    """Yield each data row under the first row that `is_header` accepts."""
-    reader = csv.reader(text_lines(stream, name=name, limits=limits, encoding=encoding),
-                        strict=True)
+              what: str, limits: Limits = DEFAULT_LIMITS, encoding: str | None = None,
+              warnings: Warnings | None = None,
+              known: Callable[[str], bool] | None = None) -> Iterator[Row]:
+    """Yield each data row under the first row that `is_header` accepts.
+
+    With `known` (the format was named by the member, not recognized), the first row
+    holding any column `known` accepts is the header, and the others are warned about.
+    """
+    warnings = warnings if warnings is not None else Warnings()
+    reader = csv.reader(text_lines(stream, name=name, limits=limits, encoding=encoding,
+                                   warnings=warnings), strict=True)
     header: list[str] | None = None
     start = 1
     try:
         for cells in reader:
             if header is None:
                 stripped = [c.strip().lstrip("\ufeff") for c in cells]
-                if is_header(stripped):
+                if is_header(stripped) or (known is not None and any(map(known, stripped))):
                     header = stripped
+                    if known is not None:
+                        _unknown_columns(header, known, name=name, line=start, what=what,
+                                         warnings=warnings)
                 elif reader.line_num >= MAX_PREAMBLE_ROWS:
                     break
                 start = reader.line_num + 1
@@ -62,7 +74,8 @@ def read_rows(stream: BinaryIO, *, name: str, is_header: Callable[[list[str]], b
             line, start = start, reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
-            yield Row(line, _check_row(header, cells, name=name, line=line, limits=limits))
+            yield Row(line, _check_row(header, cells, name=name, line=line, limits=limits,
+                                       warnings=warnings))
     except csv.Error as exc:
         raise InvalidInput(
             f"{name}, line {start}: the CSV is malformed ({exc}); a quote may be missing or "
@@ -75,15 +88,34 @@ def read_rows(stream: BinaryIO, *, name: str, is_header: Callable[[list[str]], b
             field="file")
 
 
+def _unknown_columns(header: list[str], known: Callable[[str], bool], *, name: str,
+                     line: int, what: str, warnings: Warnings) -> None:
+    unknown = [column for column in header if column and not known(column)]
+    if unknown:
+        shown = ", ".join(repr(c[:40]) for c in unknown[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        warnings.add(f"{name}, line {line}", (
+            f"the columns {shown}{more} are not {what} columns Kithbook reads; they are "
+            "ignored. Rename a column to its name in a real export to have it read."))
+
+
 def _check_row(header: list[str], cells: list[str], *, name: str, line: int,
-               limits: Limits) -> dict[str, str]:
-    if len(cells) != len(header):
-        hint = ("the file may be cut short" if len(cells) < len(header)
-                else "a comma inside a value may be missing its quotes")
-        raise InvalidInput(
-            f"{name}, line {line}: {len(cells)} cells where the header has {len(header)}; "
-            f"{hint}. Fix that line and import again.", field="file")
+               limits: Limits, warnings: Warnings) -> dict[str, str]:
     where = f"{name}, line {line}"
+    if len(cells) != len(header):
+        if len(cells) < len(header):
+            warnings.add(where, f"{len(cells)} cells where the header has {len(header)}; "
+                                "the missing ones are read as empty.")
+            cells = cells + [""] * (len(header) - len(cells))
+        else:
+            extra = [c for c in cells[len(header):] if c.strip()]
+            if extra:
+                warnings.add(where, (
+                    f"{len(cells)} cells where the header has {len(header)} (a comma "
+                    f"inside a value may be missing its quotes); the extra "
+                    f"{', '.join(repr(c[:40]) for c in extra[:5])} are ignored. Check the "
+                    "contact after the import."))
+            cells = cells[:len(header)]
     for column, cell in zip(header, cells, strict=True):
         check_field(cell, where=where, column=repr(column), limit=limits.max_field_chars)
         if cell and is_formula(cell):

@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import IO, BinaryIO
 
 from kithbook.domain.errors import InvalidInput
+from kithbook.io.google_csv import google_score, is_google_header
 from kithbook.io.limits import DEFAULT_LIMITS, Limits, sniff_encoding
+from kithbook.io.linkedin import is_linkedin_header
+from kithbook.io.outlook_csv import is_outlook_header, outlook_score
 
 HEAD_BYTES = 64 * 1024
 CONNECTIONS = "connections.csv"
@@ -149,14 +152,14 @@ def _head_rows(text: str) -> Iterator[list[str]]:
 
 
 def _csv_format(cells: list[str]) -> Format | None:
-    columns = set(cells)
-    if {"First Name", "Last Name", "Connected On"} <= columns:
+    """Recognized by the columns present, so trimmed and older exports are known too."""
+    if is_linkedin_header(cells):
         return Format.LINKEDIN
-    if "Labels" in columns and ("E-mail 1 - Value" in columns
-                                or "Organization Name" in columns):
+    google, outlook = google_score(cells), outlook_score(cells)
+    if google > outlook and is_google_header(cells):
         return Format.GOOGLE_CSV
-    if "Group Membership" in columns and "Given Name" in columns:
-        return Format.GOOGLE_CSV
-    if "E-mail Address" in columns and ("Job Title" in columns or "Company" in columns):
+    if outlook and is_outlook_header(cells):
         return Format.OUTLOOK_CSV
+    if is_google_header(cells):
+        return Format.GOOGLE_CSV
     return None

@@ -10,6 +10,7 @@ from typing import IO
 from nameparser import HumanName
 
 from kithbook.domain.contacts import Contact, Labeled
+from kithbook.io.vcard import OWN_PRODID
 
 LINE_OCTETS = 75
 _EMAIL_TYPES = {"work", "home"}
@@ -28,7 +29,7 @@ def write_vcards(contacts: Iterable[Contact], out: IO[str]) -> int:
 
 
 def card(contact: Contact) -> str:
-    lines = ["BEGIN:VCARD", "VERSION:4.0", f"UID:urn:kithbook:{contact.id}",
+    lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{OWN_PRODID}", f"UID:urn:kithbook:{contact.id}",
              f"FN:{escape(contact.name)}", f"N:{_structured_name(contact.name)}"]
     for email in contact.emails:
         lines.append(f"EMAIL{_type(email, _EMAIL_TYPES)}:{escape(email.value)}")

@@ -5,6 +5,11 @@ the file, after or before its series. Recurring series are expanded with dateuti
 between `since` and `until`, minus EXDATEs, plus RDATEs, with overrides replacing (or
 cancelling) the occurrences they name. All-day events give their date; timed events give
 the date in their own time zone.
+
+A broken property (Google's birthday calendars carry malformed RDATEs) is skipped with a
+warning and the rest of its event read; an event with no readable start is skipped with
+a warning. How many events have no date in the window is said, so the member can widen
+it. The safety caps (size, occurrences, expansion work) still refuse the file.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dateutil.rrule import rruleset, rrulestr  # type: ignore[import-untyped]
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.io.limits import DEFAULT_LIMITS, Limits, text_lines
-from kithbook.io.records import Attendee, ImportedEvent
+from kithbook.io.records import Attendee, ImportedEvent, Warnings
 from kithbook.services.normalize import normalize_email
 
 DEFAULT_WINDOW_DAYS = 5 * 365
@@ -30,6 +35,10 @@ _MEETING_FREQUENCIES = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 28, "YEARLY": 365}
 # probed over this many years just before then, where that walk is short.
 _PROBE_YEARS = 32
 _PROBE_START = 9999 - _PROBE_YEARS  # 9967; 9968 is a leap year, so 29 February exists
+
+
+class _Skip(Exception):
+    """This event cannot be read; the reason is a sentence for the member."""
 
 
 class _Budget:
@@ -63,30 +72,49 @@ class _Event:
 
 
 def read_ics(stream: BinaryIO, *, until: date, since: date | None = None,
-             name: str = "calendar.ics",
-             limits: Limits = DEFAULT_LIMITS) -> Iterator[ImportedEvent]:
+             name: str = "calendar.ics", limits: Limits = DEFAULT_LIMITS,
+             warnings: Warnings | None = None) -> Iterator[ImportedEvent]:
     """Yield every occurrence that starts between `since` and `until`, both included.
 
     `since` defaults to five years before `until`; callers pass today (or yesterday) as
     `until` so that only meetings that took place become interactions.
     """
+    warnings = warnings if warnings is not None else Warnings()
     since = since or until - timedelta(days=DEFAULT_WINDOW_DAYS)
-    calendar = _parse(stream, name=name, limits=limits)
+    calendar = _parse(stream, name=name, limits=limits, warnings=warnings)
     series: dict[str, list[_Event]] = {}
     for number, component in enumerate(calendar.walk("VEVENT"), 1):
         event = _Event(number, component)
+        _drop_broken(event, name, warnings)
         uid = str(component.get("UID", "")).strip() or f"no-uid-{number}"
         series.setdefault(uid, []).append(event)
     budget = _Budget(limits)
+    outside = [0]
     for uid, events in series.items():
         yield from _occurrences(uid, events, since=since, until=until, name=name,
-                                limits=limits, budget=budget)
+                                limits=limits, budget=budget, warnings=warnings,
+                                outside=outside)
+    if outside[0]:
+        warnings.add(name, (
+            f"{outside[0]:,} event(s) have no date between {since.isoformat()} and "
+            f"{until.isoformat()}, so they are not imported. To import older ones, choose "
+            "an earlier start with --since (the web form's 'since' field)."))
 
 
-def _parse(stream: BinaryIO, *, name: str, limits: Limits) -> Any:
+def _drop_broken(event: _Event, name: str, warnings: Warnings) -> None:
+    """Remove properties the calendar library could not parse, warning about each."""
+    for prop, message in list(getattr(event.component, "errors", []) or []):
+        key = str(prop).upper()
+        if key in event.component:
+            del event.component[key]
+        warnings.add(event.where(name), f"its {key} cannot be read "
+                     f"({_short(Exception(message))}); that property is skipped.")
+
+
+def _parse(stream: BinaryIO, *, name: str, limits: Limits, warnings: Warnings) -> Any:
     lines: list[str] = []
     size = 0
-    for line in text_lines(stream, name=name, limits=limits):
+    for line in text_lines(stream, name=name, limits=limits, warnings=warnings):
         size += len(line)
         if size > limits.max_calendar_bytes:
             raise InvalidInput(
@@ -109,26 +137,57 @@ def _parse(stream: BinaryIO, *, name: str, limits: Limits) -> Any:
 
 
 def _occurrences(uid: str, events: list[_Event], *, since: date, until: date, name: str,
-                 limits: Limits, budget: _Budget) -> Iterator[ImportedEvent]:
+                 limits: Limits, budget: _Budget, warnings: Warnings,
+                 outside: list[int]) -> Iterator[ImportedEvent]:
+    overrides: dict[str, _Event] = {}
+    for event in events:
+        if "RECURRENCE-ID" in event.component:
+            try:
+                overrides[_key(_dt(event, "RECURRENCE-ID", name))] = event
+            except _Skip as skip:
+                warnings.add(event.where(name), f"{skip}; the event is skipped.")
     masters = [e for e in events if "RECURRENCE-ID" not in e.component]
-    overrides = {_key(_dt(e, "RECURRENCE-ID", name)): e for e in events
-                 if "RECURRENCE-ID" in e.component}
     for master in masters:
         if _cancelled(master):
             continue
-        start = _dt(master, "DTSTART", name)
-        recurring = "RRULE" in master.component or "RDATE" in master.component
-        starts = (_expand(master, start, since=since, until=until, name=name, limits=limits,
-                          budget=budget) if recurring else [start])
+        try:
+            start = _dt(master, "DTSTART", name)
+            recurring = "RRULE" in master.component or "RDATE" in master.component
+            starts = (_expand(master, start, since=since, until=until, name=name,
+                              limits=limits, budget=budget) if recurring else [start])
+        except _Skip as skip:
+            warnings.add(master.where(name), f"{skip}; the event is skipped.")
+            continue
+        found = 0
         for when in starts:
             key = _key(when)
             if key in overrides or not _within(when, since, until):
                 continue
+            found += 1
             yield _record(uid, key if recurring else None, when, master, name)
+        outside[0] += not found
     for key, override in overrides.items():
-        when = _dt(override, "DTSTART", name)
-        if not _cancelled(override) and _within(when, since, until):
-            yield _record(uid, key, when, override, name)
+        if _cancelled(override):
+            continue
+        try:
+            when = _dt(override, "DTSTART", name)
+        except _Skip as skip:
+            warnings.add(override.where(name), f"{skip}; the event is skipped.")
+            continue
+        found = 0
+        # An exception may add dates of its own (RDATE, periods included).
+        extra = [_align(moment, when) if isinstance(when, datetime) else _as_date(moment)
+                 for moment in _dates(override.component.get("RDATE"))]
+        for index, moment in enumerate([when, *extra]):
+            if _within(moment, since, until):
+                found += 1
+                yield _record(uid, key if index == 0 else f"{key}+{_key(moment)}", moment,
+                              override, name)
+        outside[0] += not found
+
+
+def _as_date(moment: date | datetime) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 def _expand(event: _Event, start: date | datetime, *, since: date, until: date, name: str,
@@ -172,9 +231,7 @@ def _expand(event: _Event, start: date | datetime, *, since: date, until: date, 
     except InvalidInput:
         raise
     except (ValueError, TypeError, OverflowError) as exc:
-        raise InvalidInput(f"{event.where(name)}: cannot expand its repetition rule "
-                           f"({_short(exc)}). Fix the event and import again.",
-                           field="file") from None
+        raise _Skip(f"its repetition rule cannot be expanded ({_short(exc)})") from None
 
 
 def _closer_start(rule: Any, first: datetime, step_days: int, since: date) -> datetime:
@@ -251,14 +308,17 @@ def _dt(event: _Event, prop: str, name: str) -> date | datetime:
     value = event.component.get(prop)
     moment = getattr(value, "dt", None)
     if not isinstance(moment, date):
-        raise InvalidInput(f"{event.where(name)}: it has no readable {prop}. Fix the event "
-                           "and import again.", field="file")
+        raise _Skip(f"it has no readable {prop}")
     return moment
 
 
 def _dates(prop: Any) -> Iterator[date | datetime]:
     for entry in _as_list(prop):
-        for item in getattr(entry, "dts", []):
+        try:
+            items = getattr(entry, "dts", [])
+        except Exception:  # a broken value the parser kept; already warned about
+            continue
+        for item in items:
             moment = item.dt
             if isinstance(moment, tuple):  # an RDATE period: its start is the occurrence
                 moment = moment[0]

@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from kithbook.domain.contacts import MAX_TEXT
 from kithbook.domain.errors import InvalidInput
+from kithbook.io.records import Warnings
 
 
 @dataclass(frozen=True)
@@ -35,21 +36,81 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 _READ_CHUNK = 1 << 16
+_SNIFF_BYTES = 512
+FALLBACK_CODEC = "cp1252"  # what most 8-bit exports without a declared charset turn out to be
 
 
 def sniff_encoding(head: bytes) -> str:
-    """UTF-8 unless a byte-order mark says UTF-16 (Google's legacy CSV export is UTF-16)."""
+    """UTF-8, unless a byte-order mark or the pattern of zero bytes says UTF-16.
+
+    Google's legacy CSV export is UTF-16 with a mark; some Windows and phone exports are
+    UTF-16 without one, which shows as a zero byte beside nearly every ASCII character.
+    """
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    sample = head[:_SNIFF_BYTES - _SNIFF_BYTES % 2]
+    if len(sample) >= 4:
+        even, odd = sample[0::2], sample[1::2]
+        if even.count(0) > len(even) * 0.4 and odd.count(0) < len(odd) * 0.1:
+            return "utf-16-be"
+        if odd.count(0) > len(odd) * 0.4 and even.count(0) < len(even) * 0.1:
+            return "utf-16-le"
     return "utf-8-sig"
 
 
+# What address books in the wild are written in when they are not UTF-8.
+_CANDIDATES = ["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "iso8859_2",
+               "iso8859_15", "koi8_r", "shift_jis", "cp932", "euc_jp", "gb18030", "big5",
+               "euc_kr"]
+_LATIN = {"cp1250", "cp1252", "cp1254", "cp1257", "iso8859_2", "iso8859_15"}
+
+
+def guess_codec(data: bytes) -> str:
+    """The encoding of text that does not say, by charset-normalizer, among the encodings
+    contact exports use (all ASCII-compatible: a CSV's or vCard's structure is ASCII).
+
+    Names are short, and on a few accented letters the Latin code pages score alike;
+    windows-1252, by far the most common, is taken when it reads every such byte as a
+    letter.
+    """
+    from charset_normalizer import from_bytes  # a guess is rare: loaded only when needed
+
+    sample = data[:_READ_CHUNK]
+    found = [match.encoding for match in from_bytes(sample, cp_isolation=_CANDIDATES)]
+    codec = found[0] if found else FALLBACK_CODEC
+    if codec in _LATIN and codec != FALLBACK_CODEC and _all_letters(sample, FALLBACK_CODEC):
+        return FALLBACK_CODEC
+    return codec
+
+
+def _all_letters(sample: bytes, codec: str) -> bool:
+    try:
+        text = sample.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return all(char.isalpha() for char in text if ord(char) > 127)
+
+
+def codec_label(codec: str) -> str:
+    """How people know an encoding: "windows-1252", "Shift_JIS", "UTF-8"."""
+    name = codecs.lookup(codec).name
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16",
+            "utf-16-le": "UTF-16 (little-endian)", "utf-16-be": "UTF-16 (big-endian)",
+            "shift_jis": "Shift_JIS", "cp932": "Shift_JIS (Windows)",
+            "euc_jp": "EUC-JP", "latin-1": "ISO-8859-1"}.get(
+        name, name.replace("cp125", "windows-125").replace("iso8859-", "ISO-8859-"))
+
+
 def text_lines(stream: BinaryIO, *, name: str, limits: Limits = DEFAULT_LIMITS,
-               encoding: str | None = None) -> Iterator[str]:
+               encoding: str | None = None,
+               warnings: Warnings | None = None) -> Iterator[str]:
     """Decode `stream` and yield its physical lines, keeping their line endings.
 
-    Refuses a line longer than `limits.max_line_chars` without reading the rest of it, and
-    bytes that are not valid in the encoding, naming the line either way.
+    Refuses a line longer than `limits.max_line_chars` without reading the rest of it,
+    naming the line. A file that is not valid UTF-8 and does not say what it is (no byte
+    order mark) is read from the first bad byte on in the encoding charset-normalizer
+    guesses, with a warning in `warnings` naming the line; UTF-16 that does not decode is
+    refused.
     """
     head = _peek(stream)
     codec = encoding or sniff_encoding(head)
@@ -66,10 +127,21 @@ def text_lines(stream: BinaryIO, *, name: str, limits: Limits = DEFAULT_LIMITS,
             newline = "\n".encode(codec.removesuffix("-sig"))[-2:] if "16" in codec else b"\n"
             before = chunk[: max(exc.start, 0)].count(newline)
             where = line_no + pending.count(eol or "\n") + before
-            raise InvalidInput(
-                f"{name}, line {where}: the file is not valid {_codec_name(codec)} text. "
-                "Save it again as UTF-8 (a spreadsheet's 'CSV UTF-8', an address book's "
-                "'Unicode (UTF-8)') and import it again.", field="file") from None
+            if "16" in codec or not isinstance(exc.object, bytes):
+                raise InvalidInput(
+                    f"{name}, line {where}: the file is not valid {_codec_name(codec)} text. "
+                    "Save it again as UTF-8 (a spreadsheet's 'CSV UTF-8', an address book's "
+                    "'Unicode (UTF-8)') and import it again.", field="file") from None
+            data = bytes(exc.object)
+            pending += data[:exc.start].decode(codec)
+            codec = guess_codec(data[exc.start:])
+            decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+            pending += decoder.decode(data[exc.start:], final=not chunk)
+            if warnings is not None:
+                warnings.add(f"{name}, line {where}", (
+                    f"the file is not UTF-8 from this line on and does not say what it is; "
+                    f"it is read as {codec_label(codec)}, a guess. Check names with accents; "
+                    "to be sure, save the file as UTF-8 and import it again."))
         if not eol and pending:
             eol = "\r" if "\n" not in pending and "\r" in pending[:-1] else "\n"
         start = 0
@@ -91,6 +163,50 @@ def text_lines(stream: BinaryIO, *, name: str, limits: Limits = DEFAULT_LIMITS,
             return
 
 
+def byte_lines(stream: BinaryIO, *, name: str, limits: Limits = DEFAULT_LIMITS,
+               warnings: Warnings | None = None) -> Iterator[bytes]:
+    """The physical lines of `stream` as bytes, without their line endings.
+
+    For formats whose values declare their own character set (vCard 2.1's CHARSET): lines
+    are unfolded and decoded by the caller, so a character split by a fold survives. A
+    UTF-16 file is decoded whole and handed on as UTF-8.
+    """
+    head = _peek(stream)
+    codec = sniff_encoding(head)
+    if codec != "utf-8-sig":
+        for text in text_lines(stream, name=name, limits=limits, encoding=codec,
+                               warnings=warnings):
+            yield text.rstrip("\r\n").encode("utf-8")
+        return
+    cap = limits.max_line_chars
+    pending = b""
+    eol = b""
+    line_no = 1
+    first = True
+    while True:
+        chunk = stream.read(_READ_CHUNK)
+        if first:
+            chunk = chunk.removeprefix(codecs.BOM_UTF8)
+            first = False
+        pending += chunk
+        if not eol and pending:
+            eol = b"\r" if b"\n" not in pending and b"\r" in pending[:-1] else b"\n"
+        if eol and eol in pending:
+            lines = pending.split(eol)
+            pending = lines.pop()
+            for line in lines:
+                if len(line) > cap:
+                    _too_long(name, line_no, cap)
+                line_no += 1
+                yield line.removesuffix(b"\r")
+        if len(pending) > cap:
+            _too_long(name, line_no, cap)
+        if not chunk:
+            if pending:
+                yield pending.removesuffix(b"\r")
+            return
+
+
 def check_field(value: str, *, where: str, column: str, limit: int) -> str:
     if len(value) > limit:
         raise InvalidInput(
@@ -102,17 +218,17 @@ def check_field(value: str, *, where: str, column: str, limit: int) -> str:
 def _peek(stream: BinaryIO) -> bytes:
     peek = getattr(stream, "peek", None)
     if peek is not None:
-        return bytes(peek(4)[:4])
+        return bytes(peek(_SNIFF_BYTES)[:_SNIFF_BYTES])
     if stream.seekable():
         position = stream.tell()
-        head = stream.read(4)
+        head = stream.read(_SNIFF_BYTES)
         stream.seek(position)
         return head
     return b""
 
 
 def _codec_name(codec: str) -> str:
-    return {"utf-8-sig": "UTF-8", "utf-16": "UTF-16"}.get(codec, codec)
+    return codec_label(codec)
 
 
 def _too_long(name: str, line_no: int, cap: int) -> None:

@@ -11,7 +11,7 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.io.csv_rows import Row, read_rows
 from kithbook.io.fields import checked_fields
 from kithbook.io.limits import DEFAULT_LIMITS, Limits
-from kithbook.io.records import ImportedContact
+from kithbook.io.records import ImportedContact, Warnings
 from kithbook.services.normalize import DEFAULT_REGION
 
 REQUIRED = ("First Name", "Last Name", "Connected On")
@@ -25,21 +25,31 @@ def is_linkedin_header(cells: list[str]) -> bool:
     return all(column in cells for column in REQUIRED)
 
 
+_READ = {*REQUIRED, "Email Address", "URL", "Profile URL", "Company", "Position"}
+
+
 def read_linkedin(stream: BinaryIO, *, name: str = "Connections.csv",
-                  limits: Limits = DEFAULT_LIMITS,
-                  region: str | None = DEFAULT_REGION) -> Iterator[ImportedContact]:
+                  limits: Limits = DEFAULT_LIMITS, region: str | None = DEFAULT_REGION,
+                  warnings: Warnings | None = None,
+                  named: bool = False) -> Iterator[ImportedContact]:
     """Yield one contact per connection; the connection date starts the relationship."""
+    warnings = warnings if warnings is not None else Warnings()
     for row in read_rows(stream, name=name, is_header=is_linkedin_header,
-                         what="LinkedIn connections", limits=limits):
-        yield _contact(row, name=name, region=region)
+                         what="LinkedIn connections", limits=limits, warnings=warnings,
+                         known=_READ.__contains__ if named else None):
+        record = _contact(row, name=name, region=region, warnings=warnings)
+        if record is not None:
+            yield record
 
 
-def _contact(row: Row, *, name: str, region: str | None) -> ImportedContact:
+def _contact(row: Row, *, name: str, region: str | None,
+             warnings: Warnings) -> ImportedContact | None:
     where = f"{name}, {row.where}"
     email = row.get("Email Address")
     url = row.get("URL") or row.get("Profile URL")
+    warn = warnings.at(where)
     fields = checked_fields(
-        where=where,
+        warn=warn,
         name=f"{row.get('First Name')} {row.get('Last Name')}",
         emails=[Labeled(email)] if email else [],
         links=[url] if url else [],
@@ -47,8 +57,15 @@ def _contact(row: Row, *, name: str, region: str | None) -> ImportedContact:
         role=row.get("Position") or None,
         region=region,
     )
-    return ImportedContact(fields=fields, where=where,
-                           started_on=parse_connected_on(row.get("Connected On"), where=where))
+    if fields is None:
+        return None
+    try:
+        started_on = parse_connected_on(row.get("Connected On"), where=where)
+    except InvalidInput:
+        warn(f"cannot read the 'Connected On' date {row.get('Connected On')[:40]!r}; "
+             "LinkedIn writes it like 01 Jan 2024. The contact is imported without it.")
+        started_on = None
+    return ImportedContact(fields=fields, where=where, started_on=started_on)
 
 
 def parse_connected_on(text: str, *, where: str) -> date | None:

@@ -2,10 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from kithbook.domain.contacts import ContactFields
+
+SHOWN_WARNINGS = 1_000  # warnings a report keeps word for word; the count covers them all
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    """Something a file held that could not be read as it was, and what was done instead."""
+
+    where: str  # "contacts.vcf, card 3 (Ada Lovelace) at line 12"
+    message: str  # "the phone '9' is kept as written, not normalized; …"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class Warnings:
+    """Collects the warnings of one file as it is read; keeps the first ones, counts all."""
+
+    def __init__(self, keep: int = SHOWN_WARNINGS) -> None:
+        self.count = 0
+        self.shown: list[ImportWarning] = []
+        self._keep = keep
+
+    def add(self, where: str, message: str) -> None:
+        self.count += 1
+        if len(self.shown) < self._keep:
+            self.shown.append(ImportWarning(where, message))
+
+    def at(self, where: str) -> Callable[[str], None]:
+        """A function that warns about one record, so readers need not repeat `where`."""
+        return lambda message: self.add(where, message)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
-"""vCard 2.1, 3.0 and 4.0: one or many cards, folded lines, quoted-printable, photos.
+"""vCard 2.1, 3.0 and 4.0: one or many cards, folded lines, charsets, quoted-printable.
 
 Cards are cut from the stream one at a time, so a file of 20,000 cards never sits whole in
-memory, and each is checked against the caps as it is read. Content lines are unfolded
-here (including quoted-printable soft line breaks) and split into group, name, parameters
-and value by vobject's line parser; values are then unescaped per RFC 6350. Building
-vobject's full component tree for every card would double the cost of an import and adds
-nothing these fields need; photos in particular are read here because vobject mangles
-vCard 4.0 `data:` URIs.
+memory, and each is checked against the caps as it is read. Lines are unfolded as bytes
+(a UTF-8 character split by a fold survives) and each value is decoded as its property
+says: quoted-printable first, then the CHARSET parameter of vCard 2.1 (Shift_JIS,
+ISO-8859-x, windows-125x), else UTF-8, else a charset-normalizer guess with a warning.
+Values are then unescaped per RFC 6350. Photos are read here because vobject mangles
+vCard 4.0 `data:` URIs, and vobject's line parser works on text already decoded whole.
+
+A card that holds something odd (a comment line, a broken property, a phone no one can
+read, no name) is imported with a warning naming it; only the safety caps and a file
+that is not vCard at all refuse the file.
 """
 
 from __future__ import annotations
@@ -19,23 +23,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from vobject.base import ParseError, parseLine
-
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.errors import InvalidInput
-from kithbook.io.fields import checked_fields
-from kithbook.io.limits import DEFAULT_LIMITS, Limits, check_field, text_lines
-from kithbook.io.records import ImportedContact, Photo
+from kithbook.io.fields import STANDARD_LABELS, Warn, checked_fields
+from kithbook.io.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    byte_lines,
+    check_field,
+    codec_label,
+    guess_codec,
+)
+from kithbook.io.records import ImportedContact, Photo, Warnings
 from kithbook.services.normalize import DEFAULT_REGION
 
 # TYPE values that say nothing a person would call a label.
 _NOISE_TYPES = {"internet", "pref", "voice", "x400", "x-internet", "text", "uri",
-                "quoted-printable", "base64", "b", "utf-8"}
+                "quoted-printable", "base64", "b", "utf-8", "msg"}
 _TYPE_LABELS = {"cell": "mobile", "iphone": "mobile"}
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _DATA_URI = re.compile(r"^data:([\w.+-]+/[\w.+-]+)?(;[^,]*)?,", re.IGNORECASE)
+_PROPERTY_NAME = re.compile(r"^[A-Za-z0-9-]+$")
 _ESCAPES = {"n": "\n", "N": "\n"}
-_SKIPPED = {"BEGIN", "END", "VERSION", "PRODID", "PHOTO"}
+_SKIPPED = {"BEGIN", "END", "VERSION", "PHOTO"}
+OWN_PRODID = "-//Kithbook//Kithbook//EN"
 
 
 @dataclass
@@ -43,7 +54,7 @@ class _Property:
     name: str
     group: str | None
     params: dict[str, list[str]]  # upper-case names; TYPE values split on commas
-    value: str  # still escaped, quoted-printable already decoded
+    value: str  # still escaped, quoted-printable and charset already decoded
 
     def types(self) -> list[str]:
         return [t.lower() for t in self.params.get("TYPE", [])]
@@ -53,9 +64,10 @@ class _Property:
 class _RawCard:
     number: int  # 1-based position in the file
     line: int  # the line of its BEGIN:VCARD
-    lines: list[tuple[int, str]] = field(default_factory=list)  # unfolded content lines
-    photo: str | None = None  # the unfolded PHOTO content line
+    lines: list[tuple[int, bytes]] = field(default_factory=list)  # unfolded content lines
+    photo: bytes | None = None  # the unfolded PHOTO content line
     name: str = ""  # FN, for messages
+    notes: list[str] = field(default_factory=list)  # warnings found while cutting it
 
     @property
     def where(self) -> str:
@@ -65,10 +77,14 @@ class _RawCard:
 
 def read_vcards(stream: BinaryIO, *, name: str = "contacts.vcf",
                 limits: Limits = DEFAULT_LIMITS, keep_photos: bool = False,
-                region: str | None = DEFAULT_REGION) -> Iterator[ImportedContact]:
+                region: str | None = DEFAULT_REGION,
+                warnings: Warnings | None = None) -> Iterator[ImportedContact]:
     """Yield one contact per card; photos are kept only when `keep_photos` is set."""
-    for raw in _cards(stream, name=name, limits=limits):
-        properties = _properties(raw, name=name)
+    warnings = warnings if warnings is not None else Warnings()
+    guesses = _Guesses()
+    for raw in _cards(stream, name=name, limits=limits, warnings=warnings):
+        notes: list[str] = list(raw.notes)
+        properties = _properties(raw, notes=notes, guesses=guesses)
         by_name: dict[str, list[_Property]] = {}
         for prop in properties:
             by_name.setdefault(prop.name, []).append(prop)
@@ -76,19 +92,25 @@ def read_vcards(stream: BinaryIO, *, name: str = "contacts.vcf",
         if formatted:
             raw.name = formatted[:80]
         where = f"{name}, {raw.where}"
+        warn = warnings.at(where)
+        for note in notes:
+            warn(note)
         for prop in properties:
             check_field(prop.value, where=where, column=prop.name,
                         limit=limits.max_field_chars)
-        fields = _fields(by_name, where=where, region=region)
+        fields = _fields(by_name, warn=warn, region=region)
+        if fields is None:
+            continue
         photo = _photo(raw.photo, where=where, limits=limits) if keep_photos else None
         yield ImportedContact(fields=fields, where=where, photo=photo)
 
 
-def _cards(stream: BinaryIO, *, name: str, limits: Limits) -> Iterator[_RawCard]:
+def _cards(stream: BinaryIO, *, name: str, limits: Limits,
+           warnings: Warnings) -> Iterator[_RawCard]:
     card: _RawCard | None = None
     size = 0
     number = 0
-    parts: list[str] = []  # the content line being unfolded
+    parts: list[bytes] = []  # the content line being unfolded
     start = 0  # the line it started on
     soft_breaks = False  # quoted-printable: a trailing "=" continues on the next line
 
@@ -97,16 +119,16 @@ def _cards(stream: BinaryIO, *, name: str, limits: Limits) -> Iterator[_RawCard]
         nonlocal parts
         if card is None or not parts:
             return None
-        text, parts = "".join(parts), []
-        head = text.split(":", 1)[0]
-        prop = head.split(";", 1)[0].rsplit(".", 1)[-1].upper()
-        if prop == "PHOTO":
+        text, parts = b"".join(parts), []
+        head = text.split(b":", 1)[0]
+        prop = head.split(b";", 1)[0].rsplit(b".", 1)[-1].upper()
+        if prop == b"PHOTO":
             card.photo = text
-        elif prop == "END" and text.split(":", 1)[-1].strip().upper() == "VCARD":
+        elif prop == b"END" and text.split(b":", 1)[-1].strip().upper() == b"VCARD":
             return card
         else:
-            if prop == "FN" and not card.name:
-                card.name = text.split(":", 1)[-1].strip()[:80]
+            if prop == b"FN" and not card.name:
+                card.name = text.split(b":", 1)[-1].strip()[:80].decode("utf-8", "replace")
             card.lines.append((start, text))
         if len(card.lines) > limits.max_properties_per_card:
             raise InvalidInput(
@@ -115,45 +137,51 @@ def _cards(stream: BinaryIO, *, name: str, limits: Limits) -> Iterator[_RawCard]
                 "holds. Fix or remove it and import again.", field="file")
         return None
 
-    for line_no, line in enumerate(text_lines(stream, name=name, limits=limits), 1):
-        stripped = line.rstrip("\r\n")
+    def not_vcard(line_no: int, line: bytes) -> InvalidInput:
+        shown = line[:40].decode("utf-8", "replace")
+        return InvalidInput(f"{name}, line {line_no}: expected BEGIN:VCARD, found "
+                            f"{shown!r}. Is this a vCard file?", field="file")
+
+    for line_no, stripped in enumerate(
+            byte_lines(stream, name=name, limits=limits, warnings=warnings), 1):
         if card is None:
             if not stripped.strip():
                 continue
-            if stripped.strip().upper() != "BEGIN:VCARD":
-                raise InvalidInput(
-                    f"{name}, line {line_no}: expected BEGIN:VCARD, found "
-                    f"{stripped[:40]!r}. Is this a vCard file?", field="file")
+            if stripped.strip().upper() != b"BEGIN:VCARD":
+                raise not_vcard(line_no, stripped)
             number += 1
             card, size = _RawCard(number, line_no), 0
             continue
-        size += len(line)
+        size += len(stripped) + 1
         if size > limits.max_card_chars:
             raise InvalidInput(
                 f"{name}, {card.where}: the card is larger than {limits.max_card_chars:,} "
                 "characters; shrink its photo or remove it and import again.", field="file")
-        if stripped[:1] in (" ", "\t") and parts:
+        if stripped[:1] in (b" ", b"\t") and parts:
             parts.append(stripped[1:])
             continue
-        if soft_breaks and parts and parts[-1].endswith("="):
+        if soft_breaks and parts and parts[-1].endswith(b"="):
             parts[-1] = parts[-1][:-1]
             parts.append(stripped)
             continue
         if not stripped.strip():
             continue
+        if stripped[:1] == b"#":
+            # Android writes and skips comment lines; they are no property of the card.
+            card.notes.append(f"line {line_no} is a comment "
+                              f"({stripped[:40].decode('utf-8', 'replace')!r}); skipped.")
+            continue
         done = finish()
         if done is not None:
             yield done
             card = None
-            if stripped.strip().upper() != "BEGIN:VCARD":
-                raise InvalidInput(
-                    f"{name}, line {line_no}: expected BEGIN:VCARD, found "
-                    f"{stripped[:40]!r}. Is this a vCard file?", field="file")
+            if stripped.strip().upper() != b"BEGIN:VCARD":
+                raise not_vcard(line_no, stripped)
             number += 1
             card, size = _RawCard(number, line_no), 0
             continue
         parts, start = [stripped], line_no
-        soft_breaks = "QUOTED-PRINTABLE" in stripped.split(":", 1)[0].upper()
+        soft_breaks = b"QUOTED-PRINTABLE" in stripped.split(b":", 1)[0].upper()
     if card is not None:
         done = finish()
         if done is not None:
@@ -167,68 +195,163 @@ def _cards(stream: BinaryIO, *, name: str, limits: Limits) -> Iterator[_RawCard]
         raise InvalidInput(f"{name}: the file holds no cards.", field="file")
 
 
-def _properties(raw: _RawCard, *, name: str) -> list[_Property]:
-    out = []
+class _Guesses:
+    """The encoding guessed for undeclared 8-bit values, from all such bytes seen so far."""
+
+    SAMPLE = 4096
+
+    def __init__(self) -> None:
+        self.sample = b""
+
+    def codec(self, values: list[bytes]) -> str:
+        if len(self.sample) < self.SAMPLE:
+            self.sample += b"\n" + b"\n".join(values)
+        return guess_codec(self.sample[:self.SAMPLE])
+
+
+def _split_line(line: bytes) -> tuple[bytes, bytes] | None:
+    """`head:value`, the colon being the first one outside a quoted parameter value."""
+    colon = line.find(b":")
+    if colon < 0:
+        return None
+    if b'"' in line[:colon]:
+        quoted = False
+        for index, byte in enumerate(line):
+            if byte == 0x22:
+                quoted = not quoted
+            elif byte == 0x3A and not quoted:
+                return line[:index], line[index + 1:]
+        return None
+    return line[:colon], line[colon + 1:]
+
+
+def _split_params(head: str) -> list[str]:
+    if '"' not in head:
+        return head.split(";")
+    out: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in head:
+        if char == '"':
+            quoted = not quoted
+        if char == ";" and not quoted:
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    out.append("".join(current))
+    return out
+
+
+def _properties(raw: _RawCard, *, notes: list[str], guesses: _Guesses) -> list[_Property]:
+    out: list[_Property] = []
+    undecoded: list[tuple[_Property, bytes]] = []  # 8-bit values that declare no charset
     for line_no, text in raw.lines:
-        try:
-            prop_name, param_list, value, group = parseLine(text, line_no)
-        except ParseError:
-            raise InvalidInput(
-                f"{name}, {raw.where}: line {line_no} is not a vCard property "
-                f"({text[:40]!r}). Fix or remove it and import again.", field="file") from None
+        split = _split_line(text)
+        head = split[0].decode("utf-8", "replace") if split else ""
+        pieces = _split_params(head)
+        group, _, prop_name = pieces[0].rpartition(".")
+        if split is None or not _PROPERTY_NAME.match(prop_name):
+            shown = text[:40].decode("utf-8", "replace")
+            notes.append(f"line {line_no} is not a vCard property ({shown!r}); skipped.")
+            continue
         prop_name = prop_name.upper()
         if prop_name in _SKIPPED:
             continue
         params: dict[str, list[str]] = {}
-        for entry in param_list:
-            if len(entry) == 1:  # vCard 2.1 bare parameter: TEL;CELL, ;QUOTED-PRINTABLE
-                params.setdefault("TYPE", []).extend(entry[0].split(","))
+        for entry in pieces[1:]:
+            key, has_value, values = entry.partition("=")
+            if not has_value:  # vCard 2.1 bare parameter: TEL;CELL, ;QUOTED-PRINTABLE
+                params.setdefault("TYPE", []).extend(key.split(","))
                 continue
-            values = params.setdefault(entry[0].upper(), [])
-            for item in entry[1:]:
-                values.extend(v.strip().strip('"') for v in item.split(","))
-        if "QUOTED-PRINTABLE" in {v.upper() for v in params.get("ENCODING", [])} or \
-                "QUOTED-PRINTABLE" in {v.upper() for v in params.get("TYPE", [])}:
-            value = _quoted_printable(value, params, where=f"{name}, {raw.where}",
-                                      line_no=line_no)
-        out.append(_Property(prop_name, group, params, value))
+            params.setdefault(key.strip().upper(), []).extend(
+                v.strip().strip('"') for v in values.split(","))
+        value = split[1]
+        encodings = {v.upper() for v in params.get("ENCODING", []) + params.get("TYPE", [])}
+        if "QUOTED-PRINTABLE" in encodings:
+            value = quopri.decodestring(value)
+        prop = _Property(prop_name, group or None, params, "")
+        charset = (params.get("CHARSET") or [""])[0]
+        if charset:
+            try:
+                prop.value = value.decode(charset)
+            except LookupError:
+                notes.append(f"line {line_no} names the unknown character set "
+                             f"{charset!r}; its text is read as a guess.")
+                undecoded.append((prop, value))
+            except UnicodeDecodeError:
+                notes.append(f"line {line_no} is not valid {charset} as it says; its text "
+                             "is read as a guess.")
+                undecoded.append((prop, value))
+        else:
+            try:
+                prop.value = value.decode("utf-8")
+            except UnicodeDecodeError:
+                undecoded.append((prop, value))
+        out.append(prop)
+    if undecoded:
+        codec = guesses.codec([value for _, value in undecoded])
+        for prop, value in undecoded:
+            prop.value = value.decode(codec, "replace")
+        names = ", ".join(sorted({prop.name for prop, _ in undecoded}))
+        notes.append(f"{names} text is not UTF-8 and names no CHARSET; read as "
+                     f"{codec_label(codec)}, a guess. Check the names with accents.")
     return out
 
 
-def _quoted_printable(value: str, params: dict[str, list[str]], *, where: str,
-                      line_no: int) -> str:
-    charset = (params.get("CHARSET") or ["utf-8"])[0]
-    try:
-        return quopri.decodestring(value.encode("utf-8")).decode(charset)
-    except (LookupError, UnicodeDecodeError):
-        raise InvalidInput(f"{where}: line {line_no} does not decode as {charset}. Fix the "
-                           "card and import again.", field="file") from None
-
-
-def _fields(props: dict[str, list[_Property]], *, where: str,
-            region: str | None) -> ContactFields:
+def _fields(props: dict[str, list[_Property]], *, warn: Warn,
+            region: str | None) -> ContactFields | None:
     labels = {p.group: _apple_label(p.value) for p in props.get("X-ABLABEL", []) if p.group}
     emails = [Labeled(unescape(p.value), labels.get(p.group or "") or _label(p))
               for p in props.get("EMAIL", [])]
     phones = [Labeled(_tel(unescape(p.value)), labels.get(p.group or "") or _label(p))
               for p in props.get("TEL", [])]
-    tags = [tag for p in props.get("CATEGORIES", []) for tag in split_escaped(p.value, ",")
-            if tag.strip()]
-    notes = "\n\n".join(text for text in (unescape(p.value).replace("\r\n", "\n").strip()
-                                          for p in props.get("NOTE", [])) if text)
+    ours = any(OWN_PRODID in p.value for p in props.get("PRODID", []))
+    tags = [tag for p in props.get("CATEGORIES", [])
+            for tag in _categories(p.value, trust_escapes=ours) if tag.strip()]
+    notes = [text for text in (unescape(p.value).replace("\r\n", "\n").strip()
+                               for p in props.get("NOTE", [])) if text]
+    organizations = _organizations(props.get("ORG", []))
+    roles = _texts(props, "TITLE") or _texts(props, "ROLE")
+    if len(organizations) > 1 or len(roles) > 1:
+        # A contact holds one organization and role; the others stay in the notes.
+        also = ", ".join(" at ".join(p for p in pair if p) for pair in _pairs(
+            roles[1:], organizations[1:]))
+        if also:
+            notes.append(f"Also: {also}")
+    address = _address(props.get("ADR", []))
     return checked_fields(
-        where=where,
+        warn=warn,
         name=_name(props),
         emails=emails,
         phones=phones,
         links=[unescape(p.value).strip() for p in props.get("URL", [])],
         tags=tags,
-        organization=_organization(props.get("ORG", [])),
-        role=_first_text(props, "TITLE") or _first_text(props, "ROLE"),
-        location=_location(props.get("ADR", [])),
-        notes=notes or None,
+        organization=organizations[0] if organizations else None,
+        role=roles[0] if roles else None,
+        location=address[0],
+        notes="\n\n".join(notes) or None,
+        country=address[1],
         region=region,
     )
+
+
+def _categories(value: str, *, trust_escapes: bool) -> list[str]:
+    """Tags of one CATEGORIES value.
+
+    Some programs escape every comma between categories ("Friends\\,Work"): a value with
+    no plain comma but escaped ones is read that way. Kithbook's own cards escape as
+    RFC 6350 says, so there an escaped comma stays inside its tag.
+    """
+    if not trust_escapes and "\\," in value and "," not in value.replace("\\,", ""):
+        value = value.replace("\\,", ",")
+    return split_escaped(value, ",")
+
+
+def _pairs(roles: list[str], organizations: list[str]) -> list[tuple[str, str]]:
+    count = max(len(roles), len(organizations))
+    return [(roles[i] if i < len(roles) else "",
+             organizations[i] if i < len(organizations) else "") for i in range(count)]
 
 
 def unescape(text: str) -> str:
@@ -284,24 +407,25 @@ def _first_text(props: dict[str, list[_Property]], key: str) -> str | None:
     return None
 
 
-def _organization(props: list[_Property]) -> str | None:
+def _texts(props: dict[str, list[_Property]], key: str) -> list[str]:
+    return [text for text in (unescape(p.value).strip() for p in props.get(key, [])) if text]
+
+
+def _organizations(props: list[_Property]) -> list[str]:
     # ORG is "company;department;…"; the company is what people look for.
-    for prop in props:
-        text = split_escaped(prop.value, ";")[0].strip()
-        if text:
-            return text
-    return None
+    return [text for text in (split_escaped(p.value, ";")[0].strip() for p in props) if text]
 
 
-def _location(props: list[_Property]) -> str | None:
+def _address(props: list[_Property]) -> tuple[str | None, str | None]:
+    """(city, region, country as one place; the country) of the first address with one."""
     for prop in props:
         # pobox;extended;street;locality;region;code;country — a street address is more
         # than a book of relationships needs: city, region, country.
         adr = split_escaped(prop.value, ";") + [""] * 7
         place = [p.strip() for p in (adr[3], adr[4], adr[6]) if p.strip()]
         if place:
-            return ", ".join(place)
-    return None
+            return ", ".join(place), adr[6].strip() or None
+    return None, None
 
 
 def _tel(value: str) -> str:
@@ -309,23 +433,33 @@ def _tel(value: str) -> str:
 
 
 def _label(prop: _Property) -> str | None:
-    for kind in prop.types():
-        if kind and kind not in _NOISE_TYPES:
-            kind = kind[2:] if kind.startswith("x-") else kind
-            return _TYPE_LABELS.get(kind, kind)
+    kinds = [kind for kind in prop.params.get("TYPE", []) if kind]
+    lowered = [kind.lower() for kind in kinds]
+    if "fax" in lowered:
+        place = next((k for k in lowered if k in ("work", "home")), None)
+        return f"{place} fax" if place else "fax"
+    for kind, low in zip(kinds, lowered, strict=True):
+        if low not in _NOISE_TYPES:
+            if low.startswith("x-"):
+                kind, low = kind[2:], low[2:]
+            return _TYPE_LABELS.get(low, low) if low in STANDARD_LABELS else kind
     return None
 
 
 def _apple_label(value: str) -> str | None:
     text = unescape(value).strip()
     match = _APPLE_LABEL.match(text)
-    label = (match.group(1) if match else text).strip().lower()
-    return _TYPE_LABELS.get(label, label) or None
+    label = (match.group(1) if match else text).strip()
+    if label.lower() in STANDARD_LABELS or match:
+        label = label.lower()
+        return _TYPE_LABELS.get(label, label) or None
+    return label or None
 
 
-def _photo(line: str | None, *, where: str, limits: Limits) -> Photo | None:
-    if line is None:
+def _photo(raw: bytes | None, *, where: str, limits: Limits) -> Photo | None:
+    if raw is None:
         return None
+    line = raw.decode("ascii", "replace")
     head, _, value = line.partition(":")
     params = head.upper()
     media_type = "image/jpeg"

@@ -76,7 +76,9 @@ def edit_contact(uow: UnitOfWork, actor: MemberId, ref: str, fields: ContactFiel
         if "emails" in changes:
             changes["emails"] = normalize_emails(changes["emails"])
         if "phones" in changes:
-            changes["phones"] = normalize_phones(changes["phones"], region=region)
+            # A phone an import kept as written stays as it is until the member changes it.
+            changes["phones"] = normalize_phones(changes["phones"], region=region,
+                                                 kept={p.value for p in contact.phones})
         updated = replace(contact, **changes, updated_at=clock.now())
         uow.contacts.update(updated, expected_version=version)
         _update_tie(uow, actor, contact.id, tie)

@@ -4,6 +4,10 @@ The readers in `kithbook.io` stream checked records; this module writes them in 
 through the bulk writer, all inside one unit of work, so an error on the last line (or a
 killed process) leaves the book exactly as it was. A dry run reads the same records and
 reports what would change without writing anything.
+
+Oddities in a file never refuse it: the readers report each one, per record, as a warning
+(what could not be read and what was done instead), and the report carries them. Only a
+failure (a safety cap, a file that is not the format, a database error) writes nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from kithbook.io.export_json import Book, read_book
 from kithbook.io.ics import read_ics
 from kithbook.io.limits import DEFAULT_LIMITS, Limits
 from kithbook.io.readers import read_contacts
-from kithbook.io.records import ImportedContact, ImportedEvent
+from kithbook.io.records import ImportedContact, ImportedEvent, ImportWarning, Warnings
 from kithbook.services.normalize import DEFAULT_REGION
 from kithbook.services.ports import BulkBook, Clock, UnitOfWork
 
@@ -76,6 +80,8 @@ class ImportReport:
     events: list[EventPreview] = field(default_factory=list)
     owner: MemberId | None = None  # whose book received the file
     member_created: bool = False  # a JSON export brought its own account into an empty database
+    warning_count: int = 0
+    warnings: list[ImportWarning] = field(default_factory=list)  # the first ones, in order
 
 
 def file_format(path: Path, format: Format | None = None) -> Format:
@@ -89,9 +95,28 @@ def file_format(path: Path, format: Format | None = None) -> Format:
 def import_file(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *,
                 format: Format | None = None, dry_run: bool = False,
                 keep_photos: bool = False, region: str | None = DEFAULT_REGION,
-                progress: Progress | None = None,
+                progress: Progress | None = None, since: date | None = None,
                 limits: Limits = DEFAULT_LIMITS) -> ImportReport:
-    """Read `path` into `actor`'s book; with `actor=None` a JSON export brings its account."""
+    """Read `path` into `actor`'s book; with `actor=None` a JSON export brings its account.
+
+    `since`: the first day of a calendar's window (five years back by default).
+    """
+    if since is not None and since > clock.today():
+        raise InvalidInput(f"--since {since.isoformat()} is after today; choose a day in "
+                           "the past.", field="since")
+    warnings = Warnings()
+    report = _import(uow, actor, path, clock, format=format, dry_run=dry_run,
+                     keep_photos=keep_photos, region=region, progress=progress, since=since,
+                     limits=limits, warnings=warnings)
+    report.warning_count = warnings.count
+    report.warnings = warnings.shown
+    return report
+
+
+def _import(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *,
+            format: Format | None, dry_run: bool, keep_photos: bool, region: str | None,
+            progress: Progress | None, since: date | None, limits: Limits,
+            warnings: Warnings) -> ImportReport:
     if not path.is_file():
         raise InvalidInput(f"{path} is not a file I can read.", field="file")
     with open_import(path, format=format, limits=limits) as (found, stream, name):
@@ -107,11 +132,13 @@ def import_file(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Cloc
                                "run `kithbook init` first.", field="file")
         report.owner = actor
         if found is Format.ICS:
-            events = read_ics(stream, until=clock.today(), name=name, limits=limits)
+            events = read_ics(stream, until=clock.today(), since=since, name=name,
+                              limits=limits, warnings=warnings)
             _import_events(uow, actor, events, clock, report, tick)
         else:
             records = read_contacts(stream, found, name=name, limits=limits,
-                                    keep_photos=keep_photos, region=region)
+                                    keep_photos=keep_photos, region=region,
+                                    warnings=warnings, named=format is not None)
             _import_contacts(uow, actor, records, clock, report, tick)
         tick.done(report.read)
         return report

@@ -89,10 +89,12 @@ def normalize_emails(values: list[Labeled]) -> list[Labeled]:
     return list(out.values())
 
 
-def normalize_phones(values: list[Labeled], *, region: str | None = DEFAULT_REGION
-                     ) -> list[Labeled]:
+def normalize_phones(values: list[Labeled], *, region: str | None = DEFAULT_REGION,
+                     kept: set[str] | frozenset[str] = frozenset()) -> list[Labeled]:
+    """Each phone in E.164; one of `kept` (already stored as written) is left as it is."""
     out: dict[str, Labeled] = {}
     for v in values:
-        e164 = normalize_phone(v.value, region=region)
+        e164 = v.value.strip() if v.value.strip() in kept else normalize_phone(
+            v.value, region=region)
         out.setdefault(e164, Labeled(e164, v.label))
     return list(out.values())

@@ -23,7 +23,8 @@ def _ada() -> Contact:
 
 def test_card_is_vcard_4_with_crlf_lines() -> None:
     text = card(_ada())
-    assert text.startswith("BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:kithbook:c000000000ad\r\n")
+    assert text.startswith("BEGIN:VCARD\r\nVERSION:4.0\r\nPRODID:-//Kithbook//Kithbook//EN\r\n"
+                           "UID:urn:kithbook:c000000000ad\r\n")
     assert text.endswith("END:VCARD\r\n")
     assert "N:Lovelace;Ada;;;\r\n" in text
     assert "TEL;VALUE=uri;TYPE=cell:tel:+442079460958\r\n" in text

@@ -16,6 +16,7 @@ from kithbook.io.google_csv import read_google_csv
 from kithbook.io.ics import read_ics
 from kithbook.io.limits import Limits
 from kithbook.io.linkedin import read_linkedin
+from kithbook.io.records import Warnings
 from kithbook.io.vcard import read_vcards
 
 HEADER = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
@@ -33,15 +34,32 @@ def test_truncated_csv_with_an_open_quote_names_the_line() -> None:
         _linkedin(data)
 
 
-def test_truncated_csv_with_a_short_last_row_names_the_line() -> None:
-    with pytest.raises(InvalidInput, match=r"line 3: 3 cells where the header has 7"):
-        _linkedin(HEADER + ROW + b"Grace,Hopper,https://x")
+def test_a_short_last_row_is_read_with_a_warning_naming_the_line() -> None:
+    warnings = Warnings()
+    rows = list(read_linkedin(BytesIO(HEADER + ROW + b"Grace,Hopper,https://x"),
+                              warnings=warnings))
+    assert [r.fields.name for r in rows] == ["Ada Lovelace", "Grace Hopper"]
+    assert rows[1].fields.links == ["https://x"] and rows[1].started_on is None
+    assert [str(w) for w in warnings.shown] == [
+        "Connections.csv, line 3: 3 cells where the header has 7; the missing ones are "
+        "read as empty."]
 
 
-def test_wrong_encoding_names_the_line_and_asks_for_utf8() -> None:
+def test_wrong_encoding_is_guessed_from_that_line_with_a_warning() -> None:
     latin1 = HEADER + ROW + "José,Núñez,,,Globex,,03 Mar 2023\r\n".encode("latin-1")
-    with pytest.raises(InvalidInput, match=r"line 3: the file is not valid UTF-8 .* 'CSV UTF-8'"):
-        _linkedin(latin1)
+    warnings = Warnings()
+    rows = list(read_linkedin(BytesIO(latin1), warnings=warnings))
+    assert [r.fields.name for r in rows] == ["Ada Lovelace", "José Núñez"]
+    (warning,) = warnings.shown
+    assert warning.where == "Connections.csv, line 3"
+    assert "not UTF-8 from this line on" in warning.message
+    assert "save the file as UTF-8" in warning.message
+
+
+def test_utf16_that_does_not_decode_is_refused_naming_the_line() -> None:
+    data = "First Name,Last Name,Connected On\r\nAda,Lovelace,".encode("utf-16") + b"\x00\xd8"
+    with pytest.raises(InvalidInput, match=r"line 2: the file is not valid UTF-16"):
+        _linkedin(data)
 
 
 def test_fifty_megabyte_field_on_one_line_is_refused_at_that_line() -> None:
@@ -144,10 +162,14 @@ def test_truncated_vcard_says_it_is_cut_short() -> None:
         list(read_vcards(BytesIO(data)))
 
 
-def test_vcard_in_the_wrong_encoding_names_the_line() -> None:
-    data = "BEGIN:VCARD\nVERSION:3.0\nFN:Jürgen\nEND:VCARD\n".encode("latin-1")
-    with pytest.raises(InvalidInput, match=r"line 3: the file is not valid UTF-8"):
-        list(read_vcards(BytesIO(data)))
+def test_vcard_in_an_undeclared_encoding_is_guessed_with_a_warning() -> None:
+    data = "BEGIN:VCARD\nVERSION:3.0\nFN:Jürgen Müller\nEND:VCARD\n".encode("latin-1")
+    warnings = Warnings()
+    (card,) = read_vcards(BytesIO(data), warnings=warnings)
+    assert card.fields.name == "Jürgen Müller"
+    (warning,) = warnings.shown
+    assert warning.where == "contacts.vcf, card 1 (Jürgen Müller) at line 1"
+    assert warning.message.startswith("FN text is not UTF-8 and names no CHARSET; read as")
 
 
 def test_broken_photo_is_a_clear_error_only_when_photos_are_kept() -> None:
@@ -208,10 +230,12 @@ def test_calendar_larger_than_the_cap_is_refused() -> None:
                       limits=Limits(max_calendar_bytes=100_000)))
 
 
-def test_calendar_in_the_wrong_encoding_names_the_line() -> None:
+def test_calendar_in_an_undeclared_encoding_is_guessed_but_truncation_still_refused() -> None:
     data = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Café\r\n".encode("latin-1")
-    with pytest.raises(InvalidInput, match=r"line 4: the file is not valid UTF-8"):
-        list(read_ics(BytesIO(data), until=date(2024, 1, 1)))
+    warnings = Warnings()
+    with pytest.raises(InvalidInput, match=r"line 4: the calendar ends without END:VCALENDAR"):
+        list(read_ics(BytesIO(data), until=date(2024, 1, 1), warnings=warnings))
+    assert [w.where for w in warnings.shown] == ["calendar.ics, line 4"]
 
 
 def test_json_export_in_the_wrong_encoding_names_the_line() -> None:

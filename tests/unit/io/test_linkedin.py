@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kithbook.domain.errors import InvalidInput
 from kithbook.io.csv_rows import is_formula
 from kithbook.io.linkedin import parse_connected_on, read_linkedin
+from kithbook.io.records import Warnings
 
 DATA = Path(__file__).parents[2] / "data" / "import"
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
@@ -63,14 +64,29 @@ def test_connected_on_formats(text: str, expected: date | None) -> None:
     assert parse_connected_on(text, where="line 2") == expected
 
 
-def test_unreadable_date_names_the_line() -> None:
-    with pytest.raises(InvalidInput, match=r"line 3: cannot read the 'Connected On' date"):
-        _read(HEADER + "Ada,Lovelace,,,,,01 Jan 2024\r\nBob,Smith,,,,,yesterday-ish\r\n")
+def _warned(text: str) -> tuple[list, list[str]]:
+    warnings = Warnings()
+    rows = list(read_linkedin(BytesIO(text.encode("utf-8")), name="Connections.csv",
+                              warnings=warnings))
+    return rows, [str(w) for w in warnings.shown]
 
 
-def test_bad_email_names_the_line_and_says_how_to_fix() -> None:
-    with pytest.raises(InvalidInput, match=r"line 2: 'not-an-email' is not a valid email"):
-        _read(HEADER + "Ada,Lovelace,,not-an-email,,,01 Jan 2024\r\n")
+def test_unreadable_date_is_left_out_with_a_warning_naming_the_line() -> None:
+    rows, warnings = _warned(HEADER + "Ada,Lovelace,,,,,01 Jan 2024\r\n"
+                             "Bob,Smith,,,,,yesterday-ish\r\n")
+    assert [(r.fields.name, r.started_on) for r in rows] == [
+        ("Ada Lovelace", date(2024, 1, 1)), ("Bob Smith", None)]
+    assert warnings == ["Connections.csv, line 3: cannot read the 'Connected On' date "
+                        "'yesterday-ish'; LinkedIn writes it like 01 Jan 2024. The contact "
+                        "is imported without it."]
+
+
+def test_bad_email_goes_to_the_notes_with_a_warning_saying_how_to_fix() -> None:
+    (ada,), warnings = _warned(HEADER + "Ada,Lovelace,,not-an-email,,,01 Jan 2024\r\n")
+    assert ada.fields.emails == []
+    assert ada.fields.notes == "Email as written: not-an-email"
+    assert warnings == ["Connections.csv, line 2: 'not-an-email' is not an email address; it "
+                        "is kept in the notes instead. Correct it on the contact's page."]
 
 
 def test_row_without_any_name_falls_back_to_the_company() -> None:
@@ -78,9 +94,11 @@ def test_row_without_any_name_falls_back_to_the_company() -> None:
     assert row.fields.name == "Initech"
 
 
-def test_row_with_nothing_to_call_it_by_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="line 2: this contact has no name"):
-        _read(HEADER + ",,,,,,01 Jan 2024\r\n")
+def test_row_with_nothing_to_call_it_by_is_skipped_with_a_warning() -> None:
+    rows, warnings = _warned(HEADER + ",,,,,,01 Jan 2024\r\nAda,Lovelace,,,,,\r\n")
+    assert [r.fields.name for r in rows] == ["Ada Lovelace"]
+    assert warnings == ["Connections.csv, line 2: it has no name, email or organization to "
+                        "call the person by; skipped. Add a name in the file to import it."]
 
 
 def test_a_file_that_is_not_linkedin_says_so() -> None:

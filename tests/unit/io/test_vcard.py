@@ -5,6 +5,7 @@ import pytest
 
 from kithbook.domain.contacts import Labeled
 from kithbook.domain.errors import InvalidInput
+from kithbook.io.records import Warnings
 from kithbook.io.vcard import read_vcards
 
 DATA = Path(__file__).parents[2] / "data" / "import"
@@ -80,11 +81,15 @@ def test_card_without_fn_takes_its_name_from_n() -> None:
     assert card.fields.name == "Dr. Marie Curie"
 
 
-def test_error_names_the_card_number_and_name() -> None:
+def test_warning_names_the_card_number_and_name() -> None:
     text = ("BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nEND:VCARD\n"
             "BEGIN:VCARD\nVERSION:3.0\nFN:Bob Stone\nEMAIL:bob at example\nEND:VCARD\n")
-    with pytest.raises(InvalidInput, match=r"card 2 \(Bob Stone\) at line 5: 'bob at example'"):
-        _read(text)
+    warnings = Warnings()
+    ada, bob = read_vcards(BytesIO(text.encode()), name="x.vcf", warnings=warnings)
+    assert (bob.fields.emails, bob.fields.notes) == ([], "Email as written: bob at example")
+    assert [str(w) for w in warnings.shown] == [
+        "x.vcf, card 2 (Bob Stone) at line 5: 'bob at example' is not an email address; it "
+        "is kept in the notes instead. Correct it on the contact's page."]
 
 
 def test_text_outside_a_card_is_refused() -> None:

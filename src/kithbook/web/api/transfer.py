@@ -37,6 +37,11 @@ class EventOut(BaseModel):
     people: list[str]
 
 
+class WarningOut(BaseModel):
+    where: str
+    message: str
+
+
 class ImportOut(BaseModel):
     name: str
     format: str
@@ -51,6 +56,8 @@ class ImportOut(BaseModel):
     duplicates: list[DuplicateOut]
     new_names: list[str]
     events: list[EventOut]
+    warning_count: int
+    warnings: list[WarningOut]
 
     @classmethod
     def of(cls, report: ImportReport) -> ImportOut:
@@ -67,7 +74,9 @@ class ImportOut(BaseModel):
                         for d in report.duplicates],
             new_names=report.new_names,
             events=[EventOut(occurred_on=e.occurred_on, summary=e.summary, people=list(e.people))
-                    for e in report.events])
+                    for e in report.events],
+            warning_count=report.warning_count,
+            warnings=[WarningOut(where=w.where, message=w.message) for w in report.warnings])
 
 
 class EvidenceOut(BaseModel):
@@ -133,14 +142,17 @@ class EraseOut(BaseModel):
 async def import_file(kb: Services, me: CurrentMember,
                       file: Annotated[UploadFile, File(description="The file to import")],
                       dry_run: Annotated[bool, Form()] = False,
-                      format: Annotated[str, Form(description="Override recognition")] = ""
+                      format: Annotated[str, Form(description="Override recognition")] = "",
+                      since: Annotated[date | None, Form(
+                          description="Calendars: the first day to import")] = None
                       ) -> ImportOut:
     if not file.filename:
         raise InvalidInput("send the file to import.", field="file")
     token, path = await save_upload(file)
     try:
         report = await run_in_threadpool(partial(
-            kb.import_file, me.id, path, format=parse_format(format), dry_run=dry_run))
+            kb.import_file, me.id, path, format=parse_format(format), dry_run=dry_run,
+            since=since))
         return ImportOut.of(report)
     finally:
         forget_upload(token)
