@@ -72,3 +72,235 @@ def test_the_rule_itself_catches_an_offender(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("import sqlalchemy\nfrom numpy import array\nimport os\n")
     assert _imports(bad) == ["sqlalchemy", "numpy", "os"]
+
+
+# ---- nothing blocks the event loop -------------------------------------------------------
+# An `async def` in the web face runs on the worker's event loop: while it computes, no
+# other request of that worker moves. A service call (the database, Argon2), a storage or
+# bootstrap call, or file work there stalls them all (a login flood once took an unrelated
+# `/api/v1/me` from 9 ms to 3.1 s). Such work belongs in a plain `def` route, which FastAPI
+# runs in the thread pool, or behind `run_in_threadpool`.
+
+WEB = SRC / "web"
+# Facade methods that do no I/O and never wait: drawing a map already read.
+PURE_FACADE = {"map_picture", "map_legend"}
+# Facade attributes whose methods are plain values: the clock, the settings.
+PLAIN_FACADE_PARTS = {"clock", "settings"}
+# Services functions that are plain computation (an HMAC of the session token).
+PURE_SERVICES = {"csrf_token", "csrf_matches"}
+# Reads that never wait (a busy database gives None, and the thread pool takes over):
+# `web/deps.py:answered` calls them on the loop, on a SQLite book only (docs/architecture.md,
+# "Serving requests"). They are allowed as the first argument of `answered` and nowhere else.
+NON_WAITING = {"read_contacts", "at_once"}
+BLOCKING_MODULES = ("kithbook.bootstrap", "kithbook.storage", "kithbook.services",
+                    "kithbook.io", "argon2", "sqlalchemy", "psycopg", "shutil", "subprocess",
+                    "tempfile", "time", "os", "socket")
+BLOCKING_BUILTINS = {"open", "input"}
+FILE_METHODS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir",
+                "iterdir", "unlink", "rmdir", "exists", "is_dir", "is_file", "stat", "glob",
+                "rglob", "touch", "rename", "replace", "resolve", "copyfileobj", "rmtree"}
+FACADE_NAMES = {"kb", "services"}
+# The lifespan runs once as the server starts and stops, while no request is served.
+EXEMPT = {"web/server.py:background"}
+
+
+def _web_modules() -> dict[str, ast.Module]:
+    return {".".join(("kithbook",) + path.relative_to(SRC).with_suffix("").parts):
+            ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for path in sorted(WEB.rglob("*.py"))}
+
+
+def _imported(tree: ast.Module) -> dict[str, str]:
+    """Local name → the module (and name) it was imported from."""
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                names[(alias.asname or alias.name).split(".")[0]] = alias.name
+    return names
+
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class _LoopCheck:
+    """Finds the blocking calls an `async def` makes on the loop, following the calls it
+    makes to the web face's own functions and to functions nested in it."""
+
+    def __init__(self, modules: dict[str, ast.Module]) -> None:
+        self.modules = modules
+        self.imports = {name: _imported(tree) for name, tree in modules.items()}
+        self.functions: dict[str, Function] = {
+            f"{name}.{node.name}": node for name, tree in modules.items()
+            for node in tree.body if isinstance(node, Function)}
+
+    def offences(self, module: str, function: Function) -> list[str]:
+        found: list[str] = []
+        self._walk(module, function, found, seen=set(), nested={})
+        return found
+
+    def _walk(self, module: str, function: Function, found: list[str], seen: set[str],
+              nested: dict[str, Function]) -> None:
+        key = f"{module}.{function.name}@{function.lineno}"
+        if key in seen:
+            return
+        seen.add(key)
+        nested = {**nested, **{n.name: n for n in function.body if isinstance(n, Function)}}
+        for node in self._executed(function.body):
+            if isinstance(node, ast.Call):
+                self._call(module, node, found, seen, nested)
+
+    def _executed(self, body: list[ast.stmt]) -> list[ast.AST]:
+        """The nodes run where they stand: not the bodies of nested functions or lambdas
+        (those run where they are called), and not `answered`'s first argument."""
+        out: list[ast.AST] = []
+        todo: list[ast.AST] = list(body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+                          | ast.ClassDef):
+                continue
+            if isinstance(node, ast.Call) and _name_of(node.func) == "answered" and len(
+                    node.args) >= 2:
+                out.append(node)
+                todo.extend([node.func, *node.args[2:], *node.keywords])
+                continue
+            out.append(node)
+            todo.extend(ast.iter_child_nodes(node))
+        return sorted(out, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+
+    def _call(self, module: str, call: ast.Call, found: list[str], seen: set[str],
+              nested: dict[str, Function]) -> None:
+        where = f"{module}:{call.lineno}"
+        chain = _chain(call.func)
+        if _name_of(call.func) == "answered" and len(call.args) >= 2:
+            now = call.args[1]
+            if not (isinstance(now, ast.Lambda) and isinstance(now.body, ast.Call)
+                    and _chain(now.body.func)[:1] in ([n] for n in FACADE_NAMES)
+                    and _chain(now.body.func)[1:] in ([n] for n in NON_WAITING)):
+                found.append(f"{where}: answered() reads on the loop only through "
+                             f"{sorted(NON_WAITING)}")
+            return
+        if not chain:
+            return
+        head = chain[0]
+        if head in FACADE_NAMES and len(chain) >= 2:
+            if chain[1] not in PURE_FACADE and chain[1] not in PLAIN_FACADE_PARTS:
+                found.append(f"{where}: {'.'.join(chain)}() calls the services")
+            return
+        if len(chain) == 1 and head in BLOCKING_BUILTINS:
+            found.append(f"{where}: {head}() does file work")
+            return
+        if len(chain) >= 2 and chain[-1] in FILE_METHODS:
+            found.append(f"{where}: .{chain[-1]}() does file work")
+            return
+        origin = self.imports[module].get(head)
+        if origin is not None:
+            # A capitalised name from the services or io is a value made there (a query, an
+            # enumeration), not a use case.
+            value = origin.startswith(("kithbook.services", "kithbook.io")) \
+                and chain[-1][:1].isupper()
+            if origin.startswith(BLOCKING_MODULES) and chain[-1] not in PURE_SERVICES \
+                    and not value:
+                found.append(f"{where}: {'.'.join(chain)}() ({origin}) blocks")
+                return
+            target = self.functions.get(origin)
+            if target is not None and len(chain) == 1:
+                self._walk(origin.rsplit(".", 1)[0], target, found, seen, {})
+            return
+        if len(chain) == 1:
+            if head in nested:
+                self._walk(module, nested[head], found, seen, nested)
+            elif f"{module}.{head}" in self.functions:
+                self._walk(module, self.functions[f"{module}.{head}"], found, seen, {})
+
+
+def _chain(node: ast.AST) -> list[str]:
+    """`kb.clock.today` → ["kb", "clock", "today"]; `request.app.state.kb.x` → ["kb", "x"]."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Call):  # `(await x()).y()`: judged by `x()` itself
+        return []
+    if isinstance(node, ast.Await):
+        return []
+    if not isinstance(node, ast.Name):
+        return []
+    parts.append(node.id)
+    parts.reverse()
+    for name in FACADE_NAMES:  # the services reached through the app's state
+        if name in parts[1:-1]:
+            return parts[parts.index(name, 1):]
+    return parts
+
+
+def _name_of(node: ast.AST) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _async_functions(modules: dict[str, ast.Module]) -> list[tuple[str, ast.AsyncFunctionDef]]:
+    found = []
+    for name, tree in modules.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.AsyncFunctionDef):
+                short = f"web/{name.removeprefix('kithbook.web.').replace('.', '/')}.py"
+                if f"{short}:{node.name}" not in EXEMPT:
+                    found.append((name, node))
+    return found
+
+
+def test_no_async_function_of_the_web_face_blocks_the_event_loop() -> None:
+    modules = _web_modules()
+    check = _LoopCheck(modules)
+    offences = [f"async {function.name}: {offence}"
+                for module, function in _async_functions(modules)
+                for offence in check.offences(module, function)]
+    assert offences == []
+
+
+def test_the_loop_rule_catches_blocking_calls() -> None:
+    source = '''
+from kithbook.bootstrap import bootstrap
+from kithbook.services.passwords import hash_password
+from kithbook.web.deps import answered
+
+def helper(kb):
+    return kb.list_contacts("m")
+
+async def route(request, kb, form):
+    kb.log_in(form["email"], form["password"])
+    hash_password("x")
+    bootstrap(None)
+    open("/tmp/x")
+    request.app.state.kb.add_contact("m")
+    helper(kb)
+    def inner():
+        return kb.get_contact("m", "c")
+    inner()
+    await answered(request, lambda: kb.list_contacts("m"), lambda: 1)
+    kb.clock.today()
+    kb.map_picture(1, 2, 3)
+
+async def fine(request, kb):
+    await answered(request, lambda: kb.read_contacts("m", 1), lambda: kb.list_contacts("m"))
+    return kb.map_legend(1, 2)
+'''
+    tree = ast.parse(source)
+    check = _LoopCheck({"kithbook.web.sample": tree})
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.AsyncFunctionDef)}
+    offences = check.offences("kithbook.web.sample", functions["route"])
+    assert [o.split(": ", 1)[1] for o in offences] == [
+        "kb.log_in() calls the services",
+        "hash_password() (kithbook.services.passwords.hash_password) blocks",
+        "bootstrap() (kithbook.bootstrap.bootstrap) blocks",
+        "open() does file work",
+        "kb.add_contact() calls the services",
+        "kb.list_contacts() calls the services",
+        "kb.get_contact() calls the services",
+        "answered() reads on the loop only through ['at_once', 'read_contacts']",
+    ]
+    assert check.offences("kithbook.web.sample", functions["fine"]) == []

@@ -7,6 +7,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import BackgroundTasks, Depends, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from kithbook.domain.ids import MemberId
 from kithbook.domain.members import Member
@@ -35,8 +36,24 @@ async def get_current_member(request: Request) -> Member:
     return member
 
 
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read on the event loop (reading waits for the body), so that the
+    route that uses it can be a plain `def`, run in the thread pool: a route's service
+    calls (the database, Argon2) must never run on the loop, where they would hold up
+    every other request of the worker (tests/unit/test_architecture.py)."""
+    return await request.form()
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The posted form's text fields (files left out)."""
+    form = await request.form()  # parsed once per request: Starlette keeps it
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
 Services = Annotated[Kithbook, Depends(get_services)]
 CurrentMember = Annotated[Member, Depends(get_current_member)]
+PostedForm = Annotated[FormData, Depends(posted_form)]
+FormFields = Annotated[dict[str, str], Depends(form_fields)]
 
 
 T = TypeVar("T")

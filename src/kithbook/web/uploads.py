@@ -20,16 +20,16 @@ def upload_folder() -> Path:
     return Path(tempfile.gettempdir()) / "kithbook-uploads"
 
 
-async def save_upload(upload: UploadFile) -> tuple[str, Path]:
-    """Keep an uploaded file under a random token, with its own name for messages."""
+def save_upload(upload: UploadFile) -> tuple[str, Path]:
+    """Keep an uploaded file under a random token, with its own name for messages.
+    File work: call it from a plain `def` route (the thread pool), never on the loop."""
     token = secrets.token_hex(16)
     folder = upload_folder() / token
     folder.mkdir(parents=True, mode=0o700)
     name = re.sub(r"[^\w.\- ]", "_", Path(upload.filename or "").name)[:120] or "upload"
     path = folder / name
     with path.open("wb") as out:
-        while chunk := await upload.read(1 << 20):
-            out.write(chunk)
+        shutil.copyfileobj(upload.file, out, 1 << 20)
     return token, path
 
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.services.duplicates import DuplicateSet, MergeResult
@@ -139,20 +137,19 @@ class EraseOut(BaseModel):
 
 
 @router.post("/import", summary="Import a file (all of it or nothing); dry_run to preview")
-async def import_file(kb: Services, me: CurrentMember,
-                      file: Annotated[UploadFile, File(description="The file to import")],
-                      dry_run: Annotated[bool, Form()] = False,
-                      format: Annotated[str, Form(description="Override recognition")] = "",
-                      since: Annotated[date | None, Form(
-                          description="Calendars: the first day to import")] = None
-                      ) -> ImportOut:
+def import_file(kb: Services, me: CurrentMember,
+                file: Annotated[UploadFile, File(description="The file to import")],
+                dry_run: Annotated[bool, Form()] = False,
+                format: Annotated[str, Form(description="Override recognition")] = "",
+                since: Annotated[date | None, Form(
+                    description="Calendars: the first day to import")] = None
+                ) -> ImportOut:
     if not file.filename:
         raise InvalidInput("send the file to import.", field="file")
-    token, path = await save_upload(file)
+    token, path = save_upload(file)
     try:
-        report = await run_in_threadpool(partial(
-            kb.import_file, me.id, path, format=parse_format(format), dry_run=dry_run,
-            since=since))
+        report = kb.import_file(me.id, path, format=parse_format(format), dry_run=dry_run,
+                                since=since)
         return ImportOut.of(report)
     finally:
         forget_upload(token)

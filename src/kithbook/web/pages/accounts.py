@@ -22,8 +22,8 @@ from kithbook.web.auth import (
     same_site,
     user_agent,
 )
-from kithbook.web.deps import CurrentMember, Services
-from kithbook.web.pages.book import form_of, render, see
+from kithbook.web.deps import CurrentMember, FormFields, Services
+from kithbook.web.pages.book import render, see
 from kithbook.web.pages.forms import optional_int
 
 router = APIRouter(include_in_schema=False)
@@ -66,11 +66,10 @@ def login_page(request: Request, kb: Services,
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def log_in(request: Request, kb: Services) -> Response:
+def log_in(request: Request, kb: Services, form: FormFields) -> Response:
     if not same_site(request):
         raise CsrfRefused
     community = _community(request)
-    form = await form_of(request)
     target = safe_next(form.get("next"))
     try:
         _, session = kb.log_in(form.get("email", ""), form.get("password", ""),
@@ -107,11 +106,10 @@ def invitation_page(token: str, request: Request, kb: Services) -> HTMLResponse:
 
 
 @router.post("/invitations/{token}", response_class=HTMLResponse)
-async def accept_invitation(token: str, request: Request, kb: Services) -> Response:
+def accept_invitation(token: str, request: Request, kb: Services, form: FormFields) -> Response:
     if not same_site(request):
         raise CsrfRefused
     community = _community(request)
-    form = await form_of(request)
     invitation = kb.invitation(token)
     try:
         _, session = kb.accept_invitation(token, form.get("name", ""), form.get("password", ""),
@@ -147,8 +145,8 @@ def _account(request: Request, kb: Services, me: CurrentMember, *, new_token: st
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
-async def create_token(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
-    form = await form_of(request)
+def create_token(request: Request, kb: Services, me: CurrentMember,
+                 form: FormFields) -> HTMLResponse:
     try:
         _, raw = kb.create_api_token(me.id, form.get("name", ""))
     except InvalidInput as exc:
@@ -164,16 +162,16 @@ def revoke_token(token_id: str, kb: Services, me: CurrentMember) -> Response:
 
 
 @router.post("/account/digest")
-async def set_digest(request: Request, kb: Services, me: CurrentMember) -> Response:
-    wanted = (await form_of(request)).get("weekly_digest") == "on"
+def set_digest(kb: Services, me: CurrentMember, form: FormFields) -> Response:
+    wanted = form.get("weekly_digest") == "on"
     kb.set_weekly_digest(me.id, wanted)
     return see("/account", "digest_on" if wanted else "digest_off")
 
 
 @router.post("/account/password", response_class=HTMLResponse)
-async def change_password(request: Request, kb: Services, me: CurrentMember) -> Response:
+def change_password(request: Request, kb: Services, me: CurrentMember,
+                    form: FormFields) -> Response:
     community = _community(request)
-    form = await form_of(request)
     try:
         fresh = kb.change_password(me.id, form.get("current_password", ""),
                                    form.get("password", ""),
@@ -215,10 +213,9 @@ def reset_request_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/password-reset", response_class=HTMLResponse)
-async def request_reset(request: Request, kb: Services) -> Response:
+def request_reset(request: Request, kb: Services, form: FormFields) -> Response:
     if not same_site(request):
         raise CsrfRefused
-    form = await form_of(request)
     try:
         sent = kb.request_password_reset(form.get("email", ""), client_address(request))
     except (InvalidInput, TooManyAttempts) as exc:
@@ -237,11 +234,10 @@ def reset_page(token: str, request: Request, kb: Services) -> HTMLResponse:
 
 
 @router.post("/password-reset/{token}", response_class=HTMLResponse)
-async def reset_password(token: str, request: Request, kb: Services) -> Response:
+def reset_password(token: str, request: Request, kb: Services, form: FormFields) -> Response:
     if not same_site(request):
         raise CsrfRefused
     community = _community(request)
-    form = await form_of(request)
     try:
         kb.reset_password(token, form.get("password", ""))
     except InvalidInput as exc:
@@ -257,8 +253,7 @@ def invite_page(request: Request, me: CurrentMember) -> HTMLResponse:
 
 
 @router.post("/invite", response_class=HTMLResponse)
-async def invite(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
-    form = await form_of(request)
+def invite(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> HTMLResponse:
     role = Role.ADMIN if form.get("role") == "admin" else Role.MEMBER
     context = {"form": form, "is_admin": me.role is Role.ADMIN}
     try:
@@ -276,9 +271,8 @@ def members_page(request: Request, kb: Services, me: CurrentMember) -> HTMLRespo
 
 
 @router.post("/admin/members/{member_id}/inviting")
-async def allow_inviting(member_id: str, request: Request, kb: Services,
-                         me: CurrentMember) -> Response:
-    form = await form_of(request)
+def allow_inviting(member_id: str, request: Request, kb: Services,
+                   me: CurrentMember, form: FormFields) -> Response:
     kb.allow_inviting(me.id, member_id, form.get("allowed") == "on")
     return see("/admin/members", "saved")
 
@@ -303,10 +297,9 @@ def _community_settings(request: Request, kb: Kithbook, me: CurrentMember, *,
 
 
 @router.post("/admin/settings", response_class=HTMLResponse)
-async def save_community_settings(request: Request, kb: Services,
-                                  me: CurrentMember) -> Response:
-    kb.community_settings(me.id)  # a member is refused before their form is read
-    form = await form_of(request)
+def save_community_settings(request: Request, kb: Services,
+                            me: CurrentMember, form: FormFields) -> Response:
+    kb.community_settings(me.id)  # a member is refused before their form is used
     try:
         kb.change_community_settings(
             me.id, name=form.get("name"),

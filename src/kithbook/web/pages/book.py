@@ -16,7 +16,7 @@ from kithbook.domain.ties import StageKey
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.depth import TieDepth
 from kithbook.services.ports import ContactQuery, Page, Sort
-from kithbook.web.deps import CurrentMember, Services, answered
+from kithbook.web.deps import CurrentMember, FormFields, Services, answered
 from kithbook.web.pages.book_rows import book_rows
 from kithbook.web.pages.forms import contact_fields, optional_int
 
@@ -44,11 +44,6 @@ def render(request: Request, template: str, context: dict[str, Any],
     return response
 
 
-async def form_of(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
-
-
 def see(url: str, done: str) -> RedirectResponse:
     return RedirectResponse(f"{url}?{urlencode({'done': done})}", status_code=303)
 
@@ -65,8 +60,8 @@ async def book_page(request: Request, kb: Services, me: CurrentMember,
     query = _query(q, tag, organization, stage or None, sort, page)
     result = await answered(request, lambda: kb.read_contacts(me.id, query),
                             lambda: kb.list_contacts(me.id, query, wait_for_day=False))
-    return _book(request, kb, me.id, q, tag, organization, sort, page, stage=stage or None,
-                 result=result, background=background)
+    return _book(request, kb, me.id, result, q, tag, organization, sort, page,
+                 stage=stage or None, background=background)
 
 
 def _query(q: str, tag: str, organization: str, stage: StageKey | None, sort: Sort,
@@ -76,12 +71,12 @@ def _query(q: str, tag: str, organization: str, stage: StageKey | None, sort: So
                         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 
 
-def _book(request: Request, kb: Services, member: MemberId, q: str, tag: str, organization: str,
-          sort: Sort, page: int, *, stage: StageKey | None = None, result: Page | None = None,
+def _book(request: Request, kb: Services, member: MemberId, result: Page, q: str, tag: str,
+          organization: str, sort: Sort, page: int, *, stage: StageKey | None = None,
           form: dict[str, str] | None = None, error: InvalidInput | None = None,
           background: BackgroundTasks | None = None) -> HTMLResponse:
-    if result is None:
-        result = kb.list_contacts(member, _query(q, tag, organization, stage, sort, page))
+    """The book page around a page of it already read (no reading here: the book's own
+    route answers on the event loop)."""
     if background is not None and result.stale_strengths:
         # Yesterday's strengths are shown; today's are computed after answering.
         background.add_task(kb.refresh_strengths, member)
@@ -97,15 +92,15 @@ def _book(request: Request, kb: Services, member: MemberId, q: str, tag: str, or
 
 
 @router.post("/contacts", response_class=HTMLResponse)
-async def add_contact(request: Request, kb: Services, me: CurrentMember) -> Response:
-    form = await form_of(request)
+def add_contact(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     try:
         trust = optional_int(form, "stated_trust", "Trust")
         cadence = optional_int(form, "cadence_days", "Keep-in-touch cadence")
         contact = kb.add_contact(me.id, contact_fields(form),
                                  TieFields(stated_trust=trust, cadence_days=cadence))
     except InvalidInput as error:
-        return _book(request, kb, me.id, "", "", "", Sort.NAME, 1, form=form, error=error)
+        first = kb.list_contacts(me.id, _query("", "", "", None, Sort.NAME, 1))
+        return _book(request, kb, me.id, first, "", "", "", Sort.NAME, 1, form=form, error=error)
     return see(f"/contacts/{contact.id}", "added")
 
 
@@ -116,7 +111,7 @@ async def contact_page(contact_id: str, request: Request, kb: Services,
         return _read_contact(kb, me.id, contact_id)
 
     found = await answered(request, lambda: kb.at_once(read), read)
-    return contact_response(request, kb, me.id, contact_id, found=found)
+    return _contact(request, kb, found)
 
 
 def _read_contact(kb: Services, member: MemberId,
@@ -126,10 +121,17 @@ def _read_contact(kb: Services, member: MemberId,
 
 
 def contact_response(request: Request, kb: Services, member: MemberId, contact_id: str, *,
+                     form: dict[str, str] | None = None, error: InvalidInput | None = None,
+                     editing: bool = False) -> HTMLResponse:
+    return _contact(request, kb, _read_contact(kb, member, contact_id), form=form, error=error,
+                    editing=editing)
+
+
+def _contact(request: Request, kb: Services, found: tuple[ContactView, TieDepth], *,
              form: dict[str, str] | None = None, error: InvalidInput | None = None,
-             editing: bool = False,
-             found: tuple[ContactView, TieDepth] | None = None) -> HTMLResponse:
-    view, depth = found or _read_contact(kb, member, contact_id)
+             editing: bool = False) -> HTMLResponse:
+    """A contact's page from what was read (no reading here, as for `_book`)."""
+    view, depth = found
     return render(request, "contact.html", {
         "view": view, "c": view.contact, "tie": view.tie, "today": kb.clock.today(),
         "depth": depth,
@@ -139,9 +141,8 @@ def contact_response(request: Request, kb: Services, member: MemberId, contact_i
 
 
 @router.post("/contacts/{contact_id}/log", response_class=HTMLResponse)
-async def log_interaction(contact_id: str, request: Request, kb: Services,
-                          me: CurrentMember) -> Response:
-    form = await form_of(request)
+def log_interaction(contact_id: str, request: Request, kb: Services,
+                    me: CurrentMember, form: FormFields) -> Response:
     try:
         kind = parse_kind(form.get("kind", ""))
         direction = parse_direction(form.get("direction", "mutual") or "mutual")
@@ -161,9 +162,8 @@ def edit_page(contact_id: str, request: Request, kb: Services,
 
 
 @router.post("/contacts/{contact_id}/edit", response_class=HTMLResponse)
-async def edit_contact(contact_id: str, request: Request, kb: Services,
-                       me: CurrentMember) -> Response:
-    form = await form_of(request)
+def edit_contact(contact_id: str, request: Request, kb: Services,
+                 me: CurrentMember, form: FormFields) -> Response:
     try:
         version = optional_int(form, "version", "Version")
         trust = optional_int(form, "stated_trust", "Trust")
@@ -184,10 +184,9 @@ def delete_contact(contact_id: str, kb: Services, me: CurrentMember) -> Response
 
 
 @router.post("/interactions/{interaction_id}/delete")
-async def delete_interaction(interaction_id: str, request: Request, kb: Services,
-                             me: CurrentMember) -> Response:
+def delete_interaction(interaction_id: str, request: Request, kb: Services,
+                       me: CurrentMember, form: FormFields) -> Response:
     removed = kb.delete_interaction(me.id, interaction_id)
-    form = await form_of(request)
     back = form.get("back", "")
     target = back if back in {f"/contacts/{cid}" for cid in removed.contact_ids} else "/"
     return see(target, "unlogged")

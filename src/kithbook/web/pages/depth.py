@@ -13,8 +13,8 @@ from kithbook.domain.digest import Budget
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import MemberId
 from kithbook.services.ports import ContactQuery
-from kithbook.web.deps import CurrentMember, Services, renew_if_stale
-from kithbook.web.pages.book import contact_response, form_of, render, see
+from kithbook.web.deps import CurrentMember, FormFields, Services, renew_if_stale
+from kithbook.web.pages.book import contact_response, render, see
 
 router = APIRouter(include_in_schema=False)
 CHARTS = ("balance", "stages", "strength", "growth")
@@ -65,9 +65,8 @@ def health_chart(name: str, kb: Services, me: CurrentMember) -> Response:
 
 
 @router.post("/contacts/{contact_id}/strength", response_class=HTMLResponse)
-async def correct_strength(contact_id: str, request: Request, kb: Services,
-                           me: CurrentMember) -> Response:
-    form = await form_of(request)
+def correct_strength(contact_id: str, request: Request, kb: Services,
+                     me: CurrentMember, form: FormFields) -> Response:
     try:
         if "clear" in form:
             value = None

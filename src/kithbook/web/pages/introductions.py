@@ -17,9 +17,9 @@ from kithbook.domain.introductions import IntroView, Role, parse_rating
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.services.facade import Kithbook
 from kithbook.services.introductions import Box, DraftKind
-from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.deps import CurrentMember, FormFields, Services
 from kithbook.web.errors import status_of
-from kithbook.web.pages.book import form_of, render, see
+from kithbook.web.pages.book import render, see
 from kithbook.web.pages.forms import optional_int
 
 router = APIRouter(include_in_schema=False)
@@ -75,8 +75,7 @@ def _new(request: Request, form: dict[str, str], error: KithbookError | None = N
 
 
 @router.post("/introductions/new", response_class=HTMLResponse)
-async def record_request(request: Request, kb: Services, me: CurrentMember) -> Response:
-    form = await form_of(request)
+def record_request(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     text = {key: value.strip() for key, value in form.items()}
     try:
         if text.get("kind") == "asked":
@@ -129,9 +128,8 @@ def _drafts(kb: Kithbook, member: MemberId, view: IntroView) -> list[tuple[str, 
 
 
 @router.post("/introductions/{intro_id}/{move}", response_class=HTMLResponse)
-async def make_move(intro_id: str, move: PageMove, request: Request, kb: Services,
-                    me: CurrentMember) -> Response:
-    form = await form_of(request)
+def make_move(intro_id: str, move: PageMove, request: Request, kb: Services,
+              me: CurrentMember, form: FormFields) -> Response:
     try:
         version = optional_int(form, "version", "Version")
         view = _moves(kb, me.id, intro_id, form, version)[move]()

@@ -7,8 +7,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from kithbook.domain.errors import KithbookError
 from kithbook.domain.ids import MemberId
-from kithbook.web.deps import CurrentMember, Services
-from kithbook.web.pages.book import form_of, render, see
+from kithbook.web.deps import CurrentMember, FormFields, Services
+from kithbook.web.pages.book import render, see
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,8 +30,7 @@ def _links(request: Request, kb: Services, member: MemberId, *, form: dict[str, 
 
 
 @router.post("/links", response_class=HTMLResponse)
-async def propose(request: Request, kb: Services, me: CurrentMember) -> Response:
-    form = await form_of(request)
+def propose(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     try:
         kb.propose_link(me.id, form.get("contact", ""), form.get("email", ""))
     except KithbookError as exc:

@@ -13,9 +13,9 @@ from kithbook.domain.errors import KithbookError, NotFound
 from kithbook.domain.ids import MemberId
 from kithbook.graph.paths import DEFAULT_K
 from kithbook.services.paths import PathQuery, PathResults
-from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.deps import CurrentMember, FormFields, Services
 from kithbook.web.errors import status_of
-from kithbook.web.pages.book import form_of, render, see
+from kithbook.web.pages.book import render, see
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,9 +61,8 @@ def picture(kb: Services, me: CurrentMember, to: Word = "", organization: Word =
 
 
 @router.post("/paths/ask", response_class=HTMLResponse)
-async def ask(request: Request, kb: Services, me: CurrentMember) -> Response:
+def ask(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     """Start the introduction a community path suggests: ask its first intermediary."""
-    form = await form_of(request)
     try:
         view = kb.request_introduction(
             me.id, MemberId(form.get("introducer", "").strip()), form.get("target", ""),

@@ -12,8 +12,8 @@ from kithbook.domain.ids import MemberId
 from kithbook.domain.policies import PolicyChange, parse_ask_rule, parse_visibility
 from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services.facade import Kithbook
-from kithbook.web.deps import CurrentMember, Services
-from kithbook.web.pages.book import form_of, render, see
+from kithbook.web.deps import CurrentMember, FormFields, Services
+from kithbook.web.pages.book import render, see
 from kithbook.web.pages.forms import optional_int
 
 router = APIRouter(include_in_schema=False)
@@ -65,8 +65,7 @@ def _settings(request: Request, kb: Kithbook, member: MemberId, *,
 
 
 @router.post("/settings", response_class=HTMLResponse)
-async def save_settings(request: Request, kb: Services, me: CurrentMember) -> Response:
-    form = await form_of(request)
+def save_settings(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     try:
         kb.set_default_policy(me.id, _change(form, for_contact=False))
     except InvalidInput as error:
@@ -75,8 +74,7 @@ async def save_settings(request: Request, kb: Services, me: CurrentMember) -> Re
 
 
 @router.post("/settings/profile", response_class=HTMLResponse)
-async def save_profile(request: Request, kb: Services, me: CurrentMember) -> Response:
-    form = await form_of(request)
+def save_profile(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     try:
         kb.set_profile(me.id, organization=form.get("organization", ""),
                        title=form.get("title", ""))
@@ -101,9 +99,8 @@ def _sharing(request: Request, kb: Kithbook, member: MemberId, contact_id: str, 
 
 
 @router.post("/contacts/{contact_id}/sharing", response_class=HTMLResponse)
-async def save_sharing(contact_id: str, request: Request, kb: Services,
-                       me: CurrentMember) -> Response:
-    form = await form_of(request)
+def save_sharing(contact_id: str, request: Request, kb: Services,
+                 me: CurrentMember, form: FormFields) -> Response:
     follow = form.get("follow_defaults") == "yes"
     try:
         kb.set_contact_policy(me.id, contact_id, PolicyChange() if follow

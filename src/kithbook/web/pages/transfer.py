@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import partial
 from itertools import islice, takewhile
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from kithbook.domain.contacts import Contact
@@ -21,7 +19,7 @@ from kithbook.io.detect import Format
 from kithbook.services.duplicates import DuplicateSet
 from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
-from kithbook.web.deps import CurrentMember, Services
+from kithbook.web.deps import CurrentMember, FormFields, PostedForm, Services
 from kithbook.web.errors import status_of
 from kithbook.web.uploads import forget_upload, save_upload, saved_upload
 
@@ -61,17 +59,15 @@ def import_page(request: Request, _me: CurrentMember) -> HTMLResponse:
 
 
 @router.post("/import", response_class=HTMLResponse)
-async def preview(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
-    async with request.form() as form:
-        upload = form.get("file")
-        chosen = str(form.get("format") or "")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return _mistake(request, InvalidInput("choose a file to import.", field="file"),
-                            chosen)
-        token, path = await save_upload(upload)
+def preview(request: Request, kb: Services, me: CurrentMember, form: PostedForm) -> HTMLResponse:
+    upload = form.get("file")
+    chosen = str(form.get("format") or "")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _mistake(request, InvalidInput("choose a file to import.", field="file"),
+                        chosen)
+    token, path = save_upload(upload)
     try:
-        report = await run_in_threadpool(  # a large file must not hold up other requests
-            partial(kb.import_file, me.id, path, format=parse_format(chosen), dry_run=True))
+        report = kb.import_file(me.id, path, format=parse_format(chosen), dry_run=True)
     except KithbookError as exc:
         forget_upload(token)
         return _mistake(request, exc, chosen)
@@ -81,19 +77,17 @@ async def preview(request: Request, kb: Services, me: CurrentMember) -> HTMLResp
 
 
 @router.post("/import/confirm", response_class=HTMLResponse)
-async def confirm(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
-    form = await request.form()
-    token = str(form.get("token") or "")
-    chosen = str(form.get("format") or "")
+def confirm(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> HTMLResponse:
+    token = form.get("token", "")
+    chosen = form.get("format", "")
     running = _progress(request)
 
     def note(done: int, total: int | None) -> None:
         running[token] = (done, total)
 
     try:
-        report = await run_in_threadpool(partial(
-            kb.import_file, me.id, saved_upload(token), format=parse_format(chosen),
-            progress=note))
+        report = kb.import_file(me.id, saved_upload(token), format=parse_format(chosen),
+                                progress=note)
     except KithbookError as exc:
         return _mistake(request, exc, chosen)
     finally:
@@ -191,8 +185,7 @@ def _shown(found: DuplicateSet) -> _ShownSet:
 
 
 @router.post("/duplicates/merge")
-async def merge(request: Request, kb: Services, me: CurrentMember) -> Response:
-    form = await request.form()
+def merge(kb: Services, me: CurrentMember, form: PostedForm) -> Response:
     keep = str(form.get("keep") or "")
     members = [str(v) for v in form.getlist("contact")]
     take = {name: str(form.get(f"take_{name}")) for name in SINGLE_FIELDS
