@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, TypeVar
 
 from fastapi import BackgroundTasks, Depends, Request
@@ -36,18 +36,20 @@ async def get_current_member(request: Request) -> Member:
     return member
 
 
-async def posted_form(request: Request) -> FormData:
+async def posted_form(request: Request) -> AsyncIterator[FormData]:
     """The posted form, read on the event loop (reading waits for the body), so that the
     route that uses it can be a plain `def`, run in the thread pool: a route's service
     calls (the database, Argon2) must never run on the loop, where they would hold up
-    every other request of the worker (tests/unit/test_architecture.py)."""
-    return await request.form()
+    every other request of the worker (tests/unit/test_architecture.py). Its uploaded
+    files are closed once the route is done."""
+    async with request.form() as form:  # parsed once per request: Starlette keeps it
+        yield form
 
 
 async def form_fields(request: Request) -> dict[str, str]:
-    """The posted form's text fields (files left out)."""
-    form = await request.form()  # parsed once per request: Starlette keeps it
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    """The posted form's text fields (files left out, and closed)."""
+    async with request.form() as form:
+        return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 Services = Annotated[Kithbook, Depends(get_services)]
