@@ -49,6 +49,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture
+def book_file(tmp_path: Path, sqlite_template: Path) -> Path:
+    """A book file that exists, as `kithbook init` leaves it, but has no owner yet."""
+    path = tmp_path / "book.sqlite"
+    shutil.copy(sqlite_template, path)
+    return path
+
+
 def postgres_base_url() -> str | None:
     """The variable when set; else the usual local server when something listens there."""
     if POSTGRES_ENV in os.environ:

@@ -13,8 +13,8 @@ from kithbook.cli import main
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "book.sqlite"
+def db(book_file: Path) -> Path:
+    return book_file
 
 
 def run(db: Path, *args: str) -> int:
@@ -141,6 +141,27 @@ def test_unreachable_database_is_a_clear_error(capsys: pytest.CaptureFixture[str
     code = main(["--database", "postgresql://nobody@127.0.0.1:1/none", "ls"])
     assert code == 2
     assert "cannot open the database" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["ls"], ["add", "Ada Lovelace"], ["db", "upgrade"],
+                                  ["backup", "copy.backup"], ["digest"]])
+def test_a_mistyped_book_path_is_an_error_not_a_new_empty_book(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    assert run(db, "init", "--name", "Sam") == 0
+    typo = tmp_path / "bok.sqlite"
+    capsys.readouterr()
+    assert main(["--database", str(typo), *args]) == 2
+    err = capsys.readouterr().err
+    assert f"no book at {typo}" in err and "init" in err
+    assert not typo.exists()
+
+
+def test_init_and_demo_start_a_book_at_a_new_path(tmp_path: Path) -> None:
+    assert main(["--database", str(tmp_path / "a.sqlite"), "init", "--name", "Sam"]) == 0
+    assert main(["--database", str(tmp_path / "b.sqlite"), "member", "create-admin",
+                 "--email", "rae@example.org", "--name", "Rae",
+                 "--password", "a long passphrase of mine"]) == 0
+    assert (tmp_path / "a.sqlite").exists() and (tmp_path / "b.sqlite").exists()
 
 
 def test_installed_command_runs_and_exits_2_on_a_mistake(db: Path) -> None:

@@ -9,8 +9,8 @@ from test_cli import dump, run
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "book.sqlite"
+def db(book_file: Path) -> Path:
+    return book_file
 
 
 def said(capsys: pytest.CaptureFixture[str]) -> str:

@@ -38,6 +38,9 @@ def test_the_operator_sets_a_new_password_and_old_sessions_end(
 def test_an_unknown_email_or_a_weak_password_is_one_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "community.sqlite")
+    assert main(["--database", db, "member", "create-admin", "--email", "rae@example.org",
+                 "--name", "Rae Admin", "--password", NEW_PASSWORD]) == 0
+    capsys.readouterr()
     assert main(["--database", db, "member", "set-password", "zed@example.org",
                  "--password", NEW_PASSWORD]) == 2
     assert capsys.readouterr().err == "error: no account uses zed@example.org.\n"

@@ -18,8 +18,8 @@ HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "book.sqlite"
+def db(book_file: Path) -> Path:
+    return book_file
 
 
 def test_import_check_merge_export_and_back(db: Path, tmp_path: Path,
@@ -52,7 +52,7 @@ def test_import_check_merge_export_and_back(db: Path, tmp_path: Path,
     assert run(db, "export", "-o", str(exported)) == 0
     document = json.loads(exported.read_text(encoding="utf-8"))
     assert document["format"] == "kithbook" and len(document["contacts"]) == 7
-    fresh = tmp_path / "fresh.sqlite"
+    fresh = tmp_path / "fresh.sqlite"  # an export moves a whole book to a new file
     assert run(fresh, "import", str(exported)) == 0
     capsys.readouterr()
     assert run(fresh, "export") == 0

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from kithbook.cli import main
 from kithbook.web.workers import spread_supported
 
 pytestmark = [
@@ -54,6 +55,7 @@ def _sockets(pid: int) -> set[str]:
 def test_two_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
     port = _free_port()
     log = tmp_path / "server.log"
+    assert main(["--database", str(tmp_path / "book.sqlite"), "init"]) == 0
     with log.open("wb") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "kithbook", "--database", str(tmp_path / "book.sqlite"),

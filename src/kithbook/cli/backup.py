@@ -20,6 +20,7 @@ def backup(ctx: typer.Context,
            file: Path = typer.Argument(..., help="The backup file to write.")) -> None:
     """Copy the whole database to one file, safely while it is in use."""
     cli = state(ctx)
+    cli.require_book()
     written = backup_database(cli.settings, file)
     size = written.stat().st_size
     cli.console.print(f"backed up to {escape(str(written))} ({size:,} bytes)")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from kithbook.bootstrap import bootstrap
-from kithbook.config import Settings
+from kithbook.config import Settings, default_database_path
+from kithbook.domain.errors import KithbookError
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
 
@@ -20,12 +22,31 @@ class CliContext:
     console: Console = field(default_factory=Console)
     _kb: Kithbook | None = None
     _me: Member | None = None
+    _may_create: bool = False
 
     @property
     def kb(self) -> Kithbook:
         if self._kb is None:
+            self.require_book()
             self._kb = bootstrap(self.settings)
         return self._kb
+
+    def allow_new_book(self) -> None:
+        """For the commands that may start a book: init, demo, restore, import, create-admin."""
+        self._may_create = True
+
+    def require_book(self) -> None:
+        """A SQLite file named by --database or the environment must already exist.
+
+        A mistyped path would otherwise open a new, empty book and the user would wonder
+        where their contacts went. The default file is created on first use, as before.
+        """
+        missing = _missing_sqlite_file(self.settings.database_url)
+        if missing is None or self._may_create or missing == default_database_path():
+            return
+        raise KithbookError(
+            f"no book at {missing}; check the path, or create it with "
+            f"`kithbook --database {missing} init`")
 
     @property
     def me(self) -> Member:
@@ -33,6 +54,14 @@ class CliContext:
         if self._me is None:
             self._me, _ = self.kb.init_local_member(_default_name())
         return self._me
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    path = Path(url[len(prefix):].split("?", 1)[0])
+    return None if path.exists() else path
 
 
 def _default_name() -> str:

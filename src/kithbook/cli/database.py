@@ -21,6 +21,7 @@ def init(ctx: typer.Context,
          name: str = typer.Option("", "--name", help="Your name, as it appears to you.")) -> None:
     """Create your book (or show where it is)."""
     cli = state(ctx)
+    cli.allow_new_book()
     member, created = cli.kb.init_local_member(name or "Me")
     where = escape(cli.settings.database_url)
     if created:
@@ -33,5 +34,6 @@ def init(ctx: typer.Context,
 def upgrade(ctx: typer.Context) -> None:
     """Apply pending schema migrations."""
     cli = state(ctx)
+    cli.require_book()
     where = upgrade_database(cli.settings)
     cli.console.print(f"The database at {escape(where)} is up to date.")

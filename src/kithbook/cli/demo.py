@@ -25,6 +25,7 @@ def demo(ctx: typer.Context,
          port: int = typer.Option(8000, "--port", min=1, max=65535)) -> None:
     """Build a realistic demo book in the chosen database."""
     cli = state(ctx)
+    cli.allow_new_book()
     with cli.console.status(f"building a demo book of {size:,} contacts…"):
         report = cli.kb.build_demo(cli.me.id, size, seed)
     cli.console.print(

@@ -26,6 +26,7 @@ def create_admin(ctx: typer.Context,
                                               help="Asked for when left out.")) -> None:
     """Create an admin account (the first one, on a new server)."""
     cli = state(ctx)
+    cli.allow_new_book()
     member = cli.kb.create_admin(email, name, password)
     cli.console.print(f"{escape(member.name)} <{escape(member.email or '')}> is an admin. "
                       "They sign in at /login.")

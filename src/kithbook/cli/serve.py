@@ -90,6 +90,7 @@ def run_community(cli: CliContext, host: str, port: int, workers: int, *,
         raise InvalidInput("--insecure-dev serves without HTTPS-only cookies, so only to this "
                            "machine; use --host 127.0.0.1, or drop --insecure-dev and put a "
                            "TLS proxy in front (docs/deploy.md).", field="host")
+    cli.require_book()
     where = upgrade_database(cli.settings)  # once, before the workers start
     _prepare_path_search(cli)
     os.environ["KITHBOOK_DATABASE_URL"] = cli.settings.database_url

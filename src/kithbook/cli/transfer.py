@@ -53,6 +53,9 @@ def import_(ctx: typer.Context,
             ) -> None:
     """Import a file into your book: all of it, or nothing if any part is wrong."""
     cli = state(ctx)
+    if not file.is_file():  # say so before any book is opened or started
+        raise InvalidInput(f"{file} is not a file I can read.", field="file")
+    cli.allow_new_book()  # an export brings a whole book to a new file, owner and all
     first_day = parse_date(since, today=cli.kb.clock.today(), field="since") if since else None
     found = cli.kb.file_format(file, format) if file.is_file() else format
     actor = _owner_or_none(cli) if found is Format.KITHBOOK_JSON else cli.me.id
