@@ -17,8 +17,8 @@ def run(db: Path, *args: str) -> int:
 
 
 def test_a_1965_meeting_leaves_every_command_working(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "book.sqlite"
+        book_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = book_file
     assert run(db, "add", "Grace Hopper", "--org", "Navy", "--since", "1900-02-28") == 0
     assert run(db, "log", "Grace", "met", "1965-06-01") == 0
     assert "1965-06-01" in capsys.readouterr().out
@@ -42,8 +42,8 @@ def test_a_1965_meeting_leaves_every_command_working(
 
 
 def test_dates_outside_the_calendar_or_after_today_are_refused_clearly(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "book.sqlite"
+        book_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = book_file
     assert run(db, "add", "Grace Hopper") == 0
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     for args, says in (
