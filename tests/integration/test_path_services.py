@@ -83,7 +83,9 @@ def test_a_member_is_reached_through_a_member_who_lets_anyone_ask(kb: Kithbook,
     [path] = found.paths
     assert [s.label for s in path.steps] == ["Bob Stone", "Cat Diaz"]
     assert path.intro.introducer_member == town.bob
-    assert path.intro.target_contact == town.cat_in_bob
+    # The contact is handed out as this search's handle, never as its id.
+    assert path.intro.target_handle is not None
+    assert town.cat_in_bob not in path.intro.target_handle
     assert path.steps[1].member == town.cat
     assert "how readily Bob Stone would agree" in path.explanation
 
@@ -91,8 +93,8 @@ def test_a_member_is_reached_through_a_member_who_lets_anyone_ask(kb: Kithbook,
 def test_a_path_starts_an_introduction_request(kb: Kithbook, town: Town) -> None:
     [path] = kb.find_paths(town.ann, PathQuery(to="cat")).paths
     intro = path.intro
-    assert intro.introducer_member is not None and intro.target_contact is not None
-    view = kb.request_introduction(town.ann, intro.introducer_member, intro.target_contact,
+    assert intro.introducer_member is not None and intro.target_handle is not None
+    view = kb.request_introduction(town.ann, intro.introducer_member, intro.target_handle,
                                    "I would like Cat's advice on hiring a first data engineer.")
     assert (view.introducer, view.target) == ("Bob Stone", "Cat Diaz")
     with kb.uow().reading() as uow:  # Cat plays the target: Bob linked her, she confirmed

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from community_members import add_member
+from explanations import lines_telling_others_ties
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.interactions import Direction, Kind
@@ -23,6 +24,7 @@ from kithbook.domain.members import Role
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services import sessions
+from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 from kithbook.web import create_app
 from kithbook.web.auth import Community
@@ -276,3 +278,56 @@ def test_no_requester_chooses_the_member_who_plays_the_target(world: World, kb: 
     assert other.get(f"/api/v1/introductions/{intro}").status_code == 404
     assert intro not in other.get("/api/v1/introductions").text
     assert intro not in other.get("/api/v1/notifications").text
+
+
+@pytest.mark.parametrize("actor", ["admin", "unrelated"])
+def test_path_search_tells_no_one_more_than_the_owner_discloses(world: World, kb: Kithbook,
+                                                                actor: str) -> None:
+    """Ana shows Yara only as "a contact at Acme" and lets anyone ask; the actor and Ana
+    know each other. Through the API and the page, the actor finds Yara by her
+    organization and by nothing else Ana keeps (role, city, tag); the explanation tells
+    Ana's ties in words only; the handle for Yara is not her id, changes with each search,
+    and is no use to anyone else."""
+    owner, me = world.members["owner"], world.members[actor]
+    other = world.members["unrelated" if actor == "admin" else "admin"]
+    yara = kb.add_contact(owner, ContactFields(
+        name="Yara Anonymo", organization="Acme", role="Boardrole", location="Hiddencity",
+        tags=["hiddentag"]), TieFields(stated_trust=4)).id
+    kb.set_contact_policy(owner, yara, PolicyChange(visibility=Visibility.ANONYMOUS,
+                                                    ask_rule=AskRule.ANYONE))
+    for who, whom in ((owner, me), (me, owner), (owner, other), (other, owner)):
+        contact = kb.add_contact(who, ContactFields(name=f"Member {whom}"),
+                                 TieFields(stated_trust=3)).id
+        kb.set_contact_policy(who, contact, PolicyChange(visibility=Visibility.NAMED,
+                                                         ask_rule=AskRule.ANYONE))
+        with kb.uow() as uow:
+            uow.contacts.link_member(who, contact, whom)
+            uow.commit()
+    client, csrf = world.clients[actor]
+    stranger, stranger_csrf = world.clients["unrelated" if actor == "admin" else "admin"]
+    assert client is not None and stranger is not None
+    handles = []
+    for _ in range(2):
+        found = client.get("/api/v1/paths", params={"organization": "Acme"})
+        assert found.status_code == 200, found.text
+        [path] = found.json()["paths"]
+        assert path["steps"][-1]["label"] == "a contact at Acme" and yara not in found.text
+        assert lines_telling_others_ties(path["explanation"]) == [], path["explanation"]
+        handles.append(path["introduction"]["target"])
+    assert handles[0] != handles[1]
+    for probe in ({"role": "Boardrole"}, {"location": "Hiddencity"}, {"tag": "hiddentag"},
+                  {"organization": "Acme", "role": "Boardrole"}):
+        by_api = client.get("/api/v1/paths", params=probe)
+        assert by_api.status_code == 200 and by_api.json()["paths"] == [], probe
+        page = client.get("/paths", params=probe)
+        assert page.status_code == 200 and "a contact at Acme" not in page.text, probe
+    asked = {"kind": "member", "introducer": owner, "target": handles[0],
+             "purpose": "advice on hiring a first data engineer"}
+    borrowed = stranger.post("/api/v1/introductions", json=asked,
+                             headers={"X-CSRF-Token": stranger_csrf})
+    forged = stranger.post("/api/v1/introductions", json={**asked, "target": "b" * 48},
+                           headers={"X-CSRF-Token": stranger_csrf})
+    assert borrowed.status_code == forged.status_code == 403
+    assert borrowed.json() == forged.json()
+    mine = client.post("/api/v1/introductions", json=asked, headers={"X-CSRF-Token": csrf})
+    assert mine.status_code == 201, mine.text

@@ -62,6 +62,11 @@ MARKERS = {
     "no-introductions contact's email": "nora7f3a@globex.example",
     "hidden contact's role": "Hiddenrole7f3a",
     "hidden contact's tag": "secrettag7f3a",
+    # Shown anonymously ("a contact at Acme"): the organization is all Ana discloses.
+    "anonymous contact's name": "Anonymark",
+    "anonymous contact's role": "Anonrole7f3a",
+    "anonymous contact's location": "Anoncity7f3a",
+    "anonymous contact's tag": "anontag7f3a",
     "interaction note": "SECRET-MET-7f3a",
     "private decline reason": "SECRET-DECLINE-7f3a",
     "Ana's outcome comment": "SECRET-OUTCOME-7f3a",
@@ -114,6 +119,12 @@ def build_community(kb: Kithbook) -> Community:
                tags=[MARKERS["hidden contact's tag"]],
                notes=MARKERS["note on the hidden contact"],
                emails=[Labeled(MARKERS["hidden contact's email"])])
+    yara = _add(kb, ana, "Yara Anonymark", organization="Acme",
+                role=MARKERS["anonymous contact's role"],
+                location=MARKERS["anonymous contact's location"],
+                tags=[MARKERS["anonymous contact's tag"]], stated_trust=4)
+    kb.set_contact_policy(ana.id, yara, PolicyChange(visibility=Visibility.ANONYMOUS,
+                                                     ask_rule=AskRule.ANYONE))
     nora = _add(kb, ana, "Nora Nointromark",
                 organization="Acme", stated_trust=5,
                 emails=[Labeled(MARKERS["no-introductions contact's email"])])
@@ -148,6 +159,7 @@ def build_community(kb: Kithbook) -> Community:
                       comment=MARKERS["Ana's outcome comment"])
     token, _ = kb.create_api_token(ana.id, MARKERS["Ana's API token name"])
     private = {hal: "Ana's hidden contact", nora: "Ana's no-introductions contact",
+               yara: "Ana's anonymous contact",
                ben_in_ana: "Ana's contact entry for Ben", met_cleo.id: "Ana's interaction",
                met_hal.id: "Ana's interaction", zoe.id: "a request only Ana knows",
                token.id: "Ana's API token"}
@@ -454,6 +466,11 @@ def test_no_member_or_admin_sees_anything_ana_keeps_private(kb: Kithbook, databa
             assert any("Cleo Park" in p.text for p in walk.pages if p.url.startswith("/paths?")
                        ), "Ben's walk never found the path to Cleo that Ana lets him see"
             walk.get("/api/v1/paths?to=Cleo")
+            # Ana's anonymous contact is found as "a contact at Acme", and by nothing more.
+            walk.get("/api/v1/paths?organization=Acme")
+            assert any("a contact at Acme" in p.text for p in walk.pages
+                       if p.url.startswith("/paths?")), (
+                "Ben's walk never found Ana's anonymous contact at Acme")
         _assert_explanations_keep_ties_private(walk, who)
         for form in list(walk.forms.values()):
             _ask_form_about_secrets(walk, who, form)

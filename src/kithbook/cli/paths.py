@@ -70,7 +70,8 @@ def _start(p: FoundPath, local: bool) -> str:
         return (f"kithbook intro request --via {intro.introducer_contact} "
                 f"--to \"{intro.target_name}\" -p \"…\"")
     return (f"ask {intro.introducer_label} to introduce you to {intro.target_label} "
-            f"(introducer {intro.introducer_member}, contact {intro.target_contact})")
+            f"(introducer {intro.introducer_member}, target {intro.target_handle}: "
+            "this search's handle, yours only, for a week)")
 
 
 def knows(ctx: typer.Context,

@@ -76,9 +76,13 @@ class WarmPath:
 
 def find_paths(snapshot: Snapshot, searcher: int, *, to: int | None = None,
                where: PeopleFilter | None = None, k: int = DEFAULT_K,
-               max_intermediaries: int = MAX_INTERMEDIARIES) -> list[WarmPath]:
+               max_intermediaries: int = MAX_INTERMEDIARIES,
+               named_last: bool = False) -> list[WarmPath]:
     """The best `k` permitted paths from `searcher` to person `to`, or to anyone matching
     `where` whom the searcher does not already know.
+
+    A search for a person always ends on a named tie; `named_last` asks the same of a
+    filter search (one naming more than an anonymous tie discloses).
     """
     n = snapshot.num_people
     if not 0 <= searcher < n:
@@ -106,7 +110,7 @@ def find_paths(snapshot: Snapshot, searcher: int, *, to: int | None = None,
     # Imported here: loading numba costs every command half a second, and most never search.
     from kithbook.graph import path_kernel
 
-    named = to is not None
+    named = to is not None or named_last
     onward = snapshot.best_onward()
     on_indptr, on_eid = snapshot.onward_rows()
     tables = path_kernel.SCRATCH.take(n)

@@ -291,7 +291,7 @@ class Kithbook:
     # Results name only what the searcher may see; each path carries what
     # `request_introduction` (a community) or `record_asked_request` (a local book) needs.
     def find_paths(self, actor: MemberId, query: paths.PathQuery) -> paths.PathResults:
-        return paths.find_warm_paths(self._uow(), self._paths, actor, query)
+        return paths.find_warm_paths(self._uow(), self._paths, actor, query, self.clock)
 
     def profile(self, actor: MemberId) -> paths.Profile:
         return paths.profile(self._uow(), actor)

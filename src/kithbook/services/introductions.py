@@ -40,6 +40,7 @@ from kithbook.domain.risk_brief import RiskBrief, TargetSide, assemble_brief
 from kithbook.domain.screening import RecentPurpose, screen_purpose
 from kithbook.domain.ties import Tie
 from kithbook.graph.strength import StrengthParams
+from kithbook.services import path_handles
 from kithbook.services.notifications import introduction_moved as notify
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.references import resolve_contact
@@ -74,8 +75,10 @@ def request_introduction(uow: UnitOfWork, actor: MemberId, introducer: MemberId,
                          expires_after: timedelta = DEFAULT_EXPIRY) -> IntroView:
     """A member asks another member for an introduction to one of their contacts.
 
-    The target is a member only when the introducer's contact is linked to that member,
-    both having confirmed: the requester never says who the target is."""
+    `target` is the handle a path search gave the requester (`path_handles.py`), or the
+    contact's id in the introducer's book for whoever knows it. The target is a member
+    only when the introducer's contact is linked to that member, both having confirmed:
+    the requester never says who the target is."""
     now = clock.now()
     with uow:
         me = _member(uow, actor)
@@ -85,7 +88,8 @@ def request_introduction(uow: UnitOfWork, actor: MemberId, introducer: MemberId,
         them = uow.members.get(introducer)
         if them is None:
             raise NotFound(f"no member {introducer}.", field="introducer")
-        contact, label = _askable(uow, them, ContactId(target.strip().lower()), actor)
+        contact, label = _askable(uow, them, _target_of(uow, actor, them.id, target, now),
+                                  actor)
         # One request of this member at a time from here to the commit, on every worker:
         # the cap and the pause are checked against everything already filed.
         uow.introductions.hold_requests_of(actor)
@@ -320,6 +324,20 @@ def _party_of(member: Member) -> Party:
 
 def _email(contact: Contact) -> str | None:
     return contact.emails[0].value if contact.emails else None
+
+
+def _target_of(uow: UnitOfWork, asker: MemberId, introducer: MemberId, target: str,
+               now: datetime) -> ContactId:
+    """The contact a path handle stands for (one the asker was handed, for this
+    introducer, not long ago), else what was typed, as a contact id: a forged, borrowed
+    or stale handle names no contact, and is refused like any unknown id."""
+    text = target.strip().lower()
+    if not path_handles.looks_like_handle(text):
+        return ContactId(text)
+    key = uow.network.handle_key()
+    contact = None if key is None else path_handles.resolve(
+        key, text, asker, introducer, (c for c, _ in uow.contacts.names(introducer)), now)
+    return contact if contact is not None else ContactId("")
 
 
 def _askable(uow: UnitOfWork, owner: Member, contact_id: ContactId,

@@ -16,9 +16,10 @@ ties, attributes and name), so numbers held by a search running on the old snaps
 meaningful. A network refreshed this way answers every search exactly as one read from
 scratch (tests/integration/test_path_refresh.py checks it).
 
-What a filter may match: organizations, roles, locations and tags of contacts that some
-member shows (a tie that is not hidden), and the organization and title members put on
-their own profile, which they show to the community by putting them there.
+What a filter may match: the organization of contacts that some member shows (a tie that
+is not hidden), the role, location and tags of contacts some member shows by name, and
+the organization and title members put on their own profile, which they show to the
+community by putting them there.
 """
 
 from __future__ import annotations
@@ -255,18 +256,21 @@ class _Community:
             self.spelling[attr].append(value)
         return code
 
-    def people_arrays(self, shown: npt.NDArray[np.bool_]
+    def people_arrays(self, shown: npt.NDArray[np.bool_], detailed: npt.NDArray[np.bool_]
                       ) -> tuple[PeopleArrays, dict[str, dict[str, int]]]:
         """Attribute codes of the people someone shows (everyone else matches nothing), and
         the words a filter may name. A word and its spelling in "a contact at Acme" come
-        from a person someone shows, never from a hidden one."""
+        from a person someone shows, never from a hidden one. Role, location and tags come
+        only from the `detailed`: members, and contacts someone shows by name; a contact
+        shown only anonymously discloses nothing but its organization."""
         columns = []
-        for codes in (self.org_code, self.role_code, self.location_code):
+        for codes, mask in ((self.org_code, shown), (self.role_code, detailed),
+                            (self.location_code, detailed)):
             column = np.fromiter(codes, dtype=np.int32, count=len(codes))
-            column[~shown] = -1
+            column[~mask] = -1
             columns.append(column)
         counts = np.fromiter(map(len, self.tag_code), dtype=np.int64,
-                             count=len(self.tag_code)) * shown
+                             count=len(self.tag_code)) * detailed
         indptr = np.zeros(len(self.key) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
         tag_codes = np.array([c for i in np.flatnonzero(counts).tolist()
@@ -406,7 +410,10 @@ def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
     shown = members.copy()
     shown[snapshot.dst[snapshot.visibility != HIDDEN]] = True
     shown &= alive
-    people, words = c.people_arrays(shown)
+    detailed = members.copy()
+    detailed[snapshot.dst[snapshot.visibility == NAMED]] = True
+    detailed &= alive
+    people, words = c.people_arrays(shown, detailed)
     snapshot = replace(snapshot, people=people, _indexes={})
     nameable = members.copy()
     nameable[snapshot.dst[(snapshot.visibility == NAMED) & (snapshot.need < NEVER)]] = True

@@ -22,12 +22,17 @@ process wrote it.
 Privacy: a searcher never learns anything from a tie its owner hid. Names are resolved
 only among members and contacts someone shows by name; organizations, roles, locations
 and tags are read only from contacts their owner does not hide, and from the profile
-members choose to show; a filter naming a word nobody shows simply finds no path. Errors
-depend only on what the searcher typed.
+members choose to show; a filter naming a word nobody shows simply finds no path. A
+contact shown anonymously ("a contact at Acme") discloses its organization only: a search
+naming a role, a location or a tag reaches nobody through an anonymous last hop, so those
+cannot be guessed one at a time. The contact a path offers to ask about is handed out as
+an opaque handle of that search and searcher (`path_handles.py`), never its id, so
+results cannot be joined across searches. Errors depend only on what the searcher typed.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +47,7 @@ from kithbook.graph.local import local_snapshot
 from kithbook.graph.paths import DEFAULT_K, MAX_K, WarmPath, find_paths
 from kithbook.graph.policy import NAMED, NEVER
 from kithbook.graph.snapshot import PeopleArrays, PeopleFilter
+from kithbook.services.path_handles import Search
 from kithbook.services.path_network import (
     Network,
     build_community,
@@ -105,14 +111,15 @@ class IntroStart:
     """What the introductions use cases need to ask the first intermediary to introduce
     the searcher to the next person on the path.
 
-    In a community: `introducer_member` and `target_contact` (the contact in the
-    introducer's book), for `request_introduction`. In a local book: `introducer_contact`
-    (the searcher's own contact) and `target_name`, for `record_asked_request`."""
+    In a community: `introducer_member` and `target_handle` (an opaque handle of this
+    search for the contact in the introducer's book, which only the searcher can use),
+    for `request_introduction`. In a local book: `introducer_contact` (the searcher's own
+    contact) and `target_name`, for `record_asked_request`."""
 
     introducer_label: str
     target_label: str
     introducer_member: MemberId | None = None
-    target_contact: ContactId | None = None
+    target_handle: str | None = None
     introducer_contact: ContactId | None = None
     target_name: str | None = None
     final_label: str | None = None  # the path's end, when the target is only the next step
@@ -146,7 +153,7 @@ class LinkView:
 # ---- finding paths ---------------------------------------------------------------------
 
 def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
-                    query: PathQuery) -> PathResults:
+                    query: PathQuery, clock: Clock) -> PathResults:
     """The best `query.k` paths from the actor to a person or to anyone matching a filter."""
     if not 1 <= query.k <= MAX_K:
         raise InvalidInput(f"ask for between 1 and {MAX_K} paths; got {query.k}.", field="k")
@@ -174,7 +181,25 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
                            query.k)
         else:
             found = _by_filter(network, me, query)
-    return PathResults(query.describe(), local, _present(network, found))
+        key = None if local or not found else uow.network.handle_key()
+    search = None
+    if not local and found:
+        if key is None:
+            key = _make_handle_key(uow, clock)
+        search = Search.start(key, actor, clock.now())
+    return PathResults(query.describe(), local, _present(network, found, search))
+
+
+def _make_handle_key(uow: UnitOfWork, clock: Clock) -> bytes:
+    """The server's key for path handles, made now if missing (migration 0024 makes it;
+    an emptied table needs it again)."""
+    with uow:
+        uow.network.add_handle_key(secrets.token_bytes(32), clock.now())
+        uow.commit()
+    with uow.reading():
+        key = uow.network.handle_key()
+    assert key is not None  # just made, by this process or another
+    return key
 
 
 def _build_book(uow: UnitOfWork, actor: MemberId, versions: dict[MemberId, int]) -> Network:
@@ -277,7 +302,11 @@ def _by_filter(network: Network, me: int, query: PathQuery) -> list[WarmPath]:
         wanted[attr] = code
     where = PeopleFilter(**wanted)
     if not network.local:
-        return find_paths(network.snapshot, me, where=where, k=query.k)
+        # An anonymous tie discloses the organization only: a role, a location or a tag
+        # is matched only at the end of a named tie.
+        beyond_organization = any(wanted[a] is not None for a in ("role", "location", "tag"))
+        return find_paths(network.snapshot, me, where=where, k=query.k,
+                          named_last=beyond_organization)
     # In a local book the member knows every contact, so "people I do not know yet" is
     # everyone: each match is searched as a person, and the best paths kept.
     # Only those someone else is tied to can be reached (an organization of a large
@@ -293,7 +322,8 @@ def _merge(paths: list[WarmPath], k: int) -> list[WarmPath]:
     return sorted(paths, key=lambda p: (-p.score, p.hops, p.people))[:k]
 
 
-def _present(network: Network, paths: list[WarmPath]) -> list[FoundPath]:
+def _present(network: Network, paths: list[WarmPath], search: Search | None
+             ) -> list[FoundPath]:
     snap = network.snapshot
 
     def name_of(i: int) -> str:
@@ -305,7 +335,7 @@ def _present(network: Network, paths: list[WarmPath]) -> list[FoundPath]:
         steps = tuple(_step(network, path, i) for i in range(1, len(path.people)))
         out.append(FoundPath(explanation.rank, path.score, steps,
                              render(snap, explanation, name_of, all_ties_mine=network.local),
-                             _intro(network, path, steps)))
+                             _intro(network, path, steps, search)))
     return out
 
 
@@ -318,16 +348,19 @@ def _step(network: Network, path: WarmPath, i: int) -> PathStep:
                     contact=person.contact if network.local else None)
 
 
-def _intro(network: Network, path: WarmPath, steps: tuple[PathStep, ...]) -> IntroStart:
+def _intro(network: Network, path: WarmPath, steps: tuple[PathStep, ...],
+           search: Search | None) -> IntroStart:
     first, second = path.people[1], path.people[2]
     final = steps[-1].label if len(steps) > 2 else None
     if network.local:
         return IntroStart(steps[0].label, steps[1].label,
                           introducer_contact=network.people[first].contact,
                           target_name=network.people[second].name, final_label=final)
-    return IntroStart(steps[0].label, steps[1].label,
-                      introducer_member=network.people[first].member,
-                      target_contact=network.edge_contact[(first, second)],
+    introducer = network.people[first].member
+    assert introducer is not None and search is not None  # a community path's first step
+    return IntroStart(steps[0].label, steps[1].label, introducer_member=introducer,
+                      target_handle=search.handle(introducer,
+                                                  network.edge_contact[(first, second)]),
                       final_label=final)
 
 

@@ -339,6 +339,14 @@ class NetworkReader(Protocol):
         """One member (person 0) and their contacts, with the links they recorded."""
         ...
 
+    def handle_key(self) -> bytes | None:
+        """The server's key for path handles (`services/path_handles.py`), if made."""
+        ...
+
+    def add_handle_key(self, secret: bytes, at: datetime) -> None:
+        """Make the key for path handles, unless another process just made it."""
+        ...
+
 
 class ContactLinkRepository(Protocol):
     def put(self, link: ContactLink) -> bool:

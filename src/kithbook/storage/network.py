@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,8 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.policies import effective_policy
@@ -49,10 +52,12 @@ from kithbook.storage.tables import (
     contacts,
     members,
     network_versions,
+    server_keys,
     ties,
 )
 from kithbook.storage.ties import tie_from_row
 
+_HANDLE_KEY = "path handles"
 # Built once: every kept report and map asks it first.
 _VERSION_OF = select(network_versions.c.version, network_versions.c.salt).where(
     network_versions.c.owner_id == bindparam("owner"))
@@ -78,6 +83,19 @@ class SqlNetwork:
     def version_of(self, owner: MemberId) -> tuple[int, int]:
         row = self._c.execute(_VERSION_OF, {"owner": owner}).first()
         return (-1, -1) if row is None else (int(row[0]), int(row[1]))
+
+    def handle_key(self) -> bytes | None:
+        row = self._c.execute(select(server_keys.c.secret).where(
+            server_keys.c.name == _HANDLE_KEY)).first()
+        return None if row is None else bytes.fromhex(row[0])
+
+    def add_handle_key(self, secret: bytes, at: datetime) -> None:
+        # The primary key decides between two processes making it at once: the second
+        # insert does nothing, and both then read the first one's key.
+        upsert = (postgresql_insert if self._c.dialect.name == "postgresql"
+                  else sqlite_insert)(server_keys).values(
+            name=_HANDLE_KEY, secret=secret.hex(), created_at=at)
+        self._c.execute(upsert.on_conflict_do_nothing(index_elements=["name"]))
 
     def columns(self, owners: Sequence[MemberId] | None = None) -> NetworkColumns:
         """One plain query per table (per batch of owners), no joins and no sorting: rows

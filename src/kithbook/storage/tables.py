@@ -567,3 +567,14 @@ capture_decisions = Table(
     Column("choice", String(16), nullable=False),
     Column("seen", Integer, nullable=False, server_default="0"),
 )
+
+# Secrets the server keeps for itself, one row each, the same for every process on the
+# database: "path handles" makes the handles a path search gives out
+# (services/path_handles.py). Made by migration 0024, and again on first use if missing.
+server_keys = Table(
+    "server_keys",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("secret", String(128), nullable=False),  # hex
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

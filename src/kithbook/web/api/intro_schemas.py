@@ -40,8 +40,10 @@ class AskMemberIn(BaseModel):
 
     kind: Literal["member"]
     introducer: str = Field(min_length=1, max_length=40, description="The member's id")
-    target: str = Field(min_length=1, max_length=40,
-                        description="The contact's id in the introducer's book")
+    target: str = Field(min_length=1, max_length=64,
+                        description="The `introduction.target` a path search gave you (a "
+                                    "handle of that search), or the contact's id in the "
+                                    "introducer's book")
     purpose: Purpose
     note: Note
 

@@ -19,8 +19,9 @@ class IntroStartOut(BaseModel):
     kind: str = Field(description='"member" in a community, "asked" in a local book')
     introducer: str = Field(description="Member id (member) or your contact's id (asked)")
     introducer_label: str
-    target: str = Field(description="Contact id in the introducer's book (member), or the "
-                                    "target's name (asked)")
+    target: str = Field(description="An opaque handle of this search for the contact in "
+                                    "the introducer's book, which only you can use, for a "
+                                    "week (member); or the target's name (asked)")
     target_label: str
     final_label: str | None = Field(description="The path's end, when the target is only "
                                                 "the next step")
@@ -31,7 +32,7 @@ class IntroStartOut(BaseModel):
         return cls(kind="member" if member else "asked",
                    introducer=str(s.introducer_member if member else s.introducer_contact),
                    introducer_label=s.introducer_label,
-                   target=str(s.target_contact if member else s.target_name),
+                   target=str(s.target_handle if member else s.target_name),
                    target_label=s.target_label,
                    final_label=s.final_label)
 
