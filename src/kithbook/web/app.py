@@ -17,6 +17,7 @@ from kithbook.web import auth, errors, filters
 from kithbook.web.api import accounts as accounts_api
 from kithbook.web.api import contacts as contacts_api
 from kithbook.web.api import depth as depth_api
+from kithbook.web.api import docs as api_docs
 from kithbook.web.api import introductions as intros_api
 from kithbook.web.api import links as links_api
 from kithbook.web.api import map as map_api
@@ -103,7 +104,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
         version=__version__,
         description="Your private book of relationships. Every error has the shape "
                     '`{"error": {"code", "message", "field"}}`.',
-        docs_url="/api/docs",
+        docs_url=None,  # served from the package's own files (web/api/docs.py)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -127,6 +128,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
         app.add_middleware(_ThreadLimit, threads=threads)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    api_docs.install(app)
     app.include_router(contacts_api.router)
     app.include_router(depth_api.router)
     app.include_router(book_pages.router)
