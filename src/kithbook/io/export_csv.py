@@ -8,16 +8,18 @@ apostrophe, the escape those programs themselves recognize.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import IO
 
 from kithbook.domain.contacts import Contact
+from kithbook.domain.ids import ContactId
+from kithbook.domain.important_dates import DateKind, ImportantDate
 from kithbook.domain.ties import Tie
 
 COLUMNS = ("id", "name", "emails", "phones", "organization", "role", "location", "tags",
-           "links", "how_we_met", "notes", "stated_trust", "started_on", "created_at",
-           "updated_at")
+           "links", "how_we_met", "notes", "birthday", "anniversary", "other_dates",
+           "stated_trust", "started_on", "created_at", "updated_at")
 SEPARATOR = " ::: "  # the separator Google Contacts uses, so a re-import splits it back
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,7 +30,9 @@ def inert(cell: str) -> str:
 
 
 def write_contacts_csv(contacts: Iterable[Contact], out: IO[str], *,
-                       ties: Iterable[Tie] = (), bom: bool = True) -> int:
+                       ties: Iterable[Tie] = (), bom: bool = True,
+                       dates: Mapping[ContactId, Sequence[ImportantDate]] | None = None
+                       ) -> int:
     """Write a header and one row per contact; returns how many rows.
 
     The byte-order mark lets Excel open the file as UTF-8; `out` should be opened with
@@ -42,6 +46,7 @@ def write_contacts_csv(contacts: Iterable[Contact], out: IO[str], *,
     count = 0
     for contact in contacts:
         tie = by_contact.get(contact.id)
+        held = (dates or {}).get(contact.id, ())
         row = [
             contact.id, contact.name,
             SEPARATOR.join(e.value for e in contact.emails),
@@ -49,6 +54,8 @@ def write_contacts_csv(contacts: Iterable[Contact], out: IO[str], *,
             contact.organization or "", contact.role or "", contact.location or "",
             SEPARATOR.join(contact.tags), SEPARATOR.join(contact.links),
             contact.how_we_met or "", contact.notes or "",
+            _first(held, DateKind.BIRTHDAY), _first(held, DateKind.ANNIVERSARY),
+            SEPARATOR.join(f"{d.what}: {d.iso}" for d in held if d.kind is DateKind.OTHER),
             "" if tie is None or tie.stated_trust is None else str(tie.stated_trust),
             "" if tie is None or tie.started_on is None else tie.started_on.isoformat(),
             _moment(contact.created_at), _moment(contact.updated_at),
@@ -56,6 +63,10 @@ def write_contacts_csv(contacts: Iterable[Contact], out: IO[str], *,
         writer.writerow([inert(cell) for cell in row])
         count += 1
     return count
+
+
+def _first(held: Sequence[ImportantDate], kind: DateKind) -> str:
+    return next((d.iso for d in held if d.kind is kind), "")
 
 
 def _moment(value: datetime | None) -> str:

@@ -12,11 +12,13 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import IO, Any, NotRequired, TypedDict, TypeVar
 
 from kithbook.domain.contacts import Contact, Labeled
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
+from kithbook.domain.important_dates import DateKind, ImportantDate, check_dates
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.members import Member, Role
 from kithbook.domain.ties import AskRule, SharingPolicy, Tie, Visibility
@@ -53,6 +55,14 @@ class TieDoc(TypedDict):
     policy: PolicyDoc | None
 
 
+class DateDoc(TypedDict):
+    kind: str
+    month: int
+    day: int
+    year: int | None
+    label: str | None
+
+
 class ContactDoc(TypedDict):
     id: str
     name: str
@@ -65,6 +75,7 @@ class ContactDoc(TypedDict):
     location: str | None
     how_we_met: str | None
     notes: str | None
+    dates: NotRequired[list[DateDoc]]
     created_at: str | None
     updated_at: str | None
     tie: TieDoc | None
@@ -119,6 +130,7 @@ class Book:
     ties: list[Tie]
     interactions: list[Interaction]
     links: list[ContactLink] = field(default_factory=list)  # who knows whom among contacts
+    dates: dict[ContactId, list[ImportantDate]] = field(default_factory=dict)
 
 
 # ---- writing -------------------------------------------------------------------------
@@ -131,7 +143,8 @@ def book_document(book: Book) -> BookDoc:
         "format": FORMAT,
         "version": VERSION,
         "member": _member_doc(book.member),
-        "contacts": [_contact_doc(c, ties.get(c.id)) for c in contacts],
+        "contacts": [_contact_doc(c, ties.get(c.id), book.dates.get(c.id, []))
+                     for c in contacts],
         "interactions": [_interaction_doc(i) for i in interactions],
         "contact_links": [_link_doc(link) for link in sorted_links(book.links)],
     }
@@ -151,7 +164,8 @@ def write_book(book: Book, out: IO[str]) -> None:
     ties = {tie.contact: tie for tie in book.ties}
     out.write(f'{{\n  "format": {_json(FORMAT, 2)},\n  "version": {_json(VERSION, 2)},\n'
               f'  "member": {_json(_member_doc(book.member), 2)},\n  "contacts": ')
-    _write_list(out, (_contact_doc(c, ties.get(c.id)) for c in sorted_contacts(book.contacts)))
+    _write_list(out, (_contact_doc(c, ties.get(c.id), book.dates.get(c.id, []))
+                      for c in sorted_contacts(book.contacts)))
     out.write(',\n  "interactions": ')
     _write_list(out, (_interaction_doc(i) for i in
                       sorted(book.interactions, key=lambda i: (i.occurred_on, i.id))))
@@ -179,7 +193,8 @@ def _member_doc(member: Member) -> MemberDoc:
             "organization": member.organization, "title": member.title}
 
 
-def _contact_doc(contact: Contact, tie: Tie | None) -> ContactDoc:
+def _contact_doc(contact: Contact, tie: Tie | None,
+                 dates: list[ImportantDate]) -> ContactDoc:
     return {
         "id": contact.id, "name": contact.name,
         "emails": [_labeled_doc(e) for e in contact.emails],
@@ -187,7 +202,10 @@ def _contact_doc(contact: Contact, tie: Tie | None) -> ContactDoc:
         "links": list(contact.links), "tags": list(contact.tags),
         "organization": contact.organization, "role": contact.role,
         "location": contact.location, "how_we_met": contact.how_we_met,
-        "notes": contact.notes, "created_at": _moment(contact.created_at),
+        "notes": contact.notes,
+        "dates": [{"kind": d.kind.value, "month": d.month, "day": d.day, "year": d.year,
+                   "label": d.label} for d in dates],
+        "created_at": _moment(contact.created_at),
         "updated_at": _moment(contact.updated_at),
         "tie": _tie_doc(tie) if tie is not None else None,
     }
@@ -271,6 +289,7 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
     member = _member(_Fields(top.get("member", dict), f"{name}: member", _MEMBER_KEYS))
     contacts: list[Contact] = []
     ties: list[Tie] = []
+    dates: dict[ContactId, list[ImportantDate]] = {}
     seen: set[str] = set()
     for index, raw in enumerate(top.get("contacts", list)):
         fields = _Fields(raw, f"{name}: contacts[{index}]", _CONTACT_KEYS)
@@ -279,6 +298,9 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
             fields.fail("id", f"the id {contact.id!r} appears twice")
         seen.add(contact.id)
         contacts.append(contact)
+        found = _dates(fields)
+        if found:
+            dates[contact.id] = found
         if tie is not None:
             ties.append(tie)
     interactions = []
@@ -307,11 +329,12 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
         pairs.add(pair)
         links.append(link)
     return Book(member=member, contacts=contacts, ties=ties, interactions=interactions,
-                links=links)
+                links=links, dates=dates)
 
 
 _MEMBER_KEYS = set(MemberDoc.__annotations__)
 _CONTACT_KEYS = set(ContactDoc.__annotations__)
+_DATE_KEYS = set(DateDoc.__annotations__)
 _TIE_KEYS = set(TieDoc.__annotations__)
 _POLICY_KEYS = set(PolicyDoc.__annotations__)
 _INTERACTION_KEYS = set(InteractionDoc.__annotations__)
@@ -420,6 +443,25 @@ def _contact(fields: _Fields, owner: MemberId) -> tuple[Contact, Tie | None]:
         override_at=tie_fields.parse("override_at", _datetime, "a date and time"),
         policy=policy))
     return contact, tie
+
+
+def _dates(fields: _Fields) -> list[ImportantDate]:
+    """A contact's important dates; documents written before there were any have none."""
+    if "dates" not in fields.raw:
+        return []
+    found = []
+    for index, raw in enumerate(fields.get("dates", list)):
+        entry = _Fields(raw, f"{fields.path}.dates[{index}]", _DATE_KEYS)
+        kind = entry.get("kind", str)
+        if kind not in {k.value for k in DateKind}:
+            entry.fail("kind", f"{kind!r} is not one of birthday, anniversary, other")
+        found.append(entry.checked(partial(_important_date, entry, DateKind(kind))))
+    return fields.checked(lambda: check_dates(found))
+
+
+def _important_date(entry: _Fields, kind: DateKind) -> ImportantDate:
+    return ImportantDate(kind, entry.get("month", int), entry.get("day", int),
+                         entry.maybe("year", int), entry.maybe("label", str))
 
 
 def _policy(fields: _Fields) -> SharingPolicy:

@@ -3,38 +3,53 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import UTC
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date
 from typing import IO
 
 from nameparser import HumanName
 
 from kithbook.domain.contacts import Contact, Labeled
-from kithbook.io.vcard import OWN_PRODID
+from kithbook.domain.ids import ContactId
+from kithbook.domain.important_dates import DateKind, ImportantDate
+from kithbook.domain.ties import Tie
+from kithbook.io.fields import STANDARD_LABELS
+from kithbook.io.vcard import OWN_PRODID, STARTED_ON
 
 LINE_OCTETS = 75
 _EMAIL_TYPES = {"work", "home"}
 _TEL_TYPES = {"work", "home", "cell", "voice", "fax", "pager", "text", "video", "textphone"}
 _LABEL_TYPES = {"mobile": "cell"}
 _X_NAME = re.compile(r"[^a-z0-9-]")
+_E164 = re.compile(r"^\+[0-9]{2,15}$")
 
 
-def write_vcards(contacts: Iterable[Contact], out: IO[str]) -> int:
+def write_vcards(contacts: Iterable[Contact], out: IO[str], *,
+                 dates: Mapping[ContactId, Sequence[ImportantDate]] | None = None,
+                 ties: Mapping[ContactId, Tie] | None = None) -> int:
     """Write one card per contact; returns how many. Lines end in CRLF as the RFC says."""
     count = 0
     for contact in contacts:
-        out.write(card(contact))
+        tie = (ties or {}).get(contact.id)
+        out.write(card(contact, (dates or {}).get(contact.id, ()),
+                       started_on=tie.started_on if tie else None))
         count += 1
     return count
 
 
-def card(contact: Contact) -> str:
-    lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{OWN_PRODID}", f"UID:urn:kithbook:{contact.id}",
+def card(contact: Contact, dates: Sequence[ImportantDate] = (), *,
+         started_on: date | None = None) -> str:
+    lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{OWN_PRODID}",
+             f"UID:urn:kithbook:{contact.id}",
              f"FN:{escape(contact.name)}", f"N:{_structured_name(contact.name)}"]
+    items = _Items()
     for email in contact.emails:
-        lines.append(f"EMAIL{_type(email, _EMAIL_TYPES)}:{escape(email.value)}")
+        lines.extend(items.labeled(email, "EMAIL", _EMAIL_TYPES, escape(email.value)))
     for phone in contact.phones:
-        lines.append(f"TEL;VALUE=uri{_type(phone, _TEL_TYPES)}:tel:{phone.value}")
+        # A phone kept as written (not E.164) is text, not a tel: URI.
+        value = f"tel:{phone.value}" if _E164.match(phone.value) else escape(phone.value)
+        kind = ";VALUE=uri" if _E164.match(phone.value) else ";VALUE=text"
+        lines.extend(items.labeled(phone, "TEL" + kind, _TEL_TYPES, value))
     if contact.organization:
         lines.append(f"ORG:{escape(contact.organization)}")
     if contact.role:
@@ -50,6 +65,17 @@ def card(contact: Contact) -> str:
         contact.notes) if part)
     if note:
         lines.append(f"NOTE:{escape(note)}")
+    for day in dates:
+        when = day.iso.replace("-", "") if day.year is not None else \
+            f"--{day.month:02d}{day.day:02d}"
+        if day.kind is DateKind.BIRTHDAY and not day.label:
+            lines.append(f"BDAY:{when}")
+        elif day.kind is DateKind.ANNIVERSARY and not day.label:
+            lines.append(f"ANNIVERSARY:{when}")
+        else:  # Apple's way of naming a date, which address books keep
+            lines.extend(items.named("X-ABDATE", when, day.label or day.kind.value))
+    if started_on is not None:
+        lines.append(f"{STARTED_ON}:{started_on:%Y%m%d}")
     if contact.updated_at is not None:
         moment = contact.updated_at
         moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -90,10 +116,36 @@ def _structured_name(name: str) -> str:
     return ";".join(escape(str(p)) for p in parts)
 
 
+class _Items:
+    """Numbers Apple-style property groups (`item1.TEL…`, `item1.X-ABLabel:…`)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def named(self, prop: str, value: str, label: str) -> list[str]:
+        self.count += 1
+        group = f"item{self.count}"
+        return [f"{group}.{prop}:{value}", f"{group}.X-ABLabel:{escape(label)}"]
+
+    def labeled(self, item: Labeled, prop: str, allowed: set[str], value: str) -> list[str]:
+        """A label of the standard ones as TYPE; one the person made up, word for word."""
+        if item.label and item.label.lower() not in STANDARD_LABELS and \
+                not _is_fax(item.label):
+            head, _, params = prop.partition(";")
+            return self.named(head + (f";{params}" if params else ""), value, item.label)
+        return [f"{prop}{_type(item, allowed)}:{value}"]
+
+
+def _is_fax(label: str) -> bool:
+    return label.lower() in ("fax", "work fax", "home fax")
+
+
 def _type(value: Labeled, allowed: set[str]) -> str:
     if not value.label:
         return ""
     label = value.label.strip().lower()
+    if _is_fax(label) and " " in label:
+        return f";TYPE={label.split()[0]},fax"
     label = _LABEL_TYPES.get(label, label)
     if label in allowed:
         return f";TYPE={label}"

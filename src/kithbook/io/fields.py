@@ -10,6 +10,7 @@ learns what to check. Only a record with nothing to call the person by is skippe
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -25,6 +26,7 @@ from kithbook.domain.contacts import (
 )
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.important_dates import DateKind, ImportantDate, parse_important_date
 from kithbook.services.normalize import DEFAULT_REGION, normalize_email, normalize_phone
 
 _PLACEHOLDER_ID = ContactId("import")
@@ -220,3 +222,30 @@ def _at_most(values: list[_T], what: str, warn: Warn) -> list[_T]:
              "first ones are kept.")
         return values[:MAX_VALUES]
     return values
+
+
+_US_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})$")  # Outlook: 12/10/1815
+
+
+def read_important_date(text: str, kind: DateKind, *, warn: Warn,
+                        label: str | None = None) -> ImportantDate | None:
+    """A birthday or other date as exports write it, or None with a warning.
+
+    ISO and vCard forms (`1815-12-10`, `18151210`, `--12-10`, `--1210`), and Outlook's
+    `12/10/1815`, whose empty value is `0/0/00`.
+    """
+    cleaned = text.strip()
+    us = _US_DAY.match(cleaned)
+    if us:
+        month, day, year = (int(part) for part in us.groups())
+        if month == 0 and day == 0:
+            return None  # Outlook's "no date"
+        if len(us.group(3)) == 4:
+            cleaned = f"{year:04d}-{month:02d}-{day:02d}"
+    try:
+        return parse_important_date(cleaned, kind, label=label)
+    except InvalidInput:
+        what = label or kind.value
+        warn(f"cannot read the {what} {text.strip()[:40]!r}; left out. Write it like 1815-12-10 "
+             "(or --12-10 without the year) in the file and import it again.")
+        return None

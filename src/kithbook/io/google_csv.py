@@ -14,14 +14,15 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from kithbook.domain.contacts import Labeled
+from kithbook.domain.important_dates import MAX_LABEL, DateKind, ImportantDate
 from kithbook.io.csv_rows import Row, read_rows
-from kithbook.io.fields import STANDARD_LABELS, checked_fields
+from kithbook.io.fields import STANDARD_LABELS, Warn, checked_fields, read_important_date
 from kithbook.io.limits import DEFAULT_LIMITS, Limits
 from kithbook.io.records import ImportedContact, Warnings
 from kithbook.services.normalize import DEFAULT_REGION
 
 SEPARATOR = " ::: "
-_NUMBERED = re.compile(r"^(E-mail|Phone|Website|Address|Organization) (\d+) - (.+)$")
+_NUMBERED = re.compile(r"^(E-mail|Phone|Website|Address|Organization|Event) (\d+) - (.+)$")
 _SECTION = re.compile(r"^Section (\d+) - (.+)$")
 # Columns only Google writes (Outlook's are "E-mail Address", "Business Phone", …).
 _OWN = re.compile(r"^(?:(?:E-mail|Phone|Website|Address|Organization|Relation|Event|IM|"
@@ -106,7 +107,22 @@ def _contact(row: Row, *, name: str, region: str | None,
     )
     if fields is None:
         return None
-    return ImportedContact(fields=fields, where=where)
+    return ImportedContact(fields=fields, where=where,
+                           dates=_dates(row, groups.get("Event", {}), warnings.at(where)))
+
+
+def _dates(row: Row, events: dict[int, dict[str, str]], warn: Warn) -> list[ImportantDate]:
+    """`Birthday`, and `Event N - Type`/`Value` (Google's anniversary and named dates)."""
+    wanted: list[tuple[str, DateKind, str | None]] = []
+    if row.get("Birthday"):
+        wanted.append((row.get("Birthday"), DateKind.BIRTHDAY, None))
+    for label, values in _pairs(events):
+        kind = DateKind.ANNIVERSARY if (label or "").lower() == "anniversary" else DateKind.OTHER
+        name = None if kind is DateKind.ANNIVERSARY else (label or "date")[:MAX_LABEL]
+        wanted += [(value, kind, name) for value in values]
+    found = [read_important_date(text, kind, label=name, warn=warn)
+             for text, kind, name in wanted]
+    return [value for value in found if value is not None]
 
 
 def _name(row: Row) -> str:

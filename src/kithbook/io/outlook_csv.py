@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from kithbook.domain.contacts import Labeled
+from kithbook.domain.important_dates import DateKind
 from kithbook.io.csv_rows import Row, read_rows
-from kithbook.io.fields import checked_fields
+from kithbook.io.fields import checked_fields, read_important_date
 from kithbook.io.limits import DEFAULT_LIMITS, Limits
 from kithbook.io.records import ImportedContact, Warnings
 from kithbook.services.normalize import DEFAULT_REGION
@@ -89,7 +90,12 @@ def _contact(row: Row, *, name: str, region: str | None,
     )
     if fields is None:
         return None
-    return ImportedContact(fields=fields, where=where)
+    warn = warnings.at(where)
+    found = [read_important_date(row.get(column), kind, warn=warn)
+             for column, kind in (("Birthday", DateKind.BIRTHDAY),
+                                  ("Anniversary", DateKind.ANNIVERSARY)) if row.get(column)]
+    return ImportedContact(fields=fields, where=where,
+                           dates=[value for value in found if value is not None])
 
 
 def _location(row: Row) -> tuple[str | None, str | None]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kithbook.domain.contacts import ContactFields
+from kithbook.domain.important_dates import ImportantDate
 
 SHOWN_WARNINGS = 1_000  # warnings a report keeps word for word; the count covers them all
 
@@ -56,6 +57,7 @@ class ImportedContact:
     where: str  # "line 12" or "card 3 (Ada Lovelace)"
     started_on: date | None = None  # when the relationship began (LinkedIn: connected on)
     photo: Photo | None = None
+    dates: list[ImportantDate] = field(default_factory=list)  # birthday, anniversary, …
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,13 @@ import quopri
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import BinaryIO
 
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.errors import InvalidInput
-from kithbook.io.fields import STANDARD_LABELS, Warn, checked_fields
+from kithbook.domain.important_dates import MAX_LABEL, DateKind, ImportantDate
+from kithbook.io.fields import STANDARD_LABELS, Warn, checked_fields, read_important_date
 from kithbook.io.limits import (
     DEFAULT_LIMITS,
     Limits,
@@ -47,6 +49,9 @@ _PROPERTY_NAME = re.compile(r"^[A-Za-z0-9-]+$")
 _ESCAPES = {"n": "\n", "N": "\n"}
 _SKIPPED = {"BEGIN", "END", "VERSION", "PHOTO"}
 OWN_PRODID = "-//Kithbook//Kithbook//EN"
+STARTED_ON = "X-KITHBOOK-STARTED-ON"  # when the relationship began, on Kithbook's cards
+_ANNIVERSARIES = ("ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY",
+                  "X-MS-ANNIVERSARY")
 
 
 @dataclass
@@ -102,7 +107,8 @@ def read_vcards(stream: BinaryIO, *, name: str = "contacts.vcf",
         if fields is None:
             continue
         photo = _photo(raw.photo, where=where, limits=limits) if keep_photos else None
-        yield ImportedContact(fields=fields, where=where, photo=photo)
+        yield ImportedContact(fields=fields, where=where, photo=photo,
+                              dates=_dates(by_name, warn), started_on=_started_on(by_name))
 
 
 def _cards(stream: BinaryIO, *, name: str, limits: Limits,
@@ -346,6 +352,49 @@ def _categories(value: str, *, trust_escapes: bool) -> list[str]:
     if not trust_escapes and "\\," in value and "," not in value.replace("\\,", ""):
         value = value.replace("\\,", ",")
     return split_escaped(value, ",")
+
+
+def _dates(props: dict[str, list[_Property]], warn: Warn) -> list[ImportantDate]:
+    labels = {p.group: unescape(p.value).strip() for p in props.get("X-ABLABEL", [])
+              if p.group}
+    found: list[ImportantDate] = []
+    wanted: list[tuple[_Property, DateKind, str | None]] = [
+        (p, DateKind.BIRTHDAY, None) for p in props.get("BDAY", [])]
+    wanted += [(p, DateKind.ANNIVERSARY, None) for key in _ANNIVERSARIES
+               for p in props.get(key, [])]
+    for prop in props.get("X-ABDATE", []):
+        label = labels.get(prop.group or "", "")
+        match = _APPLE_LABEL.match(label)
+        if match and match.group(1).lower() == "anniversary":
+            wanted.append((prop, DateKind.ANNIVERSARY, None))
+        else:
+            wanted.append((prop, DateKind.OTHER,
+                           (match.group(1) if match else label)[:MAX_LABEL] or "date"))
+    for prop, kind, name in wanted:
+        text = unescape(prop.value).strip()
+        if not text:
+            continue
+        value = read_important_date(text, kind, label=name, warn=warn)
+        if value is not None and value.year is not None and \
+                str(value.year) in prop.params.get("X-APPLE-OMIT-YEAR", []):
+            # Apple writes a birthday without a year as that year plus this marker.
+            value = ImportantDate(value.kind, value.month, value.day, None, value.label)
+        if value is not None:
+            found.append(value)
+    return found
+
+
+def _started_on(props: dict[str, list[_Property]]) -> date | None:
+    for prop in props.get(STARTED_ON, []):
+        try:
+            return date.fromisoformat(_iso_day(prop.value.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+def _iso_day(text: str) -> str:
+    return f"{text[:4]}-{text[4:6]}-{text[6:8]}" if len(text) == 8 and text.isdigit() else text
 
 
 def _pairs(roles: list[str], organizations: list[str]) -> list[tuple[str, str]]:

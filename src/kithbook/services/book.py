@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kithbook.domain.contacts import Contact, ContactFields, Labeled
 from kithbook.domain.dates import check_started_on
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
+from kithbook.domain.important_dates import ImportantDate
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.ties import Tie, check_cadence, check_trust
 from kithbook.graph.strength import StrengthParams
@@ -37,6 +38,7 @@ class ContactView:
     timeline: list[Interaction]
     interaction_count: int
     names: dict[ContactId, str]  # everyone who appears on the timeline
+    dates: list[ImportantDate] = field(default_factory=list)  # birthday, anniversary, …
 
 
 def add_contact(uow: UnitOfWork, actor: MemberId, fields: ContactFields, tie: TieFields,
@@ -194,7 +196,8 @@ def _view(uow: UnitOfWork, actor: MemberId, contact: Contact) -> ContactView:
     timeline = uow.interactions.for_contact(actor, contact.id, TIMELINE_LIMIT)
     others = {cid for i in timeline for cid in i.contact_ids} - {contact.id}
     names = {contact.id: contact.name, **uow.contacts.names_of(actor, sorted(others))}
-    return ContactView(contact, tie, timeline, tie.interaction_count, names)
+    return ContactView(contact, tie, timeline, tie.interaction_count, names,
+                       uow.dates.for_contact(contact.id))
 
 
 def labeled(values: list[str] | None) -> list[Labeled] | None:

@@ -16,6 +16,7 @@ from kithbook.domain.duplicates import (
 )
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.important_dates import MAX_DATES, check_dates
 from kithbook.services.path_network import PathsCache
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.references import resolve_contact
@@ -87,6 +88,10 @@ def merge_contacts(uow: UnitOfWork, actor: MemberId, keep: str, others: Sequence
         tie = merged_tie(survivor.id, ties)
         old_ids = [c.id for c in absorbed]
         moved = uow.interactions.move_links(actor, old_ids, survivor.id)
+        # Important dates are united too (each once), before the others' rows go.
+        dates = [d for c in (survivor, *absorbed) for d in uow.dates.for_contact(c.id)]
+        if len(dates) > len(uow.dates.for_contact(survivor.id)):
+            uow.dates.put(survivor.id, check_dates(list(dict.fromkeys(dates))[:MAX_DATES]))
         for contact in absorbed:
             uow.contacts.delete(actor, contact.id)
         uow.contacts.update(merged, expected_version=survivor.version)

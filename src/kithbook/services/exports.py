@@ -36,7 +36,8 @@ def load_book(uow: UnitOfWork, actor: MemberId) -> Book:
             raise NotFound("this account does not exist.", field="member")
         return Book(member=member, contacts=uow.contacts.all(actor),
                     ties=uow.ties.all(actor), interactions=uow.interactions.all(actor),
-                    links=uow.contact_links.of_owner(actor))
+                    links=uow.contact_links.of_owner(actor),
+                    dates=uow.dates.for_owner(actor))
 
 
 def export_book(uow: UnitOfWork, actor: MemberId, format: ExportFormat, out: IO[str]) -> int:
@@ -45,7 +46,9 @@ def export_book(uow: UnitOfWork, actor: MemberId, format: ExportFormat, out: IO[
     if format is ExportFormat.JSON:
         write_book(book, out)
     elif format is ExportFormat.VCARD:
-        write_vcards(sorted_contacts(book.contacts), out)
+        write_vcards(sorted_contacts(book.contacts), out, dates=book.dates,
+                     ties={tie.contact: tie for tie in book.ties})
     else:
-        write_contacts_csv(sorted_contacts(book.contacts), out, ties=book.ties)
+        write_contacts_csv(sorted_contacts(book.contacts), out, ties=book.ties,
+                           dates=book.dates)
     return len(book.contacts)

@@ -23,6 +23,7 @@ from kithbook.domain.contacts import Contact, ContactFields
 from kithbook.domain.duplicates import NAME_THRESHOLD, fold, name_key
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
+from kithbook.domain.important_dates import MAX_DATES, ImportantDate, check_dates
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.ties import Tie
 from kithbook.io.detect import HEAD_BYTES, Format, detect_format, open_import
@@ -74,6 +75,7 @@ class ImportReport:
     events_already_imported: int = 0
     events_without_contacts: int = 0
     photos_not_kept: int = 0
+    dates_added: int = 0  # birthdays, anniversaries and other important dates
     duplicate_count: int = 0
     duplicates: list[LikelyDuplicate] = field(default_factory=list)
     new_names: list[str] = field(default_factory=list)
@@ -139,7 +141,7 @@ def _import(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *
             records = read_contacts(stream, found, name=name, limits=limits,
                                     keep_photos=keep_photos, region=region,
                                     warnings=warnings, named=format is not None)
-            _import_contacts(uow, actor, records, clock, report, tick)
+            _import_contacts(uow, actor, records, clock, report, tick, warnings)
         tick.done(report.read)
         return report
 
@@ -147,12 +149,15 @@ def _import(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *
 # ---- contacts ------------------------------------------------------------------------
 
 def _import_contacts(uow: UnitOfWork, actor: MemberId, records: Iterable[ImportedContact],
-                     clock: Clock, report: ImportReport, tick: _Ticker) -> None:
+                     clock: Clock, report: ImportReport, tick: _Ticker,
+                     warnings: Warnings) -> None:
     with uow.reading() if report.dry_run else uow:
         index = _BookIndex(uow.contacts.all(actor))
         now = clock.now()
         contacts: list[Contact] = []
         ties: list[Tie] = []
+        dates: dict[ContactId, list[ImportantDate]] = {}
+        today = clock.today()
         for record in records:
             report.read += 1
             if record.photo is not None:
@@ -171,18 +176,39 @@ def _import_contacts(uow: UnitOfWork, actor: MemberId, records: Iterable[Importe
             report.contacts_added += 1
             if len(report.new_names) < SHOWN:
                 report.new_names.append(contact.name)
+            record_dates = _past_dates(record, today, warnings)
+            report.dates_added += len(record_dates)
             if not report.dry_run:
                 contacts.append(contact)
-                ties.append(Tie(owner=actor, contact=contact.id,
-                                started_on=record.started_on))
+                started_on = record.started_on if record.started_on is None or \
+                    record.started_on <= today else None
+                ties.append(Tie(owner=actor, contact=contact.id, started_on=started_on))
+                if record_dates:
+                    dates[contact.id] = record_dates
                 if len(contacts) >= BATCH:
-                    uow.bulk.write(actor, BulkBook(contacts, ties))
-                    contacts, ties = [], []
+                    uow.bulk.write(actor, BulkBook(contacts, ties, dates=dates))
+                    contacts, ties, dates = [], [], {}
             tick(report.read)
         if not report.dry_run:
             if contacts:
-                uow.bulk.write(actor, BulkBook(contacts, ties))
+                uow.bulk.write(actor, BulkBook(contacts, ties, dates=dates))
             uow.commit()
+
+
+def _past_dates(record: ImportedContact, today: date,
+                warnings: Warnings) -> list[ImportantDate]:
+    """The record's dates, without those after today (a typo, or a wrong century)."""
+    kept = []
+    for value in dict.fromkeys(record.dates):
+        if value.year is not None and date(value.year, value.month, value.day) > today:
+            warnings.add(record.where, f"the {value.what} {value.iso} is after today; left "
+                         "out. Correct it in the file and import it again.")
+        else:
+            kept.append(value)
+    if len(kept) > MAX_DATES:
+        warnings.add(record.where, f"it has {len(kept)} important dates; a contact holds "
+                     f"at most {MAX_DATES}, so the first ones are kept.")
+    return check_dates(kept[:MAX_DATES])
 
 
 def _contact(actor: MemberId, record: ImportedContact, now: datetime, name: str) -> Contact:
@@ -407,9 +433,11 @@ def _import_book(uow: UnitOfWork, actor: MemberId | None, book: Book, clock: Clo
         report.interactions_added = len(interactions)
         links = [replace(link, owner=owner, a=ids[link.a], b=ids[link.b],
                          created_at=link.created_at or now) for link in book.links]
+        dates = {ids[cid]: values for cid, values in book.dates.items()}
+        report.dates_added = sum(len(values) for values in dates.values())
         if report.dry_run:
             return
-        uow.bulk.write(owner, BulkBook(contacts, ties, interactions))
+        uow.bulk.write(owner, BulkBook(contacts, ties, interactions, dates=dates))
         for link in links:  # who knows whom: few, so one at a time
             uow.contact_links.put(link)
         if actor is not None:

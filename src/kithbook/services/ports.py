@@ -6,7 +6,7 @@ fixed clock. Services never import SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -21,6 +21,7 @@ from kithbook.domain.community import CommunitySettings
 from kithbook.domain.contacts import Contact
 from kithbook.domain.health import LoggedSummary, TieTallies
 from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
+from kithbook.domain.important_dates import ImportantDate
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import Introduction
 from kithbook.domain.links import MemberLink
@@ -93,6 +94,17 @@ class BulkBook:
     contacts: Sequence[Contact]
     ties: Sequence[Tie]
     interactions: Sequence[Interaction] = field(default_factory=list)
+    dates: Mapping[ContactId, Sequence[ImportantDate]] = field(default_factory=dict)
+
+
+class ImportantDateRepository(Protocol):
+    """A contact's important dates; callers have checked the contact is the actor's."""
+
+    def for_contact(self, contact: ContactId) -> list[ImportantDate]: ...
+
+    def for_owner(self, owner: MemberId) -> dict[ContactId, list[ImportantDate]]: ...
+
+    def put(self, contact: ContactId, dates: Sequence[ImportantDate]) -> None: ...
 
 
 class MemberRepository(Protocol):
@@ -667,6 +679,9 @@ class UnitOfWork(Protocol):
 
     @property
     def capture(self) -> CaptureRepository: ...
+
+    @property
+    def dates(self) -> ImportantDateRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -17,8 +17,15 @@ from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Interaction
 from kithbook.services.ports import BulkBook
 from kithbook.storage.contacts import CHILD_TABLES, child_rows, contact_row
+from kithbook.storage.important_dates import date_rows
 from kithbook.storage.interactions import interaction_row, link_rows
-from kithbook.storage.tables import contacts, interaction_contacts, interactions, ties
+from kithbook.storage.tables import (
+    contact_dates,
+    contacts,
+    interaction_contacts,
+    interactions,
+    ties,
+)
 from kithbook.storage.ties import tie_row
 
 BATCH = 20_000
@@ -44,6 +51,8 @@ class SqlBulkWriter:
                      "interaction_count": count.get(t.contact, 0),
                      "name_key": name_keys.get(t.contact)} for t in book.ties)
         self._insert(ties, tie_rows)
+        self._insert(contact_dates, (row for contact, values in book.dates.items()
+                                     for row in date_rows(contact, values)))
         self._insert(interactions, (interaction_row(i) for i in book.interactions))
         self._insert(interaction_contacts,
                      (row for i in book.interactions for row in link_rows(i)))

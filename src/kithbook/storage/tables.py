@@ -122,6 +122,21 @@ contact_tags = Table(
     Index("ix_contact_tags_tag", "tag"),
 )
 
+# A contact's important dates (`domain/important_dates.py`): a year may be unknown.
+contact_dates = Table(
+    "contact_dates",
+    metadata,
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("month", SmallInteger, nullable=False),
+    Column("day", SmallInteger, nullable=False),
+    Column("year", SmallInteger),
+    Column("label", String(100)),
+    # The digest and the feed look dates up by day of the year.
+    Index("ix_contact_dates_month", "month", "day"),
+)
+
 ties = Table(
     "ties",
     metadata,

@@ -16,6 +16,7 @@ from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.capture import SqlCapture
 from kithbook.storage.contacts import SqlContacts
 from kithbook.storage.depth import SqlDepth
+from kithbook.storage.important_dates import SqlImportantDates
 from kithbook.storage.interactions import SqlInteractions
 from kithbook.storage.introductions import SqlIntroductions
 from kithbook.storage.links import SqlLinks
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
     notifications: SqlNotifications
     outbox: SqlOutbox
     capture: SqlCapture
+    dates: SqlImportantDates
 
     def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
@@ -85,6 +87,7 @@ class SqlUnitOfWork:
         self.notifications = SqlNotifications(connection)
         self.outbox = SqlOutbox(connection)
         self.capture = SqlCapture(connection)
+        self.dates = SqlImportantDates(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -11,11 +11,13 @@ import pytest
 
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.errors import InvalidInput
+from kithbook.domain.important_dates import DateKind, ImportantDate
 from kithbook.io.detect import Format, detect_format, open_import
 from kithbook.io.readers import read_contacts
 from kithbook.io.records import ImportedContact, Warnings
 
 DATA = Path(__file__).parents[2] / "data" / "import"
+BIRTHDAY, ANNIVERSARY, OTHER = DateKind.BIRTHDAY, DateKind.ANNIVERSARY, DateKind.OTHER
 NOT_NORMALIZED = ("is not a number Kithbook can read (numbers written without a country "
                   "code are read as US, set by KITHBOOK_PHONE_REGION); kept as written, not "
                   "normalized. Add its country code, like +44 20 7946 0958, on the "
@@ -223,3 +225,42 @@ def test_a_file_that_is_not_the_format_at_all_is_still_refused() -> None:
     with pytest.raises(InvalidInput, match="no Outlook contacts header row"):
         read_contacts(BytesIO(b"hello,world\n1,2\n"), Format.OUTLOOK_CSV, name="n.csv",
                       named=True).__next__()
+
+
+def _d(kind: DateKind, month: int, day: int, year: int | None = None,
+       label: str | None = None) -> ImportantDate:
+    return ImportantDate(kind, month, day, year, label)
+
+
+def test_vcard_birthdays_anniversaries_and_named_dates() -> None:
+    _, (ada, charles, early, leap), warnings = _read("important_dates.vcf")
+    assert ada.dates == [_d(BIRTHDAY, 12, 10, 1815), _d(ANNIVERSARY, 7, 8, 1835),
+                         _d(OTHER, 9, 1, 1843, "Notes published"),
+                         _d(ANNIVERSARY, 5, 1, 2020)]
+    # Apple's "no year" marker, and Evolution's anniversary without a year.
+    assert charles.dates == [_d(BIRTHDAY, 12, 26), _d(ANNIVERSARY, 7, 25)]
+    assert early.dates == [_d(BIRTHDAY, 1, 1, 1)]
+    assert leap.dates == [_d(BIRTHDAY, 2, 29)]
+    assert warnings == [
+        "important_dates.vcf, card 3 (Early Person) at line 17: cannot read the anniversary "
+        "'circa 1800'; left out. Write it like 1815-12-10 (or --12-10 without the year) in "
+        "the file and import it again."]
+
+
+def test_google_birthday_and_event_columns() -> None:
+    _, (grace, alan), warnings = _read("google_dates.csv")
+    assert grace.dates == [_d(BIRTHDAY, 12, 9, 1906), _d(ANNIVERSARY, 6, 15, 1930),
+                           _d(OTHER, 3, 17, None, "Name day")]
+    assert alan.dates == [_d(BIRTHDAY, 6, 23)]
+    assert warnings == []
+
+
+def test_outlook_birthday_and_anniversary_columns() -> None:
+    found, (hedy, katherine), warnings = _read("outlook_dates.csv")
+    assert found is Format.OUTLOOK_CSV
+    assert hedy.dates == [_d(BIRTHDAY, 11, 9, 1914)]  # 0/0/00 is Outlook's "none"
+    assert katherine.dates == [_d(BIRTHDAY, 8, 26, 1918)]
+    assert warnings == [
+        "outlook_dates.csv, line 3: cannot read the anniversary '13/45/1939'; left out. "
+        "Write it like 1815-12-10 (or --12-10 without the year) in the file and import it "
+        "again."]

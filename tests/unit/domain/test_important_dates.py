@@ -1,0 +1,62 @@
+from datetime import date
+
+import pytest
+
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.important_dates import (
+    DateKind,
+    ImportantDate,
+    check_dates,
+    parse_important_date,
+)
+
+BIRTHDAY = DateKind.BIRTHDAY
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1815-12-10", ImportantDate(BIRTHDAY, 12, 10, 1815)),
+    ("18151210", ImportantDate(BIRTHDAY, 12, 10, 1815)),
+    ("1815-12-10T00:00:00Z", ImportantDate(BIRTHDAY, 12, 10, 1815)),
+    ("--12-10", ImportantDate(BIRTHDAY, 12, 10)),
+    ("--1210", ImportantDate(BIRTHDAY, 12, 10)),
+    ("0001-01-01", ImportantDate(BIRTHDAY, 1, 1, 1)),
+    ("--02-29", ImportantDate(BIRTHDAY, 2, 29)),
+])
+def test_dates_are_read_in_every_form_exports_use(text: str, expected: ImportantDate) -> None:
+    assert parse_important_date(text, BIRTHDAY, today=date(2026, 6, 15)) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("1900-02-29", "not a day of the calendar"),
+    ("--02-30", "not a day of the calendar"),
+    ("2026-06-16", "after today"),
+    ("circa 1800", "cannot read the date"),
+])
+def test_impossible_and_future_dates_are_refused(text: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        parse_important_date(text, BIRTHDAY, today=date(2026, 6, 15))
+
+
+def test_a_date_of_another_kind_needs_a_name() -> None:
+    with pytest.raises(InvalidInput, match="needs a name"):
+        ImportantDate(DateKind.OTHER, 5, 1)
+    assert ImportantDate(DateKind.OTHER, 5, 1, None, "Name day").what == "Name day"
+
+
+def test_the_next_time_a_date_comes_round() -> None:
+    ada = ImportantDate(BIRTHDAY, 12, 10, 1815)
+    assert ada.next_on_or_after(date(2026, 12, 10)) == date(2026, 12, 10)
+    assert ada.next_on_or_after(date(2026, 12, 11)) == date(2027, 12, 10)
+    leap = ImportantDate(BIRTHDAY, 2, 29)
+    assert leap.next_on_or_after(date(2026, 1, 1)) == date(2026, 2, 28)
+    assert leap.next_on_or_after(date(2028, 1, 1)) == date(2028, 2, 29)
+    assert ImportantDate(BIRTHDAY, 1, 1, 1).iso == "0001-01-01"
+    assert leap.iso == "--02-29"
+
+
+def test_a_contacts_dates_are_each_once_birthdays_first() -> None:
+    other = ImportantDate(DateKind.OTHER, 5, 1, None, "Name day")
+    birthday = ImportantDate(BIRTHDAY, 12, 10, 1815)
+    assert check_dates([other, birthday, other]) == [birthday, other]
+    with pytest.raises(InvalidInput, match="at most 20"):
+        check_dates([ImportantDate(BIRTHDAY, 1, day) for day in range(1, 22)])
