@@ -48,12 +48,14 @@ def sniff_encoding(head: bytes) -> str:
     """
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    sample = head[:_SNIFF_BYTES - _SNIFF_BYTES % 2]
-    if len(sample) >= 4:
-        even, odd = sample[0::2], sample[1::2]
-        if even.count(0) > len(even) * 0.4 and odd.count(0) < len(odd) * 0.1:
+    # Exports start with ASCII ("BEGIN:VCARD", a CSV header): in UTF-16 each of those
+    # characters has a zero byte beside it, which UTF-8 text never has.
+    start = head[:16]
+    if len(start) == 16:
+        even, odd = start[0::2], start[1::2]
+        if even.count(0) == 8 and 0 not in odd:
             return "utf-16-be"
-        if odd.count(0) > len(odd) * 0.4 and even.count(0) < len(even) * 0.1:
+        if odd.count(0) == 8 and 0 not in even:
             return "utf-16-le"
     return "utf-8-sig"
 
