@@ -94,3 +94,23 @@ def test_a_timeline_entry_names_the_others_who_were_there(client: TestClient) ->
             or f'<span class="with">with {cy}, {ada}</span>' in page)
     assert '<time datetime="2026-06-01">2026-06-01</time>' in page
     assert 'aria-label="Remove the met of 2026-06-01"' in page
+
+
+def test_an_address_with_unreadable_parameters_shows_the_page_without_them(
+        client: TestClient) -> None:
+    client.post("/contacts", data={"name": "Ada Lovelace", "organization": "Acme"})
+    answer = client.get("/?stage=foo&page=abc&q=ada", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/?q=ada&ignored=page%2Cstage"
+    page = client.get("/?stage=foo&page=abc&q=ada")
+    assert page.status_code == 200 and "Ada Lovelace" in page.text
+    assert "was not understood" in page.text and "page,stage" in page.text
+    assert "str-enum" not in page.text and "Input should be" not in page.text
+
+
+def test_the_api_names_the_parameter_a_person_typed(client: TestClient) -> None:
+    answer = client.get("/api/v1/contacts?stage=foo")
+    assert answer.status_code == 422
+    error = answer.json()["error"]
+    assert error["field"] == "stage" and error["message"].startswith("stage: ")
+    assert "str-enum" not in error["message"]

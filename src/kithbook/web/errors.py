@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kithbook.domain.errors import (
@@ -15,6 +18,9 @@ from kithbook.domain.errors import (
     NotAllowed,
     NotFound,
 )
+
+# The query parameter that tells a page which of its parameters were left out unread.
+IGNORED = "ignored"
 
 STATUS: dict[type[KithbookError], int] = {
     InvalidInput: 422, NotFound: 404, Ambiguous: 409, NotAllowed: 403, Conflict: 409,
@@ -54,10 +60,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_html(request) and request.method == "GET":
+            unread = _unread_query(exc)
+            if unread:
+                return _without(request, unread)
         first = exc.errors()[0] if exc.errors() else {}
-        location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query",
-                                                                              "path")]
-        field = ".".join(location) or None
+        field = _field_name(first.get("loc", ()))
         message = f"{field + ': ' if field else ''}{first.get('msg', 'invalid request')}"
         if _wants_html(request):
             return _page(request, 422, message)
@@ -71,6 +79,32 @@ def install(app: FastAPI) -> None:
             return _page(request, exc.status_code, message)
         return JSONResponse(error_body(code, message, None), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
+
+
+def _field_name(location: Sequence[object]) -> str | None:
+    """`stage`, not `query.stage.str-enum[StageKey]`: the part a person typed."""
+    parts = [str(part) for part in location
+             if part not in ("body", "query", "path") and "[" not in str(part)]
+    return ".".join(parts) or None
+
+
+def _unread_query(exc: RequestValidationError) -> set[str]:
+    """The query parameters a page could not read, when nothing else was wrong."""
+    locations = [tuple(error.get("loc", ())) for error in exc.errors()]
+    if not locations or any(len(loc) < 2 or loc[0] != "query" for loc in locations):
+        return set()
+    return {str(loc[1]) for loc in locations}
+
+
+def _without(request: Request, unread: set[str]) -> Response:
+    """The same page without what it could not read; base.html says what was left out.
+
+    A link with `?stage=foo` or `?page=abc` then lands where it meant to, not on an error
+    page of validator text."""
+    kept = [(key, value) for key, value in request.query_params.multi_items()
+            if key not in unread and key != IGNORED]
+    kept.append((IGNORED, ",".join(sorted(unread))))
+    return RedirectResponse(f"{request.url.path}?{urlencode(kept)}", status_code=303)
 
 
 def _page(request: Request, status: int, message: str) -> Response:
