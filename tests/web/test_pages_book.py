@@ -25,7 +25,10 @@ def test_add_then_log_then_see_the_timeline(client: TestClient) -> None:
                                              "occurred_on": "yesterday", "note": "pricing"})
     assert logged.status_code == 200
     assert "advice — you received" in logged.text and "pricing" in logged.text
-    assert "Logged." in logged.text
+    assert "Logged on the day you gave" in logged.text
+    assert "restarts today" not in logged.text  # it was yesterday
+    today = client.post(f"{url}/log", data={"kind": "talked", "occurred_on": "today"})
+    assert "Logged. The clock restarts today." in today.text
 
 
 def test_a_bad_form_keeps_what_was_typed_and_says_what_to_fix(client: TestClient) -> None:

@@ -70,7 +70,8 @@ def test_forward_make_and_outcome_through_the_forms(client: TestClient,
     page = client.get(url).text
     assert "mark it made" in page and _version(page) == "2"
     made = client.post(f"{url}/make", data={"version": "2"})
-    assert "Made." in made.text and "Introduce them to each other" in made.text
+    assert "Made. Time to introduce them: the email is below." in made.text
+    assert "Introduce them to each other" in made.text
     assert '<select id="outcome-party" name="party">' in made.text
     rated = client.post(f"{url}/outcome", data={"version": "3", "party": "target",
                                                 "rating": "positive",
@@ -140,7 +141,9 @@ def test_members_say_yes_and_rate_on_their_own_pages(client: TestClient,
     assert ">Accept</button>" in page and "Risk brief" not in page
     assert "Forward" not in page and "Withdraw" not in page
     assert "Cleo Park" in client.get("/introductions").text
-    client.post(f"{url}/accept", data={"version": "2", "note": "Happy to"})
+    accepted = client.post(f"{url}/accept", data={"version": "2", "note": "Happy to"})
+    assert "The introducer writes to you both" in accepted.text
+    assert "the email is below" not in accepted.text  # Cleo has no email to send
     act_as(client, town.ben)
     page = client.get(url).text
     assert "Ben → Cleo Park" in page

@@ -29,6 +29,8 @@ _KINDS = tuple(kind.value for kind in Kind)
 
 NOTICES = {
     "added": "Added.", "saved": "Saved.", "logged": "Logged. The clock restarts today.",
+    "logged_earlier": "Logged on the day you gave. The keep-in-touch clock counts from "
+                      "your latest contact with them.",
     "removed": "Removed.", "unlogged": "Interaction removed.",
     "corrected": "Strength corrected. New interactions will wear your correction down.",
     "uncorrected": "Correction forgotten: the strength follows the evidence again.",
@@ -152,7 +154,8 @@ def log_interaction(contact_id: str, request: Request, kb: Services,
                            form.get("note") or None, exact=True)
     except InvalidInput as error:
         return contact_response(request, kb, me.id, contact_id, form=form, error=error)
-    return see(f"/contacts/{contact_id}", "logged")
+    logged = "logged" if day == kb.clock.today() else "logged_earlier"
+    return see(f"/contacts/{contact_id}", logged)
 
 
 @router.get("/contacts/{contact_id}/edit", response_class=HTMLResponse)

@@ -31,6 +31,7 @@ NOTICES = {
     "accept": "Made. Time to introduce them: the email is below.",
     "make": "Made. Time to introduce them: the email is below.",
     "withdraw": "Withdrawn.",
+    "made": "Made. The introducer writes to you both; record how it went when you know.",
     "outcome": "Outcome recorded. Thank you: it keeps everyone's record honest.",
 }
 DRAFT_TITLES = {DraftKind.ASK: "Ask the target first",
@@ -48,9 +49,11 @@ class PageMove(StrEnum):
 
 def _render(request: Request, template: str, context: dict[str, Any],
             status_code: int = 200) -> HTMLResponse:
-    notice = NOTICES.get(request.query_params.get("done", ""))
-    return render(request, template, {**context, "nav": "intros", "notice": notice},
-                  status_code)
+    done = request.query_params.get("done", "")
+    if done in (PageMove.ACCEPT, PageMove.MAKE) and not context.get("drafts", True):
+        done = "made"  # only the introducer has the email to send; say what comes next
+    return render(request, template,
+                  {**context, "nav": "intros", "notice": NOTICES.get(done)}, status_code)
 
 
 @router.get("/introductions", response_class=HTMLResponse)
