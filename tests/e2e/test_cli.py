@@ -182,6 +182,8 @@ def test_demo_builds_a_book_and_refuses_a_second_time(db: Path,
                                                       ) -> None:
     assert run(db, "demo", "--size", "40", "--seed", "3", "--no-serve") == 0
     assert "built 40 contacts" in capsys.readouterr().out
+    with sqlite3.connect(db) as connection:  # a person's name, not the login's ("Root")
+        assert connection.execute("SELECT name FROM members").fetchall() == [("Sam Rivera",)]
     before = dump(db)
     assert run(db, "demo", "--size", "40", "--no-serve") == 2
     assert "already has contacts" in capsys.readouterr().err

@@ -15,6 +15,9 @@ def register(app: typer.Typer) -> None:
     app.command()(demo)
 
 
+DEMO_OWNER = "Sam Rivera"
+
+
 def demo(ctx: typer.Context,
          size: int = typer.Option(250, "--size", min=1, max=2_000_000,
                                   help="How many contacts (about ten interactions each)."),
@@ -26,6 +29,8 @@ def demo(ctx: typer.Context,
     """Build a realistic demo book in the chosen database."""
     cli = state(ctx)
     cli.allow_new_book()
+    # The demo's owner has a person's name, not the login's ("Root" read oddly in drafts).
+    cli.kb.init_local_member(DEMO_OWNER)
     with cli.console.status(f"building a demo book of {size:,} contacts…"):
         report = cli.kb.build_demo(cli.me.id, size, seed)
     cli.console.print(
