@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
@@ -30,6 +30,10 @@ class Settings:
     # Sessions end after this long without a request, and this long after sign-in.
     session_idle_hours: float = 72.0
     session_lifetime_days: float = 14.0
+    # Capture: the key that encrypts account passwords (services/secrets.py), given
+    # inline or, better, as a file only the server can read.
+    capture_key: str | None = field(default=None, repr=False)
+    capture_key_file: str | None = None
 
     def with_database(self, url: str | None) -> Settings:
         return self if url is None else replace(self, database_url=database_url_from(url))
@@ -76,4 +80,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         public_url=env.get("KITHBOOK_PUBLIC_URL", "http://127.0.0.1:8000"),
         session_idle_hours=_positive(env, "KITHBOOK_SESSION_IDLE_HOURS", 72.0),
         session_lifetime_days=_positive(env, "KITHBOOK_SESSION_LIFETIME_DAYS", 14.0),
+        capture_key=env.get("KITHBOOK_CAPTURE_KEY") or None,
+        capture_key_file=env.get("KITHBOOK_CAPTURE_KEY_FILE") or None,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
+from dovecot import PASSWORD, USER, running_dovecot
 from mail_samples import (
     BODY_SECRET,
     DANA,
@@ -103,3 +104,35 @@ def test_bad_input_says_one_thing_and_writes_nothing(db: Path, tmp_path: Path,
     err = capsys.readouterr().err
     assert "not an mbox" in err and "no such file" in err and "Traceback" not in err
     assert _everything(db) == before
+
+
+def test_an_imap_account_added_tested_and_run_from_the_command_line(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with running_dovecot() as server:
+        server.deliver(sample_messages())
+        key, secret = tmp_path / "capture.key", tmp_path / "password"
+        assert run(db, "capture", "new-key") == 0
+        key.write_text(capsys.readouterr().out)
+        secret.write_text(PASSWORD + "\n")
+        assert run(db, "capture", "add", "imap", "--host", "127.0.0.1", "--user", USER,
+                   "--password-file", str(secret), "--port", str(server.port),
+                   "--security", "plain") == 2
+        assert "KITHBOOK_CAPTURE_KEY_FILE" in capsys.readouterr().err
+        monkeypatch.setenv("KITHBOOK_CAPTURE_KEY_FILE", str(key))
+        assert run(db, "capture", "add", "imap", "--host", "127.0.0.1", "--user", USER,
+                   "--password-file", str(secret), "--port", str(server.port),
+                   "--security", "plain", "--name", "home mail") == 0
+        assert "added home mail" in capsys.readouterr().out
+        assert run(db, "capture", "test", "home mail") == 0
+        assert "signed in; 1 folders: INBOX" in capsys.readouterr().out
+        assert run(db, "capture", "run") == 0
+        assert "5 interactions added" in capsys.readouterr().out
+        assert run(db, "capture", "run", "home mail") == 0
+        assert "0 messages read" in capsys.readouterr().out
+        assert PASSWORD not in _everything(db)
+        (server.root / "passwd").write_text(f"{USER}:{{PLAIN}}changed\n")
+        assert run(db, "capture", "run") == 2
+        assert "home mail: the server refused the password" in capsys.readouterr().err
+        assert run(db, "capture", "sources") == 0
+        assert "refused the password" in capsys.readouterr().out

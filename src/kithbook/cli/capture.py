@@ -3,12 +3,15 @@
     kithbook capture rule own me@example.org     # which mail you wrote
     kithbook capture mail ~/Takeout/All.mbox     # an mbox, a Maildir or .eml files
     kithbook capture review                      # people you write to who are not in the book
-    kithbook capture sources / remove SOURCE
+    kithbook capture add imap --host imap.example.org --user me@example.org
+    kithbook capture run                         # every source, only what is new
+    kithbook capture sources / test SOURCE / remove SOURCE
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -18,7 +21,11 @@ from rich.table import Table
 
 from kithbook.cli.context import state
 from kithbook.domain.capture import DEFAULT_MAX_RECIPIENTS, RuleKind, parse_review_choice
+from kithbook.domain.errors import InvalidInput
+from kithbook.domain.sources import Source
+from kithbook.io.imap import Security
 from kithbook.services.capture import CaptureReport
+from kithbook.services.secrets import new_key
 
 PLAIN_EVERY = 10_000  # messages between progress lines when stderr is not a terminal
 
@@ -78,6 +85,98 @@ def _print_report(out: Console, report: CaptureReport) -> None:
         out.print(f"warning: {escape(warning)}", soft_wrap=True)
 
 
+add_app = typer.Typer(help="Add a source: a mail account (imap).", no_args_is_help=True)
+capture_app.add_typer(add_app, name="add")
+
+
+@add_app.command("imap")
+def add_imap(ctx: typer.Context,
+             host: str = typer.Option(..., "--host", help="The IMAP server "
+                                      "(imap.example.org)."),
+             user: str = typer.Option(..., "--user", help="The account's user name."),
+             password_file: Path | None = typer.Option(
+                 None, "--password-file", help="Read the password (or app password) from this "
+                 "file instead of asking."),
+             port: int | None = typer.Option(None, "--port", help="993 for TLS, 143 for "
+                                             "STARTTLS unless given."),
+             security: Security = typer.Option(Security.TLS, "--security",
+                                               help="tls, starttls, or plain (a server on "
+                                                    "this machine only)."),
+             folder: list[str] = typer.Option([], "--folder", help="Read only this folder "
+                                              "(repeatable; default: every mail folder)."),
+             subjects: bool = typer.Option(False, "--keep-subjects",
+                                           help="Keep each thread's subject as the note."),
+             name: str | None = typer.Option(None, "--name", help="What to call this source."),
+             ) -> None:
+    """Add an IMAP account; it is signed in to once now, and its password kept encrypted."""
+    cli = state(ctx)
+    if password_file is not None:
+        try:
+            password = password_file.read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeError):
+            raise InvalidInput(f"could not read the password file {password_file}.",
+                               field="password") from None
+    else:
+        password = typer.prompt("password", hide_input=True)
+    source = cli.kb.capture().add_imap(cli.me.id, host=host, username=user, password=password,
+                                       port=port, security=security, folders=tuple(folder),
+                                       keep_subjects=subjects, label=name)
+    cli.console.print(f"added {escape(source.label)} [{source.id}]; run it with "
+                      "`kithbook capture run`.", soft_wrap=True)
+
+
+@capture_app.command("run")
+def run(ctx: typer.Context,
+        source: str | None = typer.Argument(None, help="Run only this source (id or name).")
+        ) -> None:
+    """Run your sources now: only what is new since the last run is read."""
+    cli = state(ctx)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    book = cli.kb.capture()
+    if err.is_terminal:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("messages", total=None)
+
+            def counted(found: Source, total: int) -> None:
+                bar.update(task, description=found.label[:40], total=total, completed=0)
+
+            outcomes = book.run(cli.me.id, source, counted=counted,
+                                progress=lambda done: bar.update(task, completed=done))
+    else:
+        outcomes = book.run(cli.me.id, source, progress=_plain(err))
+    if not outcomes:
+        cli.console.print("no sources yet; `kithbook capture add imap` or "
+                          "`kithbook capture mail PATH` adds one.")
+    failed = 0
+    for outcome in outcomes:
+        if outcome.report is not None:
+            _print_report(cli.console, outcome.report)
+        else:
+            failed += 1
+            err.print(f"[bold red]error:[/] {escape(outcome.source.label)}: "
+                      f"{escape(outcome.error or '')}")
+    if failed:
+        raise typer.Exit(1 if failed < len(outcomes) else 2)
+
+
+@capture_app.command("test")
+def test_connection(ctx: typer.Context,
+                    source: str = typer.Argument(..., help="The source's id or name.")) -> None:
+    """Sign in to a mail account and list the folders it would read."""
+    cli = state(ctx)
+    folders = cli.kb.capture().check_source(cli.me.id, source)
+    cli.console.print(f"signed in; {len(folders)} folders: "
+                      + ", ".join(escape(f) for f in folders), soft_wrap=True)
+
+
+@capture_app.command("new-key")
+def new_key_command() -> None:
+    """Print a new key for KITHBOOK_CAPTURE_KEY_FILE (keep it only where the server runs)."""
+    typer.echo(new_key())
+
+
 @capture_app.command("sources")
 def sources(ctx: typer.Context) -> None:
     """List your sources: what each is, when it last ran and how."""
@@ -90,9 +189,12 @@ def sources(ctx: typer.Context) -> None:
     for s in found:
         table.add_row(s.id, s.kind.words, escape(s.label),
                       s.last_run_at.strftime("%Y-%m-%d %H:%M") if s.last_run_at else "never",
-                      "" if s.last_added is None else str(s.last_added),
-                      escape(s.last_error) if s.last_error else s.status)
+                      "" if s.last_added is None else str(s.last_added), s.status)
     cli.console.print(table)
+    for s in found:
+        if s.last_error:
+            cli.console.print(f"{escape(s.label)} failed: {escape(s.last_error)}",
+                              soft_wrap=True)
 
 
 @capture_app.command("remove")

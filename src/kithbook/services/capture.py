@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from kithbook.domain.capture import (
     DEFAULT_MAX_RECIPIENTS,
@@ -197,15 +197,58 @@ def remove_source(uow: UnitOfWork, actor: MemberId, ref: str) -> RemovedSource:
 # ---- runs ----------------------------------------------------------------------------
 
 Progress = Callable[[int], None]
+# Background runs (community mode): every source runs this often; a failed run is tried
+# again after a pause that doubles with each failure in a row, up to a day.
+RUN_EVERY = timedelta(minutes=15)
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(days=1)
+
+
+def retry_after(attempts: int) -> timedelta:
+    """The pause after `attempts` failures in a row: 1, 2, 4 … minutes, at most a day."""
+    doubled: timedelta = FIRST_RETRY * (2 ** max(0, min(attempts - 1, 20)))
+    return min(doubled, LONGEST_RETRY)
+
+
+def record_failure(uow: UnitOfWork, actor: MemberId, source_id: str, error: str,
+                   clock: Clock) -> Source:
+    """A run failed: keep its plain-words error, count the failure and, for a scheduled
+    source, when to try again; nothing it captured is touched."""
+    with uow:
+        source = _resolve(uow, actor, source_id)
+        source.last_run_at = clock.now()
+        source.last_error = error[:1000]
+        source.attempts += 1
+        if source.next_run_at is not None:
+            source.next_run_at = source.last_run_at + retry_after(source.attempts)
+        uow.capture.save_run(source)
+        uow.commit()
+    return source
+
+
+def claim_due(uow: UnitOfWork, clock: Clock, limit: int = 4,
+              lease: timedelta = timedelta(minutes=30)) -> list[Source]:
+    """Scheduled sources due now, claimed for this worker (no other worker gets them
+    until the lease ends or the run is stored)."""
+    now = clock.now()
+    with uow:
+        claimed = uow.capture.claim_due(now, now + lease, limit)
+        uow.commit()
+    return claimed
 
 
 def capture_messages(uow: UnitOfWork, actor: MemberId, source_id: str,
                      messages: Iterable[MessageHeaders], clock: Clock, *,
                      max_recipients: int = DEFAULT_MAX_RECIPIENTS,
                      unreadable: Callable[[], int] = lambda: 0,
-                     progress: Progress = lambda n: None) -> CaptureReport:
+                     progress: Progress = lambda n: None,
+                     state: dict[str, object] | None = None) -> CaptureReport:
     """Turn messages into `emailed` interactions with known contacts, and sightings of
-    strangers for the review queue. Idempotent: the same mail again adds nothing."""
+    strangers for the review queue. Idempotent: the same mail again adds nothing.
+
+    `state` (read after the messages: where an incremental source got to) is stored with
+    what the run wrote, in the same transaction, so a failed write resumes where the
+    last good run ended."""
     with uow.reading():
         source = _resolve(uow, actor, source_id)
         rules = capture_rules(uow, actor, max_recipients)
@@ -236,6 +279,10 @@ def capture_messages(uow: UnitOfWork, actor: MemberId, source_id: str,
         source.last_error = None
         source.last_added = report.added
         source.attempts = 0
+        if state is not None:
+            source.state = dict(state)
+        if source.next_run_at is not None:
+            source.next_run_at = source.last_run_at + RUN_EVERY
         uow.capture.save_run(source)
         report.in_review = len(_queue(uow, actor))
         uow.commit()

@@ -8,7 +8,10 @@ retry here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
 
+from kithbook.config import Settings
 from kithbook.domain.capture import (
     DEFAULT_MAX_RECIPIENTS,
     MessageHeaders,
@@ -16,18 +19,130 @@ from kithbook.domain.capture import (
     RuleKind,
     Stranger,
 )
+from kithbook.domain.errors import InvalidInput, KithbookError
 from kithbook.domain.ids import MemberId
 from kithbook.domain.sources import Source, SourceKind
+from kithbook.io.imap import ImapAccount, ImapRun, Security, check_account
 from kithbook.io.mail import open_mail
 from kithbook.services import capture, retry
 from kithbook.services.ports import Clock, UnitOfWork
+from kithbook.services.secrets import secret_box
+
+Counted = Callable[[int], None]
 
 
-@retry.retried_when_busy(skip=("capture_messages", "capture_mail"))
+@dataclass(frozen=True)
+class RunOutcome:
+    """One source's run: its report, or the plain sentence saying why it failed."""
+
+    source: Source
+    report: capture.CaptureReport | None = None
+    error: str | None = None
+
+
+@retry.retried_when_busy(skip=("capture_messages", "capture_mail", "add_imap", "run",
+                               "run_source", "check_source", "run_due"))
 class CaptureBook:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> None:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock,
+                 settings: Settings) -> None:
         self._uow = uow_factory
         self.clock = clock
+        self._settings = settings
+
+    # mail accounts
+    def add_imap(self, actor: MemberId, *, host: str, username: str, password: str,
+                 port: int | None = None, security: Security = Security.TLS,
+                 folders: tuple[str, ...] = (), keep_subjects: bool = False,
+                 label: str | None = None, check: bool = True,
+                 scheduled: bool = False) -> Source:
+        """Add an IMAP account after signing in to it once (so a wrong password or host
+        is said now, and nothing is stored); the password is kept encrypted."""
+        box = secret_box(self._settings)
+        host = host.strip()
+        if not host or not username.strip() or not password:
+            raise InvalidInput("an IMAP source needs a host, a user name and a password.",
+                               field="host")
+        account = ImapAccount(host, username.strip(), password,
+                              port=port or (993 if security is Security.TLS else 143),
+                              security=security, folders=folders)
+        if check:
+            check_account(account)
+        settings: dict[str, object] = {"host": account.host, "port": account.port,
+                                       "username": account.username,
+                                       "security": account.security.value,
+                                       "folders": list(account.folders)}
+        return self.add_source(actor, SourceKind.IMAP,
+                               label or f"{account.username} on {account.host}",
+                               settings=settings, secret=box.seal(password),
+                               keep_subjects=keep_subjects, scheduled=scheduled)
+
+    def check_source(self, actor: MemberId, ref: str) -> list[str]:
+        """Sign in to a stored account: the folders it would read, or a plain error."""
+        source = self.source(actor, ref)
+        if source.kind is not SourceKind.IMAP:
+            raise InvalidInput(f"{source.label} is a {source.kind.words}: nothing to connect "
+                               "to.", field="source")
+        return check_account(self._account(source))
+
+    def _account(self, source: Source) -> ImapAccount:
+        if not source.secret:
+            raise InvalidInput(f"{source.label} has no password stored; add it again.",
+                               field="source")
+        s = source.settings
+        return ImapAccount(str(s["host"]), str(s["username"]),
+                           secret_box(self._settings).open(source.secret),
+                           port=int(str(s["port"])), security=Security(str(s["security"])),
+                           folders=tuple(str(f) for f in list(s.get("folders") or [])))
+
+    def run_source(self, actor: MemberId, source: Source, *,
+                   counted: Counted = lambda total: None,
+                   progress: capture.Progress = lambda n: None) -> capture.CaptureReport:
+        """Run one source now; a failure is recorded on the source in plain words and
+        raised, and changes nothing already captured."""
+        try:
+            if source.kind is SourceKind.IMAP:
+                with ImapRun(self._account(source), dict(source.state),
+                             keep_subjects=source.keep_subjects) as reading:
+                    counted(reading.total)
+                    return self.capture_messages(
+                        actor, source.id, reading.messages(),
+                        max_recipients=int(str(source.settings.get(
+                            "max_recipients", DEFAULT_MAX_RECIPIENTS))),
+                        progress=progress, state=reading.state)
+            if source.kind is SourceKind.MAIL_FILE:
+                return self.capture_mail(actor, source.label,
+                                         keep_subjects=source.keep_subjects,
+                                         counted=counted, progress=progress)
+            raise InvalidInput(f"{source.kind.words} sources cannot run yet.", field="source")
+        except KithbookError as exc:
+            capture.record_failure(self._uow(), actor, source.id, exc.message, self.clock)
+            raise
+
+    def run(self, actor: MemberId, ref: str | None = None, *,
+            counted: Callable[[Source, int], None] = lambda source, total: None,
+            progress: capture.Progress = lambda n: None) -> list[RunOutcome]:
+        """Run one source, or all of the member's; each failure is its own outcome."""
+        sources = [self.source(actor, ref)] if ref else self.sources(actor)
+        outcomes = []
+        for source in sources:
+            try:
+                report = self.run_source(actor, source, counted=partial(counted, source),
+                                         progress=progress)
+                outcomes.append(RunOutcome(source, report))
+            except KithbookError as exc:
+                outcomes.append(RunOutcome(source, error=exc.message))
+        return outcomes
+
+    def run_due(self, limit: int = 4) -> list[RunOutcome]:
+        """Background work (community mode): claim the sources due now, across members,
+        and run them; never called inside a request."""
+        outcomes = []
+        for source in capture.claim_due(self._uow(), self.clock, limit):
+            try:
+                outcomes.append(RunOutcome(source, self.run_source(source.owner, source)))
+            except KithbookError as exc:
+                outcomes.append(RunOutcome(source, error=exc.message))
+        return outcomes
 
     # sources
     def add_source(self, actor: MemberId, kind: SourceKind, label: str, *,
@@ -56,11 +171,12 @@ class CaptureBook:
                          messages: Iterable[MessageHeaders], *,
                          max_recipients: int = DEFAULT_MAX_RECIPIENTS,
                          unreadable: Callable[[], int] = lambda: 0,
-                         progress: capture.Progress = lambda n: None
-                         ) -> capture.CaptureReport:
+                         progress: capture.Progress = lambda n: None,
+                         state: dict[str, object] | None = None) -> capture.CaptureReport:
         return capture.capture_messages(self._uow(), actor, source_id, messages, self.clock,
                                         max_recipients=max_recipients,
-                                        unreadable=unreadable, progress=progress)
+                                        unreadable=unreadable, progress=progress,
+                                        state=state)
 
     def capture_mail(self, actor: MemberId, path: str, *, keep_subjects: bool = False,
                      max_recipients: int = DEFAULT_MAX_RECIPIENTS,

@@ -89,7 +89,7 @@ class Kithbook:
 
     def capture(self) -> CaptureBook:
         """The capture use cases (sources, runs, the review queue) on this database."""
-        return CaptureBook(self._uow, self.clock)
+        return CaptureBook(self._uow, self.clock, self.settings)
 
     # members
     def init_local_member(self, name: str) -> tuple[Member, bool]:
