@@ -47,6 +47,11 @@ class Dovecot:
         except mailbox.NoSuchMailboxError:
             return box.add_folder(name)
 
+    def stop(self) -> None:
+        """The server goes away (a run after this cannot connect)."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
     def deliver(self, messages: list[bytes], folder: str | None = None) -> None:
         box = self.folder(folder)
         for raw in messages:

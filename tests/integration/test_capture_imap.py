@@ -158,11 +158,11 @@ def test_a_failed_run_is_said_on_the_source_and_changes_nothing(
     cap = kb.capture()
     source = add(cap, me, server)
     cap.run(me.id, source)
-    (server.root / "passwd").write_text(f"{USER}:{{PLAIN}}changed\n")
     server.deliver([_message(900, ME, [LEE], days=60)])
+    server.stop()
     before = emailed(kb, me)
     (outcome,) = cap.run(me.id, source)
-    assert outcome.error is not None and "refused the password" in outcome.error
+    assert outcome.error is not None and "refused the connection" in outcome.error
     stored = cap.source(me.id, source)
     assert stored.last_error == outcome.error and stored.attempts == 1
     assert emailed(kb, me) == before
