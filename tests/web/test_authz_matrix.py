@@ -22,6 +22,7 @@ from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.members import Role
 from kithbook.domain.policies import PolicyChange
+from kithbook.domain.sources import SourceKind
 from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services import sessions
 from kithbook.services.book import TieFields
@@ -35,7 +36,7 @@ ADMIN_ONLY = ("/admin/", "/api/v1/admin/")
 # Inviting takes an admin, or a member an admin allowed to (none is, here).
 INVITERS = {("POST", "/invite"), ("POST", "/api/v1/invitations")}
 OBJECT_PARAMS = ("contact_id", "interaction_id", "intro_id", "token_id", "link_id",
-                 "session_id")
+                 "session_id", "source_id")
 # Parameters that name no one's object: a move, a format, a chart, a secret token.
 NAMING_PARAMS = {"move", "kind", "format", "name", "token", "member_id"}
 
@@ -107,12 +108,13 @@ def world(kb: Kithbook) -> Iterator[World]:
         other_browser = sessions.start_in(uow, ana.id, kb.clock.now(), None)
         uow.commit()
     [ana_session] = [s.id for s in kb.my_sessions(ana.id, other_browser) if s.current]
+    source = kb.capture().add_source(ana.id, SourceKind.MAIL_FILE, "ana.mbox")
     clients = {"admin": signed_in(kb, app, rae), "owner": signed_in(kb, app, ana),
                "unrelated": signed_in(kb, app, dan)}
     anonymous = browser(app)
     yield World(app, {"contact_id": cleo, "interaction_id": met.id, "intro_id": intro.id,
                       "token_id": token.id, "token": "no-such-invitation", "link_id": link.id,
-                      "session_id": ana_session,
+                      "session_id": ana_session, "source_id": source.id,
                       "member_id": dan.id, "move": "forward", "kind": "ask",
                       "format": "json", "name": "balance"},
                 {**clients, "anonymous": (anonymous, "")},

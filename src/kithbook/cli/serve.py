@@ -61,7 +61,7 @@ def serve(ctx: typer.Context,
 def run_server(cli: CliContext, host: str, port: int, workers: int = 1, *,
                threads: int | None = LOCAL_THREADS) -> None:
     from kithbook.web import create_app
-    from kithbook.web.server import settle_memory
+    from kithbook.web.server import capture_job, settle_memory
 
     if not _is_loopback(host):
         raise InvalidInput(f"a local book is served to this machine only; {host!r} is not a "
@@ -73,7 +73,12 @@ def run_server(cli: CliContext, host: str, port: int, workers: int = 1, *,
     if workers == 1:
         app = create_app(cli.kb, threads=threads)
         settle_memory()
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        job = capture_job(cli.kb)  # capture sources run here, beside the requests
+        job.start()
+        try:
+            uvicorn.run(app, host=host, port=port, log_level="warning")
+        finally:
+            job.stop()
         return
     # Each worker is its own process and opens the book itself (migrated above by `me`).
     os.environ["KITHBOOK_DATABASE_URL"] = cli.settings.database_url

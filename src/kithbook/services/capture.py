@@ -226,6 +226,17 @@ def record_failure(uow: UnitOfWork, actor: MemberId, source_id: str, error: str,
     return source
 
 
+def schedule_now(uow: UnitOfWork, actor: MemberId, ref: str, clock: Clock) -> Source:
+    """Ask the background workers to run this source at their next round (the web app
+    never runs one inside a request)."""
+    with uow:
+        source = _resolve(uow, actor, ref)
+        source.next_run_at = clock.now()
+        uow.capture.save_run(source)
+        uow.commit()
+    return source
+
+
 def claim_due(uow: UnitOfWork, clock: Clock, limit: int = 4,
               lease: timedelta = timedelta(minutes=30)) -> list[Source]:
     """Scheduled sources due now, claimed for this worker (no other worker gets them

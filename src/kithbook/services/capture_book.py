@@ -163,6 +163,9 @@ class CaptureBook:
     def source(self, actor: MemberId, ref: str) -> Source:
         return capture.get_source(self._uow(), actor, ref)
 
+    def schedule_now(self, actor: MemberId, ref: str) -> Source:
+        return capture.schedule_now(self._uow(), actor, ref, self.clock)
+
     def remove_source(self, actor: MemberId, ref: str) -> capture.RemovedSource:
         return capture.remove_source(self._uow(), actor, ref)
 

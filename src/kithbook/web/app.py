@@ -29,6 +29,7 @@ from kithbook.web.api import transfer as transfer_api
 from kithbook.web.auth import Community
 from kithbook.web.pages import accounts as account_pages
 from kithbook.web.pages import book as book_pages
+from kithbook.web.pages import capture as capture_pages
 from kithbook.web.pages import depth as depth_pages
 from kithbook.web.pages import introductions as intro_pages
 from kithbook.web.pages import links as link_pages
@@ -143,6 +144,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.include_router(depth_pages.router)
     app.include_router(map_api.router)
     app.include_router(map_pages.router)
+    app.include_router(capture_pages.router)
     app.include_router(profile_api.router)
     if community is not None:
         auth.install(app)

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from kithbook.bootstrap import bootstrap
 from kithbook.config import load_settings
+from kithbook.services.facade import Kithbook
 from kithbook.services.mail_sender import (
     DIGEST_EVERY,
     SWEEP_EVERY,
@@ -56,11 +57,32 @@ def settle_memory() -> None:
     gc.set_threshold(YOUNG_COLLECTION_EVERY, middle, old)
 
 
+# Capture sources due are looked for this often (each runs every 15 minutes, or at once
+# when its "Run now" was pressed); runs happen here, never inside a request.
+CAPTURE_EVERY = 20.0
+
+
+def capture_job(kb: Kithbook) -> BackgroundJob:
+    return BackgroundJob(lambda: len(kb.capture().run_due()), CAPTURE_EVERY,
+                         name="kithbook-capture")
+
+
 def local_app() -> FastAPI:
     """One worker of a local book: SQLite in WAL mode lets the workers read side by side."""
-    app = create_app(bootstrap(load_settings(os.environ), migrate=False),
-                     threads=threads_from(os.environ))
+    kb = bootstrap(load_settings(os.environ), migrate=False)
+    app = create_app(kb, threads=threads_from(os.environ))
     settle_memory()
+    job = capture_job(kb)
+
+    @asynccontextmanager
+    async def background(_: FastAPI) -> AsyncIterator[None]:
+        job.start()
+        try:
+            yield
+        finally:
+            job.stop()
+
+    app.router.lifespan_context = background
     return app
 
 
@@ -70,7 +92,8 @@ def community_app() -> FastAPI:
     app = create_app(kb, community_from(env), threads=threads_from(env))
     settle_memory()
     jobs = [BackgroundJob(kb.send_weekly_digests, DIGEST_EVERY, name="kithbook-digest"),
-            BackgroundJob(kb.sweep_sessions, SWEEP_EVERY, name="kithbook-sweep")]
+            BackgroundJob(kb.sweep_sessions, SWEEP_EVERY, name="kithbook-sweep"),
+            capture_job(kb)]
     if kb.mailer is not None:
         jobs.append(BackgroundSender(kb.deliver_mail))
 

@@ -1,0 +1,100 @@
+"""The Sources page and the review queue, in-process, against a real Dovecot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from apps import app_for
+from fastapi.testclient import TestClient
+
+from dovecot import PASSWORD, USER, Dovecot, running_dovecot
+from kithbook.services.facade import Kithbook
+from kithbook.services.secrets import new_key
+from mail_samples import DANA, LEE, ME, ROBIN, sample_messages
+
+
+@pytest.fixture
+def server() -> Iterator[Dovecot]:
+    with running_dovecot() as running:
+        running.deliver(sample_messages())
+        yield running
+
+
+@pytest.fixture
+def web(kb: Kithbook) -> Iterator[TestClient]:
+    kb.settings = replace(kb.settings, capture_key=new_key())
+    with TestClient(app_for(kb), follow_redirects=False) as client:
+        for name, email in (("Dana Ruiz", DANA), ("Lee Chen", LEE)):
+            assert client.post("/api/v1/contacts", json={
+                "name": name, "emails": [{"value": email}]}).status_code == 201
+        yield client
+
+
+def _account(server: Dovecot, **more: str) -> dict[str, str]:
+    return {"host": "127.0.0.1", "port": str(server.port), "username": USER,
+            "password": PASSWORD, "security": "plain", "label": "home mail", **more}
+
+
+def test_add_a_source_run_it_in_the_background_and_accept_from_the_queue(
+        kb: Kithbook, web: TestClient, server: Dovecot) -> None:
+    page = web.get("/sources")
+    assert page.status_code == 200 and 'aria-current="page">Sources' in page.text
+    assert web.post("/sources/own", data={"address": ME}).status_code == 303
+    added = web.post("/sources/imap", data=_account(server))
+    assert added.status_code == 303 and added.headers["location"] == "/sources?done=added"
+    listed = web.get("/sources").text
+    assert "home mail" in listed and "never" in listed and PASSWORD not in listed
+    source_id = kb.capture().sources(kb.local_member().id)[0].id
+    tested = web.post(f"/sources/{source_id}/test")
+    assert tested.status_code == 200 and "Signed in. Folders it reads: INBOX" in tested.text
+    assert web.post(f"/sources/{source_id}/run").status_code == 303
+    # What the server's background worker does; never inside a request.
+    (outcome,) = kb.capture().run_due()
+    assert outcome.report is not None and outcome.report.added == 5
+    dana = next(c["contact"] for c in web.get("/api/v1/contacts").json()["items"]
+                if c["contact"]["name"] == "Dana Ruiz")
+    assert "emailed 3 times" in web.get(f"/contacts/{dana['id']}").text
+    review = web.get("/review")
+    assert ROBIN in review.text and "you wrote to Robin Ng 4 times in March 2026" in review.text
+    accepted = web.post("/review", data={"email": ROBIN, "choice": "accept",
+                                         "name": "Robin Ng"})
+    assert accepted.status_code == 303
+    assert "Nobody waiting" in web.get("/review").text
+    assert "Robin Ng" in web.get("/").text
+
+
+def test_a_wrong_password_is_said_in_plain_words_and_nothing_is_stored(
+        kb: Kithbook, web: TestClient, server: Dovecot) -> None:
+    response = web.post("/sources/imap", data=_account(server, password="wrong"))
+    assert response.status_code == 422
+    assert "the server refused the password for sam@home.example" in response.text
+    assert "wrong" not in response.text.split("<main", 1)[-1].replace("wrong password", "")
+    assert kb.capture().sources(kb.local_member().id) == []
+    bad_port = web.post("/sources/imap", data=_account(server, port="99x"))
+    assert bad_port.status_code == 422 and "the port is a number" in bad_port.text
+
+
+def test_a_failed_background_run_shows_its_error_on_the_page(
+        kb: Kithbook, web: TestClient, server: Dovecot) -> None:
+    web.post("/sources/own", data={"address": ME})
+    web.post("/sources/imap", data=_account(server))
+    server.stop()
+    (outcome,) = kb.capture().run_due()
+    assert outcome.error is not None
+    page = web.get("/sources").text
+    assert f"127.0.0.1:{server.port} refused the connection; check the host and port." in page
+
+
+def test_removing_a_source_from_the_page_removes_what_it_captured(
+        kb: Kithbook, web: TestClient, server: Dovecot) -> None:
+    web.post("/sources/own", data={"address": ME})
+    web.post("/sources/imap", data=_account(server))
+    kb.capture().run_due()
+    source_id = kb.capture().sources(kb.local_member().id)[0].id
+    dana = next(c["contact"] for c in web.get("/api/v1/contacts").json()["items"]
+                if c["contact"]["name"] == "Dana Ruiz")
+    assert "emailed 3 times" in web.get(f"/contacts/{dana['id']}").text
+    assert web.post(f"/sources/{source_id}/remove").status_code == 303
+    assert "emailed 3 times" not in web.get(f"/contacts/{dana['id']}").text
