@@ -24,7 +24,7 @@ from kithbook.domain.capture import DEFAULT_MAX_RECIPIENTS, RuleKind, parse_revi
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.sources import Source
 from kithbook.io.imap import Security
-from kithbook.services.capture import CaptureReport
+from kithbook.services.capture import CaptureReport, MeetingReport
 from kithbook.services.secrets import new_key
 
 PLAIN_EVERY = 10_000  # messages between progress lines when stderr is not a terminal
@@ -78,14 +78,15 @@ def _plain(err: Console) -> Callable[[int], None]:
     return show
 
 
-def _print_report(out: Console, report: CaptureReport) -> None:
+def _print_report(out: Console, report: CaptureReport | MeetingReport) -> None:
     for line in report.lines():
         out.print(escape(line), soft_wrap=True)
     for warning in report.warnings:
         out.print(f"warning: {escape(warning)}", soft_wrap=True)
 
 
-add_app = typer.Typer(help="Add a source: a mail account (imap).", no_args_is_help=True)
+add_app = typer.Typer(help="Add a source: a mail account (imap) or a calendar (ics).",
+                      no_args_is_help=True)
 capture_app.add_typer(add_app, name="add")
 
 
@@ -121,6 +122,21 @@ def add_imap(ctx: typer.Context,
     source = cli.kb.capture().add_imap(cli.me.id, host=host, username=user, password=password,
                                        port=port, security=security, folders=tuple(folder),
                                        keep_subjects=subjects, label=name)
+    cli.console.print(f"added {escape(source.label)} [{source.id}]; run it with "
+                      "`kithbook capture run`.", soft_wrap=True)
+
+
+@add_app.command("ics")
+def add_ics(ctx: typer.Context,
+            url: str = typer.Argument(..., help="The calendar's address (https:// or "
+                                      "webcal://), from its sharing settings."),
+            name: str | None = typer.Option(None, "--name", help="What to call it."),
+            subjects: bool = typer.Option(False, "--keep-subjects",
+                                          help="Keep each meeting's title as the note.")
+            ) -> None:
+    """Subscribe to a calendar: meetings with people in your book become `met`."""
+    cli = state(ctx)
+    source = cli.kb.capture().add_ics(cli.me.id, url, label=name, keep_subjects=subjects)
     cli.console.print(f"added {escape(source.label)} [{source.id}]; run it with "
                       "`kithbook capture run`.", soft_wrap=True)
 

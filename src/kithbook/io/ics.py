@@ -300,7 +300,12 @@ def _attendees(component: Any) -> tuple[Attendee, ...]:
             continue
         params = getattr(entry, "params", {})
         label = str(params.get("CN", "")).strip().strip('"') or None
-        found.setdefault(email.lower(), Attendee(email, label))
+        declined = str(params.get("PARTSTAT", "")).strip().upper() == "DECLINED"
+        prior = found.get(email.lower())
+        if prior is None:
+            found[email.lower()] = Attendee(email, label, declined)
+        elif declined:  # an organizer listed again as an attendee who declined
+            found[email.lower()] = Attendee(prior.email, prior.name or label, True)
     return tuple(found.values())
 
 

@@ -64,6 +64,7 @@ class ImportedContact:
 class Attendee:
     email: str  # normalized
     name: str | None = None
+    declined: bool = False  # PARTSTAT=DECLINED: they said they would not come
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ writes nothing, and a second run of the same mail adds nothing.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -33,6 +34,7 @@ from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.sources import Source, SourceKind
 from kithbook.domain.ties import Tie
+from kithbook.io.records import ImportedEvent
 from kithbook.services.ports import Clock, UnitOfWork
 
 CAPTURED = "capture:"  # the start of a captured interaction's `source`
@@ -373,6 +375,100 @@ def _settle(uow: UnitOfWork, actor: MemberId, index: dict[str, list[ContactId]],
         touched |= _interactions_from(uow, actor, source_id, items, index, clock, report)
     uow.capture.forget_sightings(actor, addresses)
     return touched
+
+
+# ---- calendars -----------------------------------------------------------------------
+
+@dataclass
+class MeetingReport:
+    source: str
+    occurrences: int = 0
+    added: int = 0
+    moved: int = 0
+    skipped_large: int = 0
+    without_contacts: int = 0
+    declined: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"{self.occurrences} meetings read from {self.source}: {self.added} "
+               f"interactions added, {self.moved} moved to their new day."]
+        if self.declined:
+            out.append(f"{self.declined} you declined: skipped.")
+        if self.skipped_large:
+            out.append(f"{self.skipped_large} with too many people: skipped.")
+        if self.without_contacts:
+            out.append(f"{self.without_contacts} with no one from your book.")
+        return out
+
+
+def capture_meetings(uow: UnitOfWork, actor: MemberId, source_id: str,
+                     meetings: Iterable[ImportedEvent], clock: Clock, *,
+                     state: dict[str, object] | None = None,
+                     max_people: int = DEFAULT_MAX_RECIPIENTS) -> MeetingReport:
+    """Each occurrence of a meeting becomes `met` with each known attendee who did not
+    decline; one you declined, and cancelled ones (the reader drops them), count for
+    nothing. A moved occurrence keeps its key and follows to its new day."""
+    with uow.reading():
+        source = _resolve(uow, actor, source_id)
+        rules = capture_rules(uow, actor, max_people)
+    report = MeetingReport(source.label)
+    wanted: list[tuple[str, str, date, str | None]] = []  # key, email, day, summary
+    for meeting in meetings:
+        report.occurrences += 1
+        if any(rules.is_own(a.email.lower()) and a.declined for a in meeting.attendees):
+            report.declined += 1
+            continue
+        others = [a for a in meeting.attendees if not rules.is_own(a.email.lower())
+                  and not rules.blocked(a.email.lower())]
+        if len(others) > max_people:
+            report.skipped_large += 1
+            continue
+        for a in others:
+            if a.declined:
+                continue
+            text = f"{meeting.uid}|{meeting.occurrence or ''}|{a.email.lower()}"
+            key = hashlib.sha256(text.encode()).hexdigest()[:40]
+            wanted.append((key, a.email.lower(), meeting.occurred_on,
+                           meeting.summary if source.keep_subjects else None))
+    with uow:
+        source = _resolve(uow, actor, source.id)
+        index = uow.capture.email_index(actor)
+        known = [w for w in wanted if w[1] in index]
+        report.without_contacts = len({w[0] for w in wanted}) - len(known)
+        existing = uow.capture.captured_days(actor, [w[0] for w in known])
+        now = clock.now()
+        fresh: list[tuple[Interaction, str]] = []
+        touched: set[ContactId] = set()
+        for key, email, day, summary in known:
+            was = existing.get(key)
+            if was is not None:
+                if was[1] != day:
+                    uow.capture.set_day(actor, was[0], day)
+                    report.moved += 1
+                    touched.update(index[email])
+                continue
+            fresh.append((Interaction(
+                id=InteractionId(new_id()), owner=actor, kind=Kind.MET,
+                direction=Direction.MUTUAL, occurred_on=day, contact_ids=list(index[email]),
+                note=summary[:20_000] if summary else None, created_at=now,
+                source=CAPTURED + source.id), key))
+            existing[key] = (fresh[-1][0].id, day)
+            touched.update(index[email])
+        uow.capture.add_captured(source.id, fresh)
+        report.added = len(fresh)
+        uow.ties.refresh_activity(sorted(touched))
+        source.last_run_at = now
+        source.last_error = None
+        source.last_added = report.added
+        source.attempts = 0
+        if state is not None:
+            source.state = dict(state)
+        if source.next_run_at is not None:
+            source.next_run_at = now + RUN_EVERY
+        uow.capture.save_run(source)
+        uow.commit()
+    return report
 
 
 # ---- the review queue ----------------------------------------------------------------

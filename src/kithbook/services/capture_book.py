@@ -7,9 +7,11 @@ retry here.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from urllib.parse import urlsplit
 
 from kithbook.config import Settings
 from kithbook.domain.capture import (
@@ -22,8 +24,11 @@ from kithbook.domain.capture import (
 from kithbook.domain.errors import InvalidInput, KithbookError
 from kithbook.domain.ids import MemberId
 from kithbook.domain.sources import Source, SourceKind
+from kithbook.io.ics import read_ics
+from kithbook.io.ics_feed import check_url, fetch
 from kithbook.io.imap import ImapAccount, ImapRun, Security, check_account
 from kithbook.io.mail import open_mail
+from kithbook.io.records import Warnings
 from kithbook.services import capture, retry
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.secrets import secret_box
@@ -36,7 +41,7 @@ class RunOutcome:
     """One source's run: its report, or the plain sentence saying why it failed."""
 
     source: Source
-    report: capture.CaptureReport | None = None
+    report: capture.CaptureReport | capture.MeetingReport | None = None
     error: str | None = None
 
 
@@ -76,6 +81,20 @@ class CaptureBook:
                                settings=settings, secret=box.seal(password),
                                keep_subjects=keep_subjects, scheduled=scheduled)
 
+    # subscribed calendars
+    def add_ics(self, actor: MemberId, url: str, *, label: str | None = None,
+                keep_subjects: bool = False, check: bool = True,
+                scheduled: bool = False) -> Source:
+        """Subscribe to a calendar by its address; it is fetched once now to check it."""
+        address = check_url(url)
+        if check:
+            body = fetch(address, {}).body
+            list(read_ics(io.BytesIO(body or b""), until=self.clock.today(),
+                          name=_file_name(address)))
+        return self.add_source(actor, SourceKind.ICS, label or urlsplit(address).netloc,
+                               settings={"url": address}, keep_subjects=keep_subjects,
+                               scheduled=scheduled)
+
     def check_source(self, actor: MemberId, ref: str) -> list[str]:
         """Sign in to a stored account: the folders it would read, or a plain error."""
         source = self.source(actor, ref)
@@ -96,7 +115,8 @@ class CaptureBook:
 
     def run_source(self, actor: MemberId, source: Source, *,
                    counted: Counted = lambda total: None,
-                   progress: capture.Progress = lambda n: None) -> capture.CaptureReport:
+                   progress: capture.Progress = lambda n: None
+                   ) -> capture.CaptureReport | capture.MeetingReport:
         """Run one source now; a failure is recorded on the source in plain words and
         raised, and changes nothing already captured."""
         try:
@@ -113,6 +133,17 @@ class CaptureBook:
                 return self.capture_mail(actor, source.label,
                                          keep_subjects=source.keep_subjects,
                                          counted=counted, progress=progress)
+            if source.kind is SourceKind.ICS:
+                fetched = fetch(str(source.settings["url"]), dict(source.state))
+                warnings = Warnings()
+                meetings = [] if fetched.body is None else list(read_ics(
+                    io.BytesIO(fetched.body), until=self.clock.today(), warnings=warnings,
+                    name=_file_name(str(source.settings["url"]))))
+                counted(len(meetings))
+                report = capture.capture_meetings(self._uow(), actor, source.id, meetings,
+                                                  self.clock, state=fetched.state)
+                report.warnings.extend(f"{w.where}: {w.message}" for w in warnings.shown)
+                return report
             raise InvalidInput(f"{source.kind.words} sources cannot run yet.", field="source")
         except KithbookError as exc:
             capture.record_failure(self._uow(), actor, source.id, exc.message, self.clock)
@@ -215,3 +246,8 @@ class CaptureBook:
     def decide(self, actor: MemberId, email: str, choice: ReviewChoice, *,
                name: str | None = None) -> capture.Decision:
         return capture.decide(self._uow(), actor, email, choice, self.clock, name=name)
+
+
+def _file_name(url: str) -> str:
+    """What a calendar's errors call it: the last part of its address."""
+    return urlsplit(url).path.rsplit("/", 1)[-1] or "calendar.ics"

@@ -120,6 +120,26 @@ class SqlCapture:
             {"interaction_id": i.id, "owner_id": i.owner, "source_id": source_id,
              "capture_key": key} for i, key in items])
 
+    def captured_days(self, owner: MemberId,
+                      keys: Sequence[str]) -> dict[str, tuple[InteractionId, date]]:
+        """Which of these keys are already interactions, with their day."""
+        found: dict[str, tuple[InteractionId, date]] = {}
+        for start in range(0, len(keys), _CHUNK):
+            rows = self._c.execute(
+                select(captured_interactions.c.capture_key, interactions.c.id,
+                       interactions.c.occurred_on)
+                .join(interactions, interactions.c.id == captured_interactions.c.interaction_id)
+                .where(captured_interactions.c.owner_id == owner,
+                       captured_interactions.c.capture_key.in_(keys[start:start + _CHUNK])))
+            for key, iid, day in rows:
+                found[key] = (InteractionId(iid), day)
+        return found
+
+    def set_day(self, owner: MemberId, interaction_id: InteractionId, day: date) -> None:
+        self._c.execute(update(interactions).where(
+            interactions.c.owner_id == owner, interactions.c.id == interaction_id)
+            .values(occurred_on=day, version=interactions.c.version + 1))
+
     def set_direction(self, owner: MemberId, interaction_id: InteractionId,
                       direction: Direction) -> None:
         self._c.execute(update(interactions).where(

@@ -1,0 +1,133 @@
+"""A subscribed calendar (ICS over HTTP from a real local server), on both databases:
+meetings with known people become `met`, recurring ones expanded, cancelled and declined
+ones skipped, moved ones followed, and an unchanged calendar is not read again."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kithbook.domain.capture import RuleKind
+from kithbook.domain.contacts import ContactFields, Labeled
+from kithbook.domain.errors import KithbookError
+from kithbook.domain.members import Member
+from kithbook.services.facade import Kithbook
+from kithbook.services.ports import ContactQuery
+
+ME, DANA, LEE = "sam@home.example", "dana@acme.example", "lee@globex.example"
+
+
+def _event(uid: str, start: str, attendees: list[tuple[str, str]], *,
+           extra: str = "") -> str:
+    people = "".join(f"ATTENDEE;PARTSTAT={state}:mailto:{email}\r\n"
+                     for email, state in attendees)
+    return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n"
+            f"DTSTART:{start}\r\nDTEND:{start[:9]}100000Z\r\nSUMMARY:Private plans\r\n"
+            f"ORGANIZER:mailto:{ME}\r\n{people}{extra}END:VEVENT\r\n")
+
+
+def calendar(moved_to: str = "20260512T090000Z") -> bytes:
+    both = [(ME, "ACCEPTED"), (DANA, "ACCEPTED")]
+    events = [
+        # Weekly with Dana, four times from 5 May; the second moved, the third cancelled.
+        _event("weekly", "20260505T090000Z", both, extra="RRULE:FREQ=WEEKLY;COUNT=4\r\n"),
+        _event("weekly", moved_to, both, extra="RECURRENCE-ID:20260512T090000Z\r\n"),
+        _event("weekly", "20260519T090000Z", both,
+               extra="RECURRENCE-ID:20260519T090000Z\r\nSTATUS:CANCELLED\r\n"),
+        # Sam declined: nothing. Lee declined, Dana came: Dana only.
+        _event("declined", "20260601T090000Z", [(ME, "DECLINED"), (LEE, "ACCEPTED")]),
+        _event("lee-out", "20260602T090000Z", [(ME, "ACCEPTED"), (LEE, "DECLINED"),
+                                                (DANA, "ACCEPTED")]),
+        # An all-hands with fourteen people: not a relationship with each.
+        _event("all-hands", "20260603T090000Z",
+               [(LEE, "ACCEPTED"), *((f"p{n}@crowd.example", "ACCEPTED") for n in range(13))]),
+        # Next month: has not happened yet.
+        _event("future", "20260701T090000Z", both),
+    ]
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + "".join(events)
+            + "END:VCALENDAR\r\n").encode()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path / "www"
+    folder.mkdir()
+    (folder / "cal.ics").write_bytes(calendar())
+    handler = lambda *a, **k: _Quiet(*a, directory=str(folder), **k)  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", folder
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def me(kb: Kithbook) -> Member:
+    member, _ = kb.init_local_member("Sam")
+    kb.capture().set_rule(member.id, ME, RuleKind.OWN)
+    for name, email in (("Dana Ruiz", DANA), ("Lee Chen", LEE)):
+        kb.add_contact(member.id, ContactFields(name=name, emails=[Labeled(email)]))
+    return member
+
+
+def met(kb: Kithbook, me: Member) -> list[tuple[str, date]]:
+    out = []
+    for row in kb.list_contacts(me.id, ContactQuery()).items:
+        view = kb.get_contact(me.id, row.contact.id)
+        out += [(row.contact.name, i.occurred_on) for i in view.timeline
+                if i.kind.value == "met"]
+    return sorted(out)
+
+
+def test_meetings_become_met_with_known_attendees_and_runs_are_incremental(
+        kb: Kithbook, me: Member, served: tuple[str, Path]) -> None:
+    url, folder = served
+    cap = kb.capture()
+    source = cap.add_ics(me.id, f"{url}/cal.ics", label="work calendar")
+    (outcome,) = cap.run(me.id, source.id)
+    assert outcome.error is None and outcome.report is not None
+    assert met(kb, me) == [("Dana Ruiz", date(2026, 5, 5)), ("Dana Ruiz", date(2026, 5, 12)),
+                           ("Dana Ruiz", date(2026, 5, 26)), ("Dana Ruiz", date(2026, 6, 2))]
+    assert "met 4 times" in kb.tie_depth(me.id, "Dana Ruiz").evidence_text
+    # Unchanged: the server says 304 and nothing is read.
+    (again,) = cap.run(me.id, source.id)
+    assert again.report is not None and (again.report.occurrences, again.report.added) == (0, 0)
+    # The second meeting moves to the Thursday: followed, not doubled.
+    (folder / "cal.ics").write_bytes(calendar(moved_to="20260514T090000Z"))
+    stamp = (folder / "cal.ics").stat().st_mtime + 10
+    os.utime(folder / "cal.ics", (stamp, stamp))
+    (moved,) = cap.run(me.id, source.id)
+    assert moved.report is not None and (moved.report.added, moved.report.moved) == (0, 1)
+    assert ("Dana Ruiz", date(2026, 5, 14)) in met(kb, me)
+    assert len(met(kb, me)) == 4
+    removed = cap.remove_source(me.id, source.id)
+    assert removed.interactions == 4 and met(kb, me) == []
+
+
+def test_a_bad_calendar_address_says_one_sentence_and_stores_nothing(
+        kb: Kithbook, me: Member, served: tuple[str, Path]) -> None:
+    url, folder = served
+    (folder / "broken.ics").write_bytes(b"BEGIN:VCALENDAR\r\nthis is not a calendar")
+    cap = kb.capture()
+    for address, said in ((f"{url}/missing.ics", "has no calendar at that address"),
+                          ("ftp://x.example/cal.ics", "not a calendar address"),
+                          ("http://127.0.0.1:1/cal.ics", "refused the connection"),
+                          (f"{url}/broken.ics", "broken.ics")):
+        with pytest.raises(KithbookError) as caught:
+            cap.add_ics(me.id, address)
+        assert said in caught.value.message and "\n" not in caught.value.message
+    assert cap.sources(me.id) == []
