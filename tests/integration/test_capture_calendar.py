@@ -16,6 +16,7 @@ import pytest
 from kithbook.domain.capture import RuleKind
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.errors import KithbookError
+from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
 from kithbook.services.ports import ContactQuery
@@ -102,7 +103,12 @@ def test_meetings_become_met_with_known_attendees_and_runs_are_incremental(
     assert outcome.error is None and outcome.report is not None
     assert met(kb, me) == [("Dana Ruiz", date(2026, 5, 5)), ("Dana Ruiz", date(2026, 5, 12)),
                            ("Dana Ruiz", date(2026, 5, 26)), ("Dana Ruiz", date(2026, 6, 2))]
-    assert "met 4 times" in kb.tie_depth(me.id, "Dana Ruiz").evidence_text
+    assert kb.tie_depth(me.id, "Dana Ruiz").evidence_text.startswith(
+        "met 4 times (from your calendar)")
+    kb.log_interaction(me.id, ["Dana Ruiz"], Kind.MET, Direction.MUTUAL, date(2026, 6, 10))
+    kb.log_interaction(me.id, ["Dana Ruiz"], Kind.EMAILED, Direction.GAVE, date(2026, 6, 11))
+    assert kb.tie_depth(me.id, "Dana Ruiz").evidence_text.startswith(
+        "emailed once, met 5 times (4 from your calendar)")
     # Unchanged: the server says 304 and nothing is read.
     (again,) = cap.run(me.id, source.id)
     assert again.report is not None and (again.report.occurrences, again.report.added) == (0, 0)
@@ -113,9 +119,10 @@ def test_meetings_become_met_with_known_attendees_and_runs_are_incremental(
     (moved,) = cap.run(me.id, source.id)
     assert moved.report is not None and (moved.report.added, moved.report.moved) == (0, 1)
     assert ("Dana Ruiz", date(2026, 5, 14)) in met(kb, me)
-    assert len(met(kb, me)) == 4
+    assert len(met(kb, me)) == 5
     removed = cap.remove_source(me.id, source.id)
-    assert removed.interactions == 4 and met(kb, me) == []
+    assert removed.interactions == 4 and met(kb, me) == [("Dana Ruiz", date(2026, 6, 10))]
+    assert "calendar" not in kb.tie_depth(me.id, "Dana Ruiz").evidence_text
 
 
 def test_a_bad_calendar_address_says_one_sentence_and_stores_nothing(

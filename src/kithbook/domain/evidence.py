@@ -36,6 +36,8 @@ class TieEvidence:
     corrected_on: date | None = None
     since_correction: int = 0
     correction_weight: float = 0.0
+    # Of the meetings counted, how many were captured from the member's calendars.
+    met_from_calendar: int = 0
 
     def count(self, kind: Kind | None = None, direction: Direction | None = None) -> int:
         """Interactions of that kind and direction (None: any)."""
@@ -129,7 +131,9 @@ def evidence_phrases(e: TieEvidence) -> list[str]:
             n = e.count(kind)
             if n:
                 word = _UNDIRECTED[kind]
-                phrases.append(plural(n, "note") if kind is Kind.NOTE else f"{word} {times(n)}")
+                phrases.append(plural(n, "note") if kind is Kind.NOTE else f"{word} {times(n)}"
+                               + (_from_calendar(e.met_from_calendar, n)
+                                  if kind is Kind.MET else ""))
             continue
         by_direction = zip((Direction.GAVE, Direction.RECEIVED, Direction.MUTUAL),
                            _DIRECTED[kind], strict=True)
@@ -147,6 +151,13 @@ def evidence_phrases(e: TieEvidence) -> list[str]:
     if e.stated_trust is not None:
         phrases.append(f"you would vouch for them at {e.stated_trust}/5")
     return phrases
+
+
+def _from_calendar(captured: int, met: int) -> str:
+    """ " (from your calendar)", or " (3 from your calendar)" when some were typed."""
+    if captured <= 0:
+        return ""
+    return " (from your calendar)" if captured >= met else f" ({captured} from your calendar)"
 
 
 def describe_evidence(e: TieEvidence) -> str:

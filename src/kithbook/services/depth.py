@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
@@ -113,7 +113,12 @@ def _one(uow: UnitOfWork, actor: MemberId, contact: ContactId, today: date,
     if not snapshot.contacts:  # not in the actor's book: the same answer as a wrong id
         raise NotFound(f"no contact {contact!r} in your book.", field="contact_id")
     cadences = uow.depth.tag_cadences(actor)
-    return _explain(_summaries(snapshot, today, params)[0], cadences)
+    summary = _summaries(snapshot, today, params)[0]
+    from_calendar = uow.capture.met_from_calendar(actor, contact, today)
+    if from_calendar:
+        summary = replace(summary, evidence=replace(summary.evidence,
+                                                    met_from_calendar=from_calendar))
+    return _explain(summary, cadences)
 
 
 def _contact_id(uow: UnitOfWork, actor: MemberId, ref: str, exact: bool) -> ContactId:

@@ -153,6 +153,20 @@ class SqlCapture:
             stmt = stmt.where(captured_interactions.c.source_id == source_id)
         return int(self._c.scalar(stmt) or 0)
 
+    def met_from_calendar(self, owner: MemberId, contact: ContactId, as_of: date) -> int:
+        """Meetings with this contact up to `as_of` that a calendar source captured."""
+        stmt = (select(func.count()).select_from(
+            captured_interactions
+            .join(interactions, interactions.c.id == captured_interactions.c.interaction_id)
+            .join(interaction_contacts,
+                  interaction_contacts.c.interaction_id == interactions.c.id)
+            .join(capture_sources, capture_sources.c.id == captured_interactions.c.source_id))
+            .where(captured_interactions.c.owner_id == owner,
+                   interaction_contacts.c.contact_id == contact,
+                   interactions.c.kind == "met", interactions.c.occurred_on <= as_of,
+                   capture_sources.c.kind.in_(("ics", "caldav"))))
+        return int(self._c.scalar(stmt) or 0)
+
     def captured_ids(self, owner: MemberId, interaction_ids: Sequence[str]) -> dict[str, str]:
         """Interaction id → the label of the source that captured it, for a timeline."""
         if not interaction_ids:

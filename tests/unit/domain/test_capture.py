@@ -186,3 +186,19 @@ def test_grouping_is_the_same_in_any_order_and_never_more_than_messages(
     assert {k: e.direction for k, e in forward.exchanges.items()} == \
         {k: e.direction for k, e in backward.exchanges.items()}
     assert len(forward.exchanges) <= len(messages)
+
+
+def test_the_evidence_says_which_meetings_came_from_the_calendar() -> None:
+    from kithbook.domain.evidence import TieEvidence, describe_evidence
+    from kithbook.domain.interactions import Kind
+
+    def said(met: int, captured: int) -> str:
+        e = TieEvidence(as_of=date(2026, 6, 1), strength=0.5, computed=0.5,
+                        counts={(Kind.EMAILED, Direction.GAVE): 12,
+                                (Kind.MET, Direction.MUTUAL): met},
+                        met_from_calendar=captured)
+        return describe_evidence(e)
+
+    assert said(3, 3).startswith("emailed 12 times, met 3 times (from your calendar)")
+    assert said(5, 3).startswith("emailed 12 times, met 5 times (3 from your calendar)")
+    assert said(3, 0).startswith("emailed 12 times, met 3 times, ")
