@@ -1,5 +1,6 @@
-"""Real community servers for tests: `kithbook serve --community` in its own process
-(one or several workers) on a free loopback port, over the database the test names."""
+"""Real servers for tests: `kithbook serve --community` (one or several workers), or a
+local book's `kithbook serve`, in its own process on a free loopback port, over the
+database the test names."""
 
 from __future__ import annotations
 
@@ -32,14 +33,15 @@ def start(url: str, port: int, workers: int, log: Path) -> subprocess.Popen[byte
             env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
+def wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path,
+                  probe: str = "/login") -> None:
     # Up to two minutes: the machine may be busy with other tests (the wait is bounded;
     # no claim about speed).
     for _ in range(1200):
         if server.poll() is not None:
             pytest.fail(f"the server stopped: {log.read_text()}")
         try:
-            httpx2.get(f"http://127.0.0.1:{port}/login", timeout=1)
+            httpx2.get(f"http://127.0.0.1:{port}{probe}", timeout=1)
             return
         except httpx2.TransportError:
             time.sleep(0.1)
@@ -64,3 +66,22 @@ def community_servers(url: str, folder: Path, *workers: int) -> Iterator[list[st
             server.terminate()
         for server, _, _ in started:
             server.wait(timeout=30)
+
+
+@contextmanager
+def local_server(url: str, folder: Path) -> Iterator[str]:
+    """`kithbook serve` of a local book at `url` on a free loopback port; yields its base
+    URL, as the command prints it."""
+    port = free_port()
+    log = folder / f"local-{port}.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "kithbook", "--database", url, "serve",
+             "--host", "127.0.0.1", "--port", str(port)],
+            env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(port, server, log, probe="/api/v1/contacts?limit=1")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

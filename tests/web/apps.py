@@ -9,12 +9,20 @@ did (the local member it signed in, an import's progress) reaches the next.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from starlette.datastructures import State
 
 from kithbook.services.facade import Kithbook
+from kithbook.services.sessions import csrf_token
 from kithbook.web import create_app
 from kithbook.web.auth import Community
+from kithbook.web.local_guard import COOKIE
+
+LOCAL_ORIGIN = "http://127.0.0.1:8000"
+BROWSER_COOKIE = "a-cookie-the-book-gave-this-browser"
 
 _BUILT: dict[Community | None, tuple[FastAPI, State]] = {}
 
@@ -29,3 +37,10 @@ def app_for(kb: Kithbook, community: Community | None = None) -> FastAPI:
     app, fresh = built
     app.state = State({**{name: fresh[name] for name in fresh}, "kb": kb})
     return app
+
+
+def local_browser(app: FastAPI, **options: Any) -> TestClient:
+    """A local book's own pages, as a browser holds them: at the loopback address, with
+    the cookie the book gave it and that cookie's CSRF token on every request."""
+    return TestClient(app, base_url=LOCAL_ORIGIN, cookies={COOKIE: BROWSER_COOKIE},
+                      headers={"X-CSRF-Token": csrf_token(BROWSER_COOKIE)}, **options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from apps import app_for
+from apps import app_for, local_browser
 from fastapi.testclient import TestClient
 
 from kithbook.services.facade import Kithbook
@@ -13,7 +13,9 @@ from kithbook.services.facade import Kithbook
 
 @pytest.fixture
 def client(kb: Kithbook) -> Iterator[TestClient]:
-    with TestClient(app_for(kb)) as test_client:
+    """The book's own pages, as a browser holds them: at the loopback address, with the
+    cookie the book gave it and that cookie's CSRF token on every request."""
+    with local_browser(app_for(kb)) as test_client:
         yield test_client
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from apps import app_for
+from apps import app_for, local_browser
 from fastapi.testclient import TestClient
 
 from dovecot import PASSWORD, USER, Dovecot, running_dovecot
@@ -25,7 +25,7 @@ def server() -> Iterator[Dovecot]:
 @pytest.fixture
 def web(kb: Kithbook) -> Iterator[TestClient]:
     kb.settings = replace(kb.settings, capture_key=new_key())
-    with TestClient(app_for(kb), follow_redirects=False) as client:
+    with local_browser(app_for(kb), follow_redirects=False) as client:
         for name, email in (("Dana Ruiz", DANA), ("Lee Chen", LEE)):
             assert client.post("/api/v1/contacts", json={
                 "name": name, "emails": [{"value": email}]}).status_code == 201

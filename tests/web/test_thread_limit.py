@@ -17,7 +17,7 @@ def _tokens_seen_by_a_route(kb: Kithbook, threads: int | None) -> float:
     async def probe() -> dict[str, float]:
         return {"tokens": anyio.to_thread.current_default_thread_limiter().total_tokens}
 
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         assert client.get("/").status_code == 200  # a sync route runs under the limit
         response = client.get("/probe-threads")
         assert response.status_code == 200

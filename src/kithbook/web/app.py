@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kithbook import __version__
 from kithbook.services.facade import Kithbook
-from kithbook.web import auth, errors, filters
+from kithbook.web import auth, errors, filters, local_guard
 from kithbook.web.api import accounts as accounts_api
 from kithbook.web.api import contacts as contacts_api
 from kithbook.web.api import depth as depth_api
@@ -96,8 +96,9 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
                threads: int | None = None) -> FastAPI:
     """A web app over these services.
 
-    Local mode (no `community`): the book's one member, no login. Community mode: members
-    sign in (sessions or API tokens), state-changing calls need a CSRF token. `threads`:
+    Local mode (no `community`): the book's one member, no login, answering this machine's
+    pages and scripts only (`local_guard`). Community mode: members sign in (sessions or
+    API tokens). In both, a write made with a cookie needs its CSRF token. `threads`:
     how many plain `def` routes run at once (anyio's default, 40, when None).
     """
     app = FastAPI(
@@ -108,6 +109,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
         docs_url=None,  # served from the package's own files (web/api/docs.py)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        dependencies=[Depends(local_guard.guard_writes)] if community is None else None,
     )
     app.state.kb = kb
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -115,19 +117,17 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     # once, not checked against their files on every page.
     templates.env.auto_reload = False
     filters.install(templates.env)
-    if community is not None:
-        templates.env.globals.update(csrf_input=auth.csrf_input, csrf_value=auth.csrf_value)
-    else:
-        # Local mode has no sessions: no need to look for one on every form of every page.
-        templates.env.globals.update(csrf_input=auth.no_csrf_input,
-                                     csrf_value=auth.no_csrf_value)
+    templates.env.globals.update(csrf_input=auth.csrf_input, csrf_value=auth.csrf_value)
     templates.env.globals["community"] = community is not None
     app.state.community = community
     app.state.templates = templates
     app.add_middleware(_SecurityHeaders)
     if threads is not None:
         app.add_middleware(_ThreadLimit, threads=threads)
+    if community is None:
+        app.add_middleware(local_guard.LoopbackOnly)  # added last: runs first
     errors.install(app)
+    auth.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     api_docs.install(app)
     app.include_router(contacts_api.router)
@@ -147,7 +147,6 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.include_router(capture_pages.router)
     app.include_router(profile_api.router)
     if community is not None:
-        auth.install(app)
         app.include_router(account_pages.router)
         app.include_router(accounts_api.router)
         app.include_router(link_pages.router)

@@ -1,4 +1,4 @@
-"""Community mode: who is asking (a session cookie or an API token), and CSRF.
+"""Who is asking (a session cookie or an API token) in a community, and CSRF in both modes.
 
 A session cookie is ambient (the browser sends it with any request, even one another
 site started), so every state-changing request made with it must carry the session's
@@ -64,7 +64,12 @@ class SignInRequired(Exception):
 
 
 class CsrfRefused(Exception):
-    """A state-changing request with the session cookie but without its CSRF token."""
+    """A state-changing request with the session cookie but without its CSRF token, or
+    one another site started. `hint` says what a script should do instead."""
+
+    def __init__(self, hint: str | None = None) -> None:
+        super().__init__(hint)
+        self.hint = hint
 
 
 def community_of(request: Request) -> Community | None:
@@ -86,9 +91,14 @@ async def authenticate(request: Request, community: Community) -> Member:
         raise SignInRequired
     # What the forms of this request's page carry: worked out once, not once per form.
     request.state.csrf = csrf_token(session)
+    await check_csrf(request, session)
+    return found
+
+
+async def check_csrf(request: Request, session: str) -> None:
+    """A state-changing request made with the cookie `session` carries its CSRF token."""
     if request.method in UNSAFE and not csrf_matches(session, await _supplied_csrf(request)):
         raise CsrfRefused
-    return found
 
 
 async def _supplied_csrf(request: Request) -> str | None:
@@ -131,7 +141,7 @@ def safe_next(target: str | None) -> str:
 
 @pass_context
 def csrf_input(context: Context) -> Markup:
-    """`{{ csrf_input() }}` in every POST form: the hidden field, or nothing in local mode."""
+    """`{{ csrf_input() }}` in every POST form: the hidden field (nothing before sign-in)."""
     token = _csrf_of(context)
     if not token:
         return Markup("")
@@ -141,18 +151,6 @@ def csrf_input(context: Context) -> Markup:
 @pass_context
 def csrf_value(context: Context) -> str:
     return _csrf_of(context) or ""
-
-
-_NO_CSRF_INPUT = Markup("")
-
-
-def no_csrf_input() -> Markup:
-    """`csrf_input` in local mode: no sessions, so no form carries a token."""
-    return _NO_CSRF_INPUT
-
-
-def no_csrf_value() -> str:
-    return ""
 
 
 def _csrf_of(context: Context) -> str | None:
@@ -177,9 +175,10 @@ def install(app: FastAPI) -> None:
         message = ("this form is out of date or was sent from another site; reload the page "
                    "and try again.")
         if request.url.path.startswith("/api/"):
-            return JSONResponse(error_body("csrf_refused", message + f" Calls made with the "
-                                           f"session cookie need the {CSRF_HEADER} header.",
-                                           None), status_code=403)
+            hint = exc.hint or (f"Calls made with the session cookie need the {CSRF_HEADER} "
+                                "header.")
+            return JSONResponse(error_body("csrf_refused", f"{message} {hint}", None),
+                                status_code=403)
         return _page(request, 403, message)
 
     @app.exception_handler(TooManyAttempts)
