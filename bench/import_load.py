@@ -1,6 +1,7 @@
 """Full import speed: a LinkedIn CSV and a vCard file into a book, SQLite and PostgreSQL.
 
     python bench/import_load.py [--rows 100000] [--cards 20000] [--postgres URL] [--profile]
+    python bench/import_load.py --quick     # seconds: 5,000 rows and 1,000 cards, for CI
 
 Generates the same files as bench/import_bench.py, then imports each with
 `Kithbook.import_file` (read, check, duplicate finding, bulk write, one transaction) into
@@ -70,9 +71,13 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="5,000 rows and 1,000 cards: seconds, enough to see a ratio fall")
     parser.add_argument("--postgres", default=os.environ.get(
         "KITHBOOK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
+    if args.quick:
+        args.rows, args.cards = 5_000, 1_000
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as folder:
         files = {"LinkedIn CSV": (Path(folder) / "Connections.csv", read_linkedin),

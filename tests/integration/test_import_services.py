@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
@@ -288,3 +288,30 @@ def test_delete_account_removes_everything_of_the_member(kb: Kithbook, me: Membe
 
 def _all() -> ContactQuery:
     return ContactQuery(limit=1000)
+
+
+def test_a_large_import_on_sqlite_indexes_every_contact_and_keeps_the_triggers(
+        sqlite_kb: Kithbook, sqlite_url: str, tmp_path: Path) -> None:
+    me, _ = sqlite_kb.init_local_member("Sam")
+    engine = create_engine(sqlite_url)
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    version = "SELECT version FROM network_versions WHERE owner_id = :owner"
+    with engine.connect() as connection:
+        before = list(connection.execute(text(triggers)))
+        first = connection.execute(text(version), {"owner": me.id}).scalar_one()
+    rows = [f"Person{i},Quill{i},,p{i}@example.org,Acme,Eng,01 Jan 2024" for i in range(800)]
+    path = tmp_path / "Connections.csv"
+    path.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                    + "\n".join(rows) + "\n", encoding="utf-8")
+    assert sqlite_kb.import_file(me.id, path).contacts_added == 800
+    with engine.connect() as connection:
+        assert list(connection.execute(text(triggers))) == before
+        assert connection.execute(text(version), {"owner": me.id}).scalar_one() > first
+    engine.dispose()
+    # The search index holds every imported contact, first and last alike.
+    for word in ("Quill0", "Quill799"):
+        (found,) = sqlite_kb.list_contacts(me.id, ContactQuery(text=word)).items
+        assert found.contact.name.endswith(word)
+    # The triggers work again for the next contact added by hand.
+    sqlite_kb.add_contact(me.id, ContactFields(name="Zebulon Handmade"), TieFields())
+    assert sqlite_kb.list_contacts(me.id, ContactQuery(text="Zebulon")).items

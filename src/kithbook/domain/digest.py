@@ -14,6 +14,7 @@ from datetime import date
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId
+from kithbook.domain.important_dates import Upcoming
 from kithbook.domain.keep_in_touch import touch_state
 from kithbook.domain.stages import QUIET_DAYS, NextStep, StepKind, next_step
 from kithbook.domain.tie_summary import Screen, TieReading, TieSummary
@@ -68,6 +69,7 @@ class Digest:
     budget: Budget
     items: tuple[DigestItem, ...]
     candidates: int  # ties that had a reason this week
+    dates: tuple[Upcoming, ...] = ()  # birthdays and other dates in the coming week
 
     @property
     def minutes(self) -> int:
@@ -161,9 +163,13 @@ def _summary(tie: TieReading) -> TieSummary:
 
 def digest_text(digest: Digest) -> str:
     """The digest as plain text: the same words for the terminal and for email."""
+    coming = [f"{n}. {u.text(digest.week_of)}." for n, u in enumerate(digest.dates, 1)]
+    if coming:
+        coming.insert(0, "Coming up this week:")
     if not digest.items:
-        return (f"Week of {digest.week_of.isoformat()}: nothing pressing. A good week to "
-                "share something with someone you have not thought of lately.")
+        return "\n".join([f"Week of {digest.week_of.isoformat()}: nothing pressing. A good "
+                          "week to share something with someone you have not thought of "
+                          "lately.", *coming])
     lines = [f"Week of {digest.week_of.isoformat()}: {len(digest.items)} of "
              f"{digest.candidates} people who deserve your time, {digest.minutes} of "
              f"{digest.budget.minutes} minutes."]
@@ -172,4 +178,4 @@ def digest_text(digest: Digest) -> str:
         lines.append(f"   Next: {item.step.text}")
     if digest.left_out:
         lines.append(f"{digest.left_out} more did not fit this week's budget.")
-    return "\n".join(lines)
+    return "\n".join([*lines, *coming])

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import ContactId
 
 MAX_LABEL = 100
 MAX_DATES = 20  # per contact
@@ -118,3 +120,42 @@ def check_dates(values: list[ImportantDate]) -> list[ImportantDate]:
                            field="dates")
     order = {DateKind.BIRTHDAY: 0, DateKind.ANNIVERSARY: 1, DateKind.OTHER: 2}
     return sorted(unique, key=lambda d: order[d.kind])
+
+
+WEEK = 7
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """An important date of a contact that comes round soon."""
+
+    contact: ContactId
+    name: str
+    what: ImportantDate
+    on: date
+
+    def text(self, today: date) -> str:
+        """"Ada Lovelace's birthday is on Thursday" (or today, tomorrow, on 10 December)."""
+        days = (self.on - today).days
+        when = ("today" if days == 0 else "tomorrow" if days == 1
+                else f"on {_WEEKDAYS[self.on.weekday()]}" if days < WEEK
+                else f"on {self.on.day} {self.on.strftime('%B')}")
+        return f"{self.name}'s {self.what.what} is {when}"
+
+
+def upcoming(dates: Mapping[ContactId, Sequence[ImportantDate]],
+             names: Mapping[ContactId, str], today: date,
+             days: int = WEEK) -> list[Upcoming]:
+    """The dates that come round from today to `days` days later, soonest first."""
+    last = today + timedelta(days=days - 1) if today.year < 9999 else today
+    found = []
+    for contact, held in dates.items():
+        name = names.get(contact)
+        if name is None:
+            continue
+        for value in held:
+            on = value.next_on_or_after(today)
+            if on <= last:
+                found.append(Upcoming(contact, name, value, on))
+    return sorted(found, key=lambda u: (u.on, u.name, u.contact))

@@ -24,6 +24,7 @@ from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.evidence import describe_balance, describe_evidence, describe_strength
 from kithbook.domain.health import HealthReport, health_report, tally_ties
 from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.important_dates import Upcoming, upcoming
 from kithbook.domain.keep_in_touch import Cadence, TouchState, losing_touch, resolve_cadence
 from kithbook.domain.stages import NextStep, StageAssessment, assess_stage, next_step
 from kithbook.domain.tie_summary import Screen, TieReading, TieSummary
@@ -179,11 +180,21 @@ def digest(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParam
     today = clock.today()
 
     def build(ties: list[TieReading], cadences: dict[str, int]) -> Digest:
-        return weekly_digest(ties, cadences, today, budget,
-                             explained=_explainer(uow, actor, today, params))
+        return replace(weekly_digest(ties, cadences, today, budget,
+                                     explained=_explainer(uow, actor, today, params)),
+                       dates=_coming_dates(uow, actor, today))
 
     return _kept_book(uow, cache, actor, ("digest", today, params, budget), today, params,
                       build, wait_for_day, DIGEST_SCREEN)
+
+
+def _coming_dates(uow: UnitOfWork, actor: MemberId, today: date) -> tuple[Upcoming, ...]:
+    """The actor's contacts' important dates in the coming week, soonest first; read in
+    the transaction that builds the digest, so they are kept with it (dates change only
+    with the contacts they belong to, which moves the book's fingerprint)."""
+    dates = uow.dates.for_owner(actor)
+    names = uow.contacts.names_of(actor, sorted(dates)) if dates else {}
+    return tuple(upcoming(dates, names, today))
 
 
 @dataclass(frozen=True)
@@ -200,8 +211,9 @@ def week(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParams,
     today = clock.today()
 
     def build(ties: list[TieReading], cadences: dict[str, int]) -> Week:
-        return Week(weekly_digest(ties, cadences, today, budget,
-                                  explained=_explainer(uow, actor, today, params)),
+        return Week(replace(weekly_digest(ties, cadences, today, budget,
+                                          explained=_explainer(uow, actor, today, params)),
+                            dates=_coming_dates(uow, actor, today)),
                     losing_touch(ties, cadences, today, limit=losing_touch_limit))
 
     # The digest's screen lets every tie with a cadence through: the losing-touch list's.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Table
@@ -19,6 +20,7 @@ from kithbook.services.ports import BulkBook
 from kithbook.storage.contacts import CHILD_TABLES, child_rows, contact_row
 from kithbook.storage.important_dates import date_rows
 from kithbook.storage.interactions import interaction_row, link_rows
+from kithbook.storage.search_index import FTS_TABLE
 from kithbook.storage.tables import (
     contact_dates,
     contacts,
@@ -29,6 +31,12 @@ from kithbook.storage.tables import (
 from kithbook.storage.ties import tie_row
 
 BATCH = 20_000
+# Rows in one write from which SQLite's row triggers are done once for the whole write.
+SET_WISE = 500
+# SQLite runs these for every row inserted; for a large write their effect is made once,
+# set-wise (see `_RowTriggersSetAside`). PostgreSQL's are statement triggers already.
+_ROW_TRIGGERS = ("contacts_fts_insert", "network_bump_ties_insert",
+                 "network_bump_contact_tags_insert", "ties_name_key_insert")
 
 
 class SqlBulkWriter:
@@ -40,6 +48,13 @@ class SqlBulkWriter:
             # Ids are random, so every index is written all over; a cache that holds the
             # indexes keeps that in memory instead of on disk.
             self._c.exec_driver_sql("PRAGMA cache_size=-262144")
+            if len(book.contacts) + len(book.ties) >= SET_WISE:
+                with _RowTriggersSetAside(self._c, owner):
+                    self._write(book)
+                return
+        self._write(book)
+
+    def _write(self, book: BulkBook) -> None:
         self._insert(contacts, (contact_row(c) for c in book.contacts))
         children = [child_rows(c) for c in book.contacts]
         for key, table in CHILD_TABLES.items():
@@ -87,6 +102,50 @@ class SqlBulkWriter:
             for row in tuples:
                 copy.write_row(row)
         cursor.close()
+
+
+class _RowTriggersSetAside:
+    """Drops SQLite's per-row insert triggers for one bulk write and does their work once.
+
+    A trigger per inserted row was most of a large import's time on SQLite: one FTS
+    insert per contact, one version bump per tie and per tag. Inside the write's own
+    transaction (DDL is transactional in SQLite: a failure or a killed process brings the
+    triggers back with everything else) the triggers are dropped, the rows inserted, then
+    the search index gets the new contacts in one statement, the network version one bump,
+    and the triggers are created again exactly as they were. The bulk writer sets each
+    tie's `name_key` itself, so that trigger had nothing to do.
+    """
+
+    def __init__(self, connection: Connection, owner: MemberId) -> None:
+        self._c = connection
+        self._owner = owner
+        self._saved: dict[str, str] = {}
+        self._before = 0
+
+    def __enter__(self) -> None:
+        names = ", ".join(f"'{name}'" for name in _ROW_TRIGGERS)
+        rows = self._c.exec_driver_sql(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})")
+        self._saved = {str(row[0]): str(row[1]) for row in rows}
+        self._before = self._c.exec_driver_sql(
+            "SELECT coalesce(max(rowid), 0) FROM contacts").scalar_one()
+        for name in self._saved:
+            self._c.exec_driver_sql(f"DROP TRIGGER {name}")
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is not None:
+            return  # the transaction is rolled back, dropped triggers included
+        if "contacts_fts_insert" in self._saved:
+            # Contacts' rowids only grow under the write lock this transaction holds.
+            self._c.exec_driver_sql(
+                f"INSERT INTO {FTS_TABLE}(rowid, search_text) SELECT rowid, search_text "
+                "FROM contacts WHERE rowid > ?", (self._before,))
+        if any(name.startswith("network_bump_") for name in self._saved):
+            self._c.exec_driver_sql("UPDATE network_versions SET version = version + 1 "
+                                    "WHERE owner_id = ?", (self._owner,))
+        for sql in self._saved.values():
+            self._c.exec_driver_sql(sql)
 
 
 def _activity(items: Sequence[Interaction]) -> tuple[dict[str, date], dict[str, int]]:

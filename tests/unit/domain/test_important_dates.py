@@ -3,11 +3,13 @@ from datetime import date
 import pytest
 
 from kithbook.domain.errors import InvalidInput
+from kithbook.domain.ids import ContactId
 from kithbook.domain.important_dates import (
     DateKind,
     ImportantDate,
     check_dates,
     parse_important_date,
+    upcoming,
 )
 
 BIRTHDAY = DateKind.BIRTHDAY
@@ -60,3 +62,19 @@ def test_a_contacts_dates_are_each_once_birthdays_first() -> None:
     assert check_dates([other, birthday, other]) == [birthday, other]
     with pytest.raises(InvalidInput, match="at most 20"):
         check_dates([ImportantDate(BIRTHDAY, 1, day) for day in range(1, 22)])
+
+
+def test_the_dates_of_the_coming_week_soonest_first_in_words() -> None:
+    monday = date(2026, 6, 15)
+    ada, alan, grace = ContactId("ada"), ContactId("alan"), ContactId("grace")
+    dates = {ada: [ImportantDate(BIRTHDAY, 6, 18, 1815)],
+             alan: [ImportantDate(BIRTHDAY, 6, 23, 1912)],  # eight days on: not this week
+             grace: [ImportantDate(DateKind.OTHER, 6, 15, None, "Name day"),
+                     ImportantDate(DateKind.ANNIVERSARY, 6, 16)]}
+    names = {ada: "Ada Lovelace", alan: "Alan Turing", grace: "Grace Hopper"}
+    found = upcoming(dates, names, monday)
+    assert [u.text(monday) for u in found] == [
+        "Grace Hopper's Name day is today", "Grace Hopper's anniversary is tomorrow",
+        "Ada Lovelace's birthday is on Thursday"]
+    assert [u.text(monday) for u in upcoming(dates, names, monday, days=30)][-1] == \
+        "Alan Turing's birthday is on 23 June"

@@ -11,6 +11,7 @@ import pytest
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields, Labeled
+from kithbook.domain.digest import digest_text
 from kithbook.domain.important_dates import DateKind, ImportantDate
 from kithbook.domain.members import Member
 from kithbook.services.book import TieFields
@@ -113,3 +114,18 @@ def test_phone_labels_and_faxes_are_kept(kb: Kithbook, me: Member) -> None:
     ada = _contact(kb, me, "Ada Yonath").contact
     assert ada.phones == [Labeled("+97289341111", "work"), Labeled("+97289342222", "work fax"),
                           Labeled("+97289343333", "home fax")]
+
+
+def test_the_digest_says_whose_birthday_comes_this_week(kb: Kithbook, me: Member,
+                                                        tmp_path: Path) -> None:
+    # The test clock's today is Monday 15 June 2026.
+    path = tmp_path / "friends.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nBDAY:--0618\r\n"
+                    "END:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Alan Turing\r\n"
+                    "BDAY:1912-06-23\r\nEND:VCARD\r\n", encoding="utf-8")
+    kb.import_file(me.id, path)
+    digest = kb.digest(me.id)
+    assert [u.text(digest.week_of) for u in digest.dates] == [
+        "Ada Lovelace's birthday is on Thursday"]
+    assert digest_text(digest).endswith(
+        "Coming up this week:\n1. Ada Lovelace's birthday is on Thursday.")
