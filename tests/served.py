@@ -24,8 +24,9 @@ def free_port() -> int:
         return port
 
 
-def start(url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "KITHBOOK_DATABASE_URL": url}
+def start(url: str, port: int, workers: int, log: Path,
+          env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "KITHBOOK_DATABASE_URL": url, **(env or {})}
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "kithbook", "serve", "--community", "--insecure-dev",
@@ -49,15 +50,17 @@ def wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path,
 
 
 @contextmanager
-def community_servers(url: str, folder: Path, *workers: int) -> Iterator[list[str]]:
+def community_servers(url: str, folder: Path, *workers: int,
+                      env: dict[str, str] | None = None) -> Iterator[list[str]]:
     """One server per entry of `workers` (its number of worker processes), all on the
-    database at `url`; yields their base URLs and stops them all at the end."""
+    database at `url` (and `env` added to their environment); yields their base URLs and
+    stops them all at the end."""
     started = []
     try:
         for count in workers:
             port = free_port()
             log = folder / f"server-{port}.log"
-            started.append((start(url, port, count, log), port, log))
+            started.append((start(url, port, count, log, env), port, log))
         for server, port, log in started:
             wait_until_up(port, server, log)
         yield [f"http://127.0.0.1:{port}" for _, port, _ in started]

@@ -34,6 +34,21 @@ class Settings:
     # inline or, better, as a file only the server can read.
     capture_key: str | None = field(default=None, repr=False)
     capture_key_file: str | None = None
+    # Where the server keeps files of its own (uploads waiting for their import); None:
+    # beside the SQLite book, or the user's data folder for a book on PostgreSQL.
+    data_dir: Path | None = None
+    # The largest request body the web server reads (an upload), and how many imports
+    # each server process runs at once.
+    max_upload_mb: float = 64.0
+    max_imports: int = 2
+
+    def data_folder(self) -> Path:
+        if self.data_dir is not None:
+            return self.data_dir
+        book = self.database_url.removeprefix("sqlite:///").split("?")[0]
+        if self.database_url.startswith("sqlite:///") and book and book != ":memory:":
+            return Path(book).parent
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
     def with_database(self, url: str | None) -> Settings:
         return self if url is None else replace(self, database_url=database_url_from(url))
@@ -52,7 +67,8 @@ def database_url_from(value: str) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
-def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+def _positive(env: Mapping[str, str], name: str, default: float, *,
+              unit: str = "hours or days") -> float:
     text = env.get(name, "").strip()
     if not text:
         return default
@@ -61,8 +77,8 @@ def _positive(env: Mapping[str, str], name: str, default: float) -> float:
     except ValueError:
         value = 0.0
     if not 0 < value < 1e6:
-        raise InvalidInput(f"{name} must be a positive number of hours or days, not "
-                           f"{text!r}.", field=name)
+        raise InvalidInput(f"{name} must be a positive number of {unit}, not {text!r}.",
+                           field=name)
     return value
 
 
@@ -82,4 +98,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_lifetime_days=_positive(env, "KITHBOOK_SESSION_LIFETIME_DAYS", 14.0),
         capture_key=env.get("KITHBOOK_CAPTURE_KEY") or None,
         capture_key_file=env.get("KITHBOOK_CAPTURE_KEY_FILE") or None,
+        data_dir=Path(env["KITHBOOK_DATA_DIR"]).expanduser()
+        if env.get("KITHBOOK_DATA_DIR", "").strip() else None,
+        max_upload_mb=_positive(env, "KITHBOOK_MAX_UPLOAD_MB", 64.0, unit="megabytes"),
+        max_imports=max(1, int(_positive(env, "KITHBOOK_MAX_IMPORTS", 2, unit="imports"))),
     )

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kithbook import __version__
 from kithbook.services.facade import Kithbook
-from kithbook.web import auth, errors, filters, local_guard
+from kithbook.web import auth, errors, filters, limits, local_guard
 from kithbook.web.api import accounts as accounts_api
 from kithbook.web.api import contacts as contacts_api
 from kithbook.web.api import depth as depth_api
@@ -121,6 +121,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     templates.env.globals["community"] = community is not None
     app.state.community = community
     app.state.templates = templates
+    limits.install(app, kb.settings)  # body size, imports at once, uploads
     app.add_middleware(_SecurityHeaders)
     if threads is not None:
         app.add_middleware(_ThreadLimit, threads=threads)

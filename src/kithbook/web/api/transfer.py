@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from kithbook.domain.errors import InvalidInput
@@ -15,8 +15,8 @@ from kithbook.services.exports import ExportFormat
 from kithbook.services.imports import ImportReport
 from kithbook.web.api.schemas import ERRORS, ContactOut, PageOut
 from kithbook.web.deps import CurrentMember, Services
-from kithbook.web.pages.transfer import export_response, parse_format
-from kithbook.web.uploads import forget_upload, save_upload
+from kithbook.web.limits import ImportSlot
+from kithbook.web.pages.transfer import export_response, parse_format, uploads_of
 
 router = APIRouter(prefix="/api/v1", tags=["import and export"], responses=ERRORS)
 
@@ -137,7 +137,7 @@ class EraseOut(BaseModel):
 
 
 @router.post("/import", summary="Import a file (all of it or nothing); dry_run to preview")
-def import_file(kb: Services, me: CurrentMember,
+def import_file(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot,
                 file: Annotated[UploadFile, File(description="The file to import")],
                 dry_run: Annotated[bool, Form()] = False,
                 format: Annotated[str, Form(description="Override recognition")] = "",
@@ -146,13 +146,14 @@ def import_file(kb: Services, me: CurrentMember,
                 ) -> ImportOut:
     if not file.filename:
         raise InvalidInput("send the file to import.", field="file")
-    token, path = save_upload(file)
+    uploads = uploads_of(request)
+    token, path = uploads.save(me.id, file.filename, file.file)
     try:
         report = kb.import_file(me.id, path, format=parse_format(format), dry_run=dry_run,
                                 since=since)
         return ImportOut.of(report)
     finally:
-        forget_upload(token)
+        uploads.forget(me.id, token)
 
 
 @router.get("/export", summary="Export the book: json (everything), vcard or csv",

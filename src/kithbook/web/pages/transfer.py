@@ -21,7 +21,8 @@ from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
 from kithbook.web.deps import CurrentMember, FormFields, PostedForm, Services
 from kithbook.web.errors import status_of
-from kithbook.web.uploads import forget_upload, save_upload, saved_upload
+from kithbook.web.limits import ImportSlot
+from kithbook.web.uploads import Uploads
 
 SETS_PER_PAGE = 10
 # Similar names chain: a large book can have a set of hundreds, too many for one form.
@@ -59,17 +60,20 @@ def import_page(request: Request, _me: CurrentMember) -> HTMLResponse:
 
 
 @router.post("/import", response_class=HTMLResponse)
-def preview(request: Request, kb: Services, me: CurrentMember, form: PostedForm) -> HTMLResponse:
+def preview(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot,
+            form: PostedForm) -> HTMLResponse:
+    # The slot is taken before the form is read: a large upload counts from its first byte.
     upload = form.get("file")
     chosen = str(form.get("format") or "")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _mistake(request, InvalidInput("choose a file to import.", field="file"),
                         chosen)
-    token, path = save_upload(upload)
+    uploads = uploads_of(request)
+    token, path = uploads.save(me.id, upload.filename, upload.file)
     try:
         report = kb.import_file(me.id, path, format=parse_format(chosen), dry_run=True)
     except KithbookError as exc:
-        forget_upload(token)
+        uploads.forget(me.id, token)
         return _mistake(request, exc, chosen)
     return _render(request, "import.html", {"nav": "import", "step": "preview",
                                             "report": report, "token": token,
@@ -77,31 +81,45 @@ def preview(request: Request, kb: Services, me: CurrentMember, form: PostedForm)
 
 
 @router.post("/import/confirm", response_class=HTMLResponse)
-def confirm(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> HTMLResponse:
+def confirm(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot,
+            form: FormFields) -> HTMLResponse:
     token = form.get("token", "")
     chosen = form.get("format", "")
+    uploads = uploads_of(request)
     running = _progress(request)
+    key = uploads.key(me.id, token)
 
     def note(done: int, total: int | None) -> None:
-        running[token] = (done, total)
+        running[key] = (done, total)
 
     try:
-        report = kb.import_file(me.id, saved_upload(token), format=parse_format(chosen),
-                                progress=note)
+        report = kb.import_file(me.id, uploads.saved(me.id, token),
+                                format=parse_format(chosen), progress=note)
     except KithbookError as exc:
         return _mistake(request, exc, chosen)
     finally:
-        forget_upload(token)
-        running.pop(token, None)
+        uploads.forget(me.id, token)
+        running.pop(key, None)
     return _render(request, "import.html", {"nav": "import", "step": "done",
                                             "report": report})
 
 
 @router.get("/import/status/{token}")
-def status(request: Request, token: str, _me: CurrentMember) -> JSONResponse:
-    """How far the import of this upload has come, for the page's progress line."""
-    done, total = _progress(request).get(token, (0, None))
+def status(request: Request, token: str, me: CurrentMember) -> JSONResponse:
+    """How far the import of this member's upload has come, for the page's progress line;
+    404 for an upload that is gone, made up, or another member's."""
+    uploads = uploads_of(request)
+    progress = _progress(request).get(uploads.key(me.id, token))
+    if progress is None:
+        uploads.saved(me.id, token)  # NotFound unless it is this member's, waiting
+        progress = (0, None)
+    done, total = progress
     return JSONResponse({"done": done, "total": total})
+
+
+def uploads_of(request: Request) -> Uploads:
+    uploads: Uploads = request.app.state.uploads
+    return uploads
 
 
 def _progress(request: Request) -> dict[str, tuple[int, int | None]]:
