@@ -9,10 +9,13 @@ loopback port), attacked as a member and as a careless client would:
 - A body over the size bound is refused with 413 before it is read, whether it says its
   length or comes in chunks.
 - Imports beyond the bound are answered "busy, try again" at once.
+- A JSON export's ids are checked (a warning for each that is not an id) and never
+  tell the importing member which ids exist in other members' books.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -209,3 +212,39 @@ def test_imports_beyond_the_bound_are_told_to_come_back(kb: Kithbook, server: st
                            ).status_code == 200
         assert _names(as_bob) == ["Grace Hopper"]
 
+
+def test_a_json_import_tells_nothing_of_other_books_and_warns_of_bad_ids(
+        kb: Kithbook, server: str) -> None:
+    alice, bob = add_member(kb, "Alice"), add_member(kb, "Bob")
+    with _client(kb, server, alice) as as_alice, _client(kb, server, bob) as as_bob:
+        alices = as_alice.post("/api/v1/contacts", json={"name": "Ada Lovelace"}).json()["id"]
+        assert as_bob.post("/api/v1/contacts", json={"name": "Own Contact"}).status_code == 201
+        document = as_bob.get("/api/v1/export", params={"format": "json"}).json()
+        [template] = document["contacts"]
+        free = "zzzz" + alices[4:] if not alices.startswith("zzzz") else "yyyy" + alices[4:]
+        document["contacts"] = [
+            dict(template, id=alices, name="Taken Elsewhere"),  # an id in Alice's book
+            dict(template, id=free, name="Free Everywhere"),  # an id nobody has
+            dict(template, id="a" * 40, name="Long Id"),
+            dict(template, id="ab/../cd", name="Dotted Id")]
+        document["interactions"], document["contact_links"] = [], []
+        upload = {"file": ("book.json", json.dumps(document).encode(), "application/json")}
+        preview = as_bob.post("/api/v1/import", files=upload, data={"dry_run": "true"})
+        assert preview.status_code == 200, preview.text
+        answer = as_bob.post("/api/v1/import", files=upload)
+        assert answer.status_code == 200, answer.text
+        for report in (preview.json(), answer.json()):
+            assert report["contacts_added"] == 4
+            assert [w["where"] for w in report["warnings"]] == [
+                "book.json: contacts[2]", "book.json: contacts[3]"]
+            assert "'" + "a" * 40 + "'" in report["warnings"][0]["message"]
+            assert "'ab/../cd'" in report["warnings"][1]["message"]
+            assert "new id" in report["warnings"][1]["message"]
+        ids = {c["contact"]["name"]: c["contact"]["id"]
+               for c in as_bob.get("/api/v1/contacts").json()["items"]}
+        # An id taken in another book and one free everywhere fare alike: Bob cannot
+        # tell from his book whether an id exists in someone else's.
+        assert ids["Taken Elsewhere"] != alices and ids["Free Everywhere"] != free
+        assert all(len(i) == 12 and i.isalnum() for i in ids.values())
+        assert as_alice.get(f"/api/v1/contacts/{alices}").json()["contact"]["name"] == \
+            "Ada Lovelace"

@@ -35,6 +35,11 @@ def new_ids(count: int) -> list[str]:
     return [_encode(int.from_bytes(data[8 * i : 8 * i + 8], "big") >> 4) for i in range(count)]
 
 
+def is_id(text: str) -> bool:
+    """True when `text` is a whole id as Kithbook makes them (an export writes these)."""
+    return len(text) == ID_LENGTH and all(c in ALPHABET for c in text)
+
+
 def looks_like_id(text: str) -> bool:
     """True when `text` could be an id or an id prefix a person typed."""
     return MIN_PREFIX <= len(text) <= ID_LENGTH and all(c in ALPHABET for c in text)

@@ -22,7 +22,7 @@ from pathlib import Path
 from kithbook.domain.contacts import Contact, ContactFields
 from kithbook.domain.duplicates import NAME_THRESHOLD, fold, name_key
 from kithbook.domain.errors import InvalidInput
-from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
+from kithbook.domain.ids import ContactId, InteractionId, MemberId, is_id, new_id
 from kithbook.domain.important_dates import MAX_DATES, ImportantDate, check_dates
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.ties import Tie
@@ -126,7 +126,7 @@ def _import(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *
         tick = _Ticker(progress, _estimate(path, found))
         if found is Format.KITHBOOK_JSON:
             book = read_book(stream, name=name)
-            _import_book(uow, actor, book, clock, report)
+            _import_book(uow, actor, book, clock, report, warnings)
             tick.done(report.read)
             return report
         if actor is None:
@@ -383,18 +383,20 @@ def _import_events(uow: UnitOfWork, actor: MemberId, events: Iterable[ImportedEv
 # ---- Kithbook JSON -------------------------------------------------------------------
 
 def _import_book(uow: UnitOfWork, actor: MemberId | None, book: Book, clock: Clock,
-                 report: ImportReport) -> None:
-    """A JSON export, ids kept (new ones only where another record already has them)."""
+                 report: ImportReport, warnings: Warnings) -> None:
+    """A JSON export: into a member's book, or bringing its own account into an empty
+    database (the only case where the document's ids are kept)."""
     report.read = len(book.contacts) + len(book.interactions)
     with uow.reading() if report.dry_run else uow:
         if actor is None:
             if uow.members.count():
                 raise InvalidInput("this database already has an owner; import the export "
                                    "into their book instead.", field="file")
-            owner = book.member.id
+            owner = MemberId(_id_for(book.member.id, True, f"{report.name}: member", "member",
+                                     warnings))
             report.member_created = True
             if not report.dry_run:
-                member = book.member
+                member = replace(book.member, id=owner)
                 if member.created_at is None:
                     member = replace(member, created_at=clock.now())
                 uow.members.add(member)
@@ -402,8 +404,14 @@ def _import_book(uow: UnitOfWork, actor: MemberId | None, book: Book, clock: Clo
             owner = actor
         report.owner = owner
         now = clock.now()
-        taken = uow.contacts.taken_ids([c.id for c in book.contacts])
-        ids = {c.id: ContactId(new_id()) if c.id in taken else c.id for c in book.contacts}
+        # Ids in a file only tie its records together. Into a member's book every record
+        # gets a new one: keeping the ones no book holds yet would tell the member which
+        # ids other members' books hold. A document restoring its own account into an
+        # empty database keeps its ids, when they are ids at all.
+        keep = actor is None
+        ids = {c.id: ContactId(_id_for(c.id, keep, f"{report.name}: contacts[{n}]", "contact",
+                                       warnings))
+               for n, c in enumerate(book.contacts)}
         index = _BookIndex(uow.contacts.all(owner) if actor is not None else ())
         contacts = []
         for original in book.contacts:
@@ -421,14 +429,15 @@ def _import_book(uow: UnitOfWork, actor: MemberId | None, book: Book, clock: Clo
                 report.new_names.append(contact.name)
         ties = [replace(t, owner=owner, contact=ids[t.contact]) for t in book.ties]
         known = uow.interactions.sources(owner) if actor is not None else set()
-        fresh = [i for i in book.interactions if i.source is None or i.source not in known]
+        fresh = [(n, i) for n, i in enumerate(book.interactions)
+                 if i.source is None or i.source not in known]
         report.events_already_imported = len(book.interactions) - len(fresh)
-        taken_interactions = uow.interactions.taken_ids([i.id for i in fresh])
         interactions = [
-            replace(i, id=InteractionId(new_id()) if i.id in taken_interactions else i.id,
+            replace(i, id=InteractionId(_id_for(i.id, keep, f"{report.name}: interactions[{n}]",
+                                                "interaction", warnings)),
                     owner=owner, contact_ids=[ids[c] for c in i.contact_ids],
                     created_at=i.created_at or now)
-            for i in fresh]
+            for n, i in fresh]
         report.contacts_added = len(contacts)
         report.interactions_added = len(interactions)
         links = [replace(link, owner=owner, a=ids[link.a], b=ids[link.b],
@@ -443,6 +452,17 @@ def _import_book(uow: UnitOfWork, actor: MemberId | None, book: Book, clock: Clo
         if actor is not None:
             uow.ties.refresh_activity([c.id for c in contacts])
         uow.commit()
+
+
+def _id_for(given: str, keep: bool, where: str, what: str, warnings: Warnings) -> str:
+    """The id a record of a JSON export is stored under: `given` if it is to be kept and
+    is an id as Kithbook writes them, else a new one (with a warning if it was not)."""
+    if is_id(given):
+        return given if keep else new_id()
+    shown = given if len(given) <= 40 else given[:40] + "…"
+    warnings.add(where, f"the id {shown!r} is not a Kithbook id (12 letters and digits, as "
+                        f"an export writes them); the {what} is imported under a new id.")
+    return new_id()
 
 
 # ---- progress ------------------------------------------------------------------------
