@@ -75,3 +75,39 @@ def test_the_book_fits_a_phone(live: Any, browser: Any, shots: Path) -> None:
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
     context.close()
+
+
+def test_a_1965_meeting_shows_on_the_contact_page_and_every_page_still_opens(
+        live: Any, page: Any) -> None:
+    page.goto(live.url + "/")
+    form = page.get_by_role("form", name="Add a contact")
+    form.get_by_label("Name", exact=True).fill("Grace Hopper")
+    form.get_by_label("Organization", exact=True).fill("Navy")
+    form.get_by_role("button", name="Add contact").click()
+    page.wait_for_url(re.compile(r"/contacts/\w+"))
+    contact = page.url.split("?")[0].removeprefix(live.url)
+    for day, note in (("1965-06-01", "first met at the conference"),
+                      ("1969-12-31", "new year's eve call")):
+        page.get_by_label("What happened", exact=True).select_option("met")
+        page.get_by_label("When", exact=True).fill(day)
+        page.get_by_label("Note", exact=True).fill(note)
+        page.get_by_role("button", name="Log it").click()
+        expect(page.get_by_role("status")).to_contain_text("Logged")
+    timeline = page.locator("ol.timeline")
+    expect(timeline.locator("time[datetime='1965-06-01']")).to_have_text("1965-06-01")
+    assert "first met at the conference" in timeline.inner_text()
+    assert timeline.locator("li").first.locator("time").inner_text() == "1969-12-31"
+
+    for path in ("/", "/digest", "/health", "/map", "/paths", contact):
+        response = page.goto(live.url + path)
+        assert response is not None and response.status == 200, path
+    page.goto(live.url + "/")
+    expect(page.locator("table.book")).to_contain_text("Grace Hopper")
+
+    # A day that is not in the calendar is explained, and nothing is logged.
+    page.goto(live.url + contact)
+    page.get_by_label("What happened", exact=True).select_option("met")
+    page.get_by_label("When", exact=True).fill("0000-12-31")
+    page.get_by_role("button", name="Log it").click()
+    expect(page.get_by_role("alert")).to_contain_text("0001-01-01")
+    assert page.locator("ol.timeline li").count() == 2
