@@ -13,11 +13,10 @@ from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Table
 
-from kithbook.domain.contacts import fold
 from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Interaction
 from kithbook.services.ports import BulkBook
-from kithbook.storage.contacts import CHILD_TABLES, child_rows, contact_row
+from kithbook.storage.contacts import CHILD_TABLES, child_rows, contact_row, name_key
 from kithbook.storage.important_dates import date_rows
 from kithbook.storage.interactions import interaction_row, link_rows
 from kithbook.storage.search_index import FTS_TABLE
@@ -61,7 +60,7 @@ class SqlBulkWriter:
             self._insert(table, (row for rows in children for row in rows[key]))
         last, count = _activity(book.interactions)
         # Each tie's copy of its contact's name, written here so no trigger has to.
-        name_keys = {c.id: fold(c.name) for c in book.contacts}
+        name_keys = {c.id: name_key(c.name) for c in book.contacts}
         tie_rows = ({**tie_row(t), "last_interaction_on": last.get(t.contact),
                      "interaction_count": count.get(t.contact, 0),
                      "name_key": name_keys.get(t.contact)} for t in book.ties)

@@ -53,12 +53,23 @@ from kithbook.storage.tables import (
 )
 
 
+def name_key(name: str) -> str:
+    """The stored sort and search key of a name: folded, then cut to the column's length.
+    Folding can lengthen a name ("ﷺ" alone decomposes to 18 characters), so a name of the
+    longest length allowed could outgrow the column; what is past it never decides an
+    order that matters to a person."""
+    return fold(name)[:_NAME_KEY_LENGTH]
+
+
+_NAME_KEY_LENGTH: int = contacts.c.name_key.type.length  # type: ignore[attr-defined]
+
+
 def contact_row(contact: Contact, version: int | None = None) -> dict[str, Any]:
     """The contacts row of `contact`, as of `version` (its own unless given)."""
     version = contact.version if version is None else version
     return {
         "id": contact.id, "owner_id": contact.owner, "name": contact.name,
-        "name_key": fold(contact.name), "organization": contact.organization,
+        "name_key": name_key(contact.name), "organization": contact.organization,
         "role": contact.role, "location": contact.location, "how_we_met": contact.how_we_met,
         "notes": contact.notes, "search_text": contact.search_text,
         "card": contact_card(contact, version), "created_at": contact.created_at,
