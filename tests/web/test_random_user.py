@@ -297,5 +297,5 @@ def test_a_random_user_never_breaks_a_read(database_url: str, request: pytest.Fi
 
     run_state_machine_as_test(
         OnThisDatabase,
-        settings=settings(max_examples=examples(5, 300), stateful_step_count=examples(10, 50),
+        settings=settings(max_examples=examples(4, 300), stateful_step_count=examples(8, 50),
                           deadline=None, suppress_health_check=list(HealthCheck)))
