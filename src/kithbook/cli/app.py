@@ -47,6 +47,7 @@ def root(
              "your user data folder)."),
 ) -> None:
     ctx.obj = CliContext(load_settings().with_database(database_url))
+    ctx.call_on_close(ctx.obj.close)
 
 
 book.register(app)

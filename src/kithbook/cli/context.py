@@ -48,6 +48,13 @@ class CliContext:
             f"no book at {missing}; check the path, or create it with "
             f"`kithbook --database {missing} init`")
 
+    def close(self) -> None:
+        """Let go of the database: a command run in process (tests, scripts) must not
+        leave its connections open behind it."""
+        if self._kb is not None:
+            self._kb.close()
+            self._kb = None
+
     @property
     def me(self) -> Member:
         """The owner of this book; a fresh book gets one on first use."""
