@@ -26,8 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from apps import app_for
-from fastapi.testclient import TestClient
+from apps import app_for, local_browser
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -238,7 +237,7 @@ class RandomUser(RuleBasedStateMachine):
 
     @rule()
     def read_through_the_web(self) -> None:
-        with TestClient(app_for(self.kb), raise_server_exceptions=False) as client:
+        with local_browser(app_for(self.kb), raise_server_exceptions=False) as client:
             page = client.get("/api/v1/contacts?limit=500")
             assert page.status_code == 200, page.text
             ids = [item["contact"]["id"] for item in page.json()["items"]]
