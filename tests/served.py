@@ -16,6 +16,10 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from kithbook.domain.members import Member
+from kithbook.services import sessions
+from kithbook.services.facade import Kithbook
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -88,3 +92,19 @@ def local_server(url: str, folder: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def bearer(kb: Kithbook, member: Member) -> dict[str, str]:
+    """Headers carrying a fresh API token of `member`."""
+    _, token = kb.create_api_token(member.id, "test")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def session_client(kb: Kithbook, base: str, member: Member) -> tuple[httpx2.Client, str]:
+    """A client holding a fresh session of `member` (the cookie of --insecure-dev), and
+    that session's CSRF token."""
+    with kb.uow() as uow:
+        token = sessions.start_in(uow, member.id, kb.clock.now(), None)
+        uow.commit()
+    client = httpx2.Client(base_url=base, cookies={"kithbook_session": token}, timeout=30)
+    return client, sessions.csrf_token(token)

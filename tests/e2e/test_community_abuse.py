@@ -28,10 +28,11 @@ from kithbook.domain.ids import IntroId
 from kithbook.domain.members import Member, Role
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import AskRule, Visibility
-from kithbook.services import sessions
 from kithbook.services.accounts import throttle_key
 from kithbook.services.facade import Kithbook
+from served import bearer as _token
 from served import community_servers
+from served import session_client as _browser
 
 pytestmark = [pytest.mark.slow]
 PASSWORD = "lantern orbit velvet"
@@ -53,21 +54,6 @@ def server(database_url: str, tmp_path: Path) -> Iterator[str]:
     """One community server with two worker processes."""
     with community_servers(database_url, tmp_path, 2) as (base,):
         yield base
-
-
-def _token(kb: Kithbook, member: Member) -> dict[str, str]:
-    _, token = kb.create_api_token(member.id, "test")
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _browser(kb: Kithbook, base: str, member: Member) -> tuple[httpx2.Client, str]:
-    """A client holding a fresh session of `member` (the cookie of --insecure-dev), and
-    that session's CSRF token."""
-    with kb.uow() as uow:
-        token = sessions.start_in(uow, member.id, kb.clock.now(), None)
-        uow.commit()
-    client = httpx2.Client(base_url=base, cookies={"kithbook_session": token}, timeout=30)
-    return client, sessions.csrf_token(token)
 
 
 # ---- who plays the target ----------------------------------------------------------------

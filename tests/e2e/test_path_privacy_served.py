@@ -29,10 +29,11 @@ from kithbook.domain.ids import ContactId
 from kithbook.domain.members import Member
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import AskRule, Visibility
-from kithbook.services import sessions
 from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
+from served import bearer as _token
 from served import community_servers
+from served import session_client as _browser
 
 pytestmark = [pytest.mark.slow]
 
@@ -48,19 +49,6 @@ def kb(database_url: str) -> Iterator[Kithbook]:
 def server(database_url: str, tmp_path: Path) -> Iterator[str]:
     with community_servers(database_url, tmp_path, 1) as (base,):
         yield base
-
-
-def _token(kb: Kithbook, member: Member) -> dict[str, str]:
-    _, token = kb.create_api_token(member.id, "test")
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _browser(kb: Kithbook, base: str, member: Member) -> tuple[httpx2.Client, str]:
-    with kb.uow() as uow:
-        token = sessions.start_in(uow, member.id, kb.clock.now(), None)
-        uow.commit()
-    client = httpx2.Client(base_url=base, cookies={"kithbook_session": token}, timeout=30)
-    return client, sessions.csrf_token(token)
 
 
 def _knows(kb: Kithbook, owner: Member, name: str, *, trust: int | None = None,
