@@ -102,9 +102,12 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_once(
     kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@circle.example")
     kb.settings = replace(kb.settings, public_url="https://kith.example")
     app = community_app(kb)
-    add_member(kb, "Ana", password=PASSWORD)
+    ana = add_member(kb, "Ana", password=PASSWORD)
+    _, api_token = kb.create_api_token(ana.id, "a script")
+    script = {"Authorization": f"Bearer {api_token}"}
     with browser(app) as client, browser(app) as old:
         _log_in(old, "ana@example.org")
+        assert client.get("/api/v1/me", headers=script).status_code == 200
         assert "/password-reset" in client.get("/login").text
         known = client.post("/password-reset", data={"email": "ana@example.org"})
         unknown = client.post("/password-reset", data={"email": "zed@example.org"})
@@ -116,7 +119,9 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_once(
         assert to == "ana@example.org" and "reset your password" in subject
         link = re.search(r"https://kith\.example(/password-reset/\S+)", body)
         assert link, body
-        assert client.get(link.group(1)).status_code == 200
+        assert "revokes every API token" in body  # the email says what a reset ends
+        reset_page = client.get(link.group(1))
+        assert reset_page.status_code == 200 and "every API token revoked" in reset_page.text
         weak = client.post(link.group(1), data={"password": "password"})
         assert weak.status_code == 422
         done = client.post(link.group(1), data={"password": NEW_PASSWORD})
@@ -125,6 +130,8 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_once(
         again = client.post(link.group(1), data={"password": "yet another passphrase"})
         assert again.status_code == 404
         assert old.get("/account").status_code == 303  # every session ended
+        # And every API token: whoever had the account may have made one.
+        assert client.get("/api/v1/me", headers=script).status_code == 401
         assert _log_in(client, "ana@example.org", NEW_PASSWORD).status_code == 303
         # And she is told by email that her password changed.
         kb.deliver_mail()

@@ -4,6 +4,7 @@ session rotation, cookies, CSRF, throttling, and what admins may do."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from apps import app_for
@@ -22,6 +23,8 @@ from community_members import add_member
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.members import Role
 from kithbook.services.facade import Kithbook
+from kithbook.web import create_app
+from kithbook.web.auth import Community
 
 
 def _log_in(client: TestClient, email: str, password: str = PASSWORD,
@@ -36,8 +39,9 @@ def test_an_admin_invites_and_the_invited_person_joins(kb: Kithbook) -> None:
         assert _log_in(rae, "rae@example.org").status_code == 303
         csrf = csrf_of(rae.get("/invite").text)
         page = rae.post("/invite", data={"email": "ana@example.org", "csrf_token": csrf})
-        link = re.search(r'<code id="invitation-link">https://testserver(/invitations/[^<]+)<',
-                         page.text)
+        # Built from the configured public URL, not the Host the browser sent.
+        link = re.search(r'<code id="invitation-link">' + re.escape(kb.settings.public_url)
+                         + r'(/invitations/[^<]+)<', page.text)
         assert link, page.text
         form = newcomer.get(link.group(1))
         assert "ana@example.org" in form.text
@@ -204,3 +208,18 @@ def test_two_members_link_a_contact_through_their_pages(kb: Kithbook) -> None:
         assert as_ana.delete(f"/api/v1/links/{link['id']}",
                              headers={"X-CSRF-Token": ana_csrf}).status_code == 204
         assert as_ben.get("/api/v1/links").json() == []
+
+
+def test_hsts_only_where_https_is_known(kb: Kithbook) -> None:
+    """HTTPS is known when the public URL says so, or when the request came over it (a
+    trusted proxy's X-Forwarded-Proto reaches the app as the scheme)."""
+    plain = create_app(kb, Community())  # the public URL is http://127.0.0.1:8000
+    with TestClient(plain, base_url="http://testserver") as client:
+        assert "strict-transport-security" not in client.get("/login").headers
+    with TestClient(plain, base_url="https://testserver") as client:
+        assert client.get("/login").headers["strict-transport-security"] == "max-age=31536000"
+    kb.settings = replace(kb.settings, public_url="https://kith.example")
+    with TestClient(create_app(kb, Community()), base_url="http://testserver") as client:
+        assert client.get("/login").headers["strict-transport-security"] == "max-age=31536000"
+    with TestClient(create_app(kb), base_url="https://127.0.0.1") as client:
+        assert "strict-transport-security" not in client.get("/").headers  # a local book

@@ -38,13 +38,13 @@ def invite(ctx: typer.Context,
            admin: bool = typer.Option(False, "--admin", help="Invite them as an admin."),
            base_url: str = typer.Option(
                "", "--base-url", metavar="URL",
-               help="The server's public address, e.g. https://kith.example.org, to print "
-                    "the whole link.")) -> None:
+               help="The server's public address, e.g. https://kith.example.org "
+                    "(default: KITHBOOK_PUBLIC_URL).")) -> None:
     """Create an invitation link (shown once; it works once, for the community's
     invitation days: 14 unless an admin changed it)."""
     cli = state(ctx)
     invitation, token = cli.kb.invite(None, email, role=Role.ADMIN if admin else Role.MEMBER)
-    link = f"{base_url.rstrip('/')}/invitations/{token}"
+    link = f"{(base_url or cli.settings.public_url).rstrip('/')}/invitations/{token}"
     cli.console.print(f"Invitation for {escape(invitation.email)}, valid until "
                       f"{invitation.expires_at.date()}. Send them this link:")
     cli.console.print(escape(link), soft_wrap=True, highlight=False)
@@ -56,9 +56,10 @@ def set_password(ctx: typer.Context,
                  password: str = typer.Option(..., prompt="New password", hide_input=True,
                                               confirmation_prompt=True,
                                               help="Asked for when left out.")) -> None:
-    """Give an account a new password (every session of it ends). Members normally use
+    """Give an account a new password (every session and API token of it ends). Members normally use
     'Forgot your password?' on the sign-in page; this is for when email cannot reach them."""
     cli = state(ctx)
     member = cli.kb.set_password(email, password)
     cli.console.print(f"New password set for {escape(member.name)} "
-                      f"<{escape(member.email or '')}>; their sessions are signed out.")
+                      f"<{escape(member.email or '')}>; their sessions are signed out and "
+                      "their API tokens revoked.")

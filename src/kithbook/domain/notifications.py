@@ -104,5 +104,7 @@ def reset_mail(community: str, link: str) -> tuple[str, str]:
     body = ("Someone (you, we hope) asked to reset the password of your account.\n\n"
             f"Choose a new password here within {minutes} minutes; the link works once: "
             f"{link}\n\n"
+            "A new password signs out every session of the account and revokes every API "
+            "token: scripts need a new one.\n\n"
             "If you did not ask, ignore this email: your password stays as it is.\n")
     return subject, body

@@ -299,7 +299,8 @@ def change_password(uow: UnitOfWork, actor: MemberId, current: str, new: str, cl
 
 def set_password(uow: UnitOfWork, email: str, new: str, clock: Clock) -> Member:
     """The operator's way, on the server itself: a new password for an account (every
-    session of it ends). For a member who cannot receive the reset email."""
+    session and API token of it ends, as after a reset). For a member who cannot receive
+    the reset email."""
     address = normalize_email(email)
     check_password(new, email=address)
     new_hash = passwords.hash_password(new)
@@ -311,6 +312,7 @@ def set_password(uow: UnitOfWork, email: str, new: str, clock: Clock) -> Member:
         member = found[0]
         uow.accounts.set_password_hash(member.id, new_hash)
         uow.accounts.end_sessions_of(member.id)
+        uow.accounts.end_tokens_of(member.id)
         uow.accounts.end_resets_of(member.id, now)
         _tell_password_changed(uow, member, now)
         uow.commit()
@@ -359,8 +361,9 @@ def password_reset(uow: UnitOfWork, token: str, clock: Clock) -> PasswordReset:
 
 
 def reset_password(uow: UnitOfWork, token: str, new: str, clock: Clock) -> Member:
-    """Spend a reset link on a new password; every session and other link of the member
-    ends. The member then signs in with the new password."""
+    """Spend a reset link on a new password; every session, API token and other link of
+    the member ends: a reset means someone else may have had the account. The member then
+    signs in with the new password."""
     pending = password_reset(uow, token, clock)
     with uow.reading():
         member = uow.members.get(pending.member_id)
@@ -374,6 +377,7 @@ def reset_password(uow: UnitOfWork, token: str, new: str, clock: Clock) -> Membe
             raise NotFound(DEAD_RESET)
         uow.accounts.set_password_hash(member.id, new_hash)
         uow.accounts.end_sessions_of(member.id)
+        uow.accounts.end_tokens_of(member.id)
         uow.accounts.end_resets_of(member.id, now)
         _tell_password_changed(uow, member, now)
         uow.commit()

@@ -279,6 +279,9 @@ class SqlAccounts:
             api_tokens.c.id == token_id, api_tokens.c.member_id == member_id))
         return done.rowcount == 1
 
+    def end_tokens_of(self, member_id: MemberId) -> None:
+        self._c.execute(delete(api_tokens).where(api_tokens.c.member_id == member_id))
+
     # login throttles
     def throttle(self, key: str) -> Throttle | None:
         row = self._c.execute(select(login_throttles)

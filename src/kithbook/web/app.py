@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kithbook import __version__
 from kithbook.services.facade import Kithbook
-from kithbook.web import auth, errors, filters, limits, local_guard
+from kithbook.web import auth, errors, filters, incoming, limits, local_guard
 from kithbook.web.api import accounts as accounts_api
 from kithbook.web.api import contacts as contacts_api
 from kithbook.web.api import depth as depth_api
@@ -52,22 +52,42 @@ SECURITY_HEADERS = {
 }
 
 
-class _SecurityHeaders:
-    """Adds the headers above to every response (plain ASGI: no per-request task)."""
+# A year: what browsers and the preload list expect; only sent where HTTPS is known.
+HSTS = "max-age=31536000"
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class _SecurityHeaders:
+    """Adds the headers above to every response (plain ASGI: no per-request task).
+
+    Every answer but a static asset is private (a page of the book, an API answer, an
+    error naming what was asked), so it is `Cache-Control: no-store`: no browser history,
+    shared cache or proxy keeps a copy. HSTS goes out where the server knows it is reached
+    over HTTPS: always when the configured public URL is https (`hsts_always`), else on a
+    request that arrived over HTTPS (`hsts_on_https`: directly, or as the trusted proxy's
+    X-Forwarded-Proto said, which uvicorn puts in the scope)."""
+
+    def __init__(self, app: ASGIApp, *, hsts_always: bool = False,
+                 hsts_on_https: bool = False) -> None:
         self.app = app
+        self.hsts_always = hsts_always
+        self.hsts_on_https = hsts_on_https
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        private = not scope["path"].startswith("/static/")
+        hsts = self.hsts_always or (self.hsts_on_https and scope.get("scheme") == "https")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                if private:
+                    headers["Cache-Control"] = "no-store"
+                if hsts:
+                    headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -109,7 +129,8 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
         docs_url=None,  # served from the package's own files (web/api/docs.py)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
-        dependencies=[Depends(local_guard.guard_writes)] if community is None else None,
+        dependencies=[Depends(incoming.refuse_nul),
+                      *([Depends(local_guard.guard_writes)] if community is None else [])],
     )
     app.state.kb = kb
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -122,7 +143,11 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.state.community = community
     app.state.templates = templates
     limits.install(app, kb.settings)  # body size, imports at once, uploads
-    app.add_middleware(_SecurityHeaders)
+    # A local book is plain HTTP on loopback: HSTS there would only confuse a browser.
+    app.add_middleware(_SecurityHeaders,
+                       hsts_always=community is not None
+                       and kb.settings.public_url.startswith("https://"),
+                       hsts_on_https=community is not None)
     if threads is not None:
         app.add_middleware(_ThreadLimit, threads=threads)
     if community is None:

@@ -77,12 +77,11 @@ def me_(me: CurrentMember) -> MemberOut:
 
 
 @router.post("/invitations", status_code=201, summary="Invite someone by email")
-def invite(body: InvitationIn, request: Request, kb: Services,
-           me: CurrentMember) -> InvitationOut:
+def invite(body: InvitationIn, kb: Services, me: CurrentMember) -> InvitationOut:
     invitation, token = kb.invite(me.id, body.email, role=Role(body.role))
     return InvitationOut(id=invitation.id, email=invitation.email, role=invitation.role.value,
                          expires_at=invitation.expires_at,
-                         link=invitation_link(request, token))
+                         link=invitation_link(kb, token))
 
 
 @router.get("/admin/members", summary="Every member's account (admins; never their books)")

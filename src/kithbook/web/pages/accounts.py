@@ -53,8 +53,10 @@ def _lifetime(kb: Kithbook) -> timedelta:
     return kb.session_policy.lifetime
 
 
-def invitation_link(request: Request, token: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/invitations/{token}"
+def invitation_link(kb: Kithbook, token: str) -> str:
+    """From the configured public URL, never the request's `Host`, which the client
+    chooses: a link built from it could send the invitee to another site."""
+    return f"{kb.settings.public_url.rstrip('/')}/invitations/{token}"
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -261,7 +263,7 @@ def invite(request: Request, kb: Services, me: CurrentMember, form: FormFields) 
     except InvalidInput as exc:
         return render(request, "invite.html", {**context, "error": exc}, status_code=422)
     return render(request, "invite.html", {
-        **context, "form": {}, "invited": invitation, "link": invitation_link(request, token)})
+        **context, "form": {}, "invited": invitation, "link": invitation_link(kb, token)})
 
 
 @router.get("/admin/members", response_class=HTMLResponse)
