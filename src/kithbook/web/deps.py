@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from kithbook.domain.ids import MemberId
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
+from kithbook.web import incoming
 from kithbook.web.auth import authenticate, community_of
 
 
@@ -43,12 +44,14 @@ async def posted_form(request: Request) -> AsyncIterator[FormData]:
     every other request of the worker (tests/unit/test_architecture.py). Its uploaded
     files are closed once the route is done."""
     async with request.form() as form:  # parsed once per request: Starlette keeps it
+        incoming.check_form(form)
         yield form
 
 
 async def form_fields(request: Request) -> dict[str, str]:
     """The posted form's text fields (files left out, and closed)."""
     async with request.form() as form:
+        incoming.check_form(form)
         return {key: value for key, value in form.items() if isinstance(value, str)}
 
 

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 
 from fastapi import Request
+from starlette.datastructures import FormData
 
 from kithbook.domain.errors import InvalidInput
 
@@ -27,11 +28,11 @@ async def refuse_nul(request: Request) -> None:
     if b"%00" in request.scope.get("query_string", b""):
         _check_pairs(request.query_params.multi_items())
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if kind in FORM_TYPES:
+    if kind == "application/x-www-form-urlencoded":
         # Starlette keeps the parsed form on the request: the route reads it again free.
-        form = await request.form()
-        _check_pairs((key, value) for key, value in form.multi_items()
-                     if isinstance(value, str))
+        check_form(await request.form())
+    # A multipart body (an upload) is left unread here: an import route takes its slot
+    # before the body arrives (web/limits.py); deps.py checks its fields when it reads it.
     elif kind == "application/json" or kind.endswith("+json"):
         body = await request.body()
         # JSON can only carry a NUL escaped; read the body again only when it might.
@@ -40,6 +41,11 @@ async def refuse_nul(request: Request) -> None:
                 _check_json(json.loads(body), None)
             except ValueError:  # not JSON at all: the route's own parsing says so
                 return
+
+
+def check_form(form: FormData) -> None:
+    """Refuse a form whose text fields carry a NUL (files are left alone)."""
+    _check_pairs((key, value) for key, value in form.multi_items() if isinstance(value, str))
 
 
 def _check_pairs(pairs: Iterable[tuple[str, str]]) -> None:
