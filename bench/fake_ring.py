@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.ratings import Ratings
 from kithbook.graph.trust import build_trust_graph, personalized_trust, reputation
-from kithbook.graph.trust_eval import fairness_goodness, load_ratings
+from kithbook.lab.ratings import Ratings
+from kithbook.lab.trust_eval import fairness_goodness, load_ratings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "soc-sign-bitcoinotc.csv"

@@ -22,7 +22,7 @@ import numpy as np
 
 from kithbook.domain.interactions import Kind
 from kithbook.graph.strength import KINDS, day_number, tie_strength
-from kithbook.graph.strength_reference import strength_by_loop
+from kithbook.lab.strength_reference import strength_by_loop
 
 AS_OF = day_number(date(2026, 6, 1))
 YEARS = 10

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.trust_eval import (
+from kithbook.lab.trust_eval import (
     evaluate,
     fairness_goodness_exact,
     fairness_goodness_gap,

@@ -15,7 +15,10 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 ALLOWED: dict[str, set[str]] = {
     "domain": {"kithbook.domain"},
     "graph": {"kithbook.domain", "kithbook.graph", "numba", "numpy", "scipy"},
+    "lab": {"kithbook.domain", "kithbook.graph", "kithbook.lab", "numpy", "scipy"},
 }
+# Research code serves benchmarks and tests; only the command that reports on it may use it.
+LAB_USERS = {"cli/trust.py"}
 FORBIDDEN_IN_FACES = ("kithbook.storage", "sqlalchemy", "alembic", "psycopg")
 
 
@@ -64,6 +67,18 @@ def test_services_do_not_import_storage() -> None:
         for path in _modules("services")
         for name in _imports(path)
         if name.startswith(FORBIDDEN_IN_FACES)
+    ]
+    assert offenders == []
+
+
+def test_only_the_trust_eval_command_uses_research_code() -> None:
+    offenders = [
+        f"{path.relative_to(SRC)} imports {name}"
+        for path in SRC.rglob("*.py")
+        if path.relative_to(SRC).parts[0] != "lab"
+        and path.relative_to(SRC).as_posix() not in LAB_USERS
+        for name in _imports(path)
+        if name.startswith("kithbook.lab")
     ]
     assert offenders == []
 

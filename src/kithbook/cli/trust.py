@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.trust_eval import Evaluation, evaluate, load_ratings
+from kithbook.lab.trust_eval import Evaluation, evaluate, load_ratings
 
 __all__ = ["register"]
 

@@ -14,7 +14,7 @@ A tie's strength in [0, 1] is a weighted sum of five components, each in [0, 1]:
 A member's correction replaces the computed value, then gives way to it as new
 interactions arrive: after `correction_half_life` interactions it counts half.
 
-`graph/strength_reference.py` states the same model one interaction at a time; the
+`lab/strength_reference.py` states the same model one interaction at a time; the
 two agree to 1e-9 (tests and `bench/strength_bench.py` check it).
 """
 

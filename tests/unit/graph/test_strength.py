@@ -20,7 +20,7 @@ from kithbook.graph.strength import (
     day_of,
     tie_strength,
 )
-from kithbook.graph.strength_reference import strength_by_loop
+from kithbook.lab.strength_reference import strength_by_loop
 
 AS_OF = day_number(date(2026, 6, 1))
 MET, ADVICE, HELP, NOTE = (KINDS.index(k) for k in (Kind.MET, Kind.ADVICE, Kind.HELP, Kind.NOTE))

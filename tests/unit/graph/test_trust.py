@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.ratings import Ratings
 from kithbook.graph.trust import (
     DAMPING,
     build_trust_graph,
@@ -17,7 +16,8 @@ from kithbook.graph.trust import (
     tie_weight,
     vouchers,
 )
-from kithbook.graph.trust_eval import fairness_goodness
+from kithbook.lab.ratings import Ratings
+from kithbook.lab.trust_eval import fairness_goodness
 
 # A viewer (0) who trusts 1 and distrusts 2; 1 trusts 3; 2 trusts 4; 3 trusts 5.
 SMALL = ([0, 0, 1, 2, 3], [1, 2, 3, 4, 5], [1.0, -1.0, 1.0, 1.0, 1.0])

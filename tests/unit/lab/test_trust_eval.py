@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.trust_eval import (
+from kithbook.lab.trust_eval import (
     METHODS,
     Ratings,
     evaluate,

@@ -24,8 +24,8 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.ratings import Ratings, load_ratings
 from kithbook.graph.trust import build_trust_graph, personalized_trust, reputation
+from kithbook.lab.ratings import Ratings, load_ratings
 
 __all__ = [
     "METHODS",
