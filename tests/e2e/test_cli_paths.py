@@ -87,3 +87,7 @@ def test_a_member_sets_the_organization_and_title_others_find_them_by(
     assert run(db, "profile", "--title", "") == 0
     assert "organization: Acme title: —" in out(capsys)
     assert run(db, "profile", "--org", "x" * 201) == 2
+    assert run(db, "profile", "--name", "Sam  Rivera") == 0
+    assert "name: Sam Rivera organization: Acme title: —" in out(capsys)
+    assert run(db, "profile", "--name", " ") == 2
+    assert "give your name as others will see it" in capsys.readouterr().err

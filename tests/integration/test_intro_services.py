@@ -414,6 +414,23 @@ def test_drafts_ask_first_and_introduce_once_both_agreed(kb: Kithbook,
     assert set(both.to) == {"ben@example.org", "cleo@acme.example"}
 
 
+def test_a_new_name_in_the_profile_signs_drafts_and_open_requests(kb: Kithbook,
+                                                                  town: Community) -> None:
+    asked = ask(kb, town).id
+    kb.set_profile(town.ana, name="  Ana   Moreno ")
+    kb.set_profile(town.ben, name="Benjamin Ortiz")
+    draft = kb.draft_email(town.ana, asked, DraftKind.ASK)
+    assert draft.body.endswith("\nAna\n") and "Benjamin Ortiz asked me" in draft.body
+    seen = kb.show_introduction(town.ana, asked)
+    assert (seen.requester, seen.introducer) == ("Benjamin Ortiz", "Ana Moreno")
+    # Cleo is named as Ana's book calls her, whatever she calls herself.
+    kb.set_profile(town.cleo, name="Cleopatra")
+    assert kb.show_introduction(town.ana, asked).target == "Cleo Park"
+    with pytest.raises(InvalidInput, match="give your name as others will see it"):
+        kb.set_profile(town.ana, name="   ")
+    assert kb.profile(town.ana).name == "Ana Moreno"
+
+
 # ---- local mode: the other parties are off Kithbook -----------------------------------
 
 def test_a_request_that_came_by_email_is_kept_by_the_introducer(kb: Kithbook,

@@ -1,5 +1,6 @@
-"""A member's profile (organization and title) on the settings page and at
-/api/v1/me/profile: what other members find them by in path search."""
+"""A member's profile (own name, organization and title) on the settings page and at
+/api/v1/me/profile: the name signs their introductions, and other members find them by
+the rest in path search."""
 
 from __future__ import annotations
 
@@ -58,15 +59,52 @@ def test_an_over_long_title_on_the_page_is_refused_beside_the_field(client: Test
     assert (kb.profile(me.id).organization, kb.profile(me.id).title) == ("Acme", "CTO")
 
 
-def test_the_api_reads_and_replaces_the_profile(client: TestClient) -> None:
-    assert client.get("/api/v1/me/profile").json() == {"organization": None, "title": None}
+def test_the_api_reads_and_replaces_the_profile(client: TestClient, kb: Kithbook) -> None:
+    login = client.get("/api/v1/me/profile").json()["name"]
+    assert login == kb.local_member().name
+    assert client.get("/api/v1/me/profile").json() == {"name": login, "organization": None,
+                                                       "title": None}
     changed = client.put("/api/v1/me/profile", json={"organization": "Acme", "title": "CTO"})
     assert changed.status_code == 200
-    assert changed.json() == {"organization": "Acme", "title": "CTO"}
-    # A PUT replaces both: what it leaves out is cleared.
+    assert changed.json() == {"name": login, "organization": "Acme", "title": "CTO"}
+    # A PUT replaces organization and title: what it leaves out is cleared. A name left
+    # out is kept (a profile without one cannot exist).
     assert client.put("/api/v1/me/profile", json={"organization": "Globex"}).json() == {
-        "organization": "Globex", "title": None}
-    assert client.get("/api/v1/me/profile").json() == {"organization": "Globex", "title": None}
+        "name": login, "organization": "Globex", "title": None}
+    renamed = client.put("/api/v1/me/profile", json={"name": " Sam  Rivera ",
+                                                      "organization": "Globex"})
+    assert renamed.json() == {"name": "Sam Rivera", "organization": "Globex", "title": None}
+    assert client.get("/api/v1/me/profile").json()["name"] == "Sam Rivera"
+    assert kb.local_member().name == "Sam Rivera"
+
+
+def test_an_empty_name_is_refused_and_the_old_one_kept(client: TestClient,
+                                                      kb: Kithbook) -> None:
+    client.put("/api/v1/me/profile", json={"name": "Sam Rivera"})
+    for body in ({"name": ""}, {"name": "   "}, {"name": "x" * 201}):
+        refused = client.put("/api/v1/me/profile", json=body)
+        assert refused.status_code == 422
+        assert refused.json()["error"] == {
+            "code": "invalid_input", "field": "name",
+            "message": "give your name as others will see it (up to 200 characters)."}
+    page = client.post("/settings/profile", data={"name": " ", "organization": "Acme",
+                                                   "title": ""})
+    assert page.status_code == 422
+    assert "give your name as others will see it" in page.text
+    assert 'id="profile-name" name="name" value=" " required' in page.text
+    kept = kb.profile(kb.local_member().id)
+    assert (kept.name, kept.organization, kept.title) == ("Sam Rivera", None, None)
+
+
+def test_the_settings_page_shows_and_changes_your_own_name(client: TestClient,
+                                                          kb: Kithbook) -> None:
+    page = client.get("/settings")
+    assert f'id="profile-name" name="name" value="{kb.local_member().name}"' in page.text
+    assert "Your name signs your introductions and drafts" in page.text
+    client.post("/settings/profile", data={"name": "Sam Rivera", "organization": "",
+                                           "title": ""})
+    assert 'id="profile-name" name="name" value="Sam Rivera"' in client.get("/settings").text
+    assert kb.local_member().name == "Sam Rivera"
 
 
 def test_over_long_values_in_the_api_name_the_field(client: TestClient) -> None:
@@ -81,7 +119,8 @@ def test_over_long_values_in_the_api_name_the_field(client: TestClient) -> None:
     assert huge.status_code == 422 and huge.json()["error"]["field"] == "title"
     unknown = client.put("/api/v1/me/profile", json={"role": "CTO"})
     assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "role"
-    assert client.get("/api/v1/me/profile").json() == {"organization": "Acme", "title": "CTO"}
+    assert client.get("/api/v1/me/profile").json() == {"name": "Me", "organization": "Acme",
+                                                       "title": "CTO"}
 
 
 def _know_each_other(kb: Kithbook, a: Member, b: Member) -> None:
@@ -118,6 +157,11 @@ def test_a_profile_set_on_the_page_lets_other_members_find_a_warm_path(kb: Kithb
         assert saved.status_code == 303
         [path] = ann_browser.get(query).json()["paths"]
         assert path["steps"][-1]["label"] == "Cy (CTO, Acme)"
+        # A new name reaches the paths others see as soon as it is saved.
+        cy_browser.post("/settings/profile", data={
+            "name": "Cyrus Vance", "organization": "Acme", "title": "CTO", "csrf_token": csrf})
+        [path] = ann_browser.get(query).json()["paths"]
+        assert path["steps"][-1]["label"] == "Cyrus Vance (CTO, Acme)"
 
 
 def test_an_admin_changes_only_their_own_profile(kb: Kithbook) -> None:

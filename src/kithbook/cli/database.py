@@ -27,6 +27,9 @@ def init(ctx: typer.Context,
     if created:
         cli.console.print(f"Your book is ready at {where}. Add someone with "
                           '`kithbook add "Ada Lovelace" --org "Analytical Engines"`.')
+        if not name.strip():
+            cli.console.print('Sign your introductions with your own name: '
+                              '`kithbook profile --name "Sam Rivera"`.')
     else:
         cli.console.print(f"Your book, {escape(member.name)}'s, is at {where}.")
 

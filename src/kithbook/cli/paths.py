@@ -49,17 +49,21 @@ def path(ctx: typer.Context,
 
 
 def profile(ctx: typer.Context,
+            name: str | None = typer.Option(
+                None, "--name", help="Your own name, as introductions and drafts sign it."),
             organization: str | None = typer.Option(
                 None, "--org", help="Where you work ('' to clear)."),
             title: str | None = typer.Option(
                 None, "--title", help="Your role there, e.g. CTO ('' to clear).")) -> None:
-    """Show, or change, the organization and title other members can find you by."""
+    """Show, or change, your name and the organization and title others find you by."""
     cli = state(ctx)
-    if organization is None and title is None:
+    if name is None and organization is None and title is None:
         shown = cli.kb.profile(cli.me.id)
     else:
-        shown = cli.kb.set_profile(cli.me.id, organization=organization, title=title)
-    cli.console.print(f"organization: {escape(shown.organization or '—')}\n"
+        shown = cli.kb.set_profile(cli.me.id, name=name, organization=organization,
+                                   title=title)
+    cli.console.print(f"name: {escape(shown.name)}\n"
+                      f"organization: {escape(shown.organization or '—')}\n"
                       f"title: {escape(shown.title or '—')}", highlight=False)
     cli.console.print("[dim]Other members find you by these in `kithbook path --org/--role`.[/]")
 

@@ -34,7 +34,7 @@ from kithbook.domain.accounts import (
 from kithbook.domain.community import CommunitySettings
 from kithbook.domain.errors import InvalidInput, NotAllowed, NotFound
 from kithbook.domain.ids import MemberId, new_id
-from kithbook.domain.members import Member, Role
+from kithbook.domain.members import Member, Role, member_name
 from kithbook.domain.notifications import OutgoingMail, password_changed_mail, reset_mail
 from kithbook.services import passwords, sessions
 from kithbook.services.notifications import PUBLIC_URL, reset_link
@@ -64,21 +64,13 @@ def throttle_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _name(text: str) -> str:
-    name = " ".join(text.split())
-    if not name or len(name) > 200:
-        raise InvalidInput("give your name as others will see it (up to 200 characters).",
-                           field="name")
-    return name
-
-
 def create_admin(uow: UnitOfWork, email: str, name: str, password: str,
                  clock: Clock) -> Member:
     """Bootstrap: an admin account made from the command line."""
     address = normalize_email(email)
     check_password(password, email=address)
     password_hash = passwords.hash_password(password)
-    member = Member(id=MemberId(new_id()), name=_name(name), email=address, role=Role.ADMIN,
+    member = Member(id=MemberId(new_id()), name=member_name(name), email=address, role=Role.ADMIN,
                     created_at=clock.now())
     with uow:
         if uow.accounts.email_taken(address):
@@ -133,7 +125,7 @@ def accept_invitation(uow: UnitOfWork, token: str, name: str, password: str, clo
     password_hash = passwords.hash_password(password)
     now = clock.now()
     # New members start with every tie hidden and nobody allowed to ask (SharingPolicy()).
-    member = Member(id=MemberId(new_id()), name=_name(name), email=pending.email,
+    member = Member(id=MemberId(new_id()), name=member_name(name), email=pending.email,
                     role=pending.role, created_at=now)
     with uow:
         if not uow.accounts.accept_invitation(pending.id, now) or \

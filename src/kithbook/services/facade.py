@@ -54,6 +54,7 @@ from kithbook.services import (
 )
 from kithbook.services import introductions as intros
 from kithbook.services import network_map as maps
+from kithbook.services import profile as profiles
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.capture_book import CaptureBook
 from kithbook.services.ports import Clock, ContactQuery, Mailer, Page, UnitOfWork
@@ -293,12 +294,14 @@ class Kithbook:
     def find_paths(self, actor: MemberId, query: paths.PathQuery) -> paths.PathResults:
         return paths.find_warm_paths(self._uow(), self._paths, actor, query, self.clock)
 
-    def profile(self, actor: MemberId) -> paths.Profile:
-        return paths.profile(self._uow(), actor)
+    def profile(self, actor: MemberId) -> profiles.Profile:
+        return profiles.profile(self._uow(), actor)
 
-    def set_profile(self, actor: MemberId, *, organization: str | None = None,
-                    title: str | None = None) -> paths.Profile:
-        return paths.set_profile(self._uow(), actor, organization=organization, title=title)
+    def set_profile(self, actor: MemberId, *, name: str | None = None,
+                    organization: str | None = None,
+                    title: str | None = None) -> profiles.Profile:
+        return profiles.set_profile(self._uow(), actor, name=name,
+                                    organization=organization, title=title)
 
     def record_contact_link(self, actor: MemberId, a: str, b: str, *, note: str | None = None,
                             strength: float | None = None) -> paths.LinkView:

@@ -66,7 +66,6 @@ from kithbook.services.tie_strength import estimate_strength
 
 DEFAULT_LINK_STRENGTH = 0.5
 MAX_NOTE = 200
-MAX_PROFILE = 200
 
 
 # ---- results ---------------------------------------------------------------------------
@@ -369,48 +368,6 @@ def _clean(value: str | None) -> str | None:
         return None
     value = " ".join(value.split())
     return value or None
-
-
-# ---- what a member shows ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Profile:
-    """What a member shows every other member, so that "anyone at Acme" finds them."""
-
-    organization: str | None
-    title: str | None
-
-
-def profile(uow: UnitOfWork, actor: MemberId) -> Profile:
-    with uow.reading():
-        member = uow.members.get(actor)
-        if member is None:
-            raise NotFound(f"no member {actor}.", field="member")
-        return Profile(member.organization, member.title)
-
-
-def set_profile(uow: UnitOfWork, actor: MemberId, *, organization: str | None = None,
-                title: str | None = None) -> Profile:
-    """Change the organization and title a member shows; None leaves one as it is, an
-    empty text clears it."""
-    with uow:
-        member = uow.members.get(actor)
-        if member is None:
-            raise NotFound(f"no member {actor}.", field="member")
-        new = Profile(
-            member.organization if organization is None else _profile_text(organization,
-                                                                            "organization"),
-            member.title if title is None else _profile_text(title, "title"))
-        uow.members.set_profile(actor, new.organization, new.title)
-        uow.commit()
-        return new
-
-
-def _profile_text(value: str, name: str) -> str | None:
-    text = _clean(value)
-    if text is not None and len(text) > MAX_PROFILE:
-        raise InvalidInput(f"keep the {name} under {MAX_PROFILE} characters.", field=name)
-    return text
 
 
 # ---- who knows whom --------------------------------------------------------------------

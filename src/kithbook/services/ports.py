@@ -120,7 +120,7 @@ class MemberRepository(Protocol):
 
     def set_default_policy(self, member_id: MemberId, policy: SharingPolicy) -> None: ...
 
-    def set_profile(self, member_id: MemberId, organization: str | None,
+    def set_profile(self, member_id: MemberId, name: str, organization: str | None,
                     title: str | None) -> None: ...
 
     def delete(self, member_id: MemberId) -> None:
@@ -244,6 +244,10 @@ class IntroductionRepository(Protocol):
     def from_outsider(self, email: str) -> list[Introduction]: ...
 
     def open(self) -> list[Introduction]: ...
+
+    def rename_member(self, member: MemberId, name: str) -> None:
+        """Where the member asked or introduces, their requests show `name` from now on."""
+        ...
 
 
 @dataclass(frozen=True)

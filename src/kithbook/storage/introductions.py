@@ -57,6 +57,14 @@ class SqlIntroductions:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
+    def rename_member(self, member: MemberId, name: str) -> None:
+        # A target keeps the name the introducer's book gives them; only the member's own
+        # roles follow their profile.
+        for role in ("requester", "introducer"):
+            self._c.execute(update(introductions).where(
+                introductions.c[f"{role}_member_id"] == member).values(
+                {f"{role}_name": name}))
+
     def add(self, intro: Introduction) -> None:
         row: dict[str, Any] = {
             "id": intro.id, "purpose": intro.purpose, "target_label": intro.target_label,

@@ -50,10 +50,10 @@ class SqlMembers:
             default_ask_min_trust=policy.ask_min_trust))
 
 
-    def set_profile(self, member_id: MemberId, organization: str | None,
+    def set_profile(self, member_id: MemberId, name: str, organization: str | None,
                     title: str | None) -> None:
         self._c.execute(update(members).where(members.c.id == member_id).values(
-            organization=organization, title=title))
+            name=name, organization=organization, title=title))
 
 
 def member_from_row(row: Any) -> Member:

@@ -76,7 +76,7 @@ def save_settings(request: Request, kb: Services, me: CurrentMember, form: FormF
 @router.post("/settings/profile", response_class=HTMLResponse)
 def save_profile(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     try:
-        kb.set_profile(me.id, organization=form.get("organization", ""),
+        kb.set_profile(me.id, name=form.get("name"), organization=form.get("organization", ""),
                        title=form.get("title", ""))
     except InvalidInput as error:
         return _settings(request, kb, me.id, profile_form=form, profile_error=error)
