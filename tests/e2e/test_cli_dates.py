@@ -60,3 +60,38 @@ def test_dates_outside_the_calendar_or_after_today_are_refused_clearly(
     assert run(db, "ls") == 0
     listed = capsys.readouterr().out
     assert "Grace Hopper" in listed and "Ada" not in listed
+
+
+def test_important_dates_are_set_changed_and_removed_from_the_command_line(
+        book_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = book_file
+    today = date.today().isoformat()
+    assert run(db, "add", "Ada Lovelace") == 0
+    assert run(db, "date", "Ada", "birthday", "0001-01-01") == 0
+    assert run(db, "date", "Ada", "Name day", "02-29") == 0
+    assert run(db, "date", "Ada", "anniversary", today) == 0
+    assert "birthday 0001-01-01, anniversary " + today + ", Name day 02-29 (year unknown)" \
+        in _said(capsys)
+    assert run(db, "date", "Ada", "Saint's day", "07-26", "--replacing", "name day") == 0
+    assert run(db, "undate", "Ada", "anniversary") == 0
+    assert run(db, "show", "Ada") == 0
+    assert "birthday 0001-01-01, Saint's day 07-26 (year unknown)" in _said(capsys)
+
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    for args, says in ((["date", "Ada", "birthday", tomorrow], "after today"),
+                       (["date", "Ada", "birthday", "2023-02-29"], "not a day of the calendar"),
+                       (["date", "Ada", "other", "2020-01-01"], "say which date"),
+                       (["date", "Ada", "birthday", "May 10"], "write it like 1815-12-10"),
+                       (["undate", "Ada", "wedding"], "has no date named 'wedding'"),
+                       (["date", "Nobody", "birthday", "2000-01-01"], "Nobody")):
+        capsys.readouterr()
+        assert run(db, *args) == 2, args
+        err = " ".join(capsys.readouterr().err.split())
+        assert err.startswith("error: ") and says in err, (args, err)
+    assert run(db, "show", "Ada") == 0
+    assert "birthday 0001-01-01, Saint's day 07-26" in _said(capsys)
+
+
+def _said(capsys: pytest.CaptureFixture[str]) -> str:
+    """What the command printed, with the console's line breaks undone."""
+    return " ".join(capsys.readouterr().out.split())

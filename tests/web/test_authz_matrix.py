@@ -40,7 +40,7 @@ INVITERS = {("POST", "/invite"), ("POST", "/api/v1/invitations")}
 OBJECT_PARAMS = ("contact_id", "interaction_id", "intro_id", "token_id", "link_id",
                  "session_id", "source_id")
 # Parameters that name no one's object: a move, a format, a chart, a secret token.
-NAMING_PARAMS = {"move", "kind", "format", "name", "token", "member_id"}
+NAMING_PARAMS = {"move", "kind", "format", "name", "token", "member_id", "what"}
 
 
 def route_table(app: FastAPI) -> list[tuple[str, str]]:
@@ -73,6 +73,7 @@ JSON_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/invitations"): {"email": "newcomer@example.org"},
     ("POST", "/api/v1/tokens"): {"name": "script"},
     ("POST", "/api/v1/contacts/{contact_id}/strength/correction"): {"strength": 0.5},
+    ("POST", "/api/v1/contacts/{contact_id}/dates"): {"kind": "birthday", "date": "1990-05-01"},
     ("POST", "/api/v1/links"): {"contact": "Cleo", "email": "dan@example.org"},
     ("POST", "/api/v1/me/password"): {"current_password": "not it", "new_password": "x" * 12},
     ("PUT", "/api/v1/me/settings"): {"weekly_digest": False},
@@ -121,7 +122,7 @@ def world(kb: Kithbook) -> Iterator[World]:
                       "token_id": token.id, "token": "no-such-invitation", "link_id": link.id,
                       "session_id": ana_session, "source_id": source.id,
                       "member_id": dan.id, "move": "forward", "kind": "ask",
-                      "format": "json", "name": "balance"},
+                      "format": "json", "name": "balance", "what": "birthday"},
                 {**clients, "anonymous": (anonymous, "")},
                 {"admin": rae.id, "owner": ana.id, "unrelated": dan.id})
     for client, _ in clients.values():

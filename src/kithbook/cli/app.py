@@ -14,6 +14,7 @@ from kithbook.cli import (
     book,
     capture,
     database,
+    dates,
     demo,
     depth,
     introductions,
@@ -52,6 +53,7 @@ def root(
 
 book.register(app)
 database.register(app)
+dates.register(app)
 demo.register(app)
 serve.register(app)
 introductions.register(app)

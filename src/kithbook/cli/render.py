@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from rich.console import Console
@@ -12,6 +12,7 @@ from rich.table import Table
 from kithbook.domain.contacts import Contact
 from kithbook.domain.dates import describe_ago
 from kithbook.domain.ids import ContactId
+from kithbook.domain.important_dates import ImportantDate
 from kithbook.domain.interactions import Direction, Interaction
 from kithbook.services.book import ContactView
 from kithbook.services.depth import TieDepth
@@ -89,6 +90,7 @@ def contact_view(console: Console, view: ContactView, depth: TieDepth | None = N
         ("trust", f"{tie.stated_trust}/5" if tie.stated_trust else ""),
         ("keep in touch", f"every {tie.cadence_days} days" if tie.cadence_days else ""),
         ("since", tie.started_on.isoformat() if tie.started_on else ""),
+        ("dates", dates_line(view.dates) if view.dates else ""),
     ]
     for label, value in rows:
         if value:
@@ -106,6 +108,13 @@ def contact_view(console: Console, view: ContactView, depth: TieDepth | None = N
         # The id is what `kithbook unlog` takes.
         console.print("  " + interaction_line(interaction, view.names, about=c.id)
                       + f"  [dim]{interaction.id}[/]")
+
+
+def dates_line(dates: Sequence[ImportantDate]) -> str:
+    """"birthday 1815-12-10, Name day 05-01 (year unknown)"; "no important dates"."""
+    if not dates:
+        return "no important dates"
+    return ", ".join(f"{d.what} {d.shown}" for d in dates)
 
 
 def tie_depth(console: Console, depth: TieDepth) -> None:

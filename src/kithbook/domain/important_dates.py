@@ -55,6 +55,11 @@ class ImportantDate:
             return f"--{self.month:02d}-{self.day:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
+    @property
+    def shown(self) -> str:
+        """`1815-12-10`, or `12-10 (year unknown)`."""
+        return self.iso if self.year is not None else f"{self.iso[2:]} (year unknown)"
+
     def on_year(self, year: int) -> date:
         """The day it falls on in `year`; 29 February is kept on 28 February otherwise."""
         day = self.day
@@ -120,6 +125,41 @@ def check_dates(values: list[ImportantDate]) -> list[ImportantDate]:
                            field="dates")
     order = {DateKind.BIRTHDAY: 0, DateKind.ANNIVERSARY: 1, DateKind.OTHER: 2}
     return sorted(unique, key=lambda d: order[d.kind])
+
+
+def named(what: str) -> tuple[DateKind, str | None]:
+    """"birthday" and "anniversary" are kinds; other words name a date of kind other."""
+    words = " ".join(what.split())
+    for kind in (DateKind.BIRTHDAY, DateKind.ANNIVERSARY):
+        if words.casefold() == kind.value:
+            return kind, None
+    if not words or words.casefold() == DateKind.OTHER.value:
+        raise InvalidInput("say which date: birthday, anniversary, or its own name "
+                           "(like 'Name day').", field="what")
+    return DateKind.OTHER, words
+
+
+def _is(value: ImportantDate, what: str) -> bool:
+    return value.what.casefold() == " ".join(what.split()).casefold()
+
+
+def placed(held: Sequence[ImportantDate], value: ImportantDate,
+           replacing: str | None = None) -> list[ImportantDate]:
+    """`held` with `value` in the place of the date named `replacing` (by default the one
+    named as `value` is): a contact has one birthday, one "Name day"."""
+    gone = value.what if replacing is None else replacing
+    kept = [d for d in held if not _is(d, gone) and not _is(d, value.what)]
+    return check_dates([*kept, value])
+
+
+def without(held: Sequence[ImportantDate], what: str, whose: str) -> list[ImportantDate]:
+    """`held` without the date named `what`; `whose` names the contact in the error."""
+    kept = [d for d in held if not _is(d, what)]
+    if len(kept) == len(held):
+        names = ", ".join(d.what for d in held) or "none"
+        raise InvalidInput(f"{whose} has no date named {what.strip()[:MAX_LABEL]!r}; the "
+                           f"dates held are: {names}.", field="what")
+    return kept
 
 
 WEEK = 7

@@ -20,6 +20,7 @@ from kithbook.domain.drafts import Draft
 from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.health import HealthReport
 from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.important_dates import ImportantDate
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import IntroView, Rating, Role
 from kithbook.domain.keep_in_touch import TouchState
@@ -37,6 +38,7 @@ from kithbook.io.network_map import LegendEntry
 from kithbook.services import (
     accounts,
     book,
+    contact_dates,
     demo,
     depth,
     duplicates,
@@ -115,6 +117,16 @@ class Kithbook:
     def delete_contact(self, actor: MemberId, ref: str, *,
                        exact: bool = False) -> tuple[Contact, int]:
         return book.delete_contact(self._uow(), actor, ref, exact=exact)
+
+    def set_date(self, actor: MemberId, ref: str, value: ImportantDate, *,
+                 replacing: str | None = None,
+                 exact: bool = False) -> tuple[Contact, list[ImportantDate]]:
+        return contact_dates.set_date(self._uow(), actor, ref, value, self.clock,
+                                      replacing=replacing, exact=exact)
+
+    def remove_date(self, actor: MemberId, ref: str, what: str, *,
+                    exact: bool = False) -> tuple[Contact, list[ImportantDate]]:
+        return contact_dates.remove_date(self._uow(), actor, ref, what, exact=exact)
 
     def log_interaction(self, actor: MemberId, refs: list[str], kind: Kind,
                         direction: Direction, occurred_on: date,

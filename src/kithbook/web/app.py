@@ -30,6 +30,7 @@ from kithbook.web.auth import Community
 from kithbook.web.pages import accounts as account_pages
 from kithbook.web.pages import book as book_pages
 from kithbook.web.pages import capture as capture_pages
+from kithbook.web.pages import dates as date_pages
 from kithbook.web.pages import depth as depth_pages
 from kithbook.web.pages import introductions as intro_pages
 from kithbook.web.pages import links as link_pages
@@ -159,6 +160,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.include_router(contacts_api.router)
     app.include_router(depth_api.router)
     app.include_router(book_pages.router)
+    app.include_router(date_pages.router)
     app.include_router(intros_api.router)
     app.include_router(policies_api.router)
     app.include_router(intro_pages.router)

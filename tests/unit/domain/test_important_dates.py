@@ -8,8 +8,11 @@ from kithbook.domain.important_dates import (
     DateKind,
     ImportantDate,
     check_dates,
+    named,
     parse_important_date,
+    placed,
     upcoming,
+    without,
 )
 
 BIRTHDAY = DateKind.BIRTHDAY
@@ -78,3 +81,26 @@ def test_the_dates_of_the_coming_week_soonest_first_in_words() -> None:
         "Ada Lovelace's birthday is on Thursday"]
     assert [u.text(monday) for u in upcoming(dates, names, monday, days=30)][-1] == \
         "Alan Turing's birthday is on 23 June"
+
+
+def test_a_date_typed_by_hand_takes_the_place_of_the_one_of_its_name() -> None:
+    birthday = ImportantDate(DateKind.BIRTHDAY, 12, 10, 1815)
+    name_day = ImportantDate(DateKind.OTHER, 2, 29, None, "Name day")
+    held = [birthday, name_day]
+    later = ImportantDate(DateKind.BIRTHDAY, 12, 11, 1815)
+    assert placed(held, later) == [later, name_day]
+    renamed = ImportantDate(DateKind.OTHER, 7, 26, None, "Saint's day")
+    assert placed(held, renamed, replacing="NAME  day") == [birthday, renamed]
+    assert without(held, "Birthday", "Ada") == [name_day]
+    with pytest.raises(InvalidInput, match="Ada has no date named 'wedding'; the dates "
+                                           "held are: birthday, Name day."):
+        without(held, "wedding", "Ada")
+
+
+def test_what_a_person_calls_a_date_names_its_kind() -> None:
+    assert named(" Birthday ") == (DateKind.BIRTHDAY, None)
+    assert named("anniversary") == (DateKind.ANNIVERSARY, None)
+    assert named("Name  day") == (DateKind.OTHER, "Name day")
+    for nothing in ("", "  ", "other"):
+        with pytest.raises(InvalidInput, match="say which date"):
+            named(nothing)

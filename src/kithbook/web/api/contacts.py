@@ -17,6 +17,8 @@ from kithbook.web.api.schemas import (
     ContactListItem,
     ContactOut,
     ContactPatch,
+    DateIn,
+    DateOut,
     InteractionIn,
     InteractionOut,
     PageOut,
@@ -127,3 +129,21 @@ def log_interaction(body: InteractionIn, kb: Services, me: CurrentMember) -> Int
                summary="Remove a logged interaction")
 def delete_interaction(interaction_id: str, kb: Services, me: CurrentMember) -> None:
     kb.delete_interaction(me.id, interaction_id)
+
+
+@router.post("/contacts/{contact_id}/dates", summary="Set a birthday, anniversary or named "
+             "date", description="A date of the same name (or named by `replacing`) is "
+                                 "replaced. Answers all the contact's dates.")
+def set_date(contact_id: str, body: DateIn, kb: Services, me: CurrentMember) -> list[DateOut]:
+    _, dates = kb.set_date(me.id, contact_id, body.value(kb.clock.today()),
+                           replacing=body.replacing, exact=True)
+    return [DateOut.of(d) for d in dates]
+
+
+@router.delete("/contacts/{contact_id}/dates/{what}", summary="Remove an important date",
+               description="`what` is birthday, anniversary or the date's label. Answers "
+                           "the dates left.")
+def remove_date(contact_id: str, what: str, kb: Services,
+                me: CurrentMember) -> list[DateOut]:
+    _, dates = kb.remove_date(me.id, contact_id, what, exact=True)
+    return [DateOut.of(d) for d in dates]

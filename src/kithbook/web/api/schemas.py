@@ -16,6 +16,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, to_json
 
 from kithbook.domain.contacts import Contact, ContactFields, Labeled
+from kithbook.domain.important_dates import (
+    MAX_LABEL,
+    DateKind,
+    ImportantDate,
+    parse_important_date,
+)
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.ties import StageKey, Tie
 from kithbook.services.book import UNSET, ContactView, TieFields
@@ -233,17 +239,55 @@ class InteractionOut(BaseModel):
                    contact_ids=list(i.contact_ids), note=i.note, created_at=i.created_at)
 
 
+_Today = date  # the name `date` is a field of the two models below
+
+
+class DateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: DateKind
+    date: str = Field(max_length=40, description="1815-12-10, or --12-10 when the year "
+                                                 "is not known; from year 1 to today")
+    label: str | None = Field(default=None, max_length=MAX_LABEL,
+                              description="The date's own name; needed for kind other")
+    replacing: str | None = Field(
+        default=None, max_length=MAX_LABEL,
+        description="The name of the date this one takes the place of (birthday, "
+                    "anniversary or a label); by default the one named as this one is")
+
+    def value(self, today: _Today) -> ImportantDate:
+        return parse_important_date(self.date, self.kind, label=self.label or None,
+                                    today=today)
+
+
+class DateOut(BaseModel):
+    kind: DateKind
+    label: str | None
+    what: str = Field(description="birthday, anniversary, or the label")
+    month: int
+    day: int
+    year: int | None = Field(description="None when the year is not known")
+    date: str = Field(description="1815-12-10, or --12-10 without the year")
+
+    @classmethod
+    def of(cls, d: ImportantDate) -> DateOut:
+        return cls(kind=d.kind, label=d.label, what=d.what, month=d.month, day=d.day,
+                   year=d.year, date=d.iso)
+
+
 class ContactDetailOut(BaseModel):
     contact: ContactOut
     tie: TieOut
     timeline: list[InteractionOut]
     names: dict[str, str]
+    dates: list[DateOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, view: ContactView) -> ContactDetailOut:
         return cls(contact=ContactOut.of(view.contact), tie=TieOut.of(view.tie),
                    timeline=[InteractionOut.of(i) for i in view.timeline],
-                   names={str(k): v for k, v in view.names.items()})
+                   names={str(k): v for k, v in view.names.items()},
+                   dates=[DateOut.of(d) for d in view.dates])
 
 
 class ErrorDetail(BaseModel):

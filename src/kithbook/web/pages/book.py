@@ -32,6 +32,7 @@ NOTICES = {
     "logged_earlier": "Logged on the day you gave. The keep-in-touch clock counts from "
                       "your latest contact with them.",
     "removed": "Removed.", "unlogged": "Interaction removed.",
+    "date_saved": "Date saved.", "date_removed": "Date removed.",
     "corrected": "Strength corrected. New interactions will wear your correction down.",
     "uncorrected": "Correction forgotten: the strength follows the evidence again.",
 }
