@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
+from calendar_samples import fill
 from dovecot import PASSWORD, USER, running_dovecot
 from mail_samples import (
     BODY_SECRET,
@@ -21,6 +22,9 @@ from mail_samples import (
     write_maildir,
     write_mbox,
 )
+from radicale_server import PASSWORD as DAV_PASSWORD
+from radicale_server import USER as DAV_USER
+from radicale_server import running_radicale
 
 
 @pytest.fixture
@@ -136,3 +140,31 @@ def test_an_imap_account_added_tested_and_run_from_the_command_line(
         assert "home mail: 127.0.0.1:" in capsys.readouterr().err
         assert run(db, "capture", "sources") == 0
         assert "home mail failed: 127.0.0.1:" in capsys.readouterr().out
+
+
+def test_a_caldav_calendar_added_tested_and_run_from_the_command_line(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    key, secret = tmp_path / "capture.key", tmp_path / "password"
+    assert run(db, "capture", "new-key") == 0
+    key.write_text(capsys.readouterr().out)
+    monkeypatch.setenv("KITHBOOK_CAPTURE_KEY_FILE", str(key))
+    with running_radicale() as server:
+        fill(server)
+        secret.write_text(DAV_PASSWORD + "\n")
+        assert run(db, "capture", "add", "caldav", server.url, "--user", DAV_USER,
+                   "--password-file", str(secret), "--name", "work calendar") == 0
+        assert "added work calendar" in capsys.readouterr().out
+        assert run(db, "capture", "test", "work calendar") == 0
+        assert "signed in; 1 calendars: work" in capsys.readouterr().out
+        assert run(db, "capture", "run", "work calendar") == 0
+        # Today is past every meeting of the calendar: lunch with Lee is counted too.
+        assert "5 interactions added" in capsys.readouterr().out
+        assert run(db, "capture", "run", "work calendar") == 0
+        assert "0 meetings read" in capsys.readouterr().out
+        assert DAV_PASSWORD not in _everything(db)
+        secret.write_text("wrong\n")
+        assert run(db, "capture", "add", "caldav", server.url, "--user", DAV_USER,
+                   "--password-file", str(secret)) == 2
+        err = capsys.readouterr().err
+        assert "refused the password for sam" in err and "Traceback" not in err

@@ -13,43 +13,32 @@ from pathlib import Path
 
 import pytest
 
-from kithbook.domain.capture import RuleKind
-from kithbook.domain.contacts import ContactFields, Labeled
+from calendar_samples import event, met, sam_with_dana_and_lee
+from fakes import FixedClock
 from kithbook.domain.errors import KithbookError
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
-from kithbook.services.ports import ContactQuery
-
-ME, DANA, LEE = "sam@home.example", "dana@acme.example", "lee@globex.example"
-
-
-def _event(uid: str, start: str, attendees: list[tuple[str, str]], *,
-           extra: str = "") -> str:
-    people = "".join(f"ATTENDEE;PARTSTAT={state}:mailto:{email}\r\n"
-                     for email, state in attendees)
-    return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n"
-            f"DTSTART:{start}\r\nDTEND:{start[:9]}100000Z\r\nSUMMARY:Private plans\r\n"
-            f"ORGANIZER:mailto:{ME}\r\n{people}{extra}END:VEVENT\r\n")
+from mail_samples import DANA, LEE, ME
 
 
 def calendar(moved_to: str = "20260512T090000Z") -> bytes:
     both = [(ME, "ACCEPTED"), (DANA, "ACCEPTED")]
     events = [
         # Weekly with Dana, four times from 5 May; the second moved, the third cancelled.
-        _event("weekly", "20260505T090000Z", both, extra="RRULE:FREQ=WEEKLY;COUNT=4\r\n"),
-        _event("weekly", moved_to, both, extra="RECURRENCE-ID:20260512T090000Z\r\n"),
-        _event("weekly", "20260519T090000Z", both,
+        event("weekly", "20260505T090000Z", both, extra="RRULE:FREQ=WEEKLY;COUNT=4\r\n"),
+        event("weekly", moved_to, both, extra="RECURRENCE-ID:20260512T090000Z\r\n"),
+        event("weekly", "20260519T090000Z", both,
                extra="RECURRENCE-ID:20260519T090000Z\r\nSTATUS:CANCELLED\r\n"),
         # Sam declined: nothing. Lee declined, Dana came: Dana only.
-        _event("declined", "20260601T090000Z", [(ME, "DECLINED"), (LEE, "ACCEPTED")]),
-        _event("lee-out", "20260602T090000Z", [(ME, "ACCEPTED"), (LEE, "DECLINED"),
+        event("declined", "20260601T090000Z", [(ME, "DECLINED"), (LEE, "ACCEPTED")]),
+        event("lee-out", "20260602T090000Z", [(ME, "ACCEPTED"), (LEE, "DECLINED"),
                                                 (DANA, "ACCEPTED")]),
         # An all-hands with fourteen people: not a relationship with each.
-        _event("all-hands", "20260603T090000Z",
+        event("all-hands", "20260603T090000Z",
                [(LEE, "ACCEPTED"), *((f"p{n}@crowd.example", "ACCEPTED") for n in range(13))]),
         # Next month: has not happened yet.
-        _event("future", "20260701T090000Z", both),
+        event("future", "20260701T090000Z", both),
     ]
     return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + "".join(events)
             + "END:VCALENDAR\r\n").encode()
@@ -78,20 +67,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture
 def me(kb: Kithbook) -> Member:
-    member, _ = kb.init_local_member("Sam")
-    kb.capture().set_rule(member.id, ME, RuleKind.OWN)
-    for name, email in (("Dana Ruiz", DANA), ("Lee Chen", LEE)):
-        kb.add_contact(member.id, ContactFields(name=name, emails=[Labeled(email)]))
-    return member
-
-
-def met(kb: Kithbook, me: Member) -> list[tuple[str, date]]:
-    out = []
-    for row in kb.list_contacts(me.id, ContactQuery()).items:
-        view = kb.get_contact(me.id, row.contact.id)
-        out += [(row.contact.name, i.occurred_on) for i in view.timeline
-                if i.kind.value == "met"]
-    return sorted(out)
+    return sam_with_dana_and_lee(kb)
 
 
 def test_meetings_become_met_with_known_attendees_and_runs_are_incremental(
@@ -123,6 +99,20 @@ def test_meetings_become_met_with_known_attendees_and_runs_are_incremental(
     removed = cap.remove_source(me.id, source.id)
     assert removed.interactions == 4 and met(kb, me) == [("Dana Ruiz", date(2026, 6, 10))]
     assert "calendar" not in kb.tie_depth(me.id, "Dana Ruiz").evidence_text
+
+
+def test_an_unchanged_calendar_is_read_again_on_a_new_day_for_meetings_now_past(
+        kb: Kithbook, me: Member, served: tuple[str, Path], clock: FixedClock) -> None:
+    url, _ = served
+    cap = kb.capture()
+    source = cap.add_ics(me.id, f"{url}/cal.ics")
+    cap.run(me.id, source.id)
+    (same_day,) = cap.run(me.id, source.id)
+    assert same_day.report is not None and same_day.report.occurrences == 0
+    clock.advance(17)  # 2 July: the meeting of 1 July has taken place
+    (next_day,) = cap.run(me.id, source.id)
+    assert next_day.report is not None and next_day.report.added == 1
+    assert ("Dana Ruiz", date(2026, 7, 1)) in met(kb, me)
 
 
 def test_a_bad_calendar_address_says_one_sentence_and_stores_nothing(

@@ -12,9 +12,8 @@ import imapclient
 import pytest
 from sqlalchemy import create_engine, select
 
+from calendar_samples import sam_with_dana_and_lee
 from dovecot import PASSWORD, USER, Dovecot, running_dovecot
-from kithbook.domain.capture import RuleKind
-from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.errors import InvalidInput, KithbookError
 from kithbook.domain.members import Member
 from kithbook.io.imap import Security
@@ -26,7 +25,6 @@ from kithbook.services.secrets import new_key
 from kithbook.storage.tables import metadata
 from mail_samples import (
     BODY_SECRET,
-    DANA,
     EXPECTED,
     LEE,
     ME,
@@ -46,12 +44,7 @@ def server() -> Iterator[Dovecot]:
 
 @pytest.fixture
 def me(kb: Kithbook) -> Member:
-    kb.settings = replace(kb.settings, capture_key=new_key())
-    member, _ = kb.init_local_member("Sam")
-    kb.capture().set_rule(member.id, ME, RuleKind.OWN)
-    for name, email in (("Dana Ruiz", DANA), ("Lee Chen", LEE)):
-        kb.add_contact(member.id, ContactFields(name=name, emails=[Labeled(email)]))
-    return member
+    return sam_with_dana_and_lee(kb, capture_key=True)
 
 
 def dump(url: str) -> str:

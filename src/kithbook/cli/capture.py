@@ -4,6 +4,7 @@
     kithbook capture mail ~/Takeout/All.mbox     # an mbox, a Maildir or .eml files
     kithbook capture review                      # people you write to who are not in the book
     kithbook capture add imap --host imap.example.org --user me@example.org
+    kithbook capture add caldav https://dav.example.org/ --user me
     kithbook capture run                         # every source, only what is new
     kithbook capture sources / test SOURCE / remove SOURCE
 """
@@ -85,7 +86,7 @@ def _print_report(out: Console, report: CaptureReport | MeetingReport) -> None:
         out.print(f"warning: {escape(warning)}", soft_wrap=True)
 
 
-add_app = typer.Typer(help="Add a source: a mail account (imap) or a calendar (ics).",
+add_app = typer.Typer(help="Add a source: a mail account (imap) or a calendar (caldav, ics).",
                       no_args_is_help=True)
 capture_app.add_typer(add_app, name="add")
 
@@ -111,17 +112,46 @@ def add_imap(ctx: typer.Context,
              ) -> None:
     """Add an IMAP account; it is signed in to once now, and its password kept encrypted."""
     cli = state(ctx)
-    if password_file is not None:
-        try:
-            password = password_file.read_text(encoding="utf-8").rstrip("\r\n")
-        except (OSError, UnicodeError):
-            raise InvalidInput(f"could not read the password file {password_file}.",
-                               field="password") from None
-    else:
-        password = typer.prompt("password", hide_input=True)
+    password = _password(password_file)
     source = cli.kb.capture().add_imap(cli.me.id, host=host, username=user, password=password,
                                        port=port, security=security, folders=tuple(folder),
                                        keep_subjects=subjects, label=name)
+    cli.console.print(f"added {escape(source.label)} [{source.id}]; run it with "
+                      "`kithbook capture run`.", soft_wrap=True)
+
+
+def _password(password_file: Path | None) -> str:
+    if password_file is None:
+        return str(typer.prompt("password", hide_input=True))
+    try:
+        return password_file.read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeError):
+        raise InvalidInput(f"could not read the password file {password_file}.",
+                           field="password") from None
+
+
+@add_app.command("caldav")
+def add_caldav(ctx: typer.Context,
+               url: str = typer.Argument(..., help="The CalDAV server's address, or one "
+                                         "calendar's (https://dav.example.org/)."),
+               user: str = typer.Option(..., "--user", help="The account's user name."),
+               password_file: Path | None = typer.Option(
+                   None, "--password-file", help="Read the password (or app password) from "
+                   "this file instead of asking."),
+               calendar: list[str] = typer.Option([], "--calendar", help="Read only the "
+                                                  "calendar with this name (repeatable; "
+                                                  "default: every calendar)."),
+               subjects: bool = typer.Option(False, "--keep-subjects",
+                                             help="Keep each meeting's title as the note."),
+               name: str | None = typer.Option(None, "--name", help="What to call it."),
+               ) -> None:
+    """Add a CalDAV calendar; it is signed in to once now, and its password kept
+    encrypted. Meetings with people in your book become `met`."""
+    cli = state(ctx)
+    source = cli.kb.capture().add_caldav(cli.me.id, url=url, username=user,
+                                         password=_password(password_file),
+                                         calendars=tuple(calendar), keep_subjects=subjects,
+                                         label=name)
     cli.console.print(f"added {escape(source.label)} [{source.id}]; run it with "
                       "`kithbook capture run`.", soft_wrap=True)
 
@@ -180,11 +210,14 @@ def run(ctx: typer.Context,
 @capture_app.command("test")
 def test_connection(ctx: typer.Context,
                     source: str = typer.Argument(..., help="The source's id or name.")) -> None:
-    """Sign in to a mail account and list the folders it would read."""
+    """Sign in to a mail account or a CalDAV calendar and list what it would read."""
     cli = state(ctx)
-    folders = cli.kb.capture().check_source(cli.me.id, source)
-    cli.console.print(f"signed in; {len(folders)} folders: "
-                      + ", ".join(escape(f) for f in folders), soft_wrap=True)
+    book = cli.kb.capture()
+    found = book.source(cli.me.id, source)
+    names = book.check_source(cli.me.id, source)
+    what = "calendars" if found.kind.is_calendar else "folders"
+    cli.console.print(f"signed in; {len(names)} {what}: "
+                      + ", ".join(escape(f) for f in names), soft_wrap=True)
 
 
 @capture_app.command("new-key")

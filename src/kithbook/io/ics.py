@@ -73,11 +73,14 @@ class _Event:
 
 def read_ics(stream: BinaryIO, *, until: date, since: date | None = None,
              name: str = "calendar.ics", limits: Limits = DEFAULT_LIMITS,
-             warnings: Warnings | None = None) -> Iterator[ImportedEvent]:
+             warnings: Warnings | None = None,
+             say_outside: bool = True) -> Iterator[ImportedEvent]:
     """Yield every occurrence that starts between `since` and `until`, both included.
 
     `since` defaults to five years before `until`; callers pass today (or yesterday) as
-    `until` so that only meetings that took place become interactions.
+    `until` so that only meetings that took place become interactions. `say_outside`
+    False drops the warning about events outside the window (capture reads calendars
+    again and again: an event still ahead is no news).
     """
     warnings = warnings if warnings is not None else Warnings()
     since = since or until - timedelta(days=DEFAULT_WINDOW_DAYS)
@@ -94,7 +97,7 @@ def read_ics(stream: BinaryIO, *, until: date, since: date | None = None,
         yield from _occurrences(uid, events, since=since, until=until, name=name,
                                 limits=limits, budget=budget, warnings=warnings,
                                 outside=outside)
-    if outside[0]:
+    if outside[0] and say_outside:
         warnings.add(name, (
             f"{outside[0]:,} event(s) have no date between {since.isoformat()} and "
             f"{until.isoformat()}, so they are not imported. To import older ones, choose "

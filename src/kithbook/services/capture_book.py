@@ -24,6 +24,8 @@ from kithbook.domain.capture import (
 from kithbook.domain.errors import InvalidInput, KithbookError
 from kithbook.domain.ids import MemberId
 from kithbook.domain.sources import Source, SourceKind
+from kithbook.io.caldav_calendar import CalDavAccount, check_calendars, read_changes
+from kithbook.io.caldav_calendar import check_url as check_caldav_url
 from kithbook.io.ics import read_ics
 from kithbook.io.ics_feed import check_url, fetch
 from kithbook.io.imap import ImapAccount, ImapRun, Security, check_account
@@ -45,8 +47,8 @@ class RunOutcome:
     error: str | None = None
 
 
-@retry.retried_when_busy(skip=("capture_messages", "capture_mail", "add_imap", "run",
-                               "run_source", "check_source", "run_due"))
+@retry.retried_when_busy(skip=("capture_messages", "capture_mail", "add_imap", "add_ics",
+                               "add_caldav", "run", "run_source", "check_source", "run_due"))
 class CaptureBook:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock,
                  settings: Settings) -> None:
@@ -95,21 +97,54 @@ class CaptureBook:
                                settings={"url": address}, keep_subjects=keep_subjects,
                                scheduled=scheduled)
 
+    # CalDAV calendars
+    def add_caldav(self, actor: MemberId, *, url: str, username: str, password: str,
+                   calendars: tuple[str, ...] = (), keep_subjects: bool = False,
+                   label: str | None = None, check: bool = True,
+                   scheduled: bool = False) -> Source:
+        """Add a CalDAV account (or one of its calendars) after signing in to it once; the
+        password is kept encrypted."""
+        box = secret_box(self._settings)
+        address = check_caldav_url(url)
+        if not username.strip() or not password:
+            raise InvalidInput("a CalDAV source needs a user name and a password.",
+                               field="username")
+        account = CalDavAccount(address, username.strip(), password,
+                                calendars=tuple(c.strip() for c in calendars if c.strip()))
+        if check:
+            check_calendars(account)
+        settings: dict[str, object] = {"url": address, "username": account.username,
+                                       "calendars": list(account.calendars)}
+        return self.add_source(actor, SourceKind.CALDAV,
+                               label or f"{account.username} on {account.where}",
+                               settings=settings, secret=box.seal(password),
+                               keep_subjects=keep_subjects, scheduled=scheduled)
+
     def check_source(self, actor: MemberId, ref: str) -> list[str]:
-        """Sign in to a stored account: the folders it would read, or a plain error."""
+        """Sign in to a stored account: the folders or calendars it would read, or a
+        plain error."""
         source = self.source(actor, ref)
+        if source.kind is SourceKind.CALDAV:
+            return check_calendars(self._calendar_account(source))
         if source.kind is not SourceKind.IMAP:
             raise InvalidInput(f"{source.label} is a {source.kind.words}: nothing to connect "
                                "to.", field="source")
         return check_account(self._account(source))
 
-    def _account(self, source: Source) -> ImapAccount:
+    def _password(self, source: Source) -> str:
         if not source.secret:
             raise InvalidInput(f"{source.label} has no password stored; add it again.",
                                field="source")
+        return secret_box(self._settings).open(source.secret)
+
+    def _calendar_account(self, source: Source) -> CalDavAccount:
         s = source.settings
-        return ImapAccount(str(s["host"]), str(s["username"]),
-                           secret_box(self._settings).open(source.secret),
+        return CalDavAccount(str(s["url"]), str(s["username"]), self._password(source),
+                             calendars=tuple(str(c) for c in list(s.get("calendars") or [])))
+
+    def _account(self, source: Source) -> ImapAccount:
+        s = source.settings
+        return ImapAccount(str(s["host"]), str(s["username"]), self._password(source),
                            port=int(str(s["port"])), security=Security(str(s["security"])),
                            folders=tuple(str(f) for f in list(s.get("folders") or [])))
 
@@ -134,20 +169,47 @@ class CaptureBook:
                                          keep_subjects=source.keep_subjects,
                                          counted=counted, progress=progress)
             if source.kind is SourceKind.ICS:
-                fetched = fetch(str(source.settings["url"]), dict(source.state))
-                warnings = Warnings()
-                meetings = [] if fetched.body is None else list(read_ics(
-                    io.BytesIO(fetched.body), until=self.clock.today(), warnings=warnings,
-                    name=_file_name(str(source.settings["url"]))))
-                counted(len(meetings))
-                report = capture.capture_meetings(self._uow(), actor, source.id, meetings,
-                                                  self.clock, state=fetched.state)
-                report.warnings.extend(f"{w.where}: {w.message}" for w in warnings.shown)
-                return report
+                url = str(source.settings["url"])
+                today = self.clock.today().isoformat()
+                # Once a day the calendar is read whole even when unchanged: meetings that
+                # were still ahead at the last read have taken place since.
+                known = dict(source.state) if source.state.get("through") == today else {}
+                fetched = fetch(url, known)
+                documents = [] if fetched.body is None else [(_file_name(url), fetched.body)]
+                return self._meetings(actor, source, documents, {**fetched.state,
+                                                                 "through": today}, counted)
+            if source.kind is SourceKind.CALDAV:
+                changes = read_changes(self._calendar_account(source), dict(source.state),
+                                       today=self.clock.today())
+                documents = [(_file_name(url), body) for url, body in changes.documents]
+                return self._meetings(actor, source, documents, changes.state, counted,
+                                      one_by_one=True)
             raise InvalidInput(f"{source.kind.words} sources cannot run yet.", field="source")
         except KithbookError as exc:
             capture.record_failure(self._uow(), actor, source.id, exc.message, self.clock)
             raise
+
+    def _meetings(self, actor: MemberId, source: Source, documents: list[tuple[str, bytes]],
+                  state: dict[str, object], counted: Counted, *,
+                  one_by_one: bool = False) -> capture.MeetingReport:
+        """Meetings from calendar documents; `one_by_one` (a CalDAV calendar holds one
+        event per document) skips an unreadable document with a warning instead of
+        failing the run."""
+        warnings, meetings, broken = Warnings(), [], []
+        for name, body in documents:
+            try:
+                meetings += list(read_ics(io.BytesIO(body), until=self.clock.today(),
+                                          warnings=warnings, name=name, say_outside=False))
+            except InvalidInput as exc:
+                if not one_by_one:
+                    raise
+                broken.append(f"{name}: {exc.message}")
+        counted(len(meetings))
+        report = capture.capture_meetings(self._uow(), actor, source.id, meetings,
+                                          self.clock, state=state)
+        report.warnings.extend(broken)
+        report.warnings.extend(f"{w.where}: {w.message}" for w in warnings.shown)
+        return report
 
     def run(self, actor: MemberId, ref: str | None = None, *,
             counted: Callable[[Source, int], None] = lambda source, total: None,
