@@ -17,6 +17,7 @@ from kithbook.cli import (
     dates,
     demo,
     depth,
+    feed,
     introductions,
     members,
     paths,
@@ -65,6 +66,7 @@ transfer.register(app)
 depth.register(app)
 members.register(app)
 capture.register(app)
+feed.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -235,6 +235,16 @@ def health(uow: UnitOfWork, actor: MemberId, clock: Clock, params: StrengthParam
     return _kept(uow, cache, actor, ("health", actor, today, params), build)
 
 
+def due_dates(uow: UnitOfWork, actor: MemberId, today: date, params: StrengthParams,
+              cadences: dict[str, int]) -> tuple[list[TouchState], dict[ContactId, TieReading]]:
+    """Inside an open unit of work (strengths brought up to date first): where every tie
+    with a cadence stands against it (the feed's events), with the ties themselves."""
+    ties = _readings(uow, actor, today, params, cadences, keep_in_touch.SCREEN)
+    states = [s for t in ties if (s := keep_in_touch.touch_state(t, cadences, today))
+              is not None]
+    return states, {t.contact: t for t in ties}
+
+
 def _readings(uow: UnitOfWork, actor: MemberId, today: date, params: StrengthParams,
               cadence_tags: Collection[str], screen: Screen | None) -> list[TieReading]:
     """Every tie (that `screen` admits) as the reports read it, in contact id order: its

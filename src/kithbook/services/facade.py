@@ -44,6 +44,7 @@ from kithbook.services import (
     duplicates,
     erasure,
     exports,
+    feed,
     imports,
     links,
     members,
@@ -378,6 +379,22 @@ class Kithbook:
         return depth.losing_touch_list(self._uow(), actor, self.clock, self.strength_params,
                                        limit=limit, cache=self._paths,
                                        wait_for_day=wait_for_day)
+
+    # the calendar feed
+    def feed_address(self, actor: MemberId) -> feed.FeedAddress | None:
+        return feed.feed_address(self._uow(), actor)
+
+    def renew_feed(self, actor: MemberId, alarm_minutes: int | None = None) -> feed.FeedAddress:
+        """A new secret feed address (the first, or one that ends the old)."""
+        return feed.renew_feed(self._uow(), actor, self.clock, alarm_minutes=alarm_minutes)
+
+    def set_feed_alarm(self, actor: MemberId, alarm_minutes: int | None) -> None:
+        feed.set_alarm(self._uow(), actor, alarm_minutes)
+
+    def read_feed(self, token: str) -> feed.FeedBody:
+        """The calendar at a feed address: no member signs in, the token names the book."""
+        return feed.read_feed(self._uow(), token, self.clock, self.strength_params,
+                              self._paths)
 
     def digest(self, actor: MemberId, budget: Budget | None = None, *,
                wait_for_day: bool = True) -> Digest:

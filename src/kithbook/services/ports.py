@@ -30,6 +30,7 @@ from kithbook.domain.notifications import Notification, OutgoingMail
 from kithbook.domain.tie_summary import Screen, TieFacts
 from kithbook.domain.ties import SharingPolicy, Stage, Tie
 from kithbook.services.capture_ports import CaptureRepository
+from kithbook.services.feed_ports import FeedRepository
 
 
 class Clock(Protocol):
@@ -688,6 +689,9 @@ class UnitOfWork(Protocol):
 
     @property
     def dates(self) -> ImportantDateRepository: ...
+
+    @property
+    def feeds(self) -> FeedRepository: ...
 
     def __enter__(self) -> Self: ...
 

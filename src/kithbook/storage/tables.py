@@ -593,3 +593,50 @@ server_keys = Table(
     Column("secret", String(128), nullable=False),  # hex
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# ---- the calendar feed and CardDAV sync (migration 0029) ------------------------------
+# A member's feed URL holds a 256-bit token; only its SHA-256 is kept. Renewing it
+# replaces the row, so the old URL stops at once. `alarm_minutes`: a reminder that many
+# minutes after the start of each event's day (None: no alarm).
+feed_tokens = Table(
+    "feed_tokens",
+    metadata,
+    Column("member_id", ID, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("alarm_minutes", SmallInteger),
+)
+
+# One card of a CardDAV source (a capture source of kind `carddav`), linked to the
+# contact it stands for. `base`: the mapped fields as both sides held them after the last
+# sync (JSON), what a three-way merge compares each side with; `card`: the vCard as last
+# read, whose unknown properties are written back untouched. A contact deleted in the
+# book leaves its row with no contact: the next sync deletes the card.
+sync_cards = Table(
+    "sync_cards",
+    metadata,
+    Column("source_id", ID, ForeignKey("capture_sources.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("href", String(1000), primary_key=True),
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="SET NULL")),
+    Column("uid", String(500), nullable=False),
+    Column("etag", String(200)),
+    Column("base", Text, nullable=False, server_default="{}"),
+    Column("card", Text, nullable=False, server_default=""),
+    Index("ix_sync_cards_contact_id", "contact_id"),
+)
+
+# A field changed on both sides since the last sync, waiting for the member to choose.
+sync_conflicts = Table(
+    "sync_conflicts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("source_id", ID, ForeignKey("capture_sources.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("ours", Text, nullable=False),
+    Column("theirs", Text, nullable=False),
+    Column("found_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sync_conflicts_source_id", "source_id"),
+)

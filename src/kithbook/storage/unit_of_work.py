@@ -16,6 +16,7 @@ from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.capture import SqlCapture
 from kithbook.storage.contacts import SqlContacts
 from kithbook.storage.depth import SqlDepth
+from kithbook.storage.feeds import SqlFeeds
 from kithbook.storage.important_dates import SqlImportantDates
 from kithbook.storage.interactions import SqlInteractions
 from kithbook.storage.introductions import SqlIntroductions
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
     outbox: SqlOutbox
     capture: SqlCapture
     dates: SqlImportantDates
+    feeds: SqlFeeds
 
     def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
@@ -88,6 +90,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(connection)
         self.capture = SqlCapture(connection)
         self.dates = SqlImportantDates(connection)
+        self.feeds = SqlFeeds(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kithbook import __version__
 from kithbook.services.facade import Kithbook
+from kithbook.services.feed import FEED_PATH
 from kithbook.web import auth, errors, filters, incoming, limits, local_guard
 from kithbook.web.api import accounts as accounts_api
 from kithbook.web.api import contacts as contacts_api
@@ -32,6 +33,7 @@ from kithbook.web.pages import book as book_pages
 from kithbook.web.pages import capture as capture_pages
 from kithbook.web.pages import dates as date_pages
 from kithbook.web.pages import depth as depth_pages
+from kithbook.web.pages import feed as feed_pages
 from kithbook.web.pages import introductions as intro_pages
 from kithbook.web.pages import links as link_pages
 from kithbook.web.pages import map as map_pages
@@ -78,6 +80,8 @@ class _SecurityHeaders:
             await self.app(scope, receive, send)
             return
         private = not scope["path"].startswith("/static/")
+        # A calendar feed says itself how it may be kept (with its ETag, by its reader).
+        own_rule = scope["path"].startswith(FEED_PATH)
         hsts = self.hsts_always or (self.hsts_on_https and scope.get("scheme") == "https")
 
         async def send_with_headers(message: Message) -> None:
@@ -85,7 +89,7 @@ class _SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if private:
+                if private and not (own_rule and "cache-control" in headers):
                     headers["Cache-Control"] = "no-store"
                 if hsts:
                     headers.setdefault("Strict-Transport-Security", HSTS)
@@ -173,6 +177,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.include_router(map_api.router)
     app.include_router(map_pages.router)
     app.include_router(capture_pages.router)
+    app.include_router(feed_pages.router)
     app.include_router(profile_api.router)
     if community is not None:
         app.include_router(account_pages.router)

@@ -55,13 +55,25 @@ def _settings(request: Request, kb: Kithbook, member: MemberId, *,
               form: dict[str, str] | None = None, error: InvalidInput | None = None,
               profile_form: dict[str, str] | None = None,
               profile_error: InvalidInput | None = None) -> HTMLResponse:
+    return settings_with(request, kb, member, form=form, error=error,
+                         profile_form=profile_form, profile_error=profile_error)
+
+
+def settings_with(request: Request, kb: Kithbook, member: MemberId, *,
+                  form: dict[str, str] | None = None, error: InvalidInput | None = None,
+                  profile_form: dict[str, str] | None = None,
+                  profile_error: InvalidInput | None = None,
+                  feed_url: str | None = None, feed_error: InvalidInput | None = None,
+                  feed_notice: str | None = None) -> HTMLResponse:
+    """The Settings page; a feed address just made is shown here, once."""
     return _render(request, "settings.html", {
         "nav": "settings", "policy": kb.default_policy(member), "form": form or {},
         "error": error, "fair_use": kb.fair_use_status(member),
         "cooldown_days": kb.fair_use.cooldown_after_decline.days,
         "profile": kb.profile(member), "profile_form": profile_form,
-        "profile_error": profile_error},
-        422 if error or profile_error else 200)
+        "profile_error": profile_error, "feed": kb.feed_address(member),
+        "feed_url": feed_url, "feed_error": feed_error, "feed_notice": feed_notice},
+        422 if error or profile_error or feed_error else 200)
 
 
 @router.post("/settings", response_class=HTMLResponse)

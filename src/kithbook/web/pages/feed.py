@@ -1,0 +1,66 @@
+"""The calendar feed: the `.ics` a calendar app polls without signing in (the secret in
+its address names the book), and the Settings section that makes, renews and explains it.
+"""
+
+from __future__ import annotations
+
+from email.utils import format_datetime, parsedate_to_datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kithbook.domain.errors import InvalidInput
+from kithbook.web.deps import CurrentMember, FormFields, Services
+from kithbook.web.pages.policies import settings_with
+
+router = APIRouter(include_in_schema=False)
+
+# Calendar apps may keep the feed and ask again with its ETag; no shared cache may.
+CACHING = "private, no-cache"
+
+
+@router.get("/feed/{token}.ics")
+def calendar_feed(token: str, request: Request, kb: Services) -> Response:
+    body = kb.read_feed(token)
+    headers = {"ETag": body.etag, "Last-Modified": format_datetime(body.last_modified,
+                                                                   usegmt=True),
+               "Cache-Control": CACHING}
+    if _unchanged(request, body.etag, body.last_modified.timestamp()):
+        return Response(status_code=304, headers=headers)
+    return Response(body.text, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+def _unchanged(request: Request, etag: str, modified: float) -> bool:
+    """RFC 9110: If-None-Match decides when sent; else If-Modified-Since."""
+    tags = request.headers.get("if-none-match")
+    if tags is not None:
+        return any(t.strip().removeprefix("W/") in (etag, "*") for t in tags.split(","))
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return parsedate_to_datetime(since).timestamp() >= modified
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+@router.post("/settings/feed", response_class=HTMLResponse)
+def renew_feed(request: Request, kb: Services, me: CurrentMember,
+               form: FormFields) -> HTMLResponse:
+    """A new address, shown on this page once: only its hash is kept."""
+    made = kb.renew_feed(me.id)
+    return settings_with(request, kb, me.id, feed_url=made.url(kb.settings.public_url))
+
+
+@router.post("/settings/feed/alarm", response_class=HTMLResponse)
+def feed_alarm(request: Request, kb: Services, me: CurrentMember,
+               form: FormFields) -> HTMLResponse:
+    text = form.get("alarm", "").strip()
+    try:
+        if text and not text.lstrip("-").isdigit():
+            raise InvalidInput(f"the alarm is a number of minutes; got {text[:20]!r}.",
+                               field="alarm")
+        kb.set_feed_alarm(me.id, int(text) if text else None)
+    except InvalidInput as error:
+        return settings_with(request, kb, me.id, feed_error=error)
+    return settings_with(request, kb, me.id, feed_notice="Alarm saved.")
