@@ -9,6 +9,7 @@ from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
 from kithbook.services.paths import PathsCache
 from kithbook.services.ports import Clock, SystemClock
+from kithbook.services.retry import note_commit
 from kithbook.storage.backup import backup, restore
 from kithbook.storage.database import create_database_engine, upgrade
 from kithbook.storage.unit_of_work import SqlUnitOfWork
@@ -27,7 +28,9 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None,
     # The path network notices writes through versions the database keeps (in every
     # process alike), so the unit of work need not tell it.
     cache = PathsCache()
-    kb = Kithbook(settings, lambda: SqlUnitOfWork(engine), clock or SystemClock(),
+    # Each commit is counted, so a use case that already wrote is never run again.
+    kb = Kithbook(settings, lambda: SqlUnitOfWork(engine, on_commit=note_commit),
+                  clock or SystemClock(),
                   close=engine.dispose, paths_cache=cache)
     if settings.smtp_url:
         kb.mailer = SmtpMailer(settings.smtp_url, settings.mail_from)

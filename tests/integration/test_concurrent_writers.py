@@ -34,6 +34,7 @@ from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.intro_records import IntroState
 from kithbook.services.facade import Kithbook
 from kithbook.services.ports import ContactQuery
+from kithbook.services.retry import note_commit
 from kithbook.storage.database import create_database_engine
 from kithbook.storage.tables import interaction_contacts, interactions, ties
 from kithbook.storage.unit_of_work import SqlUnitOfWork
@@ -226,7 +227,8 @@ def test_a_locked_sqlite_database_reaches_a_person_as_a_clear_busy_error(
     # No waiting for the lock at all, so that the retries run out at once.
     engine = create_database_engine(sqlite_url)
     event.listen(engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA busy_timeout=0"))
-    kb = Kithbook(Settings(database_url=sqlite_url), lambda: SqlUnitOfWork(engine), clock,
+    kb = Kithbook(Settings(database_url=sqlite_url),
+                  lambda: SqlUnitOfWork(engine, on_commit=note_commit), clock,
                   close=engine.dispose)
     try:
         ana = add_member(kb, "Ana")

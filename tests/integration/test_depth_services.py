@@ -17,6 +17,7 @@ from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.members import Member
 from kithbook.domain.ties import Stage
 from kithbook.graph.strength import DIRECTIONS, KINDS, day_number, tie_strength
+from kithbook.io.charts import health_charts
 from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 from kithbook.services.tie_strength import strength_of
@@ -167,7 +168,7 @@ def test_an_empty_book_has_an_empty_digest_and_report(kb: Kithbook) -> None:
     assert kb.all_ties(me.id) == [] and kb.losing_touch(me.id) == []
     report = kb.health(me.id)
     assert report.ties == 0 and report.interactions == 0
-    assert set(kb.health_charts(report)) == {"balance", "stages", "strength", "growth"}
+    assert set(health_charts(report)) == {"balance", "stages", "strength", "growth"}
 
 
 def test_the_health_report_counts_the_whole_book(kb: Kithbook, book: Book) -> None:
@@ -176,7 +177,7 @@ def test_the_health_report_counts_the_whole_book(kb: Kithbook, book: Book) -> No
     assert report.balance.total_gave == 2 and report.balance.total_received == 2
     assert report.organizations.largest == ("Acme", 2 / 3)
     assert report.stages[Stage.TRUSTED] == 1
-    charts = kb.health_charts(report)
+    charts = health_charts(report)
     assert all(svg.startswith("<svg") for svg in charts.values())
 
 

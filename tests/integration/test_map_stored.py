@@ -16,11 +16,13 @@ from kithbook.domain.members import Member
 from kithbook.domain.network_map import ColourBy, NetworkMap
 from kithbook.domain.stages import assess_stage
 from kithbook.domain.ties import Stage
+from kithbook.io.network_map import map_svg
 from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
-from kithbook.services.network_map import MapQuery, picture
+from kithbook.services.network_map import MapQuery
 from kithbook.services.tie_strength import compute_strength
 from kithbook.storage import depth as depth_storage
+from kithbook.web.pictures import map_picture
 
 
 @pytest.fixture
@@ -154,11 +156,10 @@ def test_a_drawn_map_is_read_at_once_only_while_it_is_current(kb: Kithbook, me: 
     again = kb.network_map(me.id, MapQuery())
     assert kb.drawn_map(me.id, MapQuery()) == again
     # Its picture is drawn once while the map is kept, and is the map's as drawn anew.
-    svg = kb.map_picture(again, ColourBy.ORGANIZATION, _page)
-    assert kb.map_picture(again, ColourBy.ORGANIZATION, _page) is svg
-    assert svg == picture(again, ColourBy.ORGANIZATION, _page) and "Acme" in svg
-    assert kb.map_picture(again, ColourBy.STAGE, _page) == picture(again, ColourBy.STAGE,
-                                                                   _page)
+    svg = map_picture(again, ColourBy.ORGANIZATION, _page)
+    assert map_picture(again, ColourBy.ORGANIZATION, _page) is svg
+    assert svg == map_svg(again, ColourBy.ORGANIZATION, _page) and "Acme" in svg
+    assert map_picture(again, ColourBy.STAGE, _page) == map_svg(again, ColourBy.STAGE, _page)
     clock.advance(1)
     assert kb.drawn_map(me.id, MapQuery()) is None  # a new day's map
     stale = kb.network_map(me.id, MapQuery(), wait_for_day=False)

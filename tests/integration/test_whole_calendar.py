@@ -17,11 +17,14 @@ from kithbook.domain.contacts import ContactFields
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.network_map import ColourBy
+from kithbook.io.charts import health_charts
+from kithbook.io.network_map import legend
 from kithbook.services.book import TieFields
 from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
 from kithbook.services.network_map import MapQuery
 from kithbook.services.ports import ContactQuery
+from kithbook.web.pictures import map_picture
 
 OLD_DAYS = [date(1, 1, 1), date(1900, 2, 28), date(1965, 6, 1), date(1969, 12, 31),
             date(1970, 1, 1)]
@@ -37,11 +40,11 @@ def read_everything(kb: Kithbook, me: str) -> None:
     kb.digest(me)  # type: ignore[arg-type]
     kb.week(me)  # type: ignore[arg-type]
     kb.losing_touch(me)  # type: ignore[arg-type]
-    kb.health_charts(kb.health(me))  # type: ignore[arg-type]
+    health_charts(kb.health(me))  # type: ignore[arg-type]
     network = kb.network_map(me, MapQuery())  # type: ignore[arg-type]
     for colour in ColourBy:
-        kb.map_picture(network, colour, lambda c: f"/contacts/{c}", with_legend=True)
-        kb.map_legend(network, colour)
+        map_picture(network, colour, lambda c: f"/contacts/{c}", with_legend=True)
+        legend(network, colour)
     for form in ExportFormat:
         kb.export_book(me, form, io.StringIO())  # type: ignore[arg-type]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,19 @@ ALLOWED: dict[str, set[str]] = {
     "domain": {"kithbook.domain"},
     "graph": {"kithbook.domain", "kithbook.graph", "numba", "numpy", "scipy"},
     "lab": {"kithbook.domain", "kithbook.graph", "kithbook.lab", "numpy", "scipy"},
+    "values": {"kithbook.domain", "kithbook.values", "email_validator", "phonenumbers"},
 }
+# What each layer of ours must never import: the layers above it.
+ABOVE: dict[str, tuple[str, ...]] = {
+    "io": ("kithbook.services", "kithbook.storage", "kithbook.web", "kithbook.cli",
+           "kithbook.bootstrap"),
+    "services": ("kithbook.web", "kithbook.cli", "kithbook.bootstrap"),
+    "storage": ("kithbook.web", "kithbook.cli", "kithbook.bootstrap"),
+    "web": ("kithbook.cli",),
+    "cli": ("kithbook.web.pages", "kithbook.web.api"),
+}
+# Storage implements the services' ports, and knows nothing else of them.
+STORAGE_MAY_USE = ("kithbook.services.ports", "kithbook.services.capture_ports")
 # Research code serves benchmarks and tests; only the command that reports on it may use it.
 LAB_USERS = {"cli/trust.py"}
 FORBIDDEN_IN_FACES = ("kithbook.storage", "sqlalchemy", "alembic", "psycopg")
@@ -37,50 +50,49 @@ def _modules(layer: str) -> list[Path]:
     return sorted((SRC / layer).rglob("*.py"))
 
 
+def _offenders(paths: Iterable[Path], forbidden: Callable[[str], bool]) -> list[str]:
+    return [f"{path.relative_to(SRC)} imports {name}"
+            for path in paths for name in _imports(path) if forbidden(name)]
+
+
+def _not_allowed(layer: str) -> Callable[[str], bool]:
+    def forbidden(name: str) -> bool:
+        return name.split(".")[0] not in STDLIB and not any(
+            name == ok or name.startswith(ok + ".") for ok in ALLOWED[layer])
+    return forbidden
+
+
 @pytest.mark.parametrize("layer", sorted(ALLOWED))
 def test_inner_layers_import_only_what_they_may(layer: str) -> None:
-    offenders = []
-    for path in _modules(layer):
-        for name in _imports(path):
-            top = name.split(".")[0]
-            if top in STDLIB:
-                continue
-            if not any(name == ok or name.startswith(ok + ".") for ok in ALLOWED[layer]):
-                offenders.append(f"{path.relative_to(SRC)} imports {name}")
-    assert offenders == []
+    assert _offenders(_modules(layer), _not_allowed(layer)) == []
 
 
-@pytest.mark.parametrize("layer", ["web", "cli"])
-def test_faces_never_touch_storage_or_sqlalchemy(layer: str) -> None:
-    offenders = [
-        f"{path.relative_to(SRC)} imports {name}"
-        for path in _modules(layer)
-        for name in _imports(path)
-        if name.startswith(FORBIDDEN_IN_FACES)
-    ]
-    assert offenders == []
+@pytest.mark.parametrize("layer", ["web", "cli", "services"])
+def test_faces_and_services_never_touch_storage_or_sqlalchemy(layer: str) -> None:
+    assert _offenders(_modules(layer), lambda name: name.startswith(FORBIDDEN_IN_FACES)) == []
 
 
-def test_services_do_not_import_storage() -> None:
-    offenders = [
-        f"{path.relative_to(SRC)} imports {name}"
-        for path in _modules("services")
-        for name in _imports(path)
-        if name.startswith(FORBIDDEN_IN_FACES)
-    ]
-    assert offenders == []
+@pytest.mark.parametrize("layer", sorted(ABOVE))
+def test_no_layer_imports_the_layers_above_it(layer: str) -> None:
+    assert _offenders(_modules(layer), lambda name: name.startswith(ABOVE[layer])) == []
+
+
+def test_storage_knows_of_the_services_only_their_ports() -> None:
+    assert _offenders(_modules("storage"), lambda name: name.startswith(
+        "kithbook.services") and not name.startswith(STORAGE_MAY_USE)) == []
+
+
+def test_the_services_draw_no_pictures() -> None:
+    """Pictures (SVG) are the faces' business: services hand over what to draw."""
+    assert _offenders(_modules("services"), lambda name: name.startswith(
+        ("kithbook.io.charts", "kithbook.io.network_map"))) == []
 
 
 def test_only_the_trust_eval_command_uses_research_code() -> None:
-    offenders = [
-        f"{path.relative_to(SRC)} imports {name}"
-        for path in SRC.rglob("*.py")
-        if path.relative_to(SRC).parts[0] != "lab"
-        and path.relative_to(SRC).as_posix() not in LAB_USERS
-        for name in _imports(path)
-        if name.startswith("kithbook.lab")
-    ]
-    assert offenders == []
+    outside = [path for path in SRC.rglob("*.py")
+               if path.relative_to(SRC).parts[0] != "lab"
+               and path.relative_to(SRC).as_posix() not in LAB_USERS]
+    assert _offenders(outside, lambda name: name.startswith("kithbook.lab")) == []
 
 
 def test_the_rule_itself_catches_an_offender(tmp_path: Path) -> None:
@@ -97,12 +109,11 @@ def test_the_rule_itself_catches_an_offender(tmp_path: Path) -> None:
 # runs in the thread pool, or behind `run_in_threadpool`.
 
 WEB = SRC / "web"
-# Facade methods that do no I/O and never wait: drawing a map already read.
-PURE_FACADE = {"map_picture", "map_legend"}
 # Facade attributes whose methods are plain values: the clock, the settings.
 PLAIN_FACADE_PARTS = {"clock", "settings"}
-# Services functions that are plain computation (an HMAC of the session token).
-PURE_SERVICES = {"csrf_token", "csrf_matches"}
+# Functions of the services and io that are plain computation: an HMAC of the session
+# token; drawing a map already read into memory.
+PURE_FUNCTIONS = {"csrf_token", "csrf_matches", "legend", "map_svg", "path_svg"}
 # Reads that never wait (a busy database gives None, and the thread pool takes over):
 # `web/deps.py:answered` calls them on the loop, on a SQLite book only (docs/architecture.md,
 # "Serving requests"). They are allowed as the first argument of `answered` and nowhere else.
@@ -203,7 +214,7 @@ class _LoopCheck:
             return
         head = chain[0]
         if head in FACADE_NAMES and len(chain) >= 2:
-            if chain[1] not in PURE_FACADE and chain[1] not in PLAIN_FACADE_PARTS:
+            if chain[1] not in PLAIN_FACADE_PARTS:
                 found.append(f"{where}: {'.'.join(chain)}() calls the services")
             return
         if len(chain) == 1 and head in BLOCKING_BUILTINS:
@@ -218,7 +229,7 @@ class _LoopCheck:
             # enumeration), not a use case.
             value = origin.startswith(("kithbook.services", "kithbook.io")) \
                 and chain[-1][:1].isupper()
-            if origin.startswith(BLOCKING_MODULES) and chain[-1] not in PURE_SERVICES \
+            if origin.startswith(BLOCKING_MODULES) and chain[-1] not in PURE_FUNCTIONS \
                     and not value:
                 found.append(f"{where}: {'.'.join(chain)}() ({origin}) blocks")
                 return
@@ -280,6 +291,7 @@ def test_no_async_function_of_the_web_face_blocks_the_event_loop() -> None:
 def test_the_loop_rule_catches_blocking_calls() -> None:
     source = '''
 from kithbook.bootstrap import bootstrap
+from kithbook.io.network_map import legend
 from kithbook.services.passwords import hash_password
 from kithbook.web.deps import answered
 
@@ -298,11 +310,10 @@ async def route(request, kb, form):
     inner()
     await answered(request, lambda: kb.list_contacts("m"), lambda: 1)
     kb.clock.today()
-    kb.map_picture(1, 2, 3)
 
 async def fine(request, kb):
     await answered(request, lambda: kb.read_contacts("m", 1), lambda: kb.list_contacts("m"))
-    return kb.map_legend(1, 2)
+    return legend(1, 2)
 '''
     tree = ast.parse(source)
     check = _LoopCheck({"kithbook.web.sample": tree})

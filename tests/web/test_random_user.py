@@ -51,12 +51,14 @@ from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.network_map import ColourBy
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import MAX_CADENCE_DAYS, AskRule, Visibility
+from kithbook.io.charts import health_charts
 from kithbook.services.book import UNSET, TieFields
 from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
 from kithbook.services.network_map import MapQuery
 from kithbook.services.paths import PathQuery
 from kithbook.services.ports import ContactQuery, Sort
+from kithbook.web.pictures import map_picture
 
 START = FixedClock().today()
 
@@ -222,10 +224,10 @@ class RandomUser(RuleBasedStateMachine):
         kb.digest(me)
         kb.week(me)
         kb.losing_touch(me)
-        kb.health_charts(kb.health(me))
+        health_charts(kb.health(me))
         network = kb.network_map(me, MapQuery())
         for colour in ColourBy:
-            kb.map_picture(network, colour, lambda c: f"/contacts/{c}", with_legend=True)
+            map_picture(network, colour, lambda c: f"/contacts/{c}", with_legend=True)
         for organization in sorted(self.organizations)[:2]:
             try:
                 kb.find_paths(me, PathQuery(organization=organization))

@@ -15,6 +15,7 @@ from kithbook.domain.digest import Budget, Digest
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.health import HealthReport
 from kithbook.domain.keep_in_touch import TouchState
+from kithbook.io.charts import health_charts
 from kithbook.services.ports import ContactQuery
 
 EMPTY_BOOK = ("Your book is empty. Add people with `kithbook add \"Ada Lovelace\"` and log "
@@ -82,7 +83,7 @@ def health(ctx: typer.Context,
         try:
             svg_dir.mkdir(parents=True, exist_ok=True)
             written = []
-            for name, svg in cli.kb.health_charts(report).items():
+            for name, svg in health_charts(report).items():
                 path = svg_dir / f"{name}.svg"
                 path.write_text(svg, encoding="utf-8")
                 written.append(path.name)

@@ -16,8 +16,8 @@ from kithbook.domain.important_dates import ImportantDate
 from kithbook.domain.interactions import Direction, Interaction
 from kithbook.services.book import ContactView
 from kithbook.services.depth import TieDepth
-from kithbook.services.normalize import display_phone
 from kithbook.services.ports import Page
+from kithbook.values.normalize import display_phone
 
 _ARROWS = {Direction.GAVE: "→ gave", Direction.RECEIVED: "← received",
            Direction.MUTUAL: "↔"}

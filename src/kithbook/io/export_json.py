@@ -20,9 +20,9 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.important_dates import DateKind, ImportantDate, check_dates
 from kithbook.domain.interactions import Direction, Interaction, Kind
+from kithbook.domain.knows import ContactLink
 from kithbook.domain.members import Member, Role
 from kithbook.domain.ties import AskRule, SharingPolicy, Tie, Visibility
-from kithbook.services.ports import ContactLink
 
 FORMAT = "kithbook"
 VERSION = 1

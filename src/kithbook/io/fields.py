@@ -27,7 +27,7 @@ from kithbook.domain.contacts import (
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.important_dates import DateKind, ImportantDate, parse_important_date
-from kithbook.services.normalize import DEFAULT_REGION, normalize_email, normalize_phone
+from kithbook.values.normalize import DEFAULT_REGION, normalize_email, normalize_phone
 
 _PLACEHOLDER_ID = ContactId("import")
 _PLACEHOLDER_OWNER = MemberId("import")

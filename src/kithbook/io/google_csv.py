@@ -19,7 +19,7 @@ from kithbook.io.csv_rows import Row, read_rows
 from kithbook.io.fields import STANDARD_LABELS, Warn, checked_fields, read_important_date
 from kithbook.io.limits import DEFAULT_LIMITS, Limits
 from kithbook.io.records import ImportedContact, Warnings
-from kithbook.services.normalize import DEFAULT_REGION
+from kithbook.values.normalize import DEFAULT_REGION
 
 SEPARATOR = " ::: "
 _NUMBERED = re.compile(r"^(E-mail|Phone|Website|Address|Organization|Event) (\d+) - (.+)$")

@@ -25,7 +25,7 @@ from dateutil.rrule import rruleset, rrulestr  # type: ignore[import-untyped]
 from kithbook.domain.errors import InvalidInput
 from kithbook.io.limits import DEFAULT_LIMITS, Limits, text_lines
 from kithbook.io.records import Attendee, ImportedEvent, Warnings
-from kithbook.services.normalize import normalize_email
+from kithbook.values.normalize import normalize_email
 
 DEFAULT_WINDOW_DAYS = 5 * 365
 # Meetings repeat daily at most; a series repeating every hour, minute or second is a

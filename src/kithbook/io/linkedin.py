@@ -12,7 +12,7 @@ from kithbook.io.csv_rows import Row, read_rows
 from kithbook.io.fields import checked_fields
 from kithbook.io.limits import DEFAULT_LIMITS, Limits
 from kithbook.io.records import ImportedContact, Warnings
-from kithbook.services.normalize import DEFAULT_REGION
+from kithbook.values.normalize import DEFAULT_REGION
 
 REQUIRED = ("First Name", "Last Name", "Connected On")
 

@@ -17,7 +17,7 @@ from kithbook.io.csv_rows import Row, read_rows
 from kithbook.io.fields import checked_fields, read_important_date
 from kithbook.io.limits import DEFAULT_LIMITS, Limits
 from kithbook.io.records import ImportedContact, Warnings
-from kithbook.services.normalize import DEFAULT_REGION
+from kithbook.values.normalize import DEFAULT_REGION
 
 EMAIL_COLUMNS = ("E-mail Address", "E-mail 2 Address", "E-mail 3 Address")
 PHONE_COLUMNS = {

@@ -13,7 +13,7 @@ from kithbook.io.linkedin import read_linkedin
 from kithbook.io.outlook_csv import read_outlook_csv
 from kithbook.io.records import ImportedContact, Warnings
 from kithbook.io.vcard import read_vcards
-from kithbook.services.normalize import DEFAULT_REGION
+from kithbook.values.normalize import DEFAULT_REGION
 
 CONTACT_FORMATS = (Format.LINKEDIN, Format.VCARD, Format.GOOGLE_CSV, Format.OUTLOOK_CSV)
 

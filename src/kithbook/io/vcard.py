@@ -37,7 +37,7 @@ from kithbook.io.limits import (
     guess_codec,
 )
 from kithbook.io.records import ImportedContact, Photo, Warnings
-from kithbook.services.normalize import DEFAULT_REGION
+from kithbook.values.normalize import DEFAULT_REGION
 
 # TYPE values that say nothing a person would call a label.
 _NOISE_TYPES = {"internet", "pref", "voice", "x400", "x-internet", "text", "uri",

@@ -14,9 +14,9 @@ from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.ties import Tie, check_cadence, check_trust
 from kithbook.graph.strength import StrengthParams
 from kithbook.services import stored_strength
-from kithbook.services.normalize import normalize_emails, normalize_phones
 from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
 from kithbook.services.references import resolve_contact, resolve_contacts
+from kithbook.values.normalize import normalize_emails, normalize_phones
 
 TIMELINE_LIMIT = 500
 UNSET = -1  # "leave as it is" for tie numbers, where None means "clear it"

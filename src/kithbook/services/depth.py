@@ -30,7 +30,6 @@ from kithbook.domain.stages import NextStep, StageAssessment, assess_stage, next
 from kithbook.domain.tie_summary import Screen, TieReading, TieSummary
 from kithbook.domain.ties import Tie, check_cadence
 from kithbook.graph.strength import StrengthParams
-from kithbook.io.charts import health_charts
 from kithbook.services import stored_strength
 from kithbook.services.path_network import PathsCache
 from kithbook.services.ports import Clock, DepthSnapshot, UnitOfWork
@@ -300,11 +299,6 @@ def _kept(uow: UnitOfWork, cache: PathsCache | None, actor: MemberId,
         if cache is None:
             return build()
         return cache.value(uow, repr(key), build, owner=actor)
-
-
-def charts(report: HealthReport) -> dict[str, str]:
-    """The health report's pictures, by name, as SVG documents."""
-    return health_charts(report)
 
 
 def tag_cadences(uow: UnitOfWork, actor: MemberId) -> dict[str, int]:

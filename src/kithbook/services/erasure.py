@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import MemberId
-from kithbook.services.normalize import DEFAULT_REGION, normalize_email, normalize_phone
 from kithbook.services.ports import UnitOfWork
+from kithbook.values.normalize import DEFAULT_REGION, normalize_email, normalize_phone
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,13 @@ from kithbook.domain.keep_in_touch import TouchState
 from kithbook.domain.links import LinkView
 from kithbook.domain.members import Member
 from kithbook.domain.members import Role as MemberRole
-from kithbook.domain.network_map import ColourBy, NetworkMap
+from kithbook.domain.network_map import NetworkMap
 from kithbook.domain.notifications import Notification
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.domain.ties import SharingPolicy
 from kithbook.graph.strength import StrengthParams
 from kithbook.io.detect import Format
-from kithbook.io.network_map import LegendEntry
 from kithbook.services import (
     accounts,
     book,
@@ -69,7 +68,7 @@ T = TypeVar("T")
 # A use case the database turned away for a moment (busy, deadlock) runs again, except
 # these: they have effects outside the database that running again would repeat.
 @retry.retried_when_busy(skip=("close", "uow", "export_book", "import_file", "deliver_mail",
-                               "health_charts", "file_format", "read_contacts",
+                               "file_format", "read_contacts",
                                "at_once"))
 class Kithbook:
     mailer: Mailer | None = None  # set by bootstrap when SMTP is configured
@@ -82,7 +81,6 @@ class Kithbook:
         self._uow = uow_factory
         self._close = close
         self._paths = paths_cache if paths_cache is not None else paths.PathsCache()
-        self._pictures = maps.Pictures()
 
     def close(self) -> None:
         """Release database connections; the object must not be used afterwards."""
@@ -338,17 +336,6 @@ class Kithbook:
         use inside `at_once`."""
         return maps.drawn_map(self._uow(), self._paths, actor, query, self.clock)
 
-    def map_picture(self, network: NetworkMap, colour_by: ColourBy,
-                    href: Callable[[ContactId], str], *, with_legend: bool = False) -> str:
-        return self._pictures.of(network, colour_by, href, with_legend=with_legend)
-
-    def map_legend(self, network: NetworkMap,
-                   colour_by: ColourBy) -> list[LegendEntry]:
-        return maps.colours(network, colour_by)
-
-    def path_picture(self, found: paths.FoundPath) -> str:
-        return maps.path_picture(found)
-
     # ---- relationship depth ----------------------------------------------------------
     # Strength is computed for the whole book at once, as of the clock's today, with the
     # half-life from the settings. `ref` is what a person types (id, id prefix, part of a
@@ -415,9 +402,6 @@ class Kithbook:
     def strengths_stale(self, actor: MemberId) -> bool:
         """Whether some stored strengths are from an earlier day (`refresh_strengths`)."""
         return stored_strength.from_another_day(self._uow(), actor, self.clock.today())
-
-    def health_charts(self, report: HealthReport) -> dict[str, str]:
-        return depth.charts(report)
 
     def tag_cadences(self, actor: MemberId) -> dict[str, int]:
         return depth.tag_cadences(self._uow(), actor)

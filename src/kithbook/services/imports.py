@@ -32,8 +32,8 @@ from kithbook.io.ics import read_ics
 from kithbook.io.limits import DEFAULT_LIMITS, Limits
 from kithbook.io.readers import read_contacts
 from kithbook.io.records import ImportedContact, ImportedEvent, ImportWarning, Warnings
-from kithbook.services.normalize import DEFAULT_REGION
 from kithbook.services.ports import BulkBook, Clock, UnitOfWork
+from kithbook.values.normalize import DEFAULT_REGION
 
 Progress = Callable[[int, int | None], None]
 """Called as records are read: (how many so far, how many in all when known)."""

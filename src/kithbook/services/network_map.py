@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -23,15 +22,14 @@ import numpy as np
 
 from kithbook.domain.contacts import fold
 from kithbook.domain.errors import InvalidInput, NotFound
-from kithbook.domain.ids import ContactId, MemberId
-from kithbook.domain.network_map import ColourBy, MapLink, MapNode, NetworkMap
+from kithbook.domain.ids import MemberId
+from kithbook.domain.network_map import MapLink, MapNode, NetworkMap
 from kithbook.domain.stages import assess_stage
 from kithbook.domain.ties import Stage
 from kithbook.graph.layout import radial_layout
 from kithbook.graph.strength import StrengthParams
-from kithbook.io.network_map import LegendEntry, legend, map_svg, path_svg
 from kithbook.services import stored_strength
-from kithbook.services.paths import FoundPath, PathsCache
+from kithbook.services.paths import PathsCache
 from kithbook.services.ports import Clock, RankedTie, UnitOfWork
 from kithbook.services.tie_strength import compute_strength
 
@@ -194,45 +192,3 @@ def _scored(uow: UnitOfWork, actor: MemberId, tie: RankedTie, today: date,
     evidence = compute_strength(snapshot, today, params).evidence(0)
     return replace(tie, strength=float(evidence.strength),
                    stage=assess_stage(evidence).stage)
-
-
-def picture(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId], str], *,
-            with_legend: bool = False) -> str:
-    """The map as an SVG document, each circle a link to `href(contact)`."""
-    return map_svg(network, colour_by, href, with_legend=with_legend)
-
-
-@dataclass
-class Pictures:
-    """The SVG of the maps drawn lately: a map is kept while the book stays the same
-    (`network_map`), and its picture, a quarter of the map page's time, with it."""
-
-    _kept: OrderedDict[tuple[int, ColourBy, Callable[[ContactId], str], bool],
-                       tuple[NetworkMap, str]] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def of(self, network: NetworkMap, colour_by: ColourBy,
-           href: Callable[[ContactId], str], *, with_legend: bool = False) -> str:
-        # By identity: a kept map is the same object each time, and holding it here
-        # keeps its id from being given to another.
-        key = (id(network), colour_by, href, with_legend)
-        with self._lock:
-            held = self._kept.get(key)
-            if held is not None and held[0] is network:
-                self._kept.move_to_end(key)
-                return held[1]
-        svg = picture(network, colour_by, href, with_legend=with_legend)
-        with self._lock:
-            self._kept[key] = (network, svg)
-            while len(self._kept) > LAYOUTS_KEPT:
-                self._kept.popitem(last=False)
-        return svg
-
-
-def colours(network: NetworkMap, colour_by: ColourBy) -> list[LegendEntry]:
-    return legend(network, colour_by)
-
-
-def path_picture(found: FoundPath) -> str:
-    """One warm path as a row of people, drawn like the map."""
-    return path_svg([s.label for s in found.steps], [s.anonymous for s in found.steps])

@@ -42,6 +42,7 @@ import numpy as np
 from kithbook.domain.contacts import Contact, fold
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.knows import ContactLink
 from kithbook.graph.explain import explain_paths, render
 from kithbook.graph.local import local_snapshot
 from kithbook.graph.paths import DEFAULT_K, MAX_K, WarmPath, find_paths
@@ -56,7 +57,6 @@ from kithbook.services.path_network import (
 from kithbook.services.path_network import PathsCache as PathsCache
 from kithbook.services.ports import (
     Clock,
-    ContactLink,
     NetworkPerson,
     NetworkRows,
     UnitOfWork,

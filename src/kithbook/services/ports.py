@@ -24,6 +24,7 @@ from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
 from kithbook.domain.important_dates import ImportantDate
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import Introduction
+from kithbook.domain.knows import ContactLink
 from kithbook.domain.links import MemberLink
 from kithbook.domain.members import Member
 from kithbook.domain.notifications import Notification, OutgoingMail
@@ -276,18 +277,6 @@ class NetworkTie:
     dst: int
     tie: Tie
     policy: SharingPolicy
-
-
-@dataclass(frozen=True)
-class ContactLink:
-    """A member's record that two of their contacts know each other."""
-
-    owner: MemberId
-    a: ContactId
-    b: ContactId
-    strength: float
-    note: str | None = None
-    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)

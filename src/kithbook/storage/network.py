@@ -34,11 +34,11 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.knows import ContactLink
 from kithbook.domain.policies import effective_policy
 from kithbook.domain.ties import AskRule, Visibility
 from kithbook.graph.policy import ASK_RULE_CODE, VISIBILITY_CODE
 from kithbook.services.ports import (
-    ContactLink,
     NetworkColumns,
     NetworkPerson,
     NetworkRows,

@@ -10,7 +10,6 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from kithbook.domain.errors import Busy
-from kithbook.services.retry import note_commit
 from kithbook.storage.accounts import SqlAccounts
 from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.capture import SqlCapture
@@ -49,8 +48,8 @@ class SqlUnitOfWork:
 
     def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
-        # Told after every committed write, so caches of what the database holds (the
-        # path search's network) know they are stale.
+        # Told after every committed write: the use case's retry counts commits
+        # (services/retry.py), so one that already wrote is never run again.
         self._on_commit = on_commit
         self._connection: Connection | None = None
         self._read_only = False
@@ -113,7 +112,6 @@ class SqlUnitOfWork:
         if self._connection is None:
             raise RuntimeError("commit outside of `with uow:`")
         self._connection.commit()
-        note_commit()
         self._on_commit()
 
     def rollback(self) -> None:

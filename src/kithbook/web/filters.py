@@ -10,7 +10,7 @@ from jinja2 import Environment
 
 from kithbook.domain.dates import describe_ago
 from kithbook.domain.interactions import Direction, Interaction
-from kithbook.services.normalize import display_phone
+from kithbook.values.normalize import display_phone
 
 
 def ago(day: date | None, today: date | None = None) -> str:

@@ -11,10 +11,10 @@ from kithbook.domain.contacts import Contact, Labeled
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
+from kithbook.domain.knows import ContactLink
 from kithbook.domain.members import Member, Role
 from kithbook.domain.ties import AskRule, SharingPolicy, Tie, Visibility
 from kithbook.io.export_json import Book, book_document, dumps_book, read_book
-from kithbook.services.ports import ContactLink
 
 ME = MemberId("m0000000001a")
 ADA, GRACE = ContactId("c000000000ad"), ContactId("c00000000g4c")

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Query
 
 from kithbook.domain.digest import Budget
+from kithbook.io.charts import health_charts
 from kithbook.web.api.depth_schemas import (
     CorrectionIn,
     DigestOut,
@@ -62,4 +63,4 @@ def losing_touch(kb: Services, me: CurrentMember, background: BackgroundTasks,
 def get_health(kb: Services, me: CurrentMember, background: BackgroundTasks) -> HealthOut:
     report = kb.health(me.id, wait_for_day=False)
     renew_if_stale(kb, me.id, background)
-    return HealthOut.of(report, list(kb.health_charts(report)))
+    return HealthOut.of(report, list(health_charts(report)))

@@ -13,6 +13,7 @@ from kithbook.services.network_map import DEFAULT_LIMIT, MAX_LIMIT
 from kithbook.web.api.schemas import ERRORS
 from kithbook.web.deps import CurrentMember, Services
 from kithbook.web.pages.map import contact_page, map_query
+from kithbook.web.pictures import map_picture
 
 router = APIRouter(prefix="/api/v1", tags=["network map"], responses=ERRORS)
 
@@ -81,6 +82,6 @@ def network_map(kb: Services, me: CurrentMember, background: BackgroundTasks,
     if network.stale_strengths:  # renewed after answering, as the book list does
         background.add_task(kb.refresh_strengths, me.id)
     if format == "svg":
-        return Response(kb.map_picture(network, colour_by, contact_page, with_legend=True),
+        return Response(map_picture(network, colour_by, contact_page, with_legend=True),
                         media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
     return MapOut.of(network)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from kithbook.domain.digest import Budget
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import MemberId
+from kithbook.io.charts import health_charts
 from kithbook.services.ports import ContactQuery
 from kithbook.web.deps import CurrentMember, FormFields, Services, renew_if_stale
 from kithbook.web.pages.book import contact_response, render, see
@@ -47,7 +48,7 @@ def health_page(request: Request, kb: Services, me: CurrentMember,
     # The images travel inside the page (the policy allows data: images): the report is
     # read once, where four chart requests would each read the whole book again.
     images = {name: "data:image/svg+xml;base64," + b64encode(svg.encode()).decode()
-              for name, svg in kb.health_charts(report).items()}
+              for name, svg in health_charts(report).items()}
     return render(request, "health.html", {
         "nav": "health", "report": report, "charts": images,
         "dormant": report.dormant[:20],
@@ -59,7 +60,7 @@ def health_chart(name: str, kb: Services, me: CurrentMember) -> Response:
     if name not in CHARTS:
         raise NotFound(f"no chart {name!r}; the charts are {', '.join(CHARTS)}.",
                        field="name")
-    svg = kb.health_charts(kb.health(me.id, wait_for_day=False))[name]
+    svg = health_charts(kb.health(me.id, wait_for_day=False))[name]
     return Response(svg, media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
 

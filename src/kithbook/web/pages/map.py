@@ -15,10 +15,12 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId
 from kithbook.domain.network_map import ColourBy, MapNode, parse_colour_by, parse_stage
 from kithbook.domain.ties import Stage
+from kithbook.io.network_map import legend
 from kithbook.services.network_map import DEFAULT_LIMIT, MAX_LIMIT, MapQuery
 from kithbook.web.deps import CurrentMember, Services, answered
 from kithbook.web.pages.book import render
 from kithbook.web.pages.book_rows import html_text
+from kithbook.web.pictures import map_picture
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,6 +74,6 @@ async def map_page(request: Request, kb: Services, me: CurrentMember, background
         background.add_task(kb.refresh_strengths, me.id)
     return render(request, "map.html", {
         **context, "network": network, "filtered": query.filtered,
-        "svg": kb.map_picture(network, colour_by, contact_page),
+        "svg": map_picture(network, colour_by, contact_page),
         "items": map_items(network.nodes),
-        "legend": kb.map_legend(network, colour_by)})
+        "legend": legend(network, colour_by)})

@@ -16,6 +16,7 @@ from kithbook.services.paths import PathQuery, PathResults
 from kithbook.web.deps import CurrentMember, FormFields, Services
 from kithbook.web.errors import status_of
 from kithbook.web.pages.book import render, see
+from kithbook.web.pictures import path_picture
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,7 +57,7 @@ def picture(kb: Services, me: CurrentMember, to: Word = "", organization: Word =
     found = kb.find_paths(me.id, _query(form, k)).paths
     if rank > len(found):
         raise NotFound("there is no path with that rank; search again.", field="rank")
-    return Response(kb.path_picture(found[rank - 1]), media_type="image/svg+xml",
+    return Response(path_picture(found[rank - 1]), media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from examples import examples
-from kithbook.services.normalize import _plain_email, normalize_email
+from kithbook.values.normalize import _plain_email, normalize_email
 
 ATOM = st.text("abcXYZ019_%+-.", min_size=1, max_size=12)
 LABEL = st.text("abcXYZ09-", min_size=1, max_size=10)
