@@ -22,6 +22,7 @@ from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
 from kithbook.services.facade import Kithbook
 from kithbook.web import create_app
+from kithbook.web.auth import Community
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,10 +36,10 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, kb: Kithbook) -> None:
+    def __init__(self, kb: Kithbook, community: Community | None = None) -> None:
         self.kb = kb
         self.port = _free_port()
-        config = uvicorn.Config(create_app(kb), host="127.0.0.1", port=self.port,
+        config = uvicorn.Config(create_app(kb, community), host="127.0.0.1", port=self.port,
                                 log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -61,12 +62,22 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-@pytest.fixture
-def live(sqlite_url: str) -> Iterator[LiveServer]:
+def _served(sqlite_url: str, community: Community | None) -> Iterator[LiveServer]:
     kb = bootstrap(Settings(database_url=sqlite_url), migrate=False)
-    with LiveServer(kb) as server:
+    with LiveServer(kb, community) as server:
         yield server
     kb.close()
+
+
+@pytest.fixture
+def live(sqlite_url: str) -> Iterator[LiveServer]:
+    yield from _served(sqlite_url, None)
+
+
+@pytest.fixture
+def community(sqlite_url: str) -> Iterator[LiveServer]:
+    """The community app over plain HTTP on loopback, as `--insecure-dev` serves it."""
+    yield from _served(sqlite_url, Community(secure_cookies=False))
 
 
 @pytest.fixture(scope="session")

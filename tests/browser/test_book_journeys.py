@@ -74,6 +74,20 @@ def test_the_book_fits_a_phone(live: Any, browser: Any, shots: Path) -> None:
     phone.screenshot(path=str(shots / "book-phone.png"), full_page=False)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
+    # Each contact is a card that shows every filled field, each named, on screen.
+    card = phone.locator("table.book tbody tr").first
+    named = card.evaluate("""(row) => [...row.cells].filter((td) => td.offsetHeight)
+        .map((td) => getComputedStyle(td, '::before').content + ' ' + td.innerText)""")
+    for label in ("Organization", "Role", "Last in touch", "Strength", "Stage",
+                  "Interactions"):
+        assert any(cell.startswith(f'"{label}" ') for cell in named), (label, named)
+    for cell in card.locator("td").all():
+        box = cell.bounding_box()
+        assert box is None or box["x"] + box["width"] <= 375
+    # Adding someone is at the top, above the first card, whatever the book's length.
+    add = phone.get_by_text("Add a contact", exact=True).bounding_box()
+    first = card.bounding_box()
+    assert add is not None and first is not None and add["y"] < first["y"]
     context.close()
 
 

@@ -3,66 +3,19 @@ link, signs in, changes their password and signs out."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import expect
 
-from kithbook.bootstrap import bootstrap
-from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields
-from kithbook.web import create_app
-from kithbook.web.auth import Community
 
 pytestmark = pytest.mark.browser
 
 RAE_PASSWORD = "lantern orbit velvet"
 ANA_PASSWORD = "copper meadow signal"
 ANA_NEW_PASSWORD = "harbour quince mosaic"
-
-
-class CommunityServer:
-    """The community app over plain HTTP on loopback, as `--insecure-dev` serves it."""
-
-    def __init__(self, kb: Any) -> None:
-        self.kb = kb
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
-        app = create_app(kb, Community(secure_cookies=False))
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                                    log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> CommunityServer:
-        self.thread.start()
-        for _ in range(400):  # waits for the thread to listen, not a timing claim
-            if self.server.started:
-                return self
-            time.sleep(0.05)
-        raise RuntimeError("the test server did not start")
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-@pytest.fixture
-def community(sqlite_url: str) -> Iterator[CommunityServer]:
-    kb = bootstrap(Settings(database_url=sqlite_url), migrate=False)
-    with CommunityServer(kb) as server:
-        yield server
-    kb.close()
 
 
 def _log_in(page: Any, email: str, password: str) -> None:
@@ -78,7 +31,7 @@ def _log_out(page: Any) -> None:
 
 
 def test_invited_member_joins_changes_password_and_signs_out(
-        community: CommunityServer, page: Any, shots: Path) -> None:
+        community: Any, page: Any, shots: Path) -> None:
     kb = community.kb
     rae = kb.create_admin("rae@example.org", "Rae Okafor", RAE_PASSWORD)
     kb.change_community_settings(rae.id, name="Harbour Alumni",

@@ -1,6 +1,8 @@
 """The network map and the picture of one warm path, as SVG written by hand.
 
-A map is one SVG scaled by its viewBox, so it fits a phone as well as a wide screen.
+A map is one SVG with its natural size in width and height: a wide screen scales it to
+the page by its viewBox, a phone shows it at that size in a box that pans, so names stay
+legible and circles big enough to tap.
 Each contact is a circle sized by the strength of the tie and coloured by stage or by
 organization; each is a link to the contact's page with a <title> that names them (what
 a screen reader reads, and what a pointer shows), and the strongest few carry their name
@@ -38,7 +40,11 @@ ORGANIZATION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#B07800", "
 OTHER_ORGANIZATIONS = "#949494"
 NO_ORGANIZATION = "#3D3D3D"
 LABEL_CHARS = 24
-_CHAR_WIDTH = 6.2  # about how wide a character of the 11px label font is
+LABEL_SIZE = 12  # px at the map's natural size, the size a phone shows it at
+_CHAR_WIDTH = 6.8  # about how wide a character of the label font is
+# A circle is drawn by strength, but a finger needs 24 px to hit it: each link carries an
+# unpainted target at least this radius around its circle.
+TARGET_RADIUS = 12.0
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,7 @@ def _place_labels(nodes: Sequence[MapNode], centre: float
         outward = "end" if node.x < 0 else "start"
         for anchor in (outward, "start" if outward == "end" else "end"):
             x = node.x - node.radius - 4 if anchor == "end" else node.x + node.radius + 4
-            box = (x - width if anchor == "end" else x, node.y - 8, width, 14)
+            box = (x - width if anchor == "end" else x, node.y - 9, width, 16)
             if not any(_overlaps(box, other) for other in placed):
                 placed.append(box)
                 out.append((node, x, anchor))
@@ -140,8 +146,10 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
             f"{network.matching} matching ties around them, stronger ties closer; "
             f"colour shows the {colour_by.value}.")
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="network-map" '
+           f'width="{_n(2 * half)}" height="{_n(height)}" '
            f'viewBox="{_n(-half)} {_n(-half)} {_n(2 * half)} {_n(height)}" role="group" '
-           f'aria-labelledby="map-title map-desc" {_FONT} font-size="11" fill="{INK}">',
+           f'aria-labelledby="map-title map-desc" {_FONT} font-size="{LABEL_SIZE}" '
+           f'fill="{INK}">',
            f'<title id="map-title">{escape(title)}</title>',
            f'<desc id="map-desc">{escape(desc)}</desc>',
            f'<rect x="{_n(-half)}" y="{_n(-half)}" width="{_n(2 * half)}" '
@@ -162,6 +170,9 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
         colour = node_colour(node, colour_by, organizations)
         out.append(f'<a href="{escape(href(node.contact))}" class="map-node">'
                    f"<title>{escape(_describe(node))}</title>"
+                   f'<circle cx="{_n(node.x)}" cy="{_n(node.y)}" '
+                   f'r="{_n(max(node.radius, TARGET_RADIUS))}" fill="{BACKGROUND}" '
+                   'fill-opacity="0"/>'
                    f'<circle cx="{_n(node.x)}" cy="{_n(node.y)}" r="{_n(node.radius)}" '
                    f'fill="{colour}" stroke="{BACKGROUND}" stroke-width="1"/>')
         out.append("</a>")

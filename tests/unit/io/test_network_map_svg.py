@@ -80,11 +80,23 @@ def test_only_the_labelled_strongest_carry_their_name() -> None:
     assert "Ada" in texts and "Bob" not in texts
 
 
-def test_the_map_scales_to_any_width_and_uses_no_style() -> None:
+def test_the_map_scales_by_its_view_box_from_a_natural_size_and_uses_no_style() -> None:
     svg = map_svg(_map([_node(i, f"P{i}", None) for i in range(5)]), ColourBy.STAGE, _href)
     root = ET.fromstring(svg)
-    assert root.get("viewBox") and root.get("width") is None and root.get("height") is None
+    # Its natural size (what a phone pans over) is its viewBox's, one unit a pixel.
+    _, _, width, height = (root.get("viewBox") or "").split()
+    assert (root.get("width"), root.get("height")) == (width, height)
+    assert root.get("font-size") == "12"
     assert "style" not in svg
+
+
+def test_every_circle_has_a_target_a_finger_can_hit() -> None:
+    root = ET.fromstring(map_svg(_map([_node(i, f"P{i}", None) for i in range(3)]),
+                                 ColourBy.STAGE, _href))
+    for a in root.iter(f"{SVG}a"):
+        target, drawn = a.findall(f"{SVG}circle")
+        assert float(target.get("r") or 0) >= 12 > float(drawn.get("r") or 0)
+        assert target.get("fill-opacity") == "0" and target.get("cx") == drawn.get("cx")
 
 
 def test_every_colour_stands_out_from_the_background() -> None:
@@ -106,7 +118,8 @@ def test_the_legend_explains_every_colour_on_the_map() -> None:
     assert [e.label for e in entries[-2:]] == ["other organizations", "no organization"]
     assert sum(e.count for e in entries) == len(nodes)
     root = ET.fromstring(map_svg(network, ColourBy.ORGANIZATION, _href))
-    used = {c.get("fill") for a in root.iter(f"{SVG}a") for c in a.iter(f"{SVG}circle")}
+    used = {c.get("fill") for a in root.iter(f"{SVG}a") for c in a.iter(f"{SVG}circle")
+            if c.get("fill-opacity") != "0"}
     assert used == {e.colour for e in entries}
     stages = legend(network, ColourBy.STAGE)
     assert [e.label for e in stages] == [s.value for s in Stage]

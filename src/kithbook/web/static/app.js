@@ -29,3 +29,10 @@ document.addEventListener("submit", (event) => {
   }).catch(() => {});
   setInterval(poll, 500);
 });
+document.addEventListener("DOMContentLoaded", () => {
+  // A map that pans on a phone opens with the member, its centre, in view.
+  for (const pan of document.querySelectorAll("[data-pan]")) {
+    pan.scrollLeft = (pan.scrollWidth - pan.clientWidth) / 2;
+    pan.scrollTop = (pan.scrollHeight - pan.clientHeight) / 2;
+  }
+});
