@@ -23,7 +23,7 @@ from kithbook.domain.accounts import SESSION_LIFETIME, TooManyAttempts
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
 from kithbook.services.sessions import csrf_matches, csrf_token
-from kithbook.web.errors import _page, error_body
+from kithbook.web.errors import _page, error_body, try_again_later
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_FIELD = "csrf_token"
@@ -183,10 +183,4 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(TooManyAttempts)
     async def _throttled(request: Request, exc: TooManyAttempts) -> Response:
-        headers = {"Retry-After": str(exc.retry_after)}
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(error_body(exc.code, exc.message, None), status_code=429,
-                                headers=headers)
-        response = _page(request, 429, exc.message)
-        response.headers.update(headers)
-        return response
+        return try_again_later(request, 429, exc.code, exc.message, exc.retry_after)

@@ -107,6 +107,19 @@ def _without(request: Request, unread: set[str]) -> Response:
     return RedirectResponse(f"{request.url.path}?{urlencode(kept)}", status_code=303)
 
 
+def try_again_later(request: Request, status: int, code: str, message: str,
+                    retry_after: int) -> Response:
+    """A refusal that passes (a throttle, a busy server): the JSON error or the error page,
+    either with the `Retry-After` a client waits for."""
+    headers = {"Retry-After": str(retry_after)}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(error_body(code, message, None), status_code=status,
+                            headers=headers)
+    response = _page(request, status, message)
+    response.headers.update(headers)
+    return response
+
+
 def _page(request: Request, status: int, message: str) -> Response:
     templates = getattr(request.app.state, "templates", None)
     if templates is None:

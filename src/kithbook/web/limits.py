@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kithbook.config import Settings
 from kithbook.domain.errors import KithbookError
-from kithbook.web.errors import _page, error_body
+from kithbook.web.errors import _page, error_body, try_again_later
 from kithbook.web.uploads import Uploads
 
 MEGABYTE = 1 << 20
@@ -133,10 +133,4 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     @app.exception_handler(Busy)
     async def _busy(request: Request, exc: Busy) -> Response:
-        headers = {"Retry-After": str(exc.retry_after)}
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(error_body(exc.code, exc.message, None), status_code=503,
-                                headers=headers)
-        response = _page(request, 503, exc.message)
-        response.headers.update(headers)
-        return response
+        return try_again_later(request, 503, exc.code, exc.message, exc.retry_after)

@@ -15,7 +15,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, to_json
 
-from kithbook.domain.contacts import Contact, ContactFields, Labeled
+from kithbook.domain.contacts import (
+    MAX_NAME,
+    MAX_SHORT,
+    MAX_TEXT,
+    MAX_VALUES,
+    Contact,
+    ContactFields,
+    Labeled,
+)
 from kithbook.domain.important_dates import (
     MAX_LABEL,
     DateKind,
@@ -23,7 +31,7 @@ from kithbook.domain.important_dates import (
     parse_important_date,
 )
 from kithbook.domain.interactions import Direction, Interaction, Kind
-from kithbook.domain.ties import StageKey, Tie
+from kithbook.domain.ties import MAX_CADENCE_DAYS, MAX_TRUST, MIN_TRUST, StageKey, Tie
 from kithbook.services.book import UNSET, ContactView, TieFields
 from kithbook.services.ports import ContactSummary, Page
 
@@ -56,18 +64,18 @@ class LabeledValue(BaseModel):
 class ContactIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    emails: list[LabeledValue] = Field(default_factory=list, max_length=50)
-    phones: list[LabeledValue] = Field(default_factory=list, max_length=50)
-    links: list[str] = Field(default_factory=list, max_length=50)
-    tags: list[str] = Field(default_factory=list, max_length=50)
-    organization: str | None = Field(default=None, max_length=300)
-    role: str | None = Field(default=None, max_length=300)
-    location: str | None = Field(default=None, max_length=300)
-    how_we_met: str | None = Field(default=None, max_length=20_000)
-    notes: str | None = Field(default=None, max_length=20_000)
-    stated_trust: int | None = Field(default=None, ge=1, le=5)
-    cadence_days: int | None = Field(default=None, ge=1, le=3650)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    emails: list[LabeledValue] = Field(default_factory=list, max_length=MAX_VALUES)
+    phones: list[LabeledValue] = Field(default_factory=list, max_length=MAX_VALUES)
+    links: list[str] = Field(default_factory=list, max_length=MAX_VALUES)
+    tags: list[str] = Field(default_factory=list, max_length=MAX_VALUES)
+    organization: str | None = Field(default=None, max_length=MAX_SHORT)
+    role: str | None = Field(default=None, max_length=MAX_SHORT)
+    location: str | None = Field(default=None, max_length=MAX_SHORT)
+    how_we_met: str | None = Field(default=None, max_length=MAX_TEXT)
+    notes: str | None = Field(default=None, max_length=MAX_TEXT)
+    stated_trust: int | None = Field(default=None, ge=MIN_TRUST, le=MAX_TRUST)
+    cadence_days: int | None = Field(default=None, ge=1, le=MAX_CADENCE_DAYS)
     started_on: Day | None = None
 
     def fields(self) -> ContactFields:
@@ -87,18 +95,18 @@ class ContactPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    emails: list[LabeledValue] | None = Field(default=None, max_length=50)
-    phones: list[LabeledValue] | None = Field(default=None, max_length=50)
-    links: list[str] | None = Field(default=None, max_length=50)
-    tags: list[str] | None = Field(default=None, max_length=50)
-    organization: str | None = Field(default=None, max_length=300)
-    role: str | None = Field(default=None, max_length=300)
-    location: str | None = Field(default=None, max_length=300)
-    how_we_met: str | None = Field(default=None, max_length=20_000)
-    notes: str | None = Field(default=None, max_length=20_000)
-    stated_trust: int | None = Field(default=None, ge=1, le=5)
-    cadence_days: int | None = Field(default=None, ge=1, le=3650)
+    name: str | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+    emails: list[LabeledValue] | None = Field(default=None, max_length=MAX_VALUES)
+    phones: list[LabeledValue] | None = Field(default=None, max_length=MAX_VALUES)
+    links: list[str] | None = Field(default=None, max_length=MAX_VALUES)
+    tags: list[str] | None = Field(default=None, max_length=MAX_VALUES)
+    organization: str | None = Field(default=None, max_length=MAX_SHORT)
+    role: str | None = Field(default=None, max_length=MAX_SHORT)
+    location: str | None = Field(default=None, max_length=MAX_SHORT)
+    how_we_met: str | None = Field(default=None, max_length=MAX_TEXT)
+    notes: str | None = Field(default=None, max_length=MAX_TEXT)
+    stated_trust: int | None = Field(default=None, ge=MIN_TRUST, le=MAX_TRUST)
+    cadence_days: int | None = Field(default=None, ge=1, le=MAX_CADENCE_DAYS)
     started_on: Day | None = None
 
     def fields(self) -> ContactFields:
@@ -221,7 +229,7 @@ class InteractionIn(BaseModel):
     kind: Kind
     direction: Direction = Direction.MUTUAL
     occurred_on: Day
-    note: str | None = Field(default=None, max_length=20_000)
+    note: str | None = Field(default=None, max_length=MAX_TEXT)
 
 
 class InteractionOut(BaseModel):
