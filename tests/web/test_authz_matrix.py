@@ -35,7 +35,8 @@ from kithbook.web.auth import Community
 PUBLIC = {"/login", "/invitations/{token}", "/api/docs", "/api/v1/openapi.json",
           "/docs/oauth2-redirect", "/password-reset", "/password-reset/{token}",
           # A calendar app cannot sign in: the secret in the address names the book.
-          "/feed/{token}.ics"}
+          "/feed/{token}.ics",
+          "/answer/{token}"}  # a consent link: the signed link is the key
 ADMIN_ONLY = ("/admin/", "/api/v1/admin/")
 # Inviting takes an admin, or a member an admin allowed to (none is, here).
 INVITERS = {("POST", "/invite"), ("POST", "/api/v1/invitations")}

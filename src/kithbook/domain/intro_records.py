@@ -99,6 +99,7 @@ class Move:
     state_after: IntroState
     note: str | None = None
     on_behalf_of: Role | None = None  # set when a member recorded an off-platform party's move
+    by_email: bool = False  # the party answered through a consent link (domain/consent.py)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class MoveView:
     state_after: IntroState
     note: str | None
     on_behalf_of: str | None  # "recorded by Ana Ruiz for Bo Chen"
+    by_email: bool = False  # "answered by email"
 
 
 @dataclass(frozen=True)

@@ -165,18 +165,24 @@ class Introduction:
 
     def decline(self, *, by: MemberId, at: datetime, note: str | None = None,
                 private_reason: str | None = None,
-                expected_version: int | None = None) -> None:
+                expected_version: int | None = None, by_email: bool = False) -> None:
         """Say no: the introducer while requested, the target (or whoever records for an
-        off-platform target) once forwarded. `private_reason` never reaches the requester."""
+        off-platform target) once forwarded. `private_reason` never reaches the requester.
+
+        `by_email`: the target answered through a consent link, and `by` is who keeps
+        their side (`actor_for`): the same move, under the same rules, marked so."""
         self._check_visible(by)
         kind = (MoveKind.TARGET_DECLINE if self.state is IntroState.FORWARDED
                 else MoveKind.DECLINE)
-        self._apply(kind, by, at, note, private_reason, expected_version)
+        self._apply(kind, by, at, note, private_reason, expected_version, by_email)
 
     def accept(self, *, by: MemberId, at: datetime, note: str | None = None,
-               expected_version: int | None = None) -> None:
-        """The target says yes; the introduction is made."""
-        self._apply(MoveKind.ACCEPT, by, at, note, None, expected_version)
+               expected_version: int | None = None, by_email: bool = False,
+               private_reason: str | None = None) -> None:
+        """The target says yes; the introduction is made. `private_reason`: a word for
+        the introducer alone (a target's note by email), never read by the requester."""
+        self._apply(MoveKind.ACCEPT, by, at, note, private_reason, expected_version,
+                    by_email)
 
     def make(self, *, by: MemberId, at: datetime, note: str | None = None,
              expected_version: int | None = None) -> None:
@@ -204,7 +210,7 @@ class Introduction:
 
     def record_outcome(self, *, by: MemberId, rating: Rating, at: datetime,
                        comment: str | None = None, party: Role | None = None,
-                       expected_version: int | None = None) -> None:
+                       expected_version: int | None = None, by_email: bool = False) -> None:
         """How it went, once per party (requester, target), after the introduction was made.
 
         `party` is needed only when `by` keeps the exchange for both off-platform parties."""
@@ -239,7 +245,8 @@ class Introduction:
                              f"{done.at:%Y-%m-%d}; it is kept as first given.")
         on_behalf = None if self._party(role).on_platform else role
         self.outcomes[role] = Outcome(role, rating, at, by, comment)
-        self._record(Move(MoveKind.OUTCOME, by, at, IntroState.MADE, None, on_behalf))
+        self._record(Move(MoveKind.OUTCOME, by, at, IntroState.MADE, None, on_behalf,
+                          by_email))
 
     # ---- reading ---------------------------------------------------------------------
 
@@ -293,7 +300,8 @@ class Introduction:
         moves = tuple(
             MoveView(kind=m.kind, at=m.at, note=m.note, state_after=m.state_after,
                      by=name_of(m.actor),
-                     on_behalf_of=names[m.on_behalf_of] if m.on_behalf_of else None)
+                     on_behalf_of=names[m.on_behalf_of] if m.on_behalf_of else None,
+                     by_email=m.by_email)
             for m in self.history[start:]
         )
         reasons = tuple(ReasonView(r.move_index - start, r.text) for r in self.private_reasons
@@ -388,7 +396,8 @@ class Introduction:
         return self._party(role).name
 
     def _apply(self, kind: MoveKind, by: MemberId, at: datetime, note: str | None,
-               private_reason: str | None, expected_version: int | None) -> None:
+               private_reason: str | None, expected_version: int | None,
+               by_email: bool = False) -> None:
         rule = _RULES[kind]
         self._check_visible(by)
         _check_aware(at)
@@ -404,13 +413,13 @@ class Introduction:
         if deadline is not None and at >= deadline:
             raise NotAllowed(f"cannot {rule.verb} this request: it expired on "
                              f"{deadline:%Y-%m-%d}; the requester may ask again.")
-        if reason is not None:  # only declines pass one
+        if reason is not None:  # a decline's reason, or a note for the introducer
             readers = {by}
             if self.introducer.member is not None:
                 readers.add(self.introducer.member)
             self.private_reasons.append(
                 PrivateReason(len(self.history), by, reason, frozenset(readers)))
-        self._record(Move(kind, by, at, rule.result, note, on_behalf))
+        self._record(Move(kind, by, at, rule.result, note, on_behalf, by_email))
 
     def _record(self, move: Move) -> None:
         self.history.append(move)

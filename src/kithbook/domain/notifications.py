@@ -47,6 +47,8 @@ class OutgoingMail:
     subject: str
     body: str
     attempts: int = 0
+    sender_name: str | None = None  # None: the community's own (its settings)
+    reply_to: str | None = None
 
 
 def move_message(view: IntroView) -> str:

@@ -30,13 +30,15 @@ class SmtpMailer:
         self.timeout = timeout
 
     def send(self, to: str, subject: str, body: str, *,
-             sender_name: str | None = None) -> None:
+             sender_name: str | None = None, reply_to: str | None = None) -> None:
         message = EmailMessage()
         address = parseaddr(self.sender)[1] or self.sender
         # Address() quotes the display name, so a name cannot add a header or an address.
         message["From"] = (Address(display_name=sender_name, addr_spec=address)
                            if sender_name else self.sender)
         message["To"] = to
+        if reply_to:
+            message["Reply-To"] = reply_to
         message["Subject"] = subject
         message.set_content(body)
         kind = smtplib.SMTP_SSL if self.tls else smtplib.SMTP

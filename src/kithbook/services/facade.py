@@ -14,9 +14,11 @@ from typing import IO, TypeVar
 from kithbook.config import Settings
 from kithbook.domain.accounts import ApiToken, Invitation, PasswordReset, SessionInfo, SessionPolicy
 from kithbook.domain.community import CommunitySettings
+from kithbook.domain.consent import AskEmail, LinkPage
 from kithbook.domain.contacts import Contact, ContactFields
 from kithbook.domain.digest import Budget, Digest
 from kithbook.domain.drafts import Draft
+from kithbook.domain.errors import InvalidInput
 from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.health import HealthReport
 from kithbook.domain.ids import ContactId, MemberId
@@ -37,6 +39,7 @@ from kithbook.io.detect import Format
 from kithbook.services import (
     accounts,
     book,
+    consent,
     contact_dates,
     demo,
     depth,
@@ -535,6 +538,42 @@ class Kithbook:
 
     def member_links(self, actor: MemberId) -> list[LinkView]:
         return links.links(self._uow(), actor)
+
+    # consent links: the ask by email, the answer through a link, outcomes by email
+    def ask_preview(self, actor: MemberId, intro_id: str, *,
+                    ask: AskEmail | None = None) -> consent.AskPreview:
+        return consent.ask_preview(self._uow(), actor, intro_id, self.clock, ask=ask)
+
+    def send_ask(self, actor: MemberId, intro_id: str, ask: AskEmail) -> IntroView:
+        self._check_mail()
+        return consent.send_ask(self._uow(), actor, intro_id, ask, self.clock)
+
+    def link_page(self, token: str, chosen: str | None, address: str) -> LinkPage:
+        return consent.link_page(self._uow(), token, chosen, address, self.clock)
+
+    def answer_link(self, token: str, choice: str, note: str | None, address: str, *,
+                    dont_ask_again: bool = False) -> consent.LinkAnswered:
+        return consent.answer_link(self._uow(), token, choice, note, address, self.clock,
+                                   dont_ask_again=dont_ask_again)
+
+    def send_introduction(self, actor: MemberId, intro_id: str, *,
+                          note: str | None = None) -> Draft:
+        self._check_mail()
+        return consent.send_introduction(self._uow(), actor, intro_id, self.clock, note=note)
+
+    def email_status(self, actor: MemberId, intro_id: str) -> consent.EmailStatus | None:
+        return consent.email_status(self._uow(), actor, intro_id)
+
+    def send_link_emails(self) -> int:
+        """Enqueue the reminders and outcome emails due (a background job calls this)."""
+        return consent.send_link_emails(self._uow(), self.clock)
+
+    def _check_mail(self) -> None:
+        if self.mailer is None:
+            raise InvalidInput("this server cannot send email: set KITHBOOK_SMTP_URL and "
+                               "KITHBOOK_PUBLIC_URL (docs/introductions.md, \"Answers by "
+                               "email\"), or send the draft from your own mail.",
+                               field="smtp_url")
 
     # notifications: in the app, and by email through the outbox
     def notifications(self, actor: MemberId, limit: int = 50) -> list[Notification]:

@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from kithbook.domain.accounts import RESET_LIFETIME
+from kithbook.domain.consent import sign
 from kithbook.domain.digest import Budget
 from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.introductions import Introduction
@@ -37,10 +38,16 @@ PUBLIC_URL = "{public_url}"
 # A password reset link is made only when its email leaves: the outbox holds this
 # placeholder, never a usable token.
 _RESET = re.compile(r"\{reset:([A-Za-z0-9]{12})\}")
+# A consent link is signed when its email leaves, like the public URL filled in.
+_CONSENT = re.compile(r"\{consent:([0-9a-z]{12})\}")
 
 
 def reset_link(reset_id: str) -> str:
     return "{reset:" + reset_id + "}"
+
+
+def consent_link(link_id: str) -> str:
+    return "{consent:" + link_id + "}"
 
 
 def week_of(day: date) -> date:
@@ -48,9 +55,10 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def introduction_moved(uow: UnitOfWork, intro: Introduction, actor: MemberId,
+def introduction_moved(uow: UnitOfWork, intro: Introduction, actor: MemberId | None,
                        at: datetime) -> None:
-    """Inside the move's unit of work: tell every other member party who may see it."""
+    """Inside the move's unit of work: tell every other member party who may see it
+    (`actor` None: every one, as when someone answered by email)."""
     parties = {p.member for p in (intro.requester, intro.introducer, intro.target)
                if p.member is not None and p.member != actor}
     for member_id in sorted(parties):
@@ -120,6 +128,25 @@ def _issue_reset_links(uow: UnitOfWork, body: str, public_url: str,
     return _RESET.sub(lambda found: links[found.group(1)], body)
 
 
+def _issue_consent_links(uow: UnitOfWork, body: str, public_url: str,
+                         now: datetime) -> str | None:
+    """The body with each consent placeholder turned into its signed link (None: the
+    link was used or expired before its email left, as a late reminder's may be)."""
+    ids = set(_CONSENT.findall(body))
+    if not ids:
+        return body
+    links: dict[str, str] = {}
+    with uow:
+        key = uow.consent.key(now)
+        for link_id in ids:
+            link = uow.consent.get(link_id)
+            if link is None or not link.is_open(now):
+                return None
+            links[link_id] = f"{public_url}/answer/{sign(key, link)}"
+        uow.commit()
+    return _CONSENT.sub(lambda found: links[found.group(1)], body)
+
+
 def deliver_due(uow: UnitOfWork, mailer: Mailer, clock: Clock, public_url: str,
                 limit: int = 50) -> int:
     """Send what is due; a failure is retried later with a growing pause. Returns sent."""
@@ -132,14 +159,16 @@ def deliver_due(uow: UnitOfWork, mailer: Mailer, clock: Clock, public_url: str,
     base = public_url.rstrip("/")
     for mail in due:
         body = _issue_reset_links(uow, mail.body.replace(PUBLIC_URL, base), base, clock.now())
-        if body is None:  # the reset link was used or replaced before its email left
+        if body is not None:
+            body = _issue_consent_links(uow, body, base, clock.now())
+        if body is None:  # the link was used or replaced before its email left
             with uow:
-                uow.outbox.mark_failed(mail.id, "the reset link was spent before sending",
-                                       None)
+                uow.outbox.mark_failed(mail.id, "the link was spent before sending", None)
                 uow.commit()
             continue
         try:
-            mailer.send(mail.to_address, mail.subject, body, sender_name=sender_name)
+            mailer.send(mail.to_address, mail.subject, body,
+                        sender_name=mail.sender_name or sender_name, reply_to=mail.reply_to)
         except Exception as exc:  # whatever the server or network did, try again later
             attempts = mail.attempts + 1
             retry_at = clock.now() + retry_delay(attempts) if attempts < MAX_ATTEMPTS else None

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from kithbook.domain.accounts import ApiToken, Invitation, PasswordReset, SessionInfo, Throttle
 from kithbook.domain.community import CommunitySettings
+from kithbook.domain.consent import Choice, ConsentLink, LinkPurpose
 from kithbook.domain.contacts import Contact
 from kithbook.domain.health import LoggedSummary, TieTallies
 from kithbook.domain.ids import ContactId, InteractionId, IntroId, MemberId
@@ -250,6 +251,8 @@ class IntroductionRepository(Protocol):
     def rename_member(self, member: MemberId, name: str) -> None:
         """Where the member asked or introduces, their requests show `name` from now on."""
         ...
+
+    def made(self) -> list[Introduction]: ...
 
 
 @dataclass(frozen=True)
@@ -621,11 +624,36 @@ class Outbox(Protocol):
     def pending(self) -> int: ...
 
 
+class ConsentLinkRepository(Protocol):
+    def add(self, link: ConsentLink) -> bool:
+        """Store a new link; False when that party already has one for that purpose."""
+        ...
+
+    def get(self, link_id: str) -> ConsentLink | None: ...
+
+    def of_intro(self, intro_id: IntroId) -> list[ConsentLink]: ...
+
+    def of_intros(self, intro_ids: list[IntroId], purpose: LinkPurpose
+                  ) -> list[ConsentLink]: ...
+
+    def reminders_due(self, now: datetime, sent_before: datetime) -> list[ConsentLink]: ...
+
+    def mark_reminded(self, link_id: str, at: datetime) -> bool: ...
+
+    def use(self, link_id: str, answer: Choice, at: datetime) -> bool:
+        """Spend the link on `answer`; False when it was used or expired already."""
+        ...
+
+    def key(self, now: datetime) -> bytes:
+        """The server's key that signs consent links (made now if missing)."""
+        ...
+
+
 class Mailer(Protocol):
     """Sends one email; raises on failure (the outbox retries it later)."""
 
     def send(self, to: str, subject: str, body: str, *,
-             sender_name: str | None = None) -> None: ...
+             sender_name: str | None = None, reply_to: str | None = None) -> None: ...
 
 
 class BulkWriter(Protocol):
@@ -681,6 +709,7 @@ class UnitOfWork(Protocol):
 
     @property
     def feeds(self) -> FeedRepository: ...
+    def consent(self) -> ConsentLinkRepository: ...
 
     def __enter__(self) -> Self: ...
 

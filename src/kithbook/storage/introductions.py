@@ -125,6 +125,9 @@ class SqlIntroductions:
     def open(self) -> list[Introduction]:
         return self._load(introductions.c.state.in_([s.value for s in OPEN_STATES]))
 
+    def made(self) -> list[Introduction]:
+        return self._load(introductions.c.state == IntroState.MADE.value)
+
     # ---- inside ----------------------------------------------------------------------
 
     def _append(self, intro: Introduction, *, moves: int, reasons: int,
@@ -132,7 +135,8 @@ class SqlIntroductions:
         new_moves = [{"intro_id": intro.id, "position": i, "kind": m.kind.value,
                       "actor_id": m.actor, "at": m.at, "state_after": m.state_after.value,
                       "note": m.note,
-                      "on_behalf_of": m.on_behalf_of.value if m.on_behalf_of else None}
+                      "on_behalf_of": m.on_behalf_of.value if m.on_behalf_of else None,
+                      "via": "email" if m.by_email else None}
                      for i, m in enumerate(intro.history) if i >= moves]
         if new_moves:
             self._c.execute(intro_moves.insert(), new_moves)
@@ -194,7 +198,8 @@ def _introduction(row: Any, moves: list[Any], reasons: list[Any],
     intro.history = [
         Move(kind=MoveKind(m.kind), actor=MemberId(m.actor_id) if m.actor_id else None,
              at=_aware(m.at), state_after=IntroState(m.state_after), note=m.note,
-             on_behalf_of=Role(m.on_behalf_of) if m.on_behalf_of else None)
+             on_behalf_of=Role(m.on_behalf_of) if m.on_behalf_of else None,
+             by_email=m.via == "email")
         for m in moves]
     intro.private_reasons = [
         PrivateReason(move_index=r.move_index, author=MemberId(r.author_id), text=r.text,

@@ -42,7 +42,8 @@ class SqlOutbox:
     def add(self, mail: OutgoingMail, at: datetime) -> None:
         self._c.execute(insert(outbox), {
             "id": mail.id, "to_address": mail.to_address, "subject": mail.subject,
-            "body": mail.body, "created_at": at, "next_attempt_at": at})
+            "body": mail.body, "created_at": at, "next_attempt_at": at,
+            "sender_name": mail.sender_name, "reply_to": mail.reply_to})
 
     def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutgoingMail]:
         """Mail due now, leased to the caller: another sender skips it until the lease ends."""
@@ -55,7 +56,8 @@ class SqlOutbox:
             self._c.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows]))
                             .values(next_attempt_at=lease_until))
         return [OutgoingMail(id=r.id, to_address=r.to_address, subject=r.subject, body=r.body,
-                             attempts=r.attempts) for r in rows]
+                             attempts=r.attempts, sender_name=r.sender_name,
+                             reply_to=r.reply_to) for r in rows]
 
     def mark_sent(self, mail_id: str, at: datetime) -> None:
         self._c.execute(update(outbox).where(outbox.c.id == mail_id).values(

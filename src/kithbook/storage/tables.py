@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 
@@ -309,6 +310,7 @@ intro_moves = Table(
     Column("state_after", String(20), nullable=False),
     Column("note", Text),
     Column("on_behalf_of", String(12)),
+    Column("via", String(10)),  # "email": answered through a consent link
 )
 
 # Kept apart from the moves so that no query for the history can carry one by mistake.
@@ -458,7 +460,28 @@ outbox = Table(
     Column("next_attempt_at", DateTime(timezone=True)),
     Column("sent_at", DateTime(timezone=True)),
     Column("last_error", Text),
+    # A consent request goes out in the introducer's name, and their replies reach them.
+    Column("sender_name", String(200)),
+    Column("reply_to", String(320)),
     Index("ix_outbox_next_attempt_at", "next_attempt_at"),
+)
+
+# One signed link per introduction, person and purpose (an answer, an outcome): the
+# email carries it, `used_at` makes it single-use (services/consent.py).
+consent_links = Table(
+    "consent_links",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("intro_id", ID, ForeignKey("introductions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("role", String(12), nullable=False),
+    Column("purpose", String(10), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("reminded_at", DateTime(timezone=True)),
+    Column("used_at", DateTime(timezone=True)),
+    Column("answer", String(16)),
+    UniqueConstraint("intro_id", "role", "purpose"),
 )
 
 

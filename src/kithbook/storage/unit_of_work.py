@@ -13,6 +13,7 @@ from kithbook.domain.errors import Busy
 from kithbook.storage.accounts import SqlAccounts
 from kithbook.storage.bulk import SqlBulkWriter
 from kithbook.storage.capture import SqlCapture
+from kithbook.storage.consent import SqlConsentLinks
 from kithbook.storage.contacts import SqlContacts
 from kithbook.storage.depth import SqlDepth
 from kithbook.storage.feeds import SqlFeeds
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
     capture: SqlCapture
     dates: SqlImportantDates
     feeds: SqlFeeds
+    consent: SqlConsentLinks
 
     def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
@@ -90,6 +92,7 @@ class SqlUnitOfWork:
         self.capture = SqlCapture(connection)
         self.dates = SqlImportantDates(connection)
         self.feeds = SqlFeeds(connection)
+        self.consent = SqlConsentLinks(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
@@ -31,6 +32,7 @@ from kithbook.web.auth import Community
 from kithbook.web.pages import accounts as account_pages
 from kithbook.web.pages import book as book_pages
 from kithbook.web.pages import capture as capture_pages
+from kithbook.web.pages import consent as consent_pages
 from kithbook.web.pages import dates as date_pages
 from kithbook.web.pages import depth as depth_pages
 from kithbook.web.pages import feed as feed_pages
@@ -117,6 +119,12 @@ class _ThreadLimit:
         await self.app(scope, receive, send)
 
 
+def _public_host(kb: Kithbook) -> str | None:
+    """The `Host` of the configured public URL, when it is not this machine's own."""
+    host = urlsplit(kb.settings.public_url).netloc
+    return None if not host or local_guard.is_loopback_host(host) else host
+
+
 def create_app(kb: Kithbook, community: Community | None = None, *,
                threads: int | None = None) -> FastAPI:
     """A web app over these services.
@@ -156,7 +164,8 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     if threads is not None:
         app.add_middleware(_ThreadLimit, threads=threads)
     if community is None:
-        app.add_middleware(local_guard.LoopbackOnly)  # added last: runs first
+        app.add_middleware(local_guard.LoopbackOnly,  # added last: runs first
+                           public_host=_public_host(kb))
     errors.install(app)
     auth.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -167,6 +176,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.include_router(date_pages.router)
     app.include_router(intros_api.router)
     app.include_router(policies_api.router)
+    app.include_router(consent_pages.router)  # before the moves' /introductions/{id}/{move}
     app.include_router(intro_pages.router)
     app.include_router(policy_pages.router)
     app.include_router(transfer_api.router)

@@ -6,7 +6,8 @@ fences, one per way such a page could:
 - **DNS rebinding.** A site that makes its own name resolve to 127.0.0.1 reaches the
   server with that name in `Host`, and its page may then read the answers. Every request
   whose `Host` is not a loopback name or address is refused with 421 before any route
-  runs (`LoopbackOnly`).
+  runs (`LoopbackOnly`). The one exception: with a public URL configured, the pages a
+  consent link opens answer at that URL's host (nothing of the book is on them).
 - **Cross-site writes.** A state-changing request whose `Origin` or `Sec-Fetch-Site`
   says another site (or another port) started it is refused with 403 (`auth.same_site`,
   the check community logins use).
@@ -34,6 +35,8 @@ from kithbook.web.auth import UNSAFE, CsrfRefused, check_csrf, same_site
 from kithbook.web.errors import error_body
 
 COOKIE = "kithbook_local"
+# What a local book shows at its public URL: a consent link's page and its style.
+PUBLIC_PATHS = ("/answer/", "/static/")
 COOKIE_DAYS = 400  # the longest a browser keeps a cookie (RFC 6265bis)
 # What a page of another site can send without a preflight, besides forms: the rest
 # (JSON above all) only a script or this site's own pages can send.
@@ -59,8 +62,9 @@ class LoopbackOnly:
 
     Plain ASGI, outermost: a refused request reaches no route and reads nothing."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, public_host: str | None = None) -> None:
         self.app = app
+        self.public_host = public_host.lower() if public_host else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,7 +72,7 @@ class LoopbackOnly:
             return
         headers = Headers(scope=scope)
         host = headers.get("host", "")
-        if not is_loopback_host(host):
+        if not (is_loopback_host(host) or self._public(host, scope["path"])):
             await _misdirected(scope, host, send)
             return
         cookie = cookie_parser(headers.get("cookie", "")).get(COOKIE) or None
@@ -93,6 +97,13 @@ class LoopbackOnly:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+    def _public(self, host: str, path: str) -> bool:
+        """A consent link's page, reached at the book's public URL (a tunnel or proxy to
+        this machine, KITHBOOK_PUBLIC_URL): the only pages anyone else may open."""
+        return (self.public_host is not None and host.lower() == self.public_host
+                and path.startswith(PUBLIC_PATHS))
 
 
 async def _misdirected(scope: Scope, host: str, send: Send) -> None:

@@ -60,6 +60,7 @@ def settle_memory() -> None:
 # Capture sources due are looked for this often (each runs every 15 minutes, or at once
 # when its "Run now" was pressed); runs happen here, never inside a request.
 CAPTURE_EVERY = 20.0
+LINK_EMAILS_EVERY = 600.0  # reminders and outcome emails are due by the day
 
 
 def capture_job(kb: Kithbook) -> BackgroundJob:
@@ -67,20 +68,31 @@ def capture_job(kb: Kithbook) -> BackgroundJob:
                          name="kithbook-capture")
 
 
+def mail_jobs(kb: Kithbook) -> list[BackgroundJob]:
+    """With SMTP set up (a community, or a local book with a public URL): the sender of
+    the outbox, and the job that enqueues consent reminders and outcome emails."""
+    if kb.mailer is None:
+        return []
+    return [BackgroundSender(kb.deliver_mail),
+            BackgroundJob(kb.send_link_emails, LINK_EMAILS_EVERY, name="kithbook-links")]
+
+
 def local_app() -> FastAPI:
     """One worker of a local book: SQLite in WAL mode lets the workers read side by side."""
     kb = bootstrap(load_settings(os.environ), migrate=False)
     app = create_app(kb, threads=threads_from(os.environ))
     settle_memory()
-    job = capture_job(kb)
+    jobs = [capture_job(kb), *mail_jobs(kb)]
 
     @asynccontextmanager
     async def background(_: FastAPI) -> AsyncIterator[None]:
-        job.start()
+        for job in jobs:
+            job.start()
         try:
             yield
         finally:
-            job.stop()
+            for job in jobs:
+                job.stop()
 
     app.router.lifespan_context = background
     return app
@@ -93,9 +105,7 @@ def community_app() -> FastAPI:
     settle_memory()
     jobs = [BackgroundJob(kb.send_weekly_digests, DIGEST_EVERY, name="kithbook-digest"),
             BackgroundJob(kb.sweep_sessions, SWEEP_EVERY, name="kithbook-sweep"),
-            capture_job(kb)]
-    if kb.mailer is not None:
-        jobs.append(BackgroundSender(kb.deliver_mail))
+            capture_job(kb), *mail_jobs(kb)]
 
     @asynccontextmanager
     async def background(_: FastAPI) -> AsyncIterator[None]:

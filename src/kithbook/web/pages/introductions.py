@@ -33,6 +33,8 @@ NOTICES = {
     "withdraw": "Withdrawn.",
     "made": "Made. The introducer writes to you both; record how it went when you know.",
     "outcome": "Outcome recorded. Thank you: it keeps everyone's record honest.",
+    "asked_by_email": "Asked by email. You will be told here when they answer.",
+    "send-introduction": "Sent: the introduction is on its way to both of them.",
 }
 DRAFT_TITLES = {DraftKind.ASK: "Ask the target first",
                 DraftKind.INTRODUCTION: "Introduce them to each other"}
@@ -45,6 +47,7 @@ class PageMove(StrEnum):
     MAKE = "make"
     WITHDRAW = "withdraw"
     OUTCOME = "outcome"
+    SEND_INTRODUCTION = "send-introduction"  # Kithbook emails both, in your name
 
 
 def _render(request: Request, template: str, context: dict[str, Any],
@@ -108,9 +111,19 @@ def _intro(request: Request, kb: Kithbook, member: MemberId, intro_id: str, *,
     view = kb.show_introduction(member, intro_id)
     return _render(request, "intro.html", {
         "v": view, "brief": _brief(kb, member, view),
+        "email": kb.email_status(member, view.id), "can_email": kb.mailer is not None,
+        "can_ask": kb.mailer is not None and _can_ask(kb, member, view),
         "drafts": _drafts(kb, member, view), "form": form or {}, "error": error,
         "reasons": {r.move_index: r.text for r in view.private_reasons},
     }, status_of(error) if error else 200)
+
+
+def _can_ask(kb: Kithbook, member: MemberId, view: IntroView) -> bool:
+    try:  # the services decide: the introducer, a target off Kithbook with an email
+        kb.ask_preview(member, view.id)
+    except KithbookError:
+        return False
+    return True
 
 
 def _brief(kb: Kithbook, member: MemberId, view: IntroView) -> RiskBrief | None:
@@ -164,4 +177,10 @@ def _moves(kb: Kithbook, member: MemberId, intro_id: str, form: dict[str, str],
             comment=form.get("comment", "").strip() or None,
             party=Role(form["party"]) if form.get("party") in set(Role) else None,
             expected_version=version),
+        PageMove.SEND_INTRODUCTION: lambda: _sent(kb, member, intro_id, note),
     }
+
+
+def _sent(kb: Kithbook, member: MemberId, intro_id: str, note: str | None) -> IntroView:
+    kb.send_introduction(member, intro_id, note=note)
+    return kb.show_introduction(member, intro_id)
