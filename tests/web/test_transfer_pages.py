@@ -164,3 +164,30 @@ def test_a_set_too_large_for_one_form_is_merged_ten_at_a_time(client: TestClient
     assert page.count('name="contact"') == 10 and "Sam Same 10" not in page
     assert page.count("<li>same email") == 9  # what links the ten shown
     assert len(client.get("/api/v1/duplicates").json()["items"][0]["contacts"]) == 12
+
+
+def test_duplicate_choices_through_the_page_and_the_api(client: TestClient) -> None:
+    for name, email in (("Ada King", "ada@analytical.example"),
+                        ("Charles Babbage", "charles@difference.example")):
+        client.post("/api/v1/contacts", json={"name": name, "emails": [{"value": email}]})
+    preview = client.post("/import", files=upload("duplicates_choice.vcf"))
+    assert 'name="dup_1" value="merge" checked' in preview.text
+    assert 'name="dup_4" value="keep" checked' in preview.text  # only the file's own match
+    assert 'name="dup_4" value="merge"' not in preview.text
+    token = preview.text.split('name="token" value="')[1].split('"')[0]
+    wrong = client.post("/import/confirm", data={"token": token, "dup_2": "delete"})
+    assert wrong.status_code == 422
+    assert "&#39;delete&#39; is not a choice for a likely duplicate" in wrong.text
+    assert client.get("/api/v1/contacts").json()["total"] == 2  # nothing written
+
+    api = client.post("/api/v1/import", files=upload("duplicates_choice.vcf"),
+                      data={"dry_run": "true", "duplicates": "merge", "choices": "2=skip"})
+    assert api.status_code == 200, api.text
+    body = api.json()
+    assert [(d["record"], d["choice"]) for d in body["duplicate_records"]] == [
+        (1, "merge"), (2, "skip"), (4, "keep")]
+    assert (body["contacts_merged"], body["contacts_skipped"], body["contacts_added"]) == \
+        (1, 1, 2)
+    bad = client.post("/api/v1/import", files=upload("duplicates_choice.vcf"),
+                      data={"choices": "Ada=skip"})
+    assert bad.status_code == 422 and "write choices like 3=merge,7=skip" in bad.text

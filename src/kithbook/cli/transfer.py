@@ -17,7 +17,7 @@ from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import MemberId
 from kithbook.io.detect import Format
 from kithbook.services.exports import ExportFormat
-from kithbook.services.imports import ImportReport
+from kithbook.services.imports import DuplicateChoice, ImportReport
 from kithbook.services.imports import Progress as ProgressCallback
 
 SHOW = 20  # lines of each kind a report prints
@@ -49,7 +49,11 @@ def import_(ctx: typer.Context,
                                         help="Read pictures in vCards (not stored yet)."),
             since: str | None = typer.Option(None, "--since",
                                              help="Calendars: import meetings from this day "
-                                                  "(YYYY-MM-DD) on; default five years back.")
+                                                  "(YYYY-MM-DD) on; default five years back."),
+            duplicates: DuplicateChoice = typer.Option(
+                DuplicateChoice.KEEP, "--duplicates",
+                help="A record that is likely a contact of your book: keep both, merge it "
+                     "into that contact, or skip it.")
             ) -> None:
     """Import a file into your book: all of it, or nothing if any part is wrong."""
     cli = state(ctx)
@@ -71,10 +75,12 @@ def import_(ctx: typer.Context,
                 bar.update(task, completed=done, total=total)
 
             report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
-                                        keep_photos=photos, progress=show, since=first_day)
+                                        keep_photos=photos, progress=show, since=first_day,
+                                        duplicates=duplicates)
     else:
         report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
-                                    keep_photos=photos, progress=_plain(err), since=first_day)
+                                    keep_photos=photos, progress=_plain(err), since=first_day,
+                                    duplicates=duplicates)
     _print_report(cli.console, report)
 
 
@@ -123,11 +129,7 @@ def _print_report(out: Console, report: ImportReport) -> None:
             out.print(f"  + {event.occurred_on.isoformat()} met {escape(', '.join(event.people))}"
                       + (f" — {escape(event.summary)}" if event.summary else ""))
     if report.duplicate_count:
-        out.print(f"{report.duplicate_count:,} likely duplicates:")
-        for dup in report.duplicates[:SHOW]:
-            out.print(f"  {escape(dup.where)}: {escape(dup.name)} ~ {escape(dup.other_name)} "
-                      f"[dim]{dup.other}[/] ({escape('; '.join(dup.reasons))})")
-        out.print("See them all with `kithbook duplicates`; merge with `kithbook merge`.")
+        _print_duplicates(out, report)
     if report.warning_count:
         out.print(f"{report.warning_count:,} warnings (imported as described; check these "
                   "contacts):")
@@ -138,6 +140,30 @@ def _print_report(out: Console, report: ImportReport) -> None:
                       "the web import page lists them all.")
     if report.dry_run:
         out.print("Nothing was written (dry run).")
+
+
+_DONE = {DuplicateChoice.MERGE: ("merged into", "would merge into"),
+         DuplicateChoice.KEEP: ("kept beside", "would keep beside"),
+         DuplicateChoice.SKIP: ("skipped, like", "would skip, like")}
+
+
+def _print_duplicates(out: Console, report: ImportReport) -> None:
+    merged = f", {report.contacts_merged:,} merged" if report.contacts_merged else ""
+    skipped = f", {report.contacts_skipped:,} skipped" if report.contacts_skipped else ""
+    out.print(f"{report.duplicate_count:,} likely duplicates{merged}{skipped}:")
+    for dup in report.duplicate_records[:SHOW]:
+        first = next((m for m in dup.matches if m.other == dup.into), dup.matches[0])
+        done = _DONE[dup.choice][report.dry_run]
+        out.print(f"  {escape(dup.where)}: {escape(dup.name)} {done} "
+                  f"{escape(first.other_name)} [dim]{first.other}[/] "
+                  f"({escape('; '.join(first.reasons))})")
+    if not report.duplicate_records:  # a JSON export: its records are all added
+        for pair in report.duplicates[:SHOW]:
+            out.print(f"  {escape(pair.where)}: {escape(pair.name)} ~ "
+                      f"{escape(pair.other_name)} [dim]{pair.other}[/] "
+                      f"({escape('; '.join(pair.reasons))})")
+    out.print("Choose with --duplicates merge|keep|skip; see those in your book with "
+              "`kithbook duplicates`, merge with `kithbook merge`.")
 
 
 def export(ctx: typer.Context,

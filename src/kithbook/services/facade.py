@@ -278,11 +278,14 @@ class Kithbook:
     def import_file(self, actor: MemberId | None, path: Path, *, format: Format | None = None,
                     dry_run: bool = False, keep_photos: bool = False,
                     progress: imports.Progress | None = None,
-                    since: date | None = None) -> imports.ImportReport:
+                    since: date | None = None,
+                    choices: Mapping[int, imports.DuplicateChoice] | None = None,
+                    duplicates: imports.DuplicateChoice = imports.DuplicateChoice.KEEP
+                    ) -> imports.ImportReport:
         return imports.import_file(self._uow(), actor, path, self.clock, format=format,
                                    dry_run=dry_run, keep_photos=keep_photos,
                                    region=self.settings.phone_region, progress=progress,
-                                   since=since)
+                                   since=since, choices=choices, duplicates=duplicates)
 
     def export_book(self, actor: MemberId, format: exports.ExportFormat, out: IO[str]) -> int:
         return exports.export_book(self._uow(), actor, format, out)

@@ -13,14 +13,15 @@ failure (a safety cap, a file that is not the format, a database error) writes n
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
+from enum import StrEnum
 from pathlib import Path
 
 from kithbook.domain.contacts import Contact, ContactFields
-from kithbook.domain.duplicates import NAME_THRESHOLD, fold, name_key
+from kithbook.domain.duplicates import NAME_THRESHOLD, fold, name_key, plan_merge
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, InteractionId, MemberId, is_id, new_id
 from kithbook.domain.important_dates import MAX_DATES, ImportantDate, check_dates
@@ -54,6 +55,27 @@ class LikelyDuplicate:
     reasons: tuple[str, ...]  # "same email ada@example.org"
 
 
+class DuplicateChoice(StrEnum):
+    """What becomes of an incoming record that is likely someone already in the book."""
+
+    MERGE = "merge"  # into that contact: what the file adds fills what the book lacks
+    KEEP = "keep"  # added beside, as a contact of its own ("keep both")
+    SKIP = "skip"  # left out
+
+
+@dataclass(frozen=True)
+class DuplicateRecord:
+    """One incoming record with likely duplicates, and what is done with it."""
+
+    record: int  # its place in the file, from 1: what a choice names
+    where: str
+    name: str
+    matches: tuple[LikelyDuplicate, ...]
+    into: ContactId | None  # the book's contact a merge goes into; None: only records
+    # of the same file match, and there is nothing in the book yet to merge into
+    choice: DuplicateChoice  # what was done, or in a dry run what would be
+
+
 @dataclass(frozen=True)
 class EventPreview:
     occurred_on: date
@@ -78,6 +100,9 @@ class ImportReport:
     dates_added: int = 0  # birthdays, anniversaries and other important dates
     duplicate_count: int = 0
     duplicates: list[LikelyDuplicate] = field(default_factory=list)
+    duplicate_records: list[DuplicateRecord] = field(default_factory=list)  # the first ones
+    contacts_merged: int = 0  # records merged into a contact the book held
+    contacts_skipped: int = 0  # records left out by choice
     new_names: list[str] = field(default_factory=list)
     events: list[EventPreview] = field(default_factory=list)
     owner: MemberId | None = None  # whose book received the file
@@ -98,10 +123,15 @@ def import_file(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Cloc
                 format: Format | None = None, dry_run: bool = False,
                 keep_photos: bool = False, region: str | None = DEFAULT_REGION,
                 progress: Progress | None = None, since: date | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> ImportReport:
+                limits: Limits = DEFAULT_LIMITS,
+                choices: Mapping[int, DuplicateChoice] | None = None,
+                duplicates: DuplicateChoice = DuplicateChoice.KEEP) -> ImportReport:
     """Read `path` into `actor`'s book; with `actor=None` a JSON export brings its account.
 
     `since`: the first day of a calendar's window (five years back by default).
+    `choices`: what to do with each record (by its place in the file) that is likely a
+    contact of the book; `duplicates` for the others (merging needs a contact the book
+    held before; a record matching only others of its file is kept).
     """
     if since is not None and since > clock.today():
         raise InvalidInput(f"--since {since.isoformat()} is after today; choose a day in "
@@ -109,7 +139,8 @@ def import_file(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Cloc
     warnings = Warnings()
     report = _import(uow, actor, path, clock, format=format, dry_run=dry_run,
                      keep_photos=keep_photos, region=region, progress=progress, since=since,
-                     limits=limits, warnings=warnings)
+                     limits=limits, warnings=warnings,
+                     chooser=_Chooser(choices or {}, duplicates))
     report.warning_count = warnings.count
     report.warnings = warnings.shown
     return report
@@ -118,7 +149,7 @@ def import_file(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Cloc
 def _import(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *,
             format: Format | None, dry_run: bool, keep_photos: bool, region: str | None,
             progress: Progress | None, since: date | None, limits: Limits,
-            warnings: Warnings) -> ImportReport:
+            warnings: Warnings, chooser: _Chooser) -> ImportReport:
     if not path.is_file():
         raise InvalidInput(f"{path} is not a file I can read.", field="file")
     with open_import(path, format=format, limits=limits) as (found, stream, name):
@@ -141,18 +172,31 @@ def _import(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *
             records = read_contacts(stream, found, name=name, limits=limits,
                                     keep_photos=keep_photos, region=region,
                                     warnings=warnings, named=format is not None)
-            _import_contacts(uow, actor, records, clock, report, tick, warnings)
+            _import_contacts(uow, actor, records, clock, report, tick, warnings, chooser)
         tick.done(report.read)
         return report
 
 
 # ---- contacts ------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Chooser:
+    choices: Mapping[int, DuplicateChoice]
+    default: DuplicateChoice
+
+    def __call__(self, record: int, into: ContactId | None) -> DuplicateChoice:
+        chosen = self.choices.get(record, self.default)
+        return DuplicateChoice.KEEP if chosen is DuplicateChoice.MERGE and into is None \
+            else chosen
+
+
 def _import_contacts(uow: UnitOfWork, actor: MemberId, records: Iterable[ImportedContact],
                      clock: Clock, report: ImportReport, tick: _Ticker,
-                     warnings: Warnings) -> None:
+                     warnings: Warnings, chooser: _Chooser) -> None:
     with uow.reading() if report.dry_run else uow:
-        index = _BookIndex(uow.contacts.all(actor))
+        book = {c.id: c for c in uow.contacts.all(actor)}
+        index = _BookIndex(book.values())
+        merges = _Merges(book, clock.now(), warnings)
         now = clock.now()
         contacts: list[Contact] = []
         ties: list[Tie] = []
@@ -167,32 +211,95 @@ def _import_contacts(uow: UnitOfWork, actor: MemberId, records: Iterable[Importe
                 tick(report.read)
                 continue
             contact = _contact(actor, record, now, report.name)
-            for other, other_name, reasons in index.likely(contact):
-                report.duplicate_count += 1
-                if len(report.duplicates) < SHOWN:
-                    report.duplicates.append(LikelyDuplicate(
-                        record.where, contact.name, other, other_name, reasons))
-            index.add(contact, existing=False)
-            report.contacts_added += 1
-            if len(report.new_names) < SHOWN:
-                report.new_names.append(contact.name)
             record_dates = _past_dates(record, today, warnings)
-            report.dates_added += len(record_dates)
-            if not report.dry_run:
-                contacts.append(contact)
-                started_on = record.started_on if record.started_on is None or \
-                    record.started_on <= today else None
-                ties.append(Tie(owner=actor, contact=contact.id, started_on=started_on))
-                if record_dates:
-                    dates[contact.id] = record_dates
-                if len(contacts) >= BATCH:
-                    uow.bulk.write(actor, BulkBook(contacts, ties, dates=dates))
-                    contacts, ties, dates = [], [], {}
+            choice, into = _choose(report, record, contact, index, book, chooser)
+            if choice is DuplicateChoice.SKIP:
+                report.contacts_skipped += 1
+            elif choice is DuplicateChoice.MERGE and \
+                    merges.add(into, contact, record_dates, record.where):
+                report.contacts_merged += 1
+            else:
+                index.add(contact, existing=False)
+                report.contacts_added += 1
+                if len(report.new_names) < SHOWN:
+                    report.new_names.append(contact.name)
+                report.dates_added += len(record_dates)
+                if not report.dry_run:
+                    contacts.append(contact)
+                    started_on = record.started_on if record.started_on is None or \
+                        record.started_on <= today else None
+                    ties.append(Tie(owner=actor, contact=contact.id, started_on=started_on))
+                    if record_dates:
+                        dates[contact.id] = record_dates
+                    if len(contacts) >= BATCH:
+                        uow.bulk.write(actor, BulkBook(contacts, ties, dates=dates))
+                        contacts, ties, dates = [], [], {}
             tick(report.read)
         if not report.dry_run:
             if contacts:
                 uow.bulk.write(actor, BulkBook(contacts, ties, dates=dates))
+            merges.write(uow)
             uow.commit()
+
+
+def _choose(report: ImportReport, record: ImportedContact, contact: Contact,
+            index: _BookIndex, book: Mapping[ContactId, Contact],
+            chooser: _Chooser) -> tuple[DuplicateChoice, ContactId | None]:
+    """What to do with a record: keep it unless it is likely someone, then as chosen;
+    and the book's contact it would merge into."""
+    found = [LikelyDuplicate(record.where, contact.name, other, other_name, reasons)
+             for other, other_name, reasons in index.likely(contact)]
+    if not found:
+        return DuplicateChoice.KEEP, None
+    report.duplicate_count += len(found)
+    room = SHOWN - len(report.duplicates)
+    report.duplicates.extend(found[:max(room, 0)])
+    into = next((d.other for d in found if d.other in book), None)
+    choice = chooser(report.read, into)
+    if len(report.duplicate_records) < SHOWN:
+        report.duplicate_records.append(DuplicateRecord(
+            report.read, record.where, contact.name, tuple(found), into, choice))
+    return choice, into
+
+
+class _Merges:
+    """Records merged into contacts the book held, written once at the end: several
+    records of a file may go into one contact."""
+
+    def __init__(self, book: Mapping[ContactId, Contact], now: datetime,
+                 warnings: Warnings) -> None:
+        self._book = book
+        self._now = now
+        self._warnings = warnings
+        self.merged: dict[ContactId, Contact] = {}
+        self.dates: dict[ContactId, list[ImportantDate]] = {}
+
+    def add(self, into: ContactId | None, incoming: Contact, dates: list[ImportantDate],
+            where: str) -> bool:
+        """Merge `incoming` into the book's contact `into`; False (with a warning) when
+        the two together are more than a contact holds: then it is kept beside."""
+        if into is None:
+            return False
+        current = self.merged.get(into, self._book[into])
+        try:
+            plan = plan_merge([current, incoming])
+        except InvalidInput as exc:
+            self._warnings.add(where, f"it could not be merged into {current.name}: "
+                               f"{exc.message} It is added as a contact of its own.")
+            return False
+        values = {k: v for k, v in vars(plan.fields).items() if v is not None}
+        self.merged[into] = replace(current, **values, updated_at=self._now)
+        if dates:
+            self.dates.setdefault(into, []).extend(dates)
+        return True
+
+    def write(self, uow: UnitOfWork) -> None:
+        for contact in self.merged.values():
+            uow.contacts.update(contact, expected_version=self._book[contact.id].version)
+        for contact_id, added in self.dates.items():
+            held = uow.dates.for_contact(contact_id)
+            together = list(dict.fromkeys([*held, *added]))[:MAX_DATES]
+            uow.dates.put(contact_id, check_dates(together))
 
 
 def _past_dates(record: ImportedContact, today: date,

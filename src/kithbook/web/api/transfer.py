@@ -12,11 +12,16 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.services.duplicates import DuplicateSet, MergeResult
 from kithbook.services.erasure import ErasureReport
 from kithbook.services.exports import ExportFormat
-from kithbook.services.imports import ImportReport
+from kithbook.services.imports import DuplicateChoice, ImportReport
 from kithbook.web.api.schemas import ERRORS, ContactOut, PageOut
 from kithbook.web.deps import CurrentMember, Services
 from kithbook.web.limits import ImportSlot
-from kithbook.web.pages.transfer import export_response, parse_format, uploads_of
+from kithbook.web.pages.transfer import (
+    export_response,
+    parse_format,
+    record_choices,
+    uploads_of,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["import and export"], responses=ERRORS)
 
@@ -27,6 +32,14 @@ class DuplicateOut(BaseModel):
     other: str
     other_name: str
     reasons: list[str]
+
+
+class DuplicateRecordOut(BaseModel):
+    record: int = Field(description="Its place in the file, from 1: what `choices` names")
+    where: str
+    name: str
+    into: str | None = Field(description="The contact of the book a merge goes into")
+    choice: DuplicateChoice
 
 
 class EventOut(BaseModel):
@@ -52,6 +65,9 @@ class ImportOut(BaseModel):
     events_without_contacts: int
     duplicate_count: int
     duplicates: list[DuplicateOut]
+    duplicate_records: list[DuplicateRecordOut]
+    contacts_merged: int
+    contacts_skipped: int
     new_names: list[str]
     events: list[EventOut]
     warning_count: int
@@ -70,6 +86,10 @@ class ImportOut(BaseModel):
             duplicates=[DuplicateOut(where=d.where, name=d.name, other=d.other,
                                      other_name=d.other_name, reasons=list(d.reasons))
                         for d in report.duplicates],
+            duplicate_records=[DuplicateRecordOut(record=d.record, where=d.where, name=d.name,
+                                                  into=d.into, choice=d.choice)
+                               for d in report.duplicate_records],
+            contacts_merged=report.contacts_merged, contacts_skipped=report.contacts_skipped,
             new_names=report.new_names,
             events=[EventOut(occurred_on=e.occurred_on, summary=e.summary, people=list(e.people))
                     for e in report.events],
@@ -142,7 +162,13 @@ def import_file(request: Request, kb: Services, me: CurrentMember, _slot: Import
                 dry_run: Annotated[bool, Form()] = False,
                 format: Annotated[str, Form(description="Override recognition")] = "",
                 since: Annotated[date | None, Form(
-                    description="Calendars: the first day to import")] = None
+                    description="Calendars: the first day to import")] = None,
+                duplicates: Annotated[DuplicateChoice, Form(
+                    description="A record that is likely a contact of the book: keep both, "
+                                "merge it into that contact, or skip it")] = DuplicateChoice.KEEP,
+                choices: Annotated[str, Form(
+                    description="Per record, by its place in the file: `3=merge,7=skip`; "
+                                "the others follow `duplicates`", max_length=20_000)] = ""
                 ) -> ImportOut:
     if not file.filename:
         raise InvalidInput("send the file to import.", field="file")
@@ -150,10 +176,20 @@ def import_file(request: Request, kb: Services, me: CurrentMember, _slot: Import
     token, path = uploads.save(me.id, file.filename, file.file)
     try:
         report = kb.import_file(me.id, path, format=parse_format(format), dry_run=dry_run,
-                                since=since)
+                                since=since, duplicates=duplicates,
+                                choices=_choices(choices))
         return ImportOut.of(report)
     finally:
         uploads.forget(me.id, token)
+
+
+def _choices(text: str) -> dict[int, DuplicateChoice]:
+    pairs = [part.strip().partition("=")[::2] for part in text.split(",") if part.strip()]
+    for key, _ in pairs:
+        if not key.strip().isdigit():
+            raise InvalidInput(f"{key.strip()[:20]!r} is not a record's place in the file; "
+                               "write choices like 3=merge,7=skip.", field="choices")
+    return record_choices({f"dup_{k.strip()}": v.strip() for k, v in pairs})
 
 
 @router.get("/export", summary="Export the book: json (everything), vcard or csv",

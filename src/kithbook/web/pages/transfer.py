@@ -19,6 +19,7 @@ from kithbook.io.detect import Format
 from kithbook.services.duplicates import DuplicateSet
 from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
+from kithbook.services.imports import DuplicateChoice
 from kithbook.web.deps import CurrentMember, FormFields, PostedForm, Services
 from kithbook.web.errors import status_of
 from kithbook.web.limits import ImportSlot
@@ -71,7 +72,9 @@ def preview(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot
     uploads = uploads_of(request)
     token, path = uploads.save(me.id, upload.filename, upload.file)
     try:
-        report = kb.import_file(me.id, path, format=parse_format(chosen), dry_run=True)
+        # The page offers to merge each likely duplicate; the member may choose otherwise.
+        report = kb.import_file(me.id, path, format=parse_format(chosen), dry_run=True,
+                                duplicates=DuplicateChoice.MERGE)
     except KithbookError as exc:
         uploads.forget(me.id, token)
         return _mistake(request, exc, chosen)
@@ -93,8 +96,10 @@ def confirm(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot
         running[key] = (done, total)
 
     try:
+        choices = record_choices(form)
         report = kb.import_file(me.id, uploads.saved(me.id, token),
-                                format=parse_format(chosen), progress=note)
+                                format=parse_format(chosen), progress=note, choices=choices,
+                                duplicates=DuplicateChoice.MERGE)
     except KithbookError as exc:
         return _mistake(request, exc, chosen)
     finally:
@@ -102,6 +107,20 @@ def confirm(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot
         running.pop(key, None)
     return _render(request, "import.html", {"nav": "import", "step": "done",
                                             "report": report})
+
+
+def record_choices(form: dict[str, str]) -> dict[int, DuplicateChoice]:
+    """`dup_12=skip` → {12: SKIP}: the member's choice for each record the preview showed."""
+    found = {}
+    for key, value in form.items():
+        number = key.removeprefix("dup_")
+        if key.startswith("dup_") and number.isdigit() and len(number) < 10:
+            try:
+                found[int(number)] = DuplicateChoice(value)
+            except ValueError:
+                raise InvalidInput(f"{value!r} is not a choice for a likely duplicate; "
+                                   "choose merge, keep or skip.", field=key) from None
+    return found
 
 
 @router.get("/import/status/{token}")
