@@ -3,8 +3,13 @@ recurring, moved, cancelled, declined, too large and not yet happened."""
 
 from __future__ import annotations
 
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from kithbook.domain.capture import RuleKind
 from kithbook.domain.contacts import ContactFields, Labeled
@@ -80,3 +85,23 @@ def met(kb: Kithbook, me: Member) -> list[tuple[str, date]]:
         out += [(row.contact.name, i.occurred_on) for i in view.timeline
                 if i.kind.value == "met"]
     return sorted(out)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """The files of `folder` over HTTP on loopback, as a calendar's secret address would
+    serve them (with ETag-less Last-Modified); the server's base URL."""
+    handler = lambda *a, **k: _Quiet(*a, directory=str(folder), **k)  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

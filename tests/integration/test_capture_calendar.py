@@ -4,16 +4,14 @@ ones skipped, moved ones followed, and an unchanged calendar is not read again."
 
 from __future__ import annotations
 
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from calendar_samples import event, met, sam_with_dana_and_lee
+from calendar_samples import event, met, sam_with_dana_and_lee, serving
 from fakes import FixedClock
 from kithbook.domain.errors import KithbookError
 from kithbook.domain.interactions import Direction, Kind
@@ -44,25 +42,13 @@ def calendar(moved_to: str = "20260512T090000Z") -> bytes:
             + "END:VCALENDAR\r\n").encode()
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     folder = tmp_path / "www"
     folder.mkdir()
     (folder / "cal.ics").write_bytes(calendar())
-    handler = lambda *a, **k: _Quiet(*a, directory=str(folder), **k)  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", folder
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(folder) as url:
+        yield url, folder
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""The Sources page (add a mail account, test it, see its last run and errors in plain
-words, run it, remove it) and the review queue. Runs happen in the background workers,
-never inside a request; testing a connection signs in once, in the thread pool."""
+"""The Sources page (add a mail account or a calendar, test it, see its last run and
+errors in plain words, run it, remove it) and the review queue. Runs happen in the
+background workers, never inside a request; testing a connection signs in once, in the
+thread pool."""
 
 from __future__ import annotations
 
@@ -29,13 +30,17 @@ def sources_page(request: Request, kb: Services, me: CurrentMember) -> HTMLRespo
 
 
 def _sources(request: Request, kb: Services, member: MemberId, *,
-             form: dict[str, str] | None = None, error: KithbookError | None = None,
-             tested: str | None = None, status_code: int = 200) -> HTMLResponse:
+             form: dict[str, str] | None = None, form_for: str | None = None,
+             error: KithbookError | None = None, tested: str | None = None,
+             status_code: int = 200) -> HTMLResponse:
+    """The page; `form_for` names the form ("imap", "calendar") that failed, so only it
+    shows the error and what was typed (never a password)."""
     book = kb.capture()
     return render(request, "sources.html", {
         "sources": book.sources(member), "rules": book.rules(member),
-        "waiting": len(book.review_queue(member)), "form": form or {}, "error": error,
-        "tested": tested, "nav": "sources",
+        "waiting": len(book.review_queue(member)), "error": error, "tested": tested,
+        "form": {k: v for k, v in (form or {}).items() if k != "password"},
+        "form_for": form_for, "nav": "sources",
         "notice": _NOTICES.get(request.query_params.get("done") or "")},
         status_code=status_code)
 
@@ -53,8 +58,37 @@ def add_imap(request: Request, kb: Services, me: CurrentMember, form: FormFields
             keep_subjects=form.get("keep_subjects") == "on",
             label=form.get("label", "").strip() or None, scheduled=True)
     except KithbookError as exc:
-        shown = {k: v for k, v in form.items() if k != "password"}
-        return _sources(request, kb, me.id, form=shown, error=exc, status_code=422)
+        return _sources(request, kb, me.id, form=form, form_for="imap", error=exc,
+                        status_code=422)
+    return see("/sources", "added")
+
+
+@router.post("/sources/calendar", response_class=HTMLResponse)
+def add_calendar(request: Request, kb: Services, me: CurrentMember,
+                 form: FormFields) -> Response:
+    """A subscribed ICS address or a CalDAV account; either is read once now to check
+    it (in the thread pool), so a bad address or password is said before anything is
+    stored."""
+    book = kb.capture()
+    label = form.get("label", "").strip() or None
+    keep = form.get("keep_subjects") == "on"
+    try:
+        kind = form.get("kind", "")
+        if kind == "ics":
+            book.add_ics(me.id, form.get("url", ""), label=label, keep_subjects=keep,
+                         scheduled=True)
+        elif kind == "caldav":
+            names = tuple(n for n in form.get("calendars", "").split(",") if n.strip())
+            book.add_caldav(me.id, url=form.get("url", ""),
+                            username=form.get("username", ""),
+                            password=form.get("password", ""), calendars=names,
+                            label=label, keep_subjects=keep, scheduled=True)
+        else:
+            raise InvalidInput("choose a subscribed calendar (ICS) or a CalDAV account.",
+                               field="kind")
+    except KithbookError as exc:
+        return _sources(request, kb, me.id, form=form, form_for="calendar", error=exc,
+                        status_code=422)
     return see("/sources", "added")
 
 
@@ -71,21 +105,24 @@ def own_address(request: Request, kb: Services, me: CurrentMember,
     try:
         kb.capture().set_rule(me.id, form.get("address", ""), RuleKind.OWN)
     except KithbookError as exc:
-        return _sources(request, kb, me.id, form=form, error=exc, status_code=422)
+        return _sources(request, kb, me.id, form=form, form_for="own", error=exc,
+                        status_code=422)
     return see("/sources", "own")
 
 
 @router.post("/sources/{source_id}/test", response_class=HTMLResponse)
 def test_source(request: Request, source_id: str, kb: Services,
                 me: CurrentMember) -> HTMLResponse:
+    book = kb.capture()
     try:
-        folders = kb.capture().check_source(me.id, source_id)
+        found = book.check_source(me.id, source_id)
+        what = "Calendars" if book.source(me.id, source_id).kind.is_calendar else "Folders"
     except NotFound:
         raise  # another member's source reads like one that does not exist
     except KithbookError as exc:
         return _sources(request, kb, me.id, error=exc, status_code=422)
     return _sources(request, kb, me.id,
-                    tested=f"Signed in. Folders it reads: {', '.join(folders) or 'none'}.")
+                    tested=f"Signed in. {what} it reads: {', '.join(found) or 'none'}.")
 
 
 @router.post("/sources/{source_id}/run")
