@@ -91,3 +91,19 @@ def test_a_member_sets_the_organization_and_title_others_find_them_by(
     assert "name: Sam Rivera organization: Acme title: —" in out(capsys)
     assert run(db, "profile", "--name", " ") == 2
     assert "give your name as others will see it" in capsys.readouterr().err
+
+
+def test_my_contacts_at_an_organization_are_listed_with_the_books_strength(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for when in ("2026-01-10", "2026-02-10"):
+        assert run(db, "log", "Carol", "talked", when) == 0
+    assert run(db, "knows", "Bob", "Carol") == 0
+    capsys.readouterr()
+    assert run(db, "ls", "Carol", "--sort", "strength") == 0
+    listed = re.search(r"0\.\d\d", out(capsys))
+    assert listed is not None
+    assert run(db, "path", "--org", "Acme") == 0
+    said = out(capsys)
+    assert "You already know 1 person at Acme." in said
+    assert f"Carol Diaz (CTO, Acme) contact, strength {listed.group(0)}" in said
+    assert "No warm path to anyone with organization Acme" in said

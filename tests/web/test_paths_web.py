@@ -68,7 +68,8 @@ def test_the_page_shows_ranked_paths_with_pictures_and_a_start_button(
 def test_the_empty_page_and_mistakes(client: TestClient) -> None:
     assert client.get("/paths").status_code == 200
     _local_book(client)
-    assert "No warm path yet" in client.get("/paths", params={"to": "Carol"}).text
+    empty = client.get("/paths", params={"to": "Carol"}).text
+    assert "No warm path to Carol yet" in empty and "Knows" in empty  # why, and what to do
     missing = client.get("/paths", params={"to": "Nobody"})
     assert missing.status_code == 422 and "no contact matches" in missing.text
     both = client.get("/api/v1/paths", params={"to": "Carol", "organization": "Acme"})
@@ -115,3 +116,25 @@ def test_a_hidden_contact_is_not_found_by_name_in_a_community(client: TestClient
         visibility=Visibility.NAMED, ask_rule=AskRule.ANYONE))
     [path] = client.get("/api/v1/paths", params={"to": "Hal Hidden"}).json()["paths"]
     assert path["steps"][-1]["label"] == "Hal Hidden (Acme)"
+
+
+def test_my_own_contacts_at_the_target_come_first_on_the_page_and_in_the_api(
+        client: TestClient, kb: Kithbook) -> None:
+    _local_book(client)
+    me = client.app.state.local_member  # type: ignore[attr-defined]
+    carol_id = client.get("/api/v1/contacts", params={"q": "Carol"}).json()["items"][0]["contact"]["id"]
+    for day in ("2026-05-01", "2026-05-20"):
+        assert client.post("/api/v1/interactions", json={
+            "contact_ids": [carol_id], "kind": "talked", "occurred_on": day}).status_code == 201
+    kb.record_contact_link(me.id, "Bob", "Carol")
+    body = client.get("/api/v1/paths", params={"organization": "Acme"}).json()
+    assert body["paths"] == [] and body["known_total"] == 1
+    assert body["known_said"] == "You already know 1 person at Acme."
+    [carol] = body["known"]
+    listed = client.get("/api/v1/contacts", params={"q": "Carol"}).json()["items"][0]
+    assert carol["contact_id"] == listed["contact"]["id"]
+    assert (carol["strength"], carol["stage"]) == (listed["strength"], listed["stage"])
+    page = client.get("/paths", params={"organization": "Acme"}).text
+    assert "You already know 1 person at Acme." in page
+    assert f'href="/contacts/{carol["contact_id"]}"' in page
+    assert f"strength {listed['strength']:.2f}" in page

@@ -36,11 +36,22 @@ def path(ctx: typer.Context,
     found = cli.kb.find_paths(cli.me.id, PathQuery(to=to, organization=organization,
                                                    role=role, location=location, tag=tag,
                                                    k=k))
+    if found.known_said:
+        cli.console.print(f"[bold]{escape(found.known_said)}[/]", highlight=False)
+        for person in found.known:
+            strength = "" if person.strength is None else f", strength {person.strength:.2f}"
+            cli.console.print(f"  {escape(person.headline)}  [dim]{person.stage or ''}"
+                              f"{strength}[/]", highlight=False)
+        if found.known_total > len(found.known):
+            cli.console.print(f"  [dim]… and {found.known_total - len(found.known)} more "
+                              "(`kithbook ls`)[/]")
+        cli.console.print()
     if not found.paths:
-        hint = (" Record who knows whom with `kithbook knows \"Bob\" \"Carol\"`."
-                if found.local else "")
-        cli.console.print(f"No warm path to {escape(found.looking_for)}.{hint}")
+        cli.console.print(escape(found.empty_reason or
+                                 f"No warm path to {found.looking_for}."), highlight=False)
         return
+    if found.known_said:
+        cli.console.print("[bold]Paths to people you do not know yet:[/]")
     for p in found.paths:
         cli.console.print(f"[bold]{escape(' → '.join(['you', *(s.label for s in p.steps)]))}"
                           f"[/]  [dim]score {p.score:.3f}[/]")

@@ -50,6 +50,10 @@ class StageKey(StrEnum):
         return cls[stage.name]
 
 
+# Past a new acquaintance the member knows the person: in touch at least twice. Nobody
+# needs an introduction to them, so warm paths list them first instead of routing to them.
+KNOWN_STAGES = frozenset({Stage.CONTACT, Stage.RELATIONSHIP, Stage.TRUSTED})
+
 MIN_TRUST = 1
 MAX_TRUST = 5
 MAX_CADENCE_DAYS = 3650

@@ -309,7 +309,8 @@ class Kithbook:
     # Results name only what the searcher may see; each path carries what
     # `request_introduction` (a community) or `record_asked_request` (a local book) needs.
     def find_paths(self, actor: MemberId, query: paths.PathQuery) -> paths.PathResults:
-        return paths.find_warm_paths(self._uow(), self._paths, actor, query, self.clock)
+        return paths.find_warm_paths(self._uow(), self._paths, actor, query, self.clock,
+                                     self.strength_params)
 
     def profile(self, actor: MemberId) -> profiles.Profile:
         return profiles.profile(self._uow(), actor)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, TypeVar, cast, overload
 
 import numpy as np
@@ -37,7 +38,9 @@ from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.ties import Tie
 from kithbook.graph.policy import HIDDEN, NAMED, NEVER
 from kithbook.graph.snapshot import PeopleArrays, Snapshot, TieArrays
+from kithbook.graph.strength import StrengthParams
 from kithbook.services.ports import NetworkColumns, NetworkPerson, UnitOfWork
+from kithbook.services.stored_strength import engine_strengths
 from kithbook.services.tie_strength import estimate_strength
 
 ATTRIBUTES = ("organization", "role", "location", "tag")
@@ -62,6 +65,16 @@ class Network:
     versions: Mapping[MemberId, int] = field(default_factory=dict)
     community: _Community | None = None  # what a refresh starts from
     fingerprint: tuple[int, ...] = ()  # storage's, read before `versions`
+
+    def already_knows(self, member: MemberId, person: int) -> bool:
+        """Whether `member` knows `person` already (a community's named people only; a
+        book marks its own in the snapshot): no path should introduce them."""
+        if self.community is None:
+            return False
+        keys = self.community.known.get(member, frozenset())
+        who = self.people[person]
+        return (who.member is not None and "m" + who.member in keys) or (
+            "n" + " ".join(sorted(fold(who.name).split())) in keys)
 
 
 # ---- the cache -------------------------------------------------------------------------
@@ -198,6 +211,7 @@ class _Community:
     words: dict[str, dict[str, int]] = field(
         default_factory=lambda: {a: {} for a in ATTRIBUTES})
     spelling: dict[str, list[str]] = field(default_factory=lambda: {a: [] for a in ATTRIBUTES})
+    known: dict[MemberId, frozenset[str]] = field(default_factory=dict)  # see `known_keys`
 
     def copy(self) -> _Community:
         return _Community(
@@ -207,7 +221,7 @@ class _Community:
             list(self.location_code), list(self.tag_code), dict(self.member_number),
             dict(self.owned), dict(self.edge_contact),
             {a: dict(w) for a, w in self.words.items()},
-            {a: list(s) for a, s in self.spelling.items()})
+            {a: list(s) for a, s in self.spelling.items()}, dict(self.known))
 
     def place(self, key: str) -> int:
         i = self.number.get(key)
@@ -338,23 +352,54 @@ class _PeopleView(Sequence[NetworkPerson]):
 
 # ---- building and refreshing -----------------------------------------------------------
 
-def build_community(uow: UnitOfWork, versions: dict[MemberId, int]) -> Network:
+@dataclass(frozen=True)
+class StrengthFill:
+    """How to compute the strength of a tie a change cleared: the day and the engine's
+    knobs the books use. Without one, such ties read `estimate_strength`."""
+
+    today: date
+    params: StrengthParams
+
+
+def build_community(uow: UnitOfWork, versions: dict[MemberId, int],
+                    fill: StrengthFill | None = None) -> Network:
     """The whole community network, read from scratch."""
-    return _assemble(_Community(), uow.network.columns(), None, None, versions)
+    columns = _filled(uow, uow.network.columns(), fill)
+    return _assemble(_Community(), columns, None, None, versions)
 
 
-def refresh_community(uow: UnitOfWork, held: Network, versions: dict[MemberId, int]
-                      ) -> Network:
+def refresh_community(uow: UnitOfWork, held: Network, versions: dict[MemberId, int],
+                      fill: StrengthFill | None = None) -> Network:
     """`held` with the part of every member whose version moved read again."""
     before = held.versions
     if held.community is None or any(versions.get(m, -1) < v for m, v in before.items()):
-        return build_community(uow, versions)  # a version went back or away: start over
+        return build_community(uow, versions, fill)  # a version went back or away
     moved = sorted(m for m, v in versions.items() if before.get(m) != v)
     columns = uow.network.columns(moved)
     present = set(columns.member_id)
     if any(("m" + m) in held.community.number and m not in present for m in moved):
-        return build_community(uow, versions)  # a member left: renumber from scratch
-    return _assemble(held.community.copy(), columns, held, set(moved), versions)
+        return build_community(uow, versions, fill)  # a member left: renumber from scratch
+    return _assemble(held.community.copy(), _filled(uow, columns, fill), held, set(moved),
+                     versions)
+
+
+def _filled(uow: UnitOfWork, cols: NetworkColumns, fill: StrengthFill | None
+            ) -> NetworkColumns:
+    """`cols` with the strength of every cleared tie computed as its book will store it,
+    so that whoever searched or opened their book first, every search reads the same."""
+    missing = np.flatnonzero(np.isnan(cols.stored_strength))
+    if fill is None or missing.size == 0:
+        return cols
+    by_owner: dict[MemberId, list[int]] = {}
+    for i in missing.tolist():
+        by_owner.setdefault(cols.tie_owner[i], []).append(i)
+    out = cols.stored_strength.copy()
+    for owner, rows in by_owner.items():
+        computed = engine_strengths(uow, owner, [cols.tie_contact[i] for i in rows],
+                                    fill.today, fill.params)
+        for i in rows:
+            out[i] = computed.get(cols.tie_contact[i], np.nan)
+    return replace(cols, stored_strength=out)
 
 
 def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
@@ -374,6 +419,7 @@ def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
                 for v in held.snapshot.out_neighbours(u).tolist():
                     removals.append((u, v))
                     c.edge_contact.pop((u, v), None)
+    c.known.update(known_keys(cols))
     tags: dict[str, list[str]] = {}
     for contact, tag in zip(cols.tag_contact, cols.tag, strict=True):
         tags.setdefault(contact, []).append(tag)
@@ -423,18 +469,44 @@ def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
 
 
 def strengths(cols: NetworkColumns) -> npt.NDArray[np.float32]:
-    """`estimate_strength` of every tie, computed once per distinct (stated trust,
-    interactions, own strength): the one function the rest of the product uses."""
+    """Each tie's strength as its owner's book shows it (the stored engine reading). A tie
+    never read yet (its owner has not opened their book since it was made) falls back
+    to `estimate_strength` from the tie row, computed once per distinct (stated trust,
+    interactions, own strength); the searcher's own book is brought up to date before
+    a search, so every figure a searcher sees is their book's."""
     if len(cols.tie_owner) == 0:
         return np.zeros(0, dtype=np.float32)
+    stored = np.isfinite(cols.stored_strength)
+    out: npt.NDArray[np.float32] = cols.stored_strength.astype(np.float32)
+    if stored.all():
+        return out
+    missing = ~stored
     override = np.where(np.isnan(cols.strength_override), -1.0, cols.strength_override)
-    key = np.stack([cols.stated_trust.astype(np.float64),
-                    cols.interaction_count.astype(np.float64), override], axis=1)
+    key = np.stack([cols.stated_trust.astype(np.float64)[missing],
+                    cols.interaction_count.astype(np.float64)[missing], override[missing]],
+                   axis=1)
     distinct, inverse = np.unique(key, axis=0, return_inverse=True)
     values = np.array([estimate_strength(Tie(
         owner=MemberId("strength"), contact=ContactId("strength"),
         stated_trust=int(trust) or None, interaction_count=int(count),
         strength_override=None if own < 0 else float(own))).value
         for trust, count, own in distinct.tolist()], dtype=np.float32)
-    out: npt.NDArray[np.float32] = values[inverse.reshape(-1)]
+    out[missing] = values[inverse.reshape(-1)]
     return out
+
+
+def known_keys(cols: NetworkColumns) -> dict[MemberId, frozenset[str]]:
+    """Per member of `cols`, whom they already know (a tie past "new acquaintance"): "m"
+    and a member id for a linked contact, "n" and the folded name for any contact. A path
+    never offers to introduce a member to someone in this set."""
+    name = dict(zip(cols.contact_id, cols.contact_name, strict=True))
+    keys: dict[MemberId, set[str]] = {m: set() for m in cols.member_id}
+    for owner, contact, linked, known in zip(cols.tie_owner, cols.tie_contact, cols.tie_linked,
+                                             cols.known.tolist(), strict=True):
+        if not known:
+            continue
+        mine = keys.setdefault(owner, set())
+        mine.add("n" + " ".join(sorted(fold(name[contact]).split())))
+        if linked is not None:
+            mine.add("m" + linked)
+    return {m: frozenset(k) for m, k in keys.items()}

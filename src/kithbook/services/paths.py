@@ -9,10 +9,13 @@ Two networks, chosen by how many members the database holds:
 * **a local book** (one member): the member, their contacts, and the links they recorded
   between contacts (`graph/local.py`).
 
-Strength comes from `tie_strength.estimate_strength`, the one function the rest of the
-product uses, so a better strength engine changes paths with it. The trust engine is not
-used in the ranking: the agree chance already reads each intermediary's stated trust of
-the asker, and inferred trust would need outcomes the network does not carry yet.
+Strength is the one the book shows: the strength engine's reading stored with each tie
+(`stored_strength`), brought up to date for the searcher before a search, so a tie reads
+the same in paths as on its contact page, in `ls` and in the API.
+
+Nobody is offered an introduction to someone they know already (a tie of theirs past
+"new acquaintance"): their own contacts who match the search come first in the results
+("you already know 12 people at Redlight Bank"), and no path leads to them.
 
 The network is kept in a `PathsCache` with the versions storage keeps per member, and
 refreshed by the part of the members who wrote since (`services/path_network.py`), so a
@@ -34,7 +37,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -43,28 +46,37 @@ from kithbook.domain.contacts import Contact, fold
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.knows import ContactLink
+from kithbook.domain.ties import KNOWN_STAGES, Stage
 from kithbook.graph.explain import explain_paths, render
 from kithbook.graph.local import local_snapshot
 from kithbook.graph.paths import DEFAULT_K, MAX_K, WarmPath, find_paths
 from kithbook.graph.policy import NAMED, NEVER
 from kithbook.graph.snapshot import PeopleArrays, PeopleFilter
+from kithbook.graph.strength import StrengthParams
 from kithbook.services.path_handles import Search
 from kithbook.services.path_network import (
     Network,
+    StrengthFill,
     build_community,
     refresh_community,
 )
 from kithbook.services.path_network import PathsCache as PathsCache
 from kithbook.services.ports import (
     Clock,
+    ContactQuery,
+    ContactSummary,
     NetworkPerson,
     NetworkRows,
+    Sort,
     UnitOfWork,
 )
 from kithbook.services.references import resolve_contact
+from kithbook.services.stored_strength import bring_up_to_date, engine_strengths
 from kithbook.services.tie_strength import estimate_strength
 
 DEFAULT_LINK_STRENGTH = 0.5
+KNOWN_SHOWN = 20  # own contacts listed by name before the paths; the rest are counted
+KNOWN_READ = 2_000  # own contacts read to find those; a count past it reads "2000 or more"
 MAX_NOTE = 200
 
 
@@ -134,10 +146,26 @@ class FoundPath:
 
 
 @dataclass(frozen=True)
+class KnownContact:
+    """One of the searcher's own contacts who matches the search and whom they know
+    already (past "new acquaintance"): write to them, no introduction needed."""
+
+    contact: ContactId
+    name: str
+    headline: str
+    strength: float | None  # the book's stored strength, the same number as everywhere
+    stage: Stage | None
+
+
+@dataclass(frozen=True)
 class PathResults:
     looking_for: str
     local: bool
     paths: list[FoundPath]
+    known: list[KnownContact] = field(default_factory=list)  # the strongest first
+    known_total: int = 0
+    known_said: str | None = None  # "You already know 12 people at Redlight Bank"
+    empty_reason: str | None = None  # why there is no path, and what to do, in words
 
 
 @dataclass(frozen=True)
@@ -152,41 +180,146 @@ class LinkView:
 # ---- finding paths ---------------------------------------------------------------------
 
 def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
-                    query: PathQuery, clock: Clock) -> PathResults:
-    """The best `query.k` paths from the actor to a person or to anyone matching a filter."""
+                    query: PathQuery, clock: Clock,
+                    params: StrengthParams | None = None) -> PathResults:
+    """The actor's own contacts matching the query whom they know already, then the best
+    `query.k` paths to a person or to anyone matching a filter whom they do not."""
     if not 1 <= query.k <= MAX_K:
         raise InvalidInput(f"ask for between 1 and {MAX_K} paths; got {query.k}.", field="k")
     name = _clean(query.to)
     if (name is None) == (not query.by_filter):
         raise InvalidInput("say whom to look for: a name (--to), or an organization, role, "
                            "location or tag; not both.", field="to")
+    if name is not None:
+        with uow.reading():
+            if uow.members.count() == 1:
+                resolve_contact(uow, actor, name)  # a wrong name writes nothing
+    # The searcher's own figures and stages are their book's, as its pages show them.
+    bring_up_to_date(uow, actor, clock.today(), params or StrengthParams(),
+                     wait_for_day=False)
     with uow.reading():
         if uow.members.get(actor) is None:
             raise NotFound(f"no member {actor}.", field="member")
         local = uow.members.count() == 1
         if local:
-            network = cache.network(uow, f"book:{actor}",
-                                    lambda versions: _build_book(uow, actor, versions))
-        else:
             network = cache.network(
-                uow, "community", lambda versions: build_community(uow, versions),
-                lambda held, versions: refresh_community(uow, held, versions))
+                uow, f"book:{actor}", lambda versions: _build_book(
+                    uow, actor, versions, StrengthFill(clock.today(), params or StrengthParams())))
+        else:
+            fill = StrengthFill(clock.today(), params or StrengthParams())
+            network = cache.network(
+                uow, "community", lambda versions: build_community(uow, versions, fill),
+                lambda held, versions: refresh_community(uow, held, versions, fill))
         me = 0 if local else _member_number(network, actor)
+        known, known_total = _already_known(uow, actor, query)
+        # Paths to people the searcher knows are dropped after the search (a community's
+        # named people, matched by name): ask for a few more, to still have k.
+        wide = replace(query, k=query.k if local else min(MAX_K, 2 * query.k + 5))
         if name is not None:
             targets = (_own_contact(uow, network, actor, name) if local
-                       else _named(network, me, name))
+                       else [t for t in _named(network, me, name)
+                             if not network.already_knows(actor, t)])
             found = _merge([p for t in targets
-                            for p in find_paths(network.snapshot, me, to=t, k=query.k)],
-                           query.k)
+                            for p in find_paths(network.snapshot, me, to=t, k=wide.k)],
+                           wide.k)
         else:
-            found = _by_filter(network, me, query)
+            found = _by_filter(network, me, wide)
+        found = [p for p in found if not _introduces_known(network, actor, p)][:query.k]
         key = None if local or not found else uow.network.handle_key()
+        reason = None if found else _why_empty(uow, network, me, actor, query, known_total)
     search = None
     if not local and found:
         if key is None:
             key = _make_handle_key(uow, clock)
         search = Search.start(key, actor, clock.now())
-    return PathResults(query.describe(), local, _present(network, found, search))
+    return PathResults(query.describe(), local, _present(network, found, search), known,
+                       known_total, _known_said(query, known_total), reason)
+
+
+def _known_said(query: PathQuery, total: int) -> str | None:
+    if not total:
+        return None
+    people = "1 person" if total == 1 else (
+        f"{KNOWN_READ} or more people" if total >= KNOWN_READ else f"{total} people")
+    name = _clean(query.to)
+    if name is not None:
+        return f"You already know {people} called {name}."
+    where = [f"{word} {value}" for word, value in (
+        ("at", _clean(query.organization)), ("working as", _clean(query.role)),
+        ("in", _clean(query.location)), ("tagged", _clean(query.tag))) if value]
+    return f"You already know {people} " + ", ".join(where) + "."
+
+
+def _introduces_known(network: Network, actor: MemberId, path: WarmPath) -> bool:
+    """Whether the path would introduce the searcher to someone they know: read only of
+    named people, so an anonymous contact is never matched to a name."""
+    return any(not path.anonymous[i] and network.already_knows(actor, path.people[i])
+               for i in range(2, len(path.people)))
+
+
+def _already_known(uow: UnitOfWork, actor: MemberId, query: PathQuery
+                   ) -> tuple[list[KnownContact], int]:
+    """The searcher's own contacts the query names whom they know, strongest first, and
+    how many there are: a name's every word, or the filter's every word exactly."""
+    name = _clean(query.to)
+    wanted = {a: _clean(v) for a, v in (("organization", query.organization),
+                                        ("role", query.role), ("location", query.location),
+                                        ("tag", query.tag))}
+    page = uow.contacts.query(actor, ContactQuery(
+        text=name, organization=wanted["organization"], role=wanted["role"],
+        location=wanted["location"], tag=wanted["tag"], sort=Sort.STRENGTH,
+        limit=KNOWN_READ))
+    words = frozenset(fold(name).split()) if name else frozenset()
+
+    def matches(item: ContactSummary) -> bool:
+        c = item.contact
+        if item.stage not in KNOWN_STAGES or not words <= frozenset(fold(c.name).split()):
+            return False
+        have: dict[str, list[str | None]] = {
+            "organization": [c.organization], "role": [c.role], "location": [c.location],
+            "tag": list(c.tags)}
+        return all(v is None or any(x and fold(x) == fold(v) for x in have[a])
+                   for a, v in wanted.items())
+
+    hits = [item for item in page.items if matches(item)]
+    shown = [KnownContact(i.contact.id, i.contact.name, _headline(i.contact), i.strength,
+                          i.stage) for i in hits[:KNOWN_SHOWN]]
+    return shown, len(hits)
+
+
+def _headline(contact: Contact) -> str:
+    detail = ", ".join(part for part in (contact.role, contact.organization) if part)
+    return f"{contact.name} ({detail})" if detail else contact.name
+
+
+def _why_empty(uow: UnitOfWork, network: Network, me: int, actor: MemberId,
+               query: PathQuery, known_total: int) -> str:
+    """Why no path was found and what to do, from what the searcher may know: their own
+    book, and (in a community) whether they are linked to members at all."""
+    whom = query.describe()
+    if known_total:
+        return (f"No warm path to {whom}: you already know "
+                f"{'them' if _clean(query.to) else 'the people there'} (above); write to "
+                "them directly, no introduction is needed.")
+    if network.local:
+        if not uow.contact_links.of_owner(actor):
+            return (f"No warm path to {whom} yet: nobody in your book is recorded as "
+                    "knowing anyone. "
+                    "On a contact's page, under \"Knows\", pick the people they know (or run "
+                    "`kithbook knows \"Bob\" \"Carol\"`); paths go through those links.")
+        return (f"No warm path to {whom} yet: none of the people you know is recorded as "
+                f"knowing them. Record who knows them on their contact page (\"Knows\"), or add "
+                "the people you know there to your book.")
+    linked = any(network.people[v].member is not None
+                 for v in network.snapshot.out_neighbours(me).tolist())
+    if not linked:
+        return (f"No warm path to {whom} yet: paths go through members you know, and none "
+                "of your "
+                "contacts is linked to a member. Link a contact to their member account "
+                "(both of you confirm), then search again.")
+    return (f"No warm path to {whom} yet: no member you know shows a contact matching. "
+            "Their sharing rules may keep their contacts hidden; ask them directly, or "
+            "link with more members.")
 
 
 def _make_handle_key(uow: UnitOfWork, clock: Clock) -> bytes:
@@ -201,16 +334,25 @@ def _make_handle_key(uow: UnitOfWork, clock: Clock) -> bytes:
     return key
 
 
-def _build_book(uow: UnitOfWork, actor: MemberId, versions: dict[MemberId, int]) -> Network:
-    """One member's book: small, so read whole through the domain's ties."""
+def _build_book(uow: UnitOfWork, actor: MemberId, versions: dict[MemberId, int],
+                fill: StrengthFill) -> Network:
+    """One member's book: small, so read whole through the domain's ties. Strengths are
+    the stored ones the book shows; a tie a change cleared is computed as the book will."""
     rows = uow.network.book(actor)
-    strength = np.array([estimate_strength(t.tie).value for t in rows.ties], dtype=np.float32)
+    cleared = [t.tie.contact for t in rows.ties if t.strength is None]
+    computed = (engine_strengths(uow, actor, cleared, fill.today, fill.params)
+                if cleared else {})
+    strength = np.array([t.strength if t.strength is not None
+                         else computed.get(t.tie.contact, estimate_strength(t.tie).value)
+                         for t in rows.ties], dtype=np.float32)
+    known = np.zeros(len(rows.people), dtype=np.bool_)
+    known[[t.dst for t in rows.ties if t.known]] = True
     trust = np.array([t.tie.stated_trust or 0 for t in rows.ties], dtype=np.int8)
     dst = np.array([t.dst for t in rows.ties], dtype=np.int32)
     people, labels = _people_arrays(rows, set(range(len(rows.people))))
     link = np.array(rows.links, dtype=np.float64).reshape(-1, 3)
     snapshot = local_snapshot(0, dst, strength, trust, link[:, 0], link[:, 1], link[:, 2],
-                              people)
+                              people, known)
     nameable = np.zeros(len(rows.people), dtype=np.bool_)
     usable = (snapshot.visibility == NAMED) & (snapshot.need < NEVER)
     nameable[snapshot.dst[usable]] = True

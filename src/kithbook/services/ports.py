@@ -280,6 +280,9 @@ class NetworkTie:
     dst: int
     tie: Tie
     policy: SharingPolicy
+    strength: float | None = None  # as stored with the tie (what the book shows); None
+    # when a change cleared it (the book computes it again before showing it)
+    known: bool = False  # the tie's stored stage is past "new acquaintance"
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,9 @@ class NetworkColumns:
     ask_rule: npt.NDArray[np.int8]
     min_trust: npt.NDArray[np.int8]
     no_intro: npt.NDArray[np.bool_]
+    stored_strength: npt.NDArray[np.float64]  # as the book shows it; NaN = cleared by a
+    # change or never computed: the book computes it before showing it
+    known: npt.NDArray[np.bool_]  # the tie's stored stage is past "new acquaintance"
 
 
 class NetworkReader(Protocol):

@@ -26,6 +26,7 @@ from sqlalchemy import (
     delete,
     false,
     func,
+    null,
     or_,
     select,
     true,
@@ -36,7 +37,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.knows import ContactLink
 from kithbook.domain.policies import effective_policy
-from kithbook.domain.ties import AskRule, Visibility
+from kithbook.domain.ties import KNOWN_STAGES, AskRule, StageKey, Visibility
 from kithbook.graph.policy import ASK_RULE_CODE, VISIBILITY_CODE
 from kithbook.services.ports import (
     NetworkColumns,
@@ -119,7 +120,7 @@ class SqlNetwork:
         m = _transpose(member_rows, 7)
         c = _transpose(contact_rows, 7)
         t = _transpose(tag_rows, 2)
-        r = _transpose(tie_rows, 10)
+        r = _transpose(tie_rows, 12)
         linked = dict(zip(c[0], c[6], strict=True))
         # The owner's defaults where a tie has no policy of its own ("no introductions" off).
         row_of = {member: i for i, member in enumerate(m[0])}
@@ -143,7 +144,10 @@ class SqlNetwork:
             strength_override=np.array([np.nan if v is None else v for v in r[4]],
                                        dtype=np.float64),
             visibility=policy(r[5], m[4]), ask_rule=policy(r[6], m[5]),
-            min_trust=policy(r[7], m[6]), no_intro=own & np.array(r[8], dtype=np.bool_))
+            min_trust=policy(r[7], m[6]), no_intro=own & np.array(r[8], dtype=np.bool_),
+            stored_strength=np.array([np.nan if v is None else v for v in r[10]],
+                                     dtype=np.float64),
+            known=np.array(r[11], dtype=np.bool_))
 
     def _tuples(self, query: Any) -> list[Any]:
         # The driver's own tuples: every column here is text, a number or a boolean, which
@@ -168,7 +172,9 @@ class SqlNetwork:
         default = effective_policy(None, member.default_policy).policy
         for t in self._c.execute(select(ties).where(ties.c.owner_id == owner)).all():
             tie = tie_from_row(t)
-            out.append(NetworkTie(0, number[t.contact_id], tie, tie.policy or default))
+            out.append(NetworkTie(0, number[t.contact_id], tie, tie.policy or default,
+                                  None if t.strength_on is None else t.strength,
+                                  t.stage in _KNOWN_STAGES))
         links = [(number[link.a], number[link.b], link.strength)
                  for link in ContactLinks(self._c).of_owner(owner)]
         return NetworkRows(people, out, links)
@@ -224,6 +230,8 @@ def _code(column: Any, codes: dict[Any, int]) -> ColumnElement[int]:
 
 # A tie has its own policy when any policy column is set (as `storage.ties.tie_from_row`
 # reads it: unset fields then mean hidden / nobody).
+# Stages past "new acquaintance": the owner knows that person, no introduction needed.
+_KNOWN_STAGES = sorted(StageKey.of(s).value for s in KNOWN_STAGES)
 _OWN = or_(ties.c.visibility.is_not(None), ties.c.ask_rule.is_not(None),
            ties.c.no_introductions, ties.c.welcomes.is_not(None))
 _TIES = select(
@@ -232,7 +240,10 @@ _TIES = select(
     _code(func.coalesce(ties.c.visibility, Visibility.HIDDEN.value), VISIBILITY_CODE),
     _code(func.coalesce(ties.c.ask_rule, AskRule.NOBODY.value), ASK_RULE_CODE),
     func.coalesce(ties.c.ask_min_trust, 0), func.coalesce(ties.c.no_introductions, false()),
-    case((_OWN, true()), else_=false()))
+    case((_OWN, true()), else_=false()),
+    # A cleared tie's old strength is not what its book will show: it is computed anew.
+    case((ties.c.strength_on.is_(None), null()), else_=ties.c.strength),
+    case((ties.c.stage.in_(_KNOWN_STAGES), true()), else_=false()))
 _MEMBERS = select(
     members.c.id, members.c.name, members.c.organization, members.c.title,
     _code(members.c.default_visibility, VISIBILITY_CODE),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from kithbook.services.paths import FoundPath, IntroStart, PathResults, PathStep
+from kithbook.domain.ties import StageKey
+from kithbook.services.paths import FoundPath, IntroStart, KnownContact, PathResults, PathStep
 
 
 class StepOut(BaseModel):
@@ -51,15 +52,41 @@ class PathOut(BaseModel):
                    introduction=IntroStartOut.of(p.intro))
 
 
+class KnownOut(BaseModel):
+    """One of your own contacts who matches the search and whom you know already."""
+
+    contact_id: str
+    name: str
+    headline: str
+    strength: float | None = Field(description="The tie's stored strength, as the book shows")
+    stage: str | None = Field(description='As the book lists it: "contact", "relationship" '
+                                           'or "trusted"')
+
+    @classmethod
+    def of(cls, k: KnownContact) -> KnownOut:
+        return cls(contact_id=k.contact, name=k.name, headline=k.headline,
+                   strength=k.strength,
+                   stage=StageKey.of(k.stage).value if k.stage else None)
+
+
 class PathsOut(BaseModel):
     looking_for: str
     local: bool = Field(description="True in a one-member book (paths through your own "
                                     "record of who knows whom)")
-    paths: list[PathOut]
+    known: list[KnownOut] = Field(description="Your own contacts matching the search whom "
+                                              "you know already (past new acquaintance), "
+                                              "strongest first: no path leads to them")
+    known_total: int
+    known_said: str | None = Field(description='"You already know 12 people at Acme."')
+    paths: list[PathOut] = Field(description="Paths to people you do not know yet")
+    empty_reason: str | None = Field(description="Why there is no path, and what to do")
 
     @classmethod
     def of(cls, r: PathResults) -> PathsOut:
-        return cls(looking_for=r.looking_for, local=r.local, paths=[PathOut.of(p) for p in r.paths])
+        return cls(looking_for=r.looking_for, local=r.local,
+                   known=[KnownOut.of(k) for k in r.known], known_total=r.known_total,
+                   known_said=r.known_said, paths=[PathOut.of(p) for p in r.paths],
+                   empty_reason=r.empty_reason)
 
 
 def _step(s: PathStep) -> StepOut:

@@ -42,6 +42,9 @@ def paths_page(request: Request, kb: Services, me: CurrentMember, to: Word = "",
         "nav": "paths", "form": form, "k": k, "results": results, "error": error,
         "picture": lambda rank: "/paths/picture.svg?" + urlencode({**asked, "k": k,
                                                                    "rank": rank}),
+        "book_query": urlencode({key: value for key, value in (
+            ("q", to), ("organization", organization), ("tag", tag)) if value.strip()}
+            | {"sort": "strength"}),
     }, 200 if error is None else 422 if isinstance(error, NotFound) else status_of(error))
 
 
