@@ -122,7 +122,8 @@ def test_my_own_contacts_at_the_target_come_first_on_the_page_and_in_the_api(
         client: TestClient, kb: Kithbook) -> None:
     _local_book(client)
     me = client.app.state.local_member  # type: ignore[attr-defined]
-    carol_id = client.get("/api/v1/contacts", params={"q": "Carol"}).json()["items"][0]["contact"]["id"]
+    listing = client.get("/api/v1/contacts", params={"q": "Carol"}).json()
+    carol_id = listing["items"][0]["contact"]["id"]
     for day in ("2026-05-01", "2026-05-20"):
         assert client.post("/api/v1/interactions", json={
             "contact_ids": [carol_id], "kind": "talked", "occurred_on": day}).status_code == 201
