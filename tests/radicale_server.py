@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import importlib.util
+import re
 import shutil
 import socket
 import subprocess
@@ -76,6 +77,65 @@ class Radicale:
     def delete(self, calendar: str, resource: str) -> None:
         response = self._request("DELETE", f"/{USER}/{calendar}/{resource}")
         assert response.status in (200, 204), f"DELETE {resource}: {response.status}"
+
+    # ---- CardDAV: the user's phone, editing the same address book -----------------------
+
+    def call(self, method: str, url: str, body: bytes = b"",
+             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        """One request to a full URL or a path: (status, headers, body)."""
+        path = url.removeprefix(self.url.rstrip("/"))
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        token = b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        connection.request(method, path, body=body,
+                           headers={"Authorization": f"Basic {token}", **(headers or {})})
+        response = connection.getresponse()
+        answer = response.status, dict(response.getheaders()), response.read()
+        connection.close()
+        return answer
+
+    def make_addressbook(self, name: str) -> str:
+        """A new, empty address book of the user; its URL."""
+        body = (b'<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" '
+                b'xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop><D:resourcetype>'
+                b"<D:collection/><C:addressbook/></D:resourcetype><D:displayname>"
+                + name.encode() + b"</D:displayname></D:prop></D:set></D:mkcol>")
+        status, _, _ = self.call("MKCOL", f"/{USER}/{name}/", body,
+                                 {"Content-Type": "application/xml"})
+        assert status == 201, f"MKCOL {name}: {status}"
+        return self.calendar_url(name)
+
+    def write(self, url: str, text: str, *, if_match: str | None = None) -> str:
+        """Store a card at `url` (a path or a URL), as a phone would; its new ETag."""
+        headers = {"Content-Type": "text/vcard; charset=utf-8"}
+        if if_match:
+            headers["If-Match"] = if_match
+        status, got, body = self.call("PUT", url, text.encode("utf-8"), headers)
+        assert status in (201, 204), f"PUT {url}: {status} {body[:200]!r}"
+        return got.get("ETag") or got.get("etag") or self.read(url)[1]
+
+    def read(self, url: str) -> tuple[str, str]:
+        status, got, body = self.call("GET", url)
+        assert status == 200, f"GET {url}: {status}"
+        return body.decode("utf-8"), got.get("ETag") or got.get("etag") or ""
+
+    def remove(self, url: str) -> None:
+        status, _, _ = self.call("DELETE", url)
+        assert status in (200, 204), f"DELETE {url}: {status}"
+
+    def items(self, collection: str) -> dict[str, str]:
+        """Every resource of a collection: its path, and its ETag."""
+        status, _, body = self.call("PROPFIND", collection,
+                                    b'<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop>'
+                                    b"<D:getetag/></D:prop></D:propfind>",
+                                    {"Depth": "1", "Content-Type": "application/xml"})
+        assert status == 207, f"PROPFIND {collection}: {status}"
+        found = {}
+        for part in re.findall(rb"<(?:\w+:)?response>(.*?)</(?:\w+:)?response>", body, re.S):
+            href = re.search(rb"<(?:\w+:)?href>([^<]+)</", part)
+            etag = re.search(rb"<(?:\w+:)?getetag>([^<]+)</", part)
+            if href and etag and not href.group(1).endswith(b"/"):
+                found[href.group(1).decode()] = etag.group(1).decode().replace("&quot;", '"')
+        return found
 
     def stop(self) -> None:
         """The server goes away (a run after this cannot connect)."""

@@ -23,6 +23,7 @@ from kithbook.cli import (
     paths,
     policies,
     serve,
+    sync,
     transfer,
     trust,
 )
@@ -67,6 +68,7 @@ depth.register(app)
 members.register(app)
 capture.register(app)
 feed.register(app)
+sync.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,6 +27,7 @@ from kithbook.domain.sources import Source
 from kithbook.io.imap import Security
 from kithbook.services.capture import CaptureReport, MeetingReport
 from kithbook.services.secrets import new_key
+from kithbook.services.sync import SyncReport
 
 PLAIN_EVERY = 10_000  # messages between progress lines when stderr is not a terminal
 
@@ -65,7 +66,7 @@ def mail(ctx: typer.Context,
     else:
         report = book.capture_mail(cli.me.id, path, keep_subjects=subjects,
                                    max_recipients=max_recipients, progress=_plain(err))
-    _print_report(cli.console, report)
+    print_report(cli.console, report)
 
 
 def _plain(err: Console) -> Callable[[int], None]:
@@ -79,7 +80,7 @@ def _plain(err: Console) -> Callable[[int], None]:
     return show
 
 
-def _print_report(out: Console, report: CaptureReport | MeetingReport) -> None:
+def print_report(out: Console, report: CaptureReport | MeetingReport | SyncReport) -> None:
     for line in report.lines():
         out.print(escape(line), soft_wrap=True)
     for warning in report.warnings:
@@ -112,7 +113,7 @@ def add_imap(ctx: typer.Context,
              ) -> None:
     """Add an IMAP account; it is signed in to once now, and its password kept encrypted."""
     cli = state(ctx)
-    password = _password(password_file)
+    password = read_password(password_file)
     source = cli.kb.capture().add_imap(cli.me.id, host=host, username=user, password=password,
                                        port=port, security=security, folders=tuple(folder),
                                        keep_subjects=subjects, label=name)
@@ -120,7 +121,7 @@ def add_imap(ctx: typer.Context,
                       "`kithbook capture run`.", soft_wrap=True)
 
 
-def _password(password_file: Path | None) -> str:
+def read_password(password_file: Path | None) -> str:
     if password_file is None:
         return str(typer.prompt("password", hide_input=True))
     try:
@@ -149,7 +150,7 @@ def add_caldav(ctx: typer.Context,
     encrypted. Meetings with people in your book become `met`."""
     cli = state(ctx)
     source = cli.kb.capture().add_caldav(cli.me.id, url=url, username=user,
-                                         password=_password(password_file),
+                                         password=read_password(password_file),
                                          calendars=tuple(calendar), keep_subjects=subjects,
                                          label=name)
     cli.console.print(f"added {escape(source.label)} [{source.id}]; run it with "
@@ -198,7 +199,7 @@ def run(ctx: typer.Context,
     failed = 0
     for outcome in outcomes:
         if outcome.report is not None:
-            _print_report(cli.console, outcome.report)
+            print_report(cli.console, outcome.report)
         else:
             failed += 1
             err.print(f"[bold red]error:[/] {escape(outcome.source.label)}: "

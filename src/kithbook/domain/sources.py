@@ -15,6 +15,7 @@ class SourceKind(StrEnum):
     IMAP = "imap"
     MAIL_FILE = "mail_file"  # an mbox, a Maildir or .eml files, read once per run
     CALDAV = "caldav"
+    CARDDAV = "carddav"  # an address book kept in step both ways (services/sync.py)
     ICS = "ics"
 
     @property
@@ -26,6 +27,7 @@ class SourceKind(StrEnum):
         return {SourceKind.IMAP: "mail account (IMAP)",
                 SourceKind.MAIL_FILE: "mail file",
                 SourceKind.CALDAV: "calendar (CalDAV)",
+                SourceKind.CARDDAV: "address book (CardDAV sync)",
                 SourceKind.ICS: "subscribed calendar (ICS)"}[self]
 
 
@@ -40,7 +42,8 @@ def parse_source_kind(text: str) -> SourceKind:
         pass
     if word in aliases:
         return aliases[word]
-    raise InvalidInput(f"unknown source kind {text!r}; use imap, caldav, ics or mail_file.",
+    raise InvalidInput(f"unknown source kind {text!r}; use imap, caldav, ics, mail_file or "
+                       "carddav.",
                        field="kind")
 
 

@@ -34,6 +34,8 @@ from kithbook.io.records import Warnings
 from kithbook.services import capture, retry
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.secrets import secret_box
+from kithbook.services.sync import SyncReport
+from kithbook.services.sync_book import SyncBook
 
 Counted = Callable[[int], None]
 
@@ -43,7 +45,7 @@ class RunOutcome:
     """One source's run: its report, or the plain sentence saying why it failed."""
 
     source: Source
-    report: capture.CaptureReport | capture.MeetingReport | None = None
+    report: capture.CaptureReport | capture.MeetingReport | SyncReport | None = None
     error: str | None = None
 
 
@@ -151,9 +153,11 @@ class CaptureBook:
     def run_source(self, actor: MemberId, source: Source, *,
                    counted: Counted = lambda total: None,
                    progress: capture.Progress = lambda n: None
-                   ) -> capture.CaptureReport | capture.MeetingReport:
+                   ) -> capture.CaptureReport | capture.MeetingReport | SyncReport:
         """Run one source now; a failure is recorded on the source in plain words and
         raised, and changes nothing already captured."""
+        if source.kind is SourceKind.CARDDAV:  # the same workers keep address books in step
+            return SyncBook(self._uow, self.clock, self._settings).run_source(actor, source)
         try:
             if source.kind is SourceKind.IMAP:
                 with ImapRun(self._account(source), dict(source.state),

@@ -63,6 +63,7 @@ from kithbook.services import profile as profiles
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.capture_book import CaptureBook
 from kithbook.services.ports import Clock, ContactQuery, Mailer, Page, UnitOfWork
+from kithbook.services.sync_book import SyncBook
 
 NO_TIE_CHANGE = TieFields()
 T = TypeVar("T")
@@ -91,6 +92,10 @@ class Kithbook:
 
     def uow(self) -> UnitOfWork:
         return self._uow()
+
+    def sync(self) -> SyncBook:
+        """Two-way CardDAV sync: accounts, runs, the conflicts to resolve."""
+        return SyncBook(self._uow, self.clock, self.settings)
 
     def capture(self) -> CaptureBook:
         """The capture use cases (sources, runs, the review queue) on this database."""

@@ -33,6 +33,7 @@ from kithbook.domain.tie_summary import Screen, TieFacts
 from kithbook.domain.ties import SharingPolicy, Stage, Tie
 from kithbook.services.capture_ports import CaptureRepository
 from kithbook.services.feed_ports import FeedRepository
+from kithbook.services.sync_ports import SyncRepository
 
 
 class Clock(Protocol):
@@ -718,6 +719,9 @@ class UnitOfWork(Protocol):
 
     @property
     def consent(self) -> ConsentLinkRepository: ...
+
+    @property
+    def sync(self) -> SyncRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -24,6 +24,7 @@ from kithbook.storage.links import SqlLinks
 from kithbook.storage.members import SqlMembers
 from kithbook.storage.network import ContactLinks, SqlNetwork
 from kithbook.storage.notifications import SqlNotifications, SqlOutbox
+from kithbook.storage.sync import SqlSync
 from kithbook.storage.ties import SqlTies
 
 
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
     dates: SqlImportantDates
     feeds: SqlFeeds
     consent: SqlConsentLinks
+    sync: SqlSync
 
     def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
@@ -93,6 +95,7 @@ class SqlUnitOfWork:
         self.dates = SqlImportantDates(connection)
         self.feeds = SqlFeeds(connection)
         self.consent = SqlConsentLinks(connection)
+        self.sync = SqlSync(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
