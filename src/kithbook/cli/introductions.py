@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from kithbook.cli import consent
 from kithbook.cli.context import state
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.introductions import IntroView, MoveKind, Role, parse_rating
@@ -38,6 +39,7 @@ def register(app: typer.Typer) -> None:
                           ("make", make), ("withdraw", withdraw), ("outcome", outcome),
                           ("brief", brief), ("draft", draft)):
         intro_app.command(name)(command)
+    consent.register(intro_app)
 
 
 def request(ctx: typer.Context,
@@ -190,6 +192,8 @@ def _view(console: Console, view: IntroView) -> None:
         kind = "decline" if move.kind is MoveKind.TARGET_DECLINE else move.kind.value
         who = (f"recorded by {escape(move.by)} for {escape(move.on_behalf_of)}"
                if move.on_behalf_of else f"by {escape(move.by)}")
+        if move.by_email:
+            who = f"answered by email by {escape(move.on_behalf_of or move.by)}"
         line = f"  {move.at:%Y-%m-%d}  {kind:<8} {who}"
         if move.note:
             line += f"  [dim]{escape(move.note)}[/]"

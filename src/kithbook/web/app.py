@@ -17,6 +17,7 @@ from kithbook.services.facade import Kithbook
 from kithbook.services.feed import FEED_PATH
 from kithbook.web import auth, errors, filters, incoming, limits, local_guard
 from kithbook.web.api import accounts as accounts_api
+from kithbook.web.api import consent as consent_api
 from kithbook.web.api import contacts as contacts_api
 from kithbook.web.api import depth as depth_api
 from kithbook.web.api import docs as api_docs
@@ -175,6 +176,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.include_router(book_pages.router)
     app.include_router(date_pages.router)
     app.include_router(intros_api.router)
+    app.include_router(consent_api.router)
     app.include_router(policies_api.router)
     app.include_router(consent_pages.router)  # before the moves' /introductions/{id}/{move}
     app.include_router(intro_pages.router)

@@ -116,11 +116,13 @@ class MoveOut(BaseModel):
     state_after: IntroState
     note: str | None
     private_reason: str | None
+    by_email: bool = Field(description="Answered through a consent link in an email")
 
     @classmethod
     def of(cls, move: MoveView, reason: str | None) -> MoveOut:
         return cls(kind=move.kind, at=move.at, by=move.by, on_behalf_of=move.on_behalf_of,
-                   state_after=move.state_after, note=move.note, private_reason=reason)
+                   state_after=move.state_after, note=move.note, private_reason=reason,
+                   by_email=move.by_email)
 
 
 class OutcomeOut(BaseModel):

@@ -1,0 +1,101 @@
+"""The ask by email through the API and the CLI: the same preview, the same send, the same
+state afterwards as the pages give; a real SMTP server on loopback receives the email."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from intro_town import PURPOSE, Town, act_as, build_town
+from loopback_smtp import loopback_smtp
+
+from kithbook.cli import main
+from kithbook.io.smtp import SmtpMailer
+from kithbook.services.facade import Kithbook
+
+MESSAGE = "Hi Cleo, Ben is building a data team; I think an hour with you would help."
+
+
+@pytest.fixture
+def town(kb: Kithbook, client: TestClient) -> Town:
+    return build_town(kb, cleo_is_member=False)
+
+
+def test_the_api_previews_sends_and_follows_the_ask(kb: Kithbook, client: TestClient,
+                                                    town: Town) -> None:
+    intro = kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
+    act_as(client, town.ana)
+    first = client.get(f"/api/v1/introductions/{intro.id}/email-ask")
+    assert first.status_code == 200
+    assert first.json()["to_address"] == "cleo@acme.example"
+    assert first.json()["subject"] == "Would you like to meet Ben?"
+    edited = client.post(f"/api/v1/introductions/{intro.id}/email-ask/preview",
+                         json={"subject": "Meet Ben?", "message": MESSAGE})
+    assert edited.status_code == 200 and MESSAGE in edited.json()["body"]
+    assert PURPOSE in edited.json()["body"]
+    assert client.get(f"/api/v1/introductions/{intro.id}/email-status").json() is None
+    no_smtp = client.post(f"/api/v1/introductions/{intro.id}/email-ask",
+                          json={"subject": "Meet Ben?", "message": MESSAGE})
+    assert no_smtp.status_code == 422 and "KITHBOOK_SMTP_URL" in no_smtp.text
+    with loopback_smtp() as (inbox, port):
+        kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@community.example")
+        sent = client.post(f"/api/v1/introductions/{intro.id}/email-ask",
+                           json={"subject": "Meet Ben?", "message": MESSAGE})
+        assert sent.status_code == 201 and sent.json()["state"] == "forwarded"
+        again = client.post(f"/api/v1/introductions/{intro.id}/email-ask",
+                            json={"subject": "Meet Ben?", "message": MESSAGE})
+        assert again.status_code == 409  # one ask per target, one reminder at most
+        kb.deliver_mail()
+        assert [to for to, *_ in inbox.mails()].count("cleo@acme.example") == 1
+    status = client.get(f"/api/v1/introductions/{intro.id}/email-status").json()
+    assert status["target"] == "Cleo Park" and status["answer"] is None
+    assert status["reminder_at"] is not None and status["answered_at"] is None
+    # The requester and an outsider learn nothing of it.
+    act_as(client, town.ben)
+    assert client.get(f"/api/v1/introductions/{intro.id}/email-status").json() is None
+    assert client.get(f"/api/v1/introductions/{intro.id}/email-ask").status_code == 403
+    act_as(client, town.dan)
+    assert client.get(f"/api/v1/introductions/{intro.id}/email-status").status_code == 404
+
+
+def _newest(db: Path) -> str:
+    connection = sqlite3.connect(db)
+    try:
+        row = connection.execute("SELECT id FROM introductions").fetchone()
+    finally:
+        connection.close()
+    return str(row[0])
+
+
+def test_the_cli_previews_then_sends_the_ask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "book.sqlite"
+
+    def run(*args: str) -> int:
+        return main(["--database", str(db), *args])
+
+    assert run("init", "--name", "Ana Ruiz") == 0
+    assert run("add", "Cleo Park", "-e", "cleo@acme.example") == 0
+    assert run("intro", "request", "--from", "Dina Kovacs", "--email", "dina@example.org",
+               "--to", "Cleo", "-p", PURPOSE) == 0
+    intro = _newest(db)
+    capsys.readouterr()
+    assert run("intro", "ask-by-email", intro, "-m", MESSAGE) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert MESSAGE in shown and "Yes, introduce us" in shown and "--send" in shown
+    assert run("intro", "ask-by-email", intro, "--send") == 2  # no SMTP: a clear error
+    assert "KITHBOOK_SMTP_URL" in " ".join(capsys.readouterr().err.split())
+    with loopback_smtp() as (inbox, port):
+        monkeypatch.setenv("KITHBOOK_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        monkeypatch.setenv("KITHBOOK_PUBLIC_URL", "https://book.example.org")
+        assert run("intro", "ask-by-email", intro, "-m", MESSAGE, "--send") == 0
+        mails = inbox.mails()
+    assert [(to, sender) for to, sender, _, _ in mails] == [
+        ("cleo@acme.example", '"Ana Ruiz (via Kithbook)" <kithbook@localhost>')]
+    assert re.search(r"https://book\.example\.org/answer/[0-9a-z]{12}\.\S{22}\?choice=yes",
+                     mails[0][3])
+    assert run("intro", "show", intro) == 0
+    assert "forwarded" in capsys.readouterr().out
