@@ -41,7 +41,7 @@ ADMIN_ONLY = ("/admin/", "/api/v1/admin/")
 # Inviting takes an admin, or a member an admin allowed to (none is, here).
 INVITERS = {("POST", "/invite"), ("POST", "/api/v1/invitations")}
 OBJECT_PARAMS = ("contact_id", "interaction_id", "intro_id", "token_id", "link_id",
-                 "session_id", "source_id")
+                 "session_id", "source_id", "conflict_id")
 # Parameters that name no one's object: a move, a format, a chart, a secret token.
 NAMING_PARAMS = {"move", "kind", "format", "name", "token", "member_id", "what"}
 
@@ -118,12 +118,18 @@ def world(kb: Kithbook) -> Iterator[World]:
         uow.commit()
     [ana_session] = [s.id for s in kb.my_sessions(ana.id, other_browser) if s.current]
     source = kb.capture().add_source(ana.id, SourceKind.MAIL_FILE, "ana.mbox")
+    address_book = kb.capture().add_source(ana.id, SourceKind.CARDDAV, "ana's phone")
+    with kb.uow() as uow:  # a field changed on both sides, waiting for Ana
+        uow.sync.put_conflict(address_book.id, cleo, "role", "CTO", "CEO", kb.clock.now())
+        uow.commit()
+    [conflict] = kb.sync().conflicts(ana.id)
     clients = {"admin": signed_in(kb, app, rae), "owner": signed_in(kb, app, ana),
                "unrelated": signed_in(kb, app, dan)}
     anonymous = browser(app)
     yield World(app, {"contact_id": cleo, "interaction_id": met.id, "intro_id": intro.id,
                       "token_id": token.id, "token": "no-such-invitation", "link_id": link.id,
                       "session_id": ana_session, "source_id": source.id,
+                      "conflict_id": conflict.id,
                       "member_id": dan.id, "move": "forward", "kind": "ask",
                       "format": "json", "name": "balance", "what": "birthday"},
                 {**clients, "anonymous": (anonymous, "")},

@@ -112,6 +112,7 @@ def run(uow: Callable[[], UnitOfWork], actor: MemberId, source: Source,
         allow_deletes: bool = False, progress: Progress = lambda done, total: None
         ) -> SyncReport:
     settings = source.settings
+    allow_deletes = allow_deletes or bool(source.state.get("allow_deletes"))
     book_url = str(settings["book"])
     version = str(settings.get("version") or "3.0")
     scope = {str(t) for t in settings.get("tags") or []}
@@ -368,7 +369,8 @@ def _write_here(uow: UnitOfWork, actor: MemberId, source: Source, book: _Book,
         report.conflicts = len(book.conflicts)
         source.last_run_at, source.last_error, source.attempts = now, None, 0
         source.last_added = report.added
-        source.state = {**source.state, "token": token}
+        source.state = {**{k: v for k, v in source.state.items() if k != "allow_deletes"},
+                        "token": token}
         if source.next_run_at is not None:
             source.next_run_at = now + RUN_EVERY
         uow.capture.save_run(source)
@@ -389,6 +391,22 @@ def _updated(contact: Contact | None, values: Snapshot, *,
         return None
 
 
+def allow_deletes_once(uow: UnitOfWork, actor: MemberId, source_id: str,
+                       clock: Clock) -> Source:
+    """The member read the safety stop and agrees: the next run (queued now for the
+    background workers) may delete past it, once."""
+    with uow:
+        source = uow.capture.source(actor, source_id)
+        if source is None:
+            raise NotFound(f"no source {source_id!r}; `kithbook sync list` lists yours.",
+                           field="source")
+        source.state = {**source.state, "allow_deletes": True}
+        source.next_run_at = clock.now()
+        uow.capture.save_run(source)
+        uow.commit()
+    return source
+
+
 # ---- conflicts -----------------------------------------------------------------------
 
 def conflicts(uow: UnitOfWork, actor: MemberId) -> list[StoredConflict]:
@@ -400,14 +418,14 @@ def resolve(uow: UnitOfWork, actor: MemberId, conflict_id: str, keep: str,
             clock: Clock) -> StoredConflict:
     """Keep "ours" (the book's value, written to the server at the next run) or "theirs"
     (the server's, written into the book now)."""
-    if keep not in ("ours", "theirs"):
-        raise InvalidInput("choose which value to keep: ours (the book's) or theirs (the "
-                           "server's).", field="keep")
     with uow:
         found = next((c for c in uow.sync.conflicts(actor) if c.id == conflict_id), None)
-        if found is None:
+        if found is None:  # checked first: another member's conflict reads as none
             raise NotFound(f"no conflict {conflict_id!r}; `kithbook sync conflicts` lists "
                            "yours.")
+        if keep not in ("ours", "theirs"):
+            raise InvalidInput("choose which value to keep: ours (the book's) or theirs "
+                               "(the server's).", field="keep")
         contact = uow.contacts.get(actor, ContactId(found.contact))
         links = [c for c in uow.sync.cards(found.source) if c.contact == found.contact]
         if contact is not None and links:

@@ -93,6 +93,12 @@ class SyncBook:
                 outcomes.append((source, None, exc.message))
         return outcomes
 
+    def allow_deletes_once(self, actor: MemberId, source_id: str) -> Source:
+        return sync.allow_deletes_once(self._uow(), actor, source_id, self.clock)
+
+    def schedule_now(self, actor: MemberId, source_id: str) -> Source:
+        return capture.schedule_now(self._uow(), actor, source_id, self.clock)
+
     def conflicts(self, actor: MemberId) -> list[StoredConflict]:
         return sync.conflicts(self._uow(), actor)
 

@@ -43,6 +43,7 @@ from kithbook.web.pages import map as map_pages
 from kithbook.web.pages import notifications as notification_pages
 from kithbook.web.pages import paths as path_pages
 from kithbook.web.pages import policies as policy_pages
+from kithbook.web.pages import sync as sync_pages
 from kithbook.web.pages import transfer as transfer_pages
 
 HERE = Path(__file__).parent
@@ -190,6 +191,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.include_router(map_pages.router)
     app.include_router(capture_pages.router)
     app.include_router(feed_pages.router)
+    app.include_router(sync_pages.router)
     app.include_router(profile_api.router)
     if community is not None:
         app.include_router(account_pages.router)
