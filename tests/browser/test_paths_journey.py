@@ -50,3 +50,34 @@ def test_find_a_path_to_someone_at_acme_and_ask_for_the_introduction(
     page.wait_for_url(re.compile(r"/introductions/\w+\?done=recorded"))
     expect(page.get_by_text("Carol Diaz").first).to_be_visible()
     expect(page.get_by_text("Bob Stone").first).to_be_visible()
+
+
+def test_record_who_knows_whom_on_a_contact_page_then_see_the_new_path(
+        live: Any, page: Any) -> None:
+    kb = live.kb
+    me, _ = kb.init_local_member("Sam")
+    kb.add_contact(me.id, ContactFields(name="Bob Stone", organization="Initech"),
+                   TieFields(stated_trust=5))
+    erin = kb.add_contact(me.id, ContactFields(name="Erin Park", organization="Globex"))
+    page.goto(live.url + "/paths?organization=Globex")
+    expect(page.get_by_text("No warm path to anyone with organization Globex yet")
+           ).to_be_visible()
+    page.goto(live.url + f"/contacts/{erin.id}")
+    knows = page.get_by_role("form", name="Record who Erin Park knows")
+    knows.get_by_label("Knows (a name in your book)").fill("Bob")
+    knows.get_by_label("How", exact=True).fill("studied together")
+    knows.get_by_role("button", name="Record").click()
+    page.wait_for_url(re.compile(r"done=knows_saved"))
+    listed = page.locator("#knows")
+    expect(listed.get_by_role("link", name="Bob Stone")).to_be_visible()
+    expect(listed.get_by_text("(studied together)")).to_be_visible()
+
+    page.goto(live.url + "/paths?organization=Globex")
+    first = page.locator("#path-1")
+    assert "you → Bob Stone (Initech) → Erin Park (Globex)" in first.locator("h3").inner_text()
+
+    page.goto(live.url + f"/contacts/{erin.id}")
+    page.locator("#knows").get_by_role("button", name="Forget that Erin Park knows Bob Stone"
+                                       ).click()
+    page.wait_for_url(re.compile(r"done=knows_removed"))
+    expect(page.locator("#knows").get_by_text("Nobody recorded yet")).to_be_visible()

@@ -159,3 +159,24 @@ def test_my_first_hop_reads_my_books_strength_in_a_community(kb: Kithbook) -> No
     assert shown is not None, path.explanation
     [row] = kb.list_contacts(ann, ContactQuery(sort=Sort.STRENGTH)).items
     assert row.strength is not None and float(shown.group(1)) == round(row.strength, 2)
+
+
+# ---- the demo -------------------------------------------------------------------------
+
+def test_the_demo_has_paths_to_its_biggest_organization_and_lists_who_i_know_there(
+        kb: Kithbook) -> None:
+    """As a new user tries it: `make demo`, then the path finder to an organization."""
+    owner, _ = kb.init_local_member("Me")
+    kb.build_demo(owner.id, 250, 7)
+    links = kb.contact_links(owner.id)
+    assert len(links) > 100
+    assert any(link.note and link.note.startswith("work together at") for link in links)
+    biggest = kb.list_contacts(owner.id, ContactQuery(limit=250)).items
+    organization = max({r.contact.organization for r in biggest},
+                       key=lambda o: sum(r.contact.organization == o for r in biggest))
+    found = kb.find_paths(owner.id, PathQuery(organization=organization))
+    assert found.known and len(found.paths) == 5
+    known = {k.contact for k in found.known}
+    assert all(p.steps[-1].contact not in known for p in found.paths)
+    scores = [p.score for p in found.paths]
+    assert scores == sorted(scores, reverse=True)

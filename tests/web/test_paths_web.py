@@ -139,3 +139,19 @@ def test_my_own_contacts_at_the_target_come_first_on_the_page_and_in_the_api(
     assert "You already know 1 person at Acme." in page
     assert f'href="/contacts/{carol["contact_id"]}"' in page
     assert f"strength {listed['strength']:.2f}" in page
+
+
+def test_knows_on_a_contact_page_refuses_a_name_not_in_the_book_and_keeps_nothing(
+        client: TestClient, kb: Kithbook) -> None:
+    _local_book(client)
+    me = client.app.state.local_member  # type: ignore[attr-defined]
+    bob = kb.show_contact(me.id, "Bob").contact.id
+    missing = client.post(f"/contacts/{bob}/knows", data={"other": "Nobody Here"})
+    assert missing.status_code == 422 and "no contact matches" in missing.text
+    bad = client.post(f"/contacts/{bob}/knows", data={"other": "Carol", "strength": "lots"})
+    assert bad.status_code == 422 and "a number from above 0 to 1" in bad.text
+    assert kb.contact_links(me.id) == []
+    saved = client.post(f"/contacts/{bob}/knows", data={"other": "Carol", "strength": "0.7"})
+    assert saved.status_code == 200 and "Saved who they know." in saved.text
+    [link] = kb.contact_links(me.id)
+    assert (link.a.name, link.b.name, link.strength) == ("Bob Stone", "Carol Diaz", 0.7)

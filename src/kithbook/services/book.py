@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from kithbook.domain.contacts import Contact, ContactFields, Labeled
+from kithbook.domain.contacts import Contact, ContactFields, Labeled, fold
 from kithbook.domain.dates import check_started_on
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
 from kithbook.domain.important_dates import ImportantDate
 from kithbook.domain.interactions import Direction, Interaction, Kind
+from kithbook.domain.knows import ContactLink
 from kithbook.domain.ties import Tie, check_cadence, check_trust
 from kithbook.graph.strength import StrengthParams
 from kithbook.services import stored_strength
@@ -39,6 +40,8 @@ class ContactView:
     interaction_count: int
     names: dict[ContactId, str]  # everyone who appears on the timeline
     dates: list[ImportantDate] = field(default_factory=list)  # birthday, anniversary, …
+    # Who this contact knows, as the member recorded it (the warm paths' links), by name.
+    knows: list[tuple[Contact, ContactLink]] = field(default_factory=list)
 
 
 def add_contact(uow: UnitOfWork, actor: MemberId, fields: ContactFields, tie: TieFields,
@@ -196,8 +199,14 @@ def _view(uow: UnitOfWork, actor: MemberId, contact: Contact) -> ContactView:
     timeline = uow.interactions.for_contact(actor, contact.id, TIMELINE_LIMIT)
     others = {cid for i in timeline for cid in i.contact_ids} - {contact.id}
     names = {contact.id: contact.name, **uow.contacts.names_of(actor, sorted(others))}
+    knows = []
+    for link in uow.contact_links.of_contact(actor, contact.id):
+        other = uow.contacts.get(actor, link.b)
+        if other is not None:
+            knows.append((other, link))
+    knows.sort(key=lambda pair: (fold(pair[0].name), pair[0].id))
     return ContactView(contact, tie, timeline, tie.interaction_count, names,
-                       uow.dates.for_contact(contact.id))
+                       uow.dates.for_contact(contact.id), knows)
 
 
 def labeled(values: list[str] | None) -> list[Labeled] | None:

@@ -1,7 +1,9 @@
 """A deterministic, realistic demo book: people at organizations, two years of history.
 
 Relationships follow what real books look like: a few deep ties with advice and help
-flowing both ways, many weak ones that met once. Arrays are drawn with numpy so that
+flowing both ways, many weak ones that met once. Who knows whom is recorded too
+(colleagues, people met together, a few cross-links), so warm paths and the map's
+dashed lines work on the first click. Arrays are drawn with numpy so that
 100,000 contacts and 1,000,000 interactions take seconds, then written in bulk.
 """
 
@@ -18,6 +20,7 @@ from kithbook.domain.contacts import Contact, Labeled
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ALPHABET, ID_LENGTH, ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
+from kithbook.domain.knows import ContactLink
 from kithbook.domain.ties import Tie
 from kithbook.services.ports import BulkBook, Clock, UnitOfWork
 
@@ -126,7 +129,44 @@ def generate_book(owner: MemberId, size: int, seed: int, today: date) -> BulkBoo
     active = np.clip(depth / 3.0, 0.03, 1.0)
     interactions = _interactions(rng, owner, ids, counts, deep, started, active, today,
                                  created)
-    return BulkBook(contacts=contacts, ties=ties, interactions=interactions)
+    knows = _who_knows_whom(rng, owner, ids, org_idx, orgs, interactions, created)
+    return BulkBook(contacts=contacts, ties=ties, interactions=interactions, knows=knows)
+
+
+# Colleagues each know this many others at their organization (fewer in a small one).
+COLLEAGUES = 2
+# Share of contacts with one more acquaintance anywhere in the book.
+CROSS_LINKS = 0.05
+
+
+def _who_knows_whom(rng: np.random.Generator, owner: MemberId, ids: list[ContactId],
+                    org_idx: np.ndarray, orgs: list[str], interactions: list[Interaction],
+                    created: datetime) -> list[ContactLink]:
+    """Who knows whom, as a member would record it, so warm paths work on the first
+    click: colleagues at the same organization (each knows the next few in a random
+    order), people met together in one logged interaction, and a few cross-links."""
+    n = len(ids)
+    order = np.lexsort((rng.random(n), org_idx))  # by organization, shuffled within
+    pairs: dict[tuple[int, int], tuple[float, str]] = {}
+    for step in range(1, COLLEAGUES + 1):
+        a, b = order[:-step], order[step:]
+        same = org_idx[a] == org_idx[b]
+        strength = np.round(rng.uniform(0.4, 0.85, int(same.sum())), 2)
+        for x, y, w in zip(a[same].tolist(), b[same].tolist(), strength.tolist(),
+                           strict=True):
+            pairs[(min(x, y), max(x, y))] = (w, f"work together at {orgs[org_idx[x]]}")
+    number = {c: i for i, c in enumerate(ids)}
+    for meeting in interactions:
+        if len(meeting.contact_ids) == 2:
+            x, y = sorted(number[c] for c in meeting.contact_ids)
+            pairs.setdefault((x, y), (0.5, "met together"))
+    cross = int(n * CROSS_LINKS)
+    for x, y, w in zip(rng.integers(0, n, cross).tolist(), rng.integers(0, n, cross).tolist(),
+                       np.round(rng.uniform(0.2, 0.6, cross), 2).tolist(), strict=True):
+        if x != y:
+            pairs.setdefault((min(x, y), max(x, y)), (w, "know each other"))
+    return [ContactLink(owner, ids[x], ids[y], w, note, created)
+            for (x, y), (w, note) in sorted(pairs.items())]
 
 
 def _interactions(rng: np.random.Generator, owner: MemberId, ids: list[ContactId],

@@ -99,6 +99,7 @@ class BulkBook:
     ties: Sequence[Tie]
     interactions: Sequence[Interaction] = field(default_factory=list)
     dates: Mapping[ContactId, Sequence[ImportantDate]] = field(default_factory=dict)
+    knows: Sequence[ContactLink] = field(default_factory=list)  # who knows whom among them
 
 
 class ImportantDateRepository(Protocol):
@@ -372,6 +373,10 @@ class ContactLinkRepository(Protocol):
     def remove(self, owner: MemberId, a: ContactId, b: ContactId) -> bool: ...
 
     def of_owner(self, owner: MemberId) -> list[ContactLink]: ...
+
+    def of_contact(self, owner: MemberId, contact: ContactId) -> list[ContactLink]:
+        """The links of one contact, either side, the other one as `b`."""
+        ...
 
 
 @dataclass(frozen=True)

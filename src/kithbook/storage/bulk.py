@@ -22,6 +22,7 @@ from kithbook.storage.interactions import interaction_row, link_rows
 from kithbook.storage.search_index import FTS_TABLE
 from kithbook.storage.tables import (
     contact_dates,
+    contact_knows,
     contacts,
     interaction_contacts,
     interactions,
@@ -70,6 +71,10 @@ class SqlBulkWriter:
         self._insert(interactions, (interaction_row(i) for i in book.interactions))
         self._insert(interaction_contacts,
                      (row for i in book.interactions for row in link_rows(i)))
+        self._insert(contact_knows, (
+            {"contact_a": min(k.a, k.b), "contact_b": max(k.a, k.b), "owner_id": k.owner,
+             "strength": k.strength, "note": k.note, "created_at": k.created_at}
+            for k in book.knows))
 
     def _insert(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
         names = [c.name for c in table.columns]

@@ -217,6 +217,14 @@ class ContactLinks:
             contact_knows.c.contact_b == b))
         return bool(result.rowcount)
 
+    def of_contact(self, owner: MemberId, contact: ContactId) -> list[ContactLink]:
+        rows = self._c.execute(select(contact_knows).where(
+            contact_knows.c.owner_id == owner,
+            or_(contact_knows.c.contact_a == contact, contact_knows.c.contact_b == contact)))
+        return [ContactLink(MemberId(r.owner_id), contact,
+                            ContactId(r.contact_b if r.contact_a == contact else r.contact_a),
+                            float(r.strength), r.note, aware(r.created_at)) for r in rows]
+
     def of_owner(self, owner: MemberId) -> list[ContactLink]:
         rows = self._c.execute(select(contact_knows).where(contact_knows.c.owner_id == owner)
                                .order_by(contact_knows.c.contact_a, contact_knows.c.contact_b))

@@ -38,6 +38,7 @@ from kithbook.web.pages import dates as date_pages
 from kithbook.web.pages import depth as depth_pages
 from kithbook.web.pages import feed as feed_pages
 from kithbook.web.pages import introductions as intro_pages
+from kithbook.web.pages import knows as knows_pages
 from kithbook.web.pages import links as link_pages
 from kithbook.web.pages import map as map_pages
 from kithbook.web.pages import notifications as notification_pages
@@ -176,6 +177,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.include_router(depth_api.router)
     app.include_router(book_pages.router)
     app.include_router(date_pages.router)
+    app.include_router(knows_pages.router)
     app.include_router(intros_api.router)
     app.include_router(consent_api.router)
     app.include_router(policies_api.router)

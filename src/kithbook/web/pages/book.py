@@ -9,7 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kithbook.domain.dates import parse_date
-from kithbook.domain.errors import InvalidInput
+from kithbook.domain.errors import InvalidInput, KithbookError
 from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Kind, parse_direction, parse_kind
 from kithbook.domain.ties import StageKey
@@ -33,6 +33,7 @@ NOTICES = {
                       "your latest contact with them.",
     "removed": "Removed.", "unlogged": "Interaction removed.",
     "date_saved": "Date saved.", "date_removed": "Date removed.",
+    "knows_saved": "Saved who they know.", "knows_removed": "Forgotten.",
     "corrected": "Strength corrected. New interactions will wear your correction down.",
     "uncorrected": "Correction forgotten: the strength follows the evidence again.",
 }
@@ -124,14 +125,14 @@ def _read_contact(kb: Services, member: MemberId,
 
 
 def contact_response(request: Request, kb: Services, member: MemberId, contact_id: str, *,
-                     form: dict[str, str] | None = None, error: InvalidInput | None = None,
+                     form: dict[str, str] | None = None, error: KithbookError | None = None,
                      editing: bool = False) -> HTMLResponse:
     return _contact(request, kb, _read_contact(kb, member, contact_id), form=form, error=error,
                     editing=editing)
 
 
 def _contact(request: Request, kb: Services, found: tuple[ContactView, TieDepth], *,
-             form: dict[str, str] | None = None, error: InvalidInput | None = None,
+             form: dict[str, str] | None = None, error: KithbookError | None = None,
              editing: bool = False) -> HTMLResponse:
     """A contact's page from what was read (no reading here, as for `_book`)."""
     view, depth = found
