@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,11 @@ import uvicorn
 
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
+from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
 from kithbook.web import create_app
 from kithbook.web.auth import Community
+from loopback_smtp import Inbox, loopback_smtp
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -72,6 +75,20 @@ def _served(sqlite_url: str, community: Community | None) -> Iterator[LiveServer
 @pytest.fixture
 def live(sqlite_url: str) -> Iterator[LiveServer]:
     yield from _served(sqlite_url, None)
+
+
+@pytest.fixture
+def live_mail(sqlite_url: str) -> Iterator[tuple[LiveServer, Inbox]]:
+    """A local book that sends email to a real SMTP server on loopback, its public URL
+    the served address (as a tunnel would give it)."""
+    kb = bootstrap(Settings(database_url=sqlite_url), migrate=False)
+    with loopback_smtp() as (inbox, port):
+        kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@book.example")
+        server = LiveServer(kb)
+        kb.settings = replace(kb.settings, public_url=server.url)
+        with server:
+            yield server, inbox
+    kb.close()
 
 
 @pytest.fixture

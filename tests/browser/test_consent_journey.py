@@ -1,0 +1,74 @@
+"""A target who is not on Kithbook answers by email, in a real browser: the introducer
+previews, edits and sends the ask; a real SMTP server on loopback receives it; the
+target opens the link from that email in their own browser and confirms; the request is
+made once, even when the link is confirmed from two browsers at once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from kithbook.domain.contacts import ContactFields, Labeled
+from kithbook.domain.intro_records import IntroState
+from loopback_smtp import Inbox
+
+pytestmark = pytest.mark.browser
+LINK = re.compile(r"(http://127\.0\.0\.1:\d+/answer/[0-9a-z]{12}\.[A-Za-z0-9_-]{22})\?choice=yes")
+WORDS = "Dina is hiring her first data team; I think an hour with you would help her a lot."
+
+
+def test_the_target_answers_by_email_in_their_own_browser(
+        live_mail: tuple[Any, Inbox], browser: Any, page: Any, shots: Path) -> None:
+    live, inbox = live_mail
+    kb = live.kb
+    me, _ = kb.init_local_member("Sam Rivera")
+    kb.add_contact(me.id, ContactFields(name="Ada Lovelace", emails=[Labeled("ada@acme.example")]))
+    intro = kb.record_received_request(me.id, "Dina Kovacs", "Ada", "Advice on hiring a "
+                                       "first data team", requester_email="dina@example.org")
+    page.goto(f"{live.url}/introductions/{intro.id}")
+    page.get_by_test_id("ask-by-email").click()
+    page.get_by_label("Your words (why you think this is worth it)").fill(WORDS)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_test_id("preview")).to_contain_text(WORDS)
+    expect(page.get_by_test_id("preview")).to_contain_text("Advice on hiring a first data team")
+    page.screenshot(path=str(shots / "consent-ask.png"), full_page=True)
+    page.get_by_role("button", name="Send it").click()
+    expect(page.get_by_test_id("email-status")).to_contain_text(
+        "Waiting for Ada Lovelace's answer by email")
+    assert kb.deliver_mail() == 1
+    (to, sender, subject, body), = inbox.mails()
+    assert to == "ada@acme.example" and "Sam Rivera (via Kithbook)" in sender
+    link = LINK.search(body)
+    assert link is not None
+
+    # Ada's two browsers (her phone and her laptop) open the link; opening decides nothing.
+    contexts = [browser.new_context() for _ in range(2)]
+    tabs = [context.new_page() for context in contexts]
+    for tab in tabs:
+        tab.goto(link.group(1) + "?choice=yes")
+        expect(tab.get_by_role("heading", level=1)).to_contain_text(
+            "Sam Rivera asks: would you like to meet Dina Kovacs?")
+    assert kb.show_introduction(me.id, intro.id).state is IntroState.FORWARDED
+    tabs[0].get_by_label("A private note for Sam Rivera (optional)").fill("Happy to help.")
+    tabs[0].screenshot(path=str(shots / "consent-link.png"), full_page=True)
+    for tab in tabs:
+        tab.get_by_role("button", name="Confirm my answer").click()
+    answers = sorted(tab.get_by_role("heading", level=1).inner_text() for tab in tabs)
+    for context in contexts:
+        context.close()
+    assert answers == ["Thank you", "This link no longer works"]
+    view = kb.show_introduction(me.id, intro.id)
+    assert view.state is IntroState.MADE
+    assert sum(m.by_email for m in view.history) == 1
+
+    page.goto(f"{live.url}/introductions/{intro.id}")
+    expect(page.get_by_text("answered by email by Ada Lovelace")).to_be_visible()
+    page.get_by_role("button", name="Send it to both from Kithbook, in my name").click()
+    expect(page.get_by_role("status")).to_contain_text("on its way to both")
+    kb.deliver_mail()
+    sent = {to for to, _, subject, _ in inbox.mails() if subject.startswith("Introduction:")}
+    assert sent == {"dina@example.org", "ada@acme.example"}
