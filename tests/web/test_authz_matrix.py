@@ -23,6 +23,7 @@ from kithbook.domain.contacts import ContactFields
 from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.members import Role
+from kithbook.domain.photos import ContactPhoto
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.sources import SourceKind
 from kithbook.domain.ties import AskRule, Visibility
@@ -106,6 +107,7 @@ def world(kb: Kithbook) -> Iterator[World]:
     ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
     with kb.uow() as uow:
         uow.contacts.link_member(ana.id, ben_in_ana, ben.id)
+        uow.photos.put(cleo, ContactPhoto("image/png", b"\x89PNG\r\n\x1a\n"))
         uow.commit()
     met = kb.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL, kb.clock.today())
     intro = kb.record_received_request(ana.id, "Zoe Outside", cleo, "advice on hiring a team")

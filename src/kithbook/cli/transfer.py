@@ -45,8 +45,9 @@ def import_(ctx: typer.Context,
                                                       "instead of recognizing it."),
             dry_run: bool = typer.Option(False, "--dry-run",
                                          help="Show what would change; write nothing."),
-            photos: bool = typer.Option(False, "--photos/--no-photos",
-                                        help="Read pictures in vCards (not stored yet)."),
+            photos: bool = typer.Option(True, "--photos/--no-photos",
+                                        help="Keep the pictures of vCards (JPEG, PNG, GIF "
+                                             "or WebP up to 512 KB)."),
             since: str | None = typer.Option(None, "--since",
                                              help="Calendars: import meetings from this day "
                                                   "(YYYY-MM-DD) on; default five years back."),
@@ -120,8 +121,11 @@ def _print_report(out: Console, report: ImportReport) -> None:
     if report.events_without_contacts:
         out.print(f"{report.events_without_contacts:,} events with no one from your book; "
                   "skipped.")
-    if report.photos_not_kept:
-        out.print(f"{report.photos_not_kept:,} photos found; Kithbook keeps no pictures yet.")
+    if report.photos_kept or report.photos_not_kept:
+        left_out = (f", {report.photos_not_kept:,} left out (see the warnings)"
+                    if report.photos_not_kept else "")
+        out.print(f"photos: {report.photos_kept:,} {'to keep' if report.dry_run else 'kept'}"
+                  f"{left_out}.")
     if report.dry_run:
         for name in report.new_names[:SHOW]:
             out.print(f"  + {escape(name)}")

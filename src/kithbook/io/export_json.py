@@ -7,6 +7,8 @@ Field-by-field documentation: docs/import-export.md.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +24,7 @@ from kithbook.domain.important_dates import DateKind, ImportantDate, check_dates
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.knows import ContactLink
 from kithbook.domain.members import Member, Role
+from kithbook.domain.photos import ContactPhoto, checked_photo
 from kithbook.domain.ties import AskRule, SharingPolicy, Tie, Visibility
 
 FORMAT = "kithbook"
@@ -63,6 +66,11 @@ class DateDoc(TypedDict):
     label: str | None
 
 
+class PhotoDoc(TypedDict):
+    media_type: str
+    data: str  # base64
+
+
 class ContactDoc(TypedDict):
     id: str
     name: str
@@ -76,6 +84,7 @@ class ContactDoc(TypedDict):
     how_we_met: str | None
     notes: str | None
     dates: NotRequired[list[DateDoc]]
+    photo: NotRequired[PhotoDoc]
     created_at: str | None
     updated_at: str | None
     tie: TieDoc | None
@@ -131,6 +140,7 @@ class Book:
     interactions: list[Interaction]
     links: list[ContactLink] = field(default_factory=list)  # who knows whom among contacts
     dates: dict[ContactId, list[ImportantDate]] = field(default_factory=dict)
+    photos: dict[ContactId, ContactPhoto] = field(default_factory=dict)
 
 
 # ---- writing -------------------------------------------------------------------------
@@ -143,8 +153,8 @@ def book_document(book: Book) -> BookDoc:
         "format": FORMAT,
         "version": VERSION,
         "member": _member_doc(book.member),
-        "contacts": [_contact_doc(c, ties.get(c.id), book.dates.get(c.id, []))
-                     for c in contacts],
+        "contacts": [_contact_doc(c, ties.get(c.id), book.dates.get(c.id, []),
+                                  book.photos.get(c.id)) for c in contacts],
         "interactions": [_interaction_doc(i) for i in interactions],
         "contact_links": [_link_doc(link) for link in sorted_links(book.links)],
     }
@@ -164,7 +174,8 @@ def write_book(book: Book, out: IO[str]) -> None:
     ties = {tie.contact: tie for tie in book.ties}
     out.write(f'{{\n  "format": {_json(FORMAT, 2)},\n  "version": {_json(VERSION, 2)},\n'
               f'  "member": {_json(_member_doc(book.member), 2)},\n  "contacts": ')
-    _write_list(out, (_contact_doc(c, ties.get(c.id), book.dates.get(c.id, []))
+    _write_list(out, (_contact_doc(c, ties.get(c.id), book.dates.get(c.id, []),
+                                   book.photos.get(c.id))
                       for c in sorted_contacts(book.contacts)))
     out.write(',\n  "interactions": ')
     _write_list(out, (_interaction_doc(i) for i in
@@ -193,9 +204,9 @@ def _member_doc(member: Member) -> MemberDoc:
             "organization": member.organization, "title": member.title}
 
 
-def _contact_doc(contact: Contact, tie: Tie | None,
-                 dates: list[ImportantDate]) -> ContactDoc:
-    return {
+def _contact_doc(contact: Contact, tie: Tie | None, dates: list[ImportantDate],
+                 photo: ContactPhoto | None = None) -> ContactDoc:
+    doc: ContactDoc = {
         "id": contact.id, "name": contact.name,
         "emails": [_labeled_doc(e) for e in contact.emails],
         "phones": [_labeled_doc(p) for p in contact.phones],
@@ -209,6 +220,10 @@ def _contact_doc(contact: Contact, tie: Tie | None,
         "updated_at": _moment(contact.updated_at),
         "tie": _tie_doc(tie) if tie is not None else None,
     }
+    if photo is not None:  # only then: documents stay as they were for the others
+        doc["photo"] = {"media_type": photo.media_type,
+                        "data": base64.b64encode(photo.data).decode("ascii")}
+    return doc
 
 
 def _tie_doc(tie: Tie) -> TieDoc:
@@ -290,6 +305,7 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
     contacts: list[Contact] = []
     ties: list[Tie] = []
     dates: dict[ContactId, list[ImportantDate]] = {}
+    photos: dict[ContactId, ContactPhoto] = {}
     seen: set[str] = set()
     for index, raw in enumerate(top.get("contacts", list)):
         fields = _Fields(raw, f"{name}: contacts[{index}]", _CONTACT_KEYS)
@@ -301,6 +317,9 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
         found = _dates(fields)
         if found:
             dates[contact.id] = found
+        photo = _photo(fields)
+        if photo is not None:
+            photos[contact.id] = photo
         if tie is not None:
             ties.append(tie)
     interactions = []
@@ -329,12 +348,13 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
         pairs.add(pair)
         links.append(link)
     return Book(member=member, contacts=contacts, ties=ties, interactions=interactions,
-                links=links, dates=dates)
+                links=links, dates=dates, photos=photos)
 
 
 _MEMBER_KEYS = set(MemberDoc.__annotations__)
 _CONTACT_KEYS = set(ContactDoc.__annotations__)
 _DATE_KEYS = set(DateDoc.__annotations__)
+_PHOTO_KEYS = set(PhotoDoc.__annotations__)
 _TIE_KEYS = set(TieDoc.__annotations__)
 _POLICY_KEYS = set(PolicyDoc.__annotations__)
 _INTERACTION_KEYS = set(InteractionDoc.__annotations__)
@@ -457,6 +477,21 @@ def _dates(fields: _Fields) -> list[ImportantDate]:
             entry.fail("kind", f"{kind!r} is not one of birthday, anniversary, other")
         found.append(entry.checked(partial(_important_date, entry, DateKind(kind))))
     return fields.checked(lambda: check_dates(found))
+
+
+def _photo(fields: _Fields) -> ContactPhoto | None:
+    if fields.raw.get("photo") is None:
+        return None
+    entry = _Fields(fields.get("photo", dict), f"{fields.path}.photo", _PHOTO_KEYS)
+    text = entry.get("data", str)
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        entry.fail("data", "the picture is not valid base64")
+    photo = entry.checked(lambda: checked_photo(data))
+    if photo.media_type != entry.get("media_type", str):
+        entry.fail("media_type", f"the picture is {photo.media_type}")
+    return photo
 
 
 def _important_date(entry: _Fields, kind: DateKind) -> ImportantDate:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date
@@ -12,6 +13,7 @@ from nameparser import HumanName
 from kithbook.domain.contacts import Contact, Labeled
 from kithbook.domain.ids import ContactId
 from kithbook.domain.important_dates import DateKind, ImportantDate
+from kithbook.domain.photos import ContactPhoto
 from kithbook.domain.ties import Tie
 from kithbook.io.fields import STANDARD_LABELS
 from kithbook.io.vcard import OWN_PRODID, STARTED_ON
@@ -26,19 +28,21 @@ _E164 = re.compile(r"^\+[0-9]{2,15}$")
 
 def write_vcards(contacts: Iterable[Contact], out: IO[str], *,
                  dates: Mapping[ContactId, Sequence[ImportantDate]] | None = None,
-                 ties: Mapping[ContactId, Tie] | None = None) -> int:
+                 ties: Mapping[ContactId, Tie] | None = None,
+                 photos: Mapping[ContactId, ContactPhoto] | None = None) -> int:
     """Write one card per contact; returns how many. Lines end in CRLF as the RFC says."""
     count = 0
     for contact in contacts:
         tie = (ties or {}).get(contact.id)
         out.write(card(contact, (dates or {}).get(contact.id, ()),
-                       started_on=tie.started_on if tie else None))
+                       started_on=tie.started_on if tie else None,
+                       photo=(photos or {}).get(contact.id)))
         count += 1
     return count
 
 
 def card(contact: Contact, dates: Sequence[ImportantDate] = (), *,
-         started_on: date | None = None) -> str:
+         started_on: date | None = None, photo: ContactPhoto | None = None) -> str:
     lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{OWN_PRODID}",
              f"UID:urn:kithbook:{contact.id}",
              f"FN:{escape(contact.name)}", f"N:{_structured_name(contact.name)}"]
@@ -76,6 +80,9 @@ def card(contact: Contact, dates: Sequence[ImportantDate] = (), *,
             lines.extend(items.named("X-ABDATE", when, day.label or day.kind.value))
     if started_on is not None:
         lines.append(f"{STARTED_ON}:{started_on:%Y%m%d}")
+    if photo is not None:  # RFC 6350 §6.2.4: a data: URI
+        encoded = base64.b64encode(photo.data).decode("ascii")
+        lines.append(f"PHOTO:data:{photo.media_type};base64,{encoded}")
     if contact.updated_at is not None:
         moment = contact.updated_at
         moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -19,7 +19,7 @@ CONTACT_FORMATS = (Format.LINKEDIN, Format.VCARD, Format.GOOGLE_CSV, Format.OUTL
 
 
 def read_contacts(stream: BinaryIO, format: Format, *, name: str,
-                  limits: Limits = DEFAULT_LIMITS, keep_photos: bool = False,
+                  limits: Limits = DEFAULT_LIMITS, keep_photos: bool = True,
                   region: str | None = DEFAULT_REGION, warnings: Warnings | None = None,
                   named: bool = False) -> Iterator[ImportedContact]:
     """Contacts from a file of any contacts format; calendars and JSON have their own readers.

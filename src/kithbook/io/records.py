@@ -43,7 +43,7 @@ class Warnings:
 
 @dataclass(frozen=True)
 class Photo:
-    """A picture carried by a vCard, kept only when the member asks for it."""
+    """A picture carried by a vCard, as it declares itself (the service checks it)."""
 
     data: bytes
     media_type: str  # "image/jpeg"
@@ -57,6 +57,7 @@ class ImportedContact:
     where: str  # "line 12" or "card 3 (Ada Lovelace)"
     started_on: date | None = None  # when the relationship began (LinkedIn: connected on)
     photo: Photo | None = None
+    photo_left_out: bool = False  # it had one that could not be read (with a warning)
     dates: list[ImportantDate] = field(default_factory=list)  # birthday, anniversary, …
 
 

@@ -81,10 +81,10 @@ class _RawCard:
 
 
 def read_vcards(stream: BinaryIO, *, name: str = "contacts.vcf",
-                limits: Limits = DEFAULT_LIMITS, keep_photos: bool = False,
+                limits: Limits = DEFAULT_LIMITS, keep_photos: bool = True,
                 region: str | None = DEFAULT_REGION,
                 warnings: Warnings | None = None) -> Iterator[ImportedContact]:
-    """Yield one contact per card; photos are kept only when `keep_photos` is set."""
+    """Yield one contact per card, with its photo unless `keep_photos` is False."""
     warnings = warnings if warnings is not None else Warnings()
     guesses = _Guesses()
     for raw in _cards(stream, name=name, limits=limits, warnings=warnings):
@@ -106,8 +106,10 @@ def read_vcards(stream: BinaryIO, *, name: str = "contacts.vcf",
         fields = _fields(by_name, warn=warn, region=region)
         if fields is None:
             continue
-        photo = _photo(raw.photo, where=where, limits=limits) if keep_photos else None
+        photo = _photo(raw.photo, limits=limits, warn=warn) if keep_photos else None
         yield ImportedContact(fields=fields, where=where, photo=photo,
+                              photo_left_out=photo is None and keep_photos
+                              and raw.photo is not None,
                               dates=_dates(by_name, warn), started_on=_started_on(by_name))
 
 
@@ -505,7 +507,11 @@ def _apple_label(value: str) -> str | None:
     return label or None
 
 
-def _photo(raw: bytes | None, *, where: str, limits: Limits) -> Photo | None:
+def _photo(raw: bytes | None, *, limits: Limits, warn: Warn
+           ) -> Photo | None:
+    """PHOTO as vCard 2.1 (`;ENCODING=BASE64;JPEG`), 3.0 (`;ENCODING=b;TYPE=JPEG`) and 4.0
+    (`data:image/jpeg;base64,`) write it; a link is not fetched, and anything unreadable
+    is left out with a warning (what the picture is, the service tells by its bytes)."""
     if raw is None:
         return None
     line = raw.decode("ascii", "replace")
@@ -515,21 +521,21 @@ def _photo(raw: bytes | None, *, where: str, limits: Limits) -> Photo | None:
     match = _DATA_URI.match(value)
     if match:
         if "base64" not in (match.group(2) or "").lower():
+            warn("the photo is a data: address without base64; it is left out.")
             return None
         media_type = (match.group(1) or media_type).lower()
         value = value[match.end():]
     elif "ENCODING=B" not in params and "BASE64" not in params:
-        return None  # a link to a picture elsewhere: nothing to keep
-    else:
-        kind = re.search(r"TYPE=([A-Z0-9]+)", params)
-        if kind:
-            media_type = f"image/{kind.group(1).lower()}"
+        shown = value.strip()[:60]
+        warn(f"the photo is a link ({shown}); Kithbook does not fetch pictures from the web, "
+             "so it is left out. Save the picture into the card to import it.")
+        return None
     if len(value) * 3 // 4 > limits.max_photo_bytes:
-        raise InvalidInput(f"{where}: the photo is larger than {limits.max_photo_bytes:,} "
-                           "bytes; import without photos or shrink it.", field="file")
+        warn(f"the photo is larger than {limits.max_photo_bytes:,} bytes; it is left out.")
+        return None
     try:
         data = base64.b64decode("".join(value.split()), validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidInput(f"{where}: the photo is not valid base64; import without "
-                           "photos or fix the card.", field="file") from None
+        warn("the photo is not valid base64 (cut short, or damaged); it is left out.")
+        return None
     return Photo(data=data, media_type=media_type)

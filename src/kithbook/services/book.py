@@ -12,6 +12,7 @@ from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
 from kithbook.domain.important_dates import ImportantDate
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.knows import ContactLink
+from kithbook.domain.photos import ContactPhoto
 from kithbook.domain.ties import Tie, check_cadence, check_trust
 from kithbook.graph.strength import StrengthParams
 from kithbook.services import stored_strength
@@ -42,6 +43,7 @@ class ContactView:
     dates: list[ImportantDate] = field(default_factory=list)  # birthday, anniversary, …
     # Who this contact knows, as the member recorded it (the warm paths' links), by name.
     knows: list[tuple[Contact, ContactLink]] = field(default_factory=list)
+    photo: bool = False  # a picture is kept (`contact_photo` reads it)
 
 
 def add_contact(uow: UnitOfWork, actor: MemberId, fields: ContactFields, tie: TieFields,
@@ -206,7 +208,17 @@ def _view(uow: UnitOfWork, actor: MemberId, contact: Contact) -> ContactView:
             knows.append((other, link))
     knows.sort(key=lambda pair: (fold(pair[0].name), pair[0].id))
     return ContactView(contact, tie, timeline, tie.interaction_count, names,
-                       uow.dates.for_contact(contact.id), knows)
+                       uow.dates.for_contact(contact.id), knows, uow.photos.has(contact.id))
+
+
+def contact_photo(uow: UnitOfWork, actor: MemberId, contact_id: str) -> ContactPhoto:
+    """The picture of the contact with exactly this id in `actor`'s book."""
+    with uow.reading():
+        contact = resolve_contact(uow, actor, contact_id, exact=True)
+        photo = uow.photos.get(contact.id)
+    if photo is None:
+        raise NotFound(f"{contact.name} has no photo.", field="photo")
+    return photo
 
 
 def labeled(values: list[str] | None) -> list[Labeled] | None:

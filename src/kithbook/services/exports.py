@@ -37,7 +37,7 @@ def load_book(uow: UnitOfWork, actor: MemberId) -> Book:
         return Book(member=member, contacts=uow.contacts.all(actor),
                     ties=uow.ties.all(actor), interactions=uow.interactions.all(actor),
                     links=uow.contact_links.of_owner(actor),
-                    dates=uow.dates.for_owner(actor))
+                    dates=uow.dates.for_owner(actor), photos=uow.photos.for_owner(actor))
 
 
 def export_book(uow: UnitOfWork, actor: MemberId, format: ExportFormat, out: IO[str]) -> int:
@@ -47,7 +47,7 @@ def export_book(uow: UnitOfWork, actor: MemberId, format: ExportFormat, out: IO[
         write_book(book, out)
     elif format is ExportFormat.VCARD:
         write_vcards(sorted_contacts(book.contacts), out, dates=book.dates,
-                     ties={tie.contact: tie for tie in book.ties})
+                     ties={tie.contact: tie for tie in book.ties}, photos=book.photos)
     else:
         write_contacts_csv(sorted_contacts(book.contacts), out, ties=book.ties,
                            dates=book.dates)

@@ -31,6 +31,7 @@ from kithbook.domain.members import Member
 from kithbook.domain.members import Role as MemberRole
 from kithbook.domain.network_map import NetworkMap
 from kithbook.domain.notifications import Notification
+from kithbook.domain.photos import ContactPhoto
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.risk_brief import RiskBrief
 from kithbook.domain.ties import SharingPolicy
@@ -124,6 +125,9 @@ class Kithbook:
     def delete_contact(self, actor: MemberId, ref: str, *,
                        exact: bool = False) -> tuple[Contact, int]:
         return book.delete_contact(self._uow(), actor, ref, exact=exact)
+
+    def contact_photo(self, actor: MemberId, contact_id: str) -> ContactPhoto:
+        return book.contact_photo(self._uow(), actor, contact_id)
 
     def set_date(self, actor: MemberId, ref: str, value: ImportantDate, *,
                  replacing: str | None = None,
@@ -281,7 +285,7 @@ class Kithbook:
         return imports.file_format(path, format)
 
     def import_file(self, actor: MemberId | None, path: Path, *, format: Format | None = None,
-                    dry_run: bool = False, keep_photos: bool = False,
+                    dry_run: bool = False, keep_photos: bool = True,
                     progress: imports.Progress | None = None,
                     since: date | None = None,
                     choices: Mapping[int, imports.DuplicateChoice] | None = None,

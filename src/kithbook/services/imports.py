@@ -26,6 +26,7 @@ from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, InteractionId, MemberId, is_id, new_id
 from kithbook.domain.important_dates import MAX_DATES, ImportantDate, check_dates
 from kithbook.domain.interactions import Direction, Interaction, Kind
+from kithbook.domain.photos import ContactPhoto, checked_photo
 from kithbook.domain.ties import Tie
 from kithbook.io.detect import HEAD_BYTES, Format, detect_format, open_import
 from kithbook.io.export_json import Book, read_book
@@ -96,7 +97,8 @@ class ImportReport:
     interactions_added: int = 0
     events_already_imported: int = 0
     events_without_contacts: int = 0
-    photos_not_kept: int = 0
+    photos_kept: int = 0
+    photos_not_kept: int = 0  # found but left out: each has its warning
     dates_added: int = 0  # birthdays, anniversaries and other important dates
     duplicate_count: int = 0
     duplicates: list[LikelyDuplicate] = field(default_factory=list)
@@ -121,7 +123,7 @@ def file_format(path: Path, format: Format | None = None) -> Format:
 
 def import_file(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *,
                 format: Format | None = None, dry_run: bool = False,
-                keep_photos: bool = False, region: str | None = DEFAULT_REGION,
+                keep_photos: bool = True, region: str | None = DEFAULT_REGION,
                 progress: Progress | None = None, since: date | None = None,
                 limits: Limits = DEFAULT_LIMITS,
                 choices: Mapping[int, DuplicateChoice] | None = None,
@@ -201,11 +203,10 @@ def _import_contacts(uow: UnitOfWork, actor: MemberId, records: Iterable[Importe
         contacts: list[Contact] = []
         ties: list[Tie] = []
         dates: dict[ContactId, list[ImportantDate]] = {}
+        photos: dict[ContactId, ContactPhoto] = {}
         today = clock.today()
         for record in records:
             report.read += 1
-            if record.photo is not None:
-                report.photos_not_kept += 1
             if index.unchanged(record.fields):
                 report.contacts_unchanged += 1
                 tick(report.read)
@@ -213,10 +214,12 @@ def _import_contacts(uow: UnitOfWork, actor: MemberId, records: Iterable[Importe
             contact = _contact(actor, record, now, report.name)
             record_dates = _past_dates(record, today, warnings)
             choice, into = _choose(report, record, contact, index, book, chooser)
+            photo = _photo(record, report, warnings) if choice is not DuplicateChoice.SKIP \
+                else None
             if choice is DuplicateChoice.SKIP:
                 report.contacts_skipped += 1
             elif choice is DuplicateChoice.MERGE and \
-                    merges.add(into, contact, record_dates, record.where):
+                    merges.add(into, contact, record_dates, record.where, photo):
                 report.contacts_merged += 1
             else:
                 index.add(contact, existing=False)
@@ -231,15 +234,34 @@ def _import_contacts(uow: UnitOfWork, actor: MemberId, records: Iterable[Importe
                     ties.append(Tie(owner=actor, contact=contact.id, started_on=started_on))
                     if record_dates:
                         dates[contact.id] = record_dates
+                    if photo is not None:
+                        photos[contact.id] = photo
                     if len(contacts) >= BATCH:
-                        uow.bulk.write(actor, BulkBook(contacts, ties, dates=dates))
-                        contacts, ties, dates = [], [], {}
+                        uow.bulk.write(actor, BulkBook(contacts, ties, dates=dates,
+                                                       photos=photos))
+                        contacts, ties, dates, photos = [], [], {}, {}
             tick(report.read)
         if not report.dry_run:
             if contacts:
-                uow.bulk.write(actor, BulkBook(contacts, ties, dates=dates))
+                uow.bulk.write(actor, BulkBook(contacts, ties, dates=dates, photos=photos))
             merges.write(uow)
             uow.commit()
+
+
+def _photo(record: ImportedContact, report: ImportReport,
+           warnings: Warnings) -> ContactPhoto | None:
+    """The record's picture when it is one Kithbook keeps; a warning when it is not."""
+    if record.photo is None:
+        report.photos_not_kept += record.photo_left_out
+        return None
+    try:
+        photo = checked_photo(record.photo.data)
+    except InvalidInput as exc:
+        report.photos_not_kept += 1
+        warnings.add(record.where, f"{exc.message.rstrip('.')}; it is left out.")
+        return None
+    report.photos_kept += 1
+    return photo
 
 
 def _choose(report: ImportReport, record: ImportedContact, contact: Contact,
@@ -273,9 +295,10 @@ class _Merges:
         self._warnings = warnings
         self.merged: dict[ContactId, Contact] = {}
         self.dates: dict[ContactId, list[ImportantDate]] = {}
+        self.photos: dict[ContactId, ContactPhoto] = {}
 
     def add(self, into: ContactId | None, incoming: Contact, dates: list[ImportantDate],
-            where: str) -> bool:
+            where: str, photo: ContactPhoto | None = None) -> bool:
         """Merge `incoming` into the book's contact `into`; False (with a warning) when
         the two together are more than a contact holds: then it is kept beside."""
         if into is None:
@@ -291,6 +314,8 @@ class _Merges:
         self.merged[into] = replace(current, **values, updated_at=self._now)
         if dates:
             self.dates.setdefault(into, []).extend(dates)
+        if photo is not None:
+            self.photos.setdefault(into, photo)
         return True
 
     def write(self, uow: UnitOfWork) -> None:
@@ -300,6 +325,9 @@ class _Merges:
             held = uow.dates.for_contact(contact_id)
             together = list(dict.fromkeys([*held, *added]))[:MAX_DATES]
             uow.dates.put(contact_id, check_dates(together))
+        for contact_id, photo in self.photos.items():
+            if not uow.photos.has(contact_id):  # the book's own picture stays
+                uow.photos.put(contact_id, photo)
 
 
 def _past_dates(record: ImportedContact, today: date,
@@ -551,9 +579,12 @@ def _import_book(uow: UnitOfWork, actor: MemberId | None, book: Book, clock: Clo
                          created_at=link.created_at or now) for link in book.links]
         dates = {ids[cid]: values for cid, values in book.dates.items()}
         report.dates_added = sum(len(values) for values in dates.values())
+        photos = {ids[cid]: photo for cid, photo in book.photos.items()}
+        report.photos_kept = len(photos)
         if report.dry_run:
             return
-        uow.bulk.write(owner, BulkBook(contacts, ties, interactions, dates=dates))
+        uow.bulk.write(owner, BulkBook(contacts, ties, interactions, dates=dates,
+                                       photos=photos))
         for link in links:  # who knows whom: few, so one at a time
             uow.contact_links.put(link)
         if actor is not None:

@@ -29,6 +29,7 @@ from kithbook.domain.knows import ContactLink
 from kithbook.domain.links import MemberLink
 from kithbook.domain.members import Member
 from kithbook.domain.notifications import Notification, OutgoingMail
+from kithbook.domain.photos import ContactPhoto
 from kithbook.domain.tie_summary import Screen, TieFacts
 from kithbook.domain.ties import SharingPolicy, Stage, Tie
 from kithbook.services.capture_ports import CaptureRepository
@@ -100,6 +101,19 @@ class BulkBook:
     interactions: Sequence[Interaction] = field(default_factory=list)
     dates: Mapping[ContactId, Sequence[ImportantDate]] = field(default_factory=dict)
     knows: Sequence[ContactLink] = field(default_factory=list)  # who knows whom among them
+    photos: Mapping[ContactId, ContactPhoto] = field(default_factory=dict)
+
+
+class PhotoRepository(Protocol):
+    """A contact's photo; callers have checked the contact is the actor's."""
+
+    def get(self, contact: ContactId) -> ContactPhoto | None: ...
+
+    def has(self, contact: ContactId) -> bool: ...
+
+    def for_owner(self, owner: MemberId) -> dict[ContactId, ContactPhoto]: ...
+
+    def put(self, contact: ContactId, photo: ContactPhoto | None) -> None: ...
 
 
 class ImportantDateRepository(Protocol):
@@ -718,6 +732,9 @@ class UnitOfWork(Protocol):
 
     @property
     def dates(self) -> ImportantDateRepository: ...
+
+    @property
+    def photos(self) -> PhotoRepository: ...
 
     @property
     def feeds(self) -> FeedRepository: ...

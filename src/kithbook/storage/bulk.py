@@ -19,6 +19,7 @@ from kithbook.services.ports import BulkBook
 from kithbook.storage.contacts import CHILD_TABLES, child_rows, contact_row, name_key
 from kithbook.storage.important_dates import date_rows
 from kithbook.storage.interactions import interaction_row, link_rows
+from kithbook.storage.photos import SqlPhotos
 from kithbook.storage.search_index import FTS_TABLE
 from kithbook.storage.tables import (
     contact_dates,
@@ -68,6 +69,8 @@ class SqlBulkWriter:
         self._insert(ties, tie_rows)
         self._insert(contact_dates, (row for contact, values in book.dates.items()
                                      for row in date_rows(contact, values)))
+        # Few and large: one insert, not the COPY text format.
+        SqlPhotos(self._c).put_many(book.photos)
         self._insert(interactions, (interaction_row(i) for i in book.interactions))
         self._insert(interaction_contacts,
                      (row for i in book.interactions for row in link_rows(i)))

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -136,6 +137,14 @@ contact_dates = Table(
     Column("label", String(100)),
     # The digest and the feed look dates up by day of the year.
     Index("ix_contact_dates_month", "month", "day"),
+)
+
+contact_photos = Table(
+    "contact_photos",
+    metadata,
+    Column("contact_id", ID, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("media_type", String(32), nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
 
 ties = Table(

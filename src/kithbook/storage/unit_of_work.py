@@ -24,6 +24,7 @@ from kithbook.storage.links import SqlLinks
 from kithbook.storage.members import SqlMembers
 from kithbook.storage.network import ContactLinks, SqlNetwork
 from kithbook.storage.notifications import SqlNotifications, SqlOutbox
+from kithbook.storage.photos import SqlPhotos
 from kithbook.storage.sync import SqlSync
 from kithbook.storage.ties import SqlTies
 
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
     outbox: SqlOutbox
     capture: SqlCapture
     dates: SqlImportantDates
+    photos: SqlPhotos
     feeds: SqlFeeds
     consent: SqlConsentLinks
     sync: SqlSync
@@ -93,6 +95,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(connection)
         self.capture = SqlCapture(connection)
         self.dates = SqlImportantDates(connection)
+        self.photos = SqlPhotos(connection)
         self.feeds = SqlFeeds(connection)
         self.consent = SqlConsentLinks(connection)
         self.sync = SqlSync(connection)

@@ -172,11 +172,18 @@ def test_vcard_in_an_undeclared_encoding_is_guessed_with_a_warning() -> None:
     assert warning.message.startswith("FN text is not UTF-8 and names no CHARSET; read as")
 
 
-def test_broken_photo_is_a_clear_error_only_when_photos_are_kept() -> None:
+def test_a_broken_photo_is_left_out_with_a_warning_and_the_card_kept() -> None:
     data = b"BEGIN:VCARD\nVERSION:4.0\nFN:Ada\nPHOTO:data:image/png;base64,@@@\nEND:VCARD\n"
-    assert list(read_vcards(BytesIO(data)))[0].photo is None
-    with pytest.raises(InvalidInput, match=r"card 1 \(Ada\) .* photo is not valid base64"):
-        list(read_vcards(BytesIO(data), keep_photos=True))
+    quiet = Warnings()
+    [ada] = read_vcards(BytesIO(data), keep_photos=False, warnings=quiet)
+    assert ada.photo is None and not ada.photo_left_out and quiet.count == 0
+    warnings = Warnings()
+    [ada] = read_vcards(BytesIO(data), warnings=warnings)
+    assert ada.fields.name == "Ada" and ada.photo is None and ada.photo_left_out
+    [warning] = warnings.shown
+    assert "card 1 (Ada)" in warning.where
+    assert warning.message == ("the photo is not valid base64 (cut short, or damaged); it "
+                               "is left out.")
 
 
 def _calendar(*rules: str, start: str = "20200101T090000Z") -> bytes:

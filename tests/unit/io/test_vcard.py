@@ -58,9 +58,9 @@ def test_quoted_printable_with_soft_line_breaks_is_decoded() -> None:
     assert "Jürgen Müller" in jurgen.where
 
 
-def test_photos_are_dropped_unless_asked_for() -> None:
-    assert _cards("iphone_v3.vcf")[0].photo is None
-    photo = _cards("iphone_v3.vcf", keep_photos=True)[0].photo
+def test_photos_are_read_unless_declined() -> None:
+    assert _cards("iphone_v3.vcf", keep_photos=False)[0].photo is None
+    photo = _cards("iphone_v3.vcf")[0].photo
     assert photo is not None
     assert photo.media_type == "image/jpeg"
     assert photo.data.startswith(b"\xff\xd8") and photo.data.endswith(b"\xff\xd9")

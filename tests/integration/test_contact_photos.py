@@ -1,0 +1,85 @@
+"""Photos of vCards (2.1, 3.0 and 4.0 forms) kept with the contact, checked by their
+bytes, capped in size, shown, and exported back; what cannot be kept is warned about."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+from test_import_services import DATA, export
+
+from community_members import add_member
+from kithbook.domain.members import Member
+from kithbook.domain.photos import MAX_PHOTO_BYTES
+from kithbook.services.exports import ExportFormat
+from kithbook.services.facade import Kithbook
+
+FILE = DATA / "photos.vcf"
+
+
+@pytest.fixture
+def me(kb: Kithbook) -> Member:
+    member, _ = kb.init_local_member("Sam")
+    return member
+
+
+def _photo(kb: Kithbook, me: Member, name: str) -> tuple[str, bytes] | None:
+    view = kb.show_contact(me.id, name)
+    if not view.photo:
+        return None
+    photo = kb.contact_photo(me.id, view.contact.id)
+    return photo.media_type, photo.data
+
+
+def test_each_vcard_form_of_a_photo_is_kept_and_the_rest_warned_about(
+        kb: Kithbook, me: Member) -> None:
+    report = kb.import_file(me.id, FILE)
+    assert report.contacts_added == 6
+    assert (report.photos_kept, report.photos_not_kept) == (3, 3)
+    aiko = _photo(kb, me, "Aiko")  # vCard 2.1: ENCODING=BASE64;JPEG, folded, blank line
+    assert aiko is not None and aiko[0] == "image/jpeg" and aiko[1].endswith(b"\xff\xd9")
+    assert kb.show_contact(me.id, "Aiko").contact.emails[0].value == "aiko@example.jp"
+    bola = _photo(kb, me, "Bola")  # vCard 3.0: ENCODING=b;TYPE=PNG, folded
+    assert bola is not None and bola[0] == "image/png" and bola[1].startswith(b"\x89PNG")
+    assert _photo(kb, me, "Chen") == ("image/gif", base64.b64decode(
+        "R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="))  # 4.0 data: URI
+    for name in ("Dana", "Eve", "Femi"):
+        assert _photo(kb, me, name) is None
+    said = {w.where.split("(")[-1].split(")")[0]: w.message for w in report.warnings}
+    assert said["Dana Link"] == (
+        "the photo is a link (https://photos.example.org/dana.jpg); Kithbook does not fetch "
+        "pictures from the web, so it is left out. Save the picture into the card to "
+        "import it.")
+    assert said["Eve Script"] == ("the photo is not a JPEG, PNG, GIF or WebP picture; it is "
+                                  "left out.")
+    assert said["Femi Cut"] == ("the photo is not valid base64 (cut short, or damaged); it "
+                                "is left out.")
+
+
+def test_a_photo_over_the_cap_is_left_out_with_its_size(kb: Kithbook, me: Member,
+                                                        tmp_path: Path) -> None:
+    big = b"\x89PNG\r\n\x1a\n" + b"\0" * MAX_PHOTO_BYTES
+    card = tmp_path / "big.vcf"
+    card.write_text("BEGIN:VCARD\nVERSION:4.0\nFN:Gus Big\nPHOTO:data:image/png;base64,"
+                    + base64.b64encode(big).decode() + "\nEND:VCARD\n", encoding="ascii")
+    report = kb.import_file(me.id, card)
+    assert report.contacts_added == 1 and report.photos_not_kept == 1
+    [warning] = report.warnings
+    assert warning.message == (f"the photo is {len(big):,} bytes; Kithbook keeps pictures "
+                               "up to 512 KB. Shrink it and import it again; it is left out.")
+
+
+@pytest.mark.parametrize("format", [ExportFormat.VCARD, ExportFormat.JSON])
+def test_photos_go_out_in_the_export_and_come_back(kb: Kithbook, me: Member, tmp_path: Path,
+                                                   format: ExportFormat) -> None:
+    kb.import_file(me.id, FILE)
+    written = export(kb, me, format)
+    assert written.count("image/png") == 1 and written.count("image/jpeg") == 1
+    path = tmp_path / f"book{format.suffix}"
+    path.write_text(written, encoding="utf-8")
+    again = add_member(kb, "Sam Again")
+    kb.import_file(again.id, path)
+    for name in ("Aiko", "Bola", "Chen"):
+        assert _photo(kb, again, name) is not None, name
+    assert export(kb, again, format).count("PHOTO") == written.count("PHOTO")

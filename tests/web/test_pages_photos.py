@@ -1,0 +1,30 @@
+"""A contact's photo on its page, served as the picture it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from kithbook.services.facade import Kithbook
+
+FILE = Path(__file__).resolve().parents[1] / "data" / "import" / "photos.vcf"
+
+
+def test_the_contact_page_shows_the_photo_and_serves_it_as_itself(kb: Kithbook,
+                                                                  client: TestClient) -> None:
+    client.get("/")  # the book's owner exists once the book is opened
+    me = kb.local_member()
+    kb.import_file(me.id, FILE)
+    bola = kb.show_contact(me.id, "Bola").contact.id
+    dana = kb.show_contact(me.id, "Dana").contact.id
+    page = client.get(f"/contacts/{bola}").text
+    assert f'<img class="contact-photo" src="/contacts/{bola}/photo" alt="Photo of ' \
+           'Bola Okafor"' in page
+    served = client.get(f"/contacts/{bola}/photo")
+    assert served.status_code == 200 and served.content.startswith(b"\x89PNG")
+    assert served.headers["content-type"] == "image/png"
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert "contact-photo" not in client.get(f"/contacts/{dana}").text
+    missing = client.get(f"/contacts/{dana}/photo")
+    assert missing.status_code == 404 and "Dana Link has no photo" in missing.text
