@@ -14,12 +14,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from intro_town import PURPOSE, SECRET, Town, act_as, build_town
-from loopback_smtp import Inbox, loopback_smtp
 
-from kithbook.domain.consent import DEAD_LINK
+from kithbook.domain.consent import DEAD_LINK, AskEmail
 from kithbook.domain.intro_records import IntroState, MoveKind, Rating, Role
 from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
+from kithbook.services.ports import ContactQuery
+from loopback_smtp import Inbox, loopback_smtp
 
 LINK = re.compile(r"http://127\.0\.0\.1:8000(/answer/[0-9a-z]{12}\.[A-Za-z0-9_-]{22})")
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')  # every page has it
@@ -116,8 +117,11 @@ def test_the_target_answers_yes_from_the_email_and_the_request_is_made_once(
     # Ana and Ben are told, like after a member's yes; the pages say "answered by email".
     before = len(smtp.received)
     kb.deliver_mail()
-    told = sorted(to[0] for to, _ in smtp.received[before:])
-    assert told == ["ana@example.org", "ben@example.org"]
+    told = {to[0]: m.get_payload(decode=True).decode() for to, m in smtp.received[before:]}
+    assert sorted(told) == ["ana@example.org", "ben@example.org"]
+    assert told["ana@example.org"].startswith("Cleo Park answered by email and said yes")
+    # Ben knew Cleo only as "a contact at Acme" until now; the yes makes the introduction.
+    assert told["ben@example.org"].startswith("Cleo Park answered by email and said yes")
     act_as(client, town.ana)
     assert "answered by email" in client.get(f"/introductions/{intro_id}").text
     act_as(client, town.ben)
@@ -258,3 +262,34 @@ def test_the_emails_and_pages_hold_nothing_private(kb: Kithbook, client: TestCli
         for secret in (SECRET, "Thanks for considering", "ben@example.org", "Hal Hidden",
                        "happy to talk about data teams", "a contact at Acme"):
             assert secret not in text, secret
+
+
+def test_no_private_marker_of_the_privacy_crawler_reaches_an_email_or_a_link_page(
+        kb: Kithbook, client: TestClient, smtp: Inbox) -> None:
+    from test_privacy_crawler import MARKERS, build_community
+
+    world = build_community(kb)
+    cleo = next(c.contact.id for c in kb.list_contacts(world.ana.id,
+                                                      ContactQuery(text="Cleo")).items)
+    purpose = "Advice from Cleo on hiring data engineers, an hour at most."
+    intro = kb.request_introduction(world.ben.id, world.ana.id, cleo, purpose)
+    kb.send_ask(world.ana.id, intro.id, AskEmail("Meet Ben?", "Ben is good people."))
+    kb.deliver_mail()
+    ask = next(m for to, m in smtp.received if to == [MARKERS["visible contact's private email"]])
+    link = LINK.findall(ask.get_payload(decode=True).decode())[0]
+    browser = _stranger(client)
+    pages = [browser.get(link).text, browser.get(link + "?choice=no").text]
+    status, thanks = _confirm(browser, link, "yes", "a note for Ana")
+    pages += [thanks, browser.get(link).text]
+    kb.clock.advance(14)  # type: ignore[attr-defined]
+    kb.send_link_emails()
+    kb.deliver_mail()
+    for _, outcome in [m for m in smtp.received if "worthwhile" in str(m[1]["Subject"])]:
+        found = LINK.findall(outcome.get_payload(decode=True).decode())[0]
+        pages.append(browser.get(found).text)
+    texts = pages + [f"{m['Subject']}\n{m['From']}\n{m['Reply-To']}\n"
+                     f"{m.get_payload(decode=True).decode()}" for _, m in smtp.received]
+    assert status == 200 and len(texts) > 8
+    for text in texts:
+        for what, marker in MARKERS.items():
+            assert marker not in text, what

@@ -55,7 +55,10 @@ def move_message(view: IntroView) -> str:
     """One line about the latest move, as the recipient of `view` may read it."""
     last = view.history[-1]
     verb = _VERBS.get(last.kind, last.kind.value)
-    return (f"{last.by} {verb}: {view.requester} → {view.target}, introduced by "
+    who = last.by
+    if last.by_email:  # the party answered through a link, not whoever keeps their side
+        who, verb = last.on_behalf_of or last.by, f"answered by email and {verb}"
+    return (f"{who} {verb}: {view.requester} → {view.target}, introduced by "
             f"{view.introducer}. Now {view.state.value.replace('_', ' ')}.")
 
 
