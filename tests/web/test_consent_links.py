@@ -51,6 +51,9 @@ def _asked(kb: Kithbook, client: TestClient, town: Town, inbox: Inbox) -> tuple[
     act_as(client, town.ana)
     page = client.get(f"/introductions/{intro.id}")
     assert 'data-testid="ask-by-email"' in page.text
+    # The test's public URL is this machine's: the page warns the links reach no one else.
+    assert 'data-testid="unreachable"' in client.get(
+        f"/introductions/{intro.id}/ask-by-email").text
     preview = client.post(f"/introductions/{intro.id}/ask-by-email", data={
         "subject": "Meet Ben?", "message": "Hi Cleo, Ben builds data teams; worth an hour.",
         "action": "preview"})

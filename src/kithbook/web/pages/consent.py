@@ -9,6 +9,8 @@ work gets the same page, with the same status.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -21,6 +23,7 @@ from kithbook.services.facade import Kithbook
 from kithbook.web.auth import CsrfRefused, client_address, same_site
 from kithbook.web.deps import CurrentMember, FormFields, Services
 from kithbook.web.errors import status_of
+from kithbook.web.local_guard import is_loopback_host
 from kithbook.web.pages.book import render, see
 
 router = APIRouter(include_in_schema=False)
@@ -92,7 +95,8 @@ def _ask(request: Request, kb: Kithbook, member: MemberId, intro_id: str,
     preview = kb.ask_preview(member, intro_id, ask=ask)
     return render(request, "ask_email.html", {
         "nav": "intros", "intro_id": intro_id, "p": preview, "error": error,
-        "can_send": kb.mailer is not None},
+        "can_send": kb.mailer is not None, "public_url": kb.settings.public_url,
+        "unreachable": is_loopback_host(urlsplit(kb.settings.public_url).netloc)},
         status_of(error) if error else 200)
 
 
