@@ -85,3 +85,30 @@ def test_a_merge_that_would_overfill_the_contact_keeps_the_record_beside(
     [warning] = [w for w in report.warnings if "could not be merged" in w.message]
     assert "into Ada Byron" in warning.message and "60 emails" in warning.message
     assert "added as a contact of its own" in warning.message
+
+
+def test_calendar_attendees_not_in_the_book_are_offered_and_added_only_when_picked(
+        kb: Kithbook, me: Member) -> None:
+    calendar = DATA / "calendar.ics"
+    kb.add_contact(me.id, ContactFields(name="Grace Hopper",
+                                        emails=[Labeled("grace@navy.example")]))
+    preview = kb.import_file(me.id, calendar, dry_run=True)
+    offered = [(p.email.casefold(), p.name, p.events, p.added) for p in preview.new_people]
+    # Rooms and shared calendars are not people (Ada is in the book); nobody is added
+    # unasked.
+    assert offered == [("jose@globex.example", "José Núñez", 3, False),
+                       ("kenji@example.jp", "Kenji", 1, False),
+                       ("marie@radium.example", "Marie Curie", 1, False),
+                       ("soren@example.dk", "Søren Kierkegaard", 1, False)]
+    assert preview.new_people_count == 4 and preview.contacts_added == 0
+
+    report = kb.import_file(me.id, calendar, add_people=["Jose@Globex.example",
+                                                         "nobody@example.org"])
+    assert report.contacts_added == 1
+    assert [p.email for p in report.new_people if p.added] == ["Jose@globex.example"]
+    jose = kb.show_contact(me.id, "José")
+    assert jose.contact.emails[0].value == "jose@globex.example"
+    assert len(jose.timeline) == 3
+    assert _names(kb, me) == ["Ada King", "Charles Babbage", "Grace Hopper", "José Núñez"]
+    [warning] = [w for w in report.warnings if "nobody@example.org" in w.message]
+    assert "nobody was added for it" in warning.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -191,3 +192,26 @@ def test_duplicate_choices_through_the_page_and_the_api(client: TestClient) -> N
     bad = client.post("/api/v1/import", files=upload("duplicates_choice.vcf"),
                       data={"choices": "Ada=skip"})
     assert bad.status_code == 422 and "write choices like 3=merge,7=skip" in bad.text
+
+
+def test_a_calendars_strangers_are_offered_and_only_the_ticked_ones_added(
+        client: TestClient) -> None:
+    client.post("/api/v1/contacts", json={"name": "Grace Hopper",
+                                          "emails": [{"value": "grace@navy.example"}]})
+    api = client.post("/api/v1/import", files=upload("calendar.ics"),
+                      data={"dry_run": "true", "add_people": "marie@radium.example"})
+    people = {p["email"]: p["added"] for p in api.json()["new_people"]}
+    assert people["marie@radium.example"] and not people["ada@analytical.example"]
+    preview = client.post("/import", files=upload("calendar.ics"))
+    assert "People in these events who are not in your book (5)" in preview.text
+    boxes = dict(re.findall(r'name="(person_\d+)" value="([^"]+)"', preview.text))
+    assert "Salle Lovelace" not in preview.text  # a room is nobody to add
+    assert 'type="checkbox" name="person_1" value="ada@analytical.example" checked' \
+        not in preview.text
+    kenji = next(key for key, email in boxes.items() if email == "kenji@example.jp")
+    token = preview.text.split('name="token" value="')[1].split('"')[0]
+    done = client.post("/import/confirm", data={"token": token, kenji: "kenji@example.jp"})
+    assert done.status_code == 200
+    assert "Added from the calendar's attendees" in done.text and "Kenji" in done.text
+    names = sorted(i["contact"]["name"] for i in client.get("/api/v1/contacts").json()["items"])
+    assert names == ["Grace Hopper", "Kenji"]

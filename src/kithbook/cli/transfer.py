@@ -54,7 +54,11 @@ def import_(ctx: typer.Context,
             duplicates: DuplicateChoice = typer.Option(
                 DuplicateChoice.KEEP, "--duplicates",
                 help="A record that is likely a contact of your book: keep both, merge it "
-                     "into that contact, or skip it.")
+                     "into that contact, or skip it."),
+            add_person: list[str] | None = typer.Option(
+                None, "--add-person", metavar="EMAIL",
+                help="Calendars: add this attendee who is not in your book as a contact "
+                     "(a dry run lists them). Repeatable.")
             ) -> None:
     """Import a file into your book: all of it, or nothing if any part is wrong."""
     cli = state(ctx)
@@ -77,11 +81,11 @@ def import_(ctx: typer.Context,
 
             report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
                                         keep_photos=photos, progress=show, since=first_day,
-                                        duplicates=duplicates)
+                                        duplicates=duplicates, add_people=add_person or [])
     else:
         report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
                                     keep_photos=photos, progress=_plain(err), since=first_day,
-                                    duplicates=duplicates)
+                                    duplicates=duplicates, add_people=add_person or [])
     _print_report(cli.console, report)
 
 
@@ -134,6 +138,8 @@ def _print_report(out: Console, report: ImportReport) -> None:
                       + (f" — {escape(event.summary)}" if event.summary else ""))
     if report.duplicate_count:
         _print_duplicates(out, report)
+    if report.new_people_count:
+        _print_new_people(out, report)
     if report.warning_count:
         out.print(f"{report.warning_count:,} warnings (imported as described; check these "
                   "contacts):")
@@ -168,6 +174,17 @@ def _print_duplicates(out: Console, report: ImportReport) -> None:
                       f"({escape('; '.join(pair.reasons))})")
     out.print("Choose with --duplicates merge|keep|skip; see those in your book with "
               "`kithbook duplicates`, merge with `kithbook merge`.")
+
+
+def _print_new_people(out: Console, report: ImportReport) -> None:
+    out.print(f"{report.new_people_count:,} people in these events are not in your book:")
+    for person in report.new_people[:SHOW]:
+        added = (" — would be added" if report.dry_run else " — added") if person.added else ""
+        name = f"{escape(person.name)} " if person.name else ""
+        out.print(f"  {name}<{escape(person.email)}>: {person.events} events, last "
+                  f"{person.last_on.isoformat()}{added}")
+    if not any(p.added for p in report.new_people):
+        out.print("Add the ones you know with --add-person EMAIL (nobody is added unasked).")
 
 
 def export(ctx: typer.Context,

@@ -290,6 +290,10 @@ def _record(uid: str, occurrence: str | None, when: date | datetime, event: _Eve
                          attendees=_attendees(event.component))
 
 
+_NOT_PEOPLE = {"ROOM", "RESOURCE", "GROUP"}
+_CALENDAR_ADDRESSES = ("@resource.calendar.google.com", "@group.calendar.google.com")
+
+
 def _attendees(component: Any) -> tuple[Attendee, ...]:
     found: dict[str, Attendee] = {}
     for entry in [*_as_list(component.get("ORGANIZER")), *_as_list(component.get("ATTENDEE"))]:
@@ -302,6 +306,9 @@ def _attendees(component: Any) -> tuple[Attendee, ...]:
             # Rooms, groups and placeholders are listed too; they cannot match a contact.
             continue
         params = getattr(entry, "params", {})
+        if str(params.get("CUTYPE", "")).strip().upper() in _NOT_PEOPLE or \
+                email.lower().endswith(_CALENDAR_ADDRESSES):
+            continue  # a room or a shared calendar: never someone to meet or to add
         label = str(params.get("CN", "")).strip().strip('"') or None
         declined = str(params.get("PARTSTAT", "")).strip().upper() == "DECLINED"
         prior = found.get(email.lower())

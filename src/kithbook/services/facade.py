@@ -289,12 +289,13 @@ class Kithbook:
                     progress: imports.Progress | None = None,
                     since: date | None = None,
                     choices: Mapping[int, imports.DuplicateChoice] | None = None,
-                    duplicates: imports.DuplicateChoice = imports.DuplicateChoice.KEEP
-                    ) -> imports.ImportReport:
+                    duplicates: imports.DuplicateChoice = imports.DuplicateChoice.KEEP,
+                    add_people: Sequence[str] = ()) -> imports.ImportReport:
         return imports.import_file(self._uow(), actor, path, self.clock, format=format,
                                    dry_run=dry_run, keep_photos=keep_photos,
                                    region=self.settings.phone_region, progress=progress,
-                                   since=since, choices=choices, duplicates=duplicates)
+                                   since=since, choices=choices, duplicates=duplicates,
+                                   add_people=add_people)
 
     def export_book(self, actor: MemberId, format: exports.ExportFormat, out: IO[str]) -> int:
         return exports.export_book(self._uow(), actor, format, out)

@@ -13,14 +13,14 @@ failure (a safety cap, a file that is not the format, a database error) writes n
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from enum import StrEnum
 from pathlib import Path
 
-from kithbook.domain.contacts import Contact, ContactFields
+from kithbook.domain.contacts import Contact, ContactFields, Labeled
 from kithbook.domain.duplicates import NAME_THRESHOLD, fold, name_key, plan_merge
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, InteractionId, MemberId, is_id, new_id
@@ -33,7 +33,13 @@ from kithbook.io.export_json import Book, read_book
 from kithbook.io.ics import read_ics
 from kithbook.io.limits import DEFAULT_LIMITS, Limits
 from kithbook.io.readers import read_contacts
-from kithbook.io.records import ImportedContact, ImportedEvent, ImportWarning, Warnings
+from kithbook.io.records import (
+    Attendee,
+    ImportedContact,
+    ImportedEvent,
+    ImportWarning,
+    Warnings,
+)
 from kithbook.services.ports import BulkBook, Clock, UnitOfWork
 from kithbook.values.normalize import DEFAULT_REGION
 
@@ -77,6 +83,18 @@ class DuplicateRecord:
     choice: DuplicateChoice  # what was done, or in a dry run what would be
 
 
+@dataclass
+class NewPerson:
+    """Someone a calendar's events were with who is not in the book: offered, not added,
+    unless the member picks them."""
+
+    email: str
+    name: str | None
+    events: int  # how many of the file's new events they attend
+    last_on: date
+    added: bool = False  # picked: a contact of the book now (or, in a dry run, would be)
+
+
 @dataclass(frozen=True)
 class EventPreview:
     occurred_on: date
@@ -107,6 +125,8 @@ class ImportReport:
     contacts_skipped: int = 0  # records left out by choice
     new_names: list[str] = field(default_factory=list)
     events: list[EventPreview] = field(default_factory=list)
+    new_people: list[NewPerson] = field(default_factory=list)  # most events first, the first
+    new_people_count: int = 0  # everyone a calendar's new events were with, not in the book
     owner: MemberId | None = None  # whose book received the file
     member_created: bool = False  # a JSON export brought its own account into an empty database
     warning_count: int = 0
@@ -127,13 +147,16 @@ def import_file(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Cloc
                 progress: Progress | None = None, since: date | None = None,
                 limits: Limits = DEFAULT_LIMITS,
                 choices: Mapping[int, DuplicateChoice] | None = None,
-                duplicates: DuplicateChoice = DuplicateChoice.KEEP) -> ImportReport:
+                duplicates: DuplicateChoice = DuplicateChoice.KEEP,
+                add_people: Collection[str] = ()) -> ImportReport:
     """Read `path` into `actor`'s book; with `actor=None` a JSON export brings its account.
 
     `since`: the first day of a calendar's window (five years back by default).
     `choices`: what to do with each record (by its place in the file) that is likely a
     contact of the book; `duplicates` for the others (merging needs a contact the book
     held before; a record matching only others of its file is kept).
+    `add_people`: emails of a calendar's attendees not in the book to add as contacts (the
+    report offers them as `new_people`; nobody is added unasked).
     """
     if since is not None and since > clock.today():
         raise InvalidInput(f"--since {since.isoformat()} is after today; choose a day in "
@@ -142,7 +165,8 @@ def import_file(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Cloc
     report = _import(uow, actor, path, clock, format=format, dry_run=dry_run,
                      keep_photos=keep_photos, region=region, progress=progress, since=since,
                      limits=limits, warnings=warnings,
-                     chooser=_Chooser(choices or {}, duplicates))
+                     chooser=_Chooser(choices or {}, duplicates),
+                     add_people={email.strip().casefold() for email in add_people})
     report.warning_count = warnings.count
     report.warnings = warnings.shown
     return report
@@ -151,7 +175,7 @@ def import_file(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Cloc
 def _import(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *,
             format: Format | None, dry_run: bool, keep_photos: bool, region: str | None,
             progress: Progress | None, since: date | None, limits: Limits,
-            warnings: Warnings, chooser: _Chooser) -> ImportReport:
+            warnings: Warnings, chooser: _Chooser, add_people: set[str]) -> ImportReport:
     if not path.is_file():
         raise InvalidInput(f"{path} is not a file I can read.", field="file")
     with open_import(path, format=format, limits=limits) as (found, stream, name):
@@ -169,7 +193,8 @@ def _import(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *
         if found is Format.ICS:
             events = read_ics(stream, until=clock.today(), since=since, name=name,
                               limits=limits, warnings=warnings)
-            _import_events(uow, actor, events, clock, report, tick)
+            _import_events(uow, actor, events, clock, report, tick,
+                           _Strangers(actor, add_people, clock.now()), warnings)
         else:
             records = read_contacts(stream, found, name=name, limits=limits,
                                     keep_photos=keep_photos, region=region,
@@ -463,14 +488,67 @@ def _identity(name: str, organization: str | None, emails: Iterable[object],
 
 # ---- calendars -----------------------------------------------------------------------
 
+class _Strangers:
+    """A calendar's attendees who are not in the book: counted for the report, and made
+    contacts of the book when the member picked them."""
+
+    def __init__(self, actor: MemberId, picked: set[str], now: datetime) -> None:
+        self._actor = actor
+        self._picked = picked
+        self._now = now
+        self.seen: dict[str, NewPerson] = {}
+        self.made: dict[str, tuple[ContactId, str]] = {}  # picked, by folded email
+        self.contacts: list[Contact] = []  # made, and not yet written
+
+    def meet(self, attendee: Attendee, on: date) -> tuple[ContactId, str] | None:
+        """Note a stranger at an event; the contact they became, if they were picked."""
+        key = attendee.email.casefold()
+        person = self.seen.get(key)
+        if person is None:
+            person = self.seen[key] = NewPerson(attendee.email, attendee.name, 0, on)
+            if key in self._picked:
+                person.added = True
+                contact = self._contact(attendee)
+                self.contacts.append(contact)
+                self.made[key] = (contact.id, contact.name)
+        person.events += 1
+        person.name = person.name or attendee.name
+        person.last_on = max(person.last_on, on)
+        return self.made.get(key)
+
+    def _contact(self, attendee: Attendee) -> Contact:
+        name = attendee.name or attendee.email.split("@")[0]
+        return Contact(id=ContactId(new_id()), owner=self._actor, name=name[:200],
+                       emails=[Labeled(attendee.email.casefold())], created_at=self._now,
+                       updated_at=self._now)
+
+    def taken(self) -> tuple[list[Contact], list[Tie]]:
+        """The contacts made since the last call, with their ties, to write."""
+        made, self.contacts = self.contacts, []
+        return made, [Tie(owner=self._actor, contact=c.id) for c in made]
+
+    def report(self, report: ImportReport, warnings: Warnings) -> None:
+        people = sorted(self.seen.values(), key=lambda p: (-p.events, p.email))
+        report.new_people = people[:SHOWN]
+        report.new_people_count = len(people)
+        report.contacts_added = sum(p.added for p in people)
+        for email in sorted(self._picked - set(self.seen)):
+            warnings.add(report.name, f"{email} is not one of the people this calendar's new "
+                                      "events were with who are not in your book; nobody "
+                                      "was added for it.")
+
+
 def _import_events(uow: UnitOfWork, actor: MemberId, events: Iterable[ImportedEvent],
-                   clock: Clock, report: ImportReport, tick: _Ticker) -> None:
+                   clock: Clock, report: ImportReport, tick: _Ticker, strangers: _Strangers,
+                   warnings: Warnings) -> None:
     with uow.reading() if report.dry_run else uow:
         by_email: dict[str, list[tuple[ContactId, str]]] = {}
         for contact in uow.contacts.all(actor):
             for email in contact.emails:
                 by_email.setdefault(email.value.casefold(), []).append(
                     (contact.id, contact.name))
+        member = uow.members.get(actor)
+        own = member.email.casefold() if member is not None and member.email else None
         known = uow.interactions.sources(actor)
         now = clock.now()
         batch: list[Interaction] = []
@@ -483,6 +561,12 @@ def _import_events(uow: UnitOfWork, actor: MemberId, events: Iterable[ImportedEv
                 continue
             people = dict(who for attendee in event.attendees
                           for who in by_email.get(attendee.email.casefold(), ()))
+            for attendee in event.attendees:
+                key = attendee.email.casefold()
+                if key != own and key not in by_email:
+                    made = strangers.meet(attendee, event.occurred_on)
+                    if made is not None:
+                        people[made[0]] = made[1]
             if not people:
                 report.events_without_contacts += 1
                 continue
@@ -506,11 +590,13 @@ def _import_events(uow: UnitOfWork, actor: MemberId, events: Iterable[ImportedEv
                 source=event.source))
             touched.update(people)
             if len(batch) >= BATCH:
-                uow.bulk.write(actor, BulkBook([], [], batch))
+                uow.bulk.write(actor, BulkBook(*strangers.taken(), batch))
                 batch = []
+        strangers.report(report, warnings)
         if not report.dry_run:
-            if batch:
-                uow.bulk.write(actor, BulkBook([], [], batch))
+            new_contacts, ties = strangers.taken()
+            if batch or new_contacts:
+                uow.bulk.write(actor, BulkBook(new_contacts, ties, batch))
             uow.ties.refresh_activity(sorted(touched))
             uow.commit()
 

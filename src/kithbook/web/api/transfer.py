@@ -42,6 +42,14 @@ class DuplicateRecordOut(BaseModel):
     choice: DuplicateChoice
 
 
+class NewPersonOut(BaseModel):
+    email: str
+    name: str | None
+    events: int
+    last_on: date
+    added: bool
+
+
 class EventOut(BaseModel):
     occurred_on: date
     summary: str | None
@@ -68,6 +76,8 @@ class ImportOut(BaseModel):
     duplicate_records: list[DuplicateRecordOut]
     contacts_merged: int
     contacts_skipped: int
+    new_people_count: int
+    new_people: list[NewPersonOut]
     new_names: list[str]
     events: list[EventOut]
     warning_count: int
@@ -90,6 +100,10 @@ class ImportOut(BaseModel):
                                                   into=d.into, choice=d.choice)
                                for d in report.duplicate_records],
             contacts_merged=report.contacts_merged, contacts_skipped=report.contacts_skipped,
+            new_people_count=report.new_people_count,
+            new_people=[NewPersonOut(email=p.email, name=p.name, events=p.events,
+                                     last_on=p.last_on, added=p.added)
+                        for p in report.new_people],
             new_names=report.new_names,
             events=[EventOut(occurred_on=e.occurred_on, summary=e.summary, people=list(e.people))
                     for e in report.events],
@@ -168,7 +182,11 @@ def import_file(request: Request, kb: Services, me: CurrentMember, _slot: Import
                                 "merge it into that contact, or skip it")] = DuplicateChoice.KEEP,
                 choices: Annotated[str, Form(
                     description="Per record, by its place in the file: `3=merge,7=skip`; "
-                                "the others follow `duplicates`", max_length=20_000)] = ""
+                                "the others follow `duplicates`", max_length=20_000)] = "",
+                add_people: Annotated[str, Form(
+                    description="Calendars: emails of attendees not in the book to add as "
+                                "contacts, comma-separated (a dry run lists them in "
+                                "`new_people`)", max_length=100_000)] = ""
                 ) -> ImportOut:
     if not file.filename:
         raise InvalidInput("send the file to import.", field="file")
@@ -177,7 +195,8 @@ def import_file(request: Request, kb: Services, me: CurrentMember, _slot: Import
     try:
         report = kb.import_file(me.id, path, format=parse_format(format), dry_run=dry_run,
                                 since=since, duplicates=duplicates,
-                                choices=_choices(choices))
+                                choices=_choices(choices),
+                                add_people=[e for e in add_people.split(",") if e.strip()])
         return ImportOut.of(report)
     finally:
         uploads.forget(me.id, token)

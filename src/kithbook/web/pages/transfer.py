@@ -97,9 +97,11 @@ def confirm(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot
 
     try:
         choices = record_choices(form)
+        # Ticked attendees of a calendar who are not in the book; the others stay out.
+        people = [email for key, email in form.items() if key.startswith("person_")]
         report = kb.import_file(me.id, uploads.saved(me.id, token),
                                 format=parse_format(chosen), progress=note, choices=choices,
-                                duplicates=DuplicateChoice.MERGE)
+                                duplicates=DuplicateChoice.MERGE, add_people=people)
     except KithbookError as exc:
         return _mistake(request, exc, chosen)
     finally:
