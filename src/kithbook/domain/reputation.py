@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kithbook.domain.ids import MemberId
-from kithbook.domain.introductions import Introduction, IntroState, Rating, Role
+from kithbook.domain.introductions import Introduction, IntroState, MoveKind, Rating, Role
 
 PRIOR_MEAN = 0.5
 PRIOR_WEIGHT = 4.0  # the prior counts as this many neutral outcomes
@@ -140,9 +140,15 @@ def judgment_record(intros: Iterable[Introduction], introducer: MemberId) -> Jud
             rated = intro.outcomes.get(Role.TARGET)
             if rated is not None:
                 outcomes = outcomes.add(rated.rating)
-                own += rated.recorded_by == introducer
+                # The target's own answer by email is theirs, though kept by the introducer.
+                own += rated.recorded_by == introducer and not _from_email(intro, Role.TARGET)
     return JudgmentRecord(asked=asked, forwarded=forwarded, declined=declined, made=made,
                           outcomes=outcomes, recorded_by_self=own, score=outcomes.score())
+
+
+def _from_email(intro: Introduction, party: Role) -> bool:
+    return any(m.kind is MoveKind.OUTCOME and m.by_email and m.on_behalf_of is party
+               for m in intro.history)
 
 
 def _was_forwarded(intro: Introduction) -> bool:
