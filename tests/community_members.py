@@ -12,14 +12,27 @@ from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 
 
+def bare_member(kb: Kithbook, name: str, email: str | None = None) -> Member:
+    """A member row and nothing else: what the services see of someone who never signed
+    in (local mode's owner, a member made by an import)."""
+    return _stored(kb, Member(id=MemberId(new_id()), name=name, email=email,
+                              created_at=kb.clock.now()))
+
+
 def add_member(kb: Kithbook, name: str, role: Role = Role.MEMBER, *,
                password: str | None = None) -> Member:
+    """A member with an account, emailed at <name>@example.org."""
     member = Member(id=MemberId(new_id()), name=name, email=f"{name.lower()}@example.org",
                     role=role, created_at=kb.clock.now())
     stored = passwords.hash_password(password) if password else "not a usable hash"
+    return _stored(kb, member, stored)
+
+
+def _stored(kb: Kithbook, member: Member, password_hash: str | None = None) -> Member:
     with kb.uow() as uow:
         uow.members.add(member)
-        uow.accounts.add(member.id, stored, kb.clock.now())
+        if password_hash is not None:
+            uow.accounts.add(member.id, password_hash, kb.clock.now())
         uow.commit()
     return member
 

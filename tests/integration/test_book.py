@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from community_members import bare_member
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from kithbook.domain.interactions import Direction, Kind
@@ -190,13 +191,7 @@ def test_bad_email_or_phone_is_refused_and_nothing_is_stored(kb: Kithbook,
 
 
 def test_one_members_book_is_invisible_to_another(kb: Kithbook, me: Member) -> None:
-    from kithbook.domain.ids import MemberId, new_id
-    from kithbook.domain.members import Member as M
-
-    other = M(id=MemberId(new_id()), name="Eve", created_at=kb.clock.now())
-    with kb.uow() as uow:
-        uow.members.add(other)
-        uow.commit()
+    other = bare_member(kb, "Eve")
     cid = add(kb, me, "Ada Lovelace", notes="secret")
     assert kb.list_contacts(other.id, ContactQuery(text="ada")).total == 0
     for ref, absent in ((cid, "zzzzzzzzzzzz"), (cid[:5], "zzzzz"), ("Ada", "Zed")):

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from community_members import bare_member
 from fakes import FixedClock
 from kithbook.domain.contacts import ContactFields, Labeled, fold
 from kithbook.domain.interactions import Direction, Kind
@@ -83,12 +84,7 @@ def test_bulk_loaded_books_are_searchable(kb: Kithbook, me: Member) -> None:
 
 
 def test_another_members_contacts_never_match(kb: Kithbook, me: Member) -> None:
-    from kithbook.domain.ids import MemberId, new_id
-
-    other = Member(id=MemberId(new_id()), name="Eve", created_at=kb.clock.now())
-    with kb.uow() as uow:
-        uow.members.add(other)
-        uow.commit()
+    other = bare_member(kb, "Eve")
     kb.add_contact(other.id, ContactFields(name="Hidden Person", notes="lisbon capital"))
     kb.add_contact(me.id, ContactFields(name="Mine", notes="lisbon"))
     assert names(kb, me, text="lisbon") == ["Mine"]

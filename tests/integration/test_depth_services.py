@@ -8,13 +8,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from community_members import bare_member
 from fakes import FixedClock
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.digest import Budget
 from kithbook.domain.errors import InvalidInput, NotFound
-from kithbook.domain.ids import ContactId, MemberId, new_id
+from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.interactions import Direction, Kind
-from kithbook.domain.members import Member
 from kithbook.domain.ties import Stage
 from kithbook.graph.strength import DIRECTIONS, KINDS, day_number, tie_strength
 from kithbook.io.charts import health_charts
@@ -192,11 +192,7 @@ def test_the_risk_brief_reads_the_real_strength(kb: Kithbook, book: Book) -> Non
 
 
 def test_another_members_tie_is_out_of_reach(kb: Kithbook, book: Book) -> None:
-    other = Member(id=MemberId(new_id()), name="Eve", email="eve@example.org",
-                   created_at=kb.clock.now())
-    with kb.uow() as uow:
-        uow.members.add(other)
-        uow.commit()
+    other = bare_member(kb, "Eve", "eve@example.org")
     for ref in (book.ana, book.ana[:6], "Ana"):
         with pytest.raises(NotFound) as seen:
             kb.tie_depth(other.id, ref, exact=ref == book.ana)
@@ -258,11 +254,7 @@ def test_what_is_kept_of_a_book_outlives_writes_to_another_book(kb: Kithbook,
     """A community's members write all day: one member's writes must not throw away the
     reports, maps and duplicates kept of everyone else's book."""
     me = MemberId(book.me)
-    other = Member(id=MemberId(new_id()), name="Eve", email="eve@example.org",
-                   created_at=kb.clock.now())
-    with kb.uow() as uow:
-        uow.members.add(other)
-        uow.commit()
+    other = bare_member(kb, "Eve", "eve@example.org")
     report, week = kb.health(me), kb.week(me, Budget(minutes=60))
     twins = kb.list_duplicates(me)
     theirs = kb.health(other.id)

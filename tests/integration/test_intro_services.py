@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import pytest
 
+from community_members import bare_member
 from fakes import FixedClock
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.errors import Conflict, InvalidInput, KithbookError, NotAllowed, NotFound
@@ -22,7 +23,6 @@ from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.introductions import IntroState, IntroView, MoveKind, Rating, Role
-from kithbook.domain.members import Member
 from kithbook.domain.policies import REFUSED_TO_ASKER, PolicyChange
 from kithbook.domain.risk_brief import Recommendation
 from kithbook.domain.screening import FlagCode
@@ -49,12 +49,7 @@ class Community:
 
 
 def _member(kb: Kithbook, name: str) -> MemberId:
-    member = Member(id=MemberId(new_id()), name=name, email=f"{name.lower()}@example.org",
-                    created_at=kb.clock.now())
-    with kb.uow() as uow:
-        uow.members.add(member)
-        uow.commit()
-    return member.id
+    return bare_member(kb, name, f"{name.lower()}@example.org").id
 
 
 @pytest.fixture

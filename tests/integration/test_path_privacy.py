@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from community_members import bare_member
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.errors import KithbookError
-from kithbook.domain.ids import MemberId, new_id
-from kithbook.domain.members import Member
+from kithbook.domain.ids import MemberId
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services.book import TieFields
@@ -56,10 +56,7 @@ def _generate(kb: Kithbook, seed: int) -> Community:
     members = []
     names = []
     for i in range(6):
-        m = Member(id=MemberId(new_id()), name=f"{FIRST[i]} Member", created_at=kb.clock.now())
-        with kb.uow() as uow:
-            uow.members.add(m)
-            uow.commit()
+        m = bare_member(kb, f"{FIRST[i]} Member")
         members.append(m.id)
         names.append(m.name)
     hidden = []

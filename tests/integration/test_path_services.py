@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from community_members import bare_member
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.errors import InvalidInput, NotFound
-from kithbook.domain.ids import MemberId, new_id
-from kithbook.domain.members import Member
+from kithbook.domain.ids import MemberId
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services.book import TieFields
@@ -36,11 +36,7 @@ class Town:
 
 
 def member(kb: Kithbook, name: str) -> MemberId:
-    m = Member(id=MemberId(new_id()), name=name, created_at=kb.clock.now())
-    with kb.uow() as uow:
-        uow.members.add(m)
-        uow.commit()
-    return m.id
+    return bare_member(kb, name).id
 
 
 def know(kb: Kithbook, owner: MemberId, other: MemberId, name: str, trust: int = 4,

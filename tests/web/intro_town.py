@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from community_members import bare_member
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.fair_use import FairUseLimits
-from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.members import Member
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import AskRule, Visibility
@@ -32,12 +32,7 @@ class Town:
 
 
 def _member(kb: Kithbook, name: str) -> Member:
-    member = Member(id=MemberId(new_id()), name=name, email=f"{name.lower()}@example.org",
-                    created_at=kb.clock.now())
-    with kb.uow() as uow:
-        uow.members.add(member)
-        uow.commit()
-    return member
+    return bare_member(kb, name, f"{name.lower()}@example.org")
 
 
 def build_town(kb: Kithbook, *, cleo_is_member: bool = True) -> Town:
