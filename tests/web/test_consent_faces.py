@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from intro_town import PURPOSE, Town, act_as, build_town
-from loopback_smtp import loopback_smtp
 
 from kithbook.cli import main
 from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
+from loopback_smtp import loopback_smtp
 
 MESSAGE = "Hi Cleo, Ben is building a data team; I think an hour with you would help."
 
