@@ -21,7 +21,7 @@ from kithbook.services.ports import ContactQuery
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 FILES = ("important_dates.vcf", "outlook_faxes.csv", "apple_labels.vcf", "odd_phones.vcf",
-         "google_dates.csv", "linkedin_connections.csv")
+         "google_dates.csv", "linkedin_connections.csv", "photos.vcf")
 
 
 @pytest.fixture
@@ -56,14 +56,17 @@ def test_imported_dates_are_on_the_contact_page_and_merged_together(
 
 
 def test_json_export_into_an_empty_book_exports_the_same_bytes(
-        kb: Kithbook, me: Member, tmp_path: Path, database_url: str) -> None:
+        kb: Kithbook, me: Member, tmp_path: Path, database_url: str,
+        request: pytest.FixtureRequest) -> None:
     for name in FILES:
         kb.import_file(me.id, DATA / name)
     first = _export(kb, me, ExportFormat.JSON)
     assert '"kind": "birthday"' in first and '"label": "Lab Bench"' in first
+    assert first.count('"media_type": "image/') == 3
     path = tmp_path / "book.json"
     path.write_text(first, encoding="utf-8")
-    empty = bootstrap(Settings(database_url=_fresh(database_url, tmp_path)), clock=kb.clock)
+    empty = bootstrap(Settings(database_url=_fresh(database_url, tmp_path, request)),
+                      clock=kb.clock)
     try:
         report = empty.import_file(None, path)
         assert report.dates_added == 12
@@ -74,7 +77,8 @@ def test_json_export_into_an_empty_book_exports_the_same_bytes(
 
 
 def test_vcard_export_into_an_empty_book_exports_the_same_cards(
-        kb: Kithbook, me: Member, tmp_path: Path, database_url: str) -> None:
+        kb: Kithbook, me: Member, tmp_path: Path, database_url: str,
+        request: pytest.FixtureRequest) -> None:
     for name in FILES:
         kb.import_file(me.id, DATA / name)
     first = _export(kb, me, ExportFormat.VCARD)
@@ -83,9 +87,11 @@ def test_vcard_export_into_an_empty_book_exports_the_same_cards(
     assert "item1.X-ABLabel:Lab Bench\r\n" in first
     assert "TEL;VALUE=text;TYPE=work:BusinessPhone\r\n" in first
     assert "X-KITHBOOK-STARTED-ON:" in first  # LinkedIn's "Connected On"
+    assert first.count("PHOTO:data:image/") == 3
     path = tmp_path / "contacts.vcf"
     path.write_text(first, encoding="utf-8", newline="")
-    empty = bootstrap(Settings(database_url=_fresh(database_url, tmp_path)), clock=kb.clock)
+    empty = bootstrap(Settings(database_url=_fresh(database_url, tmp_path, request)),
+                      clock=kb.clock)
     try:
         owner, _ = empty.init_local_member("Sam")
         report = empty.import_file(owner.id, path)
@@ -102,10 +108,12 @@ def _without_ids(cards: str) -> list[str]:
                   for card in cards.split("END:VCARD\r\n"))
 
 
-def _fresh(url: str, tmp_path: Path) -> str:
+def _fresh(url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty book: a new SQLite file, or the test's PostgreSQL schema emptied (what the
+    first book holds was exported before)."""
     if url.startswith("sqlite"):
         return f"sqlite:///{tmp_path / 'empty.sqlite'}"
-    pytest.skip("an empty second database is made on SQLite only")
+    request.getfixturevalue("empty_postgres")()
     return url
 
 
