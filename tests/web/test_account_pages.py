@@ -12,13 +12,13 @@ import pytest
 from community import COOKIE, PASSWORD, browser, community_app, csrf_of, signed_in
 from fastapi.testclient import TestClient
 from httpx2 import Response
-from loopback_smtp import Inbox, loopback_smtp
 
 from community_members import add_member
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.members import Role
 from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
+from loopback_smtp import Inbox, loopback_smtp
 
 NEW_PASSWORD = "harbour quince mosaic"
 LAPTOP = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"

@@ -15,7 +15,6 @@ from datetime import timedelta
 
 import pytest
 from community import community_app, signed_in
-from loopback_smtp import Inbox, loopback_smtp
 
 from community_members import add_member
 from fakes import FixedClock
@@ -27,6 +26,7 @@ from kithbook.domain.members import Member, Role
 from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
 from kithbook.services.mail_sender import BackgroundJob
+from loopback_smtp import Inbox, loopback_smtp
 
 # What Ben keeps in his book: never in anyone else's email.
 BENS_PRIVATE = ["Zara Quill", "zara@quill.example", "Quill Labs", "owes me a favour"]

@@ -11,12 +11,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from intro_town import PURPOSE, SECRET, Town, build_town
-from loopback_smtp import Inbox, free_port, loopback_smtp
 
 from kithbook.domain.intro_records import Rating
 from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
 from kithbook.services.mail_sender import BackgroundSender
+from loopback_smtp import Inbox, free_port, loopback_smtp
 
 # Never in an email: notes, purposes, reasons, comments and anyone's contact details.
 PRIVATE = [PURPOSE, SECRET, "cleo@acme.example", "Thanks for considering", "over to you",
