@@ -83,3 +83,14 @@ def test_photos_go_out_in_the_export_and_come_back(kb: Kithbook, me: Member, tmp
     for name in ("Aiko", "Bola", "Chen"):
         assert _photo(kb, again, name) is not None, name
     assert export(kb, again, format).count("PHOTO") == written.count("PHOTO")
+
+
+def test_a_merged_contact_takes_a_picture_only_when_it_has_none(kb: Kithbook,
+                                                                me: Member) -> None:
+    kb.import_file(me.id, FILE)
+    aiko, bola, dana = (kb.show_contact(me.id, n).contact.id for n in ("Aiko", "Bola", "Dana"))
+    kb.merge_contacts(me.id, dana, [bola])  # Dana had none: Bola's comes along
+    assert _photo(kb, me, "Dana") is not None and _photo(kb, me, "Dana")[0] == "image/png"
+    kb.merge_contacts(me.id, aiko, [dana])  # Aiko keeps her own
+    kept = _photo(kb, me, "Aiko")
+    assert kept is not None and kept[0] == "image/jpeg"

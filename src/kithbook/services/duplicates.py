@@ -92,6 +92,11 @@ def merge_contacts(uow: UnitOfWork, actor: MemberId, keep: str, others: Sequence
         dates = [d for c in (survivor, *absorbed) for d in uow.dates.for_contact(c.id)]
         if len(dates) > len(uow.dates.for_contact(survivor.id)):
             uow.dates.put(survivor.id, check_dates(list(dict.fromkeys(dates))[:MAX_DATES]))
+        # The contact kept keeps its own picture; without one, it takes the first other's.
+        if not uow.photos.has(survivor.id):
+            photo = next((p for c in absorbed if (p := uow.photos.get(c.id)) is not None), None)
+            if photo is not None:
+                uow.photos.put(survivor.id, photo)
         for contact in absorbed:
             uow.contacts.delete(actor, contact.id)
         uow.contacts.update(merged, expected_version=survivor.version)
