@@ -34,8 +34,16 @@ class TargetSide:
 
 @dataclass(frozen=True)
 class InferredTrust:
-    value: float  # in [0, 1]
+    """The requester's trust as seen from the introducer, through the people they trust.
+
+    `value` is in [-1, 1] (0: nothing heard; negative: people you trust had bad
+    experiences); `evidence` is how many average members' worth of raters it rests on,
+    `vouchers` the people it rests on most, by name, as the introducer may see them."""
+
+    value: float
     explanation: str
+    evidence: float = 0.0
+    vouchers: tuple[str, ...] = ()
 
 
 def trust_through_mutuals(links: Iterable[tuple[str, float, float]]) -> InferredTrust:
@@ -127,8 +135,8 @@ def assemble_brief(*, requester: str, purpose: str, strength: float | None,
                    flags: Sequence[Flag] = ()) -> RiskBrief:
     if strength is not None and not 0.0 <= strength <= 1.0:
         raise InvalidInput("tie strength must lie between 0 and 1.", field="strength")
-    if inferred_trust is not None and not 0.0 <= inferred_trust.value <= 1.0:
-        raise InvalidInput("inferred trust must lie between 0 and 1.", field="trust")
+    if inferred_trust is not None and not -1.0 <= inferred_trust.value <= 1.0:
+        raise InvalidInput("inferred trust must lie between -1 and 1.", field="trust")
     ordered = tuple(sorted(flags, key=lambda f: -f.severity))
     recommendation, reasons = _recommend(purpose, strength, reputation, inferred_trust,
                                          target, ordered)
@@ -159,8 +167,14 @@ def _recommend(purpose: str, strength: float | None, reputation: Reputation,
         doubts.append(f"mixed record so far: {outcomes.words()}.")
     elif outcomes.positive and reputation.score >= 0.6:
         for_it.append(f"good record: {outcomes.words()}.")
-    if inferred is not None and inferred.value < 0.2 and (strength is None or strength < 0.3):
+    if inferred is not None and inferred.value <= -0.3:
+        against.append(f"people you trust had bad experiences with them "
+                       f"({inferred.value:.2f}): {inferred.explanation}")
+    elif inferred is not None and inferred.value < 0.2 and (strength is None or strength < 0.3):
         doubts.append(f"little trust through your network either ({inferred.value:.2f}).")
+    elif inferred is not None and inferred.value >= 0.5 and inferred.vouchers:
+        for_it.append(f"trusted through your network ({inferred.value:.2f}): "
+                      f"{inferred.explanation}")
     if strength is not None and strength >= 0.5:
         for_it.append(f"you know them well (strength {strength:.2f}).")
     shared = welcomes_match(purpose, target.welcomes)

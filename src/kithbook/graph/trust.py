@@ -39,6 +39,7 @@ __all__ = [
     "personalized_trust",
     "reputation",
     "tie_weight",
+    "tie_weights",
     "vouchers",
 ]
 
@@ -127,6 +128,19 @@ def tie_weight(
     return float(
         np.clip((prior_votes * base + positive - negative) / (prior_votes + votes), -1.0, 1.0)
     )
+
+
+def tie_weights(stated_trust: npt.ArrayLike, strength: npt.ArrayLike,
+                positive: npt.ArrayLike, neutral: npt.ArrayLike,
+                negative: npt.ArrayLike) -> Floats:
+    """`tie_weight` over whole columns (stated trust 0 = unstated); the same numbers."""
+    trust = np.asarray(stated_trust, dtype=np.float64)
+    base = np.where(trust > 0, (trust - 1) / 4, 0.5 * np.asarray(strength, dtype=np.float64))
+    pos, neu, neg = (np.asarray(c, dtype=np.float64) for c in (positive, neutral, negative))
+    prior_votes = 2.0
+    out: Floats = np.clip((prior_votes * base + pos - neg) / (prior_votes + pos + neu + neg),
+                          -1.0, 1.0).astype(np.float32)
+    return out
 
 
 def build_trust_graph(

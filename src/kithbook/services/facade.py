@@ -255,7 +255,7 @@ class Kithbook:
 
     def risk_brief(self, actor: MemberId, intro_id: str) -> RiskBrief:
         return intros.risk_brief(self._uow(), actor, intro_id, self.clock,
-                                 self.strength_params)
+                                 self.strength_params, self._paths)
 
     def draft_email(self, actor: MemberId, intro_id: str, kind: intros.DraftKind, *,
                     note: str | None = None) -> Draft:

@@ -36,12 +36,15 @@ from kithbook.domain.introductions import (
 from kithbook.domain.members import Member
 from kithbook.domain.policies import REFUSED_TO_ASKER, effective_policy, may_ask, shown_in_search
 from kithbook.domain.reputation import judgment_record, outsider_reputation, requester_reputation
-from kithbook.domain.risk_brief import RiskBrief, TargetSide, assemble_brief
+from kithbook.domain.risk_brief import InferredTrust, RiskBrief, TargetSide, assemble_brief
 from kithbook.domain.screening import RecentPurpose, screen_purpose
 from kithbook.domain.ties import Tie
 from kithbook.graph.strength import StrengthParams
 from kithbook.services import path_handles
+from kithbook.services.network_trust import book_trust, community_trust, member_ties
 from kithbook.services.notifications import introduction_moved as notify
+from kithbook.services.path_network import PathsCache
+from kithbook.services.paths import community_network
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.references import resolve_contact
 from kithbook.services.tie_strength import strength_of
@@ -219,8 +222,10 @@ def fair_use_status(uow: UnitOfWork, actor: MemberId, clock: Clock,
 
 
 def risk_brief(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock,
-               params: StrengthParams | None = None) -> RiskBrief:
-    """What the introducer reads before deciding: the tie, the record, the flags."""
+               params: StrengthParams | None = None,
+               cache: PathsCache | None = None) -> RiskBrief:
+    """What the introducer reads before deciding: the tie, the record, the trust through
+    their network, the flags."""
     now = clock.now()
     with uow.reading():
         intro = _visible(uow, actor, intro_id)
@@ -242,12 +247,41 @@ def risk_brief(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock,
                                strength=strength.value if strength else None)
         judgment = judgment_record(_others(uow.introductions.introduced_by(actor), intro),
                                    actor)
+        inferred = _inferred_trust(uow, cache or PathsCache(), actor, requester, tie, clock,
+                                   params)
         return assemble_brief(
             requester=requester.name, purpose=intro.purpose,
             strength=strength.value if strength else None,
             strength_evidence=strength.evidence if strength else (),
             stated_trust=tie.stated_trust if tie else None, reputation=reputation,
-            judgment=judgment, target=_target_side(uow, actor, intro), flags=flags)
+            judgment=judgment, inferred_trust=inferred, target=_target_side(uow, actor, intro),
+            flags=flags)
+
+
+def _inferred_trust(uow: UnitOfWork, cache: PathsCache, actor: MemberId, requester: Party,
+                    tie: Tie | None, clock: Clock, params: StrengthParams | None
+                    ) -> InferredTrust | None:
+    """The requester's trust through the introducer's network: the community's members
+    when there are several, else the introducer's own book. Kept while neither the
+    network nor any outcome changes; one walk from the introducer per brief."""
+    mark = uow.introductions.outcomes_mark()
+    if uow.members.count() == 1:
+        if tie is None:
+            return None
+        book = cache.value(uow, f"trust-book:{actor}:{mark}",
+                           lambda: book_trust(uow, actor, uow.introductions.outcome_tally()),
+                           owner=actor)
+        return book.of(tie.contact)
+    if requester.member is None:
+        return None
+    network = community_network(uow, cache, clock, params)
+    ties = cache.value(uow, f"trust-ties:{mark}",
+                       lambda: member_ties(network, uow.introductions.outcome_tally()))
+    viewer = ties.number.get(actor)
+    if viewer is None:
+        return None
+    graph = cache.value(uow, f"trust-graph:{actor}:{mark}", lambda: ties.graph_for(viewer))
+    return community_trust(ties, graph, actor, requester.member)
 
 
 def draft_email(uow: UnitOfWork, actor: MemberId, intro_id: str, kind: DraftKind, *,

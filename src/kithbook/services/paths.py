@@ -206,10 +206,7 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
                 uow, f"book:{actor}", lambda versions: _build_book(
                     uow, actor, versions, StrengthFill(clock.today(), params or StrengthParams())))
         else:
-            fill = StrengthFill(clock.today(), params or StrengthParams())
-            network = cache.network(
-                uow, "community", lambda versions: build_community(uow, versions, fill),
-                lambda held, versions: refresh_community(uow, held, versions, fill))
+            network = community_network(uow, cache, clock, params)
         me = 0 if local else _member_number(network, actor)
         known, known_total = _already_known(uow, actor, query)
         # Paths to people the searcher knows are dropped after the search (a community's
@@ -320,6 +317,16 @@ def _why_empty(uow: UnitOfWork, network: Network, me: int, actor: MemberId,
     return (f"No warm path to {whom} yet: no member you know shows a contact matching. "
             "Their sharing rules may keep their contacts hidden; ask them directly, or "
             "link with more members.")
+
+
+def community_network(uow: UnitOfWork, cache: PathsCache, clock: Clock,
+                      params: StrengthParams | None) -> Network:
+    """The community network as the open unit of work sees it, refreshed by the part
+    that changed (inferred trust reads it too)."""
+    fill = StrengthFill(clock.today(), params or StrengthParams())
+    return cache.network(
+        uow, "community", lambda versions: build_community(uow, versions, fill),
+        lambda held, versions: refresh_community(uow, held, versions, fill))
 
 
 def _make_handle_key(uow: UnitOfWork, clock: Clock) -> bytes:

@@ -270,6 +270,24 @@ class IntroductionRepository(Protocol):
 
     def made(self) -> list[Introduction]: ...
 
+    def outcome_tally(self) -> list[OutcomeCount]:
+        """How the targets rated each requester, per introducer and requester (a member,
+        or a contact of the introducer's book), in counts: what inferred trust reads."""
+        ...
+
+    def outcomes_mark(self) -> tuple[int, str]:
+        """Changes whenever an outcome is recorded or goes away: (count, latest time)."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutcomeCount:
+    introducer: MemberId
+    requester_member: MemberId | None
+    requester_contact: ContactId | None
+    rating: str  # "positive", "neutral" or "negative"
+    count: int
+
 
 @dataclass(frozen=True)
 class NetworkPerson:

@@ -28,6 +28,7 @@ from kithbook.domain.introductions import (
     Rating,
     Role,
 )
+from kithbook.services.ports import OutcomeCount
 from kithbook.storage.rows import aware
 from kithbook.storage.tables import (
     intro_moves,
@@ -127,6 +128,24 @@ class SqlIntroductions:
 
     def made(self) -> list[Introduction]:
         return self._load(introductions.c.state == IntroState.MADE.value)
+
+    def outcome_tally(self) -> list[OutcomeCount]:
+        i, o = introductions.c, intro_outcomes.c
+        rows = self._c.execute(
+            select(i.introducer_member_id, i.requester_member_id, i.requester_contact_id,
+                   o.rating, func.count())
+            .select_from(introductions.join(intro_outcomes, o.intro_id == i.id))
+            .where(o.party == Role.TARGET.value, i.introducer_member_id.is_not(None))
+            .group_by(i.introducer_member_id, i.requester_member_id, i.requester_contact_id,
+                      o.rating)).all()
+        return [OutcomeCount(MemberId(r[0]), MemberId(r[1]) if r[1] else None,
+                             ContactId(r[2]) if r[2] else None, str(r[3]), int(r[4]))
+                for r in rows]
+
+    def outcomes_mark(self) -> tuple[int, str]:
+        count, latest = self._c.execute(
+            select(func.count(), func.max(intro_outcomes.c.at))).one()
+        return int(count), str(latest)
 
     # ---- inside ----------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from kithbook.domain.introductions import (
 )
 from kithbook.domain.policies import EffectivePolicy, PolicyChange
 from kithbook.domain.reputation import JudgmentRecord, Reputation
-from kithbook.domain.risk_brief import Recommendation, RiskBrief
+from kithbook.domain.risk_brief import InferredTrust, Recommendation, RiskBrief
 from kithbook.domain.screening import Flag
 from kithbook.domain.ties import AskRule, SharingPolicy, Visibility
 from kithbook.services.introductions import FairUseStatus
@@ -223,6 +223,19 @@ class JudgmentOut(BaseModel):
                    summary=j.summary())
 
 
+class InferredTrustOut(BaseModel):
+    value: float = Field(description="In [-1, 1]: 0 nothing heard, negative bad experiences")
+    explanation: str
+    evidence: float = Field(description="How many average members' worth of raters it "
+                                        "rests on")
+    vouchers: list[str] = Field(description="The people you trust it rests on most")
+
+    @classmethod
+    def of(cls, t: InferredTrust) -> InferredTrustOut:
+        return cls(value=round(t.value, 4), explanation=t.explanation,
+                   evidence=round(t.evidence, 4), vouchers=list(t.vouchers))
+
+
 class BriefOut(BaseModel):
     requester: str
     purpose: str
@@ -233,6 +246,8 @@ class BriefOut(BaseModel):
     stated_trust: int | None
     reputation: ReputationOut
     judgment: JudgmentOut | None
+    inferred_trust: InferredTrustOut | None = Field(
+        description="The requester's trust through your network (see docs/trust.md)")
     target: str
     target_welcomes: str | None
     target_no_introductions: bool
@@ -245,6 +260,8 @@ class BriefOut(BaseModel):
                    strength=b.strength, strength_evidence=list(b.strength_evidence),
                    stated_trust=b.stated_trust, reputation=ReputationOut.of(b.reputation),
                    judgment=JudgmentOut.of(b.judgment) if b.judgment else None,
+                   inferred_trust=(InferredTrustOut.of(b.inferred_trust)
+                                   if b.inferred_trust else None),
                    target=b.target.name, target_welcomes=b.target.welcomes,
                    target_no_introductions=b.target.no_introductions,
                    flags=[FlagOut.of(f) for f in b.flags])

@@ -1,0 +1,184 @@
+"""Inferred trust for the risk brief: how much the introducer's network vouches for the
+requester, with the people it rests on.
+
+The trust engine (`graph/trust.py`) walks the ties members gave each other, weighted by
+`tie_weight`: the owner's stated trust (else half the tie's stored strength) moved by how
+the introductions they made for that person went (the targets' outcomes). A ring of
+fake accounts vouching for each other gains trust only through ties honest members gave
+it, and shares it among all its accounts, so it stays near zero (`docs/trust.md`).
+
+* **A community**: members are the people; the ties are those of members' contacts linked
+  to other members. The introducer's own ties all count (their own knowledge); another
+  member's tie counts only when that member shows it by name in path search
+  (`Visibility.NAMED`), the same rule that lets a path name it. A hidden or anonymous tie
+  of someone else is, to the brief, the same as no tie: it moves no number and names
+  nobody (`tests/integration/test_brief_trust.py` tries it as an attacker would).
+* **A local book**: the member and their contacts; the member's ties, and the links they
+  recorded between contacts ("Bob knows Carol"), which count as knowing, not vouching:
+  half of the link's strength, as a tie without stated trust.
+
+Arrays, not loops: the community's ties come from the path network (`path_network.py`),
+read once and refreshed by the members whose version moved; this module keeps, per state
+of the network and of the outcomes, the shared weights, and per introducer their graph
+(`PathsCache.value`), so a brief is one walk from the introducer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.risk_brief import InferredTrust
+from kithbook.graph.policy import NAMED
+from kithbook.graph.trust import TrustGraph, build_trust_graph, personalized_trust, tie_weights
+from kithbook.graph.trust import vouchers as heaviest_raters
+from kithbook.services.path_network import Network
+from kithbook.services.ports import OutcomeCount, UnitOfWork
+from kithbook.services.tie_strength import estimate_strength
+
+VOUCHERS_NAMED = 3  # people a brief names; the rest are counted
+
+Floats = npt.NDArray[np.float32]
+Ints = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True)
+class MemberTies:
+    """Every member-to-member tie as weights, numbered by member; `shown` marks those
+    their owner shows by name (the ones another member's brief may hear)."""
+
+    members: Sequence[MemberId]
+    names: Sequence[str]
+    number: dict[MemberId, int]
+    src: Ints
+    dst: Ints
+    weight: Floats
+    shown: npt.NDArray[np.bool_]
+
+    def graph_for(self, viewer: int) -> TrustGraph:
+        """The ties `viewer`'s brief may hear: everyone's shown ones, and all their own."""
+        keep = self.shown | (self.src == viewer)
+        return build_trust_graph(self.src[keep], self.dst[keep], self.weight[keep],
+                                 size=len(self.members))
+
+
+def member_ties(network: Network, outcomes: Sequence[OutcomeCount]) -> MemberTies:
+    """The community's member-to-member ties from the path network, with outcomes."""
+    snap = network.snapshot
+    members = sorted(network.member_number, key=network.member_number.__getitem__)
+    place = np.full(snap.num_people, -1, dtype=np.int64)
+    place[[network.member_number[m] for m in members]] = np.arange(len(members))
+    src_person = np.repeat(np.arange(snap.num_people, dtype=np.int64), np.diff(snap.indptr))
+    wide_src, wide_dst = place[src_person], place[snap.dst]
+    keep = np.flatnonzero((wide_src >= 0) & (wide_dst >= 0))
+    src: Ints = wide_src[keep].astype(np.int32)
+    dst: Ints = wide_dst[keep].astype(np.int32)
+    number = {m: i for i, m in enumerate(members)}
+    counts = _pair_counts(outcomes, number, len(members))
+    pair = src.astype(np.int64) * max(len(members), 1) + dst
+    tally = np.zeros((3, len(pair)), dtype=np.float64)
+    for k, table in enumerate(counts):
+        tally[k] = [table.get(p, 0) for p in pair.tolist()]
+    weight = tie_weights(snap.trust[keep], snap.strength[keep], *tally)
+    return MemberTies(members, [network.people[network.member_number[m]].name for m in members],
+                      number, src, dst, weight, snap.visibility[keep] == NAMED)
+
+
+def _pair_counts(outcomes: Sequence[OutcomeCount], number: dict[MemberId, int], n: int
+                 ) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Positive, neutral and negative outcome counts per (introducer, requester) pair."""
+    tables: tuple[dict[int, int], ...] = ({}, {}, {})
+    column = {"positive": 0, "neutral": 1, "negative": 2}
+    for o in outcomes:
+        u = number.get(o.introducer)
+        v = number.get(o.requester_member) if o.requester_member is not None else None
+        if u is None or v is None or o.rating not in column:
+            continue
+        table = tables[column[o.rating]]
+        table[u * n + v] = table.get(u * n + v, 0) + o.count
+    return tables[0], tables[1], tables[2]
+
+
+def community_trust(ties: MemberTies, graph: TrustGraph, viewer: MemberId,
+                    requester: MemberId) -> InferredTrust | None:
+    """The requester's trust as `viewer` may see it, or None if either is no member."""
+    v, r = ties.number.get(viewer), ties.number.get(requester)
+    if v is None or r is None:
+        return None
+    return _described(graph, v, r, lambda i: ties.names[i], "trusted by", "vouch")
+
+
+@dataclass(frozen=True)
+class BookTrust:
+    """One member's book as a trust graph: person 0 is the member."""
+
+    graph: TrustGraph
+    names: Sequence[str]
+    where: dict[ContactId, int]
+
+    def of(self, requester: ContactId) -> InferredTrust | None:
+        r = self.where.get(requester)
+        if r is None:
+            return None
+        return _described(self.graph, 0, r, lambda i: self.names[i], "known to", "know")
+
+
+def book_trust(uow: UnitOfWork, owner: MemberId, outcomes: Sequence[OutcomeCount]
+               ) -> BookTrust:
+    """`owner`'s book as a trust graph (a local brief): their ties, moved by the outcomes
+    of the introductions they made, and their recorded links at half their strength."""
+    rows = uow.network.book(owner)
+    tally: dict[ContactId, list[int]] = defaultdict(lambda: [0, 0, 0])
+    column = {"positive": 0, "neutral": 1, "negative": 2}
+    for o in outcomes:
+        if o.introducer == owner and o.requester_contact is not None and o.rating in column:
+            tally[o.requester_contact][column[o.rating]] += o.count
+    own = np.array([[t.tie.stated_trust or 0,
+                     t.strength if t.strength is not None else estimate_strength(t.tie).value,
+                     *tally[t.tie.contact]] for t in rows.ties], dtype=np.float64).reshape(-1, 5)
+    links = np.array(rows.links, dtype=np.float64).reshape(-1, 3)
+    none = np.zeros(len(links))
+    src = np.concatenate([np.zeros(len(rows.ties)), links[:, 0], links[:, 1]])
+    dst = np.concatenate([[t.dst for t in rows.ties], links[:, 1], links[:, 0]])
+    knowing = tie_weights(none, links[:, 2], none, none, none)
+    weight = np.concatenate([tie_weights(*own.T), knowing, knowing])
+    return BookTrust(build_trust_graph(src, dst, weight, size=len(rows.people)),
+                     [p.name for p in rows.people],
+                     {p.contact: i for i, p in enumerate(rows.people) if p.contact is not None})
+
+
+def _described(graph: TrustGraph, viewer: int, requester: int, name_of: Callable[[int], str],
+               said: str, verb: str) -> InferredTrust:
+    """The score with its evidence, in words: who it rests on, and how much there is."""
+    trust = personalized_trust(graph, viewer)
+    score = float(trust.score[requester])
+    raters = heaviest_raters(graph, trust, requester, limit=graph.size)
+    others = [x for x in raters if x.rater != viewer]
+    good = [x for x in others if x.rating > 0]
+    bad = [x for x in others if x.rating < 0]
+    named = tuple(name_of(x.rater) for x in good[:VOUCHERS_NAMED])
+    parts = []
+    if any(x.rater == viewer for x in raters):
+        parts.append("your own rating of them")
+    if good:
+        more = len(good) - len(named)
+        people = "person" if len(good) == 1 else "people"
+        parts.append(f"{said} {len(good)} {people} you trust: {', '.join(named)}"
+                     + (f" and {more} more" if more else ""))
+    if bad:
+        parts.append(f"{len(bad)} {'person' if len(bad) == 1 else 'people'} you trust "
+                     "had bad experiences with them")
+    if not parts:
+        return InferredTrust(0.0, f"nobody you trust is known to {verb} them.", 0.0, ())
+    evidence = float(trust.evidence[requester])
+    return InferredTrust(
+        max(-1.0, min(1.0, score)),
+        "; ".join(parts) + f" (evidence worth {evidence:.1f} average members).",
+        evidence, named)
+
+
