@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from fastapi.testclient import TestClient
 from intro_town import PURPOSE, Town, act_as, build_town
 
 from kithbook.cli import main
+from kithbook.domain.contacts import ContactFields, Labeled
+from kithbook.domain.ids import ContactId, InteractionId, MemberId, new_id
+from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.io.smtp import SmtpMailer
 from kithbook.services.facade import Kithbook
 from loopback_smtp import loopback_smtp
@@ -99,3 +103,36 @@ def test_the_cli_previews_then_sends_the_ask(tmp_path: Path, monkeypatch: pytest
                      mails[0][3])
     assert run("intro", "show", intro) == 0
     assert "forwarded" in capsys.readouterr().out
+
+
+def _captured(kb: Kithbook, owner: MemberId, contact: ContactId, direction: Direction,
+              days_from_now: int, subject: str | None) -> None:
+    """An email as mail capture records it: headers only, from a mail source."""
+    with kb.uow() as uow:
+        uow.interactions.add(Interaction(
+            id=InteractionId(new_id()), owner=owner, kind=Kind.EMAILED, direction=direction,
+            occurred_on=kb.clock.today() + timedelta(days=days_from_now),
+            contact_ids=[contact], note=subject, source="capture:src1",
+            created_at=kb.clock.now()))
+        uow.commit()
+
+
+def test_a_reply_seen_by_mail_capture_is_offered_as_the_answer(kb: Kithbook,
+                                                                client: TestClient) -> None:
+    me, _ = kb.init_local_member("Sam")
+    ada = kb.add_contact(me.id, ContactFields(name="Ada Lovelace",
+                                              emails=[Labeled("ada@acme.example")])).id
+    intro = kb.record_received_request(me.id, "Dina Kovacs", "Ada", PURPOSE)
+    act_as(client, me)
+    kb.forward_introduction(me.id, intro.id)
+    # Before the ask, written by Sam, or on another thread: none is an answer.
+    _captured(kb, me.id, ada, Direction.RECEIVED, -1, "Re: Would you like to meet Dina Kovacs?")
+    _captured(kb, me.id, ada, Direction.GAVE, 0, "Would you like to meet Dina Kovacs?")
+    _captured(kb, me.id, ada, Direction.RECEIVED, 0, "Lunch on Friday")
+    assert 'data-testid="captured-reply"' not in client.get(f"/introductions/{intro.id}").text
+    _captured(kb, me.id, ada, Direction.RECEIVED, 1, "Re: Would you like to meet Dina Kovacs?")
+    page = client.get(f"/introductions/{intro.id}").text
+    assert 'data-testid="captured-reply"' in page
+    assert f"wrote to you on {(kb.clock.today() + timedelta(days=1)).isoformat()}" in page
+    kb.make_introduction(me.id, intro.id)  # Sam records the yes: the offer is done
+    assert 'data-testid="captured-reply"' not in client.get(f"/introductions/{intro.id}").text

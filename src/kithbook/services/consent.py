@@ -10,7 +10,7 @@ moved on) gets one answer, `DeadLink`, and counts against the address that tried
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from kithbook.domain.accounts import TooManyAttempts, after_address_failure, wait_seconds
 from kithbook.domain.consent import (
@@ -39,16 +39,18 @@ from kithbook.domain.consent import (
 from kithbook.domain.drafts import Draft, introduction_email
 from kithbook.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from kithbook.domain.ids import IntroId, MemberId, new_id
+from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.introductions import Introduction, IntroState, IntroView, MoveKind, Role
 from kithbook.domain.notifications import OutgoingMail
 from kithbook.domain.policies import PolicyChange, apply_change, effective_policy
 from kithbook.services.accounts import throttle_key
+from kithbook.services.capture import CAPTURED
 from kithbook.services.notifications import consent_link
 from kithbook.services.notifications import introduction_moved as notify
 from kithbook.services.ports import Clock, UnitOfWork
 
 __all__ = [
-    "AskPreview", "EmailStatus", "LinkAnswered", "answer_link", "ask_preview",
+    "AskPreview", "EmailStatus", "LinkAnswered", "answer_link", "ask_preview", "captured_reply",
     "email_status", "link_page", "send_ask", "send_introduction", "send_link_emails",
 ]
 
@@ -335,6 +337,30 @@ def email_status(uow: UnitOfWork, actor: MemberId, intro_id: str) -> EmailStatus
                        reminder_at=link.reminder_due(),
                        reminded_at=link.reminded_at, expires_at=link.expires_at,
                        answered_at=link.used_at, answer=link.answer)
+
+
+def captured_reply(uow: UnitOfWork, actor: MemberId, intro_id: str) -> date | None:
+    """The day the target last wrote to the introducer since the ask, as mail capture
+    saw it (headers only): in a local book without a public URL the draft asks them to
+    reply, and that reply is offered as their answer for the introducer to record."""
+    with uow.reading():
+        try:
+            intro = _introducers(uow, actor, intro_id, "follow the answer of")
+        except NotAllowed:
+            return None
+        contact = intro.target.contact
+        asked = next((m.at.date() for m in intro.history if m.kind is MoveKind.FORWARD),
+                     None)
+        if intro.state is not IntroState.FORWARDED or contact is None or asked is None:
+            return None
+        seen = uow.interactions.for_contact(actor, contact, limit=50)
+    about = intro.requester.name.casefold()
+    replies = [i.occurred_on for i in seen
+               if i.kind is Kind.EMAILED and (i.source or "").startswith(CAPTURED)
+               and i.direction is not Direction.GAVE and i.occurred_on >= asked
+               # On the thread: its subject names the requester (when subjects are kept).
+               and (i.note is None or about in i.note.casefold())]
+    return max(replies, default=None)
 
 
 # ---- inside ------------------------------------------------------------------------------

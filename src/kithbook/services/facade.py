@@ -578,6 +578,9 @@ class Kithbook:
     def email_status(self, actor: MemberId, intro_id: str) -> consent.EmailStatus | None:
         return consent.email_status(self._uow(), actor, intro_id)
 
+    def captured_reply(self, actor: MemberId, intro_id: str) -> date | None:
+        return consent.captured_reply(self._uow(), actor, intro_id)
+
     def send_link_emails(self) -> int:
         """Enqueue the reminders and outcome emails due (a background job calls this)."""
         return consent.send_link_emails(self._uow(), self.clock)

@@ -112,6 +112,7 @@ def _intro(request: Request, kb: Kithbook, member: MemberId, intro_id: str, *,
     return _render(request, "intro.html", {
         "v": view, "brief": _brief(kb, member, view),
         "email": kb.email_status(member, view.id), "can_email": kb.mailer is not None,
+        "reply_on": kb.captured_reply(member, view.id),
         "can_ask": kb.mailer is not None and _can_ask(kb, member, view),
         "drafts": _drafts(kb, member, view), "form": form or {}, "error": error,
         "reasons": {r.move_index: r.text for r in view.private_reasons},
