@@ -89,8 +89,8 @@ def _local_book(kb: Any) -> dict[str, str]:
         location=LONG_WORD, tags=[LONG_WORD[:60]], emails=[Labeled(f"{LONG_WORD}@example.org")],
         links=[f"https://example.org/{LONG_WORD}"], how_we_met=LONG_WORD,
         notes=f"{LONG_WORD} {LONG_WORD}"), TieFields(stated_trust=4))
-    kb.log_interaction(me.id, [long.id], Kind.MET, Direction.MUTUAL, kb.clock.today(),
-                       note=LONG_WORD)
+    met = kb.log_interaction(me.id, [long.id], Kind.MET, Direction.MUTUAL, kb.clock.today(),
+                             note=LONG_WORD)
     for org in ("Acme", "Acme Inc"):
         kb.add_contact(me.id, ContactFields(name="Nadia Petrova", organization=org,
                                             emails=[Labeled("nadia@example.org")]))
@@ -101,7 +101,8 @@ def _local_book(kb: Any) -> dict[str, str]:
     intro = kb.record_received_request(me.id, f"Dina {LONG_WORD}", target.id,
                                        f"To talk about {LONG_WORD} and data teams.")
     nadia = next(s for s in kb.list_duplicates(me.id)).contacts[0].id
-    return {"long": long.id, "intro": intro.id, "nadia": nadia, "target": target.name}
+    return {"long": long.id, "intro": intro.id, "nadia": nadia, "target": target.name,
+            "met": met.id}
 
 
 def _local_pages(ids: dict[str, str]) -> list[str]:
@@ -110,7 +111,8 @@ def _local_pages(ids: dict[str, str]) -> list[str]:
             "/digest", "/health", "/paths", f"/paths?to={ids['target']}", "/map",
             "/introductions", "/introductions/new", f"/introductions/{ids['intro']}",
             "/import", "/sources", "/review", "/settings", "/duplicates",
-            f"/duplicates/{ids['nadia']}"]
+            f"/duplicates/{ids['nadia']}", f"/interactions/{ids['met']}/edit",
+            f"/interactions/{ids['met']}/remove"]
 
 
 @pytest.fixture

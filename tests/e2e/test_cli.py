@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -130,11 +131,45 @@ def test_an_interaction_shown_on_the_contact_can_be_unlogged_by_its_id(
     capsys.readouterr()
     assert run(db, "show", "Ada") == 0
     [coffee] = [line for line in capsys.readouterr().out.splitlines() if "first coffee" in line]
+    before = dump(db)
     assert run(db, "unlog", coffee.split()[-1]) == 0
-    assert "removed" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "removed" in said
+    [undo] = re.findall(r"kithbook undo (\w+)", said)
     assert run(db, "show", "Ada") == 0
     shown = capsys.readouterr().out
     assert "first coffee" not in shown and "advice" in shown
+    assert run(db, "undo") == 0
+    assert f"{undo} the met of" in " ".join(capsys.readouterr().out.split())
+    assert run(db, "undo", undo) == 0
+    assert "undone the met of" in capsys.readouterr().out
+    # The same rows (a row put back is stored after the others, so order aside), but
+    # for the counters that tell path searches the network changed, as it did twice.
+    def book(lines: list[str]) -> list[str]:
+        return sorted(line for line in lines
+                      if "undo_entries" not in line and "network_versions" not in line)
+    assert book(dump(db)) == book(before)
+    assert run(db, "undo", undo) == 2
+    assert "undone already" in capsys.readouterr().err
+
+
+def test_a_logged_interaction_is_edited_by_its_id(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(db, "init", "--name", "Sam") == 0
+    assert run(db, "add", "Ada") == 0
+    assert run(db, "add", "Charles Babbage") == 0
+    assert run(db, "log", "Ada", "met", "yesterday", "-n", "first coffee") == 0
+    logged = capsys.readouterr().out.split()[-1]
+    assert run(db, "edit-log", logged, "--kind", "advice", "--gave", "--on", "2026-01-05",
+               "--with", "Ada", "--with", "Charles", "-n", "") == 0
+    now = capsys.readouterr().out
+    assert "advice" in now and "2026-01-05" in now and "first coffee" not in now
+    assert run(db, "show", "Charles") == 0
+    assert "2026-01-05" in capsys.readouterr().out
+    before = dump(db)
+    assert run(db, "edit-log", logged, "--gave", "--received") == 2
+    assert "choose one of" in capsys.readouterr().err
+    assert dump(db) == before
 
 
 def test_unreachable_database_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -29,7 +29,8 @@ ABOVE: dict[str, tuple[str, ...]] = {
     "cli": ("kithbook.web.pages", "kithbook.web.api"),
 }
 # Storage implements the services' ports, and knows nothing else of them.
-STORAGE_MAY_USE = ("kithbook.services.ports", "kithbook.services.capture_ports")
+STORAGE_MAY_USE = ("kithbook.services.ports", "kithbook.services.capture_ports",
+                   "kithbook.services.undo_ports")
 # Research code serves benchmarks and tests; only the command that reports on it may use it.
 LAB_USERS = {"cli/trust.py"}
 FORBIDDEN_IN_FACES = ("kithbook.storage", "sqlalchemy", "alembic", "psycopg")

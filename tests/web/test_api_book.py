@@ -184,3 +184,30 @@ def test_a_listed_page_is_exactly_what_its_schema_would_send(client: TestClient)
         assert response.headers["content-type"] == "application/json"
         schema = TypeAdapter(PageOut[ContactListItem])
         assert schema.dump_json(schema.validate_json(response.content)) == response.content
+
+
+def test_an_interaction_is_edited_removed_and_put_back_through_the_api(
+        client: TestClient, ada: dict[str, object]) -> None:
+    logged = client.post("/api/v1/interactions", json={
+        "contact_ids": [ada["id"]], "kind": "met", "occurred_on": "2026-06-01",
+        "note": "lab visit"}).json()
+    url = f"/api/v1/interactions/{logged['id']}"
+    edited = client.patch(url, json={"kind": "advice", "direction": "gave", "note": ""})
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["kind"], edited.json()["direction"], edited.json()["note"]) == (
+        "advice", "gave", None)
+    assert edited.json()["occurred_on"] == "2026-06-01"
+    stale = client.patch(url, json={"note": "late"}, headers={"If-Match": '"v1"'})
+    assert stale.status_code == 412
+    assert client.patch(url, json={"kind": "lunch"}).status_code == 422
+    assert client.patch(url, json={"occurred_on": "2999-01-01"}).json()["error"]["field"] \
+        == "date"
+    removed = client.delete(url)
+    assert removed.status_code == 204
+    undo = removed.headers["Kithbook-Undo"]
+    assert [e["id"] for e in client.get("/api/v1/undo").json()] == [undo]
+    put_back = client.post(f"/api/v1/undo/{undo}")
+    assert put_back.status_code == 200 and put_back.json()["contact_ids"] == [ada["id"]]
+    [back] = client.get(f"/api/v1/contacts/{ada['id']}").json()["timeline"]
+    assert (back["id"], back["kind"]) == (logged["id"], "advice")
+    assert client.post(f"/api/v1/undo/{undo}").status_code == 404

@@ -42,7 +42,7 @@ ADMIN_ONLY = ("/admin/", "/api/v1/admin/")
 # Inviting takes an admin, or a member an admin allowed to (none is, here).
 INVITERS = {("POST", "/invite"), ("POST", "/api/v1/invitations")}
 OBJECT_PARAMS = ("contact_id", "interaction_id", "intro_id", "token_id", "link_id",
-                 "session_id", "source_id", "conflict_id")
+                 "session_id", "source_id", "conflict_id", "entry_id")
 # Parameters that name no one's object: a move, a format, a chart, a secret token.
 NAMING_PARAMS = {"move", "kind", "format", "name", "token", "member_id", "what"}
 
@@ -67,6 +67,7 @@ ROUTES = route_table(create_app(_UNUSED, Community()))  # type: ignore[arg-type]
 JSON_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/contacts"): {"name": "Zed Doe"},
     ("PATCH", "/api/v1/contacts/{contact_id}"): {"notes": "changed"},
+    ("PATCH", "/api/v1/interactions/{interaction_id}"): {"note": "changed"},
     ("POST", "/api/v1/introductions"): {"kind": "received", "requester_name": "Zed",
                                          "target": "Cleo", "purpose": "advice on hiring"},
     ("POST", "/api/v1/introductions/{intro_id}/outcome"): {"rating": "positive"},
@@ -110,6 +111,8 @@ def world(kb: Kithbook) -> Iterator[World]:
         uow.photos.put(cleo, ContactPhoto("image/png", b"\x89PNG\r\n\x1a\n"))
         uow.commit()
     met = kb.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL, kb.clock.today())
+    gone = kb.log_interaction(ana.id, [cleo], Kind.NOTE, Direction.MUTUAL, kb.clock.today())
+    removed = kb.delete_interaction(ana.id, gone.id)  # Ana can still undo it
     intro = kb.record_received_request(ana.id, "Zoe Outside", cleo, "advice on hiring a team")
     token, _ = kb.create_api_token(ana.id, "ana's script")
     ana_in_ben = kb.add_contact(ben.id, ContactFields(name="Ana Ruiz")).id
@@ -132,6 +135,7 @@ def world(kb: Kithbook) -> Iterator[World]:
                       "token_id": token.id, "token": "no-such-invitation", "link_id": link.id,
                       "session_id": ana_session, "source_id": source.id,
                       "conflict_id": conflict.id,
+                      "entry_id": removed.undo_id,
                       "member_id": dan.id, "move": "forward", "kind": "ask",
                       "format": "json", "name": "balance", "what": "birthday"},
                 {**clients, "anonymous": (anonymous, "")},

@@ -69,8 +69,57 @@ def test_edit_form_and_remove(client: TestClient) -> None:
     assert "Saved." in saved.text and "CTO" in saved.text
     stale = client.post(f"{url}/edit", data={"name": "Ada L", "version": "1"})
     assert stale.status_code == 409 and "changed by someone else" in stale.text
-    removed = client.post(f"{url}/delete")
+    # Removing asks first, on a page of its own; nothing is removed until confirmed.
+    asked = client.post(f"{url}/delete")
+    assert asked.status_code == 200 and "Remove Ada Lovelace from your book?" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert "Ada Lovelace" in client.get("/").text
+    removed = client.post(f"{url}/delete", data={"confirmed": "yes"})
     assert "Removed." in removed.text and "Ada Lovelace" not in removed.text
+
+
+def test_an_interaction_is_removed_after_a_confirmation_and_undone(client: TestClient) -> None:
+    added = client.post("/contacts", data={"name": "Ada"}, follow_redirects=False)
+    url = added.headers["location"].split("?")[0]
+    client.post(f"{url}/log", data={"kind": "met", "occurred_on": "2026-01-05",
+                                    "note": "lab visit"})
+    page = client.get(url).text
+    [interaction] = re.findall(r'href="/interactions/(\w+)/remove\?back=', page)
+    asked = client.get(f"/interactions/{interaction}/remove", params={"back": url})
+    assert "Remove the met of 2026-01-05?" in asked.text and "lab visit" in asked.text
+    assert "lab visit" in client.get(url).text  # asking removed nothing
+    removed = client.post(f"/interactions/{interaction}/delete", data={"back": url},
+                          follow_redirects=False)
+    assert removed.headers["location"].startswith(f"{url}?done=unlogged&undo=")
+    shown = client.get(removed.headers["location"]).text
+    assert "Interaction removed." in shown and "lab visit" not in shown
+    [undo] = re.findall(r'action="(/undo/\w+)"', shown)
+    back = client.post(undo, data={"back": url})
+    assert "Undone" in back.text and "lab visit" in back.text
+    again = client.post(undo, data={"back": url})
+    assert again.status_code == 404 and "undone already" in again.text
+
+
+def test_an_interaction_is_edited_on_its_page(client: TestClient) -> None:
+    ada = client.post("/contacts", data={"name": "Ada"}, follow_redirects=False)
+    url = ada.headers["location"].split("?")[0]
+    client.post("/contacts", data={"name": "Charles Babbage"})
+    client.post(f"{url}/log", data={"kind": "met", "occurred_on": "2026-01-05",
+                                    "note": "lab visit"})
+    [interaction] = re.findall(r'href="/interactions/(\w+)/edit', client.get(url).text)
+    form = client.get(f"/interactions/{interaction}/edit", params={"back": url}).text
+    assert 'value="2026-01-05"' in form and "lab visit" in form
+    contact = url.rsplit("/", 1)[1]
+    wrong = client.post(f"/interactions/{interaction}/edit", data={
+        "back": url, "kind": "advice", "direction": "gave", "occurred_on": "2999-01-01",
+        "contact": contact, "note": "kept"})
+    assert wrong.status_code == 422 and "in the future" in wrong.text
+    assert 'value="2999-01-01"' in wrong.text  # what was typed stays
+    saved = client.post(f"/interactions/{interaction}/edit", data={
+        "back": url, "kind": "advice", "direction": "gave", "occurred_on": "2026-01-06",
+        "contact": contact, "add": "Charles", "note": "hiring advice"})
+    assert "Saved." in saved.text and "hiring advice" in saved.text
+    assert "2026-01-06" in saved.text and "Charles Babbage" in saved.text
 
 
 def test_unknown_contact_page_is_a_friendly_404(client: TestClient) -> None:

@@ -98,10 +98,15 @@ def test_duplicates_page_merges_a_set(client: TestClient, ada: dict[str, object]
     chosen = client.get(f"/duplicates/{twin.json()['id']}")
     assert "Role from" in chosen.text and "Countess" in chosen.text
     assert client.get("/duplicates/nobody12345").status_code == 404
-    response = client.post("/duplicates/merge", data={
-        "keep": ada["id"], "contact": [ada["id"], twin.json()["id"]],
-        "take_role": twin.json()["id"]}, follow_redirects=True)
+    chosen_form = {"keep": ada["id"], "contact": [ada["id"], twin.json()["id"]],
+                   "take_role": twin.json()["id"]}
+    asked = client.post("/duplicates/merge", data=chosen_form)
+    assert "Merge Ada King into Ada Lovelace?" in asked.text and "undo" in asked.text
+    assert client.get("/api/v1/duplicates").json()["total"] == 1  # asking merged nothing
+    response = client.post("/duplicates/merge", data={**chosen_form, "confirmed": "yes"},
+                           follow_redirects=True)
     assert response.status_code == 200 and "Merged." in response.text
+    assert 'action="/undo/' in response.text
     merged = client.get(f"/api/v1/contacts/{ada['id']}").json()
     assert merged["contact"]["role"] == "Countess"
     assert [i["occurred_on"] for i in merged["timeline"]] == ["2026-06-01"]

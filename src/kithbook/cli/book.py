@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import typer
+from rich.markup import escape
 
 from kithbook.cli import render
 from kithbook.cli.context import state
@@ -13,7 +14,7 @@ from kithbook.domain.dates import parse_date
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.interactions import parse_direction, parse_kind
 from kithbook.domain.ties import Stage, StageKey
-from kithbook.services.book import UNSET, TieFields, labeled
+from kithbook.services.book import UNSET, InteractionChange, TieFields, labeled
 from kithbook.services.ports import ContactQuery, Sort
 
 EMAIL = typer.Option(None, "--email", "-e", help="Email, repeatable; label as work:ada@x.org.")
@@ -38,6 +39,8 @@ def register(app: typer.Typer) -> None:
     app.command("rm")(remove)
     app.command()(log)
     app.command()(unlog)
+    app.command("edit-log")(edit_log)
+    app.command()(undo)
     app.command()(show)
     app.command("ls")(list_)
     app.command()(search)
@@ -158,7 +161,51 @@ def unlog(ctx: typer.Context,
     """Remove a logged interaction."""
     cli = state(ctx)
     removed = cli.kb.delete_interaction(cli.me.id, interaction)
-    cli.console.print(f"removed {render.interaction_line(removed, None)}")
+    cli.console.print(f"removed {render.interaction_line(removed.interaction, None)}")
+    cli.console.print(f"[dim]Changed your mind? `kithbook undo {removed.undo_id}`.[/]")
+
+
+def edit_log(ctx: typer.Context,
+             interaction: str = typer.Argument(..., help="The interaction's id."),
+             kind: str | None = typer.Option(None, "--kind", help="What happened instead."),
+             on: str | None = typer.Option(None, "--on", help="When it happened instead."),
+             gave: bool = typer.Option(False, "--gave", help="You gave."),
+             received: bool = typer.Option(False, "--received", help="You received."),
+             mutual: bool = typer.Option(False, "--mutual", help="Both gave."),
+             with_: list[str] | None = typer.Option(
+                 None, "--with", "-w", help="Everyone it involved (replaces the people)."),
+             note: str | None = typer.Option(None, "--note", "-n",
+                                             help="The note ('' to clear).")) -> None:
+    """Change a logged interaction: `kithbook edit-log k3j9 --on 2026-03-01 --gave`."""
+    cli = state(ctx)
+    if gave + received + mutual > 1:
+        raise InvalidInput("choose one of --gave, --received and --mutual.", field="direction")
+    direction = "gave" if gave else "received" if received else "mutual" if mutual else None
+    change = InteractionChange(
+        kind=parse_kind(kind) if kind is not None else None,
+        direction=parse_direction(direction) if direction else None,
+        occurred_on=parse_date(on, today=cli.kb.clock.today(), field="on") if on else None,
+        note=note, contacts=list(with_) if with_ else None)
+    edited = cli.kb.edit_interaction(cli.me.id, interaction, change)
+    cli.console.print(f"now {render.interaction_line(edited, None)} [dim]{edited.id}[/]")
+
+
+def undo(ctx: typer.Context,
+         entry: str | None = typer.Argument(
+             None, help="What to undo, as a removal or merge printed it; "
+                        "leave out to list what can be undone.")) -> None:
+    """Put back a removed interaction or split a merge again (for 30 days)."""
+    cli = state(ctx)
+    if entry is None:
+        entries = cli.kb.undoable(cli.me.id)
+        if not entries:
+            cli.console.print("Nothing to undo.")
+        for e in entries:
+            cli.console.print(f"[bold]{e.id}[/]  {escape(e.label)}  "
+                              f"[dim]{e.created_at:%Y-%m-%d %H:%M}[/]", highlight=False)
+        return
+    done = cli.kb.undo(cli.me.id, entry)
+    cli.console.print(f"undone {escape(done.label)}: it is as it was before.", highlight=False)
 
 
 def show(ctx: typer.Context,

@@ -241,6 +241,7 @@ def merge(ctx: typer.Context,
     cli.console.print(f"merged {escape(names)} into [bold]{escape(result.contact.headline)}[/] "
                       f"[dim]{result.contact.id}[/]: {result.interactions_moved} interactions "
                       f"moved, {result.interaction_count} in all.")
+    cli.console.print(f"[dim]Changed your mind? `kithbook undo {result.undo_id}`.[/]")
 
 
 def erase(ctx: typer.Context,

@@ -15,7 +15,7 @@ from kithbook.domain.knows import ContactLink
 from kithbook.domain.photos import ContactPhoto
 from kithbook.domain.ties import Tie, check_cadence, check_trust
 from kithbook.graph.strength import StrengthParams
-from kithbook.services import stored_strength
+from kithbook.services import stored_strength, undo
 from kithbook.services.ports import Clock, ContactQuery, Page, UnitOfWork
 from kithbook.services.references import resolve_contact, resolve_contacts
 from kithbook.values.normalize import normalize_emails, normalize_phones
@@ -139,16 +139,83 @@ def log_interaction(uow: UnitOfWork, actor: MemberId, refs: list[str], kind: Kin
         return interaction
 
 
-def delete_interaction(uow: UnitOfWork, actor: MemberId, interaction_id: str) -> Interaction:
+@dataclass(frozen=True)
+class RemovedInteraction:
+    interaction: Interaction
+    undo_id: str  # what `undo` takes to put it back
+
+
+def delete_interaction(uow: UnitOfWork, actor: MemberId, interaction_id: str,
+                       clock: Clock) -> RemovedInteraction:
+    """Remove an interaction, kept for a while so that it can be put back."""
     with uow:
-        found = uow.interactions.get(actor, InteractionId(interaction_id.strip().lower()))
-        if found is None:
-            raise NotFound(f"no interaction {interaction_id!r} in your book.",
-                           field="interaction")
+        found = _interaction(uow, actor, interaction_id)
+        kept = uow.undo.capture_interaction(actor, found.id)
+        names = uow.contacts.names_of(actor, found.contact_ids)
         uow.interactions.delete(actor, found.id)
         uow.ties.refresh_activity(found.contact_ids)
+        entry = undo.keep_for_undo(
+            uow, actor, undo.INTERACTION, _describe(found, names), kept,
+            {"contacts": list(found.contact_ids)}, clock)
         uow.commit()
-        return found
+        return RemovedInteraction(found, entry.id)
+
+
+@dataclass(frozen=True)
+class InteractionChange:
+    """What to change in a logged interaction; None keeps a field, an empty note clears
+    it, and `contacts` names everyone it involves (each as `log` takes them)."""
+
+    kind: Kind | None = None
+    direction: Direction | None = None
+    occurred_on: date | None = None
+    note: str | None = None
+    contacts: list[str] | None = None
+
+
+def edit_interaction(uow: UnitOfWork, actor: MemberId, interaction_id: str,
+                     change: InteractionChange, clock: Clock, *,
+                     expected_version: int | None = None, exact: bool = False) -> Interaction:
+    if change.occurred_on is not None and change.occurred_on > clock.today():
+        raise InvalidInput(f"{change.occurred_on.isoformat()} is in the future; log what has "
+                           "happened.", field="date")
+    with uow:
+        found = _interaction(uow, actor, interaction_id)
+        version = found.version if expected_version is None else expected_version
+        people = found.contact_ids if change.contacts is None else \
+            resolve_contacts(uow, actor, change.contacts, exact=exact)
+        note = found.note if change.note is None else (change.note.strip() or None)
+        edited = replace(found, kind=change.kind or found.kind,
+                         direction=change.direction or found.direction,
+                         occurred_on=change.occurred_on or found.occurred_on,
+                         note=note, contact_ids=list(people), version=version + 1)
+        uow.interactions.update(edited, expected_version=version)
+        uow.ties.refresh_activity(sorted({*found.contact_ids, *edited.contact_ids}))
+        uow.commit()
+        return edited
+
+
+def get_interaction(uow: UnitOfWork, actor: MemberId, interaction_id: str
+                    ) -> tuple[Interaction, dict[ContactId, str]]:
+    """One interaction of the book, with the names of the people it involves."""
+    with uow.reading():
+        found = _interaction(uow, actor, interaction_id)
+        return found, uow.contacts.names_of(actor, found.contact_ids)
+
+
+def _interaction(uow: UnitOfWork, actor: MemberId, interaction_id: str) -> Interaction:
+    found = uow.interactions.get(actor, InteractionId(interaction_id.strip().lower()))
+    if found is None:
+        # The id is not repeated: a page about someone else's id reads as any other.
+        raise NotFound("there is no such interaction in your book; it may have been "
+                       "removed.", field="interaction")
+    return found
+
+
+def _describe(interaction: Interaction, names: dict[ContactId, str]) -> str:
+    people = ", ".join(names.get(c, "someone") for c in interaction.contact_ids)
+    return (f"the {interaction.kind.value.replace('_', ' ')} of "
+            f"{interaction.occurred_on.isoformat()} with {people}")
 
 
 def list_contacts(uow: UnitOfWork, actor: MemberId, query: ContactQuery, clock: Clock,

@@ -17,6 +17,7 @@ from kithbook.domain.duplicates import (
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.important_dates import MAX_DATES, check_dates
+from kithbook.services import undo
 from kithbook.services.path_network import PathsCache
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.references import resolve_contact
@@ -37,6 +38,7 @@ class MergeResult:
     plan: MergePlan
     interactions_moved: int
     interaction_count: int  # the survivor's interactions after the merge
+    undo_id: str  # what `undo` takes to split them again
 
 
 def list_duplicates(uow: UnitOfWork, actor: MemberId,
@@ -81,6 +83,7 @@ def merge_contacts(uow: UnitOfWork, actor: MemberId, keep: str, others: Sequence
         chosen = {name: resolve_contact(uow, actor, ref).id
                   for name, ref in (take or {}).items()}
         plan = plan_merge([survivor, *absorbed], survivor=survivor.id, prefer=chosen)
+        kept = uow.undo.capture_contacts(actor, [survivor.id, *(c.id for c in absorbed)])
         fields = dict(vars(plan.fields))
         merged = replace(survivor, **fields, updated_at=clock.now())
         ties = [t for t in (uow.ties.get(actor, c.id) for c in (survivor, *absorbed))
@@ -109,6 +112,13 @@ def merge_contacts(uow: UnitOfWork, actor: MemberId, keep: str, others: Sequence
                                 expected_version=current.version)
         uow.ties.refresh_activity([survivor.id])
         after = uow.ties.get(actor, survivor.id)
+        now = uow.contacts.get(actor, survivor.id)
+        assert now is not None, "the survivor was updated in this transaction"
+        entry = undo.keep_for_undo(
+            uow, actor, undo.MERGE,
+            f"the merge of {', '.join(c.name for c in absorbed)} into {survivor.name}", kept,
+            {"contact": survivor.id, "version": now.version,
+             "interactions": uow.interactions.count_for(actor, [survivor.id])}, clock)
         uow.commit()
         return MergeResult(merged, tuple(absorbed), plan, moved,
-                           after.interaction_count if after else 0)
+                           after.interaction_count if after else 0, entry.id)

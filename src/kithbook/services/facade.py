@@ -61,10 +61,12 @@ from kithbook.services import (
 from kithbook.services import introductions as intros
 from kithbook.services import network_map as maps
 from kithbook.services import profile as profiles
+from kithbook.services import undo as undos
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.capture_book import CaptureBook
 from kithbook.services.ports import Clock, ContactQuery, Mailer, Page, UnitOfWork
 from kithbook.services.sync_book import SyncBook
+from kithbook.services.undo_ports import UndoEntry
 
 NO_TIE_CHANGE = TieFields()
 T = TypeVar("T")
@@ -145,8 +147,26 @@ class Kithbook:
         return book.log_interaction(self._uow(), actor, refs, kind, direction, occurred_on,
                                     note, self.clock, exact=exact)
 
-    def delete_interaction(self, actor: MemberId, interaction_id: str) -> Interaction:
-        return book.delete_interaction(self._uow(), actor, interaction_id)
+    def delete_interaction(self, actor: MemberId,
+                           interaction_id: str) -> book.RemovedInteraction:
+        return book.delete_interaction(self._uow(), actor, interaction_id, self.clock)
+
+    def get_interaction(self, actor: MemberId, interaction_id: str
+                        ) -> tuple[Interaction, dict[ContactId, str]]:
+        return book.get_interaction(self._uow(), actor, interaction_id)
+
+    def edit_interaction(self, actor: MemberId, interaction_id: str,
+                         change: book.InteractionChange, *,
+                         expected_version: int | None = None,
+                         exact: bool = False) -> Interaction:
+        return book.edit_interaction(self._uow(), actor, interaction_id, change, self.clock,
+                                     expected_version=expected_version, exact=exact)
+
+    def undo(self, actor: MemberId, entry_id: str) -> undos.Undone:
+        return undos.undo(self._uow(), actor, entry_id, self.clock)
+
+    def undoable(self, actor: MemberId) -> list[UndoEntry]:
+        return undos.recent(self._uow(), actor)
 
     def list_contacts(self, actor: MemberId, query: ContactQuery, *,
                       wait_for_day: bool = True) -> Page:

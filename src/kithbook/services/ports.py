@@ -35,6 +35,7 @@ from kithbook.domain.ties import SharingPolicy, Stage, Tie
 from kithbook.services.capture_ports import CaptureRepository
 from kithbook.services.feed_ports import FeedRepository
 from kithbook.services.sync_ports import SyncRepository
+from kithbook.services.undo_ports import UndoRepository
 
 
 class Clock(Protocol):
@@ -214,6 +215,10 @@ class InteractionRepository(Protocol):
     def add(self, interaction: Interaction) -> None: ...
 
     def get(self, owner: MemberId, interaction_id: InteractionId) -> Interaction | None: ...
+
+    def update(self, interaction: Interaction, *, expected_version: int) -> None:
+        """Store an edit made to `expected_version`; `Conflict` if it changed since."""
+        ...
 
     def delete(self, owner: MemberId, interaction_id: InteractionId) -> None: ...
 
@@ -762,6 +767,9 @@ class UnitOfWork(Protocol):
 
     @property
     def sync(self) -> SyncRepository: ...
+
+    @property
+    def undo(self) -> UndoRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -6,8 +6,19 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Integer, bindparam, delete, exists, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 
+from kithbook.domain.errors import Conflict
 from kithbook.domain.health import note_flags
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
@@ -42,6 +53,20 @@ class SqlInteractions:
         found = self._load(select(interactions).where(interactions.c.owner_id == owner,
                                                       interactions.c.id == interaction_id))
         return found[0] if found else None
+
+    def update(self, interaction: Interaction, *, expected_version: int) -> None:
+        """Store an edit made to the version loaded; `Conflict` if it changed since."""
+        row = interaction_row(interaction)
+        del row["id"], row["owner_id"], row["created_at"]
+        done = self._c.execute(update(interactions).where(
+            interactions.c.id == interaction.id, interactions.c.owner_id == interaction.owner,
+            interactions.c.version == expected_version).values(row))
+        if done.rowcount != 1:
+            raise Conflict("this interaction was changed since you opened it; "
+                           "reload it and make your change again.")
+        self._c.execute(delete(interaction_contacts).where(
+            interaction_contacts.c.interaction_id == interaction.id))
+        self._c.execute(interaction_contacts.insert(), link_rows(interaction))
 
     def delete(self, owner: MemberId, interaction_id: InteractionId) -> None:
         self._c.execute(delete(interactions).where(interactions.c.owner_id == owner,

@@ -672,3 +672,19 @@ sync_conflicts = Table(
     Column("found_at", DateTime(timezone=True), nullable=False),
     Index("ix_sync_conflicts_source_id", "source_id"),
 )
+
+
+# What an undo puts back: the rows a removal or a merge took away, as they were (JSON,
+# `storage/undo.py`), kept for a while and then purged.
+undo_entries = Table(
+    "undo_entries",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("label", String(500), nullable=False),
+    Column("guard", Text, nullable=False, server_default="{}"),
+    Column("rows", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_undo_entries_owner_created", "owner_id", "created_at"),
+)

@@ -27,6 +27,7 @@ from kithbook.storage.notifications import SqlNotifications, SqlOutbox
 from kithbook.storage.photos import SqlPhotos
 from kithbook.storage.sync import SqlSync
 from kithbook.storage.ties import SqlTies
+from kithbook.storage.undo import SqlUndo
 
 
 class SqlUnitOfWork:
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
     feeds: SqlFeeds
     consent: SqlConsentLinks
     sync: SqlSync
+    undo: SqlUndo
 
     def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
@@ -99,6 +101,7 @@ class SqlUnitOfWork:
         self.feeds = SqlFeeds(connection)
         self.consent = SqlConsentLinks(connection)
         self.sync = SqlSync(connection)
+        self.undo = SqlUndo(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -29,6 +29,7 @@ from kithbook.web.api import paths as paths_api
 from kithbook.web.api import policies as policies_api
 from kithbook.web.api import profile as profile_api
 from kithbook.web.api import transfer as transfer_api
+from kithbook.web.api import undo as undo_api
 from kithbook.web.auth import Community
 from kithbook.web.pages import accounts as account_pages
 from kithbook.web.pages import book as book_pages
@@ -37,6 +38,7 @@ from kithbook.web.pages import consent as consent_pages
 from kithbook.web.pages import dates as date_pages
 from kithbook.web.pages import depth as depth_pages
 from kithbook.web.pages import feed as feed_pages
+from kithbook.web.pages import interactions as interaction_pages
 from kithbook.web.pages import introductions as intro_pages
 from kithbook.web.pages import knows as knows_pages
 from kithbook.web.pages import links as link_pages
@@ -174,8 +176,10 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     api_docs.install(app)
     app.include_router(contacts_api.router)
+    app.include_router(undo_api.router)
     app.include_router(depth_api.router)
     app.include_router(book_pages.router)
+    app.include_router(interaction_pages.router)
     app.include_router(date_pages.router)
     app.include_router(knows_pages.router)
     app.include_router(intros_api.router)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response, status
 
@@ -21,6 +22,7 @@ from kithbook.web.api.schemas import (
     DateOut,
     InteractionIn,
     InteractionOut,
+    InteractionPatch,
     PageOut,
     contact_page_json,
 )
@@ -28,10 +30,21 @@ from kithbook.web.deps import CurrentMember, Services, answered
 from kithbook.web.errors import PreconditionFailed
 
 router = APIRouter(prefix="/api/v1", tags=["book"], responses=ERRORS)
+T = TypeVar("T")
 
 
 def etag(version: int) -> str:
     return f'"v{version}"'
+
+
+def _unless_changed(expected: int | None, edit: Callable[[], T]) -> T:
+    """An edit sent with `If-Match` answers 412 when the object changed since."""
+    try:
+        return edit()
+    except Conflict as exc:
+        if expected is None:
+            raise
+        raise PreconditionFailed(exc.message) from None
 
 
 def version_from(if_match: str | None) -> int | None:
@@ -100,13 +113,8 @@ def edit_contact(contact_id: str, body: ContactPatch, kb: Services, me: CurrentM
                  response: Response,
                  if_match: Annotated[str | None, Header()] = None) -> ContactOut:
     expected = version_from(if_match)
-    try:
-        contact = kb.edit_contact(me.id, contact_id, body.fields(), body.tie(),
-                                  expected_version=expected, exact=True)
-    except Conflict as exc:
-        if expected is None:
-            raise
-        raise PreconditionFailed(exc.message) from None
+    contact = _unless_changed(expected, lambda: kb.edit_contact(
+        me.id, contact_id, body.fields(), body.tie(), expected_version=expected, exact=True))
     response.headers["ETag"] = etag(contact.version)
     return ContactOut.of(contact)
 
@@ -126,9 +134,27 @@ def log_interaction(body: InteractionIn, kb: Services, me: CurrentMember) -> Int
 
 
 @router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT,
-               summary="Remove a logged interaction")
-def delete_interaction(interaction_id: str, kb: Services, me: CurrentMember) -> None:
-    kb.delete_interaction(me.id, interaction_id)
+               summary="Remove a logged interaction",
+               description="It is kept for 30 days: the `Kithbook-Undo` header of the answer "
+                           "is what `POST /api/v1/undo/{id}` takes to put it back.")
+def delete_interaction(interaction_id: str, kb: Services, me: CurrentMember,
+                       response: Response) -> None:
+    removed = kb.delete_interaction(me.id, interaction_id)
+    response.headers["Kithbook-Undo"] = removed.undo_id
+
+
+@router.patch("/interactions/{interaction_id}", summary="Change a logged interaction",
+              description="Fields left out stay as they are; `contact_ids` replaces the "
+                          "people, an empty `note` clears it. Send `If-Match` with the ETag "
+                          "you read to refuse lost updates (412).")
+def edit_interaction(interaction_id: str, body: InteractionPatch, kb: Services,
+                     me: CurrentMember, response: Response,
+                     if_match: Annotated[str | None, Header()] = None) -> InteractionOut:
+    expected = version_from(if_match)
+    edited = _unless_changed(expected, lambda: kb.edit_interaction(
+        me.id, interaction_id, body.change(), expected_version=expected, exact=True))
+    response.headers["ETag"] = etag(edited.version)
+    return InteractionOut.of(edited)
 
 
 @router.post("/contacts/{contact_id}/dates", summary="Set a birthday, anniversary or named "

@@ -32,7 +32,7 @@ from kithbook.domain.important_dates import (
 )
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.ties import MAX_CADENCE_DAYS, MAX_TRUST, MIN_TRUST, StageKey, Tie
-from kithbook.services.book import UNSET, ContactView, TieFields
+from kithbook.services.book import UNSET, ContactView, InteractionChange, TieFields
 from kithbook.services.ports import ContactSummary, Page
 
 T = TypeVar("T")
@@ -230,6 +230,21 @@ class InteractionIn(BaseModel):
     direction: Direction = Direction.MUTUAL
     occurred_on: Day
     note: str | None = Field(default=None, max_length=MAX_TEXT)
+
+
+class InteractionPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contact_ids: list[str] | None = Field(default=None, min_length=1, max_length=200)
+    kind: Kind | None = None
+    direction: Direction | None = None
+    occurred_on: Day | None = None
+    note: str | None = Field(default=None, max_length=20_000)
+
+    def change(self) -> InteractionChange:
+        return InteractionChange(kind=self.kind, direction=self.direction,
+                                 occurred_on=self.occurred_on, note=self.note,
+                                 contacts=self.contact_ids)
 
 
 class InteractionOut(BaseModel):

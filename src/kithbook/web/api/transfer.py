@@ -141,13 +141,15 @@ class MergeOut(BaseModel):
     absorbed: list[str]
     interactions_moved: int
     interaction_count: int
+    undo_id: str = Field(description="What `POST /api/v1/undo/{id}` takes to split them "
+                                     "again (for 30 days).")
 
     @classmethod
     def of(cls, result: MergeResult) -> MergeOut:
         return cls(contact=ContactOut.of(result.contact),
                    absorbed=[c.id for c in result.absorbed],
                    interactions_moved=result.interactions_moved,
-                   interaction_count=result.interaction_count)
+                   interaction_count=result.interaction_count, undo_id=result.undo_id)
 
 
 class EraseIn(BaseModel):

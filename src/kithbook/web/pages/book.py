@@ -32,6 +32,7 @@ NOTICES = {
     "logged_earlier": "Logged on the day you gave. The keep-in-touch clock counts from "
                       "your latest contact with them.",
     "removed": "Removed.", "unlogged": "Interaction removed.",
+    "undone": "Undone: it is back as it was.",
     "date_saved": "Date saved.", "date_removed": "Date removed.",
     "knows_saved": "Saved who they know.", "knows_removed": "Forgotten.",
     "corrected": "Strength corrected. New interactions will wear your correction down.",
@@ -48,8 +49,11 @@ def render(request: Request, template: str, context: dict[str, Any],
     return response
 
 
-def see(url: str, done: str) -> RedirectResponse:
-    return RedirectResponse(f"{url}?{urlencode({'done': done})}", status_code=303)
+def see(url: str, done: str, *, undo: str | None = None) -> RedirectResponse:
+    """After a change, the page to show and what to say; `undo` offers to put back what
+    the change took away."""
+    query = {"done": done, **({"undo": undo} if undo else {})}
+    return RedirectResponse(f"{url}?{urlencode(query)}", status_code=303)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -192,16 +196,27 @@ def edit_contact(contact_id: str, request: Request, kb: Services,
     return see(f"/contacts/{contact_id}", "saved")
 
 
-@router.post("/contacts/{contact_id}/delete")
-def delete_contact(contact_id: str, kb: Services, me: CurrentMember) -> Response:
+def confirm(request: Request, *, question: str, lines: list[str], action: str,
+            fields: list[tuple[str, str]], button: str, cancel: str) -> HTMLResponse:
+    """The page that asks before a change removes something; it posts the same form
+    again with `confirmed=yes` (no JavaScript needed)."""
+    return render(request, "confirm.html", {
+        "question": question, "lines": lines, "action": action, "fields": fields,
+        "button": button, "cancel": cancel})
+
+
+@router.post("/contacts/{contact_id}/delete", response_class=HTMLResponse)
+def delete_contact(contact_id: str, request: Request, kb: Services, me: CurrentMember,
+                   form: FormFields) -> Response:
+    if form.get("confirmed") != "yes":
+        view = kb.get_contact(me.id, contact_id)
+        return confirm(
+            request, question=f"Remove {view.contact.name} from your book?",
+            lines=[f"Their details, strength and sharing rules go, with the "
+                   f"{view.interaction_count} interactions logged with them; an interaction "
+                   "that involved others stays with those others. This cannot be undone: "
+                   "export your book first if you may want them back."],
+            action=f"/contacts/{view.contact.id}/delete", fields=[],
+            button=f"Remove {view.contact.name}", cancel=f"/contacts/{view.contact.id}")
     kb.delete_contact(me.id, contact_id, exact=True)
     return see("/", "removed")
-
-
-@router.post("/interactions/{interaction_id}/delete")
-def delete_interaction(interaction_id: str, request: Request, kb: Services,
-                       me: CurrentMember, form: FormFields) -> Response:
-    removed = kb.delete_interaction(me.id, interaction_id)
-    back = form.get("back", "")
-    target = back if back in {f"/contacts/{cid}" for cid in removed.contact_ids} else "/"
-    return see(target, "unlogged")

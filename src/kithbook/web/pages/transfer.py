@@ -8,7 +8,7 @@ from itertools import islice, takewhile
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from kithbook.domain.contacts import Contact
@@ -20,9 +20,12 @@ from kithbook.services.duplicates import DuplicateSet
 from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
 from kithbook.services.imports import DuplicateChoice
+from kithbook.services.undo import KEEP_FOR
 from kithbook.web.deps import CurrentMember, FormFields, PostedForm, Services
 from kithbook.web.errors import status_of
 from kithbook.web.limits import ImportSlot
+from kithbook.web.pages.book import confirm as confirm_page
+from kithbook.web.pages.book import see
 from kithbook.web.uploads import Uploads
 
 SETS_PER_PAGE = 10
@@ -183,7 +186,8 @@ def duplicates_page(request: Request, kb: Services, me: CurrentMember,
         "nav": "import", "total": len(sets),
         "sets": [_shown(found) for found in sets[first:first + SETS_PER_PAGE]],
         "first": first, "page_number": page, "pages": pages,
-        "notice": "Merged." if request.query_params.get("done") == "merged" else None})
+        "notice": {"merged": "Merged.", "undone": "Merge undone: the contacts are back as "
+                   "they were."}.get(request.query_params.get("done", ""))})
 
 
 @router.get("/duplicates/{contact_id}", response_class=HTMLResponse)
@@ -223,12 +227,30 @@ def _shown(found: DuplicateSet) -> _ShownSet:
     return _ShownSet(contacts, tuple(among), len(found.contacts), tuple(choices))
 
 
-@router.post("/duplicates/merge")
-def merge(kb: Services, me: CurrentMember, form: PostedForm) -> Response:
+@router.post("/duplicates/merge", response_class=HTMLResponse)
+def merge(request: Request, kb: Services, me: CurrentMember, form: PostedForm) -> Response:
     keep = str(form.get("keep") or "")
     members = [str(v) for v in form.getlist("contact")]
     take = {name: str(form.get(f"take_{name}")) for name in SINGLE_FIELDS
             if form.get(f"take_{name}")}
     others = [c for c in members if c != keep]
-    kb.merge_contacts(me.id, keep, others, take=take)
-    return RedirectResponse("/duplicates?done=merged", status_code=303)
+    if form.get("confirmed") != "yes":
+        return _confirm_merge(request, kb, me.id, keep, members, take)
+    merged = kb.merge_contacts(me.id, keep, others, take=take)
+    return see("/duplicates", "merged", undo=merged.undo_id)
+
+
+def _confirm_merge(request: Request, kb: Kithbook, member: MemberId, keep: str,
+                   members: list[str], take: dict[str, str]) -> HTMLResponse:
+    kept = kb.get_contact(member, keep).contact
+    others = [kb.get_contact(member, c).contact.name for c in members if c != keep]
+    return confirm_page(
+        request, question=f"Merge {', '.join(others)} into {kept.name}?",
+        lines=["Emails, phones, links and tags are united, notes joined, and every "
+               f"interaction moves to {kept.name}; the others leave the book.",
+               f"You can undo the merge for {KEEP_FOR.days} days, as long as "
+               f"{kept.name} is not changed in the meantime."],
+        action="/duplicates/merge",
+        fields=[("keep", keep), *(("contact", c) for c in members),
+                *((f"take_{name}", c) for name, c in take.items())],
+        button="Merge", cancel=f"/duplicates/{keep}")

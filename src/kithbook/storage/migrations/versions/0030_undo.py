@@ -1,0 +1,42 @@
+"""what an undo puts back: a removed interaction, contacts before a merge
+
+Revision ID: 0030
+Revises: 0025
+
+Each entry holds the rows a removal or a merge took away, as JSON, with a guard that
+says what must not have changed since for the undo to be safe; entries are purged after
+a while.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0030"
+down_revision = "0025"
+branch_labels = None
+depends_on = None
+
+ID = sa.String(12)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "undo_entries",
+        sa.Column("id", ID, primary_key=True),
+        sa.Column("owner_id", ID, sa.ForeignKey("members.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("label", sa.String(500), nullable=False),
+        sa.Column("guard", sa.Text(), nullable=False, server_default="{}"),
+        sa.Column("rows", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_undo_entries_owner_created", "undo_entries",
+                    ["owner_id", "created_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_undo_entries_owner_created", table_name="undo_entries")
+    op.drop_table("undo_entries")
