@@ -52,6 +52,10 @@ def test_proposing_does_the_same_for_a_member_and_for_an_unknown_email(kb: Kithb
                                                                 False)]
     with kb.uow().reading() as uow:
         assert uow.outbox.pending() == 0  # no email either way
+    # Ben, the member, is told in the app; the proposer's answer was the same.
+    [told] = kb.notifications(ben.id)
+    assert told.link == "/links" and "Ana asks to link their book to you" in told.message
+    assert kb.notifications(ana.id) == []
 
 
 def test_a_proposal_waits_for_whoever_has_the_email_and_names_them_once_confirmed(

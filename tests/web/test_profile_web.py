@@ -149,6 +149,7 @@ def test_a_profile_set_on_the_page_lets_other_members_find_a_warm_path(kb: Kithb
         assert ann_browser.get(query).json()["paths"] == []
         page = cy_browser.get("/settings")
         assert "Every member of the community sees your organization and title" in page.text
+        assert '<a href="/links" >Links</a>' in page.text  # member links are in the menu
         csrf = csrf_of(page.text)
         assert cy_browser.post("/settings/profile",
                                data={"organization": "Acme", "title": "CTO"}).status_code == 403

@@ -3,8 +3,8 @@
 Proposing names the member by email, and does the same work and gets the same answer
 whether or not the email belongs to a member: the proposal is stored under the email,
 the proposer's list shows the email they typed, and no email is sent either way. The
-member whose account has that email finds it on their links page; the proposer learns
-someone is a member only when that member confirms.
+member whose account has that email is notified and finds it on their links page; the
+proposer learns someone is a member only when that member confirms.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import MemberId, new_id
 from kithbook.domain.links import LinkView, MemberLink
 from kithbook.domain.members import Member
+from kithbook.domain.notifications import Notification
 from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.references import resolve_contact
 
@@ -37,7 +38,19 @@ def propose(uow: UnitOfWork, actor: MemberId, contact_ref: str, email: str,
             uow.links.remove(existing.id)
         uow.links.add(MemberLink(id=new_id(), owner=actor, contact_id=contact.id,
                                  member=None, email=address, created_at=clock.now()))
+        _tell_the_member_named(uow, me, address, clock)
         uow.commit()
+
+
+def _tell_the_member_named(uow: UnitOfWork, proposer: Member, address: str,
+                           clock: Clock) -> None:
+    """A notification for the member with that email, if there is one; the proposer is
+    told nothing either way, and sees the same answer."""
+    uow.notifications.add_for_email(address, Notification(
+        id=new_id(), member_id="", intro_id=None,
+        message=f"{proposer.name} asks to link their book to you, so that their contact "
+                "stands for your account. Confirm or decline it on your links page.",
+        created_at=clock.now(), link="/links"))
 
 
 def _member(uow: UnitOfWork, member_id: MemberId) -> Member:

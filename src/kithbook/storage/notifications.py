@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, DateTime, String, insert, literal, select, update
 
 from kithbook.domain.ids import MemberId
 from kithbook.domain.notifications import Notification, OutgoingMail
 from kithbook.storage.rows import aware
-from kithbook.storage.tables import notifications, outbox
+from kithbook.storage.tables import members, notifications, outbox
 
 
 class SqlNotifications:
@@ -22,6 +22,17 @@ class SqlNotifications:
             "id": notification.id, "member_id": notification.member_id,
             "intro_id": notification.intro_id, "message": notification.message,
             "created_at": notification.created_at, "link": notification.link})
+
+    def add_for_email(self, email: str, notification: Notification) -> None:
+        # One statement that inserts nothing when no member has the email: the same work
+        # either way, so what is run does not tell whether someone is a member.
+        chosen = select(literal(notification.id, String), members.c.id,
+                        literal(notification.message, String),
+                        literal(notification.link, String),
+                        literal(notification.created_at, DateTime(timezone=True))
+                        ).where(members.c.email == email)
+        self._c.execute(insert(notifications).from_select(
+            ["id", "member_id", "message", "link", "created_at"], chosen))
 
     def for_member(self, member: MemberId, limit: int) -> list[Notification]:
         rows = self._c.execute(select(notifications).where(notifications.c.member_id == member)

@@ -23,7 +23,7 @@ def _links(request: Request, kb: Services, member: MemberId, *, form: dict[str, 
     done = request.query_params.get("done")
     return render(request, "links.html", {
         "links": kb.member_links(member),
-        "form": form or {}, "error": error, "nav": "account",
+        "form": form or {}, "error": error, "nav": "links",
         "notice": {"asked": "If that email belongs to a member, they are asked to confirm.",
                    "linked": "Linked.", "unlinked": "Unlinked, everywhere at once."
                    }.get(done or "")}, status_code=status_code)

@@ -13,7 +13,8 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/notifications", response_class=HTMLResponse)
 def notifications_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
-    return render(request, "notifications.html", {"items": kb.notifications(me.id)})
+    return render(request, "notifications.html", {"items": kb.notifications(me.id),
+                                                  "nav": "notifications"})
 
 
 @router.post("/notifications/read")
