@@ -28,3 +28,20 @@ def test_the_contact_page_shows_the_photo_and_serves_it_as_itself(kb: Kithbook,
     assert "contact-photo" not in client.get(f"/contacts/{dana}").text
     missing = client.get(f"/contacts/{dana}/photo")
     assert missing.status_code == 404 and "Dana Link has no photo" in missing.text
+
+
+def test_the_map_shows_the_photo_in_a_circle_large_enough_for_it(kb: Kithbook,
+                                                                client: TestClient) -> None:
+    client.get("/")
+    me = kb.local_member()
+    kb.import_file(me.id, FILE)
+    bola = kb.show_contact(me.id, "Bola").contact.id
+    aiko = kb.show_contact(me.id, "Aiko").contact.id
+    kb.correct_strength(me.id, bola, 0.9)  # a strong tie: a large circle
+    kb.correct_strength(me.id, aiko, 0.1)  # a weak one: too small for a picture
+    page = client.get("/map").text
+    assert f'<image href="/contacts/{bola}/photo"' in page
+    assert 'preserveAspectRatio="xMidYMid slice" clip-path="url(#photo-' in page
+    assert f"/contacts/{aiko}/photo" not in page
+    dana = kb.show_contact(me.id, "Dana").contact.id  # no picture: a plain circle
+    assert f"/contacts/{dana}/photo" not in page

@@ -33,6 +33,7 @@ class MapNode:
     y: float
     radius: float
     labelled: bool  # the strongest few carry their name beside the circle
+    photo: bool = False  # the contact has a picture the map may show in the circle
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,10 @@ _CHAR_WIDTH = 6.8  # about how wide a character of the label font is
 # A circle is drawn by strength, but a finger needs 24 px to hit it: each link carries an
 # unpainted target at least this radius around its circle.
 TARGET_RADIUS = 12.0
+# A picture is drawn in circles at least this large (smaller ones would show a blur),
+# inside a ring of the circle's colour, which still says the stage or organization.
+PHOTO_RADIUS = 9.0
+RING = 2.0
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,10 @@ def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float
 
 
 def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId], str], *,
-            with_legend: bool = False) -> str:
-    """The map as one SVG document; `href` gives the page each circle links to."""
+            with_legend: bool = False,
+            photo_href: Callable[[ContactId], str] | None = None) -> str:
+    """The map as one SVG document; `href` gives the page each circle links to, and
+    `photo_href` (when given) the picture shown inside the circles large enough for one."""
     organizations = _organizations(network.nodes)
     reach = network.extent
     for node in network.nodes:
@@ -166,7 +172,7 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
     out.append(f'<circle cx="0" cy="0" r="{_n(network.centre_radius)}" fill="{INK}"/>'
                f'<text x="0" y="4" text-anchor="middle" fill="{BACKGROUND}" '
                'font-weight="bold">you</text></g>')
-    for node in network.nodes:
+    for number, node in enumerate(network.nodes):
         colour = node_colour(node, colour_by, organizations)
         out.append(f'<a href="{escape(href(node.contact))}" class="map-node">'
                    f"<title>{escape(_describe(node))}</title>"
@@ -175,6 +181,8 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
                    'fill-opacity="0"/>'
                    f'<circle cx="{_n(node.x)}" cy="{_n(node.y)}" r="{_n(node.radius)}" '
                    f'fill="{colour}" stroke="{BACKGROUND}" stroke-width="1"/>')
+        if photo_href is not None and node.photo and node.radius >= PHOTO_RADIUS:
+            out.append(_picture(node, number, photo_href(node.contact)))
         out.append("</a>")
     # Names last, over every circle; the circles' titles already name everyone, so this
     # layer is for the eye only and lets clicks through to the circle beneath.
@@ -192,6 +200,16 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
         y += 18
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _picture(node: MapNode, number: int, url: str) -> str:
+    """The contact's picture inside its circle, a ring of its colour left around it."""
+    inner = node.radius - RING
+    return (f'<clipPath id="photo-{number}"><circle cx="{_n(node.x)}" cy="{_n(node.y)}" '
+            f'r="{_n(inner)}"/></clipPath>'
+            f'<image href="{escape(url)}" x="{_n(node.x - inner)}" y="{_n(node.y - inner)}" '
+            f'width="{_n(2 * inner)}" height="{_n(2 * inner)}" '
+            f'preserveAspectRatio="xMidYMid slice" clip-path="url(#photo-{number})"/>')
 
 
 def path_svg(labels: Sequence[str], anonymous: Sequence[bool]) -> str:

@@ -165,11 +165,13 @@ def _draw(uow: UnitOfWork, actor: MemberId, drawn: _Drawn, tag: str | None,
     lw = np.array([w for _, _, w in ends], dtype=np.float64)
     layout = radial_layout(strength, radius, centre_radius=CENTRE_RADIUS,
                            link_a=la, link_b=lb, link_weight=lw)
+    pictured = uow.photos.among([t.contact for t in chosen])
     nodes = tuple(
         MapNode(contact=t.contact, name=t.name, organization=t.organization,
                 stage=t.stage or Stage.NEW, strength=float(strength[i]),
                 x=round(float(layout.x[i + 1]), 1), y=round(float(layout.y[i + 1]), 1),
-                radius=round(float(radius[i]), 1), labelled=i < LABELLED)
+                radius=round(float(radius[i]), 1), labelled=i < LABELLED,
+                photo=t.contact in pictured)
         for i, t in enumerate(chosen))
     links = tuple(MapLink(int(x), int(y), float(s)) for x, y, s in zip(la, lb, lw, strict=True))
     return NetworkMap(drawn.member, CENTRE_RADIUS, nodes, links, drawn.book_size, matching,

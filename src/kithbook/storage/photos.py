@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, delete, insert, select
 
@@ -24,6 +24,16 @@ class SqlPhotos:
         return self._c.execute(select(contact_photos.c.contact_id)
                                .where(contact_photos.c.contact_id == contact)).first() \
             is not None
+
+    def among(self, contacts: Sequence[ContactId]) -> set[ContactId]:
+        """Which of `contacts` have a picture."""
+        found: set[ContactId] = set()
+        for start in range(0, len(contacts), 500):  # a bounded IN list
+            chunk = contacts[start:start + 500]
+            found.update(ContactId(row.contact_id) for row in self._c.execute(
+                select(contact_photos.c.contact_id)
+                .where(contact_photos.c.contact_id.in_(chunk))))
+        return found
 
     def for_owner(self, owner: MemberId) -> dict[ContactId, ContactPhoto]:
         rows = self._c.execute(

@@ -27,21 +27,23 @@ Href = Callable[[ContactId], str]
 class Pictures:
     """The SVG of the maps drawn lately."""
 
-    _kept: OrderedDict[tuple[int, ColourBy, Href, bool], tuple[NetworkMap, str]] = field(
+    _kept: OrderedDict[tuple[int, ColourBy, Href, bool, Href | None],
+                       tuple[NetworkMap, str]] = field(
         default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def of(self, network: NetworkMap, colour_by: ColourBy, href: Href, *,
-           with_legend: bool = False) -> str:
+           with_legend: bool = False, photo_href: Href | None = None) -> str:
         # By identity: a kept map is the same object each time, and holding it here
         # keeps its id from being given to another.
-        key = (id(network), colour_by, href, with_legend)
+        key = (id(network), colour_by, href, with_legend, photo_href)
         with self._lock:
             held = self._kept.get(key)
             if held is not None and held[0] is network:
                 self._kept.move_to_end(key)
                 return held[1]
-        svg = map_svg(network, colour_by, href, with_legend=with_legend)
+        svg = map_svg(network, colour_by, href, with_legend=with_legend,
+                      photo_href=photo_href)
         with self._lock:
             self._kept[key] = (network, svg)
             while len(self._kept) > PICTURES_KEPT:
@@ -53,9 +55,11 @@ _PICTURES = Pictures()
 
 
 def map_picture(network: NetworkMap, colour_by: ColourBy, href: Href, *,
-                with_legend: bool = False) -> str:
-    """The map as an SVG document, each circle a link to `href(contact)`."""
-    return _PICTURES.of(network, colour_by, href, with_legend=with_legend)
+                with_legend: bool = False, photo_href: Href | None = None) -> str:
+    """The map as an SVG document, each circle a link to `href(contact)`, with the
+    contact's picture from `photo_href(contact)` when given."""
+    return _PICTURES.of(network, colour_by, href, with_legend=with_legend,
+                        photo_href=photo_href)
 
 
 def path_picture(found: FoundPath) -> str:

@@ -31,6 +31,10 @@ def contact_page(contact: ContactId) -> str:
     return f"/contacts/{contact}"
 
 
+def contact_photo(contact: ContactId) -> str:
+    return f"/contacts/{contact}/photo"
+
+
 def map_items(nodes: Iterable[MapNode]) -> Markup:
     """The map's people as `<li>`s (the list under the picture), written in Python for
     the reason `book_rows` is: Jinja's loop cost a third of the page."""
@@ -74,6 +78,6 @@ async def map_page(request: Request, kb: Services, me: CurrentMember, background
         background.add_task(kb.refresh_strengths, me.id)
     return render(request, "map.html", {
         **context, "network": network, "filtered": query.filtered,
-        "svg": map_picture(network, colour_by, contact_page),
+        "svg": map_picture(network, colour_by, contact_page, photo_href=contact_photo),
         "items": map_items(network.nodes),
         "legend": legend(network, colour_by)})
