@@ -151,7 +151,7 @@ def test_the_introducer_sends_the_introduction_to_both_on_yes(
     assert intro_mails["ben@example.org"]["Reply-To"] == "cleo@acme.example"
 
 
-def test_not_now_declines_with_the_rule_kept_when_asked(
+def test_no_thanks_declines_and_keeps_the_rule_when_asked(
         kb: Kithbook, client: TestClient, town: Town, smtp: Inbox) -> None:
     intro_id, link = _asked(kb, client, town, smtp)
     browser = _stranger(client)
@@ -165,6 +165,11 @@ def test_not_now_declines_with_the_rule_kept_when_asked(
     assert view.state is IntroState.TARGET_DECLINED and view.history[-1].by_email
     assert view.history[-1].note == "No, thanks"
     assert kb.contact_policy(town.ana.id, town.cleo_contact).effective.policy.no_introductions
+    # Ana cannot ask her by email again, for anyone, until she changes the rule.
+    other = kb.record_received_request(town.ana.id, "Zed Outsider", town.cleo_contact, PURPOSE)
+    act_as(client, town.ana)
+    refused = client.get(f"/api/v1/introductions/{other.id}/email-ask")
+    assert refused.status_code == 403 and "no introductions" in refused.text
 
 
 def test_a_member_target_is_not_asked_by_email(kb: Kithbook, client: TestClient,

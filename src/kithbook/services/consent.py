@@ -137,7 +137,20 @@ def _askable(uow: UnitOfWork, actor: MemberId, intro_id: str) -> Introduction:
     if intro.state not in (IntroState.REQUESTED, IntroState.FORWARDED):
         raise NotAllowed(f"there is nothing to ask {target.name}: this request is "
                          f"{intro.state.value.replace('_', ' ')}.")
+    if _no_introductions(uow, actor, intro):
+        raise NotAllowed(f"{target.name} is marked \"no introductions\" in your book (they "
+                         "may have asked not to be asked again); change that rule on their "
+                         "contact if they tell you otherwise.")
     return intro
+
+
+def _no_introductions(uow: UnitOfWork, actor: MemberId, intro: Introduction) -> bool:
+    contact = intro.target.contact
+    member = uow.members.get(actor)
+    tie = uow.ties.get(actor, contact) if contact else None
+    if member is None or tie is None:
+        return False
+    return effective_policy(tie.policy, member.default_policy).policy.no_introductions
 
 
 def _preview(intro: Introduction, ask: AskEmail | None, now: datetime) -> AskPreview:
