@@ -11,25 +11,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kithbook.cli.context import state
+from kithbook.cli.progress import Meter
 from kithbook.domain.capture import DEFAULT_MAX_RECIPIENTS, RuleKind, parse_review_choice
 from kithbook.domain.errors import InvalidInput
-from kithbook.domain.sources import Source
 from kithbook.io.imap import Security
 from kithbook.services.capture import CaptureReport, MeetingReport
 from kithbook.services.secrets import new_key
 from kithbook.services.sync import SyncReport
-
-PLAIN_EVERY = 10_000  # messages between progress lines when stderr is not a terminal
 
 capture_app = typer.Typer(help="Capture history from mail: known people only, bulk and "
                                "automatic mail skipped, strangers to a review queue.",
@@ -52,32 +48,11 @@ def mail(ctx: typer.Context,
          ) -> None:
     """Capture mail files: one `emailed` interaction per contact, day and thread."""
     cli = state(ctx)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    book = cli.kb.capture()
-    if err.is_terminal:
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task("messages", total=None)
-            report = book.capture_mail(
-                cli.me.id, path, keep_subjects=subjects, max_recipients=max_recipients,
-                counted=lambda total: bar.update(task, total=total),
-                progress=lambda done: bar.update(task, completed=done))
-    else:
-        report = book.capture_mail(cli.me.id, path, keep_subjects=subjects,
-                                   max_recipients=max_recipients, progress=_plain(err))
+    with Meter("messages") as meter:
+        report = cli.kb.capture().capture_mail(
+            cli.me.id, path, keep_subjects=subjects, max_recipients=max_recipients,
+            counted=meter.expect, progress=meter.count)
     print_report(cli.console, report)
-
-
-def _plain(err: Console) -> Callable[[int], None]:
-    shown = [0]
-
-    def show(done: int) -> None:
-        if done >= shown[0] + PLAIN_EVERY:
-            shown[0] = done
-            err.print(f"read {done:,} messages")
-
-    return show
 
 
 def print_report(out: Console, report: CaptureReport | MeetingReport | SyncReport) -> None:
@@ -178,21 +153,10 @@ def run(ctx: typer.Context,
         ) -> None:
     """Run your sources now: only what is new since the last run is read."""
     cli = state(ctx)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    book = cli.kb.capture()
-    if err.is_terminal:
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task("messages", total=None)
-
-            def counted(found: Source, total: int) -> None:
-                bar.update(task, description=found.label[:40], total=total, completed=0)
-
-            outcomes = book.run(cli.me.id, source, counted=counted,
-                                progress=lambda done: bar.update(task, completed=done))
-    else:
-        outcomes = book.run(cli.me.id, source, progress=_plain(err))
+    with Meter("messages") as meter:
+        outcomes = cli.kb.capture().run(
+            cli.me.id, source, progress=meter.count,
+            counted=lambda found, total: meter.expect(total, found.label[:40]))
     if not outcomes:
         cli.console.print("no sources yet; `kithbook capture add imap` or "
                           "`kithbook capture mail PATH` adds one.")
@@ -202,7 +166,7 @@ def run(ctx: typer.Context,
             print_report(cli.console, outcome.report)
         else:
             failed += 1
-            err.print(f"[bold red]error:[/] {escape(outcome.source.label)}: "
+            meter.err.print(f"[bold red]error:[/] {escape(outcome.source.label)}: "
                       f"{escape(outcome.error or '')}")
     if failed:
         raise typer.Exit(1 if failed < len(outcomes) else 2)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress
 
 from kithbook.cli.capture import print_report, read_password
 from kithbook.cli.context import state
+from kithbook.cli.progress import Meter
 from kithbook.domain.sync import DEFAULT_MAX_DELETE_SHARE, shown
 
 sync_app = typer.Typer(help="Two-way sync with your own address-book server (CardDAV).",
@@ -62,11 +62,9 @@ def run(ctx: typer.Context,
         ) -> None:
     """Sync now, both ways, with a progress bar."""
     cli = state(ctx)
-    with Progress(console=cli.console, transient=True) as bar:
-        task = bar.add_task("cards", total=None)
-        outcomes = cli.kb.sync().run(
-            cli.me.id, source, allow_deletes=allow_deletes,
-            progress=lambda done, total: bar.update(task, completed=done, total=total))
+    with Meter("cards") as meter:
+        outcomes = cli.kb.sync().run(cli.me.id, source, allow_deletes=allow_deletes,
+                                     progress=meter.count)
     failed = False
     for found, report, error in outcomes:
         if report is not None:

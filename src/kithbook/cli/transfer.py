@@ -8,9 +8,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kithbook.cli.context import CliContext, state
+from kithbook.cli.progress import Meter
 from kithbook.domain.dates import parse_date
 from kithbook.domain.duplicates import SINGLE_FIELDS
 from kithbook.domain.errors import InvalidInput, NotFound
@@ -18,11 +18,9 @@ from kithbook.domain.ids import MemberId
 from kithbook.io.detect import Format
 from kithbook.services.exports import ExportFormat
 from kithbook.services.imports import DuplicateChoice, ImportReport
-from kithbook.services.imports import Progress as ProgressCallback
 
 SHOW = 20  # lines of each kind a report prints
 SHOW_WARNINGS = 200
-PLAIN_EVERY = 10_000  # records between progress lines when stderr is not a terminal
 TAKE_HELP = (f"FIELD=CONTACT: take a field ({', '.join(SINGLE_FIELDS)}) from another of the "
              "contacts. Repeatable.")
 
@@ -70,21 +68,9 @@ def import_(ctx: typer.Context,
     actor = _owner_or_none(cli) if found is Format.KITHBOOK_JSON else cli.me.id
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     err.print(f"{'checking' if dry_run else 'importing'} {escape(file.name)}…")
-    if err.is_terminal:
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task("records", total=None)
-
-            def show(done: int, total: int | None) -> None:
-                bar.update(task, completed=done, total=total)
-
-            report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
-                                        keep_photos=photos, progress=show, since=first_day,
-                                        duplicates=duplicates, add_people=add_person or [])
-    else:
+    with Meter("records", err=err) as meter:
         report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
-                                    keep_photos=photos, progress=_plain(err), since=first_day,
+                                    keep_photos=photos, progress=meter.count, since=first_day,
                                     duplicates=duplicates, add_people=add_person or [])
     _print_report(cli.console, report)
 
@@ -94,17 +80,6 @@ def _owner_or_none(cli: CliContext) -> MemberId | None:
         return cli.kb.local_member().id
     except NotFound:
         return None
-
-
-def _plain(err: Console) -> ProgressCallback:
-    shown = [0]
-
-    def show(done: int, total: int | None) -> None:
-        if done >= shown[0] + PLAIN_EVERY:
-            shown[0] = done
-            err.print(f"read {done:,} records")
-
-    return show
 
 
 def _print_report(out: Console, report: ImportReport) -> None:
