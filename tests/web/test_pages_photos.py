@@ -45,3 +45,17 @@ def test_the_map_shows_the_photo_in_a_circle_large_enough_for_it(kb: Kithbook,
     assert f"/contacts/{aiko}/photo" not in page
     dana = kb.show_contact(me.id, "Dana").contact.id  # no picture: a plain circle
     assert f"/contacts/{dana}/photo" not in page
+
+
+def test_the_api_names_and_serves_the_photo(kb: Kithbook, client: TestClient) -> None:
+    client.get("/")
+    me = kb.local_member()
+    kb.import_file(me.id, FILE)
+    chen = kb.show_contact(me.id, "Chen").contact.id
+    body = client.get(f"/api/v1/contacts/{chen}").json()
+    assert body["photo"] == f"/api/v1/contacts/{chen}/photo"
+    served = client.get(body["photo"])
+    assert served.headers["content-type"] == "image/gif" and served.content[:6] == b"GIF89a"
+    dana = kb.show_contact(me.id, "Dana").contact.id
+    assert client.get(f"/api/v1/contacts/{dana}").json()["photo"] is None
+    assert client.get(f"/api/v1/contacts/{dana}/photo").status_code == 404

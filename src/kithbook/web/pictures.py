@@ -1,4 +1,5 @@
-"""The pictures the pages and the API answer with: the map and a warm path as SVG.
+"""The pictures the pages and the API answer with: the map and a warm path as SVG, and
+a contact's photo.
 
 The services hand over what to draw (a laid-out map, a found path); drawing it is the
 face's business. A map's picture costs a quarter of the map page's time, so the last few
@@ -13,8 +14,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from fastapi.responses import Response
+
 from kithbook.domain.ids import ContactId
 from kithbook.domain.network_map import ColourBy, NetworkMap
+from kithbook.domain.photos import ContactPhoto
 from kithbook.io.network_map import map_svg, path_svg
 from kithbook.services.paths import FoundPath
 
@@ -52,6 +56,15 @@ class Pictures:
 
 
 _PICTURES = Pictures()
+
+
+def photo_response(photo: ContactPhoto) -> Response:
+    """A contact's picture as it is: only pictures whose bytes say what they are are kept,
+    and nosniff holds browsers to that."""
+    return Response(photo.data, media_type=photo.media_type,
+                    headers={"X-Content-Type-Options": "nosniff",
+                             "Cache-Control": "private, no-cache",
+                             "Content-Security-Policy": "default-src 'none'"})
 
 
 def map_picture(network: NetworkMap, colour_by: ColourBy, href: Href, *,

@@ -28,6 +28,7 @@ from kithbook.web.api.schemas import (
 )
 from kithbook.web.deps import CurrentMember, Services, answered
 from kithbook.web.errors import PreconditionFailed
+from kithbook.web.pictures import photo_response
 
 router = APIRouter(prefix="/api/v1", tags=["book"], responses=ERRORS)
 T = TypeVar("T")
@@ -104,6 +105,15 @@ async def get_contact(contact_id: str, request: Request, kb: Services, me: Curre
     view = await answered(request, lambda: kb.at_once(read), read)
     response.headers["ETag"] = etag(view.contact.version)
     return ContactDetailOut.of(view)
+
+
+@router.get("/contacts/{contact_id}/photo", summary="A contact's picture",
+            response_class=Response,
+            responses={200: {"description": "The picture: JPEG, PNG, GIF or WebP",
+                             "content": {t: {} for t in ("image/jpeg", "image/png",
+                                                         "image/gif", "image/webp")}}})
+def contact_photo(contact_id: str, kb: Services, me: CurrentMember) -> Response:
+    return photo_response(kb.contact_photo(me.id, contact_id))
 
 
 @router.patch("/contacts/{contact_id}", summary="Change a contact",

@@ -304,13 +304,16 @@ class ContactDetailOut(BaseModel):
     timeline: list[InteractionOut]
     names: dict[str, str]
     dates: list[DateOut] = Field(default_factory=list)
+    photo: str | None = Field(default=None, description="Where the contact's picture is "
+                                                        "read, when it has one")
 
     @classmethod
     def of(cls, view: ContactView) -> ContactDetailOut:
         return cls(contact=ContactOut.of(view.contact), tie=TieOut.of(view.tie),
                    timeline=[InteractionOut.of(i) for i in view.timeline],
                    names={str(k): v for k, v in view.names.items()},
-                   dates=[DateOut.of(d) for d in view.dates])
+                   dates=[DateOut.of(d) for d in view.dates],
+                   photo=f"/api/v1/contacts/{view.contact.id}/photo" if view.photo else None)
 
 
 class ErrorDetail(BaseModel):

@@ -19,6 +19,7 @@ from kithbook.services.ports import ContactQuery, Page, Sort
 from kithbook.web.deps import CurrentMember, FormFields, Services, answered
 from kithbook.web.pages.book_rows import book_rows
 from kithbook.web.pages.forms import contact_fields, optional_int
+from kithbook.web.pictures import photo_response
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -150,12 +151,7 @@ def _contact(request: Request, kb: Services, found: tuple[ContactView, TieDepth]
 
 @router.get("/contacts/{contact_id}/photo")
 def contact_photo(contact_id: str, kb: Services, me: CurrentMember) -> Response:
-    photo = kb.contact_photo(me.id, contact_id)
-    # Only pictures whose bytes say what they are are kept; nosniff holds browsers to it.
-    return Response(photo.data, media_type=photo.media_type,
-                    headers={"X-Content-Type-Options": "nosniff",
-                             "Cache-Control": "private, no-cache",
-                             "Content-Security-Policy": "default-src 'none'"})
+    return photo_response(kb.contact_photo(me.id, contact_id))
 
 
 @router.post("/contacts/{contact_id}/log", response_class=HTMLResponse)
