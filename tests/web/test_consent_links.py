@@ -97,6 +97,11 @@ def test_the_target_answers_yes_from_the_email_and_the_request_is_made_once(
     for word in ("Yes, introduce us", "Not now", "No, thanks"):
         assert word in text
     assert kb.show_introduction(town.ana.id, intro_id).state is IntroState.FORWARDED
+    act_as(client, town.ana)
+    listed = client.get("/introductions?box=all").text
+    assert "waiting for Cleo Park's answer by email since Monday 15 June" in listed
+    act_as(client, town.ben)
+    assert "by email" not in client.get("/introductions?box=all").text
     browser = _stranger(client)
     opened = browser.get(f"{link}?choice=yes")
     assert opened.status_code == 200

@@ -50,8 +50,9 @@ from kithbook.services.notifications import introduction_moved as notify
 from kithbook.services.ports import Clock, UnitOfWork
 
 __all__ = [
-    "AskPreview", "EmailStatus", "LinkAnswered", "answer_link", "ask_preview", "captured_reply",
-    "email_status", "link_page", "send_ask", "send_introduction", "send_link_emails",
+    "AskPreview", "EmailStatus", "LinkAnswered", "answer_link", "ask_preview",
+    "captured_reply", "email_status", "email_statuses", "link_page", "send_ask",
+    "send_introduction", "send_link_emails",
 ]
 
 _PREVIEW_LINK = "https://…/answer/(a link for them alone)"
@@ -344,12 +345,22 @@ def email_status(uow: UnitOfWork, actor: MemberId, intro_id: str) -> EmailStatus
             return None
         link = next((k for k in uow.consent.of_intro(intro.id)
                      if k.purpose is LinkPurpose.ANSWER), None)
-    if link is None:
-        return None
+    return _status(intro, link) if link is not None else None
+
+
+def email_statuses(uow: UnitOfWork, actor: MemberId) -> dict[IntroId, EmailStatus]:
+    """The asks by email of every request `actor` introduces (for their list)."""
+    with uow.reading():
+        mine = {i.id: i for i in uow.introductions.introduced_by(actor)}
+        links = uow.consent.of_intros(list(mine), LinkPurpose.ANSWER)
+    return {link.intro_id: _status(mine[link.intro_id], link) for link in links}
+
+
+def _status(intro: Introduction, link: ConsentLink) -> EmailStatus:
     return EmailStatus(target=intro.target.name, asked_at=link.created_at,
-                       reminder_at=link.reminder_due(),
-                       reminded_at=link.reminded_at, expires_at=link.expires_at,
-                       answered_at=link.used_at, answer=link.answer)
+                       reminder_at=link.reminder_due(), reminded_at=link.reminded_at,
+                       expires_at=link.expires_at, answered_at=link.used_at,
+                       answer=link.answer)
 
 
 def captured_reply(uow: UnitOfWork, actor: MemberId, intro_id: str) -> date | None:

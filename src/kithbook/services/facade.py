@@ -21,7 +21,7 @@ from kithbook.domain.drafts import Draft
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.health import HealthReport
-from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.ids import ContactId, IntroId, MemberId
 from kithbook.domain.important_dates import ImportantDate
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.domain.introductions import IntroView, Rating, Role
@@ -597,6 +597,9 @@ class Kithbook:
 
     def email_status(self, actor: MemberId, intro_id: str) -> consent.EmailStatus | None:
         return consent.email_status(self._uow(), actor, intro_id)
+
+    def email_statuses(self, actor: MemberId) -> dict[IntroId, consent.EmailStatus]:
+        return consent.email_statuses(self._uow(), actor)
 
     def captured_reply(self, actor: MemberId, intro_id: str) -> date | None:
         return consent.captured_reply(self._uow(), actor, intro_id)

@@ -65,6 +65,7 @@ def intros_page(request: Request, kb: Services, me: CurrentMember,
     kb.expire_due_introductions()
     return _render(request, "intros.html", {
         "views": kb.list_introductions(me.id, box), "box": box.value,
+        "emailed": kb.email_statuses(me.id),
         "fair_use": kb.fair_use_status(me.id)})
 
 
