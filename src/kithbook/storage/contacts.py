@@ -35,7 +35,7 @@ from kithbook.domain.contacts import Contact, Labeled, fold
 from kithbook.domain.errors import Conflict
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.services.ports import ContactQuery, ContactSummary, Page, Sort
-from kithbook.storage.depth import stage_from_key, stage_key
+from kithbook.storage.depth_rules import stage_from_key, stage_key
 from kithbook.storage.rows import aware, existing_ids, owned_by, remembered
 from kithbook.storage.search_index import (
     FTS_TABLE,

@@ -7,7 +7,6 @@ so the strength engine gets its arrays without a Python object per interaction.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import date, timedelta
@@ -17,29 +16,20 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import (
     Connection,
-    Integer,
     String,
-    and_,
     bindparam,
-    case,
-    cast,
     delete,
     func,
-    literal,
     literal_column,
     or_,
     select,
     text,
     update,
 )
-from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from kithbook.domain.health import (
-    DORMANT_DAYS,
     DORMANT_SHOWN,
-    LONG_TERM_DAYS,
-    LONG_TERM_STAGES,
     MONTHS_SHOWN,
     STRENGTH_BINS,
     Diversity,
@@ -55,57 +45,20 @@ from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.tie_summary import Screen, TieFacts
 from kithbook.domain.ties import Stage, StageKey
 from kithbook.services.ports import DepthSnapshot, LoggedInteraction, RankedTie, StoredTie
+from kithbook.storage import depth_rules as rules
+from kithbook.storage.depth_rules import stage_from_key, stage_key
 from kithbook.storage.rows import aware, remembered
 from kithbook.storage.tables import (
     contact_knows,
     contact_tags,
     contacts,
-    interaction_contacts,
     interactions,
     tag_cadences,
     ties,
 )
 
-# Day numbers are `graph.strength.day_number`: the date's ordinal, 0001-01-01 being 1,
-# so every date the book accepts has a positive one (-1 is left to mean "none").
-# julianday('0001-01-01') is 1721425.5 on SQLite: the day number is julianday minus
-# this, exactly. On PostgreSQL it is the days after the day before 0001-01-01.
-_JULIAN_DAY_ZERO = 1721424.5
-_FIRST_DAY = date.min
 # Below this many matches the strongest are found sooner by reading all and sorting.
 _WALK_ABOVE = 500
-
-
-def _code(column: Any, values: tuple[str, ...]) -> ColumnElement[int]:
-    return case({value: i for i, value in enumerate(values)}, value=column, else_=-1)
-
-
-def _day_number(dialect: str, day: Any) -> ColumnElement[int]:
-    """A date column as its day number (NULL stays NULL)."""
-    if dialect == "sqlite":
-        return cast(func.julianday(day) - _JULIAN_DAY_ZERO, Integer)
-    # PostgreSQL: date minus date is a whole number of days.
-    return cast(day - literal(_FIRST_DAY), Integer) + 1
-
-
-@functools.cache
-def _logged(dialect: str) -> Select[tuple[str, int, int, int]]:
-    """Interactions as (contact, kind code, direction code, day) rows, to be filtered:
-    built once per database kind, since a contact's page asks for one tie's at a time."""
-    link = interaction_contacts.c.interaction_id == interactions.c.id
-    return (select(interaction_contacts.c.contact_id,
-                   _code(interactions.c.kind, tuple(k.value for k in Kind)),
-                   _code(interactions.c.direction, tuple(d.value for d in Direction)),
-                   _day_number(dialect, interactions.c.occurred_on))
-            .select_from(interaction_contacts.join(interactions, link)))
-
-
-@functools.cache
-def _logged_by(dialect: str, key: str) -> Select[tuple[str, int, int, int]]:
-    """`_logged` for one owner's book (`key` "owner") or one contact ("contact")."""
-    if key == "owner":
-        return _logged(dialect).where(interactions.c.owner_id == bindparam("owner"))
-    return _logged(dialect).where(interaction_contacts.c.contact_id == bindparam("contact"))
 
 
 # Built once (see `storage/contacts.py`): a contact's page reads one person's on every
@@ -123,95 +76,6 @@ _BOOK_TAGS = (select(contact_tags.c.contact_id, contact_tags.c.tag)
               .where(contacts.c.owner_id == bindparam("owner")).order_by(contact_tags.c.tag))
 _CADENCES = (select(tag_cadences.c.tag, tag_cadences.c.cadence_days)
              .where(tag_cadences.c.owner_id == bindparam("owner")).order_by(tag_cadences.c.tag))
-
-
-# The reports' reads (see `SqlDepth.facts` and `logged_summary`).
-@functools.cache
-def _facts(dialect: str) -> Select[Any]:
-    """Each tie's stored facts, with its days as day numbers (cheaper to read than dates)."""
-    return (select(ties.c.contact_id, contacts.c.name, contacts.c.organization,
-                   contacts.c.role, ties.c.strength, ties.c.stage,
-                   *(_day_number(dialect, column) for column in (
-                       ties.c.strength_on, ties.c.facts_on)),
-                   ties.c.gave_count, ties.c.received_count,
-                   *(_day_number(dialect, column) for column in (
-                       ties.c.known_since, ties.c.last_contact)),
-                   ties.c.cadence_days)
-            .select_from(ties.join(contacts, contacts.c.id == ties.c.contact_id))
-            .where(ties.c.owner_id == bindparam("owner")).order_by(ties.c.contact_id))
-# A tie whose facts cannot be read (`SqlDepth._read_facts` tests the same): cleared by a
-# change, or stored by a version before facts.
-_NO_FACTS = or_(ties.c.facts_on.is_(None), ties.c.strength_on.is_(None),
-                ties.c.stage.is_(None), ties.c.facts_on != ties.c.strength_on)
-
-
-@functools.cache
-def _screened(dialect: str, screen: Screen, tags: bool) -> Select[Any]:
-    """`_facts` of the ties `screen` admits (`Screen.admits` in SQL, over `tags`, the
-    cadence tags, when there are any), and of those without facts to test."""
-    def day(column: Any) -> ColumnElement[int]:
-        return _day_number(dialect, column)
-
-    def stages(among: frozenset[Stage]) -> list[str]:
-        return sorted(stage_key(stage) for stage in among)
-
-    as_of = day(ties.c.facts_on)
-    admitted: list[ColumnElement[bool]] = [_NO_FACTS, ties.c.cadence_days.is_not(None)]
-    if tags:
-        admitted.append(ties.c.contact_id.in_(
-            select(contact_tags.c.contact_id)
-            .where(contact_tags.c.tag.in_(bindparam("tags", expanding=True)))))
-    if screen.owed is not None:
-        admitted.append(ties.c.received_count - ties.c.gave_count >= screen.owed)
-    if screen.fresh_stages:
-        admitted.append(and_(ties.c.stage.in_(stages(screen.fresh_stages)),
-                             day(ties.c.known_since) + screen.fresh_days >= as_of))
-    if screen.quiet_stages:
-        admitted.append(and_(ties.c.stage.in_(stages(screen.quiet_stages)),
-                             _quiet_since(dialect) + screen.quiet_days < as_of))
-    return _facts(dialect).where(or_(*admitted))
-
-
-def _quiet_since(dialect: str) -> ColumnElement[int]:
-    """The day `days_quiet` counts from: the last contact, else the day first known."""
-    return _day_number(dialect, func.coalesce(ties.c.last_contact, ties.c.known_since))
-
-
-def _is_dormant(dialect: str) -> ColumnElement[bool]:
-    """`domain.health.is_dormant` of a tie's stored facts."""
-    quiet_since = _quiet_since(dialect)
-    return or_(quiet_since.is_(None),
-               quiet_since + DORMANT_DAYS < _day_number(dialect, ties.c.facts_on))
-
-
-@functools.cache
-def _counts(dialect: str) -> Select[int, int, int, int]:
-    """The book's ties; those without facts to count (the report then reads them all);
-    the dormant ones; and the long-term ones (`domain.health.tally_ties`)."""
-    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.sum(case((condition, 1), else_=0))
-
-    long_term = and_(ties.c.stage.in_(sorted(stage_key(s) for s in LONG_TERM_STAGES)),
-                     _day_number(dialect, ties.c.known_since) + LONG_TERM_DAYS
-                     <= _day_number(dialect, ties.c.facts_on))
-    return select(func.count(), count(_NO_FACTS), count(_is_dormant(dialect)),
-                  count(long_term)).where(ties.c.owner_id == bindparam("owner"))
-
-
-@functools.cache
-def _bins(dialect: str) -> Select[int, int]:
-    """Ties by `int(strength * STRENGTH_BINS)`: SQLite's cast truncates, PostgreSQL's
-    rounds, so there it takes the floor first (strengths are never negative)."""
-    scaled = ties.c.strength * STRENGTH_BINS
-    number = (cast(scaled, Integer) if dialect == "sqlite"
-              else cast(func.floor(scaled), Integer))
-    return (select(number, func.count()).where(ties.c.owner_id == bindparam("owner"))
-            .group_by(number))
-
-
-@functools.cache
-def _dormant(dialect: str) -> Select[Any]:
-    return _facts(dialect).where(_is_dormant(dialect))
 
 
 _BY_STAGE = (select(ties.c.stage, func.count()).where(ties.c.owner_id == bindparam("owner"))
@@ -280,7 +144,7 @@ class SqlDepth:
         if contact is None:
             rows = self._c.execute(_PEOPLE, {"owner": owner}).all()
             tagged = self._c.execute(_BOOK_TAGS, {"owner": owner}).all()
-            found = self._c.execute(_logged_by(dialect, "owner"), {"owner": owner}).all()
+            found = self._c.execute(rules.logged_by(dialect, "owner"), {"owner": owner}).all()
         else:
             rows = self._c.execute(_PERSON, {"owner": owner, "contact": contact}).all()
             # The contact is the owner's (it was found just now), so its tags and
@@ -289,7 +153,7 @@ class SqlDepth:
             tagged = found = []
             if rows:
                 tagged = self._c.execute(_TAGS, {"contact": contact}).all()
-                found = self._c.execute(_logged_by(dialect, "contact"),
+                found = self._c.execute(rules.logged_by(dialect, "contact"),
                                         {"contact": contact}).all()
         ids = [ContactId(r.id) for r in rows]
         tags: dict[str, list[str]] = defaultdict(list)
@@ -391,8 +255,8 @@ class SqlDepth:
             for contact_id, tag in self._c.execute(
                     _CADENCE_TAGS, {"owner": owner, "tags": sorted(cadence_tags)}):
                 tagged[contact_id].append(tag)
-        statement = (_facts(self._c.dialect.name) if screen is None
-                     else _screened(self._c.dialect.name, screen, bool(cadence_tags)))
+        statement = (rules.facts(self._c.dialect.name) if screen is None
+                     else rules.screened(self._c.dialect.name, screen, bool(cadence_tags)))
         return self._read_facts(
             self._c.execute(statement, {"owner": owner, "tags": sorted(cadence_tags)}),
             tagged)
@@ -426,14 +290,14 @@ class SqlDepth:
     def tie_tallies(self, owner: MemberId, today: date) -> TieTallies | None:
         dialect = self._c.dialect.name
         values = {"owner": owner}
-        ties_, missing, dormant, long_term = self._c.execute(_counts(dialect), values).one()
+        ties_, missing, dormant, long_term = self._c.execute(rules.counts(dialect), values).one()
         if missing:
             return None
         stages = dict.fromkeys(Stage, 0)
         for key, n in self._c.execute(_BY_STAGE, values):
             stages[StageKey(key).stage] += n
         bins = [0] * STRENGTH_BINS
-        for number, n in self._c.execute(_bins(dialect), values):
+        for number, n in self._c.execute(rules.bins(dialect), values):
             bins[min(int(number), STRENGTH_BINS - 1)] += n
         months = last_months(today, MONTHS_SHOWN)
         started = dict.fromkeys(months, 0)
@@ -442,10 +306,10 @@ class SqlDepth:
             started[f"{day.year:04d}-{day.month:02d}"] += n
         # The strongest dormant ties: those at least as strong as the last to be shown,
         # sorted here, where names sort as the domain sorts them.
-        weakest = self._c.scalar(_dormant(dialect).with_only_columns(ties.c.strength)
+        weakest = self._c.scalar(rules.dormant(dialect).with_only_columns(ties.c.strength)
                                  .order_by(None).order_by(ties.c.strength.desc())
                                  .offset(DORMANT_SHOWN - 1).limit(1), values)
-        shown = _dormant(dialect) if weakest is None else _dormant(dialect).where(
+        shown = rules.dormant(dialect) if weakest is None else rules.dormant(dialect).where(
             ties.c.strength >= weakest)
         dormant_facts, _ = self._read_facts(self._c.execute(shown, values), {})
         return TieTallies(
@@ -543,15 +407,6 @@ class SqlDepth:
                    contact_knows.c.contact_b.in_(ids))
             .order_by(contact_knows.c.contact_a, contact_knows.c.contact_b)).all()
         return [(ContactId(a), ContactId(b), float(w)) for a, b, w in rows]
-
-
-def stage_key(stage: Stage) -> str:
-    """How a stage is stored: its short name ("new", "contact", …)."""
-    return StageKey.of(stage).value
-
-
-def stage_from_key(key: str | None) -> Stage | None:
-    return StageKey(key).stage if key else None
 
 
 def _override_day(at: Any) -> int:
