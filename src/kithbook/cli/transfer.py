@@ -156,7 +156,8 @@ def _print_new_people(out: Console, report: ImportReport) -> None:
     for person in report.new_people[:SHOW]:
         added = (" — would be added" if report.dry_run else " — added") if person.added else ""
         name = f"{escape(person.name)} " if person.name else ""
-        out.print(f"  {name}<{escape(person.email)}>: {person.events} events, last "
+        events = f"{person.events} event{'s' if person.events != 1 else ''}"
+        out.print(f"  {name}<{escape(person.email)}>: {events}, last "
                   f"{person.last_on.isoformat()}{added}")
     if not any(p.added for p in report.new_people):
         out.print("Add the ones you know with --add-person EMAIL (nobody is added unasked).")
