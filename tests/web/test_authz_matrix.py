@@ -73,6 +73,10 @@ JSON_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/introductions/{intro_id}/outcome"): {"rating": "positive"},
     **{("POST", f"/api/v1/introductions/{{intro_id}}/{move}"): {"note": None}
        for move in ("forward", "decline", "accept", "make", "withdraw")},
+    **{("POST", f"/api/v1/introductions/{{intro_id}}/{path}"): {"subject": "Meet?",
+                                                                  "message": "Worth it."}
+       for path in ("email-ask", "email-ask/preview")},
+    ("POST", "/api/v1/introductions/{intro_id}/introduction-email"): {"note": None},
     ("PUT", "/api/v1/policies/default"): {"visibility": "hidden", "ask_rule": "nobody"},
     ("PUT", "/api/v1/contacts/{contact_id}/policy"): {"follow_defaults": True},
     ("POST", "/api/v1/invitations"): {"email": "newcomer@example.org"},
@@ -228,6 +232,9 @@ def test_route_lets_in_exactly_who_it_should(world: World, method: str, template
         if template.endswith(("/accept", "/make")):
             # Ana sees the request, but it is not time for that move: the domain says why.
             assert response.status_code == 403 and "this request: it is" in response.text
+        elif template.endswith("/introduction-email"):
+            # Likewise: the introduction is sent once the target said yes.
+            assert response.status_code == 403 and "has not agreed yet" in response.text
         else:
             assert _let_through(response), (response.status_code, response.text)
         return

@@ -100,13 +100,15 @@ def ask_preview(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock, *
 
 
 def send_ask(uow: UnitOfWork, actor: MemberId, intro_id: str, ask: AskEmail,
-             clock: Clock) -> IntroView:
+             clock: Clock, *, can_send: bool = True) -> IntroView:
     """Forward the request (if not yet) and send the target the ask, through the outbox,
-    in the introducer's name; their replies go to the introducer."""
+    in the introducer's name; their replies go to the introducer. `can_send`: whether
+    this server has SMTP (said only to whoever may send, after their rights are checked)."""
     now = clock.now()
-    ask = ask.cleaned()
     with uow:
         intro = _askable(uow, actor, intro_id)
+        _check_mail(can_send)
+        ask = ask.cleaned()
         if intro.state is IntroState.REQUESTED:
             loaded = intro.version
             intro.forward(by=actor, at=now)
@@ -266,13 +268,14 @@ def _private_note(note: str | None) -> str | None:
 # ---- the introduction, on yes ------------------------------------------------------------
 
 def send_introduction(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock, *,
-                      note: str | None = None) -> Draft:
+                      note: str | None = None, can_send: bool = True) -> Draft:
     """Kithbook sends the introduction email to both, in the introducer's name (the same
     text as the draft the introducer could send from their own mail)."""
     now = clock.now()
     with uow:
         intro = _introducers(uow, actor, intro_id, "send the introduction of")
         draft = introduction_email(intro, note=note)
+        _check_mail(can_send)
         missing = [p.name for p in (intro.requester, intro.target) if not p.email]
         if missing:
             raise InvalidInput(f"there is no email address for {' or '.join(missing)}; send "
@@ -399,6 +402,14 @@ def _introducers(uow: UnitOfWork, actor: MemberId, intro_id: str, verb: str) -> 
         raise NotAllowed(f"only the introducer, {intro.introducer.name}, can {verb} this "
                          "request.")
     return intro
+
+
+def _check_mail(can_send: bool) -> None:
+    if not can_send:
+        raise InvalidInput("this server cannot send email: set KITHBOOK_SMTP_URL and "
+                           "KITHBOOK_PUBLIC_URL (docs/introductions.md, \"Answers by "
+                           "email\"), or send the draft from your own mail.",
+                           field="smtp_url")
 
 
 def _enqueue(uow: UnitOfWork, intro: Introduction, to: str, subject: str, body: str,

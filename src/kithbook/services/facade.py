@@ -18,7 +18,6 @@ from kithbook.domain.consent import AskEmail, LinkPage
 from kithbook.domain.contacts import Contact, ContactFields
 from kithbook.domain.digest import Budget, Digest
 from kithbook.domain.drafts import Draft
-from kithbook.domain.errors import InvalidInput
 from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.health import HealthReport
 from kithbook.domain.ids import ContactId, IntroId, MemberId
@@ -579,8 +578,8 @@ class Kithbook:
         return consent.ask_preview(self._uow(), actor, intro_id, self.clock, ask=ask)
 
     def send_ask(self, actor: MemberId, intro_id: str, ask: AskEmail) -> IntroView:
-        self._check_mail()
-        return consent.send_ask(self._uow(), actor, intro_id, ask, self.clock)
+        return consent.send_ask(self._uow(), actor, intro_id, ask, self.clock,
+                                can_send=self.mailer is not None)
 
     def link_page(self, token: str, chosen: str | None, address: str) -> LinkPage:
         return consent.link_page(self._uow(), token, chosen, address, self.clock)
@@ -592,8 +591,8 @@ class Kithbook:
 
     def send_introduction(self, actor: MemberId, intro_id: str, *,
                           note: str | None = None) -> Draft:
-        self._check_mail()
-        return consent.send_introduction(self._uow(), actor, intro_id, self.clock, note=note)
+        return consent.send_introduction(self._uow(), actor, intro_id, self.clock, note=note,
+                                         can_send=self.mailer is not None)
 
     def email_status(self, actor: MemberId, intro_id: str) -> consent.EmailStatus | None:
         return consent.email_status(self._uow(), actor, intro_id)
@@ -607,13 +606,6 @@ class Kithbook:
     def send_link_emails(self) -> int:
         """Enqueue the reminders and outcome emails due (a background job calls this)."""
         return consent.send_link_emails(self._uow(), self.clock)
-
-    def _check_mail(self) -> None:
-        if self.mailer is None:
-            raise InvalidInput("this server cannot send email: set KITHBOOK_SMTP_URL and "
-                               "KITHBOOK_PUBLIC_URL (docs/introductions.md, \"Answers by "
-                               "email\"), or send the draft from your own mail.",
-                               field="smtp_url")
 
     # notifications: in the app, and by email through the outbox
     def notifications(self, actor: MemberId, limit: int = 50) -> list[Notification]:
