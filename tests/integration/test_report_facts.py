@@ -39,7 +39,7 @@ from migrate import downgrade, upgrade
 BUDGETS = (Budget(), Budget(minutes=15, items=3), Budget(minutes=25, items=10),
            Budget(minutes=1_000, items=100))
 NOTES = ("Pitched our pricing, asked for a quote", "Coffee; she asked about my CV",
-         "Lent him money for the trip", "Talked climate policy", "Demo day — asked for a job",
+         "Lent him money for the trip", "Talked climate policy", "Demoed our app — asked for a job",
          "")
 
 
@@ -167,7 +167,7 @@ def test_the_database_counts_the_log_as_the_domain_does(kb: Kithbook, me: Member
     assert sum(counted.by_month.values()) < sum(counted.counts.values())  # older ones too
     assert counted.flagged == expected.flagged
     selling = counted.flagged["selling"]
-    assert selling[0] == "Demo day — asked for a job"  # the newest, not the one to come
+    assert selling[0] == "Demoed our app — asked for a job"  # the newest, not the one to come
     assert "Will pitch them a deal" not in selling
 
 
@@ -214,7 +214,7 @@ def test_the_migration_flags_notes_and_dates_strengths_back(kb: Kithbook, me: Me
     assert flags["Coffee; she asked about my CV"] == 2
     assert flags["Lent him money for the trip"] == 4
     assert flags["Talked climate policy"] == 0
-    assert flags["Demo day — asked for a job"] == 3
+    assert flags["Demoed our app — asked for a job"] == 3
     assert [d for (d,) in days] in (["1970-01-01"], [date(1970, 1, 1)])
     assert facts == 0
     _assert_reports_equal_history(kb, me)  # strengths from "another day": stored anew

@@ -48,8 +48,10 @@ STRENGTH_BINS = 10
 
 # Words in notes that read like the things networking is not.
 _NOT_NETWORKING: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "demo" alone is not: "a demo of the difference engine" is something shown to you.
     ("selling", re.compile(r"\b(sell\w*|sold|pitch\w*|pricing|price|quote|discount|upsell\w*"
-                           r"|purchase\w*|close the deal|deal|demo)\b", re.I)),
+                           r"|purchase\w*|close the deal|deal|(?:product|sales) demo"
+                           r"|demo(?:ed|ing)? (?:of )?(?:our|my))\b", re.I)),
     ("asking for a job", re.compile(r"\b(job|jobs|hire me|opening|cv|resume|résumé"
                                     r"|refer me|referral)\b", re.I)),
     ("asking for money", re.compile(r"\b(loan|lend|borrow\w*|money|invest in us|donat\w*"
@@ -215,8 +217,10 @@ def strength_bin(strength: float) -> int:
 
 
 def is_dormant(tie: TieReading) -> bool:
+    """Quiet for over `DORMANT_DAYS` since the last contact or the stated start. A tie with
+    neither (someone just added, nothing logged) has not gone quiet: it has not begun."""
     quiet = tie.days_quiet
-    return quiet is None or quiet > DORMANT_DAYS
+    return quiet is not None and quiet > DORMANT_DAYS
 
 
 def strongest_first(ties: Iterable[TieReading], count: int) -> list[TieReading]:
@@ -323,8 +327,8 @@ def _with_reflection(report: HealthReport, long_term: int, kinds: Counter[Kind],
         observations.append(Observation(
             "long-term",
             f"{long_term} of your {plural(report.ties, 'tie')} are relationships of a year "
-            f"or more; {dormant} have been quiet for over {DORMANT_DAYS} days or never "
-            "logged.", long_term > 0 and dormant <= report.ties // 2))
+            f"or more; {dormant} have been quiet for over {DORMANT_DAYS} days.",
+            long_term > 0 and dormant <= report.ties // 2))
 
     org = report.organizations
     if org.largest is not None and org.distinct > 1:

@@ -72,7 +72,11 @@ _NEGATION = re.compile(
 # (phrase pattern, severity). Patterns are matched on lower-cased text with word bounds.
 _RULES: dict[FlagCode, tuple[str, list[tuple[str, Severity]]]] = {
     FlagCode.SELLING: ("reads like a sales pitch", [
-        (r"demo(?!\s+day)s?", Severity.HIGH),
+        # A demo someone gives of their own product; not "a demo of the difference engine"
+        # someone showed you, nor a demo day.
+        (r"(?:book|schedule|set up|arrange|give|run|do|offer) (?:\w+ ){0,2}demos?(?!\s+day)"
+         r"|demo(?:s|ing)? (?:of )?(?:our|my)|(?:product|sales|live) demos?",
+         Severity.HIGH),
         (r"(?:our|my) (?:solutions?|offering|services)", Severity.HIGH),
         (r"(?:our|my) (?:[\w-]+ ){0,2}(?:products?|platform|software|tools?|apps?|api|"
          r"dashboard|saas|crm|system)", Severity.MEDIUM),

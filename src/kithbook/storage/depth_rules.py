@@ -119,7 +119,8 @@ def quiet_since(dialect: str) -> ColumnElement[int]:
 def is_dormant(dialect: str) -> ColumnElement[bool]:
     """`domain.health.is_dormant` of a tie's stored facts."""
     since = quiet_since(dialect)
-    return or_(since.is_(None), since + DORMANT_DAYS < day_number(dialect, ties.c.facts_on))
+    return and_(since.is_not(None),
+                since + DORMANT_DAYS < day_number(dialect, ties.c.facts_on))
 
 
 @functools.cache

@@ -61,6 +61,9 @@ PURPOSES: list[Purpose] = [
         "ask Claire how her foundation decides which projects to support."),
     _ok("learning", "We met Ola's team at demo day and I'd love to share notes on what we "
         "each learned about onboarding hospital IT departments."),
+    # The README's own example: a demo someone gave you is not a sales pitch.
+    _ok("learning", "Ada gave me a demo of the difference engine; I'd like to ask Charles "
+        "how they built its printing unit."),
     _ok("advice", "Aiko moved from Tokyo to Berlin with her family last year; we're doing "
         "the same in spring and I'd like to ask about schools and visas."),
     _ok("research", "I'm a PhD student working on fairness in credit scoring; Ravi led model "
@@ -112,6 +115,8 @@ PURPOSES: list[Purpose] = [
          "faster; I want to pitch our services to her."),
     _bad("selling", "Our CRM integrates with everything Jun uses; I'd like to book a demo "
          "with her ops team."),
+    _bad("selling", "I'd like to give Noor's clinic a live demo of the scheduling tool we "
+         "sell and talk about a pilot."),
     _bad("selling", "Please connect me with Tomás; I'd like him to trial our route-planning "
          "tool for his city's fleet and become one of our launch partners."),
     _bad("job", "I'm looking for my next role in data science and Aisha's company has "

@@ -66,7 +66,9 @@ def test_report_counts_balance_stages_and_dormant(book: Book) -> None:
     assert report.stages[Stage.CONTACT] == 1  # Cy: met, then shared a resource
     assert report.stages[Stage.NEW] == 2  # Bo met once and left a note; Dee nothing
     assert sum(report.strength_bins) == 4 and report.strength_bins[7] == 1
-    assert [t.name for t in report.dormant] == ["Bo", "Dee"]
+    # Bo went quiet; Dee, with nothing logged and no start, has not begun (a contact added
+    # a minute ago is not "dormant").
+    assert [t.name for t in report.dormant] == ["Bo"]
 
 
 def test_growth_is_shown_month_by_month(book: Book) -> None:
@@ -121,7 +123,10 @@ def test_notes_are_flagged_by_what_they_read_like() -> None:
     assert note_flags("Pitched our pricing") == 1
     assert note_flags("asked me to refer me for the opening") == 2
     assert note_flags("Wants a LOAN") == 4
-    assert note_flags("demo day: he asked for a job and money") == 7
+    assert note_flags("demo day: he asked for a job and money") == 6
+    assert note_flags("demoed our product; he asked for a job and money") == 7
+    # The README's own example note: a demo shown to you is not selling.
+    assert note_flags("demo of the difference engine") == 0
     assert note_flags("Talked about sourdough") == note_flags("") == note_flags(None) == 0
     assert note_flags("dealt with it; undemonstrative") == 0  # whole words only
 

@@ -31,7 +31,7 @@ def codes(flags: list[Flag]) -> set[FlagCode]:
 
 @pytest.mark.parametrize(("text", "code", "quoted"), [
     ("I'd like to book a demo with her team to show them our platform.", FlagCode.SELLING,
-     '"demo"'),
+     '"book a demo"'),
     ("Could you pass my CV to Ken? His team has open roles.", FlagCode.JOB_ASK, '"my cv"'),
     ("We are raising a seed round and Mina writes angel checks.", FlagCode.MONEY_ASK,
      '"we are raising"'),
@@ -45,6 +45,12 @@ def test_each_flag_quotes_the_words_that_fired_it(text: str, code: FlagCode,
     assert len(flags) == 1
     assert quoted in flags[0].reason
     assert flags[0].severity >= Severity.MEDIUM
+
+
+def test_a_demo_someone_gave_you_is_not_selling() -> None:
+    assert FlagCode.SELLING not in codes(screen_text("demo of the difference engine"))
+    assert screen_text("Charles showed us a demo of the difference engine.") == []
+    assert codes(screen_text("I'd like to demo our app to his team.")) == {FlagCode.SELLING}
 
 
 def test_a_clear_ask_for_advice_raises_no_flag() -> None:

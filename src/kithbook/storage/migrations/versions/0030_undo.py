@@ -6,12 +6,17 @@ Revises: 0025
 Each entry holds the rows a removal or a merge took away, as JSON, with a guard that
 says what must not have changed since for the undo to be safe; entries are purged after
 a while.
+
+It also sets again the stored flags of notes that mention a demo: "demo" alone no longer
+reads as selling ("a demo of the difference engine" is something shown to you).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from kithbook.domain.health import note_flags
 
 revision = "0030"
 down_revision = "0025"
@@ -35,6 +40,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_undo_entries_owner_created", "undo_entries",
                     ["owner_id", "created_at"])
+    bind = op.get_bind()
+    noted = bind.execute(sa.text("SELECT id, note FROM interactions "
+                                 "WHERE lower(note) LIKE '%demo%'")).all()
+    if noted:
+        bind.execute(sa.text("UPDATE interactions SET flags = :flags WHERE id = :id"),
+                     [{"id": i, "flags": note_flags(note)} for i, note in noted])
 
 
 def downgrade() -> None:
