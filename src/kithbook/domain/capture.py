@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.interactions import Direction
@@ -108,6 +109,8 @@ def _domain(email: str) -> str:
 def _matches(email: str, patterns: frozenset[str]) -> bool:
     """An address matches itself, its domain ("acme.org") and any parent ("@acme.org"
     matches mail.acme.org too)."""
+    if not patterns:
+        return False
     if email in patterns:
         return True
     domain = _domain(email)
@@ -152,9 +155,12 @@ class CaptureRules:
             raise InvalidInput("the recipient limit must be between 1 and 1000.",
                                field="max_recipients")
 
+    @cached_property
+    def _own_domains(self) -> frozenset[str]:
+        return frozenset(p for p in self.own if p.startswith("@"))
+
     def is_own(self, email: str) -> bool:
-        return email in self.own or (bool(email) and _matches(email, frozenset(
-            p for p in self.own if p.startswith("@"))))
+        return email in self.own or (bool(email) and _matches(email, self._own_domains))
 
     def allowed(self, email: str) -> bool:
         return _matches(email, self.allow)
@@ -241,7 +247,7 @@ class Exchange:
     messages: int = 0
     subject: str | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The same for the same person, day and thread whichever source saw it, so two
         sources of one mailbox (IMAP and its export) never count it twice."""

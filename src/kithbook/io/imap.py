@@ -3,8 +3,9 @@
 Each folder is remembered by its UIDVALIDITY and the last UID read; the next run asks
 only for UIDs after it. A changed UIDVALIDITY (the server renumbered the folder) reads
 the folder again from the start, which adds nothing twice since exchanges are keyed by
-person, day and thread. Messages are fetched with `BODY.PEEK[HEADER]`: the body never
-crosses the wire, and the message is not marked as read.
+person, day and thread. Messages are fetched with `BODY.PEEK[HEADER.FIELDS (...)]`: only
+the fields capture reads cross the wire (the subject only when kept, never the body),
+and the message is not marked as read.
 
 Every failure becomes an `ImapError` whose message is one plain sentence ("the server
 refused the password for sam@example.org"), never the password and never a traceback.
@@ -24,7 +25,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from kithbook.domain.capture import MessageHeaders
 from kithbook.domain.errors import KithbookError
-from kithbook.io.mail.headers import parse_headers
+from kithbook.io.mail.headers import READ_FIELDS, parse_headers
 
 FETCH_BATCH = 500
 DEFAULT_TIMEOUT = 30.0
@@ -115,16 +116,25 @@ class ImapRun:
         for folder, validity, last, uids in self._plan:
             if uids:
                 _guard(lambda f=folder: client.select_folder(f, readonly=True), self.account)
+            wanted = [*READ_FIELDS, *(("subject",) if self.keep_subjects else ())]
+            item = f"BODY.PEEK[HEADER.FIELDS ({' '.join(f.upper() for f in wanted)})]"
             for start in range(0, len(uids), FETCH_BATCH):
                 batch = uids[start:start + FETCH_BATCH]
-                fetched = _guard(lambda b=batch: client.fetch(b, ["BODY.PEEK[HEADER]"]),
-                                 self.account)
+                fetched = _guard(lambda b=batch, i=item: client.fetch(b, [i]), self.account)
                 for uid in batch:
-                    head = fetched.get(uid, {}).get(b"BODY[HEADER]")
+                    head = _header_of(fetched.get(uid, {}))
                     if head is not None:
                         yield parse_headers(bytes(head), keep_subject=self.keep_subjects)
                     last = max(last, uid)
             self.state[folder] = {"uidvalidity": validity, "last_uid": last}
+
+
+def _header_of(response: dict[bytes, Any]) -> bytes | None:
+    """The header fields in a FETCH answer (the server names the item as it likes)."""
+    for key, value in response.items():
+        if key.upper().startswith(b"BODY[HEADER") and value is not None:
+            return bytes(value)
+    return None
 
 
 def _mail_folders(client: Any) -> Iterator[str]:

@@ -1,12 +1,17 @@
 """Mail files a member exported: an mbox (Google Takeout), a Maildir, `.eml` files.
 
 `open_mail(path)` tells which it is and returns a `MailFile` whose `messages()` yields
-each message's headers; only the header block of each message is read from disk.
+each message's headers; only the header block of each message is read from disk. An
+mbox is mapped into memory and cut at its "From " lines directly, as `mailbox.mbox` cuts
+it, without that module's table of contents (built line by line in Python, twice: once
+to count, once to read).
 """
 
 from __future__ import annotations
 
 import mailbox
+import mmap
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -36,10 +41,17 @@ class MailFile:
     def count(self) -> int:
         """How many messages there are, for a progress bar (an mbox is scanned once)."""
         if self._count is None:
-            self._count = sum(1 for _ in self._sources())
+            if self.format is MailFormat.MBOX:
+                with _mapped(self.path) as data:
+                    self._count = len(_mbox_starts(data))
+            else:
+                self._count = sum(1 for _ in self._sources())
         return self._count
 
     def messages(self) -> Iterator[MessageHeaders]:
+        if self.format is MailFormat.MBOX:
+            yield from self._mbox_messages()
+            return
         for where, opener in self._sources():
             try:
                 with opener() as stream:
@@ -47,19 +59,28 @@ class MailFile:
                 yield parse_headers(head, keep_subject=self.keep_subjects)
             except (OSError, ValueError, LookupError, UnicodeError,
                     mailbox.Error) as exc:
-                self.unreadable += 1
-                if len(self.warnings) < 20:
-                    self.warnings.append(f"{where}: could not be read ({exc}); left out.")
+                self._unreadable(where, exc)
+
+    def _mbox_messages(self) -> Iterator[MessageHeaders]:
+        with _mapped(self.path) as data:
+            starts = _mbox_starts(data)
+            ends = [*starts[1:], len(data)]
+            for n, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
+                line_end = data.find(b"\n", start, end)
+                head = end if line_end == -1 else line_end + 1  # past the "From " line
+                try:
+                    yield parse_headers(data[head:min(end, head + MAX_HEADER_BYTES + 4)],
+                                        keep_subject=self.keep_subjects)
+                except (ValueError, LookupError, UnicodeError) as exc:
+                    self._unreadable(f"message {n}", exc)
+
+    def _unreadable(self, where: str, exc: Exception) -> None:
+        self.unreadable += 1
+        if len(self.warnings) < 20:
+            self.warnings.append(f"{where}: could not be read ({exc}); left out.")
 
     def _sources(self) -> Iterator[tuple[str, _Opener]]:
-        if self.format is MailFormat.MBOX:
-            box = mailbox.mbox(self.path, create=False)
-            try:
-                for n, key in enumerate(box.iterkeys(), start=1):
-                    yield f"message {n}", _Opener(box, key)
-            finally:
-                box.close()
-        elif self.format is MailFormat.MAILDIR:
+        if self.format is MailFormat.MAILDIR:
             maildir = mailbox.Maildir(self.path, factory=None, create=False)
             for key in sorted(maildir.iterkeys()):
                 yield key, _Opener(maildir, key)
@@ -68,6 +89,35 @@ class MailFile:
                 p for p in self.path.rglob("*.eml") if p.is_file())
             for file in files:
                 yield file.name, _Opener(None, file)
+
+
+class _EmptyMap:
+    """What an empty file maps to: `mmap` refuses a length of zero."""
+
+    def __enter__(self) -> bytes:
+        return b""
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _mapped(path: Path) -> mmap.mmap | _EmptyMap:
+    with open(path, "rb") as stream:
+        if os.fstat(stream.fileno()).st_size == 0:
+            return _EmptyMap()
+        # The map holds its own reference to the file; closing the stream is safe.
+        return mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _mbox_starts(data: bytes | mmap.mmap) -> list[int]:
+    """Where each message begins: every line that starts with "From " (the rule of
+    `mailbox.mbox`, which a line of a body escaped as ">From " does not meet)."""
+    starts = [0] if data[:5] == b"From " else []
+    at = data.find(b"\nFrom ")
+    while at != -1:
+        starts.append(at + 1)
+        at = data.find(b"\nFrom ", at + 1)
+    return starts
 
 
 class _Opener:
