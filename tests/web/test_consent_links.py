@@ -306,3 +306,13 @@ def test_no_private_marker_of_the_privacy_crawler_reaches_an_email_or_a_link_pag
     for text in texts:
         for what, marker in MARKERS.items():
             assert marker not in text, what
+
+
+def test_outcome_emails_go_two_weeks_on_and_not_for_long_past_introductions(
+        kb: Kithbook, client: TestClient, town: Town, smtp: Inbox) -> None:
+    _, link = _asked(kb, client, town, smtp)
+    _confirm(_stranger(client), link, "yes")
+    kb.clock.advance(13)  # type: ignore[attr-defined]
+    assert kb.send_link_emails() == 0  # not yet
+    kb.clock.advance(16)  # type: ignore[attr-defined]
+    assert kb.send_link_emails() == 0  # the job was away too long: no late surprise

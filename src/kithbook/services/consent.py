@@ -10,7 +10,7 @@ moved on) gets one answer, `DeadLink`, and counts against the address that tried
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from kithbook.domain.accounts import TooManyAttempts, after_address_failure, wait_seconds
 from kithbook.domain.consent import (
@@ -55,6 +55,7 @@ __all__ = [
     "send_introduction", "send_link_emails",
 ]
 
+OUTCOME_WINDOW = timedelta(days=14)  # a job that was down longer skips those outcome emails
 _PREVIEW_LINK = "https://…/answer/(a link for them alone)"
 
 
@@ -313,7 +314,9 @@ def send_link_emails(uow: UnitOfWork, clock: Clock) -> int:
 
 
 def _outcome_emails(uow: UnitOfWork, now: datetime) -> int:
-    due = [i for i in uow.introductions.made() if _made_at(i) <= now - OUTCOME_AFTER]
+    # A window, so the job reads a few weeks of introductions, not all of them ever made.
+    due = uow.introductions.made_between(now - OUTCOME_AFTER - OUTCOME_WINDOW,
+                                         now - OUTCOME_AFTER)
     asked = {(link.intro_id, link.role)
              for link in uow.consent.of_intros([i.id for i in due], LinkPurpose.OUTCOME)}
     enqueued = 0
@@ -331,10 +334,6 @@ def _outcome_emails(uow: UnitOfWork, now: datetime) -> int:
             _enqueue(uow, intro, party.email, subject, body, now)
             enqueued += 1
     return enqueued
-
-
-def _made_at(intro: Introduction) -> datetime:
-    return next(m.at for m in intro.history if m.kind is MoveKind.ACCEPT)
 
 
 # ---- reading -----------------------------------------------------------------------------

@@ -275,7 +275,9 @@ class IntroductionRepository(Protocol):
         """Where the member asked or introduces, their requests show `name` from now on."""
         ...
 
-    def made(self) -> list[Introduction]: ...
+    def made_between(self, start: datetime, end: datetime) -> list[Introduction]:
+        """Introductions made from `start` to `end` (the target's yes), and still made."""
+        ...
 
     def outcome_tally(self) -> list[OutcomeCount]:
         """How the targets rated each requester, per introducer and requester (a member,

@@ -126,8 +126,13 @@ class SqlIntroductions:
     def open(self) -> list[Introduction]:
         return self._load(introductions.c.state.in_([s.value for s in OPEN_STATES]))
 
-    def made(self) -> list[Introduction]:
-        return self._load(introductions.c.state == IntroState.MADE.value)
+    def made_between(self, start: datetime, end: datetime) -> list[Introduction]:
+        """Introductions made (the target's yes) from `start` to `end`, and still made."""
+        said_yes = select(intro_moves.c.intro_id).where(
+            intro_moves.c.kind == MoveKind.ACCEPT.value, intro_moves.c.at >= start,
+            intro_moves.c.at <= end)
+        return self._load(introductions.c.state == IntroState.MADE.value,
+                          introductions.c.id.in_(said_yes))
 
     def outcome_tally(self) -> list[OutcomeCount]:
         i, o = introductions.c, intro_outcomes.c
