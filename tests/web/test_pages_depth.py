@@ -66,3 +66,25 @@ def test_health_page_serves_its_charts_as_svg_images(client: TestClient,
     assert chart.headers["content-type"].startswith("image/svg+xml")
     assert chart.text.startswith("<svg") and "<style" not in chart.text
     assert client.get("/health/charts/secrets.svg").status_code == 404
+
+
+def test_an_empty_losing_touch_list_says_why_and_suggests_cadences(
+        client: TestClient, ada: dict[str, Any]) -> None:
+    bea = client.post("/api/v1/contacts", json={"name": "Bea Quiet"}).json()
+    for who in (ada, bea):
+        client.post("/api/v1/interactions", json={"contact_ids": [who["id"]], "kind": "met",
+                                                  "occurred_on": "2025-01-10"})
+    page = client.get("/digest").text
+    assert "none of your contacts has a keep-in-touch cadence yet" in page
+    # The strongest first (Ada, whom you would vouch for), each with one button.
+    assert page.index("Ada Lovelace</a> <span") < page.index("Bea Quiet</a> <span")
+    assert page.count('action="/contacts/') == 2
+    assert f'action="/contacts/{ada["id"]}/cadence"' in page
+    set_it = client.post(f"/contacts/{bea['id']}/cadence", data={"cadence_days": "90"})
+    assert "Cadence set" in set_it.text and "Bea Quiet" in set_it.text  # now overdue
+    assert client.get(f"/api/v1/contacts/{bea['id']}").json()["tie"]["cadence_days"] == 90
+    client.patch(f"/api/v1/contacts/{bea['id']}", json={"cadence_days": 3650})
+    page = client.get("/digest").text
+    assert "the one contact with a keep-in-touch cadence is within it" in page
+    refused = client.post(f"/contacts/{bea['id']}/cadence", data={"cadence_days": "soon"})
+    assert refused.status_code == 422 and "whole number" in refused.text

@@ -89,3 +89,13 @@ def losing_touch(ties: Sequence[TieReading], tag_cadences: Mapping[str, int], to
               and s.overdue_days > 0]
     states.sort(key=lambda s: (-s.priority, -s.worth, s.name, s.contact))
     return states if limit is None else states[:limit]
+
+
+# How often to keep in touch, suggested by a tie's strength: the strongest monthly, the
+# middling every two months, the rest each quarter (thresholds, then days).
+SUGGESTED_CADENCES = ((0.6, 30), (0.4, 60), (0.0, 90))
+
+
+def suggested_cadence(strength: float) -> int:
+    """Days between contacts to suggest for a tie of this strength."""
+    return next(days for floor, days in SUGGESTED_CADENCES if strength >= floor)

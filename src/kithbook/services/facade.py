@@ -57,6 +57,7 @@ from kithbook.services import (
     sessions,
     stored_strength,
 )
+from kithbook.services import cadence_advice as cadences
 from kithbook.services import introductions as intros
 from kithbook.services import network_map as maps
 from kithbook.services import profile as profiles
@@ -166,6 +167,9 @@ class Kithbook:
 
     def undoable(self, actor: MemberId) -> list[UndoEntry]:
         return undos.recent(self._uow(), actor)
+
+    def cadence_advice(self, actor: MemberId) -> cadences.CadenceAdvice:
+        return cadences.cadence_advice(self._uow(), actor)
 
     def list_contacts(self, actor: MemberId, query: ContactQuery, *,
                       wait_for_day: bool = True) -> Page:

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, select, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 
 from kithbook.domain.errors import Conflict
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.ties import AskRule, SharingPolicy, Tie, Visibility
 from kithbook.storage.rows import aware
-from kithbook.storage.tables import interaction_contacts, interactions, ties
+from kithbook.storage.tables import (
+    contact_tags,
+    contacts,
+    interaction_contacts,
+    interactions,
+    tag_cadences,
+    ties,
+)
 
 
 def tie_row(tie: Tie) -> dict[str, Any]:
@@ -91,6 +98,22 @@ class SqlTies:
         self._c.execute(update(ties).where(ties.c.contact_id.in_(ids))
                         .values(last_interaction_on=last, interaction_count=count,
                                 strength_on=None))  # the stored strength is stale
+
+    def cadence_gaps(self, owner: MemberId, limit: int
+                     ) -> tuple[int, list[tuple[ContactId, str, float]]]:
+        """How many ties have a keep-in-touch cadence (their own or a tag's), and the
+        strongest ties without one (by their stored strength)."""
+        by_tag = select(contact_tags.c.contact_id).join(tag_cadences, and_(
+            tag_cadences.c.tag == contact_tags.c.tag, tag_cadences.c.owner_id == owner))
+        covered = or_(ties.c.cadence_days.is_not(None), ties.c.contact_id.in_(by_tag))
+        counted = self._c.scalar(select(func.count()).select_from(ties).where(
+            ties.c.owner_id == owner, covered)) or 0
+        rows = self._c.execute(
+            select(ties.c.contact_id, contacts.c.name, ties.c.strength)
+            .join(contacts, contacts.c.id == ties.c.contact_id)
+            .where(ties.c.owner_id == owner, ~covered, ties.c.strength.is_not(None))
+            .order_by(ties.c.strength.desc(), ties.c.contact_id).limit(limit)).all()
+        return int(counted), [(ContactId(r[0]), r[1], float(r[2])) for r in rows]
 
 
 def tie_from_row(row: Any) -> Tie:

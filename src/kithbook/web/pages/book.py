@@ -34,6 +34,7 @@ NOTICES = {
                       "your latest contact with them.",
     "removed": "Removed.", "unlogged": "Interaction removed.",
     "undone": "Undone: it is back as it was.",
+    "cadence_set": "Cadence set: they will show here when you are late.",
     "date_saved": "Date saved.", "date_removed": "Date removed.",
     "knows_saved": "Saved who they know.", "knows_removed": "Forgotten.",
     "corrected": "Strength corrected. New interactions will wear your correction down.",

@@ -9,13 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kithbook.domain.contacts import ContactFields
 from kithbook.domain.digest import Budget
 from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import MemberId
 from kithbook.io.charts import health_charts
+from kithbook.services.book import TieFields
 from kithbook.services.ports import ContactQuery
 from kithbook.web.deps import CurrentMember, FormFields, Services, renew_if_stale
 from kithbook.web.pages.book import contact_response, render, see
+from kithbook.web.pages.forms import optional_int
 
 router = APIRouter(include_in_schema=False)
 CHARTS = ("balance", "stages", "strength", "growth")
@@ -37,7 +40,18 @@ def digest_page(request: Request, kb: Services, me: CurrentMember, background: B
     return render(request, "digest.html", {
         "nav": "digest", "digest": digest, "lost": week.losing_touch,
         "empty_book": not digest.items and _book_is_empty(kb, me.id),
+        # Why nobody is overdue, and cadences worth setting, when the list is empty.
+        "advice": None if week.losing_touch else kb.cadence_advice(me.id),
     })
+
+
+@router.post("/contacts/{contact_id}/cadence")
+def set_cadence(contact_id: str, kb: Services, me: CurrentMember,
+                form: FormFields) -> Response:
+    days = optional_int(form, "cadence_days", "Keep-in-touch cadence")
+    kb.edit_contact(me.id, contact_id, ContactFields(), TieFields(cadence_days=days),
+                    exact=True)
+    return see("/digest", "cadence_set")
 
 
 @router.get("/health", response_class=HTMLResponse)
