@@ -4,6 +4,7 @@ skipped, moved ones followed; runs read only what changed or has taken place sin
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date
 
@@ -18,6 +19,7 @@ from calendar_samples import (
     fill,
     met,
     sam_with_dana_and_lee,
+    stored_text,
     weekly,
 )
 from fakes import FixedClock
@@ -26,6 +28,7 @@ from kithbook.domain.members import Member
 from kithbook.io.caldav_calendar import CalDavAccount, read_changes
 from kithbook.services.capture import MeetingReport
 from kithbook.services.capture_book import CaptureBook
+from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
 from radicale_server import PASSWORD, USER, Radicale, running_radicale
 
@@ -152,3 +155,15 @@ def test_a_server_gone_fails_the_run_in_words_and_keeps_what_was_captured(
     assert outcome.error is not None and "refused the connection" in outcome.error
     stored = cap.source(me.id, source.id)
     assert stored.status == "failed" and stored.state == state and met(kb, me) == before
+
+
+def test_no_password_or_meeting_title_is_stored_or_exported(
+        kb: Kithbook, me: Member, server: Radicale, database_url: str) -> None:
+    cap = kb.capture()
+    source = cap.add_caldav(me.id, url=server.url, username=USER, password=PASSWORD)
+    assert run(cap, me, source.id).added == 4
+    out = io.StringIO()
+    kb.export_book(me.id, ExportFormat.JSON, out)
+    for text in (stored_text(database_url), out.getvalue()):
+        assert PASSWORD not in text and "Private plans" not in text
+    assert '"met"' in out.getvalue()

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import imapclient
 import pytest
-from sqlalchemy import create_engine, select
 
-from calendar_samples import sam_with_dana_and_lee
+from calendar_samples import sam_with_dana_and_lee, stored_text
 from dovecot import PASSWORD, USER, Dovecot, running_dovecot
 from kithbook.domain.errors import InvalidInput, KithbookError
 from kithbook.domain.members import Member
@@ -22,7 +21,6 @@ from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
 from kithbook.services.ports import ContactQuery
 from kithbook.services.secrets import new_key
-from kithbook.storage.tables import metadata
 from mail_samples import (
     BODY_SECRET,
     EXPECTED,
@@ -45,16 +43,6 @@ def server() -> Iterator[Dovecot]:
 @pytest.fixture
 def me(kb: Kithbook) -> Member:
     return sam_with_dana_and_lee(kb, capture_key=True)
-
-
-def dump(url: str) -> str:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return repr({t.name: sorted(map(tuple, connection.execute(select(t))), key=repr)
-                         for t in metadata.sorted_tables})
-    finally:
-        engine.dispose()
 
 
 def add(cap: CaptureBook, me: Member, server: Dovecot, **more: object) -> str:
@@ -137,12 +125,12 @@ def test_bad_accounts_say_one_sentence_and_store_nothing(
     values.update(account)
     if values["port"] == "tls":
         values["port"] = server.tls_port
-    before = dump(database_url)
+    before = stored_text(database_url)
     with pytest.raises(KithbookError) as caught:
         kb.capture().add_imap(me.id, **values)  # type: ignore[arg-type]
     assert said in caught.value.message and "\n" not in caught.value.message
     assert PASSWORD not in caught.value.message
-    assert dump(database_url) == before
+    assert stored_text(database_url) == before
 
 
 def test_a_failed_run_is_said_on_the_source_and_changes_nothing(
@@ -168,7 +156,7 @@ def test_no_password_subject_or_body_is_stored_or_exported(
     cap.run(me.id, add(cap, me, server))
     out = io.StringIO()
     kb.export_book(me.id, ExportFormat.JSON, out)
-    for text in (dump(database_url), out.getvalue()):
+    for text in (stored_text(database_url), out.getvalue()):
         assert PASSWORD not in text and SUBJECT_SECRET not in text and BODY_SECRET not in text
     assert "emailed" in out.getvalue()
 
@@ -176,10 +164,10 @@ def test_no_password_subject_or_body_is_stored_or_exported(
 def test_without_a_key_no_account_can_be_added(kb: Kithbook, me: Member,
                                                 server: Dovecot, database_url: str) -> None:
     kb.settings = replace(kb.settings, capture_key=None)
-    before = dump(database_url)
+    before = stored_text(database_url)
     with pytest.raises(InvalidInput, match="KITHBOOK_CAPTURE_KEY_FILE"):
         add(kb.capture(), me, server)
-    assert dump(database_url) == before
+    assert stored_text(database_url) == before
 
 
 def test_a_source_stored_with_one_key_cannot_run_with_another(kb: Kithbook, me: Member,
