@@ -24,6 +24,7 @@ from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 from kithbook.services.paths import PathQuery
+from kithbook.services.ports import ContactQuery
 
 ORGS = ("Acme", "Globex", "Initech")
 HANDLE = re.compile(r"target_handle='[a-z2-7]+'")
@@ -84,6 +85,11 @@ def _generate(kb: Kithbook, seed: int) -> Community:
             add(owner, ContactFields(name=name, organization=spelling(rng.choice(ORGS)),
                                      role=rng.choice(ROLES),
                                      tags=[rng.choice(("investor", "mentor"))]), None)
+    # Every book as its owner has seen it: paths read the strengths books store, and a
+    # search brings its searcher's up to date; so the two rounds compared differ in the
+    # hidden tie only, not in which books earlier searches happened to store.
+    for m in members:
+        kb.list_contacts(m, ContactQuery())
     return Community(members, names, hidden)
 
 

@@ -247,8 +247,7 @@ def risk_brief(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock,
                                strength=strength.value if strength else None)
         judgment = judgment_record(_others(uow.introductions.introduced_by(actor), intro),
                                    actor)
-        inferred = _inferred_trust(uow, cache or PathsCache(), actor, requester, tie, clock,
-                                   params)
+        inferred = _inferred_trust(uow, cache or PathsCache(), actor, requester, tie)
         return assemble_brief(
             requester=requester.name, purpose=intro.purpose,
             strength=strength.value if strength else None,
@@ -259,8 +258,7 @@ def risk_brief(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock,
 
 
 def _inferred_trust(uow: UnitOfWork, cache: PathsCache, actor: MemberId, requester: Party,
-                    tie: Tie | None, clock: Clock, params: StrengthParams | None
-                    ) -> InferredTrust | None:
+                    tie: Tie | None) -> InferredTrust | None:
     """The requester's trust through the introducer's network: the community's members
     when there are several, else the introducer's own book. Kept while neither the
     network nor any outcome changes; one walk from the introducer per brief."""
@@ -274,7 +272,7 @@ def _inferred_trust(uow: UnitOfWork, cache: PathsCache, actor: MemberId, request
         return book.of(tie.contact)
     if requester.member is None:
         return None
-    network = community_network(uow, cache, clock, params)
+    network = community_network(uow, cache)
     ties = cache.value(uow, f"trust-ties:{mark}",
                        lambda: member_ties(network, uow.introductions.outcome_tally()))
     viewer = ties.number.get(actor)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any, TypeVar, cast, overload
 
 import numpy as np
@@ -38,9 +37,7 @@ from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.ties import Tie
 from kithbook.graph.policy import HIDDEN, NAMED, NEVER
 from kithbook.graph.snapshot import PeopleArrays, Snapshot, TieArrays
-from kithbook.graph.strength import StrengthParams
 from kithbook.services.ports import NetworkColumns, NetworkPerson, UnitOfWork
-from kithbook.services.stored_strength import engine_strengths
 from kithbook.services.tie_strength import estimate_strength
 
 ATTRIBUTES = ("organization", "role", "location", "tag")
@@ -352,54 +349,23 @@ class _PeopleView(Sequence[NetworkPerson]):
 
 # ---- building and refreshing -----------------------------------------------------------
 
-@dataclass(frozen=True)
-class StrengthFill:
-    """How to compute the strength of a tie a change cleared: the day and the engine's
-    knobs the books use. Without one, such ties read `estimate_strength`."""
-
-    today: date
-    params: StrengthParams
-
-
-def build_community(uow: UnitOfWork, versions: dict[MemberId, int],
-                    fill: StrengthFill | None = None) -> Network:
+def build_community(uow: UnitOfWork, versions: dict[MemberId, int]) -> Network:
     """The whole community network, read from scratch."""
-    columns = _filled(uow, uow.network.columns(), fill)
-    return _assemble(_Community(), columns, None, None, versions)
+    return _assemble(_Community(), uow.network.columns(), None, None, versions)
 
 
-def refresh_community(uow: UnitOfWork, held: Network, versions: dict[MemberId, int],
-                      fill: StrengthFill | None = None) -> Network:
+def refresh_community(uow: UnitOfWork, held: Network, versions: dict[MemberId, int]
+                      ) -> Network:
     """`held` with the part of every member whose version moved read again."""
     before = held.versions
     if held.community is None or any(versions.get(m, -1) < v for m, v in before.items()):
-        return build_community(uow, versions, fill)  # a version went back or away
+        return build_community(uow, versions)  # a version went back or away: start over
     moved = sorted(m for m, v in versions.items() if before.get(m) != v)
     columns = uow.network.columns(moved)
     present = set(columns.member_id)
     if any(("m" + m) in held.community.number and m not in present for m in moved):
-        return build_community(uow, versions, fill)  # a member left: renumber from scratch
-    return _assemble(held.community.copy(), _filled(uow, columns, fill), held, set(moved),
-                     versions)
-
-
-def _filled(uow: UnitOfWork, cols: NetworkColumns, fill: StrengthFill | None
-            ) -> NetworkColumns:
-    """`cols` with the strength of every cleared tie computed as its book will store it,
-    so that whoever searched or opened their book first, every search reads the same."""
-    missing = np.flatnonzero(np.isnan(cols.stored_strength))
-    if fill is None or missing.size == 0:
-        return cols
-    by_owner: dict[MemberId, list[int]] = {}
-    for i in missing.tolist():
-        by_owner.setdefault(cols.tie_owner[i], []).append(i)
-    out = cols.stored_strength.copy()
-    for owner, rows in by_owner.items():
-        computed = engine_strengths(uow, owner, [cols.tie_contact[i] for i in rows],
-                                    fill.today, fill.params)
-        for i in rows:
-            out[i] = computed.get(cols.tie_contact[i], np.nan)
-    return replace(cols, stored_strength=out)
+        return build_community(uow, versions)  # a member left: renumber from scratch
+    return _assemble(held.community.copy(), columns, held, set(moved), versions)
 
 
 def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
@@ -469,11 +435,11 @@ def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
 
 
 def strengths(cols: NetworkColumns) -> npt.NDArray[np.float32]:
-    """Each tie's strength as its owner's book shows it (the stored engine reading). A tie
-    never read yet (its owner has not opened their book since it was made) falls back
-    to `estimate_strength` from the tie row, computed once per distinct (stated trust,
-    interactions, own strength); the searcher's own book is brought up to date before
-    a search, so every figure a searcher sees is their book's."""
+    """Each tie's strength as its owner's book last showed it (the stored engine
+    reading); the searcher's own book is brought up to date before a search, so every
+    figure a searcher sees is their book's. A tie its owner's book never computed (a
+    bulk import not opened since) falls back to `estimate_strength` from the tie row,
+    computed once per distinct (stated trust, interactions, own strength)."""
     if len(cols.tie_owner) == 0:
         return np.zeros(0, dtype=np.float32)
     stored = np.isfinite(cols.stored_strength)

@@ -56,7 +56,6 @@ from kithbook.graph.strength import StrengthParams
 from kithbook.services.path_handles import Search
 from kithbook.services.path_network import (
     Network,
-    StrengthFill,
     build_community,
     refresh_community,
 )
@@ -71,7 +70,7 @@ from kithbook.services.ports import (
     UnitOfWork,
 )
 from kithbook.services.references import resolve_contact
-from kithbook.services.stored_strength import bring_up_to_date, engine_strengths
+from kithbook.services.stored_strength import bring_up_to_date
 from kithbook.services.tie_strength import estimate_strength
 
 DEFAULT_LINK_STRENGTH = 0.5
@@ -202,11 +201,10 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
             raise NotFound(f"no member {actor}.", field="member")
         local = uow.members.count() == 1
         if local:
-            network = cache.network(
-                uow, f"book:{actor}", lambda versions: _build_book(
-                    uow, actor, versions, StrengthFill(clock.today(), params or StrengthParams())))
+            network = cache.network(uow, f"book:{actor}",
+                                    lambda versions: _build_book(uow, actor, versions))
         else:
-            network = community_network(uow, cache, clock, params)
+            network = community_network(uow, cache)
         me = 0 if local else _member_number(network, actor)
         known, known_total = _already_known(uow, actor, query)
         # Paths to people the searcher knows are dropped after the search (a community's
@@ -319,14 +317,12 @@ def _why_empty(uow: UnitOfWork, network: Network, me: int, actor: MemberId,
             "link with more members.")
 
 
-def community_network(uow: UnitOfWork, cache: PathsCache, clock: Clock,
-                      params: StrengthParams | None) -> Network:
+def community_network(uow: UnitOfWork, cache: PathsCache) -> Network:
     """The community network as the open unit of work sees it, refreshed by the part
     that changed (inferred trust reads it too)."""
-    fill = StrengthFill(clock.today(), params or StrengthParams())
     return cache.network(
-        uow, "community", lambda versions: build_community(uow, versions, fill),
-        lambda held, versions: refresh_community(uow, held, versions, fill))
+        uow, "community", lambda versions: build_community(uow, versions),
+        lambda held, versions: refresh_community(uow, held, versions))
 
 
 def _make_handle_key(uow: UnitOfWork, clock: Clock) -> bytes:
@@ -341,17 +337,13 @@ def _make_handle_key(uow: UnitOfWork, clock: Clock) -> bytes:
     return key
 
 
-def _build_book(uow: UnitOfWork, actor: MemberId, versions: dict[MemberId, int],
-                fill: StrengthFill) -> Network:
+def _build_book(uow: UnitOfWork, actor: MemberId, versions: dict[MemberId, int]) -> Network:
     """One member's book: small, so read whole through the domain's ties. Strengths are
-    the stored ones the book shows; a tie a change cleared is computed as the book will."""
+    the stored ones the book shows, brought up to date before the search."""
     rows = uow.network.book(actor)
-    cleared = [t.tie.contact for t in rows.ties if t.strength is None]
-    computed = (engine_strengths(uow, actor, cleared, fill.today, fill.params)
-                if cleared else {})
     strength = np.array([t.strength if t.strength is not None
-                         else computed.get(t.tie.contact, estimate_strength(t.tie).value)
-                         for t in rows.ties], dtype=np.float32)
+                         else estimate_strength(t.tie).value for t in rows.ties],
+                        dtype=np.float32)
     known = np.zeros(len(rows.people), dtype=np.bool_)
     known[[t.dst for t in rows.ties if t.known]] = True
     trust = np.array([t.tie.stated_trust or 0 for t in rows.ties], dtype=np.int8)

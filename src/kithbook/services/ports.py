@@ -329,8 +329,7 @@ class NetworkTie:
     dst: int
     tie: Tie
     policy: SharingPolicy
-    strength: float | None = None  # as stored with the tie (what the book shows); None
-    # when a change cleared it (the book computes it again before showing it)
+    strength: float | None = None  # as stored with the tie: what the book last showed
     known: bool = False  # the tie's stored stage is past "new acquaintance"
 
 
@@ -374,8 +373,7 @@ class NetworkColumns:
     ask_rule: npt.NDArray[np.int8]
     min_trust: npt.NDArray[np.int8]
     no_intro: npt.NDArray[np.bool_]
-    stored_strength: npt.NDArray[np.float64]  # as the book shows it; NaN = cleared by a
-    # change or never computed: the book computes it before showing it
+    stored_strength: npt.NDArray[np.float64]  # as the book last showed it; NaN = never
     known: npt.NDArray[np.bool_]  # the tie's stored stage is past "new acquaintance"
 
 

@@ -96,17 +96,6 @@ def store(uow: UnitOfWork, actor: MemberId, contacts: Sequence[ContactId] | None
     uow.depth.store_strengths(actor, today, _computed(uow, actor, contacts, today, params))
 
 
-def engine_strengths(uow: UnitOfWork, actor: MemberId, contacts: Sequence[ContactId],
-                     today: date, params: StrengthParams) -> dict[ContactId, float]:
-    """What `bring_up_to_date` would store for these ties, computed without writing
-    (inside an open unit of work): a reader of several books uses it for the ties a
-    change cleared, so it shows the number each book will show."""
-    whole = len(contacts) > ONE_BY_ONE
-    rows = _computed(uow, actor, None if whole else contacts, today, params)
-    wanted = set(contacts)
-    return {row.contact: row.strength for row in rows if row.contact in wanted}
-
-
 def _computed(uow: UnitOfWork, actor: MemberId, contacts: Sequence[ContactId] | None,
               today: date, params: StrengthParams) -> list[StoredTie]:
     snapshots = ([uow.depth.snapshot(actor)] if contacts is None

@@ -26,7 +26,6 @@ from sqlalchemy import (
     delete,
     false,
     func,
-    null,
     or_,
     select,
     true,
@@ -173,8 +172,7 @@ class SqlNetwork:
         for t in self._c.execute(select(ties).where(ties.c.owner_id == owner)).all():
             tie = tie_from_row(t)
             out.append(NetworkTie(0, number[t.contact_id], tie, tie.policy or default,
-                                  None if t.strength_on is None else t.strength,
-                                  t.stage in _KNOWN_STAGES))
+                                  t.strength, t.stage in _KNOWN_STAGES))
         links = [(number[link.a], number[link.b], link.strength)
                  for link in ContactLinks(self._c).of_owner(owner)]
         return NetworkRows(people, out, links)
@@ -248,9 +246,7 @@ _TIES = select(
     _code(func.coalesce(ties.c.visibility, Visibility.HIDDEN.value), VISIBILITY_CODE),
     _code(func.coalesce(ties.c.ask_rule, AskRule.NOBODY.value), ASK_RULE_CODE),
     func.coalesce(ties.c.ask_min_trust, 0), func.coalesce(ties.c.no_introductions, false()),
-    case((_OWN, true()), else_=false()),
-    # A cleared tie's old strength is not what its book will show: it is computed anew.
-    case((ties.c.strength_on.is_(None), null()), else_=ties.c.strength),
+    case((_OWN, true()), else_=false()), ties.c.strength,
     case((ties.c.stage.in_(_KNOWN_STAGES), true()), else_=false()))
 _MEMBERS = select(
     members.c.id, members.c.name, members.c.organization, members.c.title,

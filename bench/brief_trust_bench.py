@@ -1,0 +1,110 @@
+"""The risk brief with trust through the network, on a community of real size.
+
+Writes the same community as `paths_service_bench.py` (2,000 members with 50 contacts
+each, about half linked to other members) into a real database, then times, through
+`Kithbook.risk_brief`:
+
+* the cold brief: the path network read and built, the member-to-member weights and
+  outcome counts, the introducer's graph, one walk;
+* a first brief per introducer (what a member meets when they open a request): their own
+  graph (everyone's named ties and all of theirs) and one walk, the network held;
+* a brief again (their graph held): one walk;
+* a brief after a write (a member changes a stated trust): the network refreshed by that
+  member's part, the weights again, the introducer's graph, one walk.
+
+    .venv/bin/python bench/brief_trust_bench.py --members 2000 --contacts 50 --briefs 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings, database_url_from
+from kithbook.domain.contacts import ContactFields
+from kithbook.domain.fair_use import FairUseLimits
+from kithbook.domain.policies import PolicyChange
+from kithbook.domain.ties import AskRule, Visibility
+from kithbook.services.book import TieFields
+
+sys.path.insert(0, str(Path(__file__).parent))
+from paths_service_bench import populate  # noqa: E402
+
+PURPOSE = "I would like advice on hiring a first data engineer for our team."
+
+
+def p95(values: list[float]) -> float:
+    return float(np.percentile(values, 95))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--members", type=int, default=2000)
+    ap.add_argument("--contacts", type=int, default=50, help="contacts per member")
+    ap.add_argument("--briefs", type=int, default=40)
+    ap.add_argument("--seed", type=int, default=3)
+    args = ap.parse_args(argv)
+    url = database_url_from(str(Path(tempfile.mkdtemp()) / "bench.sqlite"))
+    kb = bootstrap(Settings(database_url=url))
+    kb.fair_use = FairUseLimits(max_open_requests=1000, cooldown_after_decline=timedelta(0))
+    try:
+        members = populate(kb, args.members, args.contacts, args.seed)
+        rng = np.random.default_rng(args.seed)
+        chosen = rng.choice(len(members), size=2 * args.briefs, replace=False)
+        introducers = [members[int(i)] for i in chosen[:args.briefs]]
+        requesters = [members[int(i)] for i in chosen[args.briefs:]]
+        asked = []
+        for n, (introducer, requester) in enumerate(zip(introducers, requesters,
+                                                        strict=True)):
+            target = kb.add_contact(introducer, ContactFields(name=f"Target {n}")).id
+            kb.set_contact_policy(introducer, target, PolicyChange(
+                visibility=Visibility.NAMED, ask_rule=AskRule.ANYONE))
+            asked.append(kb.request_introduction(requester, introducer, target, PURPOSE).id)
+        kb._paths.changed()  # noqa: SLF001: start cold
+        start = time.perf_counter()
+        kb.risk_brief(introducers[0], asked[0])
+        cold = time.perf_counter() - start
+        first, again, after = [], [], []
+        heard = 0
+        for n, (introducer, intro) in enumerate(zip(introducers, asked, strict=True)):
+            start = time.perf_counter()
+            brief = kb.risk_brief(introducer, intro)
+            first.append(time.perf_counter() - start)
+            heard += bool(brief.inferred_trust and brief.inferred_trust.vouchers)
+            start = time.perf_counter()
+            kb.risk_brief(introducer, intro)
+            again.append(time.perf_counter() - start)
+            writer = members[int(rng.integers(len(members)))]
+            kb.add_contact(writer, ContactFields(name=f"New {n}"), TieFields(stated_trust=4))
+            start = time.perf_counter()
+            kb.risk_brief(introducer, intro)
+            after.append(time.perf_counter() - start)
+        with kb.uow().reading() as uow:
+            ties = len(uow.network.columns().tie_owner)
+        print(f"{args.members} members, {ties} ties (SQLite), {args.briefs} briefs, "
+              f"{heard} naming someone the introducer trusts; load average "
+              f"{os.getloadavg()[0]:.1f}")
+        print(f"cold brief (network read and built):  {cold * 1000:.0f} ms")
+        for label, values in (("first brief of an introducer", first),
+                              ("brief again (graph held)", again),
+                              ("brief after a write (refresh)", after)):
+            ms = [v * 1000 for v in values]
+            print(f"{label + ':':38} median {statistics.median(ms):.1f} ms, "
+                  f"p95 {p95(ms):.1f} ms")
+    finally:
+        kb.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
