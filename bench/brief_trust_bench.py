@@ -36,6 +36,8 @@ from kithbook.domain.fair_use import FairUseLimits
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services.book import TieFields
+from kithbook.services.network_trust import community_trust, member_ties
+from kithbook.services.paths import community_network
 
 sys.path.insert(0, str(Path(__file__).parent))
 from paths_service_bench import populate  # noqa: E402
@@ -70,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             kb.set_contact_policy(introducer, target, PolicyChange(
                 visibility=Visibility.NAMED, ask_rule=AskRule.ANYONE))
             asked.append(kb.request_introduction(requester, introducer, target, PURPOSE).id)
-        kb._paths.changed()  # noqa: SLF001: start cold
+        kb._paths.changed()  # noqa: SLF001  (start cold)
         start = time.perf_counter()
         kb.risk_brief(introducers[0], asked[0])
         cold = time.perf_counter() - start
@@ -89,13 +91,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             start = time.perf_counter()
             kb.risk_brief(introducer, intro)
             after.append(time.perf_counter() - start)
+        # The trust part alone, its graph held: the walk from the introducer and the words.
         with kb.uow().reading() as uow:
             ties = len(uow.network.columns().tie_owner)
+            network = community_network(uow, kb._paths)  # noqa: SLF001
+            weights = member_ties(network, uow.introductions.outcome_tally())
+        walks = []
+        for introducer, requester in zip(introducers, requesters, strict=True):
+            graph = weights.graph_for(weights.number[introducer])
+            start = time.perf_counter()
+            community_trust(weights, graph, introducer, requester)
+            walks.append(time.perf_counter() - start)
         print(f"{args.members} members, {ties} ties (SQLite), {args.briefs} briefs, "
               f"{heard} naming someone the introducer trusts; load average "
               f"{os.getloadavg()[0]:.1f}")
         print(f"cold brief (network read and built):  {cold * 1000:.0f} ms")
-        for label, values in (("first brief of an introducer", first),
+        for label, values in (("trust alone (walk and words)", walks),
+                              ("first brief of an introducer", first),
                               ("brief again (graph held)", again),
                               ("brief after a write (refresh)", after)):
             ms = [v * 1000 for v in values]

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from tests.integration.test_path_services import OPEN, know, member
+from tests.integration.test_path_services import OPEN, know, member, person
 
 from kithbook.domain.contacts import Contact, ContactFields
 from kithbook.domain.fair_use import FairUseLimits
@@ -25,6 +25,7 @@ from kithbook.domain.ties import AskRule, SharingPolicy, Tie, Visibility
 from kithbook.graph.trust import build_trust_graph, personalized_trust, tie_weight
 from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
+from kithbook.services.paths import PathQuery
 from kithbook.services.ports import BulkBook, ContactQuery
 
 PURPOSE = "I would like advice on hiring a first data engineer for our team."
@@ -192,3 +193,16 @@ def test_a_ring_of_fake_accounts_vouching_for_each_other_stays_below_honest_memb
     fake_trust = [trust_of(m) for m in fakes[:20]]
     assert float(np.median(honest_trust)) > 0.1  # honest members are heard at all
     assert max(fake_trust) < float(np.median(honest_trust))
+
+
+# ---- trust in the words of a warm path ------------------------------------------------
+
+def test_a_path_says_how_far_its_intermediaries_are_trusted(kb: Kithbook,
+                                                            town: Town) -> None:
+    know(kb, town.dee, town.ana, "Ana", 4)
+    know(kb, town.ben, town.dee, "Dee", 4)
+    person(kb, town.ben, "Zoe Named", OPEN)
+    [path] = kb.find_paths(town.ana, PathQuery(organization="Acme")).paths
+    assert [s.label for s in path.steps] == ["Dee", "Ben", "Zoe Named (Acme)"]
+    assert path.explanation.splitlines()[-1] == (
+        "Trust: you know Dee yourself; Ben is trusted by 1 person you trust (Dee).")

@@ -83,10 +83,59 @@ def member_ties(network: Network, outcomes: Sequence[OutcomeCount]) -> MemberTie
     pair = src.astype(np.int64) * max(len(members), 1) + dst
     tally = np.zeros((3, len(pair)), dtype=np.float64)
     for k, table in enumerate(counts):
-        tally[k] = [table.get(p, 0) for p in pair.tolist()]
+        if not table:
+            continue
+        keys = np.array(sorted(table), dtype=np.int64)
+        at = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
+        hit = keys[at] == pair
+        tally[k, hit] = np.array([table[int(x)] for x in keys], dtype=np.float64)[at[hit]]
     weight = tie_weights(snap.trust[keep], snap.strength[keep], *tally)
     return MemberTies(members, [network.people[network.member_number[m]].name for m in members],
                       number, src, dst, weight, snap.visibility[keep] == NAMED)
+
+
+def introducer_outcomes(outcomes: Sequence[OutcomeCount]) -> dict[MemberId, tuple[int, int]]:
+    """Per introducer: how many of the introductions they made went well, of those rated
+    by their targets."""
+    out: dict[MemberId, tuple[int, int]] = {}
+    for o in outcomes:
+        good, total = out.get(o.introducer, (0, 0))
+        out[o.introducer] = (good + o.count * (o.rating == "positive"), total + o.count)
+    return out
+
+
+def path_trust(ties: MemberTies, graph: TrustGraph, viewer: MemberId,
+               intermediaries: Sequence[MemberId | None],
+               record: dict[MemberId, tuple[int, int]]) -> tuple[float, str | None]:
+    """How far the searcher may trust a path's named intermediaries, and why, in words:
+    the weakest one's trust in [-1, 1] (1 when none is a member), and a sentence."""
+    v = ties.number.get(viewer)
+    if v is None:
+        return 1.0, None
+    trust = personalized_trust(graph, v)
+    said, weakest = [], 1.0
+    for step, member in enumerate(intermediaries):
+        i = ties.number.get(member) if member is not None else None
+        if i is None:
+            continue
+        name = ties.names[i]
+        score = float(trust.score[i])
+        weakest = min(weakest, score)
+        raters = [x for x in heaviest_raters(graph, trust, i, limit=graph.size)
+                  if x.rater != v and x.rating > 0]
+        if step == 0:
+            words = f"you know {name} yourself"
+        elif raters:
+            words = (f"{name} is trusted by {len(raters)} "
+                     f"{'person' if len(raters) == 1 else 'people'} you trust "
+                     f"({', '.join(ties.names[x.rater] for x in raters[:VOUCHERS_NAMED])})")
+        else:
+            words = f"nobody you trust is known to vouch for {name}"
+        good, total = record.get(member, (0, 0)) if member is not None else (0, 0)
+        if total:
+            words += f"; {name}'s introductions went well {good} time{'s' * (good != 1)} of {total}"
+        said.append(words)
+    return weakest, ("Trust: " + "; ".join(said) + ".") if said else None
 
 
 def _pair_counts(outcomes: Sequence[OutcomeCount], number: dict[MemberId, int], n: int

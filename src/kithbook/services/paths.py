@@ -53,6 +53,7 @@ from kithbook.graph.paths import DEFAULT_K, MAX_K, WarmPath, find_paths
 from kithbook.graph.policy import NAMED, NEVER
 from kithbook.graph.snapshot import PeopleArrays, PeopleFilter
 from kithbook.graph.strength import StrengthParams
+from kithbook.services.network_trust import introducer_outcomes, member_ties, path_trust
 from kithbook.services.path_handles import Search
 from kithbook.services.path_network import (
     Network,
@@ -222,12 +223,14 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
         found = [p for p in found if not _introduces_known(network, actor, p)][:query.k]
         key = None if local or not found else uow.network.handle_key()
         reason = None if found else _why_empty(uow, network, me, actor, query, known_total)
+        trust = (_trust_words(uow, cache, network, actor) if found and not local
+                 else lambda _: None)
     search = None
     if not local and found:
         if key is None:
             key = _make_handle_key(uow, clock)
         search = Search.start(key, actor, clock.now())
-    return PathResults(query.describe(), local, _present(network, found, search), known,
+    return PathResults(query.describe(), local, _present(network, found, search, trust), known,
                        known_total, _known_said(query, known_total), reason)
 
 
@@ -243,6 +246,28 @@ def _known_said(query: PathQuery, total: int) -> str | None:
         ("at", _clean(query.organization)), ("working as", _clean(query.role)),
         ("in", _clean(query.location)), ("tagged", _clean(query.tag))) if value]
     return f"You already know {people} " + ", ".join(where) + "."
+
+
+def _trust_words(uow: UnitOfWork, cache: PathsCache, network: Network, actor: MemberId
+                 ) -> Callable[[WarmPath], str | None]:
+    """A sentence per path on how far the searcher may trust its named intermediaries,
+    from the same trust the risk brief reads (only ties shown by name, and the
+    searcher's own); anonymous people are never looked up."""
+    mark = uow.introductions.outcomes_mark()
+    tally = cache.value(uow, f"trust-tally:{mark}", uow.introductions.outcome_tally)
+    ties = cache.value(uow, f"trust-ties:{mark}", lambda: member_ties(network, tally))
+    viewer = ties.number.get(actor)
+    if viewer is None:
+        return lambda _: None
+    graph = cache.value(uow, f"trust-graph:{actor}:{mark}", lambda: ties.graph_for(viewer))
+    record = introducer_outcomes(tally)
+
+    def words(path: WarmPath) -> str | None:
+        members = [None if path.anonymous[i] else network.people[path.people[i]].member
+                   for i in range(1, len(path.people) - 1)]
+        return path_trust(ties, graph, actor, members, record)[1]
+
+    return words
 
 
 def _introduces_known(network: Network, actor: MemberId, path: WarmPath) -> bool:
@@ -462,8 +487,8 @@ def _merge(paths: list[WarmPath], k: int) -> list[WarmPath]:
     return sorted(paths, key=lambda p: (-p.score, p.hops, p.people))[:k]
 
 
-def _present(network: Network, paths: list[WarmPath], search: Search | None
-             ) -> list[FoundPath]:
+def _present(network: Network, paths: list[WarmPath], search: Search | None,
+             trust: Callable[[WarmPath], str | None] = lambda _: None) -> list[FoundPath]:
     snap = network.snapshot
 
     def name_of(i: int) -> str:
@@ -473,8 +498,10 @@ def _present(network: Network, paths: list[WarmPath], search: Search | None
     for explanation in explain_paths(snap, paths):
         path = explanation.path
         steps = tuple(_step(network, path, i) for i in range(1, len(path.people)))
+        said = render(snap, explanation, name_of, all_ties_mine=network.local)
+        trusted = trust(path)
         out.append(FoundPath(explanation.rank, path.score, steps,
-                             render(snap, explanation, name_of, all_ties_mine=network.local),
+                             said if trusted is None else f"{said}\n{trusted}",
                              _intro(network, path, steps, search)))
     return out
 
