@@ -37,7 +37,7 @@ def test_logging_moves_the_strength_and_its_evidence(live: Any, page: Any, shots
     assert page.get_by_test_id("next-step").inner_text()
     page.screenshot(path=str(shots / "strength.png"), full_page=True)
 
-    page.get_by_label("Your own reading (0–1)").fill("0.8")
+    page.get_by_label("How strong it feels to you (0 = strangers, 1 = closest)").fill("0.8")
     page.get_by_role("button", name="Correct").click()
     page.wait_for_url(re.compile(r"done=corrected"))
     assert page.get_by_test_id("strength-value").inner_text() == "0.80"
