@@ -88,3 +88,14 @@ def test_an_empty_losing_touch_list_says_why_and_suggests_cadences(
     assert "the one contact with a keep-in-touch cadence is within it" in page
     refused = client.post(f"/contacts/{bea['id']}/cadence", data={"cadence_days": "soon"})
     assert refused.status_code == 422 and "whole number" in refused.text
+
+
+def test_breadth_is_said_in_plain_words_with_the_numbers_on_demand(
+        client: TestClient) -> None:
+    for name, org in (("Ana", "Acme"), ("Bo", "Globex"), ("Cy", "Globex"), ("Di", "Initech")):
+        client.post("/api/v1/contacts", json={"name": name, "organization": org})
+    page = client.get("/health").text
+    assert ("3 different: two of your contacts picked at random have different "
+            "organizations 62 times in 100; the most common, Globex, is 50% of them.") in page
+    assert "<summary>The numbers</summary>Simpson diversity 0.62" in page
+    assert "work at different ones 62% of the time" in page

@@ -111,15 +111,16 @@ def _health(console: Console, report: HealthReport) -> None:
     console.print("[bold]Strength[/]: " + "  ".join(
         f"{i / len(bins):.1f}–{(i + 1) / len(bins):.1f}: {n}" for i, n in enumerate(bins)))
     dormant = report.dormant
-    console.print(f"[bold]Dormant[/]: {report.dormant_count} quiet for over 180 days or never "
-                  "logged" + (": " + ", ".join(escape(t.name) for t in dormant[:5])
+    console.print(f"[bold]Dormant[/]: {report.dormant_count} quiet for over 180 days"
+                  + (": " + ", ".join(escape(t.name) for t in dormant[:5])
                               + (", …" if report.dormant_count > 5 else "") if dormant
                               else "."))
     for label, d in (("Organizations", report.organizations), ("Roles", report.roles)):
         largest = (f"; largest {escape(d.largest[0])} {d.largest[1]:.0%}" if d.largest
                    else "")
-        console.print(f"[bold]{label}[/]: {d.distinct} distinct, Simpson diversity "
-                      f"{d.simpson:.2f}, evenness {d.evenness:.2f}{largest}")
+        console.print(f"[bold]{label}[/]: {d.distinct} different; two picked at random "
+                      f"differ {d.simpson:.0%} of the time{largest} [dim](Simpson diversity "
+                      f"{d.simpson:.2f}, evenness {d.evenness:.2f})[/]")
     months = list(report.interactions_by_month)
     if months:
         console.print("[bold]Growth[/] (new ties / interactions per month): " + ", ".join(

@@ -335,8 +335,9 @@ def _with_reflection(report: HealthReport, long_term: int, kinds: Counter[Kind],
         name, part = org.largest
         observations.append(Observation(
             "breadth",
-            f"Your ties span {org.distinct} organizations (Simpson diversity "
-            f"{org.simpson:.2f}); the largest, {name}, holds {part:.0%}.",
+            f"Your ties span {org.distinct} organizations: two picked at random work at "
+            f"different ones {org.simpson:.0%} of the time; the largest, {name}, holds "
+            f"{part:.0%}.",
             part <= 0.5))
     elif org.largest is not None:
         observations.append(Observation(
