@@ -50,8 +50,8 @@ def add_carddav(ctx: typer.Context,
                                        password=read_password(password_file), book=book,
                                        tags=tuple(tag), max_delete_share=max_delete,
                                        label=name)
-    cli.console.print(f"added {escape(source.label)} [{source.id}]; sync it with "
-                      "`kithbook sync run`.", soft_wrap=True)
+    cli.console.print(f"added {escape(source.label)} " + escape(f"[{source.id}]")
+                      + "; sync it with `kithbook sync run`.", soft_wrap=True)
 
 
 def run(ctx: typer.Context,
@@ -85,7 +85,8 @@ def list_(ctx: typer.Context) -> None:
     for source in cli.kb.sync().sources(cli.me.id):
         when = source.last_run_at.isoformat(timespec="minutes") if source.last_run_at \
             else "never"
-        cli.console.print(f"[{source.id}] {escape(source.label)}: {source.status}, last run "
+        cli.console.print(escape(f"[{source.id}]") + f" {escape(source.label)}: "
+                          f"{source.status}, last run "
                           f"{when}" + (f": {escape(source.last_error)}" if source.last_error
                                        else ""), soft_wrap=True)
 
@@ -97,7 +98,7 @@ def conflicts(ctx: typer.Context) -> None:
     if not found:
         cli.console.print("No conflicts.")
     for c in found:
-        cli.console.print(f"[{c.id}] {escape(c.contact_name)}, {c.field}: "
+        cli.console.print(escape(f"[{c.id}]") + f" {escape(c.contact_name)}, {c.field}: "
                           f"ours {escape(shown(c.ours))!r} / theirs "
                           f"{escape(shown(c.theirs))!r}", soft_wrap=True)
 

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from kithbook.domain.errors import InvalidInput, KithbookError
 
-TIMEOUT = 30.0
+TIMEOUT = 120.0  # a first sync of a large book makes a server read every card
 MULTIGET_BATCH = 250
 MAX_ANSWER = 512 * 1024 * 1024  # a multistatus of thousands of cards with photos
 _D, _C = "{DAV:}", "{urn:ietf:params:xml:ns:carddav}"

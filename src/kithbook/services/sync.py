@@ -92,8 +92,31 @@ class _Book:
     changed: dict[ContactId, tuple[Contact, list[ImportantDate]]] = field(default_factory=dict)
     deleted: set[ContactId] = field(default_factory=set)
     links: dict[str, SyncCard] = field(default_factory=dict)  # href -> the link after the run
+    before: dict[str, SyncCard] = field(default_factory=dict)  # … and as the run found it
     unlinked: set[str] = field(default_factory=set)
     conflicts: list[tuple[str, str, Any, Any]] = field(default_factory=list)
+    _index: dict[str, set[ContactId]] | None = None
+    _linked: set[str | None] | None = None
+
+    def link(self, card: SyncCard) -> None:
+        self.links[card.href] = card
+        if self._linked is not None:
+            self._linked.add(card.contact)
+
+    def linked(self) -> set[str | None]:
+        """The contacts some card is linked to (kept up to date through `link`)."""
+        if self._linked is None:
+            self._linked = {link.contact for link in self.links.values()}
+        return self._linked
+
+    def index(self) -> dict[str, set[ContactId]]:
+        """Contacts by lower-cased email and by phone, made once per run."""
+        if self._index is None:
+            self._index = {}
+            for c in self.contacts.values():
+                for key in [e.value.lower() for e in c.emails] + [p.value for p in c.phones]:
+                    self._index.setdefault(key, set()).add(c.id)
+        return self._index
 
     def snapshot(self, contact: ContactId) -> Snapshot:
         return contact_snapshot(self.contacts[contact], self.dates.get(contact, []))
@@ -131,7 +154,7 @@ def run(uow: Callable[[], UnitOfWork], actor: MemberId, source: Source,
               if h not in links or links[h].etag != etag or not etag]
     cards = carddav.fetch(account, book_url, wanted)
     report.transferred += len(cards)
-    book.links = dict(links)
+    book.links, book.before = dict(links), links
     pushes: list[_Push] = []
     removals: list[SyncCard] = []
     for done, (href, (etag, text)) in enumerate(sorted(cards.items()), 1):
@@ -156,7 +179,7 @@ def run(uow: Callable[[], UnitOfWork], actor: MemberId, source: Source,
                           "run it again allowing deletes (`kithbook sync run "
                           "--allow-deletes`).")
     _write_there(account, book_url, book, pushes, removals, report)
-    token = _next_token(account, book_url, found, book)
+    token = _next_token(account, book_url, found, book) if pushes or removals else found.token
     _write_here(uow(), actor, source, book, report, clock, token)
     return report
 
@@ -190,14 +213,14 @@ def _pull(book: _Book, source: Source, href: str, etag: str, text: str,
         book.contacts[made.id] = made
         book.dates[made.id] = important_dates(theirs["dates"])
         book.new.append((made, book.dates[made.id]))
-        book.links[href] = SyncCard(href, made.id, uid, etag, theirs, text)
+        book.link(SyncCard(href, made.id, uid, etag, theirs, text))
         report.added_here += 1
         return
     ours = book.snapshot(ContactId(contact))
     merged = merge(link.base if link and link.contact == contact else None, ours, theirs,
                    frozenset(f for c, f in held if c == contact))
     new_link = SyncCard(href, contact, uid, etag, merged.base, text)
-    book.links[href] = new_link
+    book.link(new_link)
     _apply_here(book, ContactId(contact), ours, merged, report)
     for conflict in merged.conflicts:
         book.conflicts.append((contact, conflict.field, conflict.ours, conflict.theirs))
@@ -222,17 +245,15 @@ def _apply_here(book: _Book, contact: ContactId, ours: Snapshot, merged: Merged,
 def _match(book: _Book, uid: str, theirs: Snapshot) -> str | None:
     """The contact a card not yet linked stands for: the one it was written from, else
     the only one sharing an email or phone with it (and not linked to another card)."""
-    linked = {link.contact for link in book.links.values()}
+    linked = book.linked()
     if uid.startswith(UID_PREFIX):
         written_from = ContactId(uid.removeprefix(UID_PREFIX))
         if written_from in book.contacts and written_from not in linked:
             return written_from
     keys = {e[0].lower() for e in theirs["emails"]} | {p[0] for p in theirs["phones"]}
-    if not keys:
-        return None
-    found = [c.id for c in book.contacts.values() if c.id not in linked and keys & (
-        {e.value.lower() for e in c.emails} | {p.value for p in c.phones})]
-    return found[0] if len(found) == 1 else None
+    index = book.index()
+    found = {c for key in keys for c in index.get(key, ()) if c not in linked}
+    return found.pop() if len(found) == 1 else None
 
 
 def _gone_there(book: _Book, href: str, pushes: list[_Push], version: str, book_url: str,
@@ -267,7 +288,7 @@ def _pushed_if_changed(book: _Book, link: SyncCard, held: set[tuple[str, str]],
 def _new_here(book: _Book, scope: set[str], book_url: str, version: str,
               pushes: list[_Push]) -> None:
     """Contacts in scope with no card yet get one."""
-    linked = {link.contact for link in book.links.values()}
+    linked = set(book.linked())
     for contact in sorted(book.contacts):
         if contact in linked or contact in book.deleted:
             continue
@@ -281,7 +302,7 @@ def _push_new(book: _Book, contact: ContactId, book_url: str, version: str,
     uid = f"{UID_PREFIX}{contact}"
     href = urlsplit(urljoin(book_url, f"kithbook-{contact}-{new_id()[:6]}.vcf")).path
     link = SyncCard(href, contact, uid, None, book.snapshot(contact), "")
-    book.links[href] = link
+    book.link(link)
     pushes.append(_Push(href, _card(book, contact, book.snapshot(contact), uid, version,
                                     None), None, link))
 
@@ -363,7 +384,8 @@ def _write_here(uow: UnitOfWork, actor: MemberId, source: Source, book: _Book,
         if book.deleted:
             uow.interactions.delete_orphans(actor)
         uow.sync.remove_cards(source.id, sorted(book.unlinked - set(book.links)))
-        uow.sync.put_cards(source.id, list(book.links.values()))
+        uow.sync.put_cards(source.id, [link for href, link in book.links.items()
+                                       if book.before.get(href) != link])
         for who, name, ours, theirs in book.conflicts:
             uow.sync.put_conflict(source.id, who, name, ours, theirs, now)
         report.conflicts = len(book.conflicts)
