@@ -6,15 +6,22 @@ made once, even when the link is confirmed from two browsers at once."""
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 from playwright.sync_api import expect
 
+from community_members import ben_may_ask_ana_about_cleo
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.intro_records import IntroState
-from loopback_smtp import Inbox
+from loopback_smtp import Inbox, loopback_smtp
+from served import bearer, free_port, start, wait_until_up
 
 pytestmark = pytest.mark.browser
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/answer/[0-9a-z]{12}\.[A-Za-z0-9_-]{22})\?choice=yes")
@@ -72,3 +79,54 @@ def test_the_target_answers_by_email_in_their_own_browser(
     kb.deliver_mail()
     sent = {to for to, _, subject, _ in inbox.mails() if subject.startswith("Introduction:")}
     assert sent == {"dina@example.org", "ada@acme.example"}
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_the_link_confirmed_in_two_browsers_on_the_community_server_over_postgres(
+        postgres_schema_url: str, empty_postgres: Callable[[], None], browser: Any,
+        tmp_path: Path) -> None:
+    """`kithbook serve --community --workers 2` on PostgreSQL, its sender mailing a real
+    SMTP server: the ask goes through the API, the target confirms in two Chromiums."""
+    empty_postgres()
+    kb = bootstrap(Settings(database_url=postgres_schema_url), migrate=False)
+    ana, ben, cleo = ben_may_ask_ana_about_cleo(kb)
+    kb.edit_contact(ana.id, cleo, ContactFields(name="Cleo Park",
+                                                emails=[Labeled("cleo@acme.example")]))
+    intro = kb.request_introduction(ben.id, ana.id, cleo, "Advice on a first data team.")
+    port = free_port()
+    log = tmp_path / "server.log"
+    with loopback_smtp() as (inbox, smtp_port):
+        server = start(postgres_schema_url, port, 2, log, {
+            "KITHBOOK_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "KITHBOOK_PUBLIC_URL": f"http://127.0.0.1:{port}"})
+        try:
+            wait_until_up(port, server, log)
+            asked = httpx2.post(f"http://127.0.0.1:{port}/api/v1/introductions/{intro.id}"
+                                "/email-ask", json={"subject": "Meet Ben?", "message": WORDS},
+                                headers=bearer(kb, ana), timeout=30)
+            assert asked.status_code == 201, asked.text
+            for _ in range(600):  # the server's sender runs every few seconds
+                to_cleo = [m[3] for m in inbox.mails() if m[0] == "cleo@acme.example"]
+                if to_cleo:
+                    break
+                time.sleep(0.1)
+            (body,) = to_cleo
+            link = LINK.search(body)
+            assert link is not None
+            contexts = [browser.new_context() for _ in range(2)]
+            tabs = [context.new_page() for context in contexts]
+            for tab in tabs:
+                tab.goto(link.group(1) + "?choice=yes")
+            for tab in tabs:
+                tab.get_by_role("button", name="Confirm my answer").click()
+            answers = sorted(tab.get_by_role("heading", level=1).inner_text() for tab in tabs)
+            for context in contexts:
+                context.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert answers == ["Thank you", "This link no longer works"]
+    view = kb.show_introduction(ana.id, intro.id)
+    kb.close()
+    assert view.state is IntroState.MADE and sum(m.by_email for m in view.history) == 1
