@@ -120,7 +120,7 @@ class RiskBrief:
             out.append(f"{self.target.name} welcomes: \"{self.target.welcomes}\"")
         if self.flags:
             out.append("Flags on the purpose:")
-            out += [f"  - [{f.severity.word}] {f.code.value}: {f.reason}" for f in self.flags]
+            out += [f"  - [{f.severity.word}] {f.reason}" for f in self.flags]
         else:
             out.append("Flags on the purpose: none.")
         if self.judgment is not None:
@@ -157,9 +157,9 @@ def _recommend(purpose: str, strength: float | None, reputation: Reputation,
         against.append(f"{target.name} is marked \"no introductions\".")
     for flag in flags:
         if flag.severity is Severity.HIGH:
-            against.append(f"{flag.code.value}: {flag.reason}")
+            against.append(f"{flag.reason}")
         elif flag.severity is Severity.MEDIUM:
-            doubts.append(f"{flag.code.value}: {flag.reason}")
+            doubts.append(f"{flag.reason}")
     outcomes = reputation.outcomes
     if outcomes.negative >= 2 and reputation.score < 0.4:
         against.append(f"past introductions went badly: {outcomes.words()}.")

@@ -88,7 +88,10 @@ def test_flags_are_listed_most_severe_first_with_their_reasons() -> None:
     b = brief("Would love to connect, maybe a quick chat about our round?", strength=0.2)
     severities = [f.severity for f in b.flags]
     assert severities == sorted(severities, reverse=True)
-    assert any("[high] money_ask" in line for line in b.lines())
+    # Each flag in words once, never by its code ("money_ask").
+    assert any(line.startswith("  - [high] asks for money") for line in b.lines())
+    assert not any("money_ask" in line or "near_stranger" in line for line in b.lines())
+    assert not any("_ask" in r or "near_stranger" in r for r in b.reasons)
 
 
 def test_trust_through_mutuals_combines_paths_and_names_them() -> None:
