@@ -247,3 +247,44 @@ def test_a_wrong_password_or_a_server_that_is_not_carddav_is_one_sentence(
         plain.shutdown()
         plain.server_close()
     assert kb.sync().sources(me.id) == []
+
+
+def test_a_card_the_phone_changes_during_a_sync_is_never_overwritten(
+        kb: Kithbook, me: Member, server: Radicale) -> None:
+    book, source = _setup(kb, me, server)
+    _sync(kb, me, source)
+    ada_url, bo_url = book + "ada.vcf", book + "bo.vcf"
+    text, etag = server.read(ada_url)
+    server.write(ada_url, text.replace("TITLE:CTO", "TITLE:Chief Engineer"), if_match=etag)
+    bo = _contacts(kb, me)["Bö Chén 🎉 שלום"]
+    kb.edit_contact(me.id, bo.id, ContactFields(notes="from the book"))
+
+    def phone_edits_bo_meanwhile(done: int, total: int) -> None:
+        # Called while the sync reads Ada's card, before it writes Bo's: the phone
+        # changes Bo on the server in between.
+        card, tag = server.read(bo_url)
+        server.write(bo_url, card.replace("TITLE:Designer", "TITLE:Illustrator"),
+                     if_match=tag)
+
+    report = kb.sync().run_source(me.id, kb.capture().source(me.id, source.id),
+                                  progress=phone_edits_bo_meanwhile)
+    assert any("bo.vcf changed on the server during the sync" in w for w in report.warnings)
+    assert "TITLE:Illustrator" in server.read(bo_url)[0]  # the If-Match held
+    _sync(kb, me, source)
+    card = server.read(bo_url)[0]
+    assert "TITLE:Illustrator" in card and "from the book" in card  # merged next time
+    bo = _contacts(kb, me)["Bö Chén 🎉 שלום"]
+    assert (bo.role, bo.notes) == ("Illustrator", "from the book")
+    assert _sync(kb, me, source).transferred == 0
+
+
+def test_a_tag_scope_sends_only_those_contacts(kb: Kithbook, me: Member,
+                                              server: Radicale) -> None:
+    book = server.make_addressbook("family")
+    kb.add_contact(me.id, ContactFields(name="Mum", tags=["family"]))
+    kb.add_contact(me.id, ContactFields(name="A Colleague", tags=["work"]))
+    source = kb.sync().add_carddav(me.id, url=book, username=USER, password=PASSWORD,
+                                   tags=("Family",))
+    assert _sync(kb, me, source).added_there == 1
+    cards = _phone(server, book).values()
+    assert any("FN:Mum" in c for c in cards) and not any("Colleague" in c for c in cards)

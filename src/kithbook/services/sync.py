@@ -325,7 +325,13 @@ def _write_there(account: carddav.CardDavAccount, book_url: str, book: _Book,
             etag = carddav.put(account, _url(book_url, push.href), push.text,
                                etag=push.etag)
         except carddav.Changed:
-            book.links[push.href] = replace(push.link, etag="", base=push.link.base)
+            # As the run found it, but to be read again: the next run merges both sides
+            # against the last base, so the book's change is neither lost nor forced.
+            before = book.before.get(push.href)
+            if before is None:
+                book.links.pop(push.href, None)
+            else:
+                book.links[push.href] = replace(before, etag="")
             report.warnings.append(f"{push.href.rsplit('/', 1)[-1]} changed on the server "
                                    "during the sync; it is merged at the next run.")
             continue
