@@ -39,7 +39,11 @@ def test_find_a_path_to_someone_at_acme_and_ask_for_the_introduction(
     page.wait_for_url(re.compile(r"/paths\?"))
     first = page.locator("#path-1")
     assert "you → Bob Stone (Initech) → Carol Diaz (CTO, Acme)" in first.locator("h3").inner_text()
-    assert "Weakest link" in first.inner_text()
+    assert first.locator(".why-first").inner_text() == (
+        "Best: Bob Stone knows you a little, and Bob Stone knows Carol Diaz well; "
+        "the weakest step is whether Bob Stone agrees.")
+    first.get_by_text("The figures behind it").click()  # the formula, only when asked
+    expect(first.get_by_text(re.compile("Weakest link"))).to_be_visible()
     picture = first.get_by_role("img")
     assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
     page.screenshot(path=str(shots / "paths.png"), full_page=True)

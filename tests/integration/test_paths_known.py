@@ -69,6 +69,7 @@ def test_my_contacts_at_an_organization_come_first_then_paths_to_strangers(
     assert found.known_said == "You already know 1 person at redlight bank."
     assert [[s.label for s in p.steps] for p in found.paths] == [
         ["Aiko Sato", "Dara Okafor (Redlight Bank)"]]
+    assert found.paths[0].summary.startswith("Best: Aiko Sato knows you ")
 
 
 def test_a_new_acquaintance_becomes_known_after_meeting_twice(kb: Kithbook,

@@ -55,7 +55,8 @@ def path(ctx: typer.Context,
     for p in found.paths:
         cli.console.print(f"[bold]{escape(' → '.join(['you', *(s.label for s in p.steps)]))}"
                           f"[/]  [dim]score {p.score:.3f}[/]")
-        cli.console.print(escape(p.explanation), highlight=False)
+        cli.console.print(escape(p.summary), highlight=False)
+        cli.console.print(f"[dim]{escape(p.explanation)}[/]", highlight=False)
         cli.console.print(f"[dim]start: {escape(_start(p, found.local))}[/]\n")
 
 

@@ -97,15 +97,7 @@ def render(snapshot: Snapshot, explanation: Explanation,
     `all_ties_mine`: every tie on the path is the searcher's own record (a local book),
     so its numbers may be shown; otherwise only the first hop's are."""
     path = explanation.path
-
-    def who(i: int) -> str:
-        if i == 0:
-            return searcher_name
-        if path.anonymous[i]:
-            org = snapshot.people.organization_of(path.people[i])
-            return f"a contact at {org}" if org else "a contact"
-        return name_of(path.people[i])
-
+    who = _namer(snapshot, path, name_of, searcher_name)
     lines = _numbers(explanation, who) if all_ties_mine else _words(explanation, who)
     if explanation.weakest == "last":
         weak = "the last hop"
@@ -123,6 +115,37 @@ def render(snapshot: Snapshot, explanation: Explanation,
         rank += f" Above #{explanation.rank + 1} ({explanation.score_below:.3f})."
     lines.append(rank)
     return "\n".join(lines)
+
+
+def _namer(snapshot: Snapshot, path: WarmPath, name_of: Callable[[int], str],
+           searcher_name: str) -> Callable[[int], str]:
+    def who(i: int) -> str:
+        if i == 0:
+            return searcher_name
+        if path.anonymous[i]:
+            org = snapshot.people.organization_of(path.people[i])
+            return f"a contact at {org}" if org else "a contact"
+        return name_of(path.people[i])
+    return who
+
+
+def summary(snapshot: Snapshot, explanation: Explanation,
+            name_of: Callable[[int], str]) -> str:
+    """Why the path ranks where it does, in one plain sentence without figures: who is
+    asked, how well the last one knows the target, and the weakest step."""
+    path = explanation.path
+    who = _namer(snapshot, path, name_of, "you")
+    last = len(path.people) - 1
+    first = explanation.steps[0] if explanation.steps else None
+    asked = (f"{who(1)} knows you {_how_well(first.strength_back)}" if first is not None
+             else f"you know {who(1)}")
+    if explanation.weakest == "last":
+        weak = f"how well {who(last - 1)} knows {who(last)}"
+    else:
+        weak = f"whether {who(int(explanation.weakest.split(':')[1]) + 1)} agrees"
+    lead = "Best" if explanation.rank == 1 else f"#{explanation.rank}"
+    return (f"{lead}: {asked}, and {who(last - 1)} knows {who(last)} "
+            f"{_how_well(path.last_strength)}; the weakest step is {weak}.")
 
 
 def _numbers(explanation: Explanation, who: Callable[[int], str]) -> list[str]:

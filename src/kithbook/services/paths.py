@@ -47,7 +47,7 @@ from kithbook.domain.errors import InvalidInput, NotFound
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.knows import ContactLink
 from kithbook.domain.ties import KNOWN_STAGES, Stage
-from kithbook.graph.explain import explain_paths, render
+from kithbook.graph.explain import explain_paths, render, summary
 from kithbook.graph.local import local_snapshot
 from kithbook.graph.paths import DEFAULT_K, MAX_K, WarmPath, find_paths
 from kithbook.graph.policy import NAMED, NEVER
@@ -143,6 +143,7 @@ class FoundPath:
     steps: tuple[PathStep, ...]  # intermediaries, then the target
     explanation: str
     intro: IntroStart
+    summary: str = ""  # why it ranks here, in one plain sentence; `explanation` has figures
 
 
 @dataclass(frozen=True)
@@ -502,7 +503,8 @@ def _present(network: Network, paths: list[WarmPath], search: Search | None,
         trusted = trust(path)
         out.append(FoundPath(explanation.rank, path.score, steps,
                              said if trusted is None else f"{said}\n{trusted}",
-                             _intro(network, path, steps, search)))
+                             _intro(network, path, steps, search),
+                             summary(snap, explanation, name_of)))
     return out
 
 

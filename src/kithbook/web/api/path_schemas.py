@@ -42,13 +42,15 @@ class PathOut(BaseModel):
     rank: int
     score: float
     steps: list[StepOut] = Field(description="The intermediaries, then the target")
+    summary: str = Field(description="Why it ranks here, in one plain sentence")
     explanation: str
     introduction: IntroStartOut
 
     @classmethod
     def of(cls, p: FoundPath) -> PathOut:
         return cls(rank=p.rank, score=round(p.score, 6),
-                   steps=[_step(s) for s in p.steps], explanation=p.explanation,
+                   steps=[_step(s) for s in p.steps], summary=p.summary,
+                   explanation=p.explanation,
                    introduction=IntroStartOut.of(p.intro))
 
 
