@@ -20,7 +20,7 @@ BLUE = "#0072B2"
 VERMILION = "#D55E00"
 INK = "#1A1A1A"
 GRID = "#C8C8C8"
-_FONT = "font-family=\"system-ui, sans-serif\" font-size=\"12\""
+_FONT = "font-family=\"system-ui, sans-serif\" font-size=\"13\""
 
 
 def _slug(text: str) -> str:
@@ -39,7 +39,7 @@ def _svg(title: str, desc: str, width: int, height: int, body: list[str]) -> str
     return "\n".join([head, f'<title id="{ident}-title">{escape(title)}</title>',
                       f'<desc id="{ident}-desc">{escape(desc)}</desc>',
                       f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>',
-                      f'<text x="12" y="20" font-size="14" font-weight="bold">{escape(title)}'
+                      f'<text x="12" y="20" font-size="15" font-weight="bold">{escape(title)}'
                       "</text>", *body, "</svg>"]) + "\n"
 
 
@@ -87,7 +87,7 @@ def histogram(title: str, desc: str, edges: Sequence[float], counts: Sequence[in
                     "</text>")
     for i, edge in enumerate(edges):  # labels sit on the bin boundaries
         body.append(f'<text x="{left + i * col}" y="{base + 14}" text-anchor="middle" '
-                    f'font-size="10">{edge:g}</text>')
+                    f'font-size="12">{edge:g}</text>')
     return _svg(title, desc, left + col * len(counts) + 30, base + 30, body)
 
 
@@ -108,8 +108,14 @@ def line_chart(title: str, desc: str, labels: Sequence[str],
             f'<text x="{left - 22}" y="{base - height + 4}" text-anchor="end">'
             f"{_number(peak)}</text>"]
     for i, label in enumerate(labels):
-        body.append(f'<text x="{left + i * step}" y="{base + 14}" text-anchor="middle" '
-                    f'font-size="10">{escape(label)}</text>')
+        # A label's second line (after a newline) goes under it: "so far" under a month
+        # not over yet, so that its low count does not read as a fall.
+        first, _, second = label.partition("\n")
+        body.append(f'<text x="{left + i * step}" y="{base + 16}" text-anchor="middle" '
+                    f'font-size="12">{escape(first)}</text>')
+        if second:
+            body.append(f'<text x="{left + i * step}" y="{base + 30}" text-anchor="middle" '
+                        f'font-size="12" font-style="italic">{escape(second)}</text>')
     for n, ((name, values), colour) in enumerate(zip(series.items(), colours, strict=False)):
         points = [(left + i * step, base - height * v / peak) for i, v in enumerate(values)]
         dash = "" if n == 0 else ' stroke-dasharray="6 3"'  # told apart without colour
@@ -122,7 +128,7 @@ def line_chart(title: str, desc: str, labels: Sequence[str],
         body.append(f'<line x1="{width - 200}" y1="{34 + 16 * n}" x2="{width - 180}" '
                     f'y2="{34 + 16 * n}" stroke="{colour}" stroke-width="2"{dash}/>')
         body.append(f'<text x="{width - 174}" y="{38 + 16 * n}">{escape(name)}</text>')
-    return _svg(title, desc, width, base + 30, body)
+    return _svg(title, desc, width, base + 40, body)
 
 
 def balance_chart(title: str, desc: str, labels: Sequence[str], gave: Sequence[int],
@@ -180,8 +186,10 @@ def health_charts(report: HealthReport) -> dict[str, str]:
         "growth": line_chart(
             "Growth over the last months",
             "New ties and interactions logged per month, "
-            f"{months[0]} to {months[-1]}." if months else "No months to show.",
-            [m[2:] for m in months],
+            f"{months[0]} to {months[-1]} (this month so far)." if months
+            else "No months to show.",
+            [m[2:] + ("\nso far" if i == len(months) - 1 else "")
+             for i, m in enumerate(months)],
             {"interactions": list(report.interactions_by_month.values()),
              "new ties": list(report.new_ties_by_month.values())}),
     }

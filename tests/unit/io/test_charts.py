@@ -70,3 +70,14 @@ def test_health_report_has_four_valid_pictures() -> None:
     for svg in charts.values():
         root = parse(svg)
         assert root.find(f"{SVG}desc") is not None
+
+
+def test_every_label_is_legible_and_this_month_says_so_far() -> None:
+    charts = health_charts(health_report([], [], date(2026, 6, 1)))
+    for name, svg in charts.items():
+        root = parse(svg)
+        sizes = [float(e.get("font-size") or 0) for e in root.iter() if e.get("font-size")]
+        assert min(sizes) >= 12, name  # at the natural size a phone shows
+    growth = texts(parse(charts["growth"]))
+    assert growth[growth.index("26-06") + 1] == "so far"  # the month is not over
+    assert "26-05" in growth and "so far" not in growth[:growth.index("26-06")]
