@@ -57,6 +57,11 @@ def test_the_page_shows_ranked_paths_with_pictures_and_a_start_button(
     assert 'aria-current="page">Paths</a>' in page.text
     assert "Start an introduction request" in page.text
     assert "style=" not in page.text
+    # Words first; the score and its factors only behind "The figures behind it".
+    heading = page.text.split('class="path-picture"')[0].rsplit("<h3>", 1)[1]
+    assert "score" not in heading
+    figures = page.text.split("<summary>The figures behind it</summary>")[1]
+    assert "score" in figures.split("</details>")[0]
     picture = client.get("/paths/picture.svg", params={"organization": "Acme", "rank": 1})
     assert picture.status_code == 200
     assert picture.headers["content-type"].startswith("image/svg+xml")
