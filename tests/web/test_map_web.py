@@ -64,6 +64,9 @@ def test_every_circle_links_to_its_contact_page(client: TestClient, kb: Kithbook
     for href in links:
         assert client.get(href).status_code == 200
     assert 'aria-current="page"' in response.text.split('href="/map"')[1][:30]
+    # The key says what distance, size and dashed lines mean.
+    key = response.text.split('data-testid="map-key">')[1].split("</p>")[0]
+    assert "Distance from you" in key and "circle size" in key and "Dashed lines" in key
 
 
 def _names(client: TestClient, **params: object) -> list[str]:

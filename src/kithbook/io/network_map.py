@@ -107,9 +107,10 @@ def _n(value: float) -> str:
 def _place_labels(nodes: Sequence[MapNode], centre: float
                   ) -> list[tuple[MapNode, float, str]]:
     """Names of the labelled nodes, strongest first, each on the outer side of its circle
-    or else the inner side; a name that would cover another, or the member, is left to
-    its title."""
+    or else the inner side; a name that would cover another name, any circle, or the
+    member, is left to its title."""
     placed = [(-centre, -centre, 2 * centre, 2 * centre)]
+    circles = [(n.x - n.radius, n.y - n.radius, 2 * n.radius, 2 * n.radius) for n in nodes]
     out = []
     for node in nodes:
         if not node.labelled:
@@ -119,7 +120,8 @@ def _place_labels(nodes: Sequence[MapNode], centre: float
         for anchor in (outward, "start" if outward == "end" else "end"):
             x = node.x - node.radius - 4 if anchor == "end" else node.x + node.radius + 4
             box = (x - width if anchor == "end" else x, node.y - 9, width, 16)
-            if not any(_overlaps(box, other) for other in placed):
+            if not any(_overlaps(box, other) for other in placed) and \
+                    not any(_overlaps(box, c) for c in circles):
                 placed.append(box)
                 out.append((node, x, anchor))
                 break

@@ -139,3 +139,18 @@ def test_a_path_picture_names_each_step_and_escapes_it() -> None:
     assert len(circles) == 3 and circles[2].get("stroke-dasharray")
     with pytest.raises(ValueError, match="anonymous"):
         path_svg(["Bob"], [])
+
+
+def test_a_name_never_covers_a_circle() -> None:
+    # Bo's name would run over Cy's circle on either side; it is left to Bo's title.
+    nodes = [_node(0, "Ada", None, labelled=True),
+             MapNode(ContactId("c00000000001"), "Bo Stone", None, Stage.CONTACT, 0.8,
+                     x=200.0, y=100.0, radius=8.0, labelled=True),
+             MapNode(ContactId("c00000000002"), "Cy", None, Stage.CONTACT, 0.7,
+                     x=240.0, y=100.0, radius=8.0, labelled=False),
+             MapNode(ContactId("c00000000003"), "Di", None, Stage.CONTACT, 0.7,
+                     x=160.0, y=100.0, radius=8.0, labelled=False)]
+    root = ET.fromstring(map_svg(_map(nodes), ColourBy.STAGE, _href))
+    shown = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Ada" in shown and "Bo Stone" not in shown
+    assert [a.findtext(f"{SVG}title") for a in root.iter(f"{SVG}a")][1].startswith("Bo Stone")
