@@ -15,6 +15,7 @@ from calendar_samples import sam_with_dana_and_lee, stored_text
 from dovecot import PASSWORD, USER, Dovecot, running_dovecot
 from kithbook.domain.errors import InvalidInput, KithbookError
 from kithbook.domain.members import Member
+from kithbook.io import imap
 from kithbook.io.imap import Security
 from kithbook.services.capture_book import CaptureBook
 from kithbook.services.exports import ExportFormat
@@ -59,8 +60,12 @@ def emailed(kb: Kithbook, me: Member) -> list[tuple[str, int, str]]:
     return sorted(out)
 
 
+# 3: several batches in each folder, fetched ahead on their own thread across folders.
+@pytest.mark.parametrize("batch", [500, 3])
 def test_imap_gives_what_the_mbox_gives_and_reruns_add_nothing(
-        kb: Kithbook, me: Member, server: Dovecot, tmp_path: Path) -> None:
+        kb: Kithbook, me: Member, server: Dovecot, tmp_path: Path, batch: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(imap, "FETCH_BATCH", batch)
     messages = sample_messages()
     server.deliver(messages[:8])
     server.deliver(messages[8:], "Sent")
@@ -70,6 +75,9 @@ def test_imap_gives_what_the_mbox_gives_and_reruns_add_nothing(
     assert outcome.error is None and outcome.report is not None
     assert outcome.report.messages == len(messages)
     assert emailed(kb, me) == EXPECTED
+    state = cap.source(me.id, source).state
+    assert {f: s["last_uid"] for f, s in state.items()} == {
+        "INBOX": 8, "Sent": len(messages) - 8}
     (again,) = cap.run(me.id, source)
     assert again.report is not None and (again.report.messages, again.report.added) == (0, 0)
     mbox = cap.capture_mail(me.id, str(write_mbox(tmp_path / "same.mbox", messages)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import socket
 import ssl
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -71,6 +72,7 @@ class ImapRun:
     rescanned: list[str] = field(default_factory=list)
     _client: Any = None
     _plan: list[tuple[str, int, int, list[int]]] = field(default_factory=list)
+    _selected: str | None = None
 
     def __enter__(self) -> ImapRun:
         self._client = _connect(self.account)
@@ -112,21 +114,37 @@ class ImapRun:
             yield folder, validity, last, uids
 
     def messages(self) -> Iterator[MessageHeaders]:
-        client = self._client
-        for folder, validity, last, uids in self._plan:
-            if uids:
-                _guard(lambda f=folder: client.select_folder(f, readonly=True), self.account)
-            wanted = [*READ_FIELDS, *(("subject",) if self.keep_subjects else ())]
-            item = f"BODY.PEEK[HEADER.FIELDS ({' '.join(f.upper() for f in wanted)})]"
-            for start in range(0, len(uids), FETCH_BATCH):
-                batch = uids[start:start + FETCH_BATCH]
-                fetched = _guard(lambda b=batch, i=item: client.fetch(b, [i]), self.account)
+        """New headers, folder by folder. The next batch is fetched on a thread of its own
+        while this one is read, so the server's work and ours overlap; one thread only,
+        so the connection still carries one command at a time."""
+        wanted = [*READ_FIELDS, *(("subject",) if self.keep_subjects else ())]
+        item = f"BODY.PEEK[HEADER.FIELDS ({' '.join(f.upper() for f in wanted)})]"
+        batches = [(folder, uids[start:start + FETCH_BATCH])
+                   for folder, _, _, uids in self._plan
+                   for start in range(0, len(uids), FETCH_BATCH)]
+        last = {folder: known for folder, _, known, _ in self._plan}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kithbook-imap") as pool:
+            ahead = pool.submit(self._fetch, *batches[0], item) if batches else None
+            for n, (folder, batch) in enumerate(batches):
+                assert ahead is not None
+                fetched = ahead.result()
+                ahead = (pool.submit(self._fetch, *batches[n + 1], item)
+                         if n + 1 < len(batches) else None)
                 for uid in batch:
                     head = _header_of(fetched.get(uid, {}))
                     if head is not None:
-                        yield parse_headers(bytes(head), keep_subject=self.keep_subjects)
-                    last = max(last, uid)
-            self.state[folder] = {"uidvalidity": validity, "last_uid": last}
+                        yield parse_headers(head, keep_subject=self.keep_subjects)
+                    last[folder] = max(last[folder], uid)
+        for folder, validity, _, _ in self._plan:
+            self.state[folder] = {"uidvalidity": validity, "last_uid": last[folder]}
+
+    def _fetch(self, folder: str, batch: list[int], item: str) -> dict[int, Any]:
+        client = self._client
+        if folder != self._selected:
+            _guard(lambda: client.select_folder(folder, readonly=True), self.account)
+            self._selected = folder
+        fetched: dict[int, Any] = _guard(lambda: client.fetch(batch, [item]), self.account)
+        return fetched
 
 
 def _header_of(response: dict[bytes, Any]) -> bytes | None:
