@@ -29,6 +29,7 @@ MAX_NODES = 1000  # pairs grow as n²: a million pairs is the most one request s
 _GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
 _PACKING = 0.30  # share of the disc the circles cover once laid out (with room to breathe)
 _FILL = 0.55  # how densely the strongest ties may crowd the rings nearest the member
+_GROUP_PULL = 0.3  # how hard people of one organization pull together (a link pulls up to 1)
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,16 @@ class Layout:
 
 def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
                   link_a: Any = (), link_b: Any = (), link_weight: Any = (),
-                  gap: float = 2.0, iterations: int = 40, seed: int = 0) -> Layout:
+                  group: Any = (), gap: float = 2.0, iterations: int = 40,
+                  seed: int = 0) -> Layout:
     """Lay out the member and `len(strength)` contacts.
 
     `strength`: each tie's strength in [0, 1]; `radius`: each contact's circle (in the
     units the result is in, e.g. pixels); `link_a`, `link_b`, `link_weight`: recorded
-    links between contacts (positions in `strength`), weight in (0, 1]. `gap` is the
-    space kept between circles.
+    links between contacts (positions in `strength`), weight in (0, 1]. `group`: for each
+    contact a group number (their organization), or -1 for none: a group starts in one
+    sector of the disc and its members pull gently together, so the map shows where each
+    circle of people is. `gap` is the space kept between circles.
     """
     s = np.clip(np.asarray(strength, dtype=np.float64).reshape(-1), 0.0, 1.0)
     r = np.asarray(radius, dtype=np.float64).reshape(-1)
@@ -88,6 +92,13 @@ def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
     if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= n):
         raise InvalidInput("a link names a contact that is not on the map.", field="links")
 
+    g = np.asarray(group, dtype=np.int64).reshape(-1)
+    if len(g) not in (0, n):
+        raise InvalidInput(f"each contact needs a group (or none): {n} strengths, "
+                           f"{len(g)} groups.", field="group")
+    if len(g) and np.any(g >= 0):
+        a, b, w = _with_group_ties(a, b, w, g, s)
+
     # The disc must hold every circle with room to spare; the innermost ring clears the
     # member's own circle.
     inner = centre_radius + float(r.max()) + 2 * gap
@@ -104,6 +115,11 @@ def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
 
     angle = np.empty(n)
     angle[order] = np.arange(n) * _GOLDEN_ANGLE
+    if len(g) and np.any(g >= 0):
+        # Each group in its own sector, sized by how many it holds; strongest first
+        # within it. People in no group fill the rest of the circle.
+        by_group = np.lexsort((-s, np.where(g >= 0, g, np.iinfo(np.int64).max)))
+        angle[by_group] = np.arange(n) * (2 * np.pi / n)
     jitter = np.random.default_rng(seed).normal(scale=0.01 * outer, size=(2, n))
     x = np.concatenate([[0.0], target * np.cos(angle) + jitter[0]])
     y = np.concatenate([[0.0], target * np.sin(angle) + jitter[1]])
@@ -139,6 +155,23 @@ def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
 
     x, y = _separate(x, y, radii, gap)
     return Layout(x, y, radii, outer)
+
+
+def _with_group_ties(a: Any, b: Any, w: Any, g: Any, s: Any) -> tuple[Any, Any, Any]:
+    """The recorded links, and a light one between each member of a group and the next
+    strongest of it (a chain, so a group of any size costs as many links as it has
+    people)."""
+    extra_a: list[int] = []
+    extra_b: list[int] = []
+    for label in np.unique(g[g >= 0]):
+        members = np.flatnonzero(g == label)
+        members = members[np.argsort(-s[members], kind="stable")]
+        extra_a.extend(members[:-1])
+        extra_b.extend(members[1:])
+    weight = np.full(len(extra_a), _GROUP_PULL)
+    return (np.concatenate([a, np.asarray(extra_a, dtype=np.int64)]),
+            np.concatenate([b, np.asarray(extra_b, dtype=np.int64)]),
+            np.concatenate([w, weight]))
 
 
 def _separate(x: FloatArray, y: FloatArray, radii: FloatArray, gap: float,

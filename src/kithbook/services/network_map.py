@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 
 from kithbook.domain.contacts import fold
 from kithbook.domain.errors import InvalidInput, NotFound
@@ -164,7 +165,8 @@ def _draw(uow: UnitOfWork, actor: MemberId, drawn: _Drawn, tag: str | None,
     lb = np.array([node_of[b] for _, b, _ in ends], dtype=np.int64)
     lw = np.array([w for _, _, w in ends], dtype=np.float64)
     layout = radial_layout(strength, radius, centre_radius=CENTRE_RADIUS,
-                           link_a=la, link_b=lb, link_weight=lw)
+                           link_a=la, link_b=lb, link_weight=lw,
+                           group=_organization_groups([t.organization for t in chosen]))
     pictured = uow.photos.among([t.contact for t in chosen])
     nodes = tuple(
         MapNode(contact=t.contact, name=t.name, organization=t.organization,
@@ -194,3 +196,15 @@ def _scored(uow: UnitOfWork, actor: MemberId, tie: RankedTie, today: date,
     evidence = compute_strength(snapshot, today, params).evidence(0)
     return replace(tie, strength=float(evidence.strength),
                    stage=assess_stage(evidence).stage)
+
+
+def _organization_groups(organizations: list[str | None]) -> npt.NDArray[np.int64]:
+    """A group number per contact for the layout: one per organization that two or more
+    of them share (spelling aside), -1 for the rest."""
+    keys = [fold(o) if o else "" for o in organizations]
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    shared = sorted(k for k, c in counts.items() if k and c > 1)
+    number = {k: i for i, k in enumerate(shared)}
+    return np.array([number.get(k, -1) for k in keys], dtype=np.int64)

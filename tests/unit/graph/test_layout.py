@@ -117,3 +117,23 @@ def test_any_book_is_laid_out_without_overlap(strengths: list[float], seed: int)
     assert len(layout) == len(strengths) + 1
     assert np.all(np.isfinite(layout.x)) and np.all(np.isfinite(layout.y))
     assert layout.overlap() <= TOLERANCE
+
+
+def test_people_of_one_organization_are_drawn_together() -> None:
+    rng = np.random.default_rng(7)
+    strength = rng.random(90)
+    group = np.arange(90) % 3  # three organizations, interleaved by strength
+    grouped = radial_layout(strength, 5 + 9 * strength, group=group)
+    alone = radial_layout(strength, 5 + 9 * strength)
+
+    def spread(layout_x: np.ndarray, layout_y: np.ndarray) -> float:
+        """How far apart, on average, two people of the same organization sit."""
+        x, y = layout_x[1:], layout_y[1:]
+        gaps = [np.hypot(x[i] - x[j], y[i] - y[j]) for i in range(90) for j in range(i)
+                if group[i] == group[j]]
+        return float(np.mean(gaps))
+
+    assert spread(grouped.x, grouped.y) < 0.8 * spread(alone.x, alone.y)
+    assert grouped.overlap() <= TOLERANCE
+    distance = _distance_from_member(grouped.x, grouped.y)
+    assert np.corrcoef(strength, distance)[0, 1] < -0.8  # still: stronger is nearer
