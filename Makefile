@@ -7,11 +7,14 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint bench screenshots clean
 
+# caldav needs niquests, whose urllib3-future would otherwise replace urllib3 itself
+# (at every start, through a .pth file) and break requests; built from source with
+# URLLIB3_NO_OVERRIDE it lives beside urllib3 instead.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kithbook needs Python 3.11 or newer; set PYTHON=python3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	URLLIB3_NO_OVERRIDE=1 $(PY) -m pip install --quiet --no-binary urllib3-future -e '.[dev]'
 	@touch $(STAMP)
 
 # The demo lives in its own file, rebuilt each time, so your own book is never touched.
