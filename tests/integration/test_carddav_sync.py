@@ -288,3 +288,35 @@ def test_a_tag_scope_sends_only_those_contacts(kb: Kithbook, me: Member,
     assert _sync(kb, me, source).added_there == 1
     cards = _phone(server, book).values()
     assert any("FN:Mum" in c for c in cards) and not any("Colleague" in c for c in cards)
+
+
+RED = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
+
+
+def test_photos_go_both_ways_in_the_servers_vcard_version(kb: Kithbook, me: Member,
+                                                          server: Radicale) -> None:
+    import base64
+
+    from kithbook.domain.photos import checked_photo
+    book = server.make_addressbook("contacts")
+    server.write(book + "eve.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:eve-1\r\nFN:Eve\r\n"
+                 f"PHOTO;ENCODING=b;TYPE=PNG:{RED}\r\nEND:VCARD\r\n")
+    cleo = kb.add_contact(me.id, ContactFields(name="Cleo Park"))
+    picture = checked_photo(base64.b64decode(RED))
+    with kb.uow() as uow:
+        uow.photos.put(cleo.id, picture)
+        uow.commit()
+    source = kb.sync().add_carddav(me.id, url=server.url, username=USER, password=PASSWORD)
+    report = _sync(kb, me, source)
+    assert (report.added_here, report.added_there) == (1, 1)
+    eve = _contacts(kb, me)["Eve"]
+    with kb.uow().reading() as uow:
+        assert uow.photos.get(eve.id) == picture
+    cleo_card = next(t for t in _phone(server, book).values() if "Cleo Park" in t)
+    assert RED in cleo_card.replace("\r\n ", "")
+    assert _sync(kb, me, source).transferred == 0
+    with kb.uow() as uow:  # the book drops Eve's photo: the card loses it too
+        uow.photos.put(eve.id, None)
+        uow.commit()
+    assert _sync(kb, me, source).changed_there == 1
+    assert "PHOTO" not in server.read(book + "eve.vcf")[0]

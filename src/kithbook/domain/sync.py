@@ -10,6 +10,7 @@ different values are a conflict.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,8 @@ from kithbook.domain.contacts import Contact, Labeled, clean_tag
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.important_dates import DateKind, ImportantDate
 
-FIELDS = ("name", "emails", "phones", "organization", "role", "notes", "tags", "dates")
+FIELDS = ("name", "emails", "phones", "organization", "role", "notes", "tags", "dates",
+          "photo")
 LISTS = frozenset({"emails", "phones", "tags", "dates"})
 DEFAULT_MAX_DELETE_SHARE = 0.10
 
@@ -27,8 +29,10 @@ Snapshot = dict[str, Any]  # field -> JSON value, as both sides compare it
 
 def snapshot(name: str | None, emails: Sequence[Labeled], phones: Sequence[Labeled],
              organization: str | None, role: str | None, notes: str | None,
-             tags: Sequence[str], dates: Sequence[ImportantDate]) -> Snapshot:
-    """The shared fields in one canonical form (tags folded and sorted, dates in order)."""
+             tags: Sequence[str], dates: Sequence[ImportantDate],
+             photo: str | None = None) -> Snapshot:
+    """The shared fields in one canonical form (tags folded and sorted, dates in order,
+    the photo by `photo_key`)."""
     return {
         "name": name or "",
         "emails": [[e.value, e.label] for e in emails],
@@ -36,12 +40,19 @@ def snapshot(name: str | None, emails: Sequence[Labeled], phones: Sequence[Label
         "organization": organization, "role": role, "notes": notes,
         "tags": sorted({clean_tag(t) for t in tags if t.strip()}),
         "dates": [[d.kind.value, d.month, d.day, d.year, d.label] for d in dates],
+        "photo": photo,
     }
 
 
-def contact_snapshot(contact: Contact, dates: Sequence[ImportantDate]) -> Snapshot:
+def contact_snapshot(contact: Contact, dates: Sequence[ImportantDate],
+                     photo: str | None = None) -> Snapshot:
     return snapshot(contact.name, contact.emails, contact.phones, contact.organization,
-                    contact.role, contact.notes, contact.tags, dates)
+                    contact.role, contact.notes, contact.tags, dates, photo)
+
+
+def photo_key(data: bytes | None) -> str | None:
+    """A picture as the merge compares it: its digest, never the bytes."""
+    return hashlib.sha256(data).hexdigest()[:32] if data else None
 
 
 def labeled(value: Any) -> list[Labeled]:
@@ -95,16 +106,19 @@ def merge(base: Snapshot | None, ours: Snapshot, theirs: Snapshot,
         elif other == base.get(name):
             value = mine
         else:
-            value = None
-        if value is None:
+            value = _CONFLICT
+        if value is _CONFLICT:  # a value may be None (a field emptied): not a conflict
             out.conflicts.append(FieldConflict(name, mine, other))
             continue
         out.ours[name] = out.theirs[name] = out.base[name] = value
     return out
 
 
+_CONFLICT = object()
+
+
 def _joined(name: str, mine: Any, other: Any) -> Any:
-    """First link: lists joined (ours first), a missing value taken; else None (conflict)."""
+    """First link: lists joined (ours first), a missing value taken; else `_CONFLICT`."""
     if name in LISTS:
         joined = list(mine or [])
         joined += [item for item in other or [] if item not in joined]
@@ -118,7 +132,7 @@ def _joined(name: str, mine: Any, other: Any) -> Any:
         return other
     if other in (None, ""):
         return mine
-    return None
+    return _CONFLICT
 
 
 def check_share(share: float) -> float:
@@ -137,6 +151,8 @@ def shown(value: Any) -> str:
     """A field's value as the conflicts page and the CLI show it."""
     if value is None or value == "" or value == []:
         return "(empty)"
+    if isinstance(value, str) and len(value) == 32 and value.isalnum() and value.islower():
+        return f"a picture ({value[:8]})"
     if isinstance(value, list):
         return ", ".join(_item(v) for v in value)
     return str(value)

@@ -24,6 +24,7 @@ from kithbook.domain.contacts import Contact
 from kithbook.domain.errors import InvalidInput, KithbookError, NotFound
 from kithbook.domain.ids import ContactId, MemberId, new_id
 from kithbook.domain.important_dates import ImportantDate, check_dates
+from kithbook.domain.photos import ContactPhoto, checked_photo
 from kithbook.domain.sources import Source
 from kithbook.domain.sync import (
     DEFAULT_MAX_DELETE_SHARE,
@@ -35,6 +36,7 @@ from kithbook.domain.sync import (
     important_dates,
     labeled,
     merge,
+    photo_key,
     snapshot,
     too_many_deletes,
 )
@@ -88,6 +90,9 @@ class _Book:
 
     contacts: dict[ContactId, Contact]
     dates: dict[ContactId, list[ImportantDate]]
+    photos: dict[ContactId, ContactPhoto] = field(default_factory=dict)
+    remote_photos: dict[str, ContactPhoto] = field(default_factory=dict)  # by photo_key
+    photo_changes: dict[ContactId, ContactPhoto | None] = field(default_factory=dict)
     new: list[tuple[Contact, list[ImportantDate]]] = field(default_factory=list)
     changed: dict[ContactId, tuple[Contact, list[ImportantDate]]] = field(default_factory=dict)
     deleted: set[ContactId] = field(default_factory=set)
@@ -119,7 +124,24 @@ class _Book:
         return self._index
 
     def snapshot(self, contact: ContactId) -> Snapshot:
-        return contact_snapshot(self.contacts[contact], self.dates.get(contact, []))
+        photo = self.photos.get(contact)
+        return contact_snapshot(self.contacts[contact], self.dates.get(contact, []),
+                                photo_key(photo.data if photo else None))
+
+    def photo(self, contact: ContactId, key: str | None) -> ContactPhoto | None:
+        """The picture with this key: the contact's own, or one a card brought."""
+        own = self.photos.get(contact)
+        if own is not None and photo_key(own.data) == key:
+            return own
+        return self.remote_photos.get(key or "")
+
+    def set_photo(self, contact: ContactId, key: str | None) -> None:
+        photo = self.photo(contact, key)
+        if photo is None:
+            self.photos.pop(contact, None)
+        else:
+            self.photos[contact] = photo
+        self.photo_changes[contact] = photo
 
 
 @dataclass
@@ -145,7 +167,7 @@ def run(uow: Callable[[], UnitOfWork], actor: MemberId, source: Source,
     with uow().reading() as reading:
         links = {card.href: card for card in reading.sync.cards(source.id)}
         book = _Book({c.id: c for c in reading.contacts.all(actor)},
-                     reading.dates.for_owner(actor))
+                     reading.dates.for_owner(actor), reading.photos.for_owner(actor))
         held = {(c.contact, c.field) for c in reading.sync.conflicts(actor)
                 if c.source == source.id}
     remote_gone = ({h for h in links if h not in found.changed} if found.whole
@@ -190,13 +212,17 @@ def _pull(book: _Book, source: Source, href: str, etag: str, text: str,
     """A card that is new or changed on the server, merged into the book."""
     try:
         record = read_card(text, where=href.rsplit("/", 1)[-1], region=region)
+        picture = checked_photo(record.photo.data) if record.photo else None
         theirs = snapshot(record.fields.name, record.fields.emails or [],
                           record.fields.phones or [], record.fields.organization,
                           record.fields.role, record.fields.notes, record.fields.tags or [],
-                          check_dates(list(record.dates)))
+                          check_dates(list(record.dates)),
+                          photo_key(picture.data if picture else None))
     except InvalidInput as exc:
         report.warnings.append(exc.message + " It was left as it is on both sides.")
         return
+    if picture is not None:
+        book.remote_photos[str(theirs["photo"])] = picture
     uid = card_uid(text) or href
     link = book.links.get(href)
     contact = link.contact if link and link.contact in book.contacts else None
@@ -213,6 +239,8 @@ def _pull(book: _Book, source: Source, href: str, etag: str, text: str,
         book.contacts[made.id] = made
         book.dates[made.id] = important_dates(theirs["dates"])
         book.new.append((made, book.dates[made.id]))
+        if picture is not None:
+            book.set_photo(made.id, theirs["photo"])
         book.link(SyncCard(href, made.id, uid, etag, theirs, text))
         report.added_here += 1
         return
@@ -239,6 +267,8 @@ def _apply_here(book: _Book, contact: ContactId, ours: Snapshot, merged: Merged,
     book.contacts[contact] = updated
     book.dates[contact] = important_dates(merged.ours["dates"])
     book.changed[contact] = (updated, book.dates[contact])
+    if merged.ours.get("photo") != ours.get("photo"):
+        book.set_photo(contact, merged.ours.get("photo"))
     report.changed_here += 1
 
 
@@ -312,8 +342,12 @@ def _card(book: _Book, contact: ContactId, values: Snapshot, uid: str, version: 
     """The card holding `values` (the server's side of a merge: a field in conflict
     keeps the server's value there)."""
     shown = _updated(book.contacts[contact], values) or book.contacts[contact]
+    key = values.get("photo")
+    photo = book.photo(contact, key)
+    # A picture the run does not hold (the card's own, unchanged) stays as the card has it.
     return write_card(shown, important_dates(values["dates"]), uid=uid, version=version,
-                      original=original)
+                      original=original, photo=photo,
+                      keep_original_photo=key is not None and photo is None)
 
 
 def _write_there(account: carddav.CardDavAccount, book_url: str, book: _Book,
@@ -373,11 +407,17 @@ def _write_here(uow: UnitOfWork, actor: MemberId, source: Source, book: _Book,
                 report: SyncReport, clock: Clock, token: str | None) -> None:
     now = clock.now()
     with uow:
+        new = {c.id for c, _ in book.new}
         if book.new:
             uow.bulk.write(actor, BulkBook([replace(c, created_at=now, updated_at=now)
                                             for c, _ in book.new],
                                            [Tie(owner=actor, contact=c.id) for c, _ in book.new],
-                                           dates={c.id: d for c, d in book.new if d}))
+                                           dates={c.id: d for c, d in book.new if d},
+                                           photos={c: p for c, p in book.photo_changes.items()
+                                                   if c in new and p is not None}))
+        for contact_id, photo in book.photo_changes.items():
+            if contact_id not in new and contact_id not in book.deleted:
+                uow.photos.put(contact_id, photo)
         for contact, dates in book.changed.values():
             stored = uow.contacts.get(actor, contact.id)
             if stored is None:
@@ -470,6 +510,14 @@ def _settle(uow: UnitOfWork, actor: MemberId, contact: Contact, link: SyncCard,
     only change and carries it across."""
     dates = uow.dates.for_contact(contact.id)
     ours = contact_snapshot(contact, dates)
+    if found.field == "photo":
+        if keep == "theirs":  # the card is read again: the book's side now looks unchanged
+            held = uow.photos.get(contact.id)
+            link.base["photo"] = photo_key(held.data if held else None)
+            link.etag = ""
+        else:
+            link.base["photo"] = found.theirs
+        return
     if keep == "theirs":
         ours[found.field] = found.theirs
         updated = _updated(contact, ours)
