@@ -110,7 +110,7 @@ def _local_pages(ids: dict[str, str]) -> list[str]:
     return ["/", "/?page=2", "/?q=zzzz", contact, contact + "/edit", contact + "/sharing",
             "/digest", "/health", "/paths", f"/paths?to={ids['target']}", "/map",
             "/introductions", "/introductions/new", f"/introductions/{ids['intro']}",
-            "/import", "/sources", "/review", "/settings", "/duplicates",
+            "/import", "/sources", "/review", "/settings", "/duplicates", "/log",
             f"/duplicates/{ids['nadia']}", f"/interactions/{ids['met']}/edit",
             f"/interactions/{ids['met']}/remove"]
 

@@ -46,6 +46,7 @@ from kithbook.web.pages import map as map_pages
 from kithbook.web.pages import notifications as notification_pages
 from kithbook.web.pages import paths as path_pages
 from kithbook.web.pages import policies as policy_pages
+from kithbook.web.pages import quick_log as quick_log_pages
 from kithbook.web.pages import sync as sync_pages
 from kithbook.web.pages import transfer as transfer_pages
 
@@ -180,6 +181,7 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.include_router(depth_api.router)
     app.include_router(book_pages.router)
     app.include_router(interaction_pages.router)
+    app.include_router(quick_log_pages.router)
     app.include_router(date_pages.router)
     app.include_router(knows_pages.router)
     app.include_router(intros_api.router)
