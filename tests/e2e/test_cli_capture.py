@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -127,7 +128,8 @@ def test_an_imap_account_added_tested_and_run_from_the_command_line(
         assert run(db, "capture", "add", "imap", "--host", "127.0.0.1", "--user", USER,
                    "--password-file", str(secret), "--port", str(server.port),
                    "--security", "plain", "--name", "home mail") == 0
-        assert "added home mail" in capsys.readouterr().out
+        added = capsys.readouterr().out
+        assert re.search(r"added home mail \[\w+\]; run it", added), added  # its id shown
         assert run(db, "capture", "test", "home mail") == 0
         assert "signed in; 1 folders: INBOX" in capsys.readouterr().out
         assert run(db, "capture", "run") == 0

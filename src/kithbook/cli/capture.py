@@ -22,6 +22,7 @@ from kithbook.cli.context import state
 from kithbook.cli.progress import Meter
 from kithbook.domain.capture import DEFAULT_MAX_RECIPIENTS, RuleKind, parse_review_choice
 from kithbook.domain.errors import InvalidInput
+from kithbook.domain.sources import Source
 from kithbook.io.imap import Security
 from kithbook.services.capture import CaptureReport, MeetingReport
 from kithbook.services.secrets import new_key
@@ -92,8 +93,13 @@ def add_imap(ctx: typer.Context,
     source = cli.kb.capture().add_imap(cli.me.id, host=host, username=user, password=password,
                                        port=port, security=security, folders=tuple(folder),
                                        keep_subjects=subjects, label=name)
-    cli.console.print(f"added {escape(source.label)} [{source.id}]; run it with "
-                      "`kithbook capture run`.", soft_wrap=True)
+    _added(cli.console, source)
+
+
+def _added(out: Console, source: Source) -> None:
+    # The id in brackets is text, not a Rich style: escaped, or Rich swallows it.
+    out.print(f"added {escape(source.label)} {escape(f'[{source.id}]')}; run it with "
+              "`kithbook capture run`.", soft_wrap=True)
 
 
 def read_password(password_file: Path | None) -> str:
@@ -128,8 +134,7 @@ def add_caldav(ctx: typer.Context,
                                          password=read_password(password_file),
                                          calendars=tuple(calendar), keep_subjects=subjects,
                                          label=name)
-    cli.console.print(f"added {escape(source.label)} [{source.id}]; run it with "
-                      "`kithbook capture run`.", soft_wrap=True)
+    _added(cli.console, source)
 
 
 @add_app.command("ics")
@@ -143,8 +148,7 @@ def add_ics(ctx: typer.Context,
     """Subscribe to a calendar: meetings with people in your book become `met`."""
     cli = state(ctx)
     source = cli.kb.capture().add_ics(cli.me.id, url, label=name, keep_subjects=subjects)
-    cli.console.print(f"added {escape(source.label)} [{source.id}]; run it with "
-                      "`kithbook capture run`.", soft_wrap=True)
+    _added(cli.console, source)
 
 
 @capture_app.command("run")
