@@ -18,6 +18,10 @@ from kithbook.domain.errors import InvalidInput
 APP_NAME = "kithbook"
 
 
+# Where links in mail and feeds point when KITHBOOK_PUBLIC_URL is not set.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -26,7 +30,7 @@ class Settings:
     # Community server: where emails go out, who sends them, the address links point to.
     smtp_url: str | None = None  # smtp://user:password@host:587?starttls=1
     mail_from: str = "kithbook@localhost"
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = DEFAULT_PUBLIC_URL
     # Sessions end after this long without a request, and this long after sign-in.
     session_idle_hours: float = 72.0
     session_lifetime_days: float = 14.0
@@ -93,7 +97,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         half_life_days=float(env.get("KITHBOOK_HALF_LIFE_DAYS", "90")),
         smtp_url=env.get("KITHBOOK_SMTP_URL") or None,
         mail_from=env.get("KITHBOOK_MAIL_FROM", "kithbook@localhost"),
-        public_url=env.get("KITHBOOK_PUBLIC_URL", "http://127.0.0.1:8000"),
+        public_url=env.get("KITHBOOK_PUBLIC_URL", DEFAULT_PUBLIC_URL),
         session_idle_hours=_positive(env, "KITHBOOK_SESSION_IDLE_HOURS", 72.0),
         session_lifetime_days=_positive(env, "KITHBOOK_SESSION_LIFETIME_DAYS", 14.0),
         capture_key=env.get("KITHBOOK_CAPTURE_KEY") or None,

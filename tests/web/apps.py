@@ -42,5 +42,6 @@ def app_for(kb: Kithbook, community: Community | None = None) -> FastAPI:
 def local_browser(app: FastAPI, **options: Any) -> TestClient:
     """A local book's own pages, as a browser holds them: at the loopback address, with
     the cookie the book gave it and that cookie's CSRF token on every request."""
-    return TestClient(app, base_url=LOCAL_ORIGIN, cookies={COOKIE: BROWSER_COOKIE},
+    options.setdefault("base_url", LOCAL_ORIGIN)
+    return TestClient(app, cookies={COOKIE: BROWSER_COOKIE},
                       headers={"X-CSRF-Token": csrf_token(BROWSER_COOKIE)}, **options)

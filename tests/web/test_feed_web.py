@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import icalendar
 import pytest
-from apps import app_for
+from apps import app_for, local_browser
 from community import browser, community_app, signed_in
 from fastapi.testclient import TestClient
 
@@ -160,6 +160,13 @@ def test_the_settings_page_makes_the_address_shows_it_once_and_says_who_reads_it
     bad = client.post("/settings/feed/alarm", data={"alarm": "5000"})
     assert bad.status_code == 422 and "at most 24 hours" in bad.text
     assert client.post("/settings/feed/alarm", data={"alarm": "-60"}).status_code == 200
+
+
+def test_a_server_on_another_port_gives_its_own_address(kb: Kithbook) -> None:
+    with local_browser(app_for(kb), base_url="http://127.0.0.1:8123") as client:
+        made = client.post("/settings/feed", data={})
+    url = re.search(r'id="feed-url" readonly value="([^"]+)"', made.text)
+    assert url and url.group(1).startswith("http://127.0.0.1:8123/feed/")
 
 
 def test_in_a_community_each_token_reads_only_its_own_members_book(kb: Kithbook) -> None:

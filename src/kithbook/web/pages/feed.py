@@ -9,7 +9,9 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kithbook.config import DEFAULT_PUBLIC_URL
 from kithbook.domain.errors import InvalidInput
+from kithbook.services.facade import Kithbook
 from kithbook.web.deps import CurrentMember, FormFields, Services
 from kithbook.web.pages.policies import settings_with
 
@@ -49,7 +51,15 @@ def renew_feed(request: Request, kb: Services, me: CurrentMember,
                form: FormFields) -> HTMLResponse:
     """A new address, shown on this page once: only its hash is kept."""
     made = kb.renew_feed(me.id)
-    return settings_with(request, kb, me.id, feed_url=made.url(kb.settings.public_url))
+    return settings_with(request, kb, me.id, feed_url=made.url(_reached_at(request, kb)))
+
+
+def _reached_at(request: Request, kb: Kithbook) -> str:
+    """Where a calendar reaches this server: the public URL when one is set, else where
+    this page was asked for (a local server on another port than the default's)."""
+    if kb.settings.public_url != DEFAULT_PUBLIC_URL:
+        return kb.settings.public_url
+    return str(request.base_url).rstrip("/")
 
 
 @router.post("/settings/feed/alarm", response_class=HTMLResponse)
