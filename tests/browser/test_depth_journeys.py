@@ -52,7 +52,7 @@ def test_logging_moves_the_strength_and_its_evidence(live: Any, page: Any, shots
     page.wait_for_url(re.compile(r"/health"))
     assert "Reflection" in page.content()
     charts = page.locator(".charts img")
-    assert charts.count() == 4
+    assert charts.count() == 5  # interactions and new ties each on its own scale
     widths = page.eval_on_selector_all(".charts img", "imgs => imgs.map(i => i.naturalWidth)")
     assert all(w > 0 for w in widths)  # every chart loaded as an image
     page.screenshot(path=str(shots / "health.png"), full_page=True)

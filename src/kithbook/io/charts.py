@@ -183,13 +183,25 @@ def health_charts(report: HealthReport) -> dict[str, str]:
             "Strength of your ties",
             f"How many of your {report.ties} ties fall in each tenth of strength from 0 to 1.",
             edges, list(report.strength_bins)),
+        # Two charts, each on its own scale: a few new ties a month drawn beside a hundred
+        # interactions lie flat on the floor.
         "growth": line_chart(
-            "Growth over the last months",
-            "New ties and interactions logged per month, "
+            "Interactions logged per month",
+            "Interactions logged per month, "
             f"{months[0]} to {months[-1]} (this month so far)." if months
             else "No months to show.",
-            [m[2:] + ("\nso far" if i == len(months) - 1 else "")
-             for i, m in enumerate(months)],
-            {"interactions": list(report.interactions_by_month.values()),
-             "new ties": list(report.new_ties_by_month.values())}),
+            _month_labels(months),
+            {"interactions": list(report.interactions_by_month.values())}),
+        "ties": line_chart(
+            "New ties per month",
+            "Ties that began each month (the day you met, or the first interaction), "
+            f"{months[0]} to {months[-1]} (this month so far)." if months
+            else "No months to show.",
+            _month_labels(list(report.new_ties_by_month)),
+            {"new ties": list(report.new_ties_by_month.values())}),
     }
+
+
+def _month_labels(months: list[str]) -> list[str]:
+    """"26-05" for 2026-05; the last month, not over yet, says "so far" under it."""
+    return [m[2:] + ("\nso far" if i == len(months) - 1 else "") for i, m in enumerate(months)]

@@ -64,9 +64,13 @@ def test_empty_charts_still_draw() -> None:
     parse(line_chart("T", "D", [], {"x": []}))
 
 
-def test_health_report_has_four_valid_pictures() -> None:
+def test_health_report_has_five_valid_pictures() -> None:
     charts = health_charts(health_report([], [], date(2026, 6, 1)))
-    assert set(charts) == {"balance", "stages", "strength", "growth"}
+    # Interactions and new ties each on their own scale ("ties"): a few new ties a month
+    # beside a hundred interactions would lie flat at 0.
+    assert set(charts) == {"balance", "stages", "strength", "growth", "ties"}
+    assert "new ties" in texts(parse(charts["ties"]))
+    assert "interactions" not in texts(parse(charts["ties"]))
     for svg in charts.values():
         root = parse(svg)
         assert root.find(f"{SVG}desc") is not None

@@ -21,7 +21,7 @@ from kithbook.web.pages.book import contact_response, render, see
 from kithbook.web.pages.forms import optional_int
 
 router = APIRouter(include_in_schema=False)
-CHARTS = ("balance", "stages", "strength", "growth")
+CHARTS = ("balance", "stages", "strength", "growth", "ties")
 LOSING_TOUCH_SHOWN = 20
 
 
