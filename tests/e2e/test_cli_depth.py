@@ -86,7 +86,7 @@ def test_health_prints_the_report_and_writes_charts(book: Path, tmp_path: Path,
     assert "2 ties, 3 interactions logged" in out
     assert "You take more than you give" in out
     assert sorted(p.name for p in charts.iterdir()) == [
-        "balance.svg", "growth.svg", "stages.svg", "strength.svg"]
+        "balance.svg", "growth.svg", "stages.svg", "strength.svg", "ties.svg"]
     assert (charts / "balance.svg").read_text().startswith("<svg")
 
 

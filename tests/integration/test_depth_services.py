@@ -168,7 +168,7 @@ def test_an_empty_book_has_an_empty_digest_and_report(kb: Kithbook) -> None:
     assert kb.all_ties(me.id) == [] and kb.losing_touch(me.id) == []
     report = kb.health(me.id)
     assert report.ties == 0 and report.interactions == 0
-    assert set(health_charts(report)) == {"balance", "stages", "strength", "growth"}
+    assert set(health_charts(report)) == {"balance", "stages", "strength", "growth", "ties"}
 
 
 def test_the_health_report_counts_the_whole_book(kb: Kithbook, book: Book) -> None:

@@ -70,7 +70,7 @@ def test_an_empty_book_has_an_empty_digest_list_and_report(client: TestClient) -
     health = client.get("/api/v1/health").json()
     assert health["ties"] == 0 and health["charts"] == [
         "/health/charts/balance.svg", "/health/charts/stages.svg",
-        "/health/charts/strength.svg", "/health/charts/growth.svg"]
+        "/health/charts/strength.svg", "/health/charts/growth.svg", "/health/charts/ties.svg"]
 
 
 def test_digest_losing_touch_and_health_over_a_small_book(client: TestClient,
