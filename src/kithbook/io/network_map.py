@@ -104,32 +104,51 @@ def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+Box = tuple[float, float, float, float]  # x, y, width, height
+
+
 def _place_labels(nodes: Sequence[MapNode], centre: float
-                  ) -> list[tuple[MapNode, float, str]]:
-    """Names of the labelled nodes, strongest first, each on the outer side of its circle
-    or else the inner side; a name that would cover another name, any circle, or the
-    member, is left to its title."""
+                  ) -> list[tuple[MapNode, float, float, str]]:
+    """Names of the labelled nodes, strongest first, as (node, x, baseline y, anchor).
+
+    Each name goes where it covers nothing: beside its circle on the outer side, then the
+    inner side, then centred above or below it, then beside it a line higher or lower; a
+    name with no such place is left to its circle's title."""
     placed = [(-centre, -centre, 2 * centre, 2 * centre)]
     circles = [(n.x - n.radius, n.y - n.radius, 2 * n.radius, 2 * n.radius) for n in nodes]
     out = []
     for node in nodes:
         if not node.labelled:
             continue
-        width = _CHAR_WIDTH * len(_short(node.name))
-        outward = "end" if node.x < 0 else "start"
-        for anchor in (outward, "start" if outward == "end" else "end"):
-            x = node.x - node.radius - 4 if anchor == "end" else node.x + node.radius + 4
-            box = (x - width if anchor == "end" else x, node.y - 9, width, 16)
+        for x, y, anchor, box in _label_spots(node):
             if not any(_overlaps(box, other) for other in placed) and \
                     not any(_overlaps(box, c) for c in circles):
                 placed.append(box)
-                out.append((node, x, anchor))
+                out.append((node, x, y, anchor))
                 break
     return out
 
 
-def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
-              ) -> bool:
+def _label_spots(node: MapNode) -> list[tuple[float, float, str, Box]]:
+    """Where a node's name may go, nearest first: (x, baseline y, anchor, its box)."""
+    width = _CHAR_WIDTH * len(_short(node.name))
+    outward = "end" if node.x < 0 else "start"
+    inward = "start" if outward == "end" else "end"
+
+    def beside(anchor: str, dy: float) -> tuple[float, float, str, Box]:
+        x = node.x - node.radius - 4 if anchor == "end" else node.x + node.radius + 4
+        y = node.y + dy
+        return x, y + 4, anchor, (x - width if anchor == "end" else x, y - 9, width, 16)
+
+    def centred(baseline: float) -> tuple[float, float, str, Box]:
+        return node.x, baseline, "middle", (node.x - width / 2, baseline - 13, width, 16)
+
+    return [beside(outward, 0), beside(inward, 0),
+            centred(node.y - node.radius - 5), centred(node.y + node.radius + 14),
+            beside(outward, -node.radius - 4), beside(outward, node.radius + 4)]
+
+
+def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and \
         b[1] < a[1] + a[3]
 
@@ -142,9 +161,10 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
     organizations = _organizations(network.nodes)
     reach = network.extent
     for node in network.nodes:
-        if node.labelled:  # room for names written beside circles near the edge
+        if node.labelled:  # room for names written beside, above or below edge circles
             reach = max(reach, abs(node.x) + node.radius + 4
-                        + _CHAR_WIDTH * len(_short(node.name)))
+                        + _CHAR_WIDTH * len(_short(node.name)),
+                        abs(node.y) + 2 * node.radius + 22)
     half = reach + 8
     entries = legend(network, colour_by) if with_legend else []
     height = 2 * half + (18 * len(entries) + 12 if entries else 0)
@@ -189,8 +209,8 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
     # Names last, over every circle; the circles' titles already name everyone, so this
     # layer is for the eye only and lets clicks through to the circle beneath.
     out.append('<g aria-hidden="true" pointer-events="none">')
-    for node, x, anchor in _place_labels(network.nodes, network.centre_radius):
-        out.append(f'<text x="{_n(x)}" y="{_n(node.y + 4)}" text-anchor="{anchor}" '
+    for node, x, y, anchor in _place_labels(network.nodes, network.centre_radius):
+        out.append(f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" '
                    f'paint-order="stroke" stroke="{BACKGROUND}" stroke-width="3" '
                    f'stroke-linejoin="round">{escape(_short(node.name))}</text>')
     out.append("</g>")

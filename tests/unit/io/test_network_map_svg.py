@@ -141,8 +141,9 @@ def test_a_path_picture_names_each_step_and_escapes_it() -> None:
         path_svg(["Bob"], [])
 
 
-def test_a_name_never_covers_a_circle() -> None:
-    # Bo's name would run over Cy's circle on either side; it is left to Bo's title.
+def test_a_name_with_circles_on_both_sides_goes_above_its_own() -> None:
+    # Bo's name would run over Cy's circle on one side and Di's on the other: it is
+    # written centred above Bo's circle instead, where it covers nothing.
     nodes = [_node(0, "Ada", None, labelled=True),
              MapNode(ContactId("c00000000001"), "Bo Stone", None, Stage.CONTACT, 0.8,
                      x=200.0, y=100.0, radius=8.0, labelled=True),
@@ -151,6 +152,21 @@ def test_a_name_never_covers_a_circle() -> None:
              MapNode(ContactId("c00000000003"), "Di", None, Stage.CONTACT, 0.7,
                      x=160.0, y=100.0, radius=8.0, labelled=False)]
     root = ET.fromstring(map_svg(_map(nodes), ColourBy.STAGE, _href))
-    shown = [t.text for t in root.iter(f"{SVG}text")]
-    assert "Ada" in shown and "Bo Stone" not in shown
-    assert [a.findtext(f"{SVG}title") for a in root.iter(f"{SVG}a")][1].startswith("Bo Stone")
+    texts = {t.text: t for t in root.iter(f"{SVG}text")}
+    assert "Ada" in texts
+    bo = texts["Bo Stone"]
+    assert bo.get("text-anchor") == "middle" and float(bo.get("x", "0")) == 200.0
+    assert float(bo.get("y", "0")) < 100.0 - 8.0  # above the circle, not over it
+
+
+def test_a_name_with_no_room_is_left_to_its_title() -> None:
+    ring = [MapNode(ContactId(f"c0000000010{i}"), f"N{i}", None, Stage.CONTACT, 0.5,
+                    x=200.0 + dx, y=100.0 + dy, radius=9.0, labelled=False)
+            for i, (dx, dy) in enumerate([(-20, 0), (20, 0), (0, -20), (0, 20), (-20, -20),
+                                          (20, -20), (-20, 20), (20, 20)])]
+    boxed = MapNode(ContactId("c00000000001"), "Bo Stone", None, Stage.CONTACT, 0.8,
+                    x=200.0, y=100.0, radius=8.0, labelled=True)
+    root = ET.fromstring(map_svg(_map([boxed, *ring]), ColourBy.STAGE, _href))
+    assert "Bo Stone" not in [t.text for t in root.iter(f"{SVG}text")]
+    assert [a.findtext(f"{SVG}title") for a in root.iter(f"{SVG}a")][0].startswith("Bo Stone")
+
