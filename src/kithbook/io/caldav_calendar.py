@@ -13,8 +13,6 @@ Every failure becomes a `CalDavError`: one plain sentence, never the password.
 
 from __future__ import annotations
 
-import socket
-import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,6 +25,7 @@ from caldav.lib import error as dav_error
 from caldav.lib.url import URL
 
 from kithbook.domain.errors import InvalidInput, KithbookError
+from kithbook.io.unreachable import reason_sentence
 
 DEFAULT_TIMEOUT = 30.0
 MULTIGET_BATCH = 200
@@ -239,16 +238,9 @@ def _guard(call: Any, account: CalDavAccount) -> Any:
 
 def _network_error(exc: BaseException, account: CalDavAccount) -> CalDavError:
     for cause in _causes(exc):
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return CalDavError(f"the certificate of {account.where} could not be verified "
-                               f"({cause.verify_message or 'untrusted'}); check the address, "
-                               "or ask its administrator for a valid certificate.")
-        if isinstance(cause, socket.gaierror):
-            return CalDavError(f"no server is known by the name "
-                               f"{urlsplit(account.url).hostname!r}; check the address.")
-        if isinstance(cause, ConnectionRefusedError):
-            return CalDavError(f"{account.where} refused the connection; check the address "
-                               "and its port.")
+        said = reason_sentence(cause, account.where)
+        if said is not None:
+            return CalDavError(said)
         if isinstance(cause, TimeoutError) or "timeout" in type(cause).__name__.lower():
             return CalDavError(f"{account.where} did not answer within "
                                f"{account.timeout:g} seconds; try again later.")

@@ -9,8 +9,6 @@ takes. Every failure is a `CardDavError` in one sentence, never with the passwor
 from __future__ import annotations
 
 import base64
-import socket
-import ssl
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -20,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 from kithbook.domain.errors import InvalidInput, KithbookError
+from kithbook.io.unreachable import reason_sentence
 
 TIMEOUT = 120.0  # a first sync of a large book makes a server read every card
 MULTIGET_BATCH = 250
@@ -124,17 +123,8 @@ def _request(account: CardDavAccount, method: str, url: str, body: str | bytes |
                                "later.") from None
         return answer
     except urllib.error.URLError as exc:
-        reason: object = exc.reason
-        if isinstance(reason, ssl.SSLCertVerificationError):
-            raise CardDavError(f"the certificate of {host} could not be verified "
-                               f"({reason.verify_message or 'untrusted'}).") from None
-        if isinstance(reason, socket.gaierror):
-            raise CardDavError(f"no server is known by the name {host!r}; check the "
-                               "address.") from None
-        if isinstance(reason, ConnectionRefusedError):
-            raise CardDavError(f"{host} refused the connection; check the address and "
-                               "port.") from None
-        raise CardDavError(f"could not reach {host} ({reason}).") from None
+        said = reason_sentence(exc.reason, host)
+        raise CardDavError(said or f"could not reach {host} ({exc.reason}).") from None
     except TimeoutError:
         raise CardDavError(f"{host} did not answer within {account.timeout:g} "
                            "seconds.") from None

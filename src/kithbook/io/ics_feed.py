@@ -7,8 +7,6 @@ Every failure is one plain sentence in an `ImapError`-like `FeedError`.
 
 from __future__ import annotations
 
-import socket
-import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from urllib.parse import urlsplit
 
 from kithbook.domain.errors import InvalidInput, KithbookError
 from kithbook.io.limits import DEFAULT_LIMITS
+from kithbook.io.unreachable import reason_sentence
 
 TIMEOUT = 30.0
 
@@ -72,15 +71,7 @@ def fetch(url: str, state: dict[str, Any], *, timeout: float = TIMEOUT) -> Fetch
                             "from your calendar.") from None
         raise FeedError(f"{host} answered with an error ({exc.code}); try again later.") from None
     except urllib.error.URLError as exc:
-        reason: Any = exc.reason
-        if isinstance(reason, ssl.SSLCertVerificationError):
-            raise FeedError(f"the certificate of {host} could not be verified "
-                            f"({reason.verify_message or 'untrusted'}).") from None
-        if isinstance(reason, socket.gaierror):
-            raise FeedError(f"no server is known by the name {host!r}; check the "
-                            "address.") from None
-        if isinstance(reason, ConnectionRefusedError):
-            raise FeedError(f"{host} refused the connection; check the address.") from None
-        raise FeedError(f"could not reach {host} ({reason}).") from None
+        said = reason_sentence(exc.reason, host)
+        raise FeedError(said or f"could not reach {host} ({exc.reason}).") from None
     except TimeoutError:
         raise FeedError(f"{host} did not answer within {timeout:g} seconds.") from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -82,20 +82,7 @@ def local_app() -> FastAPI:
     kb = bootstrap(load_settings(os.environ), migrate=False)
     app = create_app(kb, threads=threads_from(os.environ))
     settle_memory()
-    jobs = [capture_job(kb), *mail_jobs(kb)]
-
-    @asynccontextmanager
-    async def background(_: FastAPI) -> AsyncIterator[None]:
-        for job in jobs:
-            job.start()
-        try:
-            yield
-        finally:
-            for job in jobs:
-                job.stop()
-
-    app.router.lifespan_context = background
-    return app
+    return _running(app, [capture_job(kb), *mail_jobs(kb)])
 
 
 def community_app() -> FastAPI:
@@ -106,6 +93,12 @@ def community_app() -> FastAPI:
     jobs = [BackgroundJob(kb.send_weekly_digests, DIGEST_EVERY, name="kithbook-digest"),
             BackgroundJob(kb.sweep_sessions, SWEEP_EVERY, name="kithbook-sweep"),
             capture_job(kb), *mail_jobs(kb)]
+    return _running(app, jobs, close=kb.close)
+
+
+def _running(app: FastAPI, jobs: list[BackgroundJob],
+             close: Callable[[], None] = lambda: None) -> FastAPI:
+    """`app`, whose background jobs start with the server and stop (then `close`) with it."""
 
     @asynccontextmanager
     async def background(_: FastAPI) -> AsyncIterator[None]:
@@ -116,7 +109,7 @@ def community_app() -> FastAPI:
         finally:
             for job in jobs:
                 job.stop()
-            kb.close()
+            close()
 
     app.router.lifespan_context = background
     return app
