@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -421,17 +422,25 @@ def compare_with(rev: str, snap: Snapshot, queries: Sequence[Query], k: int,
     import subprocess
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    source = subprocess.run(["git", "show", f"{rev}:src/kithbook/graph/paths.py"], cwd=root,
-                            check=True, capture_output=True, text=True).stdout
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "paths_then.py")
-        with open(path, "w") as out:
-            out.write(source)
-        spec = importlib.util.spec_from_file_location("paths_then", path)
-        assert spec is not None and spec.loader is not None
-        then = importlib.util.module_from_spec(spec)
-        sys.modules["paths_then"] = then  # dataclasses look their module up there
-        spec.loader.exec_module(then)
+
+    def load(name: str, path_in_repo: str, rewrite: Callable[[str], str]) -> Any:
+        source = subprocess.run(["git", "show", f"{rev}:{path_in_repo}"], cwd=root,
+                                check=True, capture_output=True, text=True).stdout
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, f"{name}.py")
+            with open(path, "w") as out:
+                out.write(rewrite(source))
+            spec = importlib.util.spec_from_file_location(name, path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module  # dataclasses look their module up there
+            spec.loader.exec_module(module)
+        return module
+
+    # The search of `rev` with the compiled kernel of `rev` (their signatures differ).
+    load("path_kernel_then", "src/kithbook/graph/path_kernel.py", lambda text: text)
+    then = load("paths_then", "src/kithbook/graph/paths.py", lambda text: text.replace(
+        "from kithbook.graph import path_kernel", "import path_kernel_then as path_kernel"))
 
     def run(search: Callable[..., list], q: Query) -> tuple[float, list[tuple]]:
         where = None if q.kind == "person" else PeopleFilter(organization=q.target)

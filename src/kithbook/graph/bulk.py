@@ -11,16 +11,10 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from kithbook.domain.errors import InvalidInput
+from kithbook.graph.arrays import BoolArray, Float32Array, Int8Array, Int32Array, Int64Array
 from kithbook.graph.policy import ANYONE, HIDDEN, NAMED, NOBODY, TRUSTED
-
-Int32Array = npt.NDArray[np.int32]
-Int64Array = npt.NDArray[np.int64]
-Int8Array = npt.NDArray[np.int8]
-BoolArray = npt.NDArray[np.bool_]
-Float32Array = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)

@@ -31,18 +31,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from kithbook.domain.errors import InvalidInput
+from kithbook.graph.arrays import Float64Array as FloatArray
+from kithbook.graph.arrays import Int64Array as IntArray
 from kithbook.graph.policy import ANONYMOUS
 from kithbook.graph.snapshot import PeopleFilter, Snapshot
 
 DEFAULT_K = 5
 MAX_INTERMEDIARIES = 3
 MAX_K = 100
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -111,16 +109,19 @@ def find_paths(snapshot: Snapshot, searcher: int, *, to: int | None = None,
     from kithbook.graph import path_kernel
 
     named = to is not None or named_last
-    onward = snapshot.best_onward()
     on_indptr, on_eid = snapshot.onward_rows()
-    tables = path_kernel.SCRATCH.take(n)
     g = snapshot
+    net = path_kernel.Network(
+        path_kernel.OutTies(g.indptr, g.dst, g.strength, g.visibility, g.need, g.agree_back,
+                            g.trust_back),
+        path_kernel.InTies(g.in_indptr, g.in_src, g.in_eid),
+        path_kernel.Onward(on_indptr, on_eid, snapshot.best_onward()))
     # Plain ints and int32 targets, so every call hits the one compiled signature.
-    found, scores = path_kernel.search(
-        int(searcher), int(to) if to is not None else -1, named, int(k),
-        int(max_intermediaries), np.ascontiguousarray(targets, dtype=np.int32),
-        g.indptr, g.dst, g.strength, g.visibility, g.need, g.agree_back, g.trust_back,
-        g.in_indptr, g.in_src, g.in_eid, on_indptr, on_eid, onward, *tables)
+    ask = path_kernel.Ask(int(searcher), int(to) if to is not None else -1, bool(named),
+                          int(k), int(max_intermediaries),
+                          np.ascontiguousarray(targets, dtype=np.int32))
+    tables = path_kernel.SCRATCH.take(n)
+    found, scores = path_kernel.search(ask, net, tables)
     # Only a search that finished put back every entry it set; a failed one's tables go.
     path_kernel.SCRATCH.give(tables)
     return _ranked(snapshot, searcher, found, scores, k)

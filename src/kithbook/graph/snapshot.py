@@ -24,16 +24,8 @@ from typing import Any
 import numpy as np
 
 from kithbook.domain.errors import InvalidInput
-from kithbook.graph.bulk import (
-    BoolArray,
-    Float32Array,
-    Int8Array,
-    Int32Array,
-    Int64Array,
-    PeopleArrays,
-    PeopleFilter,
-    TieArrays,
-)
+from kithbook.graph.arrays import BoolArray, Float32Array, Int8Array, Int32Array, Int64Array
+from kithbook.graph.bulk import PeopleArrays, PeopleFilter, TieArrays
 from kithbook.graph.policy import HIDDEN, NEVER, agree_chance, onward_need
 
 __all__ = ["REBUILD_ABOVE", "PeopleArrays", "PeopleFilter", "Snapshot", "TieArrays"]

@@ -86,27 +86,29 @@ def test_a_search_leaves_its_scratch_tables_clean() -> None:
     for s in range(0, 200, 3):
         find_paths(snap, s, where=PeopleFilter(organization=2), k=20)
         find_paths(snap, s, to=(s + 1) % 200, k=20)
-    tables, bits = path_kernel.SCRATCH.take(snap.num_people)
+    tables, bits = path_kernel.SCRATCH.take(snap.num_people)  # a Tables bundle
     try:
         assert (tables == -1).all()
         assert (bits == 0).all()
     finally:
-        path_kernel.SCRATCH.give((tables, bits))
+        path_kernel.SCRATCH.give(path_kernel.Tables(tables, bits))
 
 
 def test_prepare_compiles_the_signature_searches_use() -> None:
     path_kernel.prepare()
-    signatures = path_kernel.search.signatures  # type: ignore[attr-defined]
+    signatures = path_kernel.signatures()
     snap = _community(30, 3)
     find_paths(snap, 0, to=5)
-    assert path_kernel.search.signatures == signatures  # type: ignore[attr-defined]
+    find_paths(snap, 1, where=PeopleFilter(organization=1), k=7, named_last=True)
+    assert path_kernel.signatures() == signatures
+    assert len(signatures) == 1
 
 
 def test_the_scratch_pool_keeps_no_sets_for_sizes_a_growing_network_left_behind() -> None:
     pool = path_kernel.Scratch()
     for n in range(100, 2_000, 100):  # a network that grows with every refresh
         tables = pool.take(n)
-        assert tables[0].shape[1] >= n and tables[1].shape[1] * 8 > n
+        assert tables.table.shape[1] >= n and tables.bits.shape[1] * 8 > n
         pool.give(tables)
     assert pool.held() == 1
     big = pool.take(1_900)
