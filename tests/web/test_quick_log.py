@@ -4,6 +4,7 @@ text shared from another app in its note."""
 from __future__ import annotations
 
 import json
+import re
 
 from fastapi.testclient import TestClient
 
@@ -42,3 +43,74 @@ def test_a_name_that_matches_nobody_is_said_and_what_was_typed_stays(
         assert refused.status_code == 422 and said in refused.text
         assert "kept note</textarea>" in refused.text
     assert client.get(f"/api/v1/contacts/{ada['id']}").json()["timeline"] == []
+
+
+def _timeline(client: TestClient, ada: dict[str, object]) -> list[dict[str, object]]:
+    timeline: list[dict[str, object]] = client.get(
+        f"/api/v1/contacts/{ada['id']}").json()["timeline"]
+    return timeline
+
+
+def test_every_log_form_carries_a_fresh_key_and_a_form_sent_twice_logs_once(
+        client: TestClient, ada: dict[str, object]) -> None:
+    keys = {re.search(r'name="key" value="([^"]+)"', client.get("/log").text)[1]  # type: ignore[index]
+            for _ in range(2)}
+    assert len(keys) == 2
+    form = {"who": "ada", "kind": "met", "note": "tea", "key": keys.pop()}
+    first = client.post("/log", data=form, follow_redirects=False)
+    again = client.post("/log", data=form, follow_redirects=False)
+    assert first.headers["location"].endswith("?done=logged")
+    assert again.headers["location"] == f"/contacts/{ada['id']}?done=already_logged"
+    assert "stored once, not twice" in client.get(again.headers["location"]).text
+    assert len(_timeline(client, ada)) == 1
+
+
+def test_a_queued_log_is_answered_in_json_and_its_replay_stores_nothing(
+        client: TestClient, ada: dict[str, object]) -> None:
+    queued = {"who": "Ada", "kind": "help", "direction": "gave", "occurred_on": "today",
+              "note": "read her draft", "key": "queued-log-key-0001", "as_of": "2026-06-14"}
+    json_please = {"Accept": "application/json"}
+    first = client.post("/log", data=queued, headers=json_please)
+    replay = client.post("/log", data=queued, headers=json_please)
+    assert first.status_code == replay.status_code == 200
+    assert first.json() == {"logged": True, "repeated": False,
+                            "next": f"/contacts/{ada['id']}?done=logged_earlier"}
+    assert replay.json()["repeated"] is True
+    [log] = _timeline(client, ada)
+    # "today" written on the 14th, sent on the 15th (the test clock's today): the 14th.
+    assert (log["occurred_on"], log["note"]) == ("2026-06-14", "read her draft")
+    refused = client.post("/log", data={**queued, "who": "Zed", "key": "another-key-0002"},
+                          headers=json_please)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["field"] == "who" or "Zed" in \
+        refused.json()["error"]["message"]
+    bad_day = client.post("/log", data={**queued, "as_of": "soon", "key": "another-key-0003"},
+                          headers=json_please)
+    assert bad_day.status_code == 422 and "2026-03-01" in bad_day.json()["error"]["message"]
+    assert len(_timeline(client, ada)) == 1
+
+
+def test_a_day_written_after_today_here_counts_as_today(
+        client: TestClient, ada: dict[str, object]) -> None:
+    client.post("/log", data={"who": "Ada", "kind": "met", "key": "ahead-of-the-server",
+                              "as_of": "2026-06-16"}, headers={"Accept": "application/json"})
+    [log] = _timeline(client, ada)
+    assert log["occurred_on"] == "2026-06-15"
+
+
+def test_the_queue_reads_its_token_when_it_sends_and_needs_it(
+        client: TestClient, ada: dict[str, object]) -> None:
+    token = client.get("/log/csrf").json()
+    assert token["csrf"] == client.headers["X-CSRF-Token"] and token["member"]
+    without = client.post("/log", data={"who": "Ada", "kind": "met", "key": "no-token-00001"},
+                          headers={"Accept": "application/json", "X-CSRF-Token": "stale"})
+    assert without.status_code == 403
+    assert _timeline(client, ada) == []
+
+
+def test_the_service_worker_is_served_from_the_root_and_keeps_only_the_log_screen(
+        client: TestClient) -> None:
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert '"/log"' in worker.text and "caches.open" in worker.text

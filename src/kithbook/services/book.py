@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from kithbook.domain.contacts import Contact, ContactFields, Labeled, fold
 from kithbook.domain.dates import check_started_on
@@ -123,20 +124,69 @@ def delete_contact(uow: UnitOfWork, actor: MemberId, ref: str, *,
 def log_interaction(uow: UnitOfWork, actor: MemberId, refs: list[str], kind: Kind,
                     direction: Direction, occurred_on: date, note: str | None,
                     clock: Clock, *, exact: bool = False) -> Interaction:
+    _check_happened(occurred_on, clock)
+    with uow:
+        interaction = _log(uow, actor, InteractionId(new_id()), refs, kind, direction,
+                           occurred_on, note, clock, exact=exact)
+        uow.commit()
+        return interaction
+
+
+# How long a log's key is remembered: far longer than a phone stays offline and retries.
+KEYS_KEPT = timedelta(days=30)
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+@dataclass(frozen=True)
+class LoggedOnce:
+    """What a log sent with a key did. `repeated`: the key had logged it before, so
+    nothing new was stored; `interaction` is then that earlier log, or None when it was
+    removed since."""
+
+    interaction: Interaction | None
+    repeated: bool
+
+
+def log_interaction_once(uow: UnitOfWork, actor: MemberId, key: str, refs: list[str],
+                         kind: Kind, direction: Direction, occurred_on: date,
+                         note: str | None, clock: Clock, *,
+                         exact: bool = False) -> LoggedOnce:
+    """Log an interaction unless `key` logged one already: what a phone sends again
+    when the answer to its first send was lost is stored once."""
+    if not _KEY.fullmatch(key):
+        raise InvalidInput("a log's key is 8 to 64 letters, digits, '-' or '_'.", field="key")
+    _check_happened(occurred_on, clock)
+    with uow:
+        uow.interactions.forget_keys(clock.now() - KEYS_KEPT)
+        new = InteractionId(new_id())
+        earlier = uow.interactions.claim_key(actor, key, new, clock.now())
+        if earlier is not None:
+            found = uow.interactions.get(actor, earlier)
+            uow.commit()
+            return LoggedOnce(found, repeated=True)
+        interaction = _log(uow, actor, new, refs, kind, direction, occurred_on, note, clock,
+                           exact=exact)
+        uow.commit()
+        return LoggedOnce(interaction, repeated=False)
+
+
+def _check_happened(occurred_on: date, clock: Clock) -> None:
     if occurred_on > clock.today():
         raise InvalidInput(f"{occurred_on.isoformat()} is in the future; log what has happened.",
                            field="date")
-    with uow:
-        contact_ids = resolve_contacts(uow, actor, refs, exact=exact)
-        interaction = Interaction(
-            id=InteractionId(new_id()), owner=actor, kind=kind, direction=direction,
-            occurred_on=occurred_on, contact_ids=contact_ids, note=note,
-            created_at=clock.now(),
-        )
-        uow.interactions.add(interaction)
-        uow.ties.refresh_activity(contact_ids)
-        uow.commit()
-        return interaction
+
+
+def _log(uow: UnitOfWork, actor: MemberId, interaction_id: InteractionId, refs: list[str],
+         kind: Kind, direction: Direction, occurred_on: date, note: str | None,
+         clock: Clock, *, exact: bool) -> Interaction:
+    contact_ids = resolve_contacts(uow, actor, refs, exact=exact)
+    interaction = Interaction(
+        id=interaction_id, owner=actor, kind=kind, direction=direction,
+        occurred_on=occurred_on, contact_ids=contact_ids, note=note, created_at=clock.now(),
+    )
+    uow.interactions.add(interaction)
+    uow.ties.refresh_activity(contact_ids)
+    return interaction
 
 
 @dataclass(frozen=True)

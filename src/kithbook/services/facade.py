@@ -147,6 +147,13 @@ class Kithbook:
         return book.log_interaction(self._uow(), actor, refs, kind, direction, occurred_on,
                                     note, self.clock, exact=exact)
 
+    def log_interaction_once(self, actor: MemberId, key: str, refs: list[str], kind: Kind,
+                             direction: Direction, occurred_on: date,
+                             note: str | None = None, *,
+                             exact: bool = False) -> book.LoggedOnce:
+        return book.log_interaction_once(self._uow(), actor, key, refs, kind, direction,
+                                         occurred_on, note, self.clock, exact=exact)
+
     def delete_interaction(self, actor: MemberId,
                            interaction_id: str) -> book.RemovedInteraction:
         return book.delete_interaction(self._uow(), actor, interaction_id, self.clock)

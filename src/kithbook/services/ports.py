@@ -222,6 +222,16 @@ class TieRepository(Protocol):
 class InteractionRepository(Protocol):
     def add(self, interaction: Interaction) -> None: ...
 
+    def claim_key(self, owner: MemberId, key: str, interaction_id: InteractionId,
+                  at: datetime) -> InteractionId | None:
+        """Record that `key` logs `interaction_id`; None when the key is new, else the
+        interaction the key logged before (which may have been removed since)."""
+        ...
+
+    def forget_keys(self, before: datetime) -> int:
+        """Forget keys recorded before `before`; returns how many."""
+        ...
+
     def get(self, owner: MemberId, interaction_id: InteractionId) -> Interaction | None: ...
 
     def update(self, interaction: Interaction, *, expected_version: int) -> None:

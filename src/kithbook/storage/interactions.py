@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -17,13 +18,15 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kithbook.domain.errors import Conflict
 from kithbook.domain.health import note_flags
 from kithbook.domain.ids import ContactId, InteractionId, MemberId
 from kithbook.domain.interactions import Direction, Interaction, Kind
 from kithbook.storage.rows import aware, existing_ids, owned_by
-from kithbook.storage.tables import interaction_contacts, interactions
+from kithbook.storage.tables import interaction_contacts, interactions, log_keys
 
 
 def interaction_row(interaction: Interaction) -> dict[str, Any]:
@@ -48,6 +51,27 @@ class SqlInteractions:
     def add(self, interaction: Interaction) -> None:
         self._c.execute(interactions.insert(), interaction_row(interaction))
         self._c.execute(interaction_contacts.insert(), link_rows(interaction))
+
+    def claim_key(self, owner: MemberId, key: str, interaction_id: InteractionId,
+                  at: datetime) -> InteractionId | None:
+        """Record that `key` logs `interaction_id`; when the key was used before, the
+        interaction it logged then. The primary key decides between two sends at once:
+        the second insert waits for the first to commit, then does nothing."""
+        values = {"owner_id": owner, "key": key, "interaction_id": interaction_id,
+                  "created_at": at}
+        claim = (postgresql_insert if self._c.dialect.name == "postgresql"
+                 else sqlite_insert)(log_keys).values(**values)
+        # RETURNING, not rowcount: psycopg counts a skipped row of ON CONFLICT too.
+        if self._c.execute(claim.on_conflict_do_nothing(
+                index_elements=["owner_id", "key"]).returning(log_keys.c.key)).first():
+            return None
+        earlier = self._c.scalar(select(log_keys.c.interaction_id).where(
+            log_keys.c.owner_id == owner, log_keys.c.key == key))
+        return InteractionId(earlier) if earlier is not None else None
+
+    def forget_keys(self, before: datetime) -> int:
+        done = self._c.execute(delete(log_keys).where(log_keys.c.created_at < before))
+        return int(done.rowcount or 0)
 
     def get(self, owner: MemberId, interaction_id: InteractionId) -> Interaction | None:
         found = self._load(select(interactions).where(interactions.c.owner_id == owner,

@@ -676,6 +676,19 @@ sync_conflicts = Table(
 
 # What an undo puts back: the rows a removal or a merge took away, as they were (JSON,
 # `storage/undo.py`), kept for a while and then purged.
+# A log sent with a key (a phone's queued log) is stored once per key: a retry after a
+# lost answer finds its key here. No foreign key to the interaction: a removed
+# interaction must not come back because a late retry of it arrives (migration 0034).
+log_keys = Table(
+    "log_keys",
+    metadata,
+    Column("owner_id", ID, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("interaction_id", ID, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_log_keys_created", "created_at"),
+)
+
 undo_entries = Table(
     "undo_entries",
     metadata,

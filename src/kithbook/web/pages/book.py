@@ -32,6 +32,7 @@ NOTICES = {
     "added": "Added.", "saved": "Saved.", "logged": "Logged. The clock restarts today.",
     "logged_earlier": "Logged on the day you gave. The keep-in-touch clock counts from "
                       "your latest contact with them.",
+    "already_logged": "This log had been sent before: it is stored once, not twice.",
     "removed": "Removed.", "unlogged": "Interaction removed.",
     "undone": "Undone: it is back as it was.",
     "cadence_set": "Cadence set: they will show here when you are late.",
