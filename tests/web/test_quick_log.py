@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 
 def test_the_manifest_makes_a_home_screen_app_that_opens_the_log(client: TestClient) -> None:
@@ -14,8 +16,12 @@ def test_the_manifest_makes_a_home_screen_app_that_opens_the_log(client: TestCli
     assert '<link rel="manifest" href="/static/manifest.webmanifest">' in page
     manifest = json.loads(client.get("/static/manifest.webmanifest").text)
     assert manifest["start_url"] == "/log" and manifest["display"] == "standalone"
-    assert manifest["share_target"] == {"action": "/log", "method": "GET", "params": {
-        "title": "title", "text": "text", "url": "url"}}
+    share = manifest["share_target"]
+    assert (share["action"], share["method"], share["enctype"]) == (
+        "/log/share", "POST", "multipart/form-data")
+    assert share["params"]["text"] == "text"
+    assert share["params"]["files"][0]["name"] == "card"
+    assert "text/vcard" in share["params"]["files"][0]["accept"]
     assert client.get(manifest["icons"][0]["src"]).status_code == 200
 
 
@@ -114,3 +120,64 @@ def test_the_service_worker_is_served_from_the_root_and_keeps_only_the_log_scree
     assert worker.status_code == 200
     assert worker.headers["content-type"].startswith("text/javascript")
     assert '"/log"' in worker.text and "caches.open" in worker.text
+
+
+IPHONE = Path(__file__).parents[1] / "data" / "import" / "iphone_v3.vcf"
+
+
+def _first_card() -> bytes:
+    """One contact as an iPhone shares it: the first card of a real iPhone export."""
+    whole = IPHONE.read_bytes()
+    return whole[:whole.index(b"END:VCARD") + len(b"END:VCARD\r\n")]
+
+
+def _share(client: TestClient, card: bytes | None, **text: str) -> Response:
+    files = {"card": ("José Núñez.vcf", card, "text/vcard")} if card is not None else None
+    # As a share sheet posts it: no CSRF token (the share target writes nothing).
+    return client.post("/log/share", data=text, files=files,
+                       headers={"X-CSRF-Token": ""})
+
+
+def test_a_shared_contact_card_nobody_matches_is_offered_as_new_then_matched(
+        client: TestClient) -> None:
+    page = _share(client, _first_card(), text="Coffee at the Madrid breakfast")
+    assert page.status_code == 200, page.text
+    assert "Nobody in your book matches the shared contact José Núñez" in page.text
+    assert "Coffee at the Madrid breakfast</textarea>" in page.text
+    form = dict(re.findall(r'name="(name|organization|role|emails|phones)"[^>]*value="([^"]*)"',
+                           page.text))
+    assert form["name"] == "José Núñez" and "jose@globex.example" in form["emails"]
+    assert "+34" in form["phones"] and form["role"] == "Head of Research"
+    assert client.get("/api/v1/contacts").json()["total"] == 0  # a share writes nothing
+    added = client.post("/contacts", data=form, follow_redirects=False)
+    assert added.status_code == 303
+    again = _share(client, _first_card())
+    assert "The shared contact José Núñez is" in again.text
+    assert "same email jose@globex.example" in again.text
+    assert 'name="who" value="José Núñez"' in again.text
+
+
+def test_a_shared_card_matched_by_email_is_logged_with_that_contact(
+        client: TestClient) -> None:
+    known = client.post("/api/v1/contacts", json={
+        "name": "Pepe Nunez", "emails": [{"value": "j.nunez@globex.example"}]}).json()
+    client.post("/api/v1/contacts", json={"name": "Pepe Nunez", "organization": "Initech"})
+    page = _share(client, _first_card())
+    assert "same email j.nunez@globex.example" in page.text
+    # Two contacts are called Pepe Nunez: the form names the matched one by its id.
+    assert f'name="who" value="{known["id"]}"' in page.text
+    logged = client.post("/log", data={"who": known["id"], "kind": "met", "note": "breakfast"},
+                         follow_redirects=False)
+    assert logged.headers["location"].startswith(f"/contacts/{known['id']}?done=")
+    assert len(client.get(f"/api/v1/contacts/{known['id']}").json()["timeline"]) == 1
+
+
+def test_a_shared_file_that_is_no_contact_card_is_said_and_the_text_kept(
+        client: TestClient) -> None:
+    page = _share(client, b"%PDF-1.4 not a card", text="the slides")
+    assert page.status_code == 422
+    assert "holds no contact card Kithbook can read" in page.text
+    assert "the slides</textarea>" in page.text
+    text_only = _share(client, None, title="Talk", url="https://example.org/talk")
+    assert text_only.status_code == 200
+    assert "Talk\nhttps://example.org/talk</textarea>" in text_only.text

@@ -55,6 +55,7 @@ from kithbook.services import (
     policies,
     retry,
     sessions,
+    shared,
     stored_strength,
 )
 from kithbook.services import cadence_advice as cadences
@@ -153,6 +154,11 @@ class Kithbook:
                              exact: bool = False) -> book.LoggedOnce:
         return book.log_interaction_once(self._uow(), actor, key, refs, kind, direction,
                                          occurred_on, note, self.clock, exact=exact)
+
+    def read_shared_card(self, actor: MemberId, data: bytes,
+                         filename: str) -> shared.SharedCard:
+        return shared.read_shared_card(self._uow(), actor, data, filename,
+                                       region=self.settings.phone_region)
 
     def delete_interaction(self, actor: MemberId,
                            interaction_id: str) -> book.RemovedInteraction:

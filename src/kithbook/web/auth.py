@@ -29,6 +29,10 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# POSTs that write nothing and so need no token: a phone's share sheet posts what another
+# app shares to the share target with none to give. The page it answers can only be read
+# by this site's own pages (no CORS, no framing), like any page a link opens.
+READS_ONLY = frozenset({"/log/share"})
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,8 @@ async def authenticate(request: Request, community: Community) -> Member:
 
 async def check_csrf(request: Request, session: str) -> None:
     """A state-changing request made with the cookie `session` carries its CSRF token."""
-    if request.method in UNSAFE and not csrf_matches(session, await _supplied_csrf(request)):
+    if request.method in UNSAFE and request.url.path not in READS_ONLY and \
+            not csrf_matches(session, await _supplied_csrf(request)):
         raise CsrfRefused
 
 

@@ -31,7 +31,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kithbook.services.sessions import csrf_token
-from kithbook.web.auth import UNSAFE, CsrfRefused, check_csrf, same_site
+from kithbook.web.auth import READS_ONLY, UNSAFE, CsrfRefused, check_csrf, same_site
 from kithbook.web.errors import error_body
 
 COOKIE = "kithbook_local"
@@ -124,7 +124,7 @@ async def _misdirected(scope: Scope, host: str, send: Send) -> None:
 async def guard_writes(request: Request) -> None:
     """Every route's first dependency in local mode: a write comes from this site's own
     pages (with their CSRF token) or from a script on this machine."""
-    if request.method not in UNSAFE:
+    if request.method not in UNSAFE or request.url.path in READS_ONLY:
         return
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site not in (None, "same-origin", "none") or not same_site(request):

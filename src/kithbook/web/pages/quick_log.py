@@ -18,14 +18,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.datastructures import UploadFile
 
+from kithbook.domain.contacts import Labeled
 from kithbook.domain.dates import parse_date
 from kithbook.domain.errors import Ambiguous, InvalidInput, NotFound
 from kithbook.domain.ids import new_id
 from kithbook.domain.interactions import Kind, parse_direction, parse_kind
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
-from kithbook.web.deps import CurrentMember, FormFields, Services
+from kithbook.services.shared import MAX_CARD_BYTES, SharedCard
+from kithbook.web.deps import CurrentMember, FormFields, PostedForm, Services
 from kithbook.web.errors import error_body
 from kithbook.web.pages.book import render, see
 
@@ -36,28 +39,60 @@ Shared = Annotated[str, Query(max_length=2000)]
 _WORKER = Path(__file__).parent.parent / "static" / "sw.js"
 
 
-def _page(
-    request: Request,
-    me: Member,
-    form: dict[str, str],
-    error: InvalidInput | NotFound | Ambiguous | None = None,
-) -> HTMLResponse:
+def _page(request: Request, me: Member, form: dict[str, str],
+          error: InvalidInput | NotFound | Ambiguous | None = None,
+          card: SharedCard | None = None) -> HTMLResponse:
     # A refused form keeps its key: the log it stands for has still not been stored.
     fields = {**form, "key": form.get("key") or new_id()}
-    return render(
-        request,
-        "quick_log.html",
-        {"nav": "log", "form": fields, "error": error, "kinds": _KINDS, "member": me.id},
-        status_code=422 if error else 200,
-    )
+    return render(request, "quick_log.html",
+                  {"nav": "log", "form": fields, "error": error, "kinds": _KINDS,
+                   "member": me.id, "card": card, "card_form": _card_form(card)},
+                  status_code=422 if error else 200)
+
+
+def _shared_note(*parts: str) -> str:
+    return "\n".join(part.strip() for part in parts if part.strip())[:2000]
 
 
 @router.get("/log", response_class=HTMLResponse)
-def quick_log_page(
-    request: Request, me: CurrentMember, title: Shared = "", text: Shared = "", url: Shared = ""
-) -> HTMLResponse:
-    shared = "\n".join(part.strip() for part in (title, text, url) if part.strip())
-    return _page(request, me, {"note": shared})
+def quick_log_page(request: Request, me: CurrentMember, title: Shared = "",
+                   text: Shared = "", url: Shared = "") -> HTMLResponse:
+    return _page(request, me, {"note": _shared_note(title, text, url)})
+
+
+@router.post("/log/share", response_class=HTMLResponse)
+def shared_to_kithbook(request: Request, kb: Services, me: CurrentMember,
+                       form: PostedForm) -> HTMLResponse:
+    """The share target: what another app shares (text, a link, a contact card) opens the
+    log screen filled in. It writes nothing, so it needs no CSRF token (a phone's share
+    sheet has none to send): logging is the form's own POST, with its token."""
+    fields = {"note": _shared_note(*(str(form.get(name) or "")[:2000]
+                                     for name in ("title", "text", "url")))}
+    upload = next((f for f in form.getlist("card") if isinstance(f, UploadFile)), None)
+    if upload is None:
+        return _page(request, me, fields)
+    try:
+        card = kb.read_shared_card(me.id, upload.file.read(MAX_CARD_BYTES + 1),
+                                   upload.filename or "")
+    except InvalidInput as error:
+        return _page(request, me, fields, error)
+    if card.ref:
+        fields["who"] = card.ref
+    return _page(request, me, fields, card=card)
+
+
+def _card_form(card: SharedCard | None) -> dict[str, str]:
+    """The shared person as the "Add a contact" form takes them."""
+    if card is None:
+        return {}
+    person = card.fields
+
+    def listed(values: list[Labeled] | None) -> str:
+        return ", ".join(f"{v.label}:{v.value}" if v.label else v.value for v in values or [])
+
+    return {"name": person.name or "", "organization": person.organization or "",
+            "role": person.role or "", "location": person.location or "",
+            "emails": listed(person.emails), "phones": listed(person.phones)}
 
 
 @router.get("/sw.js")
