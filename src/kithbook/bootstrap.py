@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kithbook.config import Settings
 from kithbook.io.smtp import SmtpMailer
+from kithbook.services import request_keys
 from kithbook.services.facade import Kithbook
 from kithbook.services.paths import PathsCache
 from kithbook.services.ports import Clock, SystemClock
@@ -28,8 +29,14 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None,
     # The path network notices writes through versions the database keeps (in every
     # process alike), so the unit of work need not tell it.
     cache = PathsCache()
-    # Each commit is counted, so a use case that already wrote is never run again.
-    kb = Kithbook(settings, lambda: SqlUnitOfWork(engine, on_commit=note_commit),
+    # Each commit is counted, so a use case that already wrote is never run again; a
+    # write sent with an Idempotency-Key records the key in its own transaction.
+    def committed() -> None:
+        note_commit()
+        request_keys.after_commit()
+
+    kb = Kithbook(settings, lambda: SqlUnitOfWork(engine, on_commit=committed,
+                                                  before_commit=request_keys.before_commit),
                   clock or SystemClock(),
                   close=engine.dispose, paths_cache=cache)
     if settings.smtp_url:

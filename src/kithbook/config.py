@@ -45,6 +45,10 @@ class Settings:
     # each server process runs at once.
     max_upload_mb: float = 64.0
     max_imports: int = 2
+    # How long a server may hold a claimed piece of background work (emails being sent,
+    # the digest pass, a capture run) before another server takes it over, as after a
+    # crash: longer than the slowest such piece, short enough that a crash delays little.
+    job_lease_seconds: float = 600.0
 
     def data_folder(self) -> Path:
         if self.data_dir is not None:
@@ -106,4 +110,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         if env.get("KITHBOOK_DATA_DIR", "").strip() else None,
         max_upload_mb=_positive(env, "KITHBOOK_MAX_UPLOAD_MB", 64.0, unit="megabytes"),
         max_imports=max(1, int(_positive(env, "KITHBOOK_MAX_IMPORTS", 2, unit="imports"))),
+        job_lease_seconds=_positive(env, "KITHBOOK_JOB_LEASE_SECONDS", 600.0, unit="seconds"),
     )

@@ -27,7 +27,7 @@ def test_upgrade_is_idempotent_and_records_the_head(database_url: str) -> None:
     try:
         upgrade(engine)
         upgrade(engine)
-        assert current_revision(engine) == "0034"
+        assert current_revision(engine) == "0032"
     finally:
         engine.dispose()
 

@@ -114,7 +114,9 @@ WEB = SRC / "web"
 PLAIN_FACADE_PARTS = {"clock", "settings"}
 # Functions of the services and io that are plain computation: an HMAC of the session
 # token; drawing a map already read into memory.
-PURE_FUNCTIONS = {"csrf_token", "csrf_matches", "legend", "map_svg", "path_svg"}
+# `unkeyed` wraps a call without making it; `carrying` sets a context variable.
+PURE_FUNCTIONS = {"csrf_token", "csrf_matches", "legend", "map_svg", "path_svg",
+                  "unkeyed", "check_key", "carrying"}
 # Reads that never wait (a busy database gives None, and the thread pool takes over):
 # `web/deps.py:answered` calls them on the loop, on a SQLite book only (docs/architecture.md,
 # "Serving requests"). They are allowed as the first argument of `answered` and nowhere else.

@@ -48,11 +48,13 @@ from kithbook.services import (
     exports,
     feed,
     imports,
+    jobs,
     links,
     members,
     notifications,
     paths,
     policies,
+    request_keys,
     retry,
     sessions,
     shared,
@@ -65,7 +67,7 @@ from kithbook.services import profile as profiles
 from kithbook.services import undo as undos
 from kithbook.services.book import ContactView, TieFields
 from kithbook.services.capture_book import CaptureBook
-from kithbook.services.ports import Clock, ContactQuery, Mailer, Page, UnitOfWork
+from kithbook.services.ports import Clock, ContactQuery, KeptAnswer, Mailer, Page, UnitOfWork
 from kithbook.services.sync_book import SyncBook
 from kithbook.services.undo_ports import UndoEntry
 
@@ -75,9 +77,10 @@ T = TypeVar("T")
 
 # A use case the database turned away for a moment (busy, deadlock) runs again, except
 # these: they have effects outside the database that running again would repeat.
+# `run_job` runs use cases that retry themselves.
 @retry.retried_when_busy(skip=("close", "uow", "export_book", "import_file", "deliver_mail",
                                "file_format", "read_contacts",
-                               "at_once"))
+                               "at_once", "run_job"))
 class Kithbook:
     mailer: Mailer | None = None  # set by bootstrap when SMTP is configured
 
@@ -89,6 +92,7 @@ class Kithbook:
         self._uow = uow_factory
         self._close = close
         self._paths = paths_cache if paths_cache is not None else paths.PathsCache()
+        self._holder = jobs.holder_name()
 
     def close(self) -> None:
         """Release database connections; the object must not be used afterwards."""
@@ -641,4 +645,25 @@ class Kithbook:
         if self.mailer is None:
             return 0
         return notifications.deliver_due(self._uow(), self.mailer, self.clock,
-                                         self.settings.public_url, limit)
+                                         self.settings.public_url, limit, self._lease())
+
+    # background work claimed across every server on the database
+    def _lease(self) -> timedelta:
+        return timedelta(seconds=self.settings.job_lease_seconds)
+
+    def run_job(self, name: str, every: float, work: Callable[[], int]) -> int | None:
+        """Run `work` as the periodic job `name` when it is due and no server holds it
+        (None: not run here)."""
+        return jobs.run_if_due(self._uow(), self.clock, name, timedelta(seconds=every),
+                               self._lease(), self._holder, work)
+
+    # writes sent with an Idempotency-Key
+    def kept_answer(self, key: str) -> KeptAnswer | None:
+        return request_keys.kept_answer(self._uow(), key)
+
+    def keep_answer(self, key: str, status: int, content_type: str | None,
+                    body: str | None) -> None:
+        request_keys.keep_answer(self._uow(), key, status, content_type, body)
+
+    def forget_request_keys(self) -> int:
+        return request_keys.forget_old(self._uow(), self.clock)

@@ -1,10 +1,11 @@
 """Background jobs: threads that do a piece of work now and then, never in a request.
 
-Each worker process of a community server runs one of each: the mail sender empties the
-outbox (claims on it keep two senders from sending the same email), the digest job
-enqueues the weekly digests (a (member, week) row keeps it to once), and the sweep
-deletes ended sessions. Running them in every worker is safe by those rows, not by a
-lock in any one process.
+Each worker process of every community server runs one of each: the mail sender empties
+the outbox (claims on it, SKIP LOCKED on PostgreSQL, keep two senders from sending the
+same email), and the periodic jobs (the digest pass, the session sweep) look whether
+they are due, the first worker to claim a job's row running it (services/jobs.py).
+Running them in every worker of every server is safe by those rows, not by a lock in
+any one process; a local book on SQLite runs them the same way in its one process.
 """
 
 from __future__ import annotations

@@ -148,11 +148,16 @@ def _issue_consent_links(uow: UnitOfWork, body: str, public_url: str,
 
 
 def deliver_due(uow: UnitOfWork, mailer: Mailer, clock: Clock, public_url: str,
-                limit: int = 50) -> int:
-    """Send what is due; a failure is retried later with a growing pause. Returns sent."""
+                limit: int = 50, lease: timedelta = LEASE) -> int:
+    """Send what is due; a failure is retried later with a growing pause. Returns sent.
+
+    The mail is claimed for `lease` (SKIP LOCKED on PostgreSQL: senders of other servers
+    take other mail); a sender that stops before marking it sent leaves it to be sent
+    once its lease ends. Only a stop between the SMTP server's yes and that mark, a
+    moment per email, can send one twice."""
     now = clock.now()
     with uow:
-        due = uow.outbox.claim_due(now, now + LEASE, limit)
+        due = uow.outbox.claim_due(now, now + lease, limit)
         sender_name = uow.accounts.community_settings().mail_sender_name if due else None
         uow.commit()
     sent = 0

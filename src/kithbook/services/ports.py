@@ -683,6 +683,36 @@ class NotificationRepository(Protocol):
     def mark_read(self, member: MemberId, at: datetime) -> None: ...
 
 
+class JobLeases(Protocol):
+    """Periodic jobs (the digest pass, the session sweep) claimed by one server at a time."""
+
+    def claim(self, name: str, holder: str, now: datetime, lease_until: datetime) -> bool: ...
+
+    def finish(self, name: str, holder: str, next_run_at: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    """What a write sent with an `Idempotency-Key` answered (status None: carried out,
+    its answer lost, as when the server stopped before it could keep it)."""
+
+    fingerprint: str
+    status: int | None
+    content_type: str | None
+    body: str | None
+
+
+class RequestKeys(Protocol):
+    def record(self, key: str, fingerprint: str, at: datetime) -> bool: ...
+
+    def get(self, key: str) -> KeptAnswer | None: ...
+
+    def keep_answer(self, key: str, status: int, content_type: str | None,
+                    body: str | None) -> None: ...
+
+    def forget_before(self, at: datetime) -> int: ...
+
+
 class Outbox(Protocol):
     def add(self, mail: OutgoingMail, at: datetime) -> None: ...
 
@@ -772,6 +802,12 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Outbox: ...
+
+    @property
+    def jobs(self) -> JobLeases: ...
+
+    @property
+    def request_keys(self) -> RequestKeys: ...
 
     @property
     def capture(self) -> CaptureRepository: ...

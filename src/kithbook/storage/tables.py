@@ -519,6 +519,31 @@ digest_sends = Table(
     Column("sent_at", DateTime(timezone=True), nullable=False),
 )
 
+# One row per periodic background job (the digest pass, the session sweep): whichever
+# server claims it runs it, until `claimed_until`; then it is next due at `next_run_at`.
+job_leases = Table(
+    "job_leases",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("next_run_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("holder", String(100)),
+)
+
+# A write sent with an `Idempotency-Key`: recorded in the write's own transaction, so a
+# retried request is answered from here instead of being carried out twice.
+request_keys = Table(
+    "request_keys",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", Integer),  # None: carried out, its answer not kept (yet)
+    Column("content_type", String(100)),
+    Column("body", Text),
+    Index("ix_request_keys_created_at", "created_at"),
+)
+
 # At most one row (id 1); without it the defaults of `CommunitySettings` apply.
 community_settings = Table(
     "community_settings",

@@ -20,11 +20,13 @@ from kithbook.storage.feeds import SqlFeeds
 from kithbook.storage.important_dates import SqlImportantDates
 from kithbook.storage.interactions import SqlInteractions
 from kithbook.storage.introductions import SqlIntroductions
+from kithbook.storage.job_leases import SqlJobLeases
 from kithbook.storage.links import SqlLinks
 from kithbook.storage.members import SqlMembers
 from kithbook.storage.network import ContactLinks, SqlNetwork
 from kithbook.storage.notifications import SqlNotifications, SqlOutbox
 from kithbook.storage.photos import SqlPhotos
+from kithbook.storage.request_keys import SqlRequestKeys
 from kithbook.storage.sync import SqlSync
 from kithbook.storage.ties import SqlTies
 from kithbook.storage.undo import SqlUndo
@@ -46,6 +48,8 @@ class SqlUnitOfWork:
     links: SqlLinks
     notifications: SqlNotifications
     outbox: SqlOutbox
+    jobs: SqlJobLeases
+    request_keys: SqlRequestKeys
     capture: SqlCapture
     dates: SqlImportantDates
     photos: SqlPhotos
@@ -54,8 +58,12 @@ class SqlUnitOfWork:
     sync: SqlSync
     undo: SqlUndo
 
-    def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None,
+                 before_commit: Callable[[SqlUnitOfWork], None] = lambda uow: None) -> None:
         self._engine = engine
+        # Given the open unit of work just before each commit, to add to the transaction
+        # what must land with it or not at all (services/request_keys.py).
+        self._before_commit = before_commit
         # Told after every committed write: the use case's retry counts commits
         # (services/retry.py), so one that already wrote is never run again.
         self._on_commit = on_commit
@@ -95,6 +103,8 @@ class SqlUnitOfWork:
         self.links = SqlLinks(connection)
         self.notifications = SqlNotifications(connection)
         self.outbox = SqlOutbox(connection)
+        self.jobs = SqlJobLeases(connection)
+        self.request_keys = SqlRequestKeys(connection)
         self.capture = SqlCapture(connection)
         self.dates = SqlImportantDates(connection)
         self.photos = SqlPhotos(connection)
@@ -123,6 +133,7 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._connection is None:
             raise RuntimeError("commit outside of `with uow:`")
+        self._before_commit(self)
         self._connection.commit()
         self._on_commit()
 

@@ -31,6 +31,7 @@ from kithbook.web.api import profile as profile_api
 from kithbook.web.api import transfer as transfer_api
 from kithbook.web.api import undo as undo_api
 from kithbook.web.auth import Community
+from kithbook.web.idempotency import IdempotentWrites
 from kithbook.web.pages import accounts as account_pages
 from kithbook.web.pages import book as book_pages
 from kithbook.web.pages import capture as capture_pages
@@ -162,6 +163,8 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     app.state.community = community
     app.state.templates = templates
     limits.install(app, kb.settings)  # body size, imports at once, uploads
+    # A write sent again with its Idempotency-Key (a client retrying) is made once.
+    app.add_middleware(IdempotentWrites)
     # A local book is plain HTTP on loopback: HSTS there would only confuse a browser.
     app.add_middleware(_SecurityHeaders,
                        hsts_always=community is not None

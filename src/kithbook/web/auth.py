@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from kithbook.domain.accounts import SESSION_LIFETIME, TooManyAttempts
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
+from kithbook.services.request_keys import unkeyed
 from kithbook.services.sessions import csrf_matches, csrf_token
 from kithbook.web.errors import _page, error_body, try_again_later
 
@@ -85,12 +86,13 @@ async def authenticate(request: Request, community: Community) -> Member:
     kb: Kithbook = request.app.state.kb
     authorization = request.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
-        member = await run_in_threadpool(kb.member_for_api_token, authorization[7:].strip())
+        member = await run_in_threadpool(unkeyed(kb.member_for_api_token),
+                                         authorization[7:].strip())
         if member is None:
             raise SignInRequired
         return member
     session = community.session_of(request)
-    found = await run_in_threadpool(kb.member_for_session, session) if session else None
+    found = await run_in_threadpool(unkeyed(kb.member_for_session), session) if session else None
     if found is None or session is None:
         raise SignInRequired
     # What the forms of this request's page carry: worked out once, not once per form.

@@ -61,6 +61,15 @@ def settle_memory() -> None:
 # when its "Run now" was pressed); runs happen here, never inside a request.
 CAPTURE_EVERY = 20.0
 LINK_EMAILS_EVERY = 600.0  # reminders and outcome emails are due by the day
+# Every worker of every server looks this often whether a periodic job is due; the job's
+# row in the database lets one of them run it, once per its period (services/jobs.py).
+POLL_EVERY = 30.0
+
+
+def periodic(kb: Kithbook, name: str, every: float, work: Callable[[], int]
+             ) -> BackgroundJob:
+    return BackgroundJob(lambda: kb.run_job(name, every, work) or 0, min(every, POLL_EVERY),
+                         name=f"kithbook-{name}")
 
 
 def capture_job(kb: Kithbook) -> BackgroundJob:
@@ -74,7 +83,7 @@ def mail_jobs(kb: Kithbook) -> list[BackgroundJob]:
     if kb.mailer is None:
         return []
     return [BackgroundSender(kb.deliver_mail),
-            BackgroundJob(kb.send_link_emails, LINK_EMAILS_EVERY, name="kithbook-links")]
+            periodic(kb, "links", LINK_EMAILS_EVERY, kb.send_link_emails)]
 
 
 def local_app() -> FastAPI:
@@ -90,8 +99,9 @@ def community_app() -> FastAPI:
     kb = bootstrap(load_settings(env), migrate=False)
     app = create_app(kb, community_from(env), threads=threads_from(env))
     settle_memory()
-    jobs = [BackgroundJob(kb.send_weekly_digests, DIGEST_EVERY, name="kithbook-digest"),
-            BackgroundJob(kb.sweep_sessions, SWEEP_EVERY, name="kithbook-sweep"),
+    jobs = [periodic(kb, "digest", DIGEST_EVERY, kb.send_weekly_digests),
+            periodic(kb, "sweep", SWEEP_EVERY,
+                     lambda: kb.sweep_sessions() + kb.forget_request_keys()),
             capture_job(kb), *mail_jobs(kb)]
     return _running(app, jobs, close=kb.close)
 

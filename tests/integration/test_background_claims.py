@@ -1,0 +1,217 @@
+"""Background work claimed through the database: with many claimers at once (threads and
+processes, as several servers' workers are) each email is sent once and each periodic
+job runs once; a claimer killed mid-job leaves its work to another once its lease ends,
+none of it lost and none doubled."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from community_members import add_member
+from fakes import FixedClock
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings
+from kithbook.domain.ids import new_id
+from kithbook.domain.notifications import OutgoingMail
+from kithbook.io.smtp import SmtpMailer
+from kithbook.services.facade import Kithbook
+from loopback_smtp import Inbox, loopback_smtp
+
+CLAIMERS = 6
+LEASE = 600.0
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    with loopback_smtp() as running:
+        yield running
+
+
+def _servers(settings: Settings, clock: FixedClock, count: int) -> list[Kithbook]:
+    """`count` service objects on one database, each with its own engine and pool, as
+    the workers of several servers have."""
+    return [bootstrap(settings, clock=clock, migrate=False) for _ in range(count)]
+
+
+def _enqueue(kb: Kithbook, count: int, at: datetime) -> list[str]:
+    ids = [new_id() for _ in range(count)]
+    with kb.uow() as uow:
+        for n, mail_id in enumerate(ids):
+            uow.outbox.add(OutgoingMail(id=mail_id, to_address=f"m{n}@example.org",
+                                        subject=f"mail {n}", body=f"body {n}"), at)
+        uow.commit()
+    return ids
+
+
+def _at_once(servers: list[Kithbook], call: str) -> list[object]:
+    start = threading.Barrier(len(servers))
+
+    def run(kb: Kithbook) -> object:
+        start.wait()
+        return getattr(kb, call)()
+
+    with ThreadPoolExecutor(max_workers=len(servers)) as pool:
+        return list(pool.map(run, servers))
+
+
+def test_concurrent_senders_send_each_email_once(settings: Settings, clock: FixedClock,
+                                                  smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    servers = _servers(settings, clock, CLAIMERS)
+    try:
+        for kb in servers:
+            kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@example.org")
+        _enqueue(servers[0], 120, clock.now())
+        sent = 0
+        for _ in range(10):  # each pass claims at most 50 per sender
+            sent += sum(int(n) for n in _at_once(servers, "deliver_mail"))  # type: ignore[call-overload]
+        assert sent == 120
+        subjects = sorted(subject for _, _, subject, _ in inbox.mails())
+        assert subjects == sorted(f"mail {n}" for n in range(120))  # each once
+    finally:
+        for kb in servers:
+            kb.close()
+
+
+def test_a_periodic_job_runs_once_per_period_across_servers(settings: Settings,
+                                                            clock: FixedClock) -> None:
+    servers = _servers(settings, clock, CLAIMERS)
+    runs: list[int] = []
+    try:
+        def job(kb: Kithbook) -> int | None:
+            return kb.run_job("sweep", 900, lambda: runs.append(1) or 1)
+
+        start = threading.Barrier(len(servers))
+
+        def claim(kb: Kithbook) -> int | None:
+            start.wait()
+            return job(kb)
+
+        with ThreadPoolExecutor(max_workers=len(servers)) as pool:
+            done = list(pool.map(claim, servers))
+        assert runs == [1] and done.count(1) == 1 and done.count(None) == CLAIMERS - 1
+        # Polled again within the period: nobody runs it; after it, one server does.
+        assert [job(kb) for kb in servers] == [None] * CLAIMERS
+        clock.current += timedelta(seconds=901)
+        assert [job(kb) for kb in servers].count(1) == 1
+        assert runs == [1, 1]
+    finally:
+        for kb in servers:
+            kb.close()
+
+
+def test_a_job_that_fails_is_due_again_after_its_period(kb: Kithbook,
+                                                        clock: FixedClock) -> None:
+    def broken() -> int:
+        raise RuntimeError("the mail server is away")
+
+    with pytest.raises(RuntimeError):
+        kb.run_job("digest", 3600, broken)
+    assert kb.run_job("digest", 3600, lambda: 7) is None  # released, but not due yet
+    clock.current += timedelta(seconds=3601)
+    assert kb.run_job("digest", 3600, lambda: 7) == 7
+
+
+# A claimer in its own process, killed (SIGKILL: no clean-up of any kind) in the middle
+# of its work: sending to an SMTP server that never answers, or inside a periodic job.
+KILLED = """
+import sys, threading
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings
+from kithbook.io.smtp import SmtpMailer
+url, what, port = sys.argv[1], sys.argv[2], sys.argv[3]
+kb = bootstrap(Settings(database_url=url), migrate=False)
+if what == "mail":
+    kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@example.org", timeout=600)
+    print("claiming", flush=True)
+    kb.deliver_mail()
+else:
+    def work():
+        print("running", flush=True)
+        threading.Event().wait()
+        return 0
+    kb.run_job("digest", 3600, work)
+"""
+
+
+def _killed_mid_job(settings: Settings, what: str, wait_for: str) -> None:
+    # A listener that accepts and never greets: the sender hangs in its SMTP exchange.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+        worker = subprocess.Popen(
+            [sys.executable, "-c", KILLED, settings.database_url, what,
+             str(silent.getsockname()[1])],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        connected = None
+        try:
+            assert worker.stdout is not None
+            assert worker.stdout.readline().strip() == wait_for
+            if what == "mail":
+                connected, _ = silent.accept()  # the sender has claimed its mail
+        finally:
+            worker.send_signal(signal.SIGKILL)
+            _, errors = worker.communicate(timeout=30)
+            if connected is not None:
+                connected.close()
+        assert worker.returncode == -signal.SIGKILL, errors
+
+
+def test_mail_of_a_sender_killed_mid_send_goes_once_after_its_lease(
+        settings: Settings, smtp: tuple[Inbox, int], tmp_path: Path) -> None:
+    inbox, port = smtp
+    now = datetime.now(UTC)  # the killed process reads the real clock
+    kb = bootstrap(settings, clock=FixedClock(now), migrate=False)
+    try:
+        kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@example.org")
+        _enqueue(kb, 5, now - timedelta(seconds=1))
+        _killed_mid_job(settings, "mail", "claiming")
+        assert kb.deliver_mail() == 0  # still leased to the dead sender
+        assert inbox.received == []
+        kb.clock = FixedClock(datetime.now(UTC) + timedelta(seconds=LEASE + 1))
+        assert kb.deliver_mail() == 5
+        assert kb.deliver_mail() == 0
+        assert sorted(s for _, _, s, _ in inbox.mails()) == [f"mail {n}" for n in range(5)]
+    finally:
+        kb.close()
+
+
+def test_a_periodic_job_of_a_killed_server_is_taken_over_after_its_lease(
+        settings: Settings) -> None:
+    now = datetime.now(UTC)
+    kb = bootstrap(settings, clock=FixedClock(now), migrate=False)
+    try:
+        _killed_mid_job(settings, "job", "running")
+        assert kb.run_job("digest", 3600, lambda: 1) is None  # held by the dead server
+        kb.clock = FixedClock(datetime.now(UTC) + timedelta(seconds=LEASE + 1))
+        assert kb.run_job("digest", 3600, lambda: 1) == 1
+    finally:
+        kb.close()
+
+
+def test_digests_with_many_claimers_at_once_go_once_each(settings: Settings,
+                                                         clock: FixedClock) -> None:
+    servers = _servers(settings, clock, CLAIMERS)
+    try:
+        members = [add_member(servers[0], f"Member{n}") for n in range(20)]
+        counts = _at_once(servers, "send_weekly_digests")
+        assert sum(int(n) for n in counts) == len(members)  # type: ignore[call-overload]
+        for member in members:
+            assert len(servers[0].notifications(member.id)) == 1
+        with servers[0].uow().reading() as uow:
+            assert uow.outbox.pending() == len(members)
+    finally:
+        for kb in servers:
+            kb.close()
