@@ -116,10 +116,17 @@ def _check_row(header: list[str], cells: list[str], *, name: str, line: int,
                     f"{', '.join(repr(c[:40]) for c in extra[:5])} are ignored. Check the "
                     "contact after the import."))
             cells = cells[:len(header)]
+    oversized = max(map(len, cells), default=0) > limits.max_field_chars
     for column, cell in zip(header, cells, strict=True):
-        check_field(cell, where=where, column=repr(column), limit=limits.max_field_chars)
-        if cell and is_formula(cell):
+        if oversized:
+            check_field(cell, where=where, column=repr(column), limit=limits.max_field_chars)
+        # Only a cell starting with one of these can be a formula: the expression, which
+        # decides, runs on those alone.
+        if cell.lstrip()[:1] in _FORMULA_START and is_formula(cell):
             raise InvalidInput(
                 f"{where}: the {column!r} cell {cell[:40]!r} is a spreadsheet formula, which "
                 "a contacts export never contains. Remove it and import again.", field="file")
     return dict(zip(header, cells, strict=True))
+
+
+_FORMULA_START = frozenset("=+-@")

@@ -19,18 +19,14 @@ from kithbook.domain.contacts import (
     MAX_SHORT,
     MAX_TEXT,
     MAX_VALUES,
-    Contact,
     ContactFields,
     Labeled,
     clean_tag,
 )
 from kithbook.domain.errors import InvalidInput
-from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.important_dates import DateKind, ImportantDate, parse_important_date
 from kithbook.values.normalize import DEFAULT_REGION, normalize_email, normalize_phone
 
-_PLACEHOLDER_ID = ContactId("import")
-_PLACEHOLDER_OWNER = MemberId("import")
 MAX_TAG = 60
 
 # Labels every address book writes: stored lower-case; a label a person made up is kept
@@ -83,17 +79,12 @@ def checked_fields(*, warn: Warn, name: str, emails: list[Labeled] | None = None
     if long_links:
         warn(f"{len(long_links)} link(s) longer than {MAX_TEXT:,} characters left out.")
         checked_links = [link for link in checked_links if len(link) <= MAX_TEXT]
-    # The domain's own rules decide what a contact may hold; everything above keeps the
-    # values inside them, so this cannot refuse.
-    contact = Contact(id=_PLACEHOLDER_ID, owner=_PLACEHOLDER_OWNER, name=name,
-                      emails=checked_emails, phones=checked_phones, links=checked_links,
-                      tags=checked_tags, organization=organization, role=role,
-                      location=location, how_we_met=how_we_met, notes=notes)
-    return ContactFields(name=contact.name, emails=contact.emails, phones=contact.phones,
-                         links=contact.links, tags=contact.tags,
-                         organization=contact.organization, role=contact.role,
-                         location=contact.location, how_we_met=contact.how_we_met,
-                         notes=contact.notes)
+    # Everything above keeps the values inside the domain's rules (`check_contact_fields`),
+    # which the import applies once, when it makes the contact: checking here as well cost
+    # a second check per record.
+    return ContactFields(name=name, emails=checked_emails, phones=checked_phones,
+                         links=checked_links, tags=checked_tags, organization=organization,
+                         role=role, location=location, how_we_met=how_we_met, notes=notes)
 
 
 def _emails(values: list[Labeled], warn: Warn, extra: list[str]) -> list[Labeled]:

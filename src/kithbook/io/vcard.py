@@ -46,6 +46,10 @@ _TYPE_LABELS = {"cell": "mobile", "iphone": "mobile"}
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _DATA_URI = re.compile(r"^data:([\w.+-]+/[\w.+-]+)?(;[^,]*)?,", re.IGNORECASE)
 _PROPERTY_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+# A content line's property name: what comes before the first ":" or ";", after its
+# group's "." (it always matches, if only the empty string).
+_LINE_NAME = re.compile(rb"(?:[^:;]*\.)?([^:;.]*)")
+_QUOTED_PRINTABLE = re.compile(rb"QUOTED-PRINTABLE", re.IGNORECASE)
 _ESCAPES = {"n": "\n", "N": "\n"}
 _SKIPPED = {"BEGIN", "END", "VERSION", "PHOTO"}
 OWN_PRODID = "-//Kithbook//Kithbook//EN"
@@ -87,9 +91,12 @@ def read_vcards(stream: BinaryIO, *, name: str = "contacts.vcf",
     """Yield one contact per card, with its photo unless `keep_photos` is False."""
     warnings = warnings if warnings is not None else Warnings()
     guesses = _Guesses()
+    heads = _Heads()
     for raw in _cards(stream, name=name, limits=limits, warnings=warnings):
         notes: list[str] = list(raw.notes)
-        properties = _properties(raw, notes=notes, guesses=guesses)
+        properties = _plain_properties(raw, heads) if not notes else None
+        if properties is None:
+            properties = _properties(raw, notes=notes, guesses=guesses)
         by_name: dict[str, list[_Property]] = {}
         for prop in properties:
             by_name.setdefault(prop.name, []).append(prop)
@@ -127,9 +134,8 @@ def _cards(stream: BinaryIO, *, name: str, limits: Limits,
         nonlocal parts
         if card is None or not parts:
             return None
-        text, parts = b"".join(parts), []
-        head = text.split(b":", 1)[0]
-        prop = head.split(b";", 1)[0].rsplit(b".", 1)[-1].upper()
+        text, parts = parts[0] if len(parts) == 1 else b"".join(parts), []
+        prop = _LINE_NAME.match(text).group(1).upper()  # type: ignore[union-attr]
         if prop == b"PHOTO":
             card.photo = text
         elif prop == b"END" and text.split(b":", 1)[-1].strip().upper() == b"VCARD":
@@ -189,7 +195,9 @@ def _cards(stream: BinaryIO, *, name: str, limits: Limits,
             card, size = _RawCard(number, line_no), 0
             continue
         parts, start = [stripped], line_no
-        soft_breaks = b"QUOTED-PRINTABLE" in stripped.split(b":", 1)[0].upper()
+        colon = stripped.find(b":")
+        soft_breaks = _QUOTED_PRINTABLE.search(stripped, 0, colon if colon >= 0 else
+                                               len(stripped)) is not None
     if card is not None:
         done = finish()
         if done is not None:
@@ -266,14 +274,7 @@ def _properties(raw: _RawCard, *, notes: list[str], guesses: _Guesses) -> list[_
         prop_name = prop_name.upper()
         if prop_name in _SKIPPED:
             continue
-        params: dict[str, list[str]] = {}
-        for entry in pieces[1:]:
-            key, has_value, values = entry.partition("=")
-            if not has_value:  # vCard 2.1 bare parameter: TEL;CELL, ;QUOTED-PRINTABLE
-                params.setdefault("TYPE", []).extend(key.split(","))
-                continue
-            params.setdefault(key.strip().upper(), []).extend(
-                v.strip().strip('"') for v in values.split(","))
+        params = _params(pieces[1:])
         value = split[1]
         encodings = {v.upper() for v in params.get("ENCODING", []) + params.get("TYPE", [])}
         if "QUOTED-PRINTABLE" in encodings:
@@ -304,6 +305,74 @@ def _properties(raw: _RawCard, *, notes: list[str], guesses: _Guesses) -> list[_
         names = ", ".join(sorted({prop.name for prop, _ in undecoded}))
         notes.append(f"{names} text is not UTF-8 and names no CHARSET; read as "
                      f"{codec_label(codec)}, a guess. Check the names with accents.")
+    return out
+
+
+def _params(entries: list[str]) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for entry in entries:
+        key, has_value, values = entry.partition("=")
+        if not has_value:  # vCard 2.1 bare parameter: TEL;CELL, ;QUOTED-PRINTABLE
+            params.setdefault("TYPE", []).extend(key.split(","))
+            continue
+        params.setdefault(key.strip().upper(), []).extend(
+            v.strip().strip('"') for v in values.split(","))
+    return params
+
+
+class _Heads:
+    """What `_plain_properties` learnt of each property head ("item1.EMAIL;type=WORK"):
+    a file repeats a few dozen heads thousands of times, so each is parsed once."""
+
+    LIMIT = 4096  # distinct heads remembered; a file of odd heads just parses them again
+
+    def __init__(self) -> None:
+        self.known: dict[str, tuple[str, str | None, dict[str, list[str]]] | None] = {}
+
+    def parsed(self, head: str) -> tuple[str, str | None, dict[str, list[str]]] | None:
+        """(name, group, parameters), or None when the careful path must read the card
+        (a head that is not plain: quotes, quoted-printable, a charset, a bad name)."""
+        try:
+            return self.known[head]
+        except KeyError:
+            pass
+        found: tuple[str, str | None, dict[str, list[str]]] | None = None
+        pieces = head.split(";")
+        group, _, prop_name = pieces[0].rpartition(".")
+        if '"' not in head and _PROPERTY_NAME.match(prop_name):
+            params = _params(pieces[1:])
+            encodings = {v.upper() for v in params.get("ENCODING", []) + params.get("TYPE", [])}
+            if "QUOTED-PRINTABLE" not in encodings and "CHARSET" not in params:
+                found = (prop_name.upper(), group or None, params)
+        if len(self.known) < self.LIMIT:
+            self.known[head] = found
+        return found
+
+
+def _plain_properties(raw: _RawCard, heads: _Heads) -> list[_Property] | None:
+    """The card's properties when every line is plain: UTF-8, no quoted-printable, no
+    CHARSET, no quoted parameter, a property name on every line. What nearly every phone
+    and address book writes today, read without the per-line care `_properties` takes;
+    None for any other card, which `_properties` then reads (and warns about).
+    `tests/unit/io/test_vcard_paths.py` checks the two agree on every real-world shape.
+
+    Parameter lists are shared between properties of the same head: read them, never
+    change them.
+    """
+    out: list[_Property] = []
+    for _, line in raw.lines:
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        head, colon, value = text.partition(":")
+        if not colon:
+            return None
+        parsed = heads.parsed(head)
+        if parsed is None:
+            return None
+        if parsed[0] not in _SKIPPED:
+            out.append(_Property(parsed[0], parsed[1], parsed[2], value))
     return out
 
 

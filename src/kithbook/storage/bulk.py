@@ -81,7 +81,7 @@ class SqlBulkWriter:
 
     def _insert(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
         names = [c.name for c in table.columns]
-        tuples = (tuple(row.get(n) for n in names) for row in rows)
+        tuples = (tuple(map(row.get, names)) for row in rows)
         if self._c.dialect.name == "postgresql":
             self._copy(table, names, tuples)
         else:
