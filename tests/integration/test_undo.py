@@ -21,6 +21,7 @@ from kithbook.domain.photos import ContactPhoto
 from kithbook.services.book import InteractionChange, TieFields
 from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
+from kithbook.services.ports import ContactQuery
 from kithbook.services.undo import KEEP_FOR
 
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00" \
@@ -85,6 +86,37 @@ def test_a_merge_is_undone_exactly(kb: Kithbook) -> None:
     # The undone book works as before: the twin can be edited and logged with again.
     kb.log_interaction(me, [twin, bob], Kind.MET, Direction.MUTUAL, kb.clock.today())
     assert kb.show_contact(me, twin).interaction_count == 3
+
+
+def test_a_removed_contact_comes_back_exactly(kb: Kithbook) -> None:
+    me, (_, twin, _) = _book(kb)
+    before = dump(kb, me)
+    removed = kb.delete_contact(me, twin, exact=True)
+    assert removed.orphans == 1  # the talk with the twin alone; the advice stays with Bob
+    gone = dump(kb, me)
+    assert len(gone["contacts"]) == 2 and gone != before
+    assert [e.label for e in kb.undoable(me)][0] == "the removal of Nadia Petrova"
+    kb.undo(me, removed.undo_id)
+    assert dump(kb, me) == before
+    assert kb.contact_photo(me, twin).data == GIF
+    assert [c.name for c, _ in kb.show_contact(me, twin).knows] == ["Bob Stone"]
+    # The book works as before: the contact is found, edited and logged with again.
+    kb.log_interaction(me, [twin], Kind.MET, Direction.MUTUAL, kb.clock.today())
+    assert kb.show_contact(me, twin).interaction_count == 3
+    assert kb.list_contacts(me, ContactQuery(text="CTO")).items[0].contact.id == twin
+
+
+def test_a_removed_contact_comes_back_without_what_was_removed_since(kb: Kithbook) -> None:
+    me, (_, twin, bob) = _book(kb)
+    removed = kb.delete_contact(me, twin, exact=True)
+    [advice] = kb.show_contact(me, bob).timeline  # shared with the twin, now Bob's alone
+    kb.delete_interaction(me, advice.id)
+    kb.delete_contact(me, bob, exact=True)
+    kb.undo(me, removed.undo_id)
+    back = kb.show_contact(me, twin)
+    assert [i.kind for i in back.timeline] == [Kind.TALKED]  # the advice stays removed
+    assert back.knows == []  # Bob stays removed
+    assert kb.show_contact(me, twin).contact.role == "CTO"
 
 
 def test_a_merge_is_not_undone_over_a_later_change(kb: Kithbook) -> None:

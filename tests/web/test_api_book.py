@@ -211,3 +211,14 @@ def test_an_interaction_is_edited_removed_and_put_back_through_the_api(
     [back] = client.get(f"/api/v1/contacts/{ada['id']}").json()["timeline"]
     assert (back["id"], back["kind"]) == (logged["id"], "advice")
     assert client.post(f"/api/v1/undo/{undo}").status_code == 404
+
+
+def test_a_removed_contact_is_put_back_through_the_api(
+        client: TestClient, ada: dict[str, object]) -> None:
+    before = client.get(f"/api/v1/contacts/{ada['id']}").json()
+    removed = client.delete(f"/api/v1/contacts/{ada['id']}")
+    assert removed.status_code == 204
+    assert client.get(f"/api/v1/contacts/{ada['id']}").status_code == 404
+    put_back = client.post(f"/api/v1/undo/{removed.headers['Kithbook-Undo']}")
+    assert put_back.status_code == 200 and put_back.json()["contact_ids"] == [ada["id"]]
+    assert client.get(f"/api/v1/contacts/{ada['id']}").json() == before

@@ -37,7 +37,9 @@ PUBLIC = {"/login", "/invitations/{token}", "/api/docs", "/api/v1/openapi.json",
           "/docs/oauth2-redirect", "/password-reset", "/password-reset/{token}",
           # A calendar app cannot sign in: the secret in the address names the book.
           "/feed/{token}.ics",
-          "/answer/{token}"}  # a consent link: the signed link is the key
+          "/answer/{token}",  # a consent link: the signed link is the key
+          # The service worker's script: like the stylesheet, nothing of anyone's book.
+          "/sw.js"}
 ADMIN_ONLY = ("/admin/", "/api/v1/admin/")
 # Inviting takes an admin, or a member an admin allowed to (none is, here).
 INVITERS = {("POST", "/invite"), ("POST", "/api/v1/invitations")}

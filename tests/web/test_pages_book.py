@@ -74,8 +74,13 @@ def test_edit_form_and_remove(client: TestClient) -> None:
     assert asked.status_code == 200 and "Remove Ada Lovelace from your book?" in asked.text
     assert 'name="confirmed" value="yes"' in asked.text
     assert "Ada Lovelace" in client.get("/").text
+    assert "You can undo this for 30 days." in asked.text
     removed = client.post(f"{url}/delete", data={"confirmed": "yes"})
     assert "Removed." in removed.text and "Ada Lovelace" not in removed.text
+    [undo] = re.findall(r'action="(/undo/\w+)"', removed.text)
+    back = client.post(undo, data={"back": "/"})
+    assert "Undone" in back.text and "Ada Lovelace" in back.text
+    assert "CTO" in client.get(url).text
 
 
 def test_an_interaction_is_removed_after_a_confirmation_and_undone(client: TestClient) -> None:

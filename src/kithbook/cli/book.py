@@ -106,9 +106,11 @@ def remove(ctx: typer.Context,
         typer.confirm(f"Remove {view.contact.headline} and {view.interaction_count} "
                       "interaction(s) with them?", abort=True)
         contact = view.contact.id
-    removed, orphans = cli.kb.delete_contact(cli.me.id, contact)
-    cli.console.print(f"removed {render.who(removed)}"
+    removed = cli.kb.delete_contact(cli.me.id, contact)
+    orphans = removed.orphans
+    cli.console.print(f"removed {render.who(removed.contact)}"
                       + (f" and {orphans} interaction(s) with only them" if orphans else ""))
+    cli.console.print(f"[dim]Changed your mind? `kithbook undo {removed.undo_id}`.[/]")
 
 
 def log(ctx: typer.Context,

@@ -110,15 +110,26 @@ def _update_tie(uow: UnitOfWork, actor: MemberId, contact_id: ContactId,
     uow.ties.update(tie, expected_version=tie.version)
 
 
-def delete_contact(uow: UnitOfWork, actor: MemberId, ref: str, *,
-                   exact: bool = False) -> tuple[Contact, int]:
-    """Remove a contact, its relationship, and interactions that involved only them."""
+@dataclass(frozen=True)
+class RemovedContact:
+    contact: Contact
+    orphans: int  # interactions that involved only them, removed with them
+    undo_id: str  # what `undo` takes to put it all back
+
+
+def delete_contact(uow: UnitOfWork, actor: MemberId, ref: str, clock: Clock, *,
+                   exact: bool = False) -> RemovedContact:
+    """Remove a contact, its relationship, and interactions that involved only them,
+    kept for a while so that they can be put back."""
     with uow:
         contact = resolve_contact(uow, actor, ref, exact=exact)
+        kept = uow.undo.capture_removal(actor, contact.id)
         uow.contacts.delete(actor, contact.id)
         orphans = uow.interactions.delete_orphans(actor)
+        entry = undo.keep_for_undo(uow, actor, undo.CONTACT, f"the removal of {contact.name}",
+                                   kept, {"contact": contact.id}, clock)
         uow.commit()
-        return contact, orphans
+        return RemovedContact(contact, orphans, entry.id)
 
 
 def log_interaction(uow: UnitOfWork, actor: MemberId, refs: list[str], kind: Kind,

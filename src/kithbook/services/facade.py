@@ -130,8 +130,8 @@ class Kithbook:
                                  expected_version=expected_version, exact=exact)
 
     def delete_contact(self, actor: MemberId, ref: str, *,
-                       exact: bool = False) -> tuple[Contact, int]:
-        return book.delete_contact(self._uow(), actor, ref, exact=exact)
+                       exact: bool = False) -> book.RemovedContact:
+        return book.delete_contact(self._uow(), actor, ref, self.clock, exact=exact)
 
     def contact_photo(self, actor: MemberId, contact_id: str) -> ContactPhoto:
         return book.contact_photo(self._uow(), actor, contact_id)

@@ -1,9 +1,10 @@
 """Undo: what a removal or a merge took away is kept for a while and can be put back.
 
-A removed interaction comes back as long as its contacts are still in the book; a merge
-is undone as long as the contact kept has not changed since (no edit, no new interaction),
-so an undo never throws away work done after it. Entries older than `KEEP_FOR` are purged
-whenever a new one is kept or one is used.
+A removed contact comes back with their interactions (links to people or interactions
+removed since are left out); a removed interaction comes back as long as its contacts
+are still in the book; a merge is undone as long as the contact kept has not changed
+since (no edit, no new interaction), so an undo never throws away work done after it.
+Entries older than `KEEP_FOR` are purged whenever a new one is kept or one is used.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from kithbook.services.undo_ports import UndoEntry
 
 KEEP_FOR = timedelta(days=30)
 RECENT = 20
-INTERACTION, MERGE = "interaction", "merge"
+INTERACTION, MERGE, CONTACT = "interaction", "merge", "contact"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ def recent(uow: UnitOfWork, actor: MemberId) -> list[UndoEntry]:
 
 def _check(uow: UnitOfWork, actor: MemberId, entry: UndoEntry) -> None:
     guard = entry.guard
+    if entry.kind == CONTACT:
+        # Ids are never given twice, so nothing can stand in the removed contact's place;
+        # what it was linked to and is gone since is left out (`restore`).
+        return
     if entry.kind == INTERACTION:
         if uow.undo.contacts_missing(actor, [ContactId(c) for c in guard["contacts"]]):
             raise Conflict(f"cannot put back {entry.label}: someone it involved was removed "

@@ -29,6 +29,10 @@ class UndoRepository(Protocol):
         """Everything stored about these contacts, as it is now."""
         ...
 
+    def capture_removal(self, owner: MemberId, contact_id: ContactId) -> str:
+        """A contact about to be removed, with the interactions that involved only them."""
+        ...
+
     def capture_interaction(self, owner: MemberId, interaction_id: InteractionId) -> str: ...
 
     def restore(self, owner: MemberId, kept: str) -> list[ContactId]:

@@ -105,6 +105,29 @@ class SqlUndo:
                     for r in hits]
         return json.dumps({"drop": list(ids), "rows": rows, "cleared": cleared})
 
+    def capture_removal(self, owner: MemberId, contact_id: ContactId) -> str:
+        """A contact about to be removed, with the interactions that involved only them
+        (removed with the contact) and every row that refers to those."""
+        kept = json.loads(self.capture_contacts(owner, [contact_id]))
+        linked = select(interaction_contacts.c.interaction_id).where(
+            interaction_contacts.c.contact_id == contact_id)
+        others = select(interaction_contacts.c.interaction_id).where(
+            interaction_contacts.c.contact_id != contact_id)
+        only_theirs = list(self._c.scalars(select(interactions.c.id).where(
+            interactions.c.owner_id == owner, interactions.c.id.in_(linked),
+            interactions.c.id.not_in(others))))
+        if only_theirs:
+            rows = kept["rows"]
+            found = self._c.execute(select(interactions).where(
+                interactions.c.id.in_(only_theirs))).all()
+            rows["interactions"] = [_encode(interactions, r) for r in found]
+            for table, columns, _ in _referring(interactions.c.id):
+                hits = self._c.execute(select(table).where(
+                    or_(*(c.in_(only_theirs) for c in columns)))).all()
+                have = rows.setdefault(table.name, [])
+                have.extend(row for row in (_encode(table, r) for r in hits) if row not in have)
+        return json.dumps(kept)
+
     def capture_interaction(self, owner: MemberId, interaction_id: InteractionId) -> str:
         rows = {}
         for table, column in ((interactions, interactions.c.id),
@@ -124,7 +147,7 @@ class SqlUndo:
             self._c.execute(delete(contacts).where(contacts.c.owner_id == owner,
                                                    contacts.c.id.in_(data["drop"])))
         for table in metadata.sorted_tables:  # parents first
-            kept_rows = data["rows"].get(table.name)
+            kept_rows = self._still_pointing(table, data["rows"].get(table.name) or [])
             if kept_rows:
                 self._c.execute(table.insert(), [_decode(table, r) for r in kept_rows])
         for name, refs in data["cleared"].items():
@@ -137,6 +160,27 @@ class SqlUndo:
         links = data["rows"].get("interaction_contacts", [])
         return sorted({ContactId(r["contact_id"]) for r in links}
                       | {ContactId(c) for c in data["drop"]})
+
+    def _still_pointing(self, table: Table, rows: list[dict[str, Any]]
+                        ) -> list[dict[str, Any]]:
+        """The kept rows whose references still stand (parents are put back first): a row
+        that pointed at something removed since (an interaction shared with others and
+        removed later, a contact they knew) is left out, or, where the reference may be
+        empty, kept without it."""
+        for fk in table.foreign_keys if rows else ():
+            name = fk.parent.name
+            wanted = {r[name] for r in rows if r[name] is not None}
+            if not wanted:
+                continue
+            there = set(self._c.scalars(select(fk.column).where(fk.column.in_(wanted))))
+            if there == wanted:
+                continue
+            if fk.parent.nullable:
+                rows = [r if r[name] is None or r[name] in there else {**r, name: None}
+                        for r in rows]
+            else:
+                rows = [r for r in rows if r[name] in there]
+        return rows
 
     def contacts_missing(self, owner: MemberId, ids: Sequence[ContactId]) -> list[ContactId]:
         there = set(self._c.scalars(select(contacts.c.id).where(

@@ -130,9 +130,13 @@ def edit_contact(contact_id: str, body: ContactPatch, kb: Services, me: CurrentM
 
 
 @router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT,
-               summary="Remove a contact and the interactions that involved only them")
-def delete_contact(contact_id: str, kb: Services, me: CurrentMember) -> None:
-    kb.delete_contact(me.id, contact_id, exact=True)
+               summary="Remove a contact and the interactions that involved only them",
+               description="It is kept for 30 days: the `Kithbook-Undo` header of the answer "
+                           "is what `POST /api/v1/undo/{id}` takes to put it back.")
+def delete_contact(contact_id: str, kb: Services, me: CurrentMember,
+                   response: Response) -> None:
+    removed = kb.delete_contact(me.id, contact_id, exact=True)
+    response.headers["Kithbook-Undo"] = removed.undo_id
 
 
 @router.post("/interactions", status_code=status.HTTP_201_CREATED,

@@ -212,9 +212,9 @@ def delete_contact(contact_id: str, request: Request, kb: Services, me: CurrentM
             request, question=f"Remove {view.contact.name} from your book?",
             lines=[f"Their details, strength and sharing rules go, with the "
                    f"{view.interaction_count} interactions logged with them; an interaction "
-                   "that involved others stays with those others. This cannot be undone: "
-                   "export your book first if you may want them back."],
+                   "that involved others stays with those others. You can undo this for "
+                   "30 days."],
             action=f"/contacts/{view.contact.id}/delete", fields=[],
             button=f"Remove {view.contact.name}", cancel=f"/contacts/{view.contact.id}")
-    kb.delete_contact(me.id, contact_id, exact=True)
-    return see("/", "removed")
+    removed = kb.delete_contact(me.id, contact_id, exact=True)
+    return see("/", "removed", undo=removed.undo_id)
