@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from kithbook.domain.capture import (
     DEFAULT_MAX_RECIPIENTS,
@@ -288,15 +288,7 @@ def capture_messages(uow: UnitOfWork, actor: MemberId, source_id: str,
     with uow:
         source = _resolve(uow, actor, source.id)
         _write(uow, actor, source, list(tally.exchanges.values()), clock, report)
-        source.last_run_at = clock.now()
-        source.last_error = None
-        source.last_added = report.added
-        source.attempts = 0
-        if state is not None:
-            source.state = dict(state)
-        if source.next_run_at is not None:
-            source.next_run_at = source.last_run_at + RUN_EVERY
-        uow.capture.save_run(source)
+        _ran(uow, source, clock.now(), report.added, state)
         report.in_review = len(_queue(uow, actor))
         uow.commit()
     return report
@@ -413,7 +405,22 @@ def capture_meetings(uow: UnitOfWork, actor: MemberId, source_id: str,
         source = _resolve(uow, actor, source_id)
         rules = capture_rules(uow, actor, max_people)
     report = MeetingReport(source.label)
-    wanted: list[tuple[str, str, date, str | None]] = []  # key, email, day, summary
+    wanted = _met(meetings, rules, source, report, max_people)
+    with uow:
+        source = _resolve(uow, actor, source.id)
+        _record_meetings(uow, actor, source, wanted, clock.now(), report, state)
+        uow.commit()
+    return report
+
+
+# One attendee of one occurrence: its key, their email, the day, the meeting's title.
+_Met = tuple[str, str, date, str | None]
+
+
+def _met(meetings: Iterable[ImportedEvent], rules: CaptureRules, source: Source,
+         report: MeetingReport, max_people: int) -> list[_Met]:
+    """Who was met at each occurrence worth counting (tallied in `report`)."""
+    wanted: list[_Met] = []
     for meeting in meetings:
         report.occurrences += 1
         if any(rules.is_own(a.email.lower()) and a.declined for a in meeting.attendees):
@@ -431,44 +438,54 @@ def capture_meetings(uow: UnitOfWork, actor: MemberId, source_id: str,
             key = hashlib.sha256(text.encode()).hexdigest()[:40]
             wanted.append((key, a.email.lower(), meeting.occurred_on,
                            meeting.summary if source.keep_subjects else None))
-    with uow:
-        source = _resolve(uow, actor, source.id)
-        index = uow.capture.email_index(actor)
-        known = [w for w in wanted if w[1] in index]
-        report.without_contacts = len({w[0] for w in wanted}) - len(known)
-        existing = uow.capture.captured_days(actor, [w[0] for w in known])
-        now = clock.now()
-        fresh: list[tuple[Interaction, str]] = []
-        touched: set[ContactId] = set()
-        for key, email, day, summary in known:
-            was = existing.get(key)
-            if was is not None:
-                if was[1] != day:
-                    uow.capture.set_day(actor, was[0], day)
-                    report.moved += 1
-                    touched.update(index[email])
-                continue
-            fresh.append((Interaction(
-                id=InteractionId(new_id()), owner=actor, kind=Kind.MET,
-                direction=Direction.MUTUAL, occurred_on=day, contact_ids=list(index[email]),
-                note=summary[:20_000] if summary else None, created_at=now,
-                source=CAPTURED + source.id), key))
-            existing[key] = (fresh[-1][0].id, day)
-            touched.update(index[email])
-        uow.capture.add_captured(source.id, fresh)
-        report.added = len(fresh)
-        uow.ties.refresh_activity(sorted(touched))
-        source.last_run_at = now
-        source.last_error = None
-        source.last_added = report.added
-        source.attempts = 0
-        if state is not None:
-            source.state = dict(state)
-        if source.next_run_at is not None:
-            source.next_run_at = now + RUN_EVERY
-        uow.capture.save_run(source)
-        uow.commit()
-    return report
+    return wanted
+
+
+def _record_meetings(uow: UnitOfWork, actor: MemberId, source: Source, wanted: list[_Met],
+                     now: datetime, report: MeetingReport,
+                     state: dict[str, object] | None) -> None:
+    """Inside the run's unit of work: a `met` per new occurrence with a known person, a
+    moved one followed to its new day, and the run noted on the source."""
+    index = uow.capture.email_index(actor)
+    known = [w for w in wanted if w[1] in index]
+    report.without_contacts = len({w[0] for w in wanted}) - len(known)
+    existing = uow.capture.captured_days(actor, [w[0] for w in known])
+    fresh: list[tuple[Interaction, str]] = []
+    touched: set[ContactId] = set()
+    for key, email, day, summary in known:
+        was = existing.get(key)
+        if was is not None:
+            if was[1] != day:
+                uow.capture.set_day(actor, was[0], day)
+                report.moved += 1
+                touched.update(index[email])
+            continue
+        fresh.append((Interaction(
+            id=InteractionId(new_id()), owner=actor, kind=Kind.MET,
+            direction=Direction.MUTUAL, occurred_on=day, contact_ids=list(index[email]),
+            note=summary[:20_000] if summary else None, created_at=now,
+            source=CAPTURED + source.id), key))
+        existing[key] = (fresh[-1][0].id, day)
+        touched.update(index[email])
+    uow.capture.add_captured(source.id, fresh)
+    report.added = len(fresh)
+    uow.ties.refresh_activity(sorted(touched))
+    _ran(uow, source, now, report.added, state)
+
+
+def _ran(uow: UnitOfWork, source: Source, now: datetime, added: int,
+         state: dict[str, object] | None) -> None:
+    """A run that went through, noted on its source: when, how much, where it stopped,
+    and the next run due (a scheduled source)."""
+    source.last_run_at = now
+    source.last_error = None
+    source.last_added = added
+    source.attempts = 0
+    if state is not None:
+        source.state = dict(state)
+    if source.next_run_at is not None:
+        source.next_run_at = now + RUN_EVERY
+    uow.capture.save_run(source)
 
 
 # ---- the review queue ----------------------------------------------------------------
