@@ -2,7 +2,7 @@
 
     KITHBOOK_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test \\
         python bench/community_load.py [--members 40] [--size 300] \\
-        [--clients 20 50 100] [--seconds 20] [--requests 4000]
+        [--clients 20 50 100] [--seconds 20] [--requests 4000] [--against REV]
 
 Builds a community in a fresh PostgreSQL schema (dropped afterwards): --members members,
 each with a --size-contact demo book, linked to their neighbours (confirmed both ways)
@@ -19,6 +19,12 @@ clients then drive a bare FastAPI app returning a constant, also on two uvicorn 
 so Kithbook's own cost is visible as a ratio. An error is a 5xx, a failed connection or
 a redirect (to the sign-in page: a member's requests are never redirected otherwise);
 a 4xx (an introduction refused by the fair-use limits, say) is counted apart as refused.
+
+With --against REV, the code of git revision REV (its `src`, read from git) serves the
+same community from a second server on the same database, and each level drives both
+servers in turn (the order alternating from level to level) after the bare app, so the
+two are compared on the same data, on the same machine, within a minute of each other.
+Both servers' figures are printed, with their ratio.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -54,6 +61,7 @@ from kithbook.storage.tables import contacts
 from web_load import BARE_APP, free_port, wait_until_up  # the same server and bare peer
 
 HERE = Path(__file__).parent
+WARM_UP = 5.0  # seconds of traffic each server answers before it is measured
 COOKIE = "kithbook_session"  # the cookie's name on a server started with --insecure-dev
 
 
@@ -227,29 +235,52 @@ def line(name: str, values: list[float], errors: int, refused: int, elapsed: flo
             f"refused {refused:>4}")
 
 
-def run_level(base: str, bare: str, clients: list[Client], concurrency: int, seconds: float,
-              limit: int, seed: int) -> None:
+def run_level(bases: dict[str, str], bare: str, clients: list[Client], concurrency: int,
+              seconds: float, limit: int, seed: int, turn: int) -> None:
+    """One level: the bare app, then each server in `bases` (named), the order of the
+    servers alternating with `turn`."""
+    load = os.getloadavg()
     started = time.monotonic()
     bare_tally = asyncio.run(drive(bare, None, concurrency, seconds, limit, seed))
     bare_elapsed = time.monotonic() - started
-    started = time.monotonic()
-    tally = asyncio.run(drive(base, clients, concurrency, seconds, limit, seed))
-    elapsed = time.monotonic() - started
-    load = os.getloadavg()
+    results: dict[str, tuple[Tally, float]] = {}
+    for name in list(bases) if turn % 2 == 0 else list(reversed(bases)):
+        started = time.monotonic()
+        tally = asyncio.run(drive(bases[name], clients, concurrency, seconds, limit, seed))
+        results[name] = (tally, time.monotonic() - started)
+    end = os.getloadavg()
     print(f"\n{concurrency} concurrent clients (load average {load[0]:.1f} {load[1]:.1f} "
-          f"{load[2]:.1f})")
+          f"{load[2]:.1f} at the start, {end[0]:.1f} {end[1]:.1f} {end[2]:.1f} at the end; "
+          f"servers in the order {', '.join(results)})")
     print(line("bare FastAPI constant (2 workers)", bare_tally.all(),
                sum(bare_tally.errors.values()), 0, bare_elapsed))
-    everything = tally.all()
-    print(line("community, all requests", everything, sum(tally.errors.values()),
-               sum(tally.refused.values()), elapsed))
-    for name, _ in MIX:
-        values = tally.latencies.get(name, [])
-        if values:
-            print("  " + line(name, values, tally.errors[name], tally.refused[name], elapsed))
     _, bare_p95, _ = percentiles(bare_tally.all())
-    _, p95, _ = percentiles(everything)
-    print(f"p95 ratio to the bare app: {p95 / bare_p95:.1f}×")
+    rates = {}
+    for name in bases:
+        tally, elapsed = results[name]
+        everything = tally.all()
+        print(line(f"{name}, all requests", everything, sum(tally.errors.values()),
+                   sum(tally.refused.values()), elapsed))
+        for kind, _ in MIX:
+            values = tally.latencies.get(kind, [])
+            if values:
+                print("  " + line(kind, values, tally.errors[kind], tally.refused[kind],
+                                  elapsed))
+        _, p95, _ = percentiles(everything)
+        rates[name] = len(everything) / elapsed
+        print(f"{name}: p95 ratio to the bare app: {p95 / bare_p95:.1f}×")
+    if len(bases) == 2:
+        new, old = list(bases)
+        print(f"throughput {new} ÷ {old}: {rates[new] / rates[old]:.2f}×")
+
+
+def serve(src: Path, url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """`kithbook serve --community` of the code in `src`, on loopback."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "kithbook", "serve", "--community", "--insecure-dev",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env={**os.environ, "KITHBOOK_DATABASE_URL": url, "PYTHONPATH": str(src)},
+        stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
 def main() -> None:
@@ -262,6 +293,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="at most, per level")
     parser.add_argument("--requests", type=int, default=4000, help="at most, per level")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--against", metavar="REV",
+                        help="also serve the code of this git revision, side by side")
     args = parser.parse_args()
     if not args.database or not args.database.startswith("postgresql"):
         parser.error("give a PostgreSQL URL with --database or KITHBOOK_TEST_POSTGRES_URL")
@@ -276,6 +309,7 @@ def main() -> None:
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     servers: list[subprocess.Popen[bytes]] = []
+    other = tempfile.TemporaryDirectory()
     try:
         engine = create_database_engine(url)
         upgrade(engine)
@@ -286,24 +320,35 @@ def main() -> None:
               f"{time.monotonic() - started:.0f} s; PostgreSQL, 2 uvicorn workers; "
               f"at most {args.seconds:.0f} s and {args.requests} requests per level; "
               f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores")
-        port, bare_port = free_port(), free_port()
-        log = (results / "community-load-server.log").open("wb")
-        servers.append(subprocess.Popen(
-            [sys.executable, "-m", "kithbook", "serve", "--community", "--insecure-dev",
-             "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-            env={**os.environ, "KITHBOOK_DATABASE_URL": url}, stdout=log,
-            stderr=subprocess.STDOUT))
+        bases = {}
+        port = free_port()
+        servers.append(serve(HERE.parent / "src", url, port,
+                             results / "community-load-server.log"))
+        bases["this tree"] = f"http://127.0.0.1:{port}"
+        if args.against:
+            archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.against,
+                                      "src"], check=True, capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", other.name], input=archive, check=True)
+            port = free_port()
+            servers.append(serve(Path(other.name) / "src", url, port,
+                                 results / "community-load-server-against.log"))
+            bases[args.against] = f"http://127.0.0.1:{port}"
+        bare_port = free_port()
         (results / "bare_app.py").write_text(BARE_APP)
         servers.append(subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(bare_port),
              "--workers", "2", "--log-level", "warning"], cwd=results,
             env={**os.environ, "PYTHONPATH": str(results)},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
-        wait_until_up(base + "/login")
+        bare = f"http://127.0.0.1:{bare_port}"
+        for base in bases.values():
+            wait_until_up(base + "/login", timeout=300)  # a busy machine starts slowly
         wait_until_up(bare + "/constant")
-        for concurrency in args.clients:
-            run_level(base, bare, clients, concurrency, args.seconds, args.requests, args.seed)
+        for base in bases.values():  # unmeasured: each worker compiles the path search
+            asyncio.run(drive(base, clients, 8, WARM_UP, 400, args.seed + 1))
+        for turn, concurrency in enumerate(args.clients):
+            run_level(bases, bare, clients, concurrency, args.seconds, args.requests,
+                      args.seed, turn)
     finally:
         for server in servers:
             server.terminate()
@@ -311,6 +356,7 @@ def main() -> None:
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+        other.cleanup()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ and every process sees every other's writes at its next search."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 
@@ -15,6 +16,7 @@ from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.errors import KithbookError
+from kithbook.domain.ids import MemberId
 from kithbook.domain.interactions import Direction, Kind
 from kithbook.domain.members import Member
 from kithbook.domain.policies import PolicyChange
@@ -83,7 +85,7 @@ def _answers(kb: Kithbook, members: list[Member]) -> list[Any]:
 
 _ops = st.lists(st.tuples(
     st.sampled_from(["contact", "policy", "default", "log", "delete", "profile", "link",
-                     "member"]),
+                     "member", "edit"]),
     st.integers(0, 10_000), st.integers(0, 10_000)), min_size=1, max_size=8)
 
 
@@ -123,6 +125,12 @@ def test_a_refreshed_network_is_the_network_read_from_scratch(kb: Kithbook, ops:
             name = cards[owner.id][b % len(cards[owner.id])]
             kb.log_interaction(owner.id, [name], Kind.TALKED, Direction.MUTUAL,
                              kb.clock.today())
+        elif op == "edit" and cards[owner.id]:
+            # A contact's words change while the rest of the book is read again as it was.
+            name = cards[owner.id][b % len(cards[owner.id])]
+            kb.edit_contact(owner.id, name, ContactFields(
+                name=name, organization=ORGS[(b // 2) % 3] if b % 3 else None,
+                role="Partner" if b % 2 else None, tags=["angel"] if b % 4 else []))
         elif op == "delete" and cards[owner.id]:
             kb.delete_contact(owner.id, cards[owner.id].pop(b % len(cards[owner.id])))
         elif op == "profile":
@@ -254,3 +262,46 @@ def test_words_and_their_spelling_come_only_from_people_someone_shows(kb: Kithbo
     assert "initrode" not in net.codes["organization"]
     assert net.snapshot.people.organization_names[net.codes["organization"]["acme"]] == "Acme"
     assert ann.id in net.member_number
+
+
+def test_a_search_is_answered_from_the_held_network_while_another_refresh_runs(
+        kb: Kithbook) -> None:
+    """Another member's write is being read in (by another request, here held up on
+    purpose): a searcher whose own part is current gets the network as it was, and does
+    not wait for that refresh; a searcher whose own write is pending waits for it."""
+    ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
+    kb.add_contact(bea.id, ContactFields(name="Dan", organization="Globex"))
+    cache = PathsCache()
+    held = _network(kb, cache)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_refresh(uow: Any, old: Network, versions: dict[MemberId, int]) -> Network:
+        started.set()
+        release.wait()
+        return refresh_community(uow, old, versions)
+
+    def refreshing() -> None:
+        with kb.uow().reading() as uow:
+            cache.network(uow, "community", lambda v: build_community(uow, v),
+                          lambda old, v: slow_refresh(uow, old, v), searcher=bea.id)
+
+    kb.add_contact(bea.id, ContactFields(name="Erin", organization="Acme"))
+    worker = threading.Thread(target=refreshing)
+    worker.start()
+    try:
+        assert started.wait(timeout=60)
+        with kb.uow().reading() as uow:
+            answered = cache.network(uow, "community", lambda v: build_community(uow, v),
+                                     lambda old, v: refresh_community(uow, old, v),
+                                     searcher=ann.id)
+        assert answered is held
+        assert "Erin" not in [p.name for p in answered.people]
+    finally:
+        release.set()
+        worker.join()
+    # Bea's own write: she waits for the refresh that reads it, and sees it.
+    kb.add_contact(bea.id, ContactFields(name="Finn", organization="Acme"))
+    with kb.uow().reading() as uow:
+        mine = cache.network(uow, "community", lambda v: build_community(uow, v),
+                             lambda old, v: refresh_community(uow, old, v), searcher=bea.id)
+    assert {"Erin", "Finn"} <= {p.name for p in mine.people}

@@ -24,6 +24,7 @@ community by putting them there.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,9 @@ ATTRIBUTES = ("organization", "role", "location", "tag")
 T = TypeVar("T")
 # Values `PathsCache.value` keeps at most, the latest built.
 VALUES_KEPT = 256
+# Seconds a search waits at most for a refresh of other members' writes that another
+# request is making, before it is answered from the network held (`PathsCache.network`).
+STALE_WAIT = 0.05
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ class Network:
         keys = self.community.known.get(member, frozenset())
         who = self.people[person]
         return (who.member is not None and "m" + who.member in keys) or (
-            "n" + " ".join(sorted(fold(who.name).split())) in keys)
+            name_key(who.name) in keys)
 
 
 # ---- the cache -------------------------------------------------------------------------
@@ -145,17 +149,28 @@ class PathsCache:
 
     def network(self, uow: UnitOfWork, key: str,
                 build: Callable[[dict[MemberId, int]], Network],
-                refresh: Callable[[Network, dict[MemberId, int]], Network] | None = None
-                ) -> Network:
+                refresh: Callable[[Network, dict[MemberId, int]], Network] | None = None,
+                *, searcher: MemberId | None = None) -> Network:
         """The network as the open unit of work sees it: the held one when no version
-        moved, else refreshed (with `refresh`) or built again."""
+        moved, else refreshed (with `refresh`) or built again.
+
+        A `searcher` whose own part of the held network is current does not wait longer
+        than `STALE_WAIT` for a refresh that another request is making of other members'
+        writes: it is answered from the held network, as it would have been a moment
+        earlier. Their own writes they always wait for."""
         with self._lock:
             held = self._networks.get(key)
         fingerprint = uow.network.fingerprint()
         if held is not None and fingerprint == held.fingerprint:
             return held
         # One build or refresh at a time: a second thread waits, then finds it done.
-        with self._building:
+        if (held is not None and searcher is not None and searcher in held.versions
+                and uow.network.version_of(searcher)[0] == held.versions[searcher]):
+            if not self._building.acquire(timeout=STALE_WAIT):
+                return held
+        else:
+            self._building.acquire()
+        try:
             with self._lock:
                 held = self._networks.get(key)
             if held is not None and fingerprint == held.fingerprint:
@@ -172,6 +187,8 @@ class PathsCache:
             with self._lock:
                 self._networks[key] = network  # builds are one at a time: this is the newest
             return network
+        finally:
+            self._building.release()
 
 
 def _fingerprint(uow: UnitOfWork, owner: MemberId | None) -> tuple[int, ...]:
@@ -376,10 +393,12 @@ def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
         c.set(c.place("m" + m), name=name, member=m, contact=None, owner=None,
               organization=organization, role=title, location=None, tags=())
     removals: list[tuple[int, int]] = []
+    # The contact people of the books read again: who is still there is set below (when
+    # something about them changed), who is not is retired after.
+    before: list[int] = []
     if held is not None and moved is not None:
         for m in moved:
-            for i in c.owned.pop(m, []):
-                c.retire(i)
+            before += c.owned.pop(m, [])
             u = c.number.get("m" + m)
             if u is not None and u < held.snapshot.num_people:
                 for v in held.snapshot.out_neighbours(u).tolist():
@@ -395,9 +414,19 @@ def _assemble(c: _Community, cols: NetworkColumns, held: Network | None,
         if linked is not None and "m" + linked in c.number:
             continue  # the member is the person; their card in this book is a tie to them
         i = c.place("c" + cid)
-        c.set(i, name=name, member=None, contact=cid, owner=owner, organization=organization,
-              role=role, location=location, tags=tuple(tags.get(cid, ())))
+        theirs = tuple(tags.get(cid, ()))
+        # A write changes a few contacts of a book, and the whole book is read again: the
+        # others keep their words and codes (folding them again was most of a refresh).
+        if not (c.alive[i] and c.name[i] == name and c.owner[i] == owner
+                and c.contact[i] == cid and c.attrs[i] == (organization, role, location, theirs)):
+            c.set(i, name=name, member=None, contact=cid, owner=owner,
+                  organization=organization, role=role, location=location, tags=theirs)
         c.owned.setdefault(owner, []).append(i)
+    if before:
+        still = {i for m in moved or () for i in c.owned.get(m, ())}
+        for i in before:
+            if i not in still:
+                c.retire(i)
     src = np.array([c.number["m" + o] for o in cols.tie_owner], dtype=np.int32)
     dst = np.array([c.number["m" + linked] if linked is not None and "m" + linked in c.number
                     else c.number["c" + cid]
@@ -472,7 +501,14 @@ def known_keys(cols: NetworkColumns) -> dict[MemberId, frozenset[str]]:
         if not known:
             continue
         mine = keys.setdefault(owner, set())
-        mine.add("n" + " ".join(sorted(fold(name[contact]).split())))
+        mine.add(name_key(name[contact]))
         if linked is not None:
             mine.add("m" + linked)
     return {m: frozenset(k) for m, k in keys.items()}
+
+
+@functools.lru_cache(maxsize=65_536)
+def name_key(name: str) -> str:
+    """"n" and a name folded, its words in order: how `known_keys` knows a contact. Kept
+    for the names seen last, since a refresh reads a whole book's names again."""
+    return "n" + " ".join(sorted(fold(name).split()))

@@ -206,7 +206,7 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
             network = cache.network(uow, f"book:{actor}",
                                     lambda versions: _build_book(uow, actor, versions))
         else:
-            network = community_network(uow, cache)
+            network = community_network(uow, cache, actor)
         me = 0 if local else _member_number(network, actor)
         known, known_total = _already_known(uow, actor, query)
         # Paths to people the searcher knows are dropped after the search (a community's
@@ -343,12 +343,13 @@ def _why_empty(uow: UnitOfWork, network: Network, me: int, actor: MemberId,
             "link with more members.")
 
 
-def community_network(uow: UnitOfWork, cache: PathsCache) -> Network:
+def community_network(uow: UnitOfWork, cache: PathsCache,
+                      searcher: MemberId | None = None) -> Network:
     """The community network as the open unit of work sees it, refreshed by the part
-    that changed (inferred trust reads it too)."""
+    that changed (inferred trust reads it too); see `PathsCache.network` for `searcher`."""
     return cache.network(
         uow, "community", lambda versions: build_community(uow, versions),
-        lambda held, versions: refresh_community(uow, held, versions))
+        lambda held, versions: refresh_community(uow, held, versions), searcher=searcher)
 
 
 def _make_handle_key(uow: UnitOfWork, clock: Clock) -> bytes:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from kithbook.domain.errors import Busy
 from kithbook.storage.accounts import SqlAccounts
-from kithbook.storage.bulk import SqlBulkWriter
+from kithbook.storage.bulk import SqlBulkWriter, analyze_after_commit, forget_analyze
 from kithbook.storage.capture import SqlCapture
 from kithbook.storage.consent import SqlConsentLinks
 from kithbook.storage.contacts import SqlContacts
@@ -122,6 +122,7 @@ class SqlUnitOfWork:
         if connection is None:
             return
         try:
+            forget_analyze(connection)
             if connection.in_transaction():
                 connection.rollback()
         finally:
@@ -135,6 +136,7 @@ class SqlUnitOfWork:
             raise RuntimeError("commit outside of `with uow:`")
         self._before_commit(self)
         self._connection.commit()
+        analyze_after_commit(self._connection)
         self._on_commit()
 
     def rollback(self) -> None:
