@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench screenshots clean
+.PHONY: demo test lint bench screenshots clean haproxy
 
 # caldav needs niquests, whose urllib3-future would otherwise replace urllib3 itself
 # (at every start, through a .pth file) and break requests; built from source with
@@ -28,7 +28,15 @@ demo: $(STAMP)
 # worker has its own SQLite files, PostgreSQL schema, ports and browser.
 TEST_WORKERS ?= auto
 
-test: $(STAMP)
+# The multi-server test (tests/e2e/test_multi_server.py) runs app servers behind Debian's
+# HAProxy: installed here when missing and this user may; else that test skips and says so.
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy \
+	  || { command -v apt-get >/dev/null 2>&1 && test "$$(id -u)" = 0 \
+	       && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null); } \
+	  || echo "no HAProxy here (apt-get install haproxy): the multi-server test will skip"
+
+test: $(STAMP) haproxy
 	$(PY) -m ruff check src tests bench
 	$(PY) -m mypy
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal

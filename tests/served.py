@@ -29,13 +29,16 @@ def free_port() -> int:
 
 
 def start(url: str, port: int, workers: int, log: Path,
-          env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+          env: dict[str, str] | None = None, *, group: bool = False
+          ) -> subprocess.Popen[bytes]:
+    """`group`: the server and its workers in a process group of their own, so a test can
+    kill them all at once (`os.killpg`), as a machine that goes away would."""
     env = {**os.environ, "KITHBOOK_DATABASE_URL": url, **(env or {})}
-    with log.open("wb") as out:
+    with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "kithbook", "serve", "--community", "--insecure-dev",
              "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-            env=env, stdout=out, stderr=subprocess.STDOUT)
+            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=group)
 
 
 def wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path,

@@ -215,3 +215,36 @@ def test_digests_with_many_claimers_at_once_go_once_each(settings: Settings,
     finally:
         for kb in servers:
             kb.close()
+
+
+def test_a_sender_slower_than_its_lease_never_sends_what_another_took_over(
+        settings: Settings, clock: FixedClock, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    slow, other = _servers(settings, clock, 2)
+    real = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@example.org")
+
+    class Stalling:
+        """Each email takes over half the lease: by the end of the second, the lease on
+        the rest of the batch has ended, and the other sender takes them over."""
+
+        def __init__(self) -> None:
+            self.sends = 0
+            self.taken_over = 0
+
+        def send(self, to: str, subject: str, body: str, **options: str | None) -> None:
+            self.sends += 1
+            clock.current += timedelta(seconds=LEASE / 2 + 1)
+            if self.sends == 2:
+                self.taken_over = other.deliver_mail()
+            real.send(to, subject, body, **options)
+
+    try:
+        stalling = Stalling()
+        slow.mailer, other.mailer = stalling, real
+        _enqueue(slow, 5, clock.now())
+        assert slow.deliver_mail() == 2  # each of its two renewed its lease before sending
+        assert stalling.taken_over == 3
+        assert sorted(s for _, _, s, _ in inbox.mails()) == [f"mail {n}" for n in range(5)]
+    finally:
+        slow.close()
+        other.close()

@@ -645,7 +645,8 @@ class Kithbook:
         if self.mailer is None:
             return 0
         return notifications.deliver_due(self._uow(), self.mailer, self.clock,
-                                         self.settings.public_url, limit, self._lease())
+                                         self.settings.public_url, limit, self._lease(),
+                                         self._holder)
 
     # background work claimed across every server on the database
     def _lease(self) -> timedelta:

@@ -148,21 +148,29 @@ def _issue_consent_links(uow: UnitOfWork, body: str, public_url: str,
 
 
 def deliver_due(uow: UnitOfWork, mailer: Mailer, clock: Clock, public_url: str,
-                limit: int = 50, lease: timedelta = LEASE) -> int:
+                limit: int = 50, lease: timedelta = LEASE, holder: str | None = None) -> int:
     """Send what is due; a failure is retried later with a growing pause. Returns sent.
 
-    The mail is claimed for `lease` (SKIP LOCKED on PostgreSQL: senders of other servers
-    take other mail); a sender that stops before marking it sent leaves it to be sent
-    once its lease ends. Only a stop between the SMTP server's yes and that mark, a
-    moment per email, can send one twice."""
+    The mail is claimed for `lease` by `holder` (SKIP LOCKED on PostgreSQL: senders of
+    other servers take other mail), and the lease renewed just before each email is
+    sent, so a slow batch never sends one whose lease ended and another sender took
+    over. A sender that stops before marking it sent leaves it to be sent once its lease
+    ends: only a stop between the SMTP server's yes and that mark, a moment per email,
+    can send one twice."""
+    holder = holder or new_id()
     now = clock.now()
     with uow:
-        due = uow.outbox.claim_due(now, now + lease, limit)
+        due = uow.outbox.claim_due(now, now + lease, limit, holder)
         sender_name = uow.accounts.community_settings().mail_sender_name if due else None
         uow.commit()
     sent = 0
     base = public_url.rstrip("/")
     for mail in due:
+        with uow:
+            mine = uow.outbox.renew(mail.id, holder, clock.now() + lease)
+            uow.commit()
+        if not mine:
+            continue  # this sender was too slow: another has it now
         body = _issue_reset_links(uow, mail.body.replace(PUBLIC_URL, base), base, clock.now())
         if body is not None:
             body = _issue_consent_links(uow, body, base, clock.now())

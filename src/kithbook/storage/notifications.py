@@ -56,8 +56,9 @@ class SqlOutbox:
             "body": mail.body, "created_at": at, "next_attempt_at": at,
             "sender_name": mail.sender_name, "reply_to": mail.reply_to})
 
-    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[OutgoingMail]:
-        """Mail due now, leased to the caller: another sender skips it until the lease ends."""
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                  holder: str = "") -> list[OutgoingMail]:
+        """Mail due now, leased to `holder`: another sender skips it until the lease ends."""
         query = (select(outbox).where(outbox.c.next_attempt_at <= now)
                  .order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit))
         if self._c.dialect.name == "postgresql":
@@ -65,10 +66,19 @@ class SqlOutbox:
         rows = self._c.execute(query).all()
         if rows:
             self._c.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows]))
-                            .values(next_attempt_at=lease_until))
+                            .values(next_attempt_at=lease_until, claimed_by=holder))
         return [OutgoingMail(id=r.id, to_address=r.to_address, subject=r.subject, body=r.body,
                              attempts=r.attempts, sender_name=r.sender_name,
                              reply_to=r.reply_to) for r in rows]
+
+    def renew(self, mail_id: str, holder: str, lease_until: datetime) -> bool:
+        """Extend `holder`'s lease on a mail it is about to send; False when its lease
+        ended and another sender has claimed the mail since (or sent it)."""
+        kept = self._c.execute(update(outbox).where(
+            outbox.c.id == mail_id, outbox.c.claimed_by == holder, outbox.c.sent_at.is_(None),
+            outbox.c.next_attempt_at.is_not(None)).values(next_attempt_at=lease_until)
+            .returning(outbox.c.id))
+        return kept.first() is not None
 
     def mark_sent(self, mail_id: str, at: datetime) -> None:
         self._c.execute(update(outbox).where(outbox.c.id == mail_id).values(

@@ -472,6 +472,8 @@ outbox = Table(
     # A consent request goes out in the introducer's name, and their replies reach them.
     Column("sender_name", String(200)),
     Column("reply_to", String(320)),
+    # Which sender holds the lease: it sends only while it still does (`SqlOutbox.renew`).
+    Column("claimed_by", String(100)),
     Index("ix_outbox_next_attempt_at", "next_attempt_at"),
 )
 

@@ -5,7 +5,8 @@ Revises: 0034
 
 `job_leases` lets one server of several run the digest pass or the session sweep, once
 per period; `request_keys` keeps the answer of a write sent with an `Idempotency-Key`,
-so a client retrying after a server stopped mid-request does not write it twice.
+so a client retrying after a server stopped mid-request does not write it twice; an
+outbox row names the sender holding its lease, which sends it only while it still does.
 """
 
 from __future__ import annotations
@@ -37,9 +38,13 @@ def upgrade() -> None:
         sa.Column("body", sa.Text()),
     )
     op.create_index("ix_request_keys_created_at", "request_keys", ["created_at"])
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("claimed_by", sa.String(100)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("claimed_by")
     op.drop_index("ix_request_keys_created_at", table_name="request_keys")
     op.drop_table("request_keys")
     op.drop_table("job_leases")
