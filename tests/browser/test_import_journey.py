@@ -58,9 +58,10 @@ def test_each_likely_duplicate_is_merged_kept_or_skipped_as_chosen(live: Any, pa
     confirm = page.get_by_role("form", name="Confirm the import")
     ada = confirm.get_by_role("group", name=re.compile("Ada Lovelace is probably Ada King"))
     charles = confirm.get_by_role("group", name=re.compile("Charles Babbage is probably"))
-    # Merging into the book's contact is what the page proposes.
-    expect(ada.get_by_label("merge into Ada King")).to_be_checked()
-    expect(charles.get_by_label("merge into Charles Babbage")).to_be_checked()
+    # Keeping both is what the page proposes, as the command line and the API do.
+    expect(ada.get_by_label("keep both")).to_be_checked()
+    expect(charles.get_by_label("keep both")).to_be_checked()
+    ada.get_by_label("merge into Ada King").check()
     charles.get_by_label("skip it").check()
     page.screenshot(path=str(shots / "import-duplicates.png"), full_page=True)
     confirm.get_by_role("button", name="Import").click()

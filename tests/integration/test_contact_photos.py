@@ -4,6 +4,7 @@ bytes, capped in size, shown, and exported back; what cannot be kept is warned a
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,29 @@ def test_a_merged_contact_takes_a_picture_only_when_it_has_none(kb: Kithbook,
     kb.merge_contacts(me.id, aiko, [dana])  # Aiko keeps her own
     kept = _photo(kb, me, "Aiko")
     assert kept is not None and kept[0] == "image/jpeg"
+
+
+def test_a_bad_photo_in_a_json_export_leaves_out_that_photo_and_imports_the_rest(
+        kb: Kithbook, me: Member, tmp_path: Path) -> None:
+    kb.import_file(me.id, FILE)
+    document = json.loads(export(kb, me, ExportFormat.JSON))
+    damaged = [c for c in document["contacts"] if "photo" in c]
+    assert len(damaged) == 3
+    damaged[0]["photo"]["data"] = "not base64 at all!"
+    damaged[1]["photo"]["data"] = base64.b64encode(b"<script>alert(1)</script>").decode()
+    path = tmp_path / "book.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    other = add_member(kb, "Robin")
+
+    report = kb.import_file(other.id, path)
+    assert report.contacts_added == 6  # nobody refused for a picture
+    assert (report.photos_kept, report.photos_not_kept) == (1, 2)
+    said = [(w.where, w.message) for w in report.warnings]
+    first, second = (document["contacts"].index(c) for c in damaged[:2])
+    assert said == [
+        (f"book.json: contacts[{first}]", "photo.data: the picture is not valid base64; "
+         "the photo is left out and the contact is imported without it."),
+        (f"book.json: contacts[{second}]", "photo: the photo is not a JPEG, PNG, GIF "
+         "or WebP picture; the photo is left out and the contact is imported without it.")]
+    assert _photo(kb, other, damaged[0]["name"]) is None
+    assert _photo(kb, other, damaged[2]["name"]) is not None

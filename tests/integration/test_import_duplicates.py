@@ -112,3 +112,33 @@ def test_calendar_attendees_not_in_the_book_are_offered_and_added_only_when_pick
     assert _names(kb, me) == ["Ada King", "Charles Babbage", "Grace Hopper", "José Núñez"]
     [warning] = [w for w in report.warnings if "nobody@example.org" in w.message]
     assert "nobody was added for it" in warning.message
+
+
+def test_attendees_of_events_imported_before_are_offered_again_and_join_those_events(
+        kb: Kithbook, me: Member, database_url: str) -> None:
+    """Importing the calendar again is how a member adds someone left out the first
+    time: they are offered from every event of the window, and once picked they join the
+    events already in the book (no event is imported twice)."""
+    calendar = DATA / "calendar.ics"
+    kb.add_contact(me.id, ContactFields(name="Grace Hopper",
+                                        emails=[Labeled("grace@navy.example")]))
+    first = kb.import_file(me.id, calendar)
+    assert first.interactions_added > 0 and first.contacts_added == 0
+
+    before = dump(database_url)
+    again = kb.import_file(me.id, calendar, dry_run=True)
+    assert dump(database_url) == before
+    assert again.interactions_added == 0
+    assert again.events_already_imported == first.interactions_added
+    assert [(p.email.casefold(), p.events) for p in again.new_people] == [
+        ("jose@globex.example", 3), ("kenji@example.jp", 1), ("marie@radium.example", 1),
+        ("soren@example.dk", 1)]
+
+    report = kb.import_file(me.id, calendar, add_people=["marie@radium.example"])
+    assert (report.contacts_added, report.interactions_added) == (1, 0)
+    marie = kb.show_contact(me.id, "Marie Curie")
+    assert len(marie.timeline) == 1  # the event imported the first time, now with her
+    grace = kb.show_contact(me.id, "Grace Hopper")
+    shared = [i for i in grace.timeline if marie.contact.id in i.contact_ids]
+    assert len(shared) == len(marie.timeline)
+    assert kb.import_file(me.id, calendar).interactions_added == 0  # still imported once

@@ -177,7 +177,9 @@ def test_duplicate_choices_through_the_page_and_the_api(client: TestClient) -> N
                         ("Charles Babbage", "charles@difference.example")):
         client.post("/api/v1/contacts", json={"name": name, "emails": [{"value": email}]})
     preview = client.post("/import", files=upload("duplicates_choice.vcf"))
-    assert 'name="dup_1" value="merge" checked' in preview.text
+    # Keep both is proposed, as the command line and the API do by default.
+    assert 'name="dup_1" value="keep" checked' in preview.text
+    assert 'name="dup_1" value="merge" >' in preview.text  # offered, not chosen
     assert 'name="dup_4" value="keep" checked' in preview.text  # only the file's own match
     assert 'name="dup_4" value="merge"' not in preview.text
     token = preview.text.split('name="token" value="')[1].split('"')[0]

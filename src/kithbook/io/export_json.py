@@ -26,6 +26,7 @@ from kithbook.domain.knows import ContactLink
 from kithbook.domain.members import Member, Role
 from kithbook.domain.photos import ContactPhoto, checked_photo
 from kithbook.domain.ties import AskRule, SharingPolicy, Tie, Visibility
+from kithbook.io.records import Warnings
 
 FORMAT = "kithbook"
 VERSION = 1
@@ -141,6 +142,7 @@ class Book:
     links: list[ContactLink] = field(default_factory=list)  # who knows whom among contacts
     dates: dict[ContactId, list[ImportantDate]] = field(default_factory=dict)
     photos: dict[ContactId, ContactPhoto] = field(default_factory=dict)
+    photos_left_out: int = 0  # pictures that could not be read, each with its warning
 
 
 # ---- writing -------------------------------------------------------------------------
@@ -273,8 +275,13 @@ def _moment(value: datetime | None) -> str | None:
 
 # ---- reading -------------------------------------------------------------------------
 
-def read_book(stream: IO[bytes], *, name: str = "book.json") -> Book:
-    """Check a document field by field and return its records; errors name the field."""
+def read_book(stream: IO[bytes], *, name: str = "book.json",
+              warnings: Warnings | None = None) -> Book:
+    """Check a document field by field and return its records; errors name the field.
+
+    With `warnings`, a contact's picture that cannot be read is left out with a warning
+    naming the contact, and the rest is read; without, it refuses the document.
+    """
     data = stream.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise InvalidInput(f"{name} is larger than {MAX_DOCUMENT_BYTES:,} bytes.", field="file")
@@ -287,10 +294,11 @@ def read_book(stream: IO[bytes], *, name: str = "book.json") -> Book:
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{name}, line {exc.lineno}, column {exc.colno}: not valid JSON "
                            f"({exc.msg}).", field="file") from None
-    return book_from_document(document, name=name)
+    return book_from_document(document, name=name, warnings=warnings)
 
 
-def book_from_document(document: Any, *, name: str = "book.json") -> Book:
+def book_from_document(document: Any, *, name: str = "book.json",
+                       warnings: Warnings | None = None) -> Book:
     top = _Fields(document, name, {"format", "version", "member", "contacts",
                                    "interactions", "contact_links", "note"})
     if top.get("format", str) != FORMAT:
@@ -306,6 +314,7 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
     ties: list[Tie] = []
     dates: dict[ContactId, list[ImportantDate]] = {}
     photos: dict[ContactId, ContactPhoto] = {}
+    photos_left_out = 0
     seen: set[str] = set()
     for index, raw in enumerate(top.get("contacts", list)):
         fields = _Fields(raw, f"{name}: contacts[{index}]", _CONTACT_KEYS)
@@ -317,7 +326,19 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
         found = _dates(fields)
         if found:
             dates[contact.id] = found
-        photo = _photo(fields)
+        try:
+            photo = _photo(fields)
+        except InvalidInput as exc:
+            if warnings is None:
+                raise
+            # A picture is no reason to refuse a whole book: the contact comes without it.
+            photo = None
+            photos_left_out += 1
+            # "photo.data: …"; the picture's own check names its field "photo" again.
+            what = exc.message.removeprefix(f"{fields.path}.").rstrip(".").replace(
+                "photo.photo: ", "photo: ", 1)
+            warnings.add(fields.path, f"{what}; the photo is left out and the contact is "
+                                      "imported without it.")
         if photo is not None:
             photos[contact.id] = photo
         if tie is not None:
@@ -348,7 +369,7 @@ def book_from_document(document: Any, *, name: str = "book.json") -> Book:
         pairs.add(pair)
         links.append(link)
     return Book(member=member, contacts=contacts, ties=ties, interactions=interactions,
-                links=links, dates=dates, photos=photos)
+                links=links, dates=dates, photos=photos, photos_left_out=photos_left_out)
 
 
 _MEMBER_KEYS = set(MemberDoc.__annotations__)

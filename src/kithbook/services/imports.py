@@ -90,7 +90,7 @@ class NewPerson:
 
     email: str
     name: str | None
-    events: int  # how many of the file's new events they attend
+    events: int  # how many of the file's events in the window they attend (new or not)
     last_on: date
     added: bool = False  # picked: a contact of the book now (or, in a dry run, would be)
 
@@ -126,7 +126,7 @@ class ImportReport:
     new_names: list[str] = field(default_factory=list)
     events: list[EventPreview] = field(default_factory=list)
     new_people: list[NewPerson] = field(default_factory=list)  # most events first, the first
-    new_people_count: int = 0  # everyone a calendar's new events were with, not in the book
+    new_people_count: int = 0  # everyone a calendar's events were with, not in the book
     owner: MemberId | None = None  # whose book received the file
     member_created: bool = False  # a JSON export brought its own account into an empty database
     warning_count: int = 0
@@ -182,7 +182,7 @@ def _import(uow: UnitOfWork, actor: MemberId | None, path: Path, clock: Clock, *
         report = ImportReport(name=name, format=found, dry_run=dry_run)
         tick = _Ticker(progress, _estimate(path, found))
         if found is Format.KITHBOOK_JSON:
-            book = read_book(stream, name=name)
+            book = read_book(stream, name=name, warnings=warnings)
             _import_book(uow, actor, book, clock, report, warnings)
             tick.done(report.read)
             return report
@@ -537,7 +537,7 @@ class _Strangers:
         report.new_people_count = len(people)
         report.contacts_added = sum(p.added for p in people)
         for email in sorted(self._picked - set(self.seen)):
-            warnings.add(report.name, f"{email} is not one of the people this calendar's new "
+            warnings.add(report.name, f"{email} is not one of the people this calendar's "
                                       "events were with who are not in your book; nobody "
                                       "was added for it.")
 
@@ -553,24 +553,36 @@ def _import_events(uow: UnitOfWork, actor: MemberId, events: Iterable[ImportedEv
                     (contact.id, contact.name))
         member = uow.members.get(actor)
         own = member.email.casefold() if member is not None and member.email else None
-        known = uow.interactions.sources(actor)
+        stored = uow.interactions.sources(actor)  # imported before this file
+        added: set[str] = set()  # the events of this file added so far
+        met_again: set[str] = set()  # the events imported before, met so far in this file
         now = clock.now()
         batch: list[Interaction] = []
         touched: set[ContactId] = set()
+        joined: list[tuple[str, ContactId]] = []  # picked people of events imported before
         for event in events:
             report.read += 1
             tick(report.read)
-            if event.source in known:
-                report.events_already_imported += 1
+            if event.source in added or event.source in met_again:
+                report.events_already_imported += 1  # the same event twice in the file
                 continue
             people = dict(who for attendee in event.attendees
                           for who in by_email.get(attendee.email.casefold(), ()))
+            # Everyone at an event of the window is offered, whether the event is new or
+            # was imported before: importing the calendar again is how a member adds
+            # someone they left out the first time.
             for attendee in event.attendees:
                 key = attendee.email.casefold()
                 if key != own and key not in by_email:
                     made = strangers.meet(attendee, event.occurred_on)
                     if made is not None:
                         people[made[0]] = made[1]
+                        if event.source in stored:
+                            joined.append((event.source, made[0]))
+            if event.source in stored:
+                met_again.add(event.source)
+                report.events_already_imported += 1
+                continue
             if not people:
                 report.events_without_contacts += 1
                 continue
@@ -579,7 +591,7 @@ def _import_events(uow: UnitOfWork, actor: MemberId, events: Iterable[ImportedEv
                                    f"{MAX_PEOPLE_PER_EVENT} of your contacts attend; that is "
                                    "not a meeting to record. Remove it and import again.",
                                    field="file")
-            known.add(event.source)
+            added.add(event.source)
             report.interactions_added += 1
             if len(report.events) < SHOWN:
                 report.events.append(EventPreview(event.occurred_on, event.summary,
@@ -601,6 +613,8 @@ def _import_events(uow: UnitOfWork, actor: MemberId, events: Iterable[ImportedEv
             new_contacts, ties = strangers.taken()
             if batch or new_contacts:
                 uow.bulk.write(actor, BulkBook(new_contacts, ties, batch))
+            uow.interactions.link_by_source(actor, joined)
+            touched.update(contact for _, contact in joined)
             uow.ties.refresh_activity(sorted(touched))
             uow.commit()
 
@@ -671,6 +685,7 @@ def _import_book(uow: UnitOfWork, actor: MemberId | None, book: Book, clock: Clo
         report.dates_added = sum(len(values) for values in dates.values())
         photos = {ids[cid]: photo for cid, photo in book.photos.items()}
         report.photos_kept = len(photos)
+        report.photos_not_kept = book.photos_left_out
         if report.dry_run:
             return
         uow.bulk.write(owner, BulkBook(contacts, ties, interactions, dates=dates,

@@ -258,6 +258,11 @@ class InteractionRepository(Protocol):
         """Re-point the interactions of `sources` to `target`; returns how many moved."""
         ...
 
+    def link_by_source(self, owner: MemberId,
+                       links: Sequence[tuple[str, ContactId]]) -> None:
+        """Add each contact to the interaction imported under that `source` key."""
+        ...
+
     def delete_orphans(self, owner: MemberId) -> int:
         """Remove interactions left with no contact; returns how many."""
         ...

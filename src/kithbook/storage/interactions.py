@@ -160,6 +160,24 @@ class SqlInteractions:
             self._c.execute(insert(interaction_contacts), new_links)
         return len(moving)
 
+    def link_by_source(self, owner: MemberId,
+                       links: Sequence[tuple[str, ContactId]]) -> None:
+        """Add each contact to the interaction imported under that source key (a calendar
+        event imported before, whose attendee has just become a contact)."""
+        if not links:
+            return
+        sources = sorted({source for source, _ in links})
+        ids: dict[str, str] = {}
+        for start in range(0, len(sources), 500):  # in chunks a driver accepts
+            ids.update((row.source, row.id) for row in self._c.execute(
+                select(interactions.c.source, interactions.c.id).where(
+                    interactions.c.owner_id == owner,
+                    interactions.c.source.in_(sources[start:start + 500]))))
+        rows = [{"interaction_id": ids[source], "contact_id": contact}
+                for source, contact in dict.fromkeys(links) if source in ids]
+        if rows:
+            self._c.execute(insert(interaction_contacts), rows)
+
     def delete_orphans(self, owner: MemberId) -> int:
         linked = exists().where(interaction_contacts.c.interaction_id == interactions.c.id)
         result = self._c.execute(delete(interactions).where(interactions.c.owner_id == owner,

@@ -75,9 +75,10 @@ def preview(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot
     uploads = uploads_of(request)
     token, path = uploads.save(me.id, upload.filename, upload.file)
     try:
-        # The page offers to merge each likely duplicate; the member may choose otherwise.
+        # Each likely duplicate is proposed as kept beside, as the command line and the API
+        # do: nothing is merged unasked. The member may choose otherwise, record by record.
         report = kb.import_file(me.id, path, format=parse_format(chosen), dry_run=True,
-                                duplicates=DuplicateChoice.MERGE)
+                                duplicates=DuplicateChoice.KEEP)
     except KithbookError as exc:
         uploads.forget(me.id, token)
         return _mistake(request, exc, chosen)
@@ -104,7 +105,7 @@ def confirm(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot
         people = [email for key, email in form.items() if key.startswith("person_")]
         report = kb.import_file(me.id, uploads.saved(me.id, token),
                                 format=parse_format(chosen), progress=note, choices=choices,
-                                duplicates=DuplicateChoice.MERGE, add_people=people)
+                                duplicates=DuplicateChoice.KEEP, add_people=people)
     except KithbookError as exc:
         return _mistake(request, exc, chosen)
     finally:
