@@ -159,8 +159,9 @@ class _Introductions:
         return self._where(lambda i: i.requester.member is None
                            and (i.requester.email or "").lower() == wanted)
 
-    def open(self) -> list[Introduction]:
-        return self._where(lambda i: i.state in OPEN_STATES)
+    def open(self, created_before: datetime | None = None) -> list[Introduction]:
+        return self._where(lambda i: i.state in OPEN_STATES and (
+            created_before is None or i.created_at <= created_before))
 
 
 class _Notifications:

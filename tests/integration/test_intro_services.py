@@ -30,6 +30,7 @@ from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 from kithbook.services.introductions import Box, DraftKind
+from sql_trace import statements
 
 PURPOSE = "I'd like Cleo's advice on structuring a first data team at a 20-person company."
 SECRET = "Ben oversold his last startup to me"
@@ -218,6 +219,30 @@ def test_expiry_closes_only_requests_past_their_deadline(kb: Kithbook, town: Com
     assert kb.show_introduction(town.ben, old).state is IntroState.EXPIRED
     assert kb.show_introduction(town.ben, fresh).state is IntroState.REQUESTED
     assert kb.expire_due_introductions() == 0
+
+
+def test_looking_for_requests_due_writes_nothing_when_none_is(
+        kb: Kithbook, town: Community, clock: FixedClock) -> None:
+    ask(kb, town)
+    clock.advance(2)  # older than the shortest expiry, not yet due
+    with statements() as sent:
+        assert kb.expire_due_introductions() == 0
+    assert [s for s in sent if s.lstrip().upper().startswith(
+        ("UPDATE", "INSERT", "DELETE", "BEGIN IMMEDIATE"))] == []
+
+
+def test_the_list_page_reads_what_the_list_the_asks_and_the_cap_each_say(
+        kb: Kithbook, town: Community, clock: FixedClock) -> None:
+    first = ask(kb, town).id
+    clock.advance(1)
+    ask(kb, town, PURPOSE + " Also hiring.")
+    kb.forward_introduction(town.ana, first)
+    for member in (town.ana, town.ben, town.cleo, town.dan):
+        for box in Box:
+            page = kb.introductions_page(member, box)
+            assert page.views == kb.list_introductions(member, box)
+            assert page.emailed == kb.email_statuses(member)
+            assert page.fair_use == kb.fair_use_status(member)
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(kb: Kithbook,

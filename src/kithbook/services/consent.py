@@ -353,8 +353,17 @@ def email_status(uow: UnitOfWork, actor: MemberId, intro_id: str) -> EmailStatus
 def email_statuses(uow: UnitOfWork, actor: MemberId) -> dict[IntroId, EmailStatus]:
     """The asks by email of every request `actor` introduces (for their list)."""
     with uow.reading():
-        mine = {i.id: i for i in uow.introductions.introduced_by(actor)}
-        links = uow.consent.of_intros(list(mine), LinkPurpose.ANSWER)
+        return statuses_among(uow, actor, uow.introductions.introduced_by(actor))
+
+
+def statuses_among(uow: UnitOfWork, actor: MemberId, intros: list[Introduction]
+                   ) -> dict[IntroId, EmailStatus]:
+    """Inside an open unit of work: `email_statuses` of those of `intros` that `actor`
+    introduces (a list already read need not be read again)."""
+    mine = {i.id: i for i in intros if i.introducer.member == actor}
+    if not mine:
+        return {}
+    links = uow.consent.of_intros(list(mine), LinkPurpose.ANSWER)
     return {link.intro_id: _status(mine[link.intro_id], link) for link in links}
 
 

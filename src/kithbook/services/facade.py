@@ -290,6 +290,11 @@ class Kithbook:
                            ) -> list[IntroView]:
         return intros.list_introductions(self._uow(), actor, box)
 
+    def introductions_page(self, actor: MemberId, box: intros.Box = intros.Box.ALL
+                           ) -> intros.IntroList:
+        """The list of introductions with the asks by email and the fair-use count."""
+        return intros.introductions_page(self._uow(), actor, box, self.clock, self.fair_use)
+
     def fair_use_status(self, actor: MemberId) -> intros.FairUseStatus:
         return intros.fair_use_status(self._uow(), actor, self.clock, self.fair_use)
 

@@ -26,6 +26,7 @@ from kithbook.domain.fair_use import FairUseLimits, check_new_request, open_requ
 from kithbook.domain.ids import ContactId, IntroId, MemberId, new_id
 from kithbook.domain.introductions import (
     DEFAULT_EXPIRY,
+    MIN_EXPIRY,
     Introduction,
     IntroView,
     Party,
@@ -41,6 +42,7 @@ from kithbook.domain.screening import RecentPurpose, screen_purpose
 from kithbook.domain.ties import Tie
 from kithbook.graph.strength import StrengthParams
 from kithbook.services import path_handles
+from kithbook.services.consent import EmailStatus, statuses_among
 from kithbook.services.network_trust import book_trust, community_trust, member_ties
 from kithbook.services.notifications import introduction_moved as notify
 from kithbook.services.path_network import PathsCache
@@ -181,10 +183,19 @@ def record_outcome(uow: UnitOfWork, actor: MemberId, intro_id: str, rating: Rati
 
 
 def expire_due(uow: UnitOfWork, clock: Clock) -> int:
-    """Close every open request nobody answered in time; returns how many."""
+    """Close every open request nobody answered in time; returns how many.
+
+    Every list of introductions asks this first, so it looks before it writes: only
+    requests older than the shortest expiry can be due, and only when one is does it
+    open a writing transaction (on SQLite, the database's write lock)."""
     now = clock.now()
+    with uow.reading():
+        if not any(is_due_to_expire(intro, now)
+                   for intro in uow.introductions.open(created_before=now - MIN_EXPIRY)):
+            return 0
     with uow:
-        due = [intro for intro in uow.introductions.open() if is_due_to_expire(intro, now)]
+        due = [intro for intro in uow.introductions.open(created_before=now - MIN_EXPIRY)
+               if is_due_to_expire(intro, now)]
         for intro in due:
             loaded = intro.version
             intro.expire(at=now)
@@ -204,8 +215,31 @@ def list_introductions(uow: UnitOfWork, actor: MemberId, box: Box = Box.ALL
                        ) -> list[IntroView]:
     """What the member may see, newest first: their inbox, their outbox, or both."""
     with uow.reading():
-        views = [intro.view_for(actor) for intro in uow.introductions.involving(actor)
-                 if intro.can_see(actor)]
+        return _listed(uow.introductions.involving(actor), actor, box)
+
+
+@dataclass(frozen=True)
+class IntroList:
+    """What the list of introductions shows."""
+
+    views: list[IntroView]
+    emailed: dict[IntroId, EmailStatus]
+    fair_use: FairUseStatus
+
+
+def introductions_page(uow: UnitOfWork, actor: MemberId, box: Box, clock: Clock,
+                       limits: FairUseLimits = DEFAULT_LIMITS) -> IntroList:
+    """`list_introductions`, `email_statuses` and `fair_use_status` from one read of the
+    introductions the actor is party to (each of the others reads a part of it)."""
+    with uow.reading():
+        involved = uow.introductions.involving(actor)
+        emailed = statuses_among(uow, actor, involved)
+    return IntroList(_listed(involved, actor, box), emailed, FairUseStatus(
+        len(open_requests(involved, actor, clock.now())), limits.max_open_requests))
+
+
+def _listed(intros: list[Introduction], actor: MemberId, box: Box) -> list[IntroView]:
+    views = [intro.view_for(actor) for intro in intros if intro.can_see(actor)]
     if box is Box.INBOX:
         return [v for v in views if v.viewer is not Role.REQUESTER]
     if box is Box.OUTBOX:

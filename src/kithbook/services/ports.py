@@ -290,7 +290,9 @@ class IntroductionRepository(Protocol):
 
     def from_outsider(self, email: str) -> list[Introduction]: ...
 
-    def open(self) -> list[Introduction]: ...
+    def open(self, created_before: datetime | None = None) -> list[Introduction]:
+        """Requests still open; only those made before `created_before` when given."""
+        ...
 
     def rename_member(self, member: MemberId, name: str) -> None:
         """Where the member asked or introduces, their requests show `name` from now on."""

@@ -123,8 +123,12 @@ class SqlIntroductions:
         return self._load(introductions.c.requester_member_id.is_(None),
                           func.lower(introductions.c.requester_email) == email.strip().lower())
 
-    def open(self) -> list[Introduction]:
-        return self._load(introductions.c.state.in_([s.value for s in OPEN_STATES]))
+    def open(self, created_before: datetime | None = None) -> list[Introduction]:
+        where: list[ColumnElement[bool]] = [
+            introductions.c.state.in_([s.value for s in OPEN_STATES])]
+        if created_before is not None:
+            where.append(introductions.c.created_at <= created_before)
+        return self._load(*where)
 
     def made_between(self, start: datetime, end: datetime) -> list[Introduction]:
         """Introductions made (the target's yes) from `start` to `end`, and still made."""

@@ -63,10 +63,10 @@ def _render(request: Request, template: str, context: dict[str, Any],
 def intros_page(request: Request, kb: Services, me: CurrentMember,
                 box: Box = Box.INBOX) -> HTMLResponse:
     kb.expire_due_introductions()
+    page = kb.introductions_page(me.id, box)
     return _render(request, "intros.html", {
-        "views": kb.list_introductions(me.id, box), "box": box.value,
-        "emailed": kb.email_statuses(me.id),
-        "fair_use": kb.fair_use_status(me.id)})
+        "views": page.views, "box": box.value, "emailed": page.emailed,
+        "fair_use": page.fair_use})
 
 
 @router.get("/introductions/new", response_class=HTMLResponse)
