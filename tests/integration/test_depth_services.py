@@ -278,3 +278,18 @@ def test_likely_duplicates_are_kept_until_the_book_changes(kb: Kithbook, book: B
     assert kb.list_duplicates(me)[0] is found[0]  # kept, not compared again
     kb.delete_contact(me, found[0].contacts[1].id, exact=True)
     assert kb.list_duplicates(me) == []
+
+
+def test_a_contacts_page_reads_in_one_go_what_the_contact_and_its_depth_say(
+        kb: Kithbook, book: Book) -> None:
+    me = MemberId(book.me)
+    for contact in (book.ana, book.bo, book.cy):
+        view, depth = kb.contact_with_depth(me, contact)
+        assert view == kb.get_contact(me, contact)
+        assert depth == kb.tie_depth(me, contact, exact=True)
+    other = bare_member(kb, "Someone Else")
+    with pytest.raises(NotFound) as theirs:
+        kb.contact_with_depth(other.id, book.ana)
+    with pytest.raises(NotFound) as nobody:
+        kb.get_contact(other.id, book.ana)
+    assert theirs.value.message == nobody.value.message

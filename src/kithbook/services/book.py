@@ -315,16 +315,17 @@ def read_contacts(uow: UnitOfWork, actor: MemberId, query: ContactQuery, clock: 
 def show_contact(uow: UnitOfWork, actor: MemberId, ref: str) -> ContactView:
     """The contact a person names (id, id prefix or part of the name), with its timeline."""
     with uow.reading():
-        return _view(uow, actor, resolve_contact(uow, actor, ref))
+        return contact_view(uow, actor, resolve_contact(uow, actor, ref))
 
 
 def get_contact(uow: UnitOfWork, actor: MemberId, contact_id: str) -> ContactView:
     """The contact with exactly this id in `actor`'s book (what the API uses)."""
     with uow.reading():
-        return _view(uow, actor, resolve_contact(uow, actor, contact_id, exact=True))
+        return contact_view(uow, actor, resolve_contact(uow, actor, contact_id, exact=True))
 
 
-def _view(uow: UnitOfWork, actor: MemberId, contact: Contact) -> ContactView:
+def contact_view(uow: UnitOfWork, actor: MemberId, contact: Contact) -> ContactView:
+    """Inside an open unit of work: what a contact's page shows of them."""
     tie = uow.ties.get(actor, contact.id) or Tie(owner=actor, contact=contact.id)
     timeline = uow.interactions.for_contact(actor, contact.id, TIMELINE_LIMIT)
     others = {cid for i in timeline for cid in i.contact_ids} - {contact.id}

@@ -31,6 +31,7 @@ from kithbook.domain.tie_summary import Screen, TieReading, TieSummary
 from kithbook.domain.ties import Tie, check_cadence
 from kithbook.graph.strength import StrengthParams
 from kithbook.services import stored_strength
+from kithbook.services.book import ContactView, contact_view
 from kithbook.services.path_network import PathsCache
 from kithbook.services.ports import Clock, DepthSnapshot, UnitOfWork
 from kithbook.services.references import resolve_contact
@@ -133,6 +134,15 @@ def tie_depth(uow: UnitOfWork, actor: MemberId, ref: str, clock: Clock,
         # whole contact first would only repeat it.
         contact = ContactId(ref.strip()) if exact else _contact_id(uow, actor, ref, exact)
         return _one(uow, actor, contact, clock.today(), params)
+
+
+def contact_with_depth(uow: UnitOfWork, actor: MemberId, contact_id: str, clock: Clock,
+                       params: StrengthParams) -> tuple[ContactView, TieDepth]:
+    """A contact's page: `get_contact` and its `tie_depth`, read in one transaction (on a
+    community server each transaction is a connection taken from the pool and given back)."""
+    with uow.reading():
+        view = contact_view(uow, actor, resolve_contact(uow, actor, contact_id, exact=True))
+        return view, _one(uow, actor, view.contact.id, clock.today(), params)
 
 
 def correct_strength(uow: UnitOfWork, actor: MemberId, ref: str, value: float | None,

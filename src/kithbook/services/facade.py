@@ -416,6 +416,12 @@ class Kithbook:
         return depth.tie_depth(self._uow(), actor, ref, self.clock, self.strength_params,
                                exact=exact)
 
+    def contact_with_depth(self, actor: MemberId, contact_id: str
+                           ) -> tuple[ContactView, depth.TieDepth]:
+        """`get_contact` and `tie_depth` of the contact with exactly this id, in one read."""
+        return depth.contact_with_depth(self._uow(), actor, contact_id, self.clock,
+                                        self.strength_params)
+
     def correct_strength(self, actor: MemberId, ref: str, value: float | None, *,
                          exact: bool = False) -> depth.TieDepth:
         return depth.correct_strength(self._uow(), actor, ref, value, self.clock,

@@ -127,8 +127,7 @@ async def contact_page(contact_id: str, request: Request, kb: Services,
 
 def _read_contact(kb: Services, member: MemberId,
                   contact_id: str) -> tuple[ContactView, TieDepth]:
-    view = kb.get_contact(member, contact_id)
-    return view, kb.tie_depth(member, view.contact.id, exact=True)
+    return kb.contact_with_depth(member, contact_id)
 
 
 def contact_response(request: Request, kb: Services, member: MemberId, contact_id: str, *,
