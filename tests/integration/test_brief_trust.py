@@ -142,10 +142,19 @@ def _bulk_members(kb: Kithbook, names: list[str]) -> list[MemberId]:
 
 
 def _bulk_ties(kb: Kithbook, ties: list[tuple[MemberId, MemberId, int]],
-               names: dict[MemberId, str]) -> None:
-    """Named ties, each a contact linked to the member it stands for, in one write."""
+               names: dict[MemberId, str],
+               at_acme: list[tuple[MemberId, str, int]] = ()) -> None:  # type: ignore[assignment]
+    """Named ties, each a contact linked to the member it stands for, and named contacts
+    at Acme (owner, name, stated trust) who are no member, in one write."""
     now = datetime(2026, 1, 1, tzinfo=UTC)
     contacts, rows, links = [], [], []
+    for owner, name, level in at_acme:
+        cid = ContactId(new_id())
+        contacts.append(Contact(id=cid, owner=owner, name=name, organization="Acme",
+                                created_at=now, updated_at=now))
+        rows.append(Tie(owner=owner, contact=cid, stated_trust=level,
+                        policy=SharingPolicy(visibility=Visibility.NAMED,
+                                             ask_rule=AskRule.ANYONE)))
     for owner, other, level in ties:
         cid = ContactId(new_id())
         contacts.append(Contact(id=cid, owner=owner, name=names[other], created_at=now,
@@ -163,6 +172,9 @@ def _bulk_ties(kb: Kithbook, ties: list[tuple[MemberId, MemberId, int]],
 
 def test_a_ring_of_fake_accounts_vouching_for_each_other_stays_below_honest_members(
         kb: Kithbook) -> None:
+    """Briefs: every fake requester's trust below the honest requesters' median. Paths:
+    the ring ties itself back to the two members it fooled and names a contact at Acme
+    from every account, yet no path through it outranks a path through honest members."""
     kb.fair_use = FairUseLimits(max_open_requests=500, cooldown_after_decline=timedelta(0))
     rng = np.random.default_rng(5)
     honest = _bulk_members(kb, [f"Honest {i}" for i in range(HONEST)])
@@ -173,13 +185,20 @@ def test_a_ring_of_fake_accounts_vouching_for_each_other_stays_below_honest_memb
     for i, m in enumerate(honest):  # each honest member trusts a few others
         for j in rng.choice([x for x in range(HONEST) if x != i], 4, replace=False):
             ties.append((m, honest[int(j)], int(rng.integers(3, 6))))
-    for i, m in enumerate(fakes):  # the ring: every fake vouches fully for five others
-        for j in {(i + 1) % FAKES, *rng.integers(0, FAKES, 4).tolist()} - {i}:
+    for i, m in enumerate(fakes):  # the ring: every fake vouches fully for its neighbours
+        # on the ring (so they agree to pass each other on) and for three others
+        for j in {(i + 1) % FAKES, (i - 1) % FAKES, *rng.integers(0, FAKES, 3).tolist()} - {i}:
             ties.append((m, fakes[int(j)], 5))
     for fooled in honest[1:3]:  # two members were fooled into vouching for the ring
         ties += [(fooled, fakes[int(j)], 3) for j in rng.integers(0, FAKES, 3)]
-    _bulk_ties(kb, ties, names)
+        # and the ring vouches for them fully, so its accounts agree to pass them on
+        ties += [(fake, fooled, 5) for fake in fakes]
     ana = honest[0]
+    for other in honest[1:3]:  # Ana knows the fooled members, and they her
+        ties += [(ana, other, 4), (other, ana, 4)]
+    at_acme = [(m, f"Acme person {i}", int(rng.integers(3, 6))) for i, m in
+               enumerate(honest[1:])] + [(m, f"Acme fake {i}", 5) for i, m in enumerate(fakes)]
+    _bulk_ties(kb, ties, names, at_acme)
     cleo = kb.add_contact(ana, ContactFields(name="Cleo Park", organization="Acme")).id
     kb.set_contact_policy(ana, cleo, NAMED)
 
@@ -194,6 +213,33 @@ def test_a_ring_of_fake_accounts_vouching_for_each_other_stays_below_honest_memb
     assert float(np.median(honest_trust)) > 0.1  # honest members are heard at all
     assert max(fake_trust) < float(np.median(honest_trust))
 
+    # Paths: a fake account is trusted only as far as an honest member vouched for it
+    # directly (the fooled members' own word, said in the path's words); the ring's own
+    # vouching for itself adds nothing, so a path resting on it ranks below every path
+    # through honest members.
+    ring = set(fakes)
+    vouched = {other for owner, other, _ in ties if owner in set(honest) and other in ring}
+    found = kb.find_paths(ana, PathQuery(organization="Acme", k=60)).paths
+    fakes_on = [{s.member for s in p.steps} & ring for p in found]
+    honest_paths = [p for p, on in zip(found, fakes_on, strict=True) if not on]
+    assert honest_paths, "honest members should offer paths to Acme"
+    last_honest = max(p.rank for p in honest_paths)
+    for p, on in zip(found, fakes_on, strict=True):
+        if on - vouched:  # resting on the ring's word for itself: after every honest path
+            assert p.rank > last_honest
+        elif on:  # at a rank of its own only on a fooled member's word, and said so
+            said = p.explanation.splitlines()[-1]
+            assert any(f"Honest {n} trusts Fake" in said for n in (1, 2)), said
+    lowest_honest = min(p.score for p in honest_paths)
+    number = {m: i for i, m in enumerate(fakes)}
+    deeper = sorted({(number[v] + step) % FAKES for v in vouched for step in (-1, 1)}
+                    - {number[v] for v in vouched})[:8]
+    assert deeper
+    for i in deeper:  # people only the ring vouches for, each searched for by name
+        ring_paths = kb.find_paths(ana, PathQuery(to=f"Acme fake {i}", k=10)).paths
+        assert ring_paths, "the ring's contacts can still be reached"
+        assert max(p.score for p in ring_paths) < lowest_honest
+
 
 # ---- trust in the words of a warm path ------------------------------------------------
 
@@ -205,4 +251,4 @@ def test_a_path_says_how_far_its_intermediaries_are_trusted(kb: Kithbook,
     [path] = kb.find_paths(town.ana, PathQuery(organization="Acme")).paths
     assert [s.label for s in path.steps] == ["Dee", "Ben", "Zoe Named (Acme)"]
     assert path.explanation.splitlines()[-1] == (
-        "Trust: you know Dee yourself; Ben is trusted by 1 person you trust (Dee).")
+        "Trust: you know Dee yourself; Dee trusts Ben.")

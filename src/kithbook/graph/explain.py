@@ -152,6 +152,9 @@ def _numbers(explanation: Explanation, who: Callable[[int], str]) -> list[str]:
     """Every factor with its figure: all of them are the searcher's own record."""
     path = explanation.path
     factors = [f"{who(i + 1)} agrees {a:.2f}" for i, a in enumerate(path.agrees)]
+    if path.vouches:  # each intermediary's trust factor follows their agree chance
+        factors = [f"{said} × trust in {who(i + 1)} {v:.2f}"
+                   for i, (said, v) in enumerate(zip(factors, path.vouches, strict=True))]
     factors.append(f"{who(len(path.people) - 2)}–{who(len(path.people) - 1)} tie "
                    f"{path.last_strength:.2f}")
     lines = [f"#{explanation.rank}: score {path.score:.3f} = " + " × ".join(factors) + "."]
@@ -179,9 +182,10 @@ def _words(explanation: Explanation, who: Callable[[int], str]) -> list[str]:
     path = explanation.path
     last = len(path.people) - 1
     agreeing = [who(i + 1) for i in range(len(path.agrees))]
+    trusted = ", how far you may trust them," if path.vouches else ""
     lines = [f"#{explanation.rank}: score {path.score:.3f}, from how readily "
-             f"{_listed(agreeing)} would agree and how well {who(last - 1)} knows "
-             f"{who(last)}.",
+             f"{_listed(agreeing)} would agree{trusted} and how well {who(last - 1)} "
+             f"knows {who(last)}.",
              f"You know {who(1)} {_how_well(explanation.first_strength)} "
              f"({explanation.first_strength:.2f})."]
     for n, step in enumerate(explanation.steps, start=1):

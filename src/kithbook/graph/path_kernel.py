@@ -80,7 +80,13 @@ class Network(NamedTuple):
 class Ask(NamedTuple):
     """One search: from `searcher` to `target` (a person, else -1 and `targets` is the
     group), `named` when the last hop must be a named tie, the best `k` paths of up to
-    `max_intermediaries`."""
+    `max_intermediaries`.
+
+    `vouch[m]` in [0, 1] is how far the searcher may trust person m as an intermediary;
+    a person reached through an anonymous tie counts as `unnamed` instead, so the
+    ranking never tells one anonymous person from another. Each intermediary's factor
+    multiplies the score after their agree chance; all ones leave the scores as they
+    were, to the bit (x × 1.0 is x)."""
 
     searcher: int
     target: int
@@ -88,6 +94,8 @@ class Ask(NamedTuple):
     k: int
     max_intermediaries: int
     targets: Int32Array
+    vouch: Float64Array
+    unnamed: float
 
 
 class Tables(NamedTuple):
@@ -281,6 +289,15 @@ def _ends(top: Top, k: int, bar: float, partial: float, g: int, lasts: Lasts,
 
 # -- the search ----------------------------------------------------------------------------
 
+def _vouch(ask: Ask, out: OutTies, e: int) -> float:
+    """The searcher's trust factor for the person tie `e` leads to, as the path sees them:
+    their own when named, the neutral one when anonymous."""
+    if out.visibility[e] == NAMED:
+        return float(ask.vouch[out.dst[e]])
+    return ask.unnamed
+
+
+
 def _lasts(ask: Ask, net: Network, scratch: Tables) -> tuple[Lasts, int]:
     """Backward, one hop: the last hops into the targets, grouped by owner, each group
     strongest first, so a loop over a group stops at the first hop below the bar. Marks
@@ -346,7 +363,9 @@ def _search(ask: Ask, net: Network, scratch: Tables) -> tuple[Int64Array, Float6
     for e in range(out.indptr[s], out.indptr[s + 1]):
         if out.agree_back[e] > 0 and out.dst[e] != target_one:
             first[n_first] = e
-            bound[n_first] = -(np.float64(out.agree_back[e]) * onward.best[out.dst[e]])
+            # The searcher's own tie: its person is theirs to judge, named or not.
+            bound[n_first] = -(np.float64(out.agree_back[e]) * ask.vouch[out.dst[e]]
+                               * onward.best[out.dst[e]])
             n_first += 1
     first = first[:n_first]
 
@@ -355,8 +374,8 @@ def _search(ask: Ask, net: Network, scratch: Tables) -> tuple[Int64Array, Float6
         g = group[out.dst[e1]]
         if g < 0:
             continue
-        top, bar = _ends(top, k, bar, np.float64(out.agree_back[e1]), g, lasts, out,
-                         out.trust_back[e1], e1, -1, -1, -1, -1)
+        top, bar = _ends(top, k, bar, np.float64(out.agree_back[e1]) * ask.vouch[out.dst[e1]],
+                         g, lasts, out, out.trust_back[e1], e1, -1, -1, -1, -1)
 
     # Three hops, first intermediaries best first: a path going on past m1 scores at most
     # a1 × best_onward[m1] × the best last hop, so the walk stops at the first m1 whose
@@ -376,12 +395,15 @@ def _search(ask: Ask, net: Network, scratch: Tables) -> tuple[Int64Array, Float6
                 break
             e1 = first[w]
             m1 = out.dst[e1]
-            a1 = np.float64(out.agree_back[e1])
+            a1 = np.float64(out.agree_back[e1]) * ask.vouch[m1]
             for j in range(onward.indptr[m1], onward.indptr[m1 + 1]):
                 e2 = onward.eid[j]
                 partial = a1 * np.float64(out.agree_back[e2])
                 if partial < floor:
                     break  # the row is sorted by agree chance, highest first
+                partial = partial * _vouch(ask, out, e2)  # at most 1: the break held
+                if partial < floor:
+                    continue
                 m2 = out.dst[e2]
                 if m2 == s or m2 == target_one or out.trust_back[e1] < out.need[e2]:
                     continue
@@ -504,7 +526,7 @@ def _four(ask: Ask, net: Network, front: Front, lasts: Lasts, scratch: Tables, t
             m1 = out.dst[e1]
             if m3 == m1 or out.trust_back[e2] < out.need[e3]:
                 continue
-            partial = f_p[i] * a3
+            partial = f_p[i] * a3 * _vouch(ask, out, e3)
             if partial < floor:
                 continue
             top, bar = _ends(top, ask.k, bar, partial, g, lasts, out, out.trust_back[e3],
@@ -579,6 +601,7 @@ _heap_offer = _compile(_heap_offer)
 _grow = _compile(_grow)
 _offer = _compile(_offer)
 _ends = _compile(_ends)
+_vouch = _compile(_vouch)
 _lasts = _compile(_lasts)
 _two_ahead = _compile(_two_ahead)
 _middles = _compile(_middles)
@@ -607,5 +630,5 @@ def prepare() -> None:
                   InTies(rows, none32, none32), Onward(rows, none32,
                                                        np.zeros(1, dtype=np.float32)))
     tables = SCRATCH.take(1)
-    search(Ask(0, -1, False, 1, 3, one), net, tables)
+    search(Ask(0, -1, False, 1, 3, one, np.ones(1), 1.0), net, tables)
     SCRATCH.give(tables)

@@ -11,7 +11,9 @@ distinct. Its hops are permitted like this (see docs/paths.md for the reasoning)
   put a name on a contact its owner chose to keep nameless).
 
 Score = product over intermediaries of their agree chance (from each one's own tie back to
-the person before them, `policy.agree_chance`) × strength of the last hop. Paths scoring 0
+the person before them, `policy.agree_chance`) and of how far the searcher may trust them
+(`vouch`, a factor in [0, 1] from `graph/trust.py`; the neutral `unnamed` for a person
+reached through an anonymous tie) × strength of the last hop. Paths scoring 0
 are not paths anyone would take and are left out. Order: score descending, then fewer hops,
 then person numbers, so the order is total and every implementation agrees on it.
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.graph.arrays import Float64Array as FloatArray
@@ -58,6 +61,7 @@ class WarmPath:
     agrees: tuple[float, ...]  # one per intermediary
     last_strength: float
     anonymous: tuple[bool, ...]
+    vouches: tuple[float, ...] = ()  # one per intermediary: the trust factor applied
 
     @property
     def intermediaries(self) -> tuple[int, ...]:
@@ -75,12 +79,15 @@ class WarmPath:
 def find_paths(snapshot: Snapshot, searcher: int, *, to: int | None = None,
                where: PeopleFilter | None = None, k: int = DEFAULT_K,
                max_intermediaries: int = MAX_INTERMEDIARIES,
-               named_last: bool = False) -> list[WarmPath]:
+               named_last: bool = False, vouch: npt.ArrayLike | None = None,
+               unnamed: float = 1.0) -> list[WarmPath]:
     """The best `k` permitted paths from `searcher` to person `to`, or to anyone matching
     `where` whom the searcher does not already know.
 
     A search for a person always ends on a named tie; `named_last` asks the same of a
-    filter search (one naming more than an anonymous tie discloses).
+    filter search (one naming more than an anonymous tie discloses). `vouch` gives, per
+    person, the searcher's trust factor in [0, 1] for them as an intermediary (none: 1
+    for everyone), `unnamed` the factor of anyone reached through an anonymous tie.
     """
     n = snapshot.num_people
     if not 0 <= searcher < n:
@@ -92,6 +99,7 @@ def find_paths(snapshot: Snapshot, searcher: int, *, to: int | None = None,
     if not 1 <= max_intermediaries <= MAX_INTERMEDIARIES:
         raise InvalidInput(f"a path has 1 to {MAX_INTERMEDIARIES} intermediaries; "
                            f"got {max_intermediaries}.", field="max_intermediaries")
+    factors = _factors(vouch, n, unnamed)
     if to is not None:
         if not 0 <= to < n:
             raise InvalidInput("that person is not in this network.", field="to")
@@ -119,16 +127,31 @@ def find_paths(snapshot: Snapshot, searcher: int, *, to: int | None = None,
     # Plain ints and int32 targets, so every call hits the one compiled signature.
     ask = path_kernel.Ask(int(searcher), int(to) if to is not None else -1, bool(named),
                           int(k), int(max_intermediaries),
-                          np.ascontiguousarray(targets, dtype=np.int32))
+                          np.ascontiguousarray(targets, dtype=np.int32), factors,
+                          float(unnamed))
     tables = path_kernel.SCRATCH.take(n)
     found, scores = path_kernel.search(ask, net, tables)
     # Only a search that finished put back every entry it set; a failed one's tables go.
     path_kernel.SCRATCH.give(tables)
-    return _ranked(snapshot, searcher, found, scores, k)
+    return _ranked(snapshot, searcher, found, scores, k, factors, float(unnamed))
+
+
+def _factors(vouch: npt.ArrayLike | None, n: int, unnamed: float) -> FloatArray:
+    if not 0.0 <= unnamed <= 1.0:
+        raise InvalidInput(f"a trust factor is in [0, 1]; got {unnamed}.", field="unnamed")
+    if vouch is None:
+        return np.ones(n, dtype=np.float64)
+    out = np.ascontiguousarray(vouch, dtype=np.float64)
+    if out.shape != (n,):
+        raise InvalidInput(f"give one trust factor per person ({n}); got {out.shape}.",
+                           field="vouch")
+    if not np.all((out >= 0.0) & (out <= 1.0)):  # NaN fails both
+        raise InvalidInput("trust factors are numbers in [0, 1].", field="vouch")
+    return out
 
 
 def _ranked(g: Snapshot, searcher: int, found: IntArray, score: FloatArray,
-            k: int) -> list[WarmPath]:
+            k: int, vouch: FloatArray, unnamed: float) -> list[WarmPath]:
     """The best `k` of the candidates, in the documented total order."""
     if len(score) == 0:
         return []
@@ -145,6 +168,8 @@ def _ranked(g: Snapshot, searcher: int, found: IntArray, score: FloatArray,
         people = (searcher, *(int(g.dst[e]) for e in chain))
         anonymous = (False, False, *(bool(g.visibility[e] == ANONYMOUS) for e in chain[1:]))
         agrees = tuple(float(g.agree_back[e]) for e in chain[:-1])
+        vouches = tuple(unnamed if anonymous[i] else float(vouch[people[i]])
+                        for i in range(1, len(people) - 1))
         paths.append(WarmPath(people, tuple(chain), float(score[r]), agrees,
-                              float(g.strength[chain[-1]]), anonymous))
+                              float(g.strength[chain[-1]]), anonymous, vouches))
     return paths

@@ -32,10 +32,12 @@ __all__ = [
     "DAMPING",
     "PRIOR",
     "TOLERANCE",
+    "TRUST_FLOOR",
     "Trust",
     "TrustGraph",
     "Voucher",
     "build_trust_graph",
+    "path_factors",
     "personalized_trust",
     "reputation",
     "tie_weight",
@@ -56,6 +58,12 @@ fraction of an average member's share."""
 MAX_STEPS = 64
 PRIOR = 1.0
 """Neutral evidence every score starts from, in average members' shares."""
+
+TRUST_FLOOR = 0.1
+"""The factor a warm path gives an intermediary nobody the searcher trusts vouches for
+(and anyone shown only anonymously): low enough that a ring of fake accounts, which
+earns almost no trust, never outranks people with real vouches; above zero, so such a
+path is still offered when there is no other."""
 
 # Beyond this share of all ties, a dense sparse-matrix product beats gathering out-ties.
 _DENSE_SHARE = 0.25
@@ -241,6 +249,16 @@ def reputation(
             )
         start[chosen] = 1.0 / chosen.size
     return _trust_from(graph, start, damping, tolerance, max_steps)
+
+
+def path_factors(score: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """How a warm path weighs intermediaries the searcher trusts at `score` in [-1, 1]:
+    their trust itself (1 = fully), never below `TRUST_FLOOR`. Distrust weighs like no
+    evidence here: a path is a request the searcher may still choose not to make, and
+    the brief is where distrust is spelled out."""
+    out: npt.NDArray[np.float64] = np.clip(
+        np.asarray(score, dtype=np.float64), TRUST_FLOOR, 1.0)
+    return out
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from kithbook.domain.ties import Tie
 from kithbook.graph.strength import StrengthParams
 from kithbook.services import path_handles
 from kithbook.services.consent import EmailStatus, statuses_among
-from kithbook.services.network_trust import book_trust, community_trust, member_ties
+from kithbook.services.network_trust import book_view, community_trust, community_view
 from kithbook.services.notifications import introduction_moved as notify
 from kithbook.services.path_network import PathsCache
 from kithbook.services.paths import community_network
@@ -296,24 +296,12 @@ def _inferred_trust(uow: UnitOfWork, cache: PathsCache, actor: MemberId, request
     """The requester's trust through the introducer's network: the community's members
     when there are several, else the introducer's own book. Kept while neither the
     network nor any outcome changes; one walk from the introducer per brief."""
-    mark = uow.introductions.outcomes_mark()
     if uow.members.count() == 1:
-        if tie is None:
-            return None
-        book = cache.value(uow, f"trust-book:{actor}:{mark}",
-                           lambda: book_trust(uow, actor, uow.introductions.outcome_tally()),
-                           owner=actor)
-        return book.of(tie.contact)
+        return None if tie is None else book_view(uow, cache, actor).of(tie.contact)
     if requester.member is None:
         return None
-    network = community_network(uow, cache)
-    ties = cache.value(uow, f"trust-ties:{mark}",
-                       lambda: member_ties(network, uow.introductions.outcome_tally()))
-    viewer = ties.number.get(actor)
-    if viewer is None:
-        return None
-    graph = cache.value(uow, f"trust-graph:{actor}:{mark}", lambda: ties.graph_for(viewer))
-    return community_trust(ties, graph, actor, requester.member)
+    view = community_view(uow, cache, community_network(uow, cache), actor)
+    return None if view is None else community_trust(view, requester.member)
 
 
 def draft_email(uow: UnitOfWork, actor: MemberId, intro_id: str, kind: DraftKind, *,

@@ -35,9 +35,17 @@ import numpy.typing as npt
 from kithbook.domain.ids import ContactId, MemberId
 from kithbook.domain.risk_brief import InferredTrust
 from kithbook.graph.policy import NAMED
-from kithbook.graph.trust import TrustGraph, build_trust_graph, personalized_trust, tie_weights
+from kithbook.graph.trust import (
+    TRUST_FLOOR,
+    Trust,
+    TrustGraph,
+    build_trust_graph,
+    path_factors,
+    personalized_trust,
+    tie_weights,
+)
 from kithbook.graph.trust import vouchers as heaviest_raters
-from kithbook.services.path_network import Network
+from kithbook.services.path_network import Network, PathsCache
 from kithbook.services.ports import OutcomeCount, UnitOfWork
 from kithbook.services.tie_strength import estimate_strength
 
@@ -104,38 +112,82 @@ def introducer_outcomes(outcomes: Sequence[OutcomeCount]) -> dict[MemberId, tupl
     return out
 
 
-def path_trust(ties: MemberTies, graph: TrustGraph, viewer: MemberId,
-               intermediaries: Sequence[MemberId | None],
-               record: dict[MemberId, tuple[int, int]]) -> tuple[float, str | None]:
-    """How far the searcher may trust a path's named intermediaries, and why, in words:
-    the weakest one's trust in [-1, 1] (1 when none is a member), and a sentence."""
-    v = ties.number.get(viewer)
-    if v is None:
-        return 1.0, None
-    trust = personalized_trust(graph, v)
-    said, weakest = [], 1.0
+@dataclass(frozen=True)
+class ViewerTrust:
+    """What one member may learn of everyone's trust, from their own point of view: the
+    ties they may hear (`MemberTies.graph_for`) and one walk from them."""
+
+    ties: MemberTies
+    graph: TrustGraph
+    trust: Trust
+    viewer: int
+    record: dict[MemberId, tuple[int, int]]
+
+    def factors(self, network: Network) -> npt.NDArray[np.float64]:
+        """Per person of the path network, the factor a path gives them as an
+        intermediary (`graph.trust.path_factors`); people who are no member get the
+        floor (a community path's intermediaries are all members)."""
+        out = np.full(network.snapshot.num_people, TRUST_FLOOR, dtype=np.float64)
+        people = np.array([network.member_number[m] for m in self.ties.members],
+                          dtype=np.int64)
+        out[people] = path_factors(self.trust.score)
+        return out
+
+
+def community_view(uow: UnitOfWork, cache: PathsCache, network: Network, actor: MemberId
+                   ) -> ViewerTrust | None:
+    """`actor`'s view of the community's trust, kept while neither the network nor any
+    outcome changes (the brief and the path ranking read the same one)."""
+    mark = uow.introductions.outcomes_mark()
+    tally = cache.value(uow, f"trust-tally:{mark}", uow.introductions.outcome_tally)
+    ties = cache.value(uow, f"trust-ties:{mark}", lambda: member_ties(network, tally))
+    viewer = ties.number.get(actor)
+    if viewer is None:
+        return None
+
+    def walked() -> ViewerTrust:
+        graph = ties.graph_for(viewer)
+        return ViewerTrust(ties, graph, personalized_trust(graph, viewer), viewer,
+                           introducer_outcomes(tally))
+
+    return cache.value(uow, f"trust-view:{actor}:{mark}", walked)
+
+
+def path_trust(view: ViewerTrust, intermediaries: Sequence[MemberId | None]) -> str | None:
+    """How far the searcher may trust a path's named intermediaries, in words: who vouches
+    for each (the person before them on the path first: "Ben trusts Chen"), and how the
+    introductions they made went. Anonymous people (None) are never looked up."""
+    ties, v = view.ties, view.viewer
+    said = []
+    before: int | None = v
     for step, member in enumerate(intermediaries):
         i = ties.number.get(member) if member is not None else None
         if i is None:
+            before = None
             continue
         name = ties.names[i]
-        score = float(trust.score[i])
-        weakest = min(weakest, score)
-        raters = [x for x in heaviest_raters(graph, trust, i, limit=graph.size)
+        raters = [x.rater for x in heaviest_raters(view.graph, view.trust, i,
+                                                   limit=view.graph.size)
                   if x.rater != v and x.rating > 0]
         if step == 0:
             words = f"you know {name} yourself"
+        elif before is not None and before in raters:
+            others = len(raters) - 1
+            words = f"{ties.names[before]} trusts {name}" + (
+                f", as {'does' if others == 1 else 'do'} {others} more "
+                f"{'person' if others == 1 else 'people'} you trust" if others else "")
         elif raters:
             words = (f"{name} is trusted by {len(raters)} "
                      f"{'person' if len(raters) == 1 else 'people'} you trust "
-                     f"({', '.join(ties.names[x.rater] for x in raters[:VOUCHERS_NAMED])})")
+                     f"({', '.join(ties.names[x] for x in raters[:VOUCHERS_NAMED])})")
         else:
             words = f"nobody you trust is known to vouch for {name}"
-        good, total = record.get(member, (0, 0)) if member is not None else (0, 0)
+        good, total = view.record.get(member, (0, 0)) if member is not None else (0, 0)
         if total:
             words += f"; {name}'s introductions went well {good} time{'s' * (good != 1)} of {total}"
         said.append(words)
-    return weakest, ("Trust: " + "; ".join(said) + ".") if said else None
+        before = i
+    return ("Trust: " + "; ".join(said) + ".") if said else None
 
 
 def _pair_counts(outcomes: Sequence[OutcomeCount], number: dict[MemberId, int], n: int
@@ -153,13 +205,13 @@ def _pair_counts(outcomes: Sequence[OutcomeCount], number: dict[MemberId, int], 
     return tables[0], tables[1], tables[2]
 
 
-def community_trust(ties: MemberTies, graph: TrustGraph, viewer: MemberId,
-                    requester: MemberId) -> InferredTrust | None:
-    """The requester's trust as `viewer` may see it, or None if either is no member."""
-    v, r = ties.number.get(viewer), ties.number.get(requester)
-    if v is None or r is None:
+def community_trust(view: ViewerTrust, requester: MemberId) -> InferredTrust | None:
+    """The requester's trust as the viewer may see it, or None if they are no member."""
+    r = view.ties.number.get(requester)
+    if r is None:
         return None
-    return _described(graph, v, r, lambda i: ties.names[i], "trusted by", "vouch")
+    return _described(view.graph, view.trust, view.viewer, r, lambda i: view.ties.names[i],
+                      "trusted by", "vouch")
 
 
 @dataclass(frozen=True)
@@ -169,12 +221,19 @@ class BookTrust:
     graph: TrustGraph
     names: Sequence[str]
     where: dict[ContactId, int]
+    trust: Trust
 
     def of(self, requester: ContactId) -> InferredTrust | None:
         r = self.where.get(requester)
         if r is None:
             return None
-        return _described(self.graph, 0, r, lambda i: self.names[i], "known to", "know")
+        return _described(self.graph, self.trust, 0, r, lambda i: self.names[i], "known to",
+                          "know")
+
+    def factors(self) -> npt.NDArray[np.float64]:
+        """Per person of the book (the path network's numbering), the factor a path gives
+        them as an intermediary."""
+        return path_factors(self.trust.score)
 
 
 def book_trust(uow: UnitOfWork, owner: MemberId, outcomes: Sequence[OutcomeCount]
@@ -196,15 +255,24 @@ def book_trust(uow: UnitOfWork, owner: MemberId, outcomes: Sequence[OutcomeCount
     dst = np.concatenate([[t.dst for t in rows.ties], links[:, 1], links[:, 0]])
     knowing = tie_weights(none, links[:, 2], none, none, none)
     weight = np.concatenate([tie_weights(*own.T), knowing, knowing])
-    return BookTrust(build_trust_graph(src, dst, weight, size=len(rows.people)),
-                     [p.name for p in rows.people],
-                     {p.contact: i for i, p in enumerate(rows.people) if p.contact is not None})
+    graph = build_trust_graph(src, dst, weight, size=len(rows.people))
+    return BookTrust(graph, [p.name for p in rows.people],
+                     {p.contact: i for i, p in enumerate(rows.people) if p.contact is not None},
+                     personalized_trust(graph, 0))
 
 
-def _described(graph: TrustGraph, viewer: int, requester: int, name_of: Callable[[int], str],
-               said: str, verb: str) -> InferredTrust:
+def book_view(uow: UnitOfWork, cache: PathsCache, owner: MemberId) -> BookTrust:
+    """`owner`'s book as a trust graph with their walk, kept while their book and the
+    outcomes stay as they are."""
+    mark = uow.introductions.outcomes_mark()
+    return cache.value(uow, f"trust-book:{owner}:{mark}",
+                       lambda: book_trust(uow, owner, uow.introductions.outcome_tally()),
+                       owner=owner)
+
+
+def _described(graph: TrustGraph, trust: Trust, viewer: int, requester: int,
+               name_of: Callable[[int], str], said: str, verb: str) -> InferredTrust:
     """The score with its evidence, in words: who it rests on, and how much there is."""
-    trust = personalized_trust(graph, viewer)
     score = float(trust.score[requester])
     raters = heaviest_raters(graph, trust, requester, limit=graph.size)
     others = [x for x in raters if x.rater != viewer]

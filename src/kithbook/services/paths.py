@@ -53,7 +53,14 @@ from kithbook.graph.paths import DEFAULT_K, MAX_K, WarmPath, find_paths
 from kithbook.graph.policy import NAMED, NEVER
 from kithbook.graph.snapshot import PeopleArrays, PeopleFilter
 from kithbook.graph.strength import StrengthParams
-from kithbook.services.network_trust import introducer_outcomes, member_ties, path_trust
+from kithbook.graph.trust import TRUST_FLOOR
+from kithbook.services.network_trust import (
+    ViewerTrust,
+    book_trust,
+    book_view,
+    community_view,
+    path_trust,
+)
 from kithbook.services.path_handles import Search
 from kithbook.services.path_network import (
     Network,
@@ -144,6 +151,9 @@ class FoundPath:
     explanation: str
     intro: IntroStart
     summary: str = ""  # why it ranks here, in one plain sentence; `explanation` has figures
+    # Per intermediary, how far the searcher may trust them, as the ranking weighed it
+    # (`graph.trust.path_factors`; the floor for anyone shown anonymously).
+    trust: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -208,6 +218,8 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
         else:
             network = community_network(uow, cache, actor)
         me = 0 if local else _member_number(network, actor)
+        view = None if local else community_view(uow, cache, network, actor)
+        vouch = _factors(uow, cache, network, actor, view)
         known, known_total = _already_known(uow, actor, query)
         # Paths to people the searcher knows are dropped after the search (a community's
         # named people, matched by name): ask for a few more, to still have k.
@@ -217,15 +229,15 @@ def find_warm_paths(uow: UnitOfWork, cache: PathsCache, actor: MemberId,
                        else [t for t in _named(network, me, name)
                              if not network.already_knows(actor, t)])
             found = _merge([p for t in targets
-                            for p in find_paths(network.snapshot, me, to=t, k=wide.k)],
+                            for p in find_paths(network.snapshot, me, to=t, k=wide.k,
+                                                vouch=vouch, unnamed=TRUST_FLOOR)],
                            wide.k)
         else:
-            found = _by_filter(network, me, wide)
+            found = _by_filter(network, me, wide, vouch)
         found = [p for p in found if not _introduces_known(network, actor, p)][:query.k]
         key = None if local or not found else uow.network.handle_key()
         reason = None if found else _why_empty(uow, network, me, actor, query, known_total)
-        trust = (_trust_words(uow, cache, network, actor) if found and not local
-                 else lambda _: None)
+        trust = _trust_words(network, view)
     search = None
     if not local and found:
         if key is None:
@@ -249,24 +261,32 @@ def _known_said(query: PathQuery, total: int) -> str | None:
     return f"You already know {people} " + ", ".join(where) + "."
 
 
-def _trust_words(uow: UnitOfWork, cache: PathsCache, network: Network, actor: MemberId
+def _factors(uow: UnitOfWork, cache: PathsCache, network: Network, actor: MemberId,
+             view: ViewerTrust | None) -> np.ndarray:
+    """Per person, how far the searcher may trust them as an intermediary: from the same
+    trust the risk brief reads (in a community only ties shown by name, and the
+    searcher's own; in a book the member's ties and recorded links)."""
+    if view is not None:
+        return view.factors(network)
+    if not network.local:
+        return np.full(network.snapshot.num_people, TRUST_FLOOR)
+    factors = book_view(uow, cache, actor).factors()
+    if len(factors) != network.snapshot.num_people:  # the book moved between the reads
+        factors = book_trust(uow, actor, uow.introductions.outcome_tally()).factors()
+    return factors
+
+
+def _trust_words(network: Network, view: ViewerTrust | None
                  ) -> Callable[[WarmPath], str | None]:
-    """A sentence per path on how far the searcher may trust its named intermediaries,
-    from the same trust the risk brief reads (only ties shown by name, and the
-    searcher's own); anonymous people are never looked up."""
-    mark = uow.introductions.outcomes_mark()
-    tally = cache.value(uow, f"trust-tally:{mark}", uow.introductions.outcome_tally)
-    ties = cache.value(uow, f"trust-ties:{mark}", lambda: member_ties(network, tally))
-    viewer = ties.number.get(actor)
-    if viewer is None:
+    """A sentence per path on how far the searcher may trust its named intermediaries;
+    anonymous people are never looked up."""
+    if view is None:
         return lambda _: None
-    graph = cache.value(uow, f"trust-graph:{actor}:{mark}", lambda: ties.graph_for(viewer))
-    record = introducer_outcomes(tally)
 
     def words(path: WarmPath) -> str | None:
         members = [None if path.anonymous[i] else network.people[path.people[i]].member
                    for i in range(1, len(path.people) - 1)]
-        return path_trust(ties, graph, actor, members, record)[1]
+        return path_trust(view, members)
 
     return words
 
@@ -455,7 +475,8 @@ def _own_contact(uow: UnitOfWork, network: Network, actor: MemberId, name: str) 
     return [i for i, p in enumerate(network.people) if p.contact == contact.id]
 
 
-def _by_filter(network: Network, me: int, query: PathQuery) -> list[WarmPath]:
+def _by_filter(network: Network, me: int, query: PathQuery,
+               vouch: np.ndarray) -> list[WarmPath]:
     wanted: dict[str, int | None] = {}
     for attr, value in (("organization", query.organization), ("role", query.role),
                         ("location", query.location), ("tag", query.tag)):
@@ -473,7 +494,7 @@ def _by_filter(network: Network, me: int, query: PathQuery) -> list[WarmPath]:
         # is matched only at the end of a named tie.
         beyond_organization = any(wanted[a] is not None for a in ("role", "location", "tag"))
         return find_paths(network.snapshot, me, where=where, k=query.k,
-                          named_last=beyond_organization)
+                          named_last=beyond_organization, vouch=vouch, unnamed=TRUST_FLOOR)
     # In a local book the member knows every contact, so "people I do not know yet" is
     # everyone: each match is searched as a person, and the best paths kept.
     # Only those someone else is tied to can be reached (an organization of a large
@@ -481,7 +502,8 @@ def _by_filter(network: Network, me: int, query: PathQuery) -> list[WarmPath]:
     targets = network.snapshot.tied_to_by_others(
         network.snapshot.people_matching(where), me)
     return _merge([p for t in targets if t != me
-                   for p in find_paths(network.snapshot, me, to=int(t), k=query.k)], query.k)
+                   for p in find_paths(network.snapshot, me, to=int(t), k=query.k,
+                                       vouch=vouch, unnamed=TRUST_FLOOR)], query.k)
 
 
 def _merge(paths: list[WarmPath], k: int) -> list[WarmPath]:
@@ -505,7 +527,7 @@ def _present(network: Network, paths: list[WarmPath], search: Search | None,
         out.append(FoundPath(explanation.rank, path.score, steps,
                              said if trusted is None else f"{said}\n{trusted}",
                              _intro(network, path, steps, search),
-                             summary(snap, explanation, name_of)))
+                             summary(snap, explanation, name_of), path.vouches))
     return out
 
 

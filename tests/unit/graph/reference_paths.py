@@ -6,7 +6,7 @@ applies the policy rules hop by hop exactly as docs/paths.md states them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,8 +29,14 @@ Ties = dict[tuple[int, int], Tie]
 
 
 def reference_paths(ties: Ties, searcher: int, targets: Iterable[int], *, named: bool,
-                    k: int = 5, max_intermediaries: int = 3) -> list[tuple[tuple[int, ...], float]]:
-    """Top-k (people, score), ordered by score, then hops, then person numbers."""
+                    k: int = 5, max_intermediaries: int = 3,
+                    vouch: Sequence[float] | None = None,
+                    unnamed: float = 1.0) -> list[tuple[tuple[int, ...], float]]:
+    """Top-k (people, score), ordered by score, then hops, then person numbers.
+
+    Each intermediary's trust factor (`vouch[person]`, or `unnamed` when the tie that
+    reaches them is anonymous; the searcher's own ties always name) multiplies the score
+    right after their agree chance."""
     out: dict[int, list[int]] = {}
     for u, v in sorted(ties):
         out.setdefault(u, []).append(v)
@@ -43,7 +49,12 @@ def reference_paths(ties: Ties, searcher: int, targets: Iterable[int], *, named:
         tie = ties.get((u, asker))
         return None if tie is None or tie.visibility == HIDDEN else tie
 
-    def walk(path: list[int], agrees: list[float]) -> None:
+    def factor(u: int, v: int, own: bool) -> float:
+        if vouch is None:
+            return 1.0
+        return vouch[v] if own or ties[(u, v)].visibility == NAMED else unnamed
+
+    def walk(path: list[int], agrees: list[float], factors: list[float]) -> None:
         u = path[-1]
         for v in out.get(u, ()):
             if v in path:
@@ -51,7 +62,7 @@ def reference_paths(ties: Ties, searcher: int, targets: Iterable[int], *, named:
             tie = ties[(u, v)]
             if len(path) == 1:  # the searcher's own tie
                 if not (named and v in wanted):
-                    walk([*path, v], agrees)
+                    walk([*path, v], agrees, [factor(u, v, True)])
                 continue
             asker = path[-2]
             mine = back(u, asker)
@@ -67,15 +78,15 @@ def reference_paths(ties: Ties, searcher: int, targets: Iterable[int], *, named:
             now = [*agrees, agree]
             if v in wanted and not (named and tie.visibility != NAMED):
                 score = 1.0
-                for a in now:
-                    score = score * a
+                for a, f in zip(now, factors, strict=True):
+                    score = score * a * f
                 score = score * float(np.float32(tie.strength))
                 if score > 0:
                     found.append(((*path, v), score))
             if len(path) <= max_intermediaries and not (named and v in wanted):
-                walk([*path, v], now)
+                walk([*path, v], now, [*factors, factor(u, v, False)])
 
-    walk([searcher], [])
+    walk([searcher], [], [])
 
     def key(item: tuple[tuple[int, ...], float]) -> tuple[float, int, int, int, int, int]:
         people, score = item

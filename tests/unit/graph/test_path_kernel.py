@@ -66,6 +66,19 @@ def test_many_near_equal_paths_match_exhaustive_search(seed: int, open_share: fl
     assert found > 4 * 64, "enough paths to outgrow the first candidate buffers"
 
 
+def test_many_near_equal_paths_weighed_by_trust_match_exhaustive_search() -> None:
+    ties, people = dense_community(40, 12, 2, 0.9)
+    snap = snapshot_of(ties, people)
+    rng = np.random.default_rng(8)
+    vouch = rng.choice([0.25, 0.5, 0.75, 1.0], 40).tolist()
+    for s in rng.choice(40, 4, replace=False).tolist():
+        got = find_paths(snap, s, where=PeopleFilter(organization=1), k=MAX_K, vouch=vouch,
+                         unnamed=0.5)
+        targets = [i for i in range(40) if people.organization[i] == 1]
+        assert as_reference(got) == reference_paths(ties, s, targets, named=False, k=MAX_K,
+                                                    vouch=vouch, unnamed=0.5)
+
+
 def _community(n: int, seed: int) -> Snapshot:
     ties, people = dense_community(n, 10, seed)
     return snapshot_of(ties, people)

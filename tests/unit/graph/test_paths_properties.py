@@ -78,6 +78,36 @@ def test_search_by_organization_matches_exhaustive_search(
                                                                  k=k)
 
 
+FACTORS = [0.0, 0.25, 0.5, 0.5, 0.75, 1.0, 1.0]  # trust factors; repeats tie scores
+
+
+@settings(max_examples=examples(100, 300), deadline=None)
+@given(networks(), st.data())
+def test_search_weighed_by_trust_matches_exhaustive_search(
+        net: tuple[int, Ties, list[int]], data: st.DataObject) -> None:
+    """Trust factors per person (and one for anyone reached anonymously) change which
+    paths win, never whether the fast search finds the same ones as exhaustive search."""
+    n, ties, orgs = net
+    s = data.draw(st.integers(0, n - 1))
+    vouch = data.draw(st.lists(st.sampled_from(FACTORS), min_size=n, max_size=n))
+    unnamed = data.draw(st.sampled_from(FACTORS))
+    k = data.draw(st.integers(1, 6))
+    snap = snapshot_of(ties, _people(orgs))
+    org = data.draw(st.integers(0, 2))
+    got = find_paths(snap, s, where=PeopleFilter(organization=org), k=k, vouch=vouch,
+                     unnamed=unnamed)
+    targets = [i for i, o in enumerate(orgs) if o == org]
+    assert [(p.people, p.score) for p in got] == reference_paths(
+        ties, s, targets, named=False, k=k, vouch=vouch, unnamed=unnamed)
+    t = data.draw(st.integers(0, n - 1).filter(lambda x: x != s))
+    got = find_paths(snap, s, to=t, k=k, vouch=vouch, unnamed=unnamed)
+    assert [(p.people, p.score) for p in got] == reference_paths(
+        ties, s, [t], named=True, k=k, vouch=vouch, unnamed=unnamed)
+    for p in got:
+        assert p.vouches == tuple(vouch[m] if not p.anonymous[i] else unnamed
+                                  for i, m in enumerate(p.people[1:-1], start=1))
+
+
 @settings(max_examples=examples(75, 200), deadline=None)
 @given(networks(), st.data())
 def test_every_returned_path_is_simple_short_and_permitted(
