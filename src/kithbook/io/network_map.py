@@ -6,8 +6,10 @@ legible and circles big enough to tap.
 Each contact is a circle sized by the strength of the tie and coloured by stage or by
 organization; each is a link to the contact's page with a <title> that names them (what
 a screen reader reads, and what a pointer shows), and the strongest few carry their name
-beside the circle. Colours meet a 3:1 contrast against the white background and are
-never the only carrier: the title says the stage and organization in words.
+beside the circle, or, where the circles crowd, outside the crowd at the end of a leader
+line; no name is ever written over a circle. Colours meet a 3:1 contrast against the
+white background and are never the only carrier: the title says the stage and
+organization in words.
 
 Colours are presentation attributes, not style, so the page's CSP has nothing to refuse,
 and every piece of text goes through `escape`, names being whatever people typed.
@@ -15,10 +17,14 @@ and every piece of text goes through `escape`, names being whatever people typed
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+
+import numpy as np
+import numpy.typing as npt
 
 from kithbook.domain.ids import ContactId
 from kithbook.domain.network_map import ColourBy, MapNode, NetworkMap
@@ -105,28 +111,174 @@ def _n(value: float) -> str:
 
 
 Box = tuple[float, float, float, float]  # x, y, width, height
+Segment = tuple[float, float, float, float]  # x1, y1, x2, y2
+LEADER = "#5A5A5A"
+# Where a name with no room beside its circle goes: on rings just outside the crowd, in
+# its circle's direction first, then turning either way, up to a right angle.
+_RINGS = 8
+_CLEAR_RINGS = 2
+_RING_STEP = 18.0
+_TURNS = tuple(sign * step * math.radians(6) for step in range(16) for sign in (1, -1)
+               if step or sign == 1)
 
 
-def _place_labels(nodes: Sequence[MapNode], centre: float
-                  ) -> list[tuple[MapNode, float, float, str]]:
-    """Names of the labelled nodes, strongest first, as (node, x, baseline y, anchor).
+@dataclass(frozen=True)
+class PlacedLabel:
+    node: MapNode
+    x: float
+    y: float  # the baseline
+    anchor: str
+    box: Box
+    leader: Segment | None  # from the circle's edge to a name written outside the crowd
 
-    Each name goes where it covers nothing: beside its circle on the outer side, then the
-    inner side, then centred above or below it, then beside it a line higher or lower; a
-    name with no such place is left to its circle's title."""
+
+def _place_labels(nodes: Sequence[MapNode], centre: float) -> list[PlacedLabel]:
+    """Names of the labelled nodes, strongest first.
+
+    Each name goes where it covers no circle and no other name: beside its circle on the
+    outer side, then the inner side, then centred above or below it, then beside it a
+    line higher or lower. A name with no such place goes outside the crowd, joined to its
+    circle by a leader line that passes no other circle and crosses no name or other
+    leader; a name with no room even there is left to its circle's title."""
     placed = [(-centre, -centre, 2 * centre, 2 * centre)]
-    circles = [(n.x - n.radius, n.y - n.radius, 2 * n.radius, 2 * n.radius) for n in nodes]
+    circles = _Circles(nodes)
+    leaders: list[Segment] = []
     out = []
-    for node in nodes:
+    for number, node in enumerate(nodes):
         if not node.labelled:
             continue
-        for x, y, anchor, box in _label_spots(node):
-            if not any(_overlaps(box, other) for other in placed) and \
-                    not any(_overlaps(box, c) for c in circles):
-                placed.append(box)
-                out.append((node, x, y, anchor))
-                break
+        spot = next(((x, y, anchor, box, None) for x, y, anchor, box in _label_spots(node)
+                     if _free(box, placed, circles, leaders)), None) or \
+            _outside(number, node, placed, circles, leaders)
+        if spot is None:
+            continue
+        x, y, anchor, box, leader = spot
+        placed.append(box)
+        if leader is not None:
+            leaders.append(leader)
+        out.append(PlacedLabel(node, x, y, anchor, box, leader))
     return out
+
+
+class _Circles:
+    """Every circle of the map as arrays: the places a name may take are tested against
+    all of them at once (a crowded map tries a few hundred places)."""
+
+    def __init__(self, nodes: Sequence[MapNode]) -> None:
+        self.x = np.array([n.x for n in nodes], dtype=float)
+        self.y = np.array([n.y for n in nodes], dtype=float)
+        self.r = np.array([n.radius for n in nodes], dtype=float)
+        self.crowd = float(np.max(np.hypot(self.x, self.y) + self.r)) if nodes else 0.0
+
+    def cover(self, box: Box) -> bool:
+        return bool(self.covering(np.array([box], dtype=float))[0])
+
+    def covering(self, boxes: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        """For each box (rows of x, y, width, height), whether it covers a circle."""
+        x, y, w, h = (boxes[:, i, None] for i in range(4))
+        hits: npt.NDArray[np.bool_] = np.any(
+            (x < self.x + self.r) & (self.x - self.r < x + w)
+            & (y < self.y + self.r) & (self.y - self.r < y + h), axis=1)
+        return hits
+
+    def passing(self, segments: npt.NDArray[np.float64], margin: float,
+                but: int) -> npt.NDArray[np.bool_]:
+        """For each segment (rows of x1, y1, x2, y2), whether it passes within `margin` of
+        a circle other than number `but`."""
+        x1, y1, x2, y2 = (segments[:, i, None] for i in range(4))
+        dx, dy = x2 - x1, y2 - y1
+        span = np.maximum(dx * dx + dy * dy, 1e-9)
+        t = np.clip(((self.x - x1) * dx + (self.y - y1) * dy) / span, 0.0, 1.0)
+        close = np.hypot(x1 + t * dx - self.x, y1 + t * dy - self.y) < self.r + margin
+        close[:, but] = False
+        hits: npt.NDArray[np.bool_] = np.any(close, axis=1)
+        return hits
+
+
+def _free(box: Box, placed: Sequence[Box], circles: _Circles,
+          leaders: Sequence[Segment]) -> bool:
+    return not any(_overlaps(box, other) for other in placed) and \
+        not any(_crosses_box(leader, box) for leader in leaders) and not circles.cover(box)
+
+
+def _outside(number: int, node: MapNode, placed: Sequence[Box], circles: _Circles,
+             leaders: Sequence[Segment]) -> tuple[float, float, str, Box, Segment] | None:
+    """A place for the name beyond every circle, and the leader line that reaches it:
+    ring by ring outward, each ring's places tested against the circles at once.
+
+    A leader that passes no other circle is preferred within the first `_CLEAR_RINGS`
+    rings; else the nearest place is taken and its leader runs beneath the circles it
+    passes, as the spokes do (a leader never covers a circle, nor crosses a name or
+    another leader)."""
+    width = _CHAR_WIDTH * len(_short(node.name))
+    towards = math.atan2(node.y, node.x) if (node.x or node.y) else 0.0
+    angles = towards + np.array(_TURNS)
+    cos, sin = np.cos(angles), np.sin(angles)
+    upright = np.abs(cos) < 0.3  # straight above or below: centred on the line
+    fallback = None
+    for ring in range(_RINGS):
+        reach = circles.crowd + 12 + ring * _RING_STEP
+        px, py = reach * cos, reach * sin
+        left = np.where(upright, px - width / 2, np.where(px > 0, px, px - width))
+        boxes = np.stack([left, py - 9, np.full_like(px, width), np.full_like(px, 16.0)],
+                         axis=1)
+        end_x = np.where(upright, px, np.where(px > 0, px - 2, px + 2))
+        end_y = np.where(upright, np.where(py < 0, py + 8, py - 10), py)
+        dx, dy = end_x - node.x, end_y - node.y
+        length = np.maximum(np.hypot(dx, dy), 1e-9)
+        segments = np.stack([node.x + node.radius * dx / length,
+                             node.y + node.radius * dy / length, end_x, end_y], axis=1)
+        free = ~circles.covering(boxes)
+        clear = ~circles.passing(segments, 1.5, number) if ring < _CLEAR_RINGS else \
+            np.zeros_like(free)
+        for i in np.flatnonzero(free):
+            if fallback is not None and not clear[i]:
+                continue
+            box = (float(boxes[i, 0]), float(boxes[i, 1]), width, 16.0)
+            leader = (float(segments[i, 0]), float(segments[i, 1]), float(end_x[i]),
+                      float(end_y[i]))
+            if any(_overlaps(box, other) for other in placed) or \
+                    any(_crosses_box(leader, b) for b in placed) or \
+                    any(_crossing(leader, other) or _crosses_box(other, box)
+                        for other in leaders):
+                continue
+            anchor = "middle" if upright[i] else "start" if px[i] > 0 else "end"
+            spot = float(px[i]), float(py[i]) + 4, anchor, box, leader
+            if clear[i]:
+                return spot
+            fallback = spot
+        if fallback is not None and ring + 1 >= _CLEAR_RINGS:
+            return fallback
+    return fallback
+
+
+def _crosses_box(segment: Segment, box: Box) -> bool:
+    """Whether the segment enters the box (clipped against it, Liang–Barsky)."""
+    x1, y1, x2, y2 = segment
+    low, high = 0.0, 1.0
+    for p, q in ((x1 - x2, x1 - box[0]), (x2 - x1, box[0] + box[2] - x1),
+                 (y1 - y2, y1 - box[1]), (y2 - y1, box[1] + box[3] - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _crossing(a: Segment, b: Segment) -> bool:
+    def side(ox: float, oy: float, px: float, py: float, qx: float, qy: float) -> float:
+        return (px - ox) * (qy - oy) - (py - oy) * (qx - ox)
+
+    return (side(a[0], a[1], a[2], a[3], b[0], b[1]) * side(a[0], a[1], a[2], a[3], b[2], b[3])
+            < 0 and side(b[0], b[1], b[2], b[3], a[0], a[1])
+            * side(b[0], b[1], b[2], b[3], a[2], a[3]) < 0)
 
 
 def _label_spots(node: MapNode) -> list[tuple[float, float, str, Box]]:
@@ -159,12 +311,9 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
     """The map as one SVG document; `href` gives the page each circle links to, and
     `photo_href` (when given) the picture shown inside the circles large enough for one."""
     organizations = _organizations(network.nodes)
-    reach = network.extent
-    for node in network.nodes:
-        if node.labelled:  # room for names written beside, above or below edge circles
-            reach = max(reach, abs(node.x) + node.radius + 4
-                        + _CHAR_WIDTH * len(_short(node.name)),
-                        abs(node.y) + 2 * node.radius + 22)
+    labels = _place_labels(network.nodes, network.centre_radius)
+    reach = max([network.extent, *(max(abs(b[0]), abs(b[0] + b[2]), abs(b[1]),
+                                       abs(b[1] + b[3])) for b in (p.box for p in labels))])
     half = reach + 8
     entries = legend(network, colour_by) if with_legend else []
     height = 2 * half + (18 * len(entries) + 12 if entries else 0)
@@ -191,6 +340,11 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
         out.append(f'<line x1="{_n(a.x)}" y1="{_n(a.y)}" x2="{_n(b.x)}" y2="{_n(b.y)}" '
                    f'stroke="{LINK}" stroke-width="{_n(0.5 + 1.5 * link.strength)}" '
                    'stroke-dasharray="4 3"/>')
+    for label in labels:  # beneath the circles, like the spokes they continue
+        if label.leader is not None:
+            x1, y1, x2, y2 = label.leader
+            out.append(f'<line class="leader" x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" '
+                       f'y2="{_n(y2)}" stroke="{LEADER}" stroke-width="1"/>')
     out.append(f'<circle cx="0" cy="0" r="{_n(network.centre_radius)}" fill="{INK}"/>'
                f'<text x="0" y="4" text-anchor="middle" fill="{BACKGROUND}" '
                'font-weight="bold">you</text></g>')
@@ -209,10 +363,10 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
     # Names last, over every circle; the circles' titles already name everyone, so this
     # layer is for the eye only and lets clicks through to the circle beneath.
     out.append('<g aria-hidden="true" pointer-events="none">')
-    for node, x, y, anchor in _place_labels(network.nodes, network.centre_radius):
-        out.append(f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" '
+    for label in labels:
+        out.append(f'<text x="{_n(label.x)}" y="{_n(label.y)}" text-anchor="{label.anchor}" '
                    f'paint-order="stroke" stroke="{BACKGROUND}" stroke-width="3" '
-                   f'stroke-linejoin="round">{escape(_short(node.name))}</text>')
+                   f'stroke-linejoin="round">{escape(_short(label.node.name))}</text>')
     out.append("</g>")
     y = half + 12
     for entry in entries:
