@@ -212,33 +212,8 @@ def tie_strength(
     if n and (trust_in.min() < 0 or trust_in.max() > 5):
         raise ValueError("stated trust codes must be 0 (unstated) or 1..5.")
     rows = _sorted_rows(tie, kind, direction, day, n, as_of)
-
-    # Two bincounts over the rows, then arithmetic per tie: the decayed count of each
-    # (tie, kind, direction) cell, times per-cell weights, gives the kind-weighted
-    # mass, and the part of it given and received (mutual is both).
-    cells = len(KINDS) * len(DIRECTIONS)
-    slots = n * _CELL_SLOTS
-    decayed = np.bincount(rows.cell, _decay(rows.day, as_of, p.half_life_days), minlength=slots)
-    decayed = decayed.reshape(n, _CELL_SLOTS)[:, :cells]
-    weights = _cell_table(p.kind_weights)
-    # Elementwise, not `@`: a matrix product would wake BLAS threads, which spin and
-    # steal the cores from everything after them on a shared machine.
-    mass = (decayed * weights).sum(axis=1)
-    gave = (decayed * (weights * _cell_table(_GIVES))).sum(axis=1)
-    received = (decayed * (weights * _cell_table(_RECEIVES))).sum(axis=1)
-    per_slot = np.bincount(rows.cell, minlength=slots)
-    counts = per_slot.reshape(n, _CELL_SLOTS)[:, :cells].reshape(n, len(KINDS), len(DIRECTIONS))
-
-    # Rows run tie by tie, so each tie's rows are one segment; its first and last
-    # contact are the segment's smallest and largest day.
-    per_tie = counts.sum(axis=(1, 2))
-    logged = per_tie > 0
-    first = np.full(n, -1, dtype=np.int64)
-    last = np.full(n, -1, dtype=np.int64)
-    if rows.day.shape[0]:
-        begins = (np.cumsum(per_tie) - per_tie)[logged]
-        first[logged] = np.minimum.reduceat(rows.day, begins)
-        last[logged] = np.maximum.reduceat(rows.day, begins)
+    mass, gave, received, counts = _masses(rows, n, as_of, p)
+    first, last = _first_and_last(rows, counts)
 
     start = np.where((start >= 1) & (start <= as_of), start, -1)
     anchor = np.maximum(last, start)  # the latest day we know we were in touch
@@ -262,15 +237,7 @@ def tie_strength(
     corrected = ~np.isnan(corr) & (corr_day <= as_of)
     corr = np.where(corrected, np.clip(corr, 0.0, 1.0), np.nan)
     corr_day = np.where(corrected, corr_day, -1)
-    since = np.zeros(n, dtype=np.int64)
-    if corrected.any():
-        # Each cell's rows are one run sorted by day: count, per cell of a corrected
-        # tie, those after the correction day.
-        ties = np.flatnonzero(corrected)
-        slot = ((ties[:, None] << _CELL_BITS) + np.arange(cells)) << rows.day_bits
-        ends = np.searchsorted(rows.key, slot + (1 << rows.day_bits))
-        after = np.searchsorted(rows.key, slot + (corr_day[ties, None] + 1))
-        since[ties] = (ends - after).sum(axis=1)
+    since = _since_correction(rows, corrected, corr_day)
     held = np.where(corrected, np.exp2(-since / p.correction_half_life), 0.0)
     strength = np.where(corrected, computed + held * (np.nan_to_num(corr) - computed), computed)
 
@@ -280,6 +247,62 @@ def tie_strength(
         counts=counts, first_day=first, last_day=last, origin_day=origin, gave=gave,
         received=received, stated_trust=trust_in, correction=corr, correction_day=corr_day,
         since_correction=since.astype(np.int64), correction_weight=held)
+
+
+def _masses(rows: _Rows, n: int, as_of: int, p: StrengthParams
+            ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
+                       npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Per tie: the kind-weighted decayed mass, the parts of it given and received, and
+    the count of rows in each (kind, direction) cell."""
+    # Two bincounts over the rows, then arithmetic per tie: the decayed count of each
+    # (tie, kind, direction) cell, times per-cell weights, gives the kind-weighted
+    # mass, and the part of it given and received (mutual is both).
+    cells = len(KINDS) * len(DIRECTIONS)
+    slots = n * _CELL_SLOTS
+    decayed = np.bincount(rows.cell, _decay(rows.day, as_of, p.half_life_days), minlength=slots)
+    decayed = decayed.reshape(n, _CELL_SLOTS)[:, :cells]
+    weights = _cell_table(p.kind_weights)
+    # Elementwise, not `@`: a matrix product would wake BLAS threads, which spin and
+    # steal the cores from everything after them on a shared machine.
+    mass = (decayed * weights).sum(axis=1)
+    gave = (decayed * (weights * _cell_table(_GIVES))).sum(axis=1)
+    received = (decayed * (weights * _cell_table(_RECEIVES))).sum(axis=1)
+    per_slot = np.bincount(rows.cell, minlength=slots)
+    counts = per_slot.reshape(n, _CELL_SLOTS)[:, :cells].reshape(n, len(KINDS), len(DIRECTIONS))
+    return mass, gave, received, counts
+
+
+def _first_and_last(rows: _Rows, counts: npt.NDArray[np.int64]
+                    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each tie's first and last day in touch (-1 for a tie with no rows)."""
+    n = counts.shape[0]
+    # Rows run tie by tie, so each tie's rows are one segment; its first and last
+    # contact are the segment's smallest and largest day.
+    per_tie = counts.sum(axis=(1, 2))
+    logged = per_tie > 0
+    first = np.full(n, -1, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+    if rows.day.shape[0]:
+        begins = (np.cumsum(per_tie) - per_tie)[logged]
+        first[logged] = np.minimum.reduceat(rows.day, begins)
+        last[logged] = np.maximum.reduceat(rows.day, begins)
+    return first, last
+
+
+def _since_correction(rows: _Rows, corrected: npt.NDArray[np.bool_],
+                      corr_day: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Per tie, the rows logged after its correction (0 for a tie not corrected)."""
+    cells = len(KINDS) * len(DIRECTIONS)
+    since = np.zeros(corrected.shape[0], dtype=np.int64)
+    if corrected.any():
+        # Each cell's rows are one run sorted by day: count, per cell of a corrected
+        # tie, those after the correction day.
+        ties = np.flatnonzero(corrected)
+        slot = ((ties[:, None] << _CELL_BITS) + np.arange(cells)) << rows.day_bits
+        ends = np.searchsorted(rows.key, slot + (1 << rows.day_bits))
+        after = np.searchsorted(rows.key, slot + (corr_day[ties, None] + 1))
+        since[ties] = (ends - after).sum(axis=1)
+    return since
 
 
 # Which (kind, direction) cells carry something given, or received; mutual is both.
