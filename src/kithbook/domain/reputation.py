@@ -46,6 +46,45 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """A member's community-wide reputation: trust as seen by the community's real
+    members together (`graph.trust.reputation`), with the evidence behind it."""
+
+    score: float  # in [-1, 1]
+    raters: int  # members whose named ties to them the real members' trust reaches
+    evidence: float  # in average members' worth of reached raters
+    seeds: int  # real members it starts from
+    unheard: int = 0  # members who rate them whom that trust does not reach
+
+    def words(self) -> str:
+        people = "member" if self.raters == 1 else "members"
+        unheard = (f"; {self.unheard} more from members it does not reach"
+                   if self.unheard else "")
+        return (f"community reputation {self.score:.2f} from {self.raters} {people}' "
+                f"vouches (evidence worth {self.evidence:.1f} members, from the "
+                f"community's {self.seeds} established members{unheard})")
+
+
+def real_members(admins: Iterable[MemberId], invited_by: dict[MemberId, MemberId],
+                 with_history: Iterable[MemberId]) -> frozenset[MemberId]:
+    """The members a community's reputation starts from: its admins, and every member
+    invited by one of them (or by such a member, and so on) who has a history here
+    (`with_history`: an introduction's outcome, or interactions logged in their book).
+    An account nobody real invited, or one with nothing behind it, starts nobody's trust;
+    it earns reputation only through the ties real members give it."""
+    real = set(admins)
+    history = set(with_history)
+    grew = True
+    while grew:
+        grew = False
+        for member, inviter in invited_by.items():
+            if member not in real and inviter in real and member in history:
+                real.add(member)
+                grew = True
+    return frozenset(real)
+
+
+@dataclass(frozen=True)
 class Reputation:
     """A requester's record: what they asked and how the people they met rated it."""
 
@@ -57,8 +96,15 @@ class Reputation:
     expired: int
     outcomes: Tally  # the targets' ratings
     score: float
+    community: Standing | None = None  # in a community, from its real members
 
     def summary(self) -> str:
+        record = self._record()
+        if self.community is None:
+            return record
+        return f"{record[:-1]}; {self.community.words()}."
+
+    def _record(self) -> str:
         if self.requests == 0:
             return f"no introduction requests before; unknown (starts at {PRIOR_MEAN:.2f})."
         asked = (f"{self.requests} request{'s' * (self.requests != 1)}: {self.made} made, "

@@ -15,7 +15,7 @@ exist; who may make which move is decided by the domain.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -43,7 +43,12 @@ from kithbook.domain.ties import Tie
 from kithbook.graph.strength import StrengthParams
 from kithbook.services import path_handles
 from kithbook.services.consent import EmailStatus, statuses_among
-from kithbook.services.network_trust import book_view, community_trust, community_view
+from kithbook.services.network_trust import (
+    book_view,
+    community_reputation,
+    community_trust,
+    community_view,
+)
 from kithbook.services.notifications import introduction_moved as notify
 from kithbook.services.path_network import PathsCache
 from kithbook.services.paths import community_network
@@ -261,6 +266,7 @@ def risk_brief(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock,
     """What the introducer reads before deciding: the tie, the record, the trust through
     their network, the flags."""
     now = clock.now()
+    held = cache or PathsCache()
     with uow.reading():
         intro = _visible(uow, actor, intro_id)
         _check_introducer(intro, actor, "read the risk brief for")
@@ -271,6 +277,9 @@ def risk_brief(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock,
         if requester.member is not None:
             asked = uow.introductions.requested_by(requester.member)
             reputation = requester_reputation(_others(asked, intro), requester.member)
+            if uow.members.count() > 1:
+                standing = community_reputation(uow, held, community_network(uow, held))
+                reputation = replace(reputation, community=standing.of(requester.member))
         else:
             asked = uow.introductions.from_outsider(requester.email) if requester.email \
                 else []
@@ -281,7 +290,7 @@ def risk_brief(uow: UnitOfWork, actor: MemberId, intro_id: str, clock: Clock,
                                strength=strength.value if strength else None)
         judgment = judgment_record(_others(uow.introductions.introduced_by(actor), intro),
                                    actor)
-        inferred = _inferred_trust(uow, cache or PathsCache(), actor, requester, tie)
+        inferred = _inferred_trust(uow, held, actor, requester, tie)
         return assemble_brief(
             requester=requester.name, purpose=intro.purpose,
             strength=strength.value if strength else None,

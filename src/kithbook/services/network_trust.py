@@ -33,6 +33,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kithbook.domain.ids import ContactId, MemberId
+from kithbook.domain.members import Role
+from kithbook.domain.reputation import Standing, real_members
 from kithbook.domain.risk_brief import InferredTrust
 from kithbook.graph.policy import NAMED
 from kithbook.graph.trust import (
@@ -42,6 +44,7 @@ from kithbook.graph.trust import (
     build_trust_graph,
     path_factors,
     personalized_trust,
+    reputation,
     tie_weights,
 )
 from kithbook.graph.trust import vouchers as heaviest_raters
@@ -67,6 +70,11 @@ class MemberTies:
     dst: Ints
     weight: Floats
     shown: npt.NDArray[np.bool_]
+
+    def shown_graph(self) -> TrustGraph:
+        """The ties everyone may hear: those their owners show by name."""
+        return build_trust_graph(self.src[self.shown], self.dst[self.shown],
+                                 self.weight[self.shown], size=len(self.members))
 
     def graph_for(self, viewer: int) -> TrustGraph:
         """The ties `viewer`'s brief may hear: everyone's shown ones, and all their own."""
@@ -151,6 +159,56 @@ def community_view(uow: UnitOfWork, cache: PathsCache, network: Network, actor: 
                            introducer_outcomes(tally))
 
     return cache.value(uow, f"trust-view:{actor}:{mark}", walked)
+
+
+@dataclass(frozen=True)
+class CommunityReputation:
+    """Everyone's community-wide reputation: the walk from the community's real members
+    together over the ties shown by name (`graph.trust.reputation`)."""
+
+    ties: MemberTies
+    graph: TrustGraph
+    trust: Trust
+    seeds: int
+
+    def of(self, member: MemberId) -> Standing | None:
+        i = self.ties.number.get(member)
+        if i is None:
+            return None
+        raters = [x for x in heaviest_raters(self.graph, self.trust, i, limit=self.graph.size)
+                  if x.rater != i]
+        rated_by = int(self.graph.received.indptr[i + 1] - self.graph.received.indptr[i])
+        return Standing(float(self.trust.score[i]), len(raters),
+                        float(self.trust.evidence[i]), self.seeds, rated_by - len(raters))
+
+
+def community_reputation(uow: UnitOfWork, cache: PathsCache, network: Network
+                         ) -> CommunityReputation:
+    """The community's reputation of every member, kept while neither the network nor
+    any outcome changes. It starts from the real members (`domain.reputation.real_members`:
+    admins, and members they invited, in a chain, who have an introduction's outcome
+    behind them); with none of those, from every member."""
+    mark = uow.introductions.outcomes_mark()
+    tally = cache.value(uow, f"trust-tally:{mark}", uow.introductions.outcome_tally)
+    ties = cache.value(uow, f"trust-ties:{mark}", lambda: member_ties(network, tally))
+
+    def walked() -> CommunityReputation:
+        accounts = [m for m, _ in uow.accounts.all_members()]
+        by_email = {m.email.strip().lower(): m.id for m in accounts if m.email}
+        invited_by = {by_email[i.email.strip().lower()]: i.invited_by
+                      for i in uow.accounts.invitations()
+                      if i.accepted_at is not None and i.invited_by is not None
+                      and i.email.strip().lower() in by_email}
+        history = {o.introducer for o in tally} | {
+            o.requester_member for o in tally if o.requester_member is not None}
+        real = real_members([m.id for m in accounts if m.role is Role.ADMIN], invited_by,
+                            history)
+        seeds = sorted(ties.number[m] for m in real if m in ties.number)
+        graph = ties.shown_graph()
+        return CommunityReputation(ties, graph, reputation(graph, seeds or None),
+                                   len(seeds) or len(ties.members))
+
+    return cache.value(uow, f"trust-reputation:{mark}", walked)
 
 
 def path_trust(view: ViewerTrust, intermediaries: Sequence[MemberId | None]) -> str | None:

@@ -14,6 +14,7 @@ from kithbook.domain.reputation import (
     Tally,
     judgment_record,
     outsider_reputation,
+    real_members,
     requester_reputation,
 )
 
@@ -107,3 +108,12 @@ def test_scores_stay_between_zero_and_one_and_grow_with_praise(p: int, n: int,
     assert 0.0 <= tally.score() <= 1.0
     assert Tally(p + 1, n, neg).score() > tally.score()
     assert Tally(p, n, neg + 1).score() < tally.score()
+
+
+def test_real_members_are_the_admins_and_those_they_invited_with_a_history() -> None:
+    a, b, c, d, e = (MemberId(x) for x in "abcde")
+    # a is the admin; a invited b and c; b invited d; e invited itself into nothing.
+    invited = {b: a, c: a, d: b, e: e}
+    assert real_members([a], invited, [b, d, e]) == {a, b, d}  # c has no history yet
+    assert real_members([a], invited, [d, e]) == {a}  # d's inviter b is not real
+    assert real_members([], invited, [b, c, d, e]) == frozenset()

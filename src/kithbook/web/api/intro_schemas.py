@@ -19,7 +19,7 @@ from kithbook.domain.introductions import (
     Role,
 )
 from kithbook.domain.policies import EffectivePolicy, PolicyChange
-from kithbook.domain.reputation import JudgmentRecord, Reputation
+from kithbook.domain.reputation import JudgmentRecord, Reputation, Standing
 from kithbook.domain.risk_brief import InferredTrust, Recommendation, RiskBrief
 from kithbook.domain.screening import Flag
 from kithbook.domain.ties import AskRule, SharingPolicy, Visibility
@@ -188,6 +188,21 @@ class FlagOut(BaseModel):
                    evidence=list(flag.evidence))
 
 
+class StandingOut(BaseModel):
+    """Community-wide reputation in [-1, 1], from the community's established members,
+    with its evidence: how many members vouch, and how much their word weighs."""
+
+    score: float
+    raters: int
+    evidence: float
+    seeds: int
+
+    @classmethod
+    def of(cls, s: Standing) -> StandingOut:
+        return cls(score=round(s.score, 4), raters=s.raters, evidence=round(s.evidence, 2),
+                   seeds=s.seeds)
+
+
 class ReputationOut(BaseModel):
     requests: int
     made: int
@@ -200,6 +215,7 @@ class ReputationOut(BaseModel):
     negative: int
     score: float
     summary: str
+    community: StandingOut | None = None
 
     @classmethod
     def of(cls, r: Reputation) -> ReputationOut:
@@ -207,7 +223,8 @@ class ReputationOut(BaseModel):
                    target_declined=r.target_declined, withdrawn=r.withdrawn,
                    expired=r.expired, positive=r.outcomes.positive,
                    neutral=r.outcomes.neutral, negative=r.outcomes.negative, score=r.score,
-                   summary=r.summary())
+                   summary=r.summary(),
+                   community=StandingOut.of(r.community) if r.community else None)
 
 
 class JudgmentOut(BaseModel):
