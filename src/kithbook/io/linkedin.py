@@ -44,25 +44,27 @@ def read_linkedin(stream: BinaryIO, *, name: str = "Connections.csv",
 
 def _contact(row: Row, *, name: str, region: str | None,
              warnings: Warnings) -> ImportedContact | None:
-    where = f"{name}, {row.where}"
-    email = row.get("Email Address")
-    url = row.get("URL") or row.get("Profile URL")
+    where = f"{name}, line {row.line}"
+    cell = row.cells.get  # `Row.get` without a call of its own per cell: 100,000 rows
+    email = cell("Email Address", "").strip()
+    url = cell("URL", "").strip() or cell("Profile URL", "").strip()
     warn = warnings.at(where)
     fields = checked_fields(
         warn=warn,
-        name=f"{row.get('First Name')} {row.get('Last Name')}",
+        name=f"{cell('First Name', '').strip()} {cell('Last Name', '').strip()}",
         emails=[Labeled(email)] if email else [],
         links=[url] if url else [],
-        organization=row.get("Company") or None,
-        role=row.get("Position") or None,
+        organization=cell("Company", "").strip() or None,
+        role=cell("Position", "").strip() or None,
         region=region,
     )
     if fields is None:
         return None
+    connected = cell("Connected On", "").strip()
     try:
-        started_on = parse_connected_on(row.get("Connected On"), where=where)
+        started_on = parse_connected_on(connected, where=where)
     except InvalidInput:
-        warn(f"cannot read the 'Connected On' date {row.get('Connected On')[:40]!r}; "
+        warn(f"cannot read the 'Connected On' date {connected[:40]!r}; "
              "LinkedIn writes it like 01 Jan 2024. The contact is imported without it.")
         started_on = None
     return ImportedContact(fields=fields, where=where, started_on=started_on)

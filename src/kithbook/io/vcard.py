@@ -128,6 +128,7 @@ def _cards(stream: BinaryIO, *, name: str, limits: Limits,
     parts: list[bytes] = []  # the content line being unfolded
     start = 0  # the line it started on
     soft_breaks = False  # quoted-printable: a trailing "=" continues on the next line
+    max_card, max_properties = limits.max_card_chars, limits.max_properties_per_card
 
     def finish() -> _RawCard | None:
         """Close the content line in `parts`; returns the card when it was END:VCARD."""
@@ -144,7 +145,7 @@ def _cards(stream: BinaryIO, *, name: str, limits: Limits,
             if prop == b"FN" and not card.name:
                 card.name = text.split(b":", 1)[-1].strip()[:80].decode("utf-8", "replace")
             card.lines.append((start, text))
-        if len(card.lines) > limits.max_properties_per_card:
+        if len(card.lines) > max_properties:
             raise InvalidInput(
                 f"{name}, {card.where}: the card has more than "
                 f"{limits.max_properties_per_card} properties, far more than any contact "
@@ -167,20 +168,21 @@ def _cards(stream: BinaryIO, *, name: str, limits: Limits,
             card, size = _RawCard(number, line_no), 0
             continue
         size += len(stripped) + 1
-        if size > limits.max_card_chars:
+        if size > max_card:
             raise InvalidInput(
-                f"{name}, {card.where}: the card is larger than {limits.max_card_chars:,} "
+                f"{name}, {card.where}: the card is larger than {max_card:,} "
                 "characters; shrink its photo or remove it and import again.", field="file")
-        if stripped[:1] in (b" ", b"\t") and parts:
+        first = stripped[:1]
+        if (first == b" " or first == b"\t") and parts:
             parts.append(stripped[1:])
             continue
         if soft_breaks and parts and parts[-1].endswith(b"="):
             parts[-1] = parts[-1][:-1]
             parts.append(stripped)
             continue
-        if not stripped.strip():
+        if not stripped or stripped.isspace():
             continue
-        if stripped[:1] == b"#":
+        if first == b"#":
             # Android writes and skips comment lines; they are no property of the card.
             card.notes.append(f"line {line_no} is a comment "
                               f"({stripped[:40].decode('utf-8', 'replace')!r}); skipped.")

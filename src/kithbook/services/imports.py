@@ -294,18 +294,22 @@ def _choose(report: ImportReport, record: ImportedContact, contact: Contact,
             chooser: _Chooser) -> tuple[DuplicateChoice, ContactId | None]:
     """What to do with a record: keep it unless it is likely someone, then as chosen;
     and the book's contact it would merge into."""
-    found = [LikelyDuplicate(record.where, contact.name, other, other_name, reasons)
-             for other, other_name, reasons in index.likely(contact)]
-    if not found:
+    matches = index.likely(contact)
+    if not matches:
         return DuplicateChoice.KEEP, None
-    report.duplicate_count += len(found)
-    room = SHOWN - len(report.duplicates)
-    report.duplicates.extend(found[:max(room, 0)])
-    into = next((d.other for d in found if d.other in book), None)
+    report.duplicate_count += len(matches)
+    into = next((other for other, _, _ in matches if other in book), None)
     choice = chooser(report.read, into)
-    if len(report.duplicate_records) < SHOWN:
-        report.duplicate_records.append(DuplicateRecord(
-            report.read, record.where, contact.name, tuple(found), into, choice))
+    # Only the first ones are shown: past them (most of a large file's likely duplicates)
+    # nothing is made for the report.
+    room = SHOWN - len(report.duplicates)
+    if room > 0 or len(report.duplicate_records) < SHOWN:
+        found = [LikelyDuplicate(record.where, contact.name, other, other_name, reasons)
+                 for other, other_name, reasons in matches]
+        report.duplicates.extend(found[:max(room, 0)])
+        if len(report.duplicate_records) < SHOWN:
+            report.duplicate_records.append(DuplicateRecord(
+                report.read, record.where, contact.name, tuple(found), into, choice))
     return choice, into
 
 
@@ -442,33 +446,34 @@ class _BookIndex:
             fields.links or []) in self.identical
 
     def likely(self, contact: Contact) -> list[tuple[ContactId, str, tuple[str, ...]]]:
-        found: dict[ContactId, tuple[str, list[str]]] = {}
-
-        def note(who: tuple[ContactId, str], reason: str) -> None:
-            found.setdefault(who[0], (who[1], []))[1].append(reason)
-
+        notes: list[tuple[tuple[ContactId, str], str]] = []  # (who, why), in order
         for email in contact.emails:
             who = self.by_email.get(email.value.casefold())
             if who is not None:
-                note(who, f"same email {email.value}")
+                notes.append((who, f"same email {email.value}"))
         for phone in contact.phones:
             who = self.by_phone.get(phone.value)
             if who is not None:
-                note(who, f"same phone {phone.value}")
+                notes.append((who, f"same phone {phone.value}"))
         org = self.org_key(contact.organization)
         if org:
             key = self.name_key(contact.name)
             who = self.exact.get((org, key))
             if who is not None:
-                note(who, f"same name at {contact.organization}")
+                notes.append((who, f"same name at {contact.organization}"))
             else:
                 for other_key, other, other_name in self.by_org.get(org, ()):
                     matcher = SequenceMatcher(None, key, other_key, autojunk=False)
                     if (matcher.real_quick_ratio() >= NAME_THRESHOLD
                             and matcher.quick_ratio() >= NAME_THRESHOLD
                             and matcher.ratio() >= NAME_THRESHOLD):
-                        note((other, other_name),
-                             f"similar name at {contact.organization}")
+                        notes.append(((other, other_name),
+                                      f"similar name at {contact.organization}"))
+        if not notes:
+            return []
+        found: dict[ContactId, tuple[str, list[str]]] = {}
+        for (cid, name), reason in notes:
+            found.setdefault(cid, (name, []))[1].append(reason)
         return [(cid, name, tuple(reasons)) for cid, (name, reasons) in found.items()]
 
 
