@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from kithbook.domain.errors import InvalidInput
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x6B6974686D6967  # "kithmig": any constant no other lock of ours uses
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -81,6 +82,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Several servers starting at once on one database: one migrates, the
+                # others wait here, then find the schema current (the lock ends with
+                # the transaction, so a server killed mid-migration leaves it free).
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK})
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except OperationalError as exc:
