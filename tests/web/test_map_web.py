@@ -67,6 +67,7 @@ def test_every_circle_links_to_its_contact_page(client: TestClient, kb: Kithbook
     # The key says what distance, size and dashed lines mean.
     key = response.text.split('data-testid="map-key">')[1].split("</p>")[0]
     assert "Distance from you" in key and "circle size" in key and "Dashed lines" in key
+    assert "thin line" in key  # what leads a name written outside the crowd to its circle
 
 
 def _names(client: TestClient, **params: object) -> list[str]:
