@@ -7,8 +7,14 @@ import json
 import re
 from pathlib import Path
 
+from community import community_app, signed_in
 from fastapi.testclient import TestClient
 from httpx2 import Response
+
+from community_members import add_member
+from kithbook.domain.contacts import ContactFields
+from kithbook.services.book import TieFields
+from kithbook.services.facade import Kithbook
 
 
 def test_the_manifest_makes_a_home_screen_app_that_opens_the_log(client: TestClient) -> None:
@@ -181,3 +187,24 @@ def test_a_shared_file_that_is_no_contact_card_is_said_and_the_text_kept(
     text_only = _share(client, None, title="Talk", url="https://example.org/talk")
     assert text_only.status_code == 200
     assert "Talk\nhttps://example.org/talk</textarea>" in text_only.text
+
+
+def test_in_a_community_a_share_needs_no_token_and_a_queued_log_waits_for_sign_in(
+        kb: Kithbook) -> None:
+    app = community_app(kb)
+    ana = add_member(kb, "Ana")
+    kb.add_contact(ana.id, ContactFields(name="José Núñez"), TieFields())
+    client, token = signed_in(kb, app, ana)
+    shared = client.post("/log/share", files={"card": ("card.vcf", _first_card(),
+                                                       "text/vcard")})
+    assert shared.status_code == 200 and "The shared contact José Núñez is" in shared.text
+    assert client.get("/log/csrf").json() == {"csrf": token, "member": ana.id}
+    queued = {"who": "José", "kind": "met", "key": "community-queued-1"}
+    json_please = {"Accept": "application/json"}
+    assert client.post("/log", data=queued, headers=json_please).status_code == 403
+    sent = client.post("/log", data=queued, headers={**json_please, "X-CSRF-Token": token})
+    assert sent.status_code == 200 and sent.json()["repeated"] is False
+    client.post("/logout", headers={"X-CSRF-Token": token})
+    # Signed out, the queue asks for a token and is sent to sign in: nothing is sent.
+    asked = client.get("/log/csrf")
+    assert asked.status_code == 303 and asked.headers["location"].startswith("/login")
