@@ -85,3 +85,33 @@ def test_record_who_knows_whom_on_a_contact_page_then_see_the_new_path(
                                        ).click()
     page.wait_for_url(re.compile(r"done=knows_removed"))
     expect(page.locator("#knows").get_by_text("Nobody recorded yet")).to_be_visible()
+
+
+def test_record_who_knows_whom_on_the_map_then_see_the_new_path(live: Any, page: Any) -> None:
+    kb = live.kb
+    me, _ = kb.init_local_member("Sam")
+    kb.add_contact(me.id, ContactFields(name="Bob Stone", organization="Initech"),
+                   TieFields(stated_trust=5))
+    kb.add_contact(me.id, ContactFields(name="Erin Park", organization="Globex"))
+    page.goto(live.url + "/paths?organization=Globex")
+    expect(page.get_by_text("No warm path to anyone with organization Globex yet")
+           ).to_be_visible()
+
+    page.goto(live.url + "/map?colour=organization")
+    knows = page.get_by_role("form", name="Record who knows whom")
+    knows.get_by_label("This person").fill("Bob Stone")
+    knows.get_by_label("knows", exact=True).fill("Nobody Here")  # a name not in the book
+    knows.get_by_role("button", name="Record").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nobody Here")
+    knows = page.get_by_role("form", name="Record who knows whom")
+    assert knows.get_by_label("This person").input_value() == "Bob Stone"  # kept as typed
+    knows.get_by_label("knows", exact=True).fill("Erin Park")
+    knows.get_by_label("How", exact=True).fill("studied together")
+    knows.get_by_role("button", name="Record").click()
+    page.wait_for_url(re.compile(r"/map\?colour=organization.*done=knows_drawn"))
+    expect(page.get_by_role("status")).to_contain_text("a dashed line joins them")
+    assert page.locator("svg.network-map line[stroke-dasharray]").count() == 1
+
+    page.goto(live.url + "/paths?organization=Globex")
+    first = page.locator("#path-1")
+    assert "you → Bob Stone (Initech) → Erin Park (Globex)" in first.locator("h3").inner_text()

@@ -216,3 +216,23 @@ def test_on_a_new_day_the_map_catches_up_with_the_contact_pages(
     for node in after:
         tie = client.get(f"/api/v1/contacts/{node['contact']}/strength").json()
         assert (node["stage"], node["strength"]) == (tie["stage"], round(tie["strength"], 2))
+
+
+def test_recording_who_knows_whom_on_the_map_keeps_the_filters_or_says_what_to_fix(
+        client: TestClient) -> None:
+    for name in ("Bob Stone", "Erin Park"):
+        assert client.post("/api/v1/contacts", json={"name": name}).status_code == 201
+    wrong = client.post("/map/knows", data={"a": "Bob", "b": "Nobody", "colour": "stage",
+                                            "limit": "20"})
+    assert wrong.status_code == 422 and "Nobody" in wrong.text
+    assert 'value="Bob"' in wrong.text  # what was typed is kept
+    same = client.post("/map/knows", data={"a": "Bob", "b": "Bob Stone"})
+    assert same.status_code == 422 and "two different contacts" in same.text
+    done = client.post("/map/knows", data={"a": "Bob", "b": "Erin", "note": "works with",
+                                           "colour": "organization", "limit": "20"},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    assert done.headers["location"] == (
+        "/map?colour=organization&limit=20&done=knows_drawn#knows-on-map")
+    drawn = client.get(done.headers["location"])
+    assert "a dashed line joins them" in drawn.text and 'stroke-dasharray' in drawn.text

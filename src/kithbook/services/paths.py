@@ -346,7 +346,8 @@ def _why_empty(uow: UnitOfWork, network: Network, me: int, actor: MemberId,
         if not uow.contact_links.of_owner(actor):
             return (f"No warm path to {whom} yet: nobody in your book is recorded as "
                     "knowing anyone. "
-                    "On a contact's page, under \"Knows\", pick the people they know (or run "
+                    "On a contact's page, under \"Knows\", or on the map, under \"Who knows "
+                    "whom\", pick the people they know (or run "
                     "`kithbook knows \"Bob\" \"Carol\"`); paths go through those links.")
         return (f"No warm path to {whom} yet: none of the people you know is recorded as "
                 f"knowing them. Record who knows them on their contact page (\"Knows\"), or add "

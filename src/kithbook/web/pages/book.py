@@ -38,6 +38,8 @@ NOTICES = {
     "cadence_set": "Cadence set: they will show here when you are late.",
     "date_saved": "Date saved.", "date_removed": "Date removed.",
     "knows_saved": "Saved who they know.", "knows_removed": "Forgotten.",
+    "knows_drawn": "Saved who knows whom: a dashed line joins them on the map, and warm "
+                   "paths go through it.",
     "corrected": "Strength corrected. New interactions will wear your correction down.",
     "uncorrected": "Correction forgotten: the strength follows the evidence again.",
 }

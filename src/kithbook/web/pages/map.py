@@ -4,7 +4,7 @@ link to the contact's page, with filters that need no script."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
@@ -13,7 +13,13 @@ from markupsafe import Markup
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.domain.ids import ContactId
-from kithbook.domain.network_map import ColourBy, MapNode, parse_colour_by, parse_stage
+from kithbook.domain.network_map import (
+    ColourBy,
+    MapNode,
+    NetworkMap,
+    parse_colour_by,
+    parse_stage,
+)
 from kithbook.domain.ties import Stage
 from kithbook.io.network_map import legend
 from kithbook.services.network_map import DEFAULT_LIMIT, MAX_LIMIT, MapQuery
@@ -62,9 +68,7 @@ async def map_page(request: Request, kb: Services, me: CurrentMember, background
              ) -> HTMLResponse:
     form = {"colour": colour, "tag": tag, "organization": organization, "stage": stage,
             "limit": str(limit)}
-    context = {"nav": "map", "form": form, "stages": list(Stage), "max_limit": MAX_LIMIT,
-               "colours": list(ColourBy), "network": None, "svg": "", "legend": [],
-               "download": "/api/v1/map?" + urlencode({**form, "format": "svg"})}
+    context = blank_context(form)
     try:
         colour_by = parse_colour_by(colour)
         query = map_query(tag, organization, stage, limit)
@@ -76,8 +80,19 @@ async def map_page(request: Request, kb: Services, me: CurrentMember, background
     if network.stale_strengths:
         # Yesterday's strengths are drawn; today's are computed after answering.
         background.add_task(kb.refresh_strengths, me.id)
-    return render(request, "map.html", {
-        **context, "network": network, "filtered": query.filtered,
-        "svg": map_picture(network, colour_by, contact_page, photo_href=contact_photo),
-        "items": map_items(network.nodes),
-        "legend": legend(network, colour_by)})
+    return render(request, "map.html", drawn_context(context, network, colour_by, query))
+
+
+def blank_context(form: dict[str, str]) -> dict[str, Any]:
+    """The map page's context before a map is drawn: the filters as typed."""
+    return {"nav": "map", "form": form, "stages": list(Stage), "max_limit": MAX_LIMIT,
+            "colours": list(ColourBy), "network": None, "svg": "", "legend": [],
+            "download": "/api/v1/map?" + urlencode({**form, "format": "svg"})}
+
+
+def drawn_context(context: dict[str, Any], network: NetworkMap, colour_by: ColourBy,
+                  query: MapQuery) -> dict[str, Any]:
+    """The context with a drawn map: the picture, its list, its legend."""
+    return {**context, "network": network, "filtered": query.filtered,
+            "svg": map_picture(network, colour_by, contact_page, photo_href=contact_photo),
+            "items": map_items(network.nodes), "legend": legend(network, colour_by)}
