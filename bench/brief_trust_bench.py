@@ -9,8 +9,13 @@ each, about half linked to other members) into a real database, then times, thro
 * a first brief per introducer (what a member meets when they open a request): their own
   graph (everyone's named ties and all of theirs) and one walk, the network held;
 * a brief again (their graph held): one walk;
-* a brief after a write (a member changes a stated trust): the network refreshed by that
-  member's part, the weights again, the introducer's graph, one walk.
+* a brief after a write (a member adds a contact): the network refreshed by that
+  member's part, the weights spliced, the shared graph, one walk, and the community's
+  reputation walked again;
+* the trust part alone after a write, side by side: the weights read whole and a graph
+  built per introducer (the approach before, `member_ties(network, tally)`), against the
+  weights spliced for the member who wrote and the graph shared by every introducer who
+  shows all their ties (now); each followed by the walk and the words.
 
     .venv/bin/python bench/brief_trust_bench.py --members 2000 --contacts 50 --briefs 40
 """
@@ -33,16 +38,38 @@ from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings, database_url_from
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.fair_use import FairUseLimits
+from kithbook.domain.ids import MemberId
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import AskRule, Visibility
+from kithbook.graph.trust import build_trust_graph, personalized_trust
 from kithbook.services.book import TieFields
-from kithbook.services.network_trust import community_trust, member_ties
+from kithbook.services.network_trust import (
+    MemberTies,
+    ViewerTrust,
+    community_trust,
+    introducer_outcomes,
+    member_ties,
+)
 from kithbook.services.paths import community_network
+from kithbook.services.ports import OutcomeCount
 
 sys.path.insert(0, str(Path(__file__).parent))
 from paths_service_bench import populate  # noqa: E402
 
 PURPOSE = "I would like advice on hiring a first data engineer for our team."
+
+
+def _view(ties: MemberTies, introducer: MemberId, tally: list[OutcomeCount],
+          shared: bool = True) -> ViewerTrust:
+    viewer = ties.number[introducer]
+    if shared:
+        graph = ties.graph_for(viewer)
+    else:  # a graph of its own per introducer, as before the shared one
+        keep = ties.shown | (ties.src == viewer)
+        graph = build_trust_graph(ties.src[keep], ties.dst[keep], ties.weight[keep],
+                                  size=len(ties.members))
+    return ViewerTrust(ties, graph, personalized_trust(graph, viewer), viewer,
+                       introducer_outcomes(tally))
 
 
 def p95(values: list[float]) -> float:
@@ -95,13 +122,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         with kb.uow().reading() as uow:
             ties = len(uow.network.columns().tie_owner)
             network = community_network(uow, kb._paths)  # noqa: SLF001
-            weights = member_ties(network, uow.introductions.outcome_tally())
+            tally = uow.introductions.outcome_tally()
+        weights = member_ties(network, tally)
         walks = []
         for introducer, requester in zip(introducers, requesters, strict=True):
-            graph = weights.graph_for(weights.number[introducer])
+            weights.graph_for(weights.number[introducer])  # held, as in a brief
             start = time.perf_counter()
-            community_trust(weights, graph, introducer, requester)
+            community_trust(_view(weights, introducer, tally), requester)
             walks.append(time.perf_counter() - start)
+        # After one member's write, side by side: the weights read whole and a graph per
+        # introducer (the previous approach), and the weights spliced for that member and
+        # the graph shared by everyone who shows all their ties (now); then one walk each.
+        whole, spliced = [], []
+        for n, (introducer, requester) in enumerate(zip(introducers, requesters,
+                                                        strict=True)):
+            writer = members[int(rng.integers(len(members)))]
+            kb.add_contact(writer, ContactFields(name=f"Later {n}"), TieFields(stated_trust=3))
+            with kb.uow().reading() as uow:
+                fresh = community_network(uow, kb._paths)  # noqa: SLF001
+            start = time.perf_counter()
+            rebuilt = member_ties(fresh, tally)
+            view = _view(rebuilt, introducer, tally, shared=False)
+            community_trust(view, requester)
+            whole.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            weights = member_ties(fresh, tally, weights)
+            view = _view(weights, introducer, tally)
+            community_trust(view, requester)
+            spliced.append(time.perf_counter() - start)
+            assert np.array_equal(rebuilt.weight, weights.weight)
         print(f"{args.members} members, {ties} ties (SQLite), {args.briefs} briefs, "
               f"{heard} naming someone the introducer trusts; load average "
               f"{os.getloadavg()[0]:.1f}")
@@ -109,7 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for label, values in (("trust alone (walk and words)", walks),
                               ("first brief of an introducer", first),
                               ("brief again (graph held)", again),
-                              ("brief after a write (refresh)", after)):
+                              ("brief after a write (refresh)", after),
+                              ("trust after a write, previous (whole)", whole),
+                              ("trust after a write, now (spliced)", spliced)):
             ms = [v * 1000 for v in values]
             print(f"{label + ':':38} median {statistics.median(ms):.1f} ms, "
                   f"p95 {p95(ms):.1f} ms")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from tests.integration.test_path_services import OPEN, know, member, person
 
@@ -30,8 +31,10 @@ from kithbook.graph.trust import (
 )
 from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
-from kithbook.services.paths import FoundPath, PathQuery
-from kithbook.services.ports import ContactQuery
+from kithbook.services.network_trust import member_ties
+from kithbook.services.path_network import Network
+from kithbook.services.paths import FoundPath, PathQuery, community_network
+from kithbook.services.ports import ContactQuery, OutcomeCount
 
 PURPOSE = "I would like advice on hiring a first data engineer for our team."
 ACME = PathQuery(organization="Acme")
@@ -168,3 +171,27 @@ def test_a_hidden_vouch_moves_no_ranking(kb: Kithbook, town: Town) -> None:
     kb.delete_contact(town.hal, town.gus_in_hal)
     gone = [(p.score, p.trust, p.explanation) for p in kb.find_paths(town.ana, ACME).paths]
     assert hidden == gone
+
+
+def test_trust_weights_spliced_for_the_members_who_wrote_equal_weights_read_whole(
+        kb: Kithbook, town: Town) -> None:
+    """The weights are refreshed by the members whose version moved, never from scratch
+    per request; what that gives is what reading everything again gives."""
+    def read() -> tuple[Network, list[OutcomeCount]]:
+        with kb.uow().reading() as uow:
+            return (community_network(uow, kb._paths),  # noqa: SLF001
+                    uow.introductions.outcome_tally())
+
+    network, tally = read()
+    held = member_ties(network, tally)
+    kb.edit_contact(town.dee, town.ben_in_dee, ContactFields(), TieFields(stated_trust=5))
+    town.know(kb, town.eve, town.ana, "Ana", 2)
+    with kb.uow() as uow:
+        uow.contacts.link_member(town.hal, ContactId(town.gus_in_hal), None)
+        uow.commit()
+    network, tally = read()
+    spliced, whole = member_ties(network, tally, held), member_ties(network, tally)
+    assert len(spliced.src) == len(held.src)  # Eve's tie in, Hal's out
+    for column in ("src", "dst", "weight", "shown"):
+        assert np.array_equal(getattr(spliced, column), getattr(whole, column)), column
+    assert spliced.versions == whole.versions != held.versions

@@ -25,9 +25,10 @@ of the network and of the outcomes, the shared weights, and per introducer their
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -60,8 +61,10 @@ Ints = npt.NDArray[np.int32]
 
 @dataclass(frozen=True)
 class MemberTies:
-    """Every member-to-member tie as weights, numbered by member; `shown` marks those
-    their owner shows by name (the ones another member's brief may hear)."""
+    """Every member-to-member tie as weights, numbered by member, in owner order; `shown`
+    marks those their owner shows by name (the ones another member's brief may hear).
+    `versions` are the path network's per-member versions these rows were read at, so
+    the next state is spliced from this one for the members whose version moved."""
 
     members: Sequence[MemberId]
     names: Sequence[str]
@@ -70,33 +73,80 @@ class MemberTies:
     dst: Ints
     weight: Floats
     shown: npt.NDArray[np.bool_]
+    versions: Mapping[MemberId, int] = field(default_factory=dict)
+    _graphs: dict[str, TrustGraph] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def shown_graph(self) -> TrustGraph:
-        """The ties everyone may hear: those their owners show by name."""
-        return build_trust_graph(self.src[self.shown], self.dst[self.shown],
-                                 self.weight[self.shown], size=len(self.members))
+        """The ties everyone may hear: those their owners show by name. Built once per
+        state of the ties and shared by every viewer who shows all of their own."""
+        with self._lock:
+            held = self._graphs.get("shown")
+            if held is None:
+                held = build_trust_graph(self.src[self.shown], self.dst[self.shown],
+                                         self.weight[self.shown], size=len(self.members))
+                self._graphs["shown"] = held
+            return held
 
     def graph_for(self, viewer: int) -> TrustGraph:
         """The ties `viewer`'s brief may hear: everyone's shown ones, and all their own."""
+        lo, hi = np.searchsorted(self.src, [viewer, viewer + 1])
+        if self.shown[lo:hi].all():
+            return self.shown_graph()
         keep = self.shown | (self.src == viewer)
         return build_trust_graph(self.src[keep], self.dst[keep], self.weight[keep],
                                  size=len(self.members))
 
 
-def member_ties(network: Network, outcomes: Sequence[OutcomeCount]) -> MemberTies:
-    """The community's member-to-member ties from the path network, with outcomes."""
+SPLICE_UP_TO = 0.05  # past this share of members changed, the ties are read whole again
+
+
+def member_ties(network: Network, outcomes: Sequence[OutcomeCount],
+                held: MemberTies | None = None) -> MemberTies:
+    """The community's member-to-member ties from the path network, with outcomes.
+
+    With `held` (the ties of an earlier state, with the same outcomes), only the rows
+    of members whose version moved are read again and spliced in."""
     snap = network.snapshot
     members = sorted(network.member_number, key=network.member_number.__getitem__)
+    number = {m: i for i, m in enumerate(members)}
     place = np.full(snap.num_people, -1, dtype=np.int64)
     place[[network.member_number[m] for m in members]] = np.arange(len(members))
-    src_person = np.repeat(np.arange(snap.num_people, dtype=np.int64), np.diff(snap.indptr))
-    wide_src, wide_dst = place[src_person], place[snap.dst]
+    counts = _pair_counts(outcomes, number, len(members))
+    changed = None if held is None or list(held.members) != members else [
+        m for m in members if held.versions.get(m) != network.versions.get(m)]
+    if changed is None or len(changed) > SPLICE_UP_TO * max(len(members), 1):
+        owners = np.arange(snap.num_people, dtype=np.int64)
+        src, dst, weight, shown = _rows_of(network, place, owners, counts, len(members))
+    else:
+        assert held is not None
+        persons = np.array(sorted(network.member_number[m] for m in changed), dtype=np.int64)
+        fresh = _rows_of(network, place, persons, counts, len(members))
+        stay = ~np.isin(held.src, place[persons])
+        src, dst, weight, shown = (np.concatenate([old[stay], new]) for old, new in zip(
+            (held.src, held.dst, held.weight, held.shown), fresh, strict=True))
+        order = np.argsort(src, kind="stable")
+        src, dst, weight, shown = src[order], dst[order], weight[order], shown[order]
+    return MemberTies(members, [network.people[network.member_number[m]].name for m in members],
+                      number, src, dst, weight, shown, dict(network.versions))
+
+
+def _rows_of(network: Network, place: npt.NDArray[np.int64], owners: npt.NDArray[np.int64],
+             counts: tuple[dict[int, int], dict[int, int], dict[int, int]], n: int
+             ) -> tuple[Ints, Ints, Floats, npt.NDArray[np.bool_]]:
+    """The member-to-member ties owned by the people `owners` (sorted), as member
+    numbers, weights and whether each is shown by name."""
+    snap = network.snapshot
+    begin, end = snap.indptr[owners], snap.indptr[owners + 1]
+    size = end - begin
+    edges = np.repeat(begin - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+    wide_src = place[np.repeat(owners, size)]
+    wide_dst = place[snap.dst[edges]]
     keep = np.flatnonzero((wide_src >= 0) & (wide_dst >= 0))
+    edges = edges[keep]
     src: Ints = wide_src[keep].astype(np.int32)
     dst: Ints = wide_dst[keep].astype(np.int32)
-    number = {m: i for i, m in enumerate(members)}
-    counts = _pair_counts(outcomes, number, len(members))
-    pair = src.astype(np.int64) * max(len(members), 1) + dst
+    pair = src.astype(np.int64) * max(n, 1) + dst
     tally = np.zeros((3, len(pair)), dtype=np.float64)
     for k, table in enumerate(counts):
         if not table:
@@ -105,9 +155,8 @@ def member_ties(network: Network, outcomes: Sequence[OutcomeCount]) -> MemberTie
         at = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
         hit = keys[at] == pair
         tally[k, hit] = np.array([table[int(x)] for x in keys], dtype=np.float64)[at[hit]]
-    weight = tie_weights(snap.trust[keep], snap.strength[keep], *tally)
-    return MemberTies(members, [network.people[network.member_number[m]].name for m in members],
-                      number, src, dst, weight, snap.visibility[keep] == NAMED)
+    weight = tie_weights(snap.trust[edges], snap.strength[edges], *tally)
+    return src, dst, weight, snap.visibility[edges] == NAMED
 
 
 def introducer_outcomes(outcomes: Sequence[OutcomeCount]) -> dict[MemberId, tuple[int, int]]:
@@ -118,6 +167,24 @@ def introducer_outcomes(outcomes: Sequence[OutcomeCount]) -> dict[MemberId, tupl
         good, total = out.get(o.introducer, (0, 0))
         out[o.introducer] = (good + o.count * (o.rating == "positive"), total + o.count)
     return out
+
+
+def community_ties(uow: UnitOfWork, cache: PathsCache, network: Network
+                   ) -> tuple[MemberTies, list[OutcomeCount]]:
+    """The member-to-member ties of this state of the network and of the outcomes, with
+    the outcome counts: spliced from the last ones read, for the members whose version
+    moved, while the outcomes stay as they were; read whole when an outcome is recorded."""
+    mark = uow.introductions.outcomes_mark()
+    tally = cache.value(uow, f"trust-tally:{mark}", uow.introductions.outcome_tally)
+
+    def spliced() -> MemberTies:
+        last = cache.kept("trust-ties")
+        held = last[1] if last is not None and last[0] == mark else None
+        fresh = member_ties(network, tally, held)
+        cache.keep("trust-ties", (mark, fresh))
+        return fresh
+
+    return cache.value(uow, f"trust-ties:{mark}", spliced), tally
 
 
 @dataclass(frozen=True)
@@ -147,8 +214,7 @@ def community_view(uow: UnitOfWork, cache: PathsCache, network: Network, actor: 
     """`actor`'s view of the community's trust, kept while neither the network nor any
     outcome changes (the brief and the path ranking read the same one)."""
     mark = uow.introductions.outcomes_mark()
-    tally = cache.value(uow, f"trust-tally:{mark}", uow.introductions.outcome_tally)
-    ties = cache.value(uow, f"trust-ties:{mark}", lambda: member_ties(network, tally))
+    ties, tally = community_ties(uow, cache, network)
     viewer = ties.number.get(actor)
     if viewer is None:
         return None
@@ -189,8 +255,7 @@ def community_reputation(uow: UnitOfWork, cache: PathsCache, network: Network
     admins, and members they invited, in a chain, who have an introduction's outcome
     behind them); with none of those, from every member."""
     mark = uow.introductions.outcomes_mark()
-    tally = cache.value(uow, f"trust-tally:{mark}", uow.introductions.outcome_tally)
-    ties = cache.value(uow, f"trust-ties:{mark}", lambda: member_ties(network, tally))
+    ties, tally = community_ties(uow, cache, network)
 
     def walked() -> CommunityReputation:
         accounts = [m for m, _ in uow.accounts.all_members()]

@@ -95,12 +95,25 @@ class PathsCache:
     _values: dict[str, tuple[MemberId | None, tuple[int, ...], Any]] = field(
         default_factory=dict)
     _gates: dict[str, threading.Lock] = field(default_factory=dict)
+    # The last of a kind of value, whatever state it was read at, for the next state to
+    # be spliced from (the member-to-member trust weights: `network_trust.community_ties`).
+    _kept: dict[str, Any] = field(default_factory=dict)
 
     def changed(self) -> None:
         """Forget every network: the next search reads everything again."""
         with self._lock:
             self._networks.clear()
             self._values.clear()
+            self._kept.clear()
+
+    def kept(self, key: str) -> Any:
+        """The last value `keep` was given under `key`, or None."""
+        with self._lock:
+            return self._kept.get(key)
+
+    def keep(self, key: str, value: object) -> None:
+        with self._lock:
+            self._kept[key] = value
 
     def value(self, uow: UnitOfWork, key: str, build: Callable[[], T], *,
               owner: MemberId | None = None) -> T:
