@@ -5,6 +5,7 @@ none of it lost and none doubled."""
 
 from __future__ import annotations
 
+import http.server
 import os
 import signal
 import socket
@@ -15,9 +16,11 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from calendar_samples import sam_with_dana_and_lee
 from community_members import add_member
 from fakes import FixedClock
 from kithbook.bootstrap import bootstrap
@@ -54,10 +57,10 @@ def _enqueue(kb: Kithbook, count: int, at: datetime) -> list[str]:
     return ids
 
 
-def _at_once(servers: list[Kithbook], call: str) -> list[object]:
+def _at_once(servers: list[Any], call: str) -> list[object]:
     start = threading.Barrier(len(servers))
 
-    def run(kb: Kithbook) -> object:
+    def run(kb: Any) -> object:
         start.wait()
         return getattr(kb, call)()
 
@@ -75,7 +78,7 @@ def test_concurrent_senders_send_each_email_once(settings: Settings, clock: Fixe
         _enqueue(servers[0], 120, clock.now())
         sent = 0
         for _ in range(10):  # each pass claims at most 50 per sender
-            sent += sum(int(n) for n in _at_once(servers, "deliver_mail"))  # type: ignore[call-overload]
+            sent += sum(int(n) for n in _at_once(servers, "deliver_mail"))
         assert sent == 120
         subjects = sorted(subject for _, _, subject, _ in inbox.mails())
         assert subjects == sorted(f"mail {n}" for n in range(120))  # each once
@@ -207,7 +210,7 @@ def test_digests_with_many_claimers_at_once_go_once_each(settings: Settings,
     try:
         members = [add_member(servers[0], f"Member{n}") for n in range(20)]
         counts = _at_once(servers, "send_weekly_digests")
-        assert sum(int(n) for n in counts) == len(members)  # type: ignore[call-overload]
+        assert sum(int(n) for n in counts) == len(members)
         for member in members:
             assert len(servers[0].notifications(member.id)) == 1
         with servers[0].uow().reading() as uow:
@@ -248,3 +251,43 @@ def test_a_sender_slower_than_its_lease_never_sends_what_another_took_over(
     finally:
         slow.close()
         other.close()
+
+
+def test_capture_runs_due_with_many_claimers_at_once_run_once_each(
+        settings: Settings, clock: FixedClock, tmp_path: Path) -> None:
+    fetched: list[str] = []
+    folder = tmp_path / "www"
+    folder.mkdir()
+    for n in range(8):
+        (folder / f"cal{n}.ics").write_bytes(
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n")
+
+    class Counting(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            fetched.append(self.path)
+            super().do_GET()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a, **k: Counting(*a, directory=str(folder), **k))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    servers = _servers(settings, clock, CLAIMERS)
+    try:
+        me = sam_with_dana_and_lee(servers[0])
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        for n in range(8):
+            servers[0].capture().add_ics(me.id, f"{base}/cal{n}.ics", check=False,
+                                         scheduled=True)
+        ran = 0
+        for _ in range(4):  # each pass claims at most four sources per claimer
+            ran += sum(len(o) for o in _at_once(
+                [kb.capture() for kb in servers], "run_due"))
+        assert ran == 8
+        assert sorted(fetched) == sorted(f"/cal{n}.ics" for n in range(8))
+    finally:
+        server.shutdown()
+        server.server_close()
+        for kb in servers:
+            kb.close()

@@ -94,7 +94,7 @@ def test_a_write_whose_answer_was_lost_says_so_instead_of_writing_again(
     body = {"contact_ids": [cleo], "kind": "met", "occurred_on": "2026-06-01"}
     assert client.post("/api/v1/interactions", json=body, headers=keyed).status_code == 201
     with kb.uow() as uow:  # as when the server stopped between the write and its answer
-        uow.request_keys.keep_answer("lost-answer", None, None, None)  # type: ignore[arg-type]
+        uow.request_keys.keep_answer("lost-answer", None, None, None)
         uow.commit()
     again = client.post("/api/v1/interactions", json=body, headers=keyed)
     assert again.status_code == 409
