@@ -61,12 +61,16 @@ class IdempotentWrites:
         pending = request_keys.Pending(key, mark, kb.clock.now())
         started: dict[str, object] = {}
         body: list[bytes] = []
+        size = [0]
 
         async def keeping(message: Message) -> None:
             if message["type"] == "http.response.start":
                 started.update(message)
             elif message["type"] == "http.response.body":
-                body.append(message.get("body", b""))
+                chunk = message.get("body", b"")
+                size[0] += len(chunk)
+                if size[0] <= KEEP_AT_MOST:  # a larger answer is passed on, not held
+                    body.append(chunk)
             await send(message)
 
         with request_keys.carrying(pending):
@@ -74,11 +78,10 @@ class IdempotentWrites:
         status = int(started.get("status", 500))  # type: ignore[call-overload]
         if not pending.recorded or status >= 500:
             return  # nothing was written: a retry simply runs again
-        whole = b"".join(body)
         answer = Headers(raw=started.get("headers", []))  # type: ignore[arg-type]
         await run_in_threadpool(
             kb.keep_answer, key, status, answer.get("content-type"),
-            whole.decode("utf-8", "replace") if len(whole) <= KEEP_AT_MOST else None)
+            b"".join(body).decode("utf-8", "replace") if size[0] <= KEEP_AT_MOST else None)
 
 
 async def _replay(send: Send, same: bool, status: int | None, content_type: str | None,
