@@ -183,10 +183,19 @@ def build_trust_graph(
         m.sort_indices()
         return m
 
-    ones = np.ones(s.size, dtype=np.float32)
-    counts = csr(s, d, ones)
-    given = csr(s, d, w)
-    given.data /= counts.data  # same coordinates, same order: averages repeated pairs
+    key = s.astype(np.int64) * max(n, 1) + d
+    if key.size == 0 or bool(np.all(key[1:] > key[:-1])):
+        # In row order with no pair twice (as the path network hands ties over): the rows
+        # are the CSR already, and nothing needs averaging.
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(s, minlength=n), out=indptr[1:])
+        given = sp.csr_matrix((w.copy(), d.copy(), indptr), shape=(n, n), dtype=np.float32)
+        given.has_sorted_indices = True
+    else:
+        ones = np.ones(s.size, dtype=np.float32)
+        counts = csr(s, d, ones)
+        given = csr(s, d, w)
+        given.data /= counts.data  # same coordinates, same order: averages repeated pairs
     received = given.T.tocsr()
     received.sort_indices()
     received_count = sp.csr_matrix(
