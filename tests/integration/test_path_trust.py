@@ -195,3 +195,50 @@ def test_trust_weights_spliced_for_the_members_who_wrote_equal_weights_read_whol
     for column in ("src", "dst", "weight", "shown"):
         assert np.array_equal(getattr(spliced, column), getattr(whole, column)), column
     assert spliced.versions == whole.versions != held.versions
+
+
+def test_an_anonymous_intermediary_tells_nothing_of_their_trust(kb: Kithbook,
+                                                                town: Town) -> None:
+    """Fay shows Gus only as "a contact": Ana's path through him counts him at the floor
+    and names nobody, whatever others say of Gus (tried as she would: the vouches for
+    him changed and removed, the path read again each time). Hal's named tie still moves
+    the walk, and with it the trust of the named people on other paths: that is his to
+    show."""
+    kb.set_contact_policy(town.fay, town.gus_in_fay,
+                          PolicyChange(visibility=Visibility.ANONYMOUS, ask_rule=AskRule.ANYONE))
+
+    def seen() -> list[tuple[object, ...]]:
+        return [(p.score, p.trust, p.explanation, p.summary, [s.label for s in p.steps])
+                for p in kb.find_paths(town.ana, ACME).paths]
+
+    for change in ("as it is", "Hal vouches fully", "Hal forgets Gus"):
+        if change == "Hal vouches fully":
+            kb.edit_contact(town.hal, town.gus_in_hal, ContactFields(),
+                            TieFields(stated_trust=5))
+        elif change == "Hal forgets Gus":
+            kb.delete_contact(town.hal, town.gus_in_hal)
+        [through_gus] = [p for p in seen() if p[4][0] == "Fay"]
+        assert through_gus[1][1] == TRUST_FLOOR, change  # the floor, whatever is said of him
+        assert all("Gus" not in str(part) for part in through_gus), change
+
+
+def test_community_reputation_hears_no_hidden_tie(kb: Kithbook, town: Town) -> None:
+    """Another member's hidden vouch is no vouch to the community reputation either: the
+    requester's standing, and its counts, are those with the tie deleted."""
+    cleo = kb.add_contact(town.ana, ContactFields(name="Cleo Park", organization="Acme")).id
+    kb.set_contact_policy(town.ana, cleo, OPEN)
+
+    def standing() -> object:
+        asked = kb.request_introduction(town.gus, town.ana, cleo, PURPOSE)
+        brief = kb.risk_brief(town.ana, asked.id)
+        kb.withdraw_introduction(town.gus, asked.id)
+        said = [line for line in brief.lines()  # the request counts grow with each ask
+                if not line.startswith(("Their record", "Your record", "  - "))]
+        return brief.reputation.community, said
+
+    shown = standing()
+    kb.set_contact_policy(town.hal, town.gus_in_hal,
+                          PolicyChange(visibility=Visibility.HIDDEN, ask_rule=AskRule.ANYONE))
+    hidden = standing()
+    kb.delete_contact(town.hal, town.gus_in_hal)
+    assert hidden == standing() != shown

@@ -57,10 +57,10 @@ class Standing:
     unheard: int = 0  # members who rate them whom that trust does not reach
 
     def words(self) -> str:
-        people = "member" if self.raters == 1 else "members"
+        people = "member's" if self.raters == 1 else "members'"
         unheard = (f"; {self.unheard} more from members it does not reach"
                    if self.unheard else "")
-        return (f"community reputation {self.score:.2f} from {self.raters} {people}' "
+        return (f"community reputation {self.score:.2f} from {self.raters} {people} "
                 f"vouches (evidence worth {self.evidence:.1f} members, from the "
                 f"community's {self.seeds} established members{unheard})")
 
