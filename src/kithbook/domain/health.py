@@ -289,61 +289,74 @@ def health_report(ties: Sequence[TieReading] | TieTallies,
 
 def _with_reflection(report: HealthReport, long_term: int, kinds: Counter[Kind],
                      flagged: Mapping[str, Sequence[str]]) -> HealthReport:
-    observations: list[Observation] = []
-    b = report.balance
+    found = (_on_giving(report.balance), _on_sharing(report, kinds),
+             _on_long_term(report, long_term), _on_breadth(report.organizations))
+    observations = [o for o in found if o is not None]
+    observations.extend(_on_transactions(report, flagged))
+    return replace(report, reflection=tuple(observations))
+
+
+def _on_giving(b: Balance) -> Observation:
     share = b.share_given
     if share is None:
-        observations.append(Observation(
+        return Observation(
             "giving", "Nothing given or received is logged yet: log the advice, help, "
-            "knowledge, resources and introductions that pass between you and others.", None))
-    else:
-        said = (f"You gave {times(b.total_gave) if b.total_gave else 'nothing'} and received "
-                f"{times(b.total_received) if b.total_received else 'nothing'} "
-                f"({share:.0%} given).")
-        if share < 0.4:
-            observations.append(Observation("giving", said + " You take more than you give: "
-                                            "look for a way to help before your next ask.",
-                                            False))
-        else:
-            top = max(b.gave.items(), key=lambda kv: (kv[1], kv[0].value))
-            observations.append(Observation(
-                "giving", said + f" Most of what you give is {top[0].value.replace('_', ' ')}.",
-                True))
+            "knowledge, resources and introductions that pass between you and others.", None)
+    said = (f"You gave {times(b.total_gave) if b.total_gave else 'nothing'} and received "
+            f"{times(b.total_received) if b.total_received else 'nothing'} "
+            f"({share:.0%} given).")
+    if share < 0.4:
+        return Observation("giving", said + " You take more than you give: "
+                           "look for a way to help before your next ask.", False)
+    top = max(b.gave.items(), key=lambda kv: (kv[1], kv[0].value))
+    return Observation(
+        "giving", said + f" Most of what you give is {top[0].value.replace('_', ' ')}.", True)
 
-    if report.interactions:
-        sharing = sum(n for k, n in kinds.items() if k in GIVING_KINDS)
-        part = sharing / report.interactions
-        text = (f"{sharing} of your {plural(report.interactions, 'interaction')} "
-                f"({part:.0%}) shared something: knowledge, resources, contacts, advice or help.")
-        if part < 0.25:
-            observations.append(Observation(
-                "sharing", text + " The rest were meetings, talks and notes; networking "
-                "grows through what you share.", False))
-        else:
-            observations.append(Observation("sharing", text, True))
 
+def _on_sharing(report: HealthReport, kinds: Counter[Kind]) -> Observation | None:
+    if not report.interactions:
+        return None
+    sharing = sum(n for k, n in kinds.items() if k in GIVING_KINDS)
+    part = sharing / report.interactions
+    text = (f"{sharing} of your {plural(report.interactions, 'interaction')} "
+            f"({part:.0%}) shared something: knowledge, resources, contacts, advice or help.")
+    if part < 0.25:
+        return Observation(
+            "sharing", text + " The rest were meetings, talks and notes; networking "
+            "grows through what you share.", False)
+    return Observation("sharing", text, True)
+
+
+def _on_long_term(report: HealthReport, long_term: int) -> Observation | None:
+    if not report.ties:
+        return None
     dormant = report.dormant_count
-    if report.ties:
-        observations.append(Observation(
-            "long-term",
-            f"{long_term} of your {plural(report.ties, 'tie')} are relationships of a year "
-            f"or more; {dormant} have been quiet for over {DORMANT_DAYS} days.",
-            long_term > 0 and dormant <= report.ties // 2))
+    return Observation(
+        "long-term",
+        f"{long_term} of your {plural(report.ties, 'tie')} are relationships of a year "
+        f"or more; {dormant} have been quiet for over {DORMANT_DAYS} days.",
+        long_term > 0 and dormant <= report.ties // 2)
 
-    org = report.organizations
-    if org.largest is not None and org.distinct > 1:
+
+def _on_breadth(org: Diversity) -> Observation | None:
+    if org.largest is None:
+        return None
+    if org.distinct > 1:
         name, part = org.largest
-        observations.append(Observation(
+        return Observation(
             "breadth",
             f"Your ties span {org.distinct} organizations: two picked at random work at "
             f"different ones {org.simpson:.0%} of the time; the largest, {name}, holds "
             f"{part:.0%}.",
-            part <= 0.5))
-    elif org.largest is not None:
-        observations.append(Observation(
-            "breadth", f"All your ties with an organization are at {org.largest[0]}: "
-            "people elsewhere see what your circle cannot.", False))
+            part <= 0.5)
+    return Observation(
+        "breadth", f"All your ties with an organization are at {org.largest[0]}: "
+        "people elsewhere see what your circle cannot.", False)
 
+
+def _on_transactions(report: HealthReport,
+                     flagged: Mapping[str, Sequence[str]]) -> list[Observation]:
+    observations: list[Observation] = []
     for label, notes in flagged.items():
         if notes:
             example = notes[0] if len(notes[0]) <= 80 else notes[0][:77] + "…"
@@ -356,4 +369,4 @@ def _with_reflection(report: HealthReport, long_term: int, kinds: Counter[Kind],
         observations.append(Observation(
             "not transactions", "None of your notes read like selling, asking for a job or "
                                 "asking for money.", True))
-    return replace(report, reflection=tuple(observations))
+    return observations

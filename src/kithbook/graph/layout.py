@@ -67,6 +67,33 @@ def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
     sector of the disc and its members pull gently together, so the map shows where each
     circle of people is. `gap` is the space kept between circles.
     """
+    s, r = _checked_circles(strength, radius)
+    n = len(s)
+    radii = np.concatenate([[centre_radius], r])
+    if n == 0:
+        zero = np.zeros(1)
+        return Layout(zero, zero.copy(), radii, centre_radius)
+
+    a, b, w = _checked_links(link_a, link_b, link_weight, n)
+    g = np.asarray(group, dtype=np.int64).reshape(-1)
+    if len(g) not in (0, n):
+        raise InvalidInput(f"each contact needs a group (or none): {n} strengths, "
+                           f"{len(g)} groups.", field="group")
+    if len(g) and np.any(g >= 0):
+        a, b, w = _with_group_ties(a, b, w, g, s)
+
+    target, outer = _rings(s, r, radii, centre_radius, gap)
+    x, y = _starting_places(s, g, target, outer, seed)
+    # Contacts are rows 1..n, the member is row 0.
+    x, y = _relax(x, y, a + 1, b + 1, w, radii, np.concatenate([[0.0], target]), outer,
+                  gap, iterations)
+    x, y = _separate(x, y, radii, gap)
+    return Layout(x, y, radii, outer)
+
+
+def _checked_circles(strength: Any, radius: Any) -> tuple[FloatArray, FloatArray]:
+    """Each contact's strength (clipped to [0, 1]) and radius, or a sentence on what is
+    wrong with them."""
     s = np.clip(np.asarray(strength, dtype=np.float64).reshape(-1), 0.0, 1.0)
     r = np.asarray(radius, dtype=np.float64).reshape(-1)
     n = len(s)
@@ -79,11 +106,12 @@ def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
     if np.any(~np.isfinite(s)) or np.any(~np.isfinite(r)) or np.any(r <= 0):
         raise InvalidInput("strengths must be numbers and radii positive numbers.",
                            field="radius")
-    radii = np.concatenate([[centre_radius], r])
-    if n == 0:
-        zero = np.zeros(1)
-        return Layout(zero, zero.copy(), radii, centre_radius)
+    return s, r
 
+
+def _checked_links(link_a: Any, link_b: Any, link_weight: Any,
+                   n: int) -> tuple[Any, Any, Any]:
+    """The recorded links as arrays, or a sentence on why they cannot be drawn."""
     a = np.asarray(link_a, dtype=np.int64).reshape(-1)
     b = np.asarray(link_b, dtype=np.int64).reshape(-1)
     w = np.asarray(link_weight, dtype=np.float64).reshape(-1)
@@ -91,14 +119,12 @@ def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
         raise InvalidInput("each link needs two ends and a weight.", field="links")
     if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= n):
         raise InvalidInput("a link names a contact that is not on the map.", field="links")
+    return a, b, w
 
-    g = np.asarray(group, dtype=np.int64).reshape(-1)
-    if len(g) not in (0, n):
-        raise InvalidInput(f"each contact needs a group (or none): {n} strengths, "
-                           f"{len(g)} groups.", field="group")
-    if len(g) and np.any(g >= 0):
-        a, b, w = _with_group_ties(a, b, w, g, s)
 
+def _rings(s: FloatArray, r: FloatArray, radii: FloatArray, centre_radius: float,
+           gap: float) -> tuple[FloatArray, float]:
+    """The ring each contact is pulled toward, and the outermost ring."""
     # The disc must hold every circle with room to spare; the innermost ring clears the
     # member's own circle.
     inner = centre_radius + float(r.max()) + 2 * gap
@@ -107,12 +133,19 @@ def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
     # Each contact's ring: nearer the stronger the tie, but never inside the disc that the
     # stronger contacts already fill (a sunflower: the golden angle, rings growing with
     # the area taken), so many equally strong ties start spread out instead of piled up.
+    n = len(s)
     order = np.argsort(-s, kind="stable")
     filled = np.empty(n)
     filled[order] = np.sqrt(inner**2 + np.cumsum((r[order] + gap) ** 2) / _FILL)
     target = np.maximum(inner + (1.0 - s) * (outer - inner), filled)
-    outer = max(outer, float(target.max()))
+    return target, max(outer, float(target.max()))
 
+
+def _starting_places(s: FloatArray, g: Any, target: FloatArray, outer: float,
+                     seed: int) -> tuple[FloatArray, FloatArray]:
+    """Where each person starts: the member at the centre, each contact on its ring."""
+    n = len(s)
+    order = np.argsort(-s, kind="stable")
     angle = np.empty(n)
     angle[order] = np.arange(n) * _GOLDEN_ANGLE
     if len(g) and np.any(g >= 0):
@@ -123,11 +156,16 @@ def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
     jitter = np.random.default_rng(seed).normal(scale=0.01 * outer, size=(2, n))
     x = np.concatenate([[0.0], target * np.cos(angle) + jitter[0]])
     y = np.concatenate([[0.0], target * np.sin(angle) + jitter[1]])
+    return x, y
 
+
+def _relax(x: FloatArray, y: FloatArray, a: Any, b: Any, w: Any, radii: FloatArray,
+           ring: FloatArray, outer: float, gap: float,
+           iterations: int) -> tuple[FloatArray, FloatArray]:
+    """Let the forces settle for `iterations` steps, cooling as they go. `a`, `b` are
+    the links' ends as rows (the member is row 0); `ring` each row's target ring."""
     spacing = 2.0 * float(np.mean(radii)) + gap  # the ideal distance between neighbours
-    a, b = a + 1, b + 1  # contacts are rows 1..n, the member is row 0
     reach = radii[:, None] + radii[None, :] + gap
-    ring = np.concatenate([[0.0], target])
     heat = 0.1 * outer
     for step in range(iterations):
         dx, dy = x[:, None] - x[None, :], y[:, None] - y[None, :]
@@ -152,9 +190,7 @@ def radial_layout(strength: Any, radius: Any, *, centre_radius: float = 16.0,
         scale = np.minimum(length, heat * (1.0 - step / iterations) + 0.5) / length
         x, y = x + fx * scale, y + fy * scale
         x[0] = y[0] = 0.0
-
-    x, y = _separate(x, y, radii, gap)
-    return Layout(x, y, radii, outer)
+    return x, y
 
 
 def _with_group_ties(a: Any, b: Any, w: Any, g: Any, s: Any) -> tuple[Any, Any, Any]:

@@ -153,6 +153,20 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
                       *([Depends(local_guard.guard_writes)] if community is None else [])],
     )
     app.state.kb = kb
+    app.state.community = community
+    app.state.templates = _templates(community)
+    limits.install(app, kb.settings)  # body size, imports at once, uploads
+    _add_middleware(app, kb, community, threads)
+    errors.install(app)
+    auth.install(app)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    api_docs.install(app)
+    _include_routers(app, community)
+    return app
+
+
+def _templates(community: Community | None) -> Jinja2Templates:
+    """The pages' templates, with the filters and globals every page uses."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     # Templates ship with the package and do not change under a running app: compiled
     # once, not checked against their files on every page.
@@ -160,9 +174,12 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     filters.install(templates.env)
     templates.env.globals.update(csrf_input=auth.csrf_input, csrf_value=auth.csrf_value)
     templates.env.globals["community"] = community is not None
-    app.state.community = community
-    app.state.templates = templates
-    limits.install(app, kb.settings)  # body size, imports at once, uploads
+    return templates
+
+
+def _add_middleware(app: FastAPI, kb: Kithbook, community: Community | None,
+                    threads: int | None) -> None:
+    """The middleware, in the order it is added (the last added runs first)."""
     # A write sent again with its Idempotency-Key (a client retrying) is made once.
     app.add_middleware(IdempotentWrites)
     # A local book is plain HTTP on loopback: HSTS there would only confuse a browser.
@@ -175,40 +192,20 @@ def create_app(kb: Kithbook, community: Community | None = None, *,
     if community is None:
         app.add_middleware(local_guard.LoopbackOnly,  # added last: runs first
                            public_host=_public_host(kb))
-    errors.install(app)
-    auth.install(app)
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    api_docs.install(app)
-    app.include_router(contacts_api.router)
-    app.include_router(undo_api.router)
-    app.include_router(depth_api.router)
-    app.include_router(book_pages.router)
-    app.include_router(interaction_pages.router)
-    app.include_router(quick_log_pages.router)
-    app.include_router(date_pages.router)
-    app.include_router(knows_pages.router)
-    app.include_router(intros_api.router)
-    app.include_router(consent_api.router)
-    app.include_router(policies_api.router)
-    app.include_router(consent_pages.router)  # before the moves' /introductions/{id}/{move}
-    app.include_router(intro_pages.router)
-    app.include_router(policy_pages.router)
-    app.include_router(transfer_api.router)
-    app.include_router(transfer_pages.router)
-    app.include_router(paths_api.router)
-    app.include_router(path_pages.router)
-    app.include_router(depth_pages.router)
-    app.include_router(map_api.router)
-    app.include_router(map_pages.router)
-    app.include_router(capture_pages.router)
-    app.include_router(feed_pages.router)
-    app.include_router(sync_pages.router)
-    app.include_router(profile_api.router)
+
+
+def _include_routers(app: FastAPI, community: Community | None) -> None:
+    """Every page and API route; accounts, links and notifications only in a community.
+    Order matters where two paths could match the same URL."""
+    for module in (contacts_api, undo_api, depth_api, book_pages, interaction_pages,
+                   quick_log_pages, date_pages, knows_pages, intros_api, consent_api,
+                   policies_api,
+                   consent_pages,  # before the moves' /introductions/{id}/{move}
+                   intro_pages, policy_pages, transfer_api, transfer_pages, paths_api,
+                   path_pages, depth_pages, map_api, map_pages, capture_pages, feed_pages,
+                   sync_pages, profile_api):
+        app.include_router(module.router)
     if community is not None:
-        app.include_router(account_pages.router)
-        app.include_router(accounts_api.router)
-        app.include_router(link_pages.router)
-        app.include_router(links_api.router)
-        app.include_router(notification_pages.router)
-        app.include_router(notifications_api.router)
-    return app
+        for module in (account_pages, accounts_api, link_pages, links_api,
+                       notification_pages, notifications_api):
+            app.include_router(module.router)
