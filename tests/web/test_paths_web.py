@@ -38,6 +38,8 @@ def test_a_local_path_through_a_recorded_link(client: TestClient, kb: Kithbook) 
     assert body["local"] is True
     [path] = body["paths"]
     assert [s["label"] for s in path["steps"]] == ["Bob Stone", "Carol Diaz (CTO, Acme)"]
+    [bob] = path["trust"]  # how far you may trust Bob, as the ranking weighed it
+    assert 0.1 <= bob <= 1 and f"trust in Bob Stone {bob:.2f}" in path["explanation"]
     intro = path["introduction"]
     assert intro["kind"] == "asked" and intro["target"] == "Carol Diaz"
     made = client.post("/api/v1/introductions", json={

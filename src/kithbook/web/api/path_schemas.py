@@ -44,13 +44,17 @@ class PathOut(BaseModel):
     steps: list[StepOut] = Field(description="The intermediaries, then the target")
     summary: str = Field(description="Why it ranks here, in one plain sentence")
     explanation: str
+    trust: list[float] = Field(
+        default_factory=list,
+        description="Per intermediary, how far you may trust them as the ranking weighed "
+                    "it (0.1 to 1; 0.1 for anyone shown only anonymously)")
     introduction: IntroStartOut
 
     @classmethod
     def of(cls, p: FoundPath) -> PathOut:
         return cls(rank=p.rank, score=round(p.score, 6),
                    steps=[_step(s) for s in p.steps], summary=p.summary,
-                   explanation=p.explanation,
+                   explanation=p.explanation, trust=[round(t, 4) for t in p.trust],
                    introduction=IntroStartOut.of(p.intro))
 
 
