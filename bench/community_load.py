@@ -24,7 +24,9 @@ With --against REV, the code of git revision REV (its `src`, read from git) serv
 same community from a second server on the same database, and each level drives both
 servers in turn (the order alternating from level to level) after the bare app, so the
 two are compared on the same data, on the same machine, within a minute of each other.
-Both servers' figures are printed, with their ratio.
+Both servers' figures are printed, with their ratio. REV must know every migration of
+this tree (the database is migrated by this tree's code): name a revision after the
+newest migration.
 """
 
 from __future__ import annotations
@@ -274,6 +276,23 @@ def run_level(bases: dict[str, str], bare: str, clients: list[Client], concurren
         print(f"throughput {new} ÷ {old}: {rates[new] / rates[old]:.2f}×")
 
 
+def started_up(server: subprocess.Popen[bytes], url: str, timeout: float = 300) -> None:
+    """Wait for `server` to answer at `url` (a busy machine starts it slowly), and say so
+    at once if it stopped instead: a revision that does not know the database's newest
+    migration refuses to start (its log is in bench/results)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server for {url} stopped (exit code {server.returncode}); "
+                               "see bench/results/community-load-server*.log")
+        try:
+            wait_until_up(url, timeout=2)
+            return
+        except RuntimeError:
+            continue
+    raise RuntimeError(f"{url} did not come up in {timeout:.0f} s")
+
+
 def serve(src: Path, url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     """`kithbook serve --community` of the code in `src`, on loopback."""
     return subprocess.Popen(
@@ -341,8 +360,8 @@ def main() -> None:
             env={**os.environ, "PYTHONPATH": str(results)},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         bare = f"http://127.0.0.1:{bare_port}"
-        for base in bases.values():
-            wait_until_up(base + "/login", timeout=300)  # a busy machine starts slowly
+        for server, base in zip(servers, bases.values(), strict=False):
+            started_up(server, base + "/login")
         wait_until_up(bare + "/constant")
         for base in bases.values():  # unmeasured: each worker compiles the path search
             asyncio.run(drive(base, clients, 8, WARM_UP, 400, args.seed + 1))
