@@ -169,33 +169,70 @@ def find_duplicates(candidates: Iterable[Candidate], *,
                     name_threshold: float = NAME_THRESHOLD) -> list[DuplicateGroup]:
     """Groups of two or more candidates that are likely one person, with the reasons why."""
     people = list(candidates)
-    order = {p.key: i for i, p in enumerate(people)}
-    parent = list(range(len(people)))
+    joined = _Joined(people)
+    _join_shared_values(people, joined)
+    _join_close_names(people, joined, name_threshold)
+    return joined.groups()
 
-    def root(i: int) -> int:
+
+class _Joined:
+    """Which candidates are one person so far (a union-find), and the evidence for it."""
+
+    def __init__(self, people: list[Candidate]) -> None:
+        self.people = people
+        self.parent = list(range(len(people)))
+        self.evidence: list[Evidence] = []
+
+    def root(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    evidence: list[Evidence] = []
-
-    def join(i: int, j: int, reason: Reason, detail: str) -> None:
-        evidence.append(Evidence(reason, (people[i].key, people[j].key), detail))
-        a, b = root(i), root(j)
+    def join(self, i: int, j: int, reason: Reason, detail: str) -> None:
+        self.evidence.append(Evidence(reason, (self.people[i].key, self.people[j].key),
+                                      detail))
+        a, b = self.root(i), self.root(j)
         if a != b:
-            parent[max(a, b)] = min(a, b)
+            self.parent[max(a, b)] = min(a, b)
 
+    def groups(self) -> list[DuplicateGroup]:
+        """The groups of two or more, in the order their first member was given."""
+        people = self.people
+        order = {p.key: i for i, p in enumerate(people)}
+        groups: dict[int, list[int]] = {}
+        for i in range(len(people)):
+            groups.setdefault(self.root(i), []).append(i)
+        # Each piece of evidence, in its order, under the group its pair ended in.
+        shown: dict[int, list[Evidence]] = {}
+        for e in self.evidence:
+            shown.setdefault(self.root(order[e.keys[0]]), []).append(e)
+        out = []
+        for first, members in groups.items():
+            if len(members) < 2:
+                continue
+            keys = tuple(people[i].key for i in members)
+            out.append(DuplicateGroup(keys=keys, evidence=tuple(shown.get(first, ()))))
+        return sorted(out, key=lambda g: order[g.keys[0]])
+
+
+def _join_shared_values(people: list[Candidate], joined: _Joined) -> None:
+    """Join candidates that share an email address (in any case) or a phone number."""
     for reason in (Reason.EMAIL, Reason.PHONE):
         first_seen: dict[str, int] = {}
         for i, person in enumerate(people):
             values = ([e.casefold() for e in person.emails] if reason is Reason.EMAIL
                       else list(person.phones))
             for value in dict.fromkeys(values):
-                if value in first_seen and root(first_seen[value]) != root(i):
-                    join(first_seen[value], i, reason, value)
+                if value in first_seen and joined.root(first_seen[value]) != joined.root(i):
+                    joined.join(first_seen[value], i, reason, value)
                 first_seen.setdefault(value, i)
 
+
+def _join_close_names(people: list[Candidate], joined: _Joined,
+                      name_threshold: float) -> None:
+    """Join candidates at one organization whose names are alike."""
     by_organization: dict[str, list[int]] = {}
     for i, person in enumerate(people):
         if person.organization and fold(person.organization):
@@ -203,7 +240,7 @@ def find_duplicates(candidates: Iterable[Candidate], *,
     for members in by_organization.values():
         folded = {i: name_key(people[i].name) for i in members}
         for i, j in _close_pairs(members, folded, name_threshold):
-            if root(i) == root(j):
+            if joined.root(i) == joined.root(j):
                 continue
             matcher = SequenceMatcher(None, folded[i], folded[j], autojunk=False)
             # The cheap upper bounds rule out most pairs before the real ratio is computed.
@@ -211,23 +248,8 @@ def find_duplicates(candidates: Iterable[Candidate], *,
                     and matcher.quick_ratio() >= name_threshold):
                 ratio = matcher.ratio()
                 if ratio >= name_threshold:
-                    join(i, j, Reason.NAME, f"{people[i].name} ≈ {people[j].name} "
-                                            f"({ratio:.2f}) at {people[i].organization}")
-
-    groups: dict[int, list[int]] = {}
-    for i in range(len(people)):
-        groups.setdefault(root(i), []).append(i)
-    # Each piece of evidence, in its order, under the group its pair ended in.
-    shown: dict[int, list[Evidence]] = {}
-    for e in evidence:
-        shown.setdefault(root(order[e.keys[0]]), []).append(e)
-    out = []
-    for first, members in groups.items():
-        if len(members) < 2:
-            continue
-        keys = tuple(people[i].key for i in members)
-        out.append(DuplicateGroup(keys=keys, evidence=tuple(shown.get(first, ()))))
-    return sorted(out, key=lambda g: order[g.keys[0]])
+                    joined.join(i, j, Reason.NAME, f"{people[i].name} ≈ {people[j].name} "
+                                                   f"({ratio:.2f}) at {people[i].organization}")
 
 
 @dataclass(frozen=True)

@@ -310,28 +310,43 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
             photo_href: Callable[[ContactId], str] | None = None) -> str:
     """The map as one SVG document; `href` gives the page each circle links to, and
     `photo_href` (when given) the picture shown inside the circles large enough for one."""
-    organizations = _organizations(network.nodes)
     labels = _place_labels(network.nodes, network.centre_radius)
     reach = max([network.extent, *(max(abs(b[0]), abs(b[0] + b[2]), abs(b[1]),
                                        abs(b[1] + b[3])) for b in (p.box for p in labels))])
     half = reach + 8
     entries = legend(network, colour_by) if with_legend else []
     height = 2 * half + (18 * len(entries) + 12 if entries else 0)
-    shown = len(network.nodes)
+    out = [*_opening(network, colour_by, half, height),
+           *_ties_drawn(network, labels),
+           *_circles(network, colour_by, href, photo_href),
+           *_names(labels),
+           *_legend_rows(entries, half),
+           "</svg>"]
+    return "\n".join(out) + "\n"
+
+
+def _opening(network: NetworkMap, colour_by: ColourBy, half: float,
+             height: float) -> list[str]:
+    """The document's opening tag, its title and description, and the background."""
     title = f"Network map of {network.member}"
-    desc = (f"{network.member} at the centre and the {shown} strongest of "
+    desc = (f"{network.member} at the centre and the {len(network.nodes)} strongest of "
             f"{network.matching} matching ties around them, stronger ties closer; "
             f"colour shows the {colour_by.value}.")
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="network-map" '
-           f'width="{_n(2 * half)}" height="{_n(height)}" '
-           f'viewBox="{_n(-half)} {_n(-half)} {_n(2 * half)} {_n(height)}" role="group" '
-           f'aria-labelledby="map-title map-desc" {_FONT} font-size="{LABEL_SIZE}" '
-           f'fill="{INK}">',
-           f'<title id="map-title">{escape(title)}</title>',
-           f'<desc id="map-desc">{escape(desc)}</desc>',
-           f'<rect x="{_n(-half)}" y="{_n(-half)}" width="{_n(2 * half)}" '
-           f'height="{_n(height)}" fill="{BACKGROUND}"/>',
-           '<g aria-hidden="true">']
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" class="network-map" '
+            f'width="{_n(2 * half)}" height="{_n(height)}" '
+            f'viewBox="{_n(-half)} {_n(-half)} {_n(2 * half)} {_n(height)}" role="group" '
+            f'aria-labelledby="map-title map-desc" {_FONT} font-size="{LABEL_SIZE}" '
+            f'fill="{INK}">',
+            f'<title id="map-title">{escape(title)}</title>',
+            f'<desc id="map-desc">{escape(desc)}</desc>',
+            f'<rect x="{_n(-half)}" y="{_n(-half)}" width="{_n(2 * half)}" '
+            f'height="{_n(height)}" fill="{BACKGROUND}"/>']
+
+
+def _ties_drawn(network: NetworkMap, labels: Sequence[PlacedLabel]) -> list[str]:
+    """Beneath the circles and hidden from screen readers: spokes, links between
+    contacts, the labels' leader lines and the member's own circle."""
+    out = ['<g aria-hidden="true">']
     for node in network.nodes:  # spokes: the member's ties, thicker when stronger
         out.append(f'<line x1="0" y1="0" x2="{_n(node.x)}" y2="{_n(node.y)}" '
                    f'stroke="{SPOKE}" stroke-width="{_n(0.5 + 2 * node.strength)}"/>')
@@ -348,6 +363,14 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
     out.append(f'<circle cx="0" cy="0" r="{_n(network.centre_radius)}" fill="{INK}"/>'
                f'<text x="0" y="4" text-anchor="middle" fill="{BACKGROUND}" '
                'font-weight="bold">you</text></g>')
+    return out
+
+
+def _circles(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId], str],
+             photo_href: Callable[[ContactId], str] | None) -> list[str]:
+    """Each contact's circle: a link to their page, titled with who they are."""
+    organizations = _organizations(network.nodes)
+    out = []
     for number, node in enumerate(network.nodes):
         colour = node_colour(node, colour_by, organizations)
         out.append(f'<a href="{escape(href(node.contact))}" class="map-node">'
@@ -360,22 +383,30 @@ def map_svg(network: NetworkMap, colour_by: ColourBy, href: Callable[[ContactId]
         if photo_href is not None and node.photo and node.radius >= PHOTO_RADIUS:
             out.append(_picture(node, number, photo_href(node.contact)))
         out.append("</a>")
+    return out
+
+
+def _names(labels: Sequence[PlacedLabel]) -> list[str]:
     # Names last, over every circle; the circles' titles already name everyone, so this
     # layer is for the eye only and lets clicks through to the circle beneath.
-    out.append('<g aria-hidden="true" pointer-events="none">')
+    out = ['<g aria-hidden="true" pointer-events="none">']
     for label in labels:
         out.append(f'<text x="{_n(label.x)}" y="{_n(label.y)}" text-anchor="{label.anchor}" '
                    f'paint-order="stroke" stroke="{BACKGROUND}" stroke-width="3" '
                    f'stroke-linejoin="round">{escape(_short(label.node.name))}</text>')
     out.append("</g>")
+    return out
+
+
+def _legend_rows(entries: Sequence[LegendEntry], half: float) -> list[str]:
+    out = []
     y = half + 12
     for entry in entries:
         out.append(f'<circle cx="{_n(-half + 16)}" cy="{_n(y)}" r="6" fill="{entry.colour}"/>'
                    f'<text x="{_n(-half + 28)}" y="{_n(y + 4)}">{escape(entry.label)} '
                    f"({entry.count})</text>")
         y += 18
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _picture(node: MapNode, number: int, url: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -397,6 +398,16 @@ def evaluate(
 
     By default every method the split can run: the engine's own scores run forward only.
     """
+    chosen = _chosen(split, methods)
+    if split == "loo":
+        return _leave_one_out(ratings, chosen)
+    if split == "time":
+        return _time_split(ratings, chosen, cut)
+    raise InvalidInput(f"split must be 'loo' or 'time'; got {split!r}.", field="split")
+
+
+def _chosen(split: str, methods: list[str] | None) -> list[str]:
+    """The methods asked for, or by default every one the split can run."""
     if methods is None:
         chosen = [name for name, (loo, _) in METHODS.items() if split != "loo" or loo]
     else:
@@ -406,48 +417,44 @@ def evaluate(
         raise InvalidInput(
             f"unknown method {unknown[0]!r}; choose from {', '.join(METHODS)}.", field="methods"
         )
-    if split == "loo":
-        if len(ratings) < 3:
-            raise InvalidInput("leave-one-out needs at least 3 ratings.", field="file")
-        scores = []
-        for name in chosen:
-            loo = METHODS[name][0]
-            if loo is None:
-                raise InvalidInput(f"{name!r} runs on the time split only.", field="methods")
-            began = time.perf_counter()
-            predicted = loo(ratings)
-            scores.append(
-                MethodScore(
-                    name,
-                    _rmse(predicted, ratings.weight),
-                    _pcc(predicted, ratings.weight),
-                    len(ratings),
-                    time.perf_counter() - began,
-                )
-            )
-        return Evaluation("loo", ratings.size, len(ratings), len(ratings), None, scores)
-    if split == "time":
-        when = float(np.quantile(ratings.time, _TRAIN_SHARE)) if cut is None else cut
-        before = ratings.time < when
-        known, later = ratings.subset(before), ratings.subset(~before)
-        if len(known) < 10 or len(later) < 2:
-            raise InvalidInput(
-                f"the cut leaves {len(known)} ratings before and {len(later)} after it; "
-                "need at least 10 before and 2 after.",
-                field="cut",
-            )
-        scores = []
-        for name in chosen:
-            began = time.perf_counter()
-            predicted = METHODS[name][1](known, later.src, later.dst)
-            scores.append(
-                MethodScore(
-                    name,
-                    _rmse(predicted, later.weight),
-                    _pcc(predicted, later.weight),
-                    len(later),
-                    time.perf_counter() - began,
-                )
-            )
-        return Evaluation("time", ratings.size, len(known), len(later), when, scores)
-    raise InvalidInput(f"split must be 'loo' or 'time'; got {split!r}.", field="split")
+    return chosen
+
+
+def _timed(name: str, predict: Callable[[], F64], actual: F64, count: int) -> MethodScore:
+    """One method's errors against `actual`, and how long its predictions took."""
+    began = time.perf_counter()
+    predicted = predict()
+    return MethodScore(
+        name, _rmse(predicted, actual), _pcc(predicted, actual), count,
+        time.perf_counter() - began,
+    )
+
+
+def _leave_one_out(ratings: Ratings, chosen: list[str]) -> Evaluation:
+    if len(ratings) < 3:
+        raise InvalidInput("leave-one-out needs at least 3 ratings.", field="file")
+    scores = []
+    for name in chosen:
+        loo = METHODS[name][0]
+        if loo is None:
+            raise InvalidInput(f"{name!r} runs on the time split only.", field="methods")
+        scores.append(_timed(name, partial(loo, ratings), ratings.weight, len(ratings)))
+    return Evaluation("loo", ratings.size, len(ratings), len(ratings), None, scores)
+
+
+def _time_split(ratings: Ratings, chosen: list[str], cut: float | None) -> Evaluation:
+    when = float(np.quantile(ratings.time, _TRAIN_SHARE)) if cut is None else cut
+    before = ratings.time < when
+    known, later = ratings.subset(before), ratings.subset(~before)
+    if len(known) < 10 or len(later) < 2:
+        raise InvalidInput(
+            f"the cut leaves {len(known)} ratings before and {len(later)} after it; "
+            "need at least 10 before and 2 after.",
+            field="cut",
+        )
+    scores = []
+    for name in chosen:
+        forward = METHODS[name][1]
+        scores.append(_timed(name, partial(forward, known, later.src, later.dst),
+                             later.weight, len(later)))
+    return Evaluation("time", ratings.size, len(known), len(later), when, scores)
