@@ -107,9 +107,10 @@ def read_vcards(stream: BinaryIO, *, name: str = "contacts.vcf",
         warn = warnings.at(where)
         for note in notes:
             warn(note)
-        for prop in properties:
-            check_field(prop.value, where=where, column=prop.name,
-                        limit=limits.max_field_chars)
+        if properties and max(len(p.value) for p in properties) > limits.max_field_chars:
+            for prop in properties:  # the first too long, by name
+                check_field(prop.value, where=where, column=prop.name,
+                            limit=limits.max_field_chars)
         fields = _fields(by_name, warn=warn, region=region)
         if fields is None:
             continue
