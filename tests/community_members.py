@@ -50,3 +50,17 @@ def ben_may_ask_ana_about_cleo(kb: Kithbook) -> tuple[Member, Member, ContactId]
         uow.contacts.link_member(ana.id, ben_in_ana, ben.id)
         uow.commit()
     return ana, ben, cleo
+
+
+def know_each_other(kb: Kithbook, a: Member, b: Member) -> None:
+    """Each of `a` and `b` keeps a card for the other, and the two cards are confirmed
+    member links: the way two members come to know each other on a community server."""
+    for owner, member in ((a, b), (b, a)):
+        kb.add_contact(owner.id, ContactFields(name=f"Card {member.name}"),
+                       TieFields(stated_trust=4))
+    for owner, member in ((a, b), (b, a)):
+        kb.propose_link(owner.id, f"Card {member.name}", member.email or "")
+    for member in (a, b):
+        for view in kb.member_links(member.id):
+            if not view.confirmed and not view.proposed_by_me:
+                kb.confirm_link(member.id, view.id)

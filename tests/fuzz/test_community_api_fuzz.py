@@ -15,8 +15,6 @@ from dataclasses import dataclass
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, given, settings
-from schemathesis import checks
 
 from community_members import add_member
 from examples import examples
@@ -24,6 +22,7 @@ from kithbook.domain.members import Role
 from kithbook.services.facade import Kithbook
 from kithbook.web import create_app
 from kithbook.web.auth import Community
+from schema_fuzz import schema_failures
 
 EXAMPLES = int(os.environ.get("KITHBOOK_FUZZ_EXAMPLES") or examples(15, 500))
 
@@ -50,19 +49,5 @@ def test_no_server_error_and_every_answer_fits_the_schema(server: Server) -> Non
     operations = [result.ok() for result in schema.get_all_operations()]
     assert any("/admin/" in op.path for op in operations), "community routes are listed"
     headers = {"Authorization": f"Bearer {server.token}"}
-    failures: list[str] = []
-    for operation in operations:
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
-        def check(case: schemathesis.Case) -> None:
-            # A clear 4xx for schema-valid data the domain refuses is right, not a failure.
-            case.call_and_validate(headers=headers,
-                                   excluded_checks=[checks.positive_data_acceptance])
-
-        try:
-            check()
-        except BaseException as exc:  # noqa: B036 - a FailureGroup is a BaseExceptionGroup
-            failures.append(f"{operation.label}: {exc}")
+    failures = schema_failures(operations, EXAMPLES, headers=headers)
     assert failures == [], "\n\n".join(failures)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, select
 
 from community_members import add_member
 from kithbook.domain.capture import Address, MessageHeaders, ReviewChoice, RuleKind
@@ -17,7 +16,7 @@ from kithbook.domain.sources import SourceKind
 from kithbook.services.capture_book import CaptureBook
 from kithbook.services.facade import Kithbook
 from kithbook.services.ports import ContactQuery
-from kithbook.storage.tables import metadata
+from stored_rows import every_row
 
 ME = "sam@home.example"
 DAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -31,15 +30,6 @@ def mail(n: int, sender: str, *to: str, thread: str | None = None, days: int = 0
         sent_at=DAY + timedelta(days=days),
         references=(thread,) if thread else (), **more)  # type: ignore[arg-type]
 
-
-def dump(url: str) -> dict[str, list[tuple[object, ...]]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return {t.name: sorted(map(tuple, connection.execute(select(t))), key=repr)
-                    for t in metadata.sorted_tables}
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -89,10 +79,10 @@ def test_a_second_run_adds_nothing_and_new_mail_adds_exactly_itself(
     source = cap.add_source(me.id, SourceKind.MAIL_FILE, "box")
     old = [mail(n, "dana@acme.org", ME, thread=f"t{n}", days=n) for n in range(20)]
     assert cap.capture_messages(me.id, source.id, old).added == 20
-    before = dump(database_url)
+    before = every_row(database_url)
     again = cap.capture_messages(me.id, source.id, old)
     assert (again.added, again.updated) == (0, 0)
-    after = {k: v for k, v in dump(database_url).items() if k != "capture_sources"}
+    after = {k: v for k, v in every_row(database_url).items() if k != "capture_sources"}
     assert after == {k: v for k, v in before.items() if k != "capture_sources"}
     new = [mail(100 + n, ME, "lee@x.org", thread=f"n{n}", days=n) for n in range(10)]
     assert cap.capture_messages(me.id, source.id, old + new).added == 10
@@ -200,10 +190,10 @@ def test_without_an_own_address_a_run_says_how_to_fix_it(kb: Kithbook, me: Membe
                                                         database_url: str) -> None:
     cap = kb.capture()
     source = cap.add_source(me.id, SourceKind.MAIL_FILE, "box")
-    before = dump(database_url)
+    before = every_row(database_url)
     with pytest.raises(InvalidInput, match="kithbook capture rule own"):
         cap.capture_messages(me.id, source.id, [mail(1, "dana@acme.org", ME)])
-    assert dump(database_url) == before
+    assert every_row(database_url) == before
 
 
 def test_one_member_cannot_reach_anothers_sources_or_queue(kb: Kithbook, me: Member,
@@ -232,6 +222,6 @@ def test_erasing_a_person_removes_what_was_captured_about_them(
     cap.decide(me.id, "robin@x.org", ReviewChoice.IGNORE_ONCE)
     kb.erase_person(me.id, email="dana@acme.org")
     kb.erase_person(me.id, email="Robin@x.org")
-    rows = repr(dump(database_url))
+    rows = repr(every_row(database_url))
     assert "dana@acme.org" not in rows and "robin@x.org" not in rows
     assert cap.review_queue(me.id) == []

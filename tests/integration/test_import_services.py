@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
@@ -22,7 +22,7 @@ from kithbook.services.book import TieFields
 from kithbook.services.exports import ExportFormat
 from kithbook.services.facade import Kithbook
 from kithbook.services.ports import ContactQuery
-from kithbook.storage.tables import metadata
+from stored_rows import every_row
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 
@@ -30,16 +30,6 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 # The server's own secrets (the key for path handles): no member's data, kept on purpose.
 SERVER_TABLES = {"server_keys"}
 
-
-def dump(url: str) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, sorted: equal before and after means nothing was written."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return {t.name: sorted(map(tuple, connection.execute(select(t))), key=repr)
-                    for t in metadata.sorted_tables}
-    finally:
-        engine.dispose()
 
 
 def export(kb: Kithbook, member: Member, format: ExportFormat = ExportFormat.JSON) -> str:
@@ -86,7 +76,7 @@ def test_a_dry_run_reports_and_writes_nothing(kb: Kithbook, me: Member,
                                               database_url: str) -> None:
     kb.add_contact(me.id, ContactFields(name="Ada L.", emails=[Labeled(
         "ada@analytical.example")]))
-    before = dump(database_url)
+    before = every_row(database_url)
     seen: list[tuple[int, int | None]] = []
     report = kb.import_file(me.id, DATA / "linkedin_connections.csv", dry_run=True,
                             progress=lambda done, total: seen.append((done, total)))
@@ -95,7 +85,7 @@ def test_a_dry_run_reports_and_writes_nothing(kb: Kithbook, me: Member,
     ada = next(d for d in report.duplicates if d.name == "Ada Lovelace")
     assert ada.other_name == "Ada L." and ada.reasons == ("same email ada@analytical.example",)
     assert seen and seen[-1] == (report.read, report.read)
-    assert dump(database_url) == before
+    assert every_row(database_url) == before
 
 
 def test_calendar_meetings_become_met_interactions_once(kb: Kithbook, me: Member) -> None:
@@ -138,7 +128,7 @@ def test_json_round_trip_is_byte_identical(kb: Kithbook, me: Member, tmp_path: P
     path = tmp_path / "book.json"
     path.write_text(first, encoding="utf-8")
     kb.delete_account(me.id)
-    assert all(rows == [] for name, rows in dump(database_url).items()
+    assert all(rows == [] for name, rows in every_row(database_url).items()
                if name not in SERVER_TABLES)
     report = kb.import_file(None, path)
     assert report.member_created and report.owner == me.id
@@ -171,10 +161,10 @@ def test_a_hostile_file_is_refused_whole_and_nothing_is_written(
     kb.add_contact(me.id, ContactFields(name="Existing Person"))
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    before = dump(database_url)
+    before = every_row(database_url)
     with pytest.raises(InvalidInput, match=message):
         kb.import_file(me.id, path)
-    assert dump(database_url) == before
+    assert every_row(database_url) == before
 
 
 def test_an_error_after_many_batches_rolls_back_them_all(kb: Kithbook, me: Member,
@@ -185,10 +175,10 @@ def test_an_error_after_many_batches_rolls_back_them_all(kb: Kithbook, me: Membe
     path.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
                     + "\n".join(rows) + "\nLast,One,,=cmd|calc,Acme,Eng,01 Jan 2024\n",
                     encoding="utf-8")
-    before = dump(database_url)
+    before = every_row(database_url)
     with pytest.raises(InvalidInput, match="line 12002"):
         kb.import_file(me.id, path)
-    assert dump(database_url) == before
+    assert every_row(database_url) == before
 
 
 def test_oddities_are_imported_with_warnings_and_the_report_lists_them(
@@ -288,7 +278,7 @@ def test_delete_account_removes_everything_of_the_member(kb: Kithbook, me: Membe
     _rich_book(kb, me)
     report = kb.delete_account(me.id)
     assert report.contacts > 0 and report.interactions == 1
-    assert all(rows == [] for name, rows in dump(database_url).items()
+    assert all(rows == [] for name, rows in every_row(database_url).items()
                if name not in SERVER_TABLES)
 
 

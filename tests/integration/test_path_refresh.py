@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from community_members import add_member
+from community_members import add_member, know_each_other
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields
@@ -206,25 +206,14 @@ def test_every_process_sees_the_writes_of_the_others(settings: Settings, kb: Kit
         other.close()
 
 
-def _know_each_other(kb: Kithbook, a: Member, b: Member) -> None:
-    for owner, member in ((a, b), (b, a)):
-        kb.add_contact(owner.id, ContactFields(name=f"Card {member.name}"),
-                       TieFields(stated_trust=4))
-    for owner, member in ((a, b), (b, a)):
-        kb.propose_link(owner.id, f"Card {member.name}", member.email or "")
-    for member in (a, b):
-        for v in kb.member_links(member.id):
-            if not v.confirmed and not v.proposed_by_me:
-                kb.confirm_link(member.id, v.id)
-
 
 def test_members_are_found_by_the_organization_and_title_on_their_profile(
         kb: Kithbook) -> None:
     ann, bea, cy = add_member(kb, "Ann"), add_member(kb, "Bea"), add_member(kb, "Cy")
     kb.set_default_policy(bea.id, PolicyChange(visibility=Visibility.NAMED,
                                                ask_rule=AskRule.ANYONE))
-    _know_each_other(kb, ann, bea)
-    _know_each_other(kb, bea, cy)
+    know_each_other(kb, ann, bea)
+    know_each_other(kb, bea, cy)
     cto_at_acme = PathQuery(organization="acme", role="CTO")
     assert kb.find_paths(ann.id, cto_at_acme).paths == []
     kb.set_profile(cy.id, organization="Acme", title="CTO")

@@ -7,12 +7,10 @@ from __future__ import annotations
 from community import browser, community_app, csrf_of, signed_in
 from fastapi.testclient import TestClient
 
-from community_members import add_member
-from kithbook.domain.contacts import ContactFields
-from kithbook.domain.members import Member, Role
+from community_members import add_member, know_each_other
+from kithbook.domain.members import Role
 from kithbook.domain.policies import PolicyChange
 from kithbook.domain.ties import AskRule, Visibility
-from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 
 TOO_LONG = "x" * 201
@@ -123,25 +121,14 @@ def test_over_long_values_in_the_api_name_the_field(client: TestClient) -> None:
                                                        "title": "CTO"}
 
 
-def _know_each_other(kb: Kithbook, a: Member, b: Member) -> None:
-    for owner, member in ((a, b), (b, a)):
-        kb.add_contact(owner.id, ContactFields(name=f"Card {member.name}"),
-                       TieFields(stated_trust=4))
-    for owner, member in ((a, b), (b, a)):
-        kb.propose_link(owner.id, f"Card {member.name}", member.email or "")
-    for member in (a, b):
-        for view in kb.member_links(member.id):
-            if not view.confirmed and not view.proposed_by_me:
-                kb.confirm_link(member.id, view.id)
-
 
 def test_a_profile_set_on_the_page_lets_other_members_find_a_warm_path(kb: Kithbook) -> None:
     app = community_app(kb)
     ann, bea, cy = add_member(kb, "Ann"), add_member(kb, "Bea"), add_member(kb, "Cy")
     kb.set_default_policy(bea.id, PolicyChange(visibility=Visibility.NAMED,
                                                ask_rule=AskRule.ANYONE))
-    _know_each_other(kb, ann, bea)
-    _know_each_other(kb, bea, cy)
+    know_each_other(kb, ann, bea)
+    know_each_other(kb, bea, cy)
     ann_browser, _ = signed_in(kb, app, ann)
     cy_browser, _ = signed_in(kb, app, cy)
     with ann_browser, cy_browser:

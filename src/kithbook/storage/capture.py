@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -97,17 +97,8 @@ class SqlCapture:
     def captured(self, owner: MemberId,
                  keys: Sequence[str]) -> dict[str, tuple[InteractionId, Direction]]:
         """Which of these exchange keys are already interactions, with their direction."""
-        found: dict[str, tuple[InteractionId, Direction]] = {}
-        for start in range(0, len(keys), _CHUNK):
-            rows = self._c.execute(
-                select(captured_interactions.c.capture_key, interactions.c.id,
-                       interactions.c.direction)
-                .join(interactions, interactions.c.id == captured_interactions.c.interaction_id)
-                .where(captured_interactions.c.owner_id == owner,
-                       captured_interactions.c.capture_key.in_(keys[start:start + _CHUNK])))
-            for key, iid, direction in rows:
-                found[key] = (InteractionId(iid), Direction(direction))
-        return found
+        return {key: (InteractionId(iid), Direction(direction)) for key, iid, direction
+                in self._captured(owner, keys, interactions.c.direction)}
 
     def add_captured(self, source_id: str,
                      items: Sequence[tuple[Interaction, str]]) -> None:
@@ -123,17 +114,19 @@ class SqlCapture:
     def captured_days(self, owner: MemberId,
                       keys: Sequence[str]) -> dict[str, tuple[InteractionId, date]]:
         """Which of these keys are already interactions, with their day."""
-        found: dict[str, tuple[InteractionId, date]] = {}
+        return {key: (InteractionId(iid), day) for key, iid, day
+                in self._captured(owner, keys, interactions.c.occurred_on)}
+
+    def _captured(self, owner: MemberId, keys: Sequence[str],
+                  column: Any) -> Iterator[Any]:
+        """(key, interaction id, `column`) for each key already captured, read a chunk
+        of keys at a time so no statement outgrows a database's limit on parameters."""
         for start in range(0, len(keys), _CHUNK):
-            rows = self._c.execute(
-                select(captured_interactions.c.capture_key, interactions.c.id,
-                       interactions.c.occurred_on)
+            yield from self._c.execute(
+                select(captured_interactions.c.capture_key, interactions.c.id, column)
                 .join(interactions, interactions.c.id == captured_interactions.c.interaction_id)
                 .where(captured_interactions.c.owner_id == owner,
                        captured_interactions.c.capture_key.in_(keys[start:start + _CHUNK])))
-            for key, iid, day in rows:
-                found[key] = (InteractionId(iid), day)
-        return found
 
     def set_day(self, owner: MemberId, interaction_id: InteractionId, day: date) -> None:
         self._c.execute(update(interactions).where(
