@@ -12,10 +12,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
 
+from kithbook.bootstrap import bootstrap
+from kithbook.config import Settings
 from kithbook.domain.members import Member
 from kithbook.services import sessions
 from kithbook.services.facade import Kithbook
@@ -54,6 +57,18 @@ def wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path,
         except httpx2.TransportError:
             time.sleep(0.1)
     pytest.fail(f"the server did not start: {log.read_text()}")
+
+
+@contextmanager
+def services_for_servers(url: str, **settings: Any) -> Iterator[Kithbook]:
+    """Services over the database that a test's servers use, to set up what they serve
+    and read what they wrote. They read the real clock, as the servers do, so whatever the
+    test stores is dated as the servers date it; the schema is the test's to make."""
+    services = bootstrap(Settings(database_url=url, **settings), migrate=False)
+    try:
+        yield services
+    finally:
+        services.close()
 
 
 @contextmanager

@@ -20,8 +20,6 @@ import httpx2
 import pytest
 
 from community_members import add_member
-from kithbook.bootstrap import bootstrap
-from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.fair_use import DEFAULT_MAX_OPEN
 from kithbook.domain.ids import IntroId
@@ -31,7 +29,7 @@ from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services.accounts import throttle_key
 from kithbook.services.facade import Kithbook
 from served import bearer as _token
-from served import community_servers
+from served import community_servers, services_for_servers
 from served import session_client as _browser
 
 pytestmark = [pytest.mark.slow]
@@ -43,10 +41,8 @@ LOGIN_BURST = 30
 
 @pytest.fixture
 def kb(database_url: str) -> Iterator[Kithbook]:
-    # The servers read the real clock, so whatever the test stores is dated by it too.
-    services = bootstrap(Settings(database_url=database_url), migrate=False)
-    yield services
-    services.close()
+    with services_for_servers(database_url) as services:
+        yield services
 
 
 @pytest.fixture

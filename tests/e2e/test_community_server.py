@@ -12,12 +12,10 @@ import httpx2
 import pytest
 
 from community_members import add_member
-from kithbook.bootstrap import bootstrap
-from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.intro_records import IntroState
 from kithbook.services.facade import Kithbook
-from served import community_servers
+from served import community_servers, services_for_servers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROUNDS = 12
@@ -26,10 +24,8 @@ ROUNDS = 12
 @pytest.fixture
 def kb(postgres_schema_url: str, empty_postgres: Callable[[], None]) -> Iterator[Kithbook]:
     empty_postgres()
-    # The servers read the real clock, so the requests must be dated by it too.
-    services = bootstrap(Settings(database_url=postgres_schema_url), migrate=False)
-    yield services
-    services.close()
+    with services_for_servers(postgres_schema_url) as services:
+        yield services
 
 
 @pytest.fixture

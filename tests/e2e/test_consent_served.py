@@ -16,13 +16,11 @@ import httpx2
 import pytest
 
 from community_members import ben_may_ask_ana_about_cleo
-from kithbook.bootstrap import bootstrap
-from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.intro_records import IntroState
 from kithbook.services.facade import Kithbook
 from loopback_smtp import Inbox, loopback_smtp
-from served import bearer, free_port, start, wait_until_up
+from served import bearer, free_port, services_for_servers, start, wait_until_up
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 PURPOSE = "Advice from Cleo on structuring a first data team at a small company."
@@ -31,9 +29,8 @@ PURPOSE = "Advice from Cleo on structuring a first data team at a small company.
 @pytest.fixture
 def kb(postgres_schema_url: str, empty_postgres: Callable[[], None]) -> Iterator[Kithbook]:
     empty_postgres()
-    services = bootstrap(Settings(database_url=postgres_schema_url), migrate=False)
-    yield services
-    services.close()
+    with services_for_servers(postgres_schema_url) as services:
+        yield services
 
 
 @pytest.fixture

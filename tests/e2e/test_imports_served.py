@@ -28,11 +28,9 @@ import httpx2
 import pytest
 
 from community_members import add_member
-from kithbook.bootstrap import bootstrap
-from kithbook.config import Settings
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
-from served import community_servers
+from served import community_servers, services_for_servers
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 VCARD = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace Hopper\r\nN:Hopper;Grace;;;\r\nEND:VCARD\r\n"
@@ -47,9 +45,8 @@ def postgres(empty_postgres: Callable[[], None], postgres_schema_url: str) -> st
 
 @pytest.fixture
 def kb(postgres: str) -> Iterator[Kithbook]:
-    services = bootstrap(Settings(database_url=postgres), migrate=False)
-    yield services
-    services.close()
+    with services_for_servers(postgres) as services:
+        yield services
 
 
 @pytest.fixture

@@ -30,8 +30,6 @@ import pytest
 from sqlalchemy import text
 
 from community_members import add_member
-from kithbook.bootstrap import bootstrap
-from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.ids import MemberId
 from kithbook.domain.members import Member
@@ -42,7 +40,7 @@ from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 from kithbook.storage.database import create_database_engine
 from loopback_smtp import Inbox, loopback_smtp
-from served import free_port, start, wait_until_up
+from served import free_port, services_for_servers, start, wait_until_up
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -182,10 +180,8 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 @pytest.fixture
 def kb(postgres_schema_url: str, empty_postgres: Callable[[], None]) -> Iterator[Kithbook]:
     empty_postgres()
-    # The servers read the real clock, so the book is dated by it too.
-    services = bootstrap(Settings(database_url=postgres_schema_url), migrate=False)
-    yield services
-    services.close()
+    with services_for_servers(postgres_schema_url) as services:
+        yield services
 
 
 def _community(kb: Kithbook) -> list[Person]:

@@ -22,8 +22,6 @@ import pytest
 
 from community_members import add_member
 from explanations import lines_telling_others_ties
-from kithbook.bootstrap import bootstrap
-from kithbook.config import Settings
 from kithbook.domain.contacts import ContactFields
 from kithbook.domain.ids import ContactId
 from kithbook.domain.members import Member
@@ -32,7 +30,7 @@ from kithbook.domain.ties import AskRule, Visibility
 from kithbook.services.book import TieFields
 from kithbook.services.facade import Kithbook
 from served import bearer as _token
-from served import community_servers
+from served import community_servers, services_for_servers
 from served import session_client as _browser
 
 pytestmark = [pytest.mark.slow]
@@ -40,9 +38,8 @@ pytestmark = [pytest.mark.slow]
 
 @pytest.fixture
 def kb(database_url: str) -> Iterator[Kithbook]:
-    services = bootstrap(Settings(database_url=database_url), migrate=False)
-    yield services
-    services.close()
+    with services_for_servers(database_url) as services:
+        yield services
 
 
 @pytest.fixture

@@ -16,12 +16,10 @@ import httpx2
 import pytest
 
 from community_members import add_member
-from kithbook.bootstrap import bootstrap
-from kithbook.config import Settings
 from kithbook.domain.members import Role
 from kithbook.services import sessions
 from kithbook.services.facade import Kithbook
-from served import community_servers, local_server
+from served import community_servers, local_server, services_for_servers
 
 pytestmark = [pytest.mark.slow]
 PUBLIC = "https://kith.example"
@@ -51,10 +49,8 @@ def community(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture(scope="module")
 def kb(database: str) -> Iterator[Kithbook]:
-    # The servers read the real clock, so whatever the test stores is dated by it too.
-    services = bootstrap(Settings(database_url=database, public_url=PUBLIC), migrate=False)
-    yield services
-    services.close()
+    with services_for_servers(database, public_url=PUBLIC) as services:
+        yield services
 
 
 @pytest.fixture(scope="module")
