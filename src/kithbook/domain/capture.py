@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -301,17 +301,21 @@ class Tally:
 
 
 def group_messages(messages: Iterable[MessageHeaders], rules: CaptureRules, *,
-                   keep_subjects: bool = False) -> Tally:
-    """Fold messages into exchanges; a message seen twice (same Message-ID) counts once."""
+                   keep_subjects: bool = False,
+                   progress: Callable[[int], None] = lambda read: None) -> Tally:
+    """Fold messages into exchanges; a message seen twice (same Message-ID) is read twice
+    but folded once. `progress` hears how many messages have been read after each."""
     tally = Tally()
     seen: set[str] = set()
     for message in messages:
-        if message.message_id is not None:
-            if message.message_id in seen:
-                tally.duplicates += 1
-                continue
-            seen.add(message.message_id)
-        tally.add(message, rules, keep_subjects=keep_subjects)
+        if message.message_id is not None and message.message_id in seen:
+            tally.duplicates += 1
+            tally.messages += 1
+        else:
+            if message.message_id is not None:
+                seen.add(message.message_id)
+            tally.add(message, rules, keep_subjects=keep_subjects)
+        progress(tally.messages)
     return tally
 
 

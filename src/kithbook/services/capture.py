@@ -23,7 +23,7 @@ from kithbook.domain.capture import (
     RuleKind,
     Skip,
     Stranger,
-    Tally,
+    group_messages,
     normalize_email,
     parse_rule_pattern,
     strangers,
@@ -270,18 +270,8 @@ def capture_messages(uow: UnitOfWork, actor: MemberId, source_id: str,
                            "mail you wrote from mail you received. Add it with "
                            "`kithbook capture rule own you@example.org` and run again.",
                            field="own")
-    tally = Tally()
-    seen: set[str] = set()
-    for message in messages:
-        if message.message_id is not None:
-            if message.message_id in seen:
-                tally.duplicates += 1
-                tally.messages += 1
-                progress(tally.messages)
-                continue
-            seen.add(message.message_id)
-        tally.add(message, rules, keep_subjects=source.keep_subjects)
-        progress(tally.messages)
+    tally = group_messages(messages, rules, keep_subjects=source.keep_subjects,
+                           progress=progress)
     report = CaptureReport(source=source.label, messages=tally.messages, kept=tally.kept,
                            duplicates=tally.duplicates, skipped=dict(tally.skipped),
                            unreadable=unreadable())
