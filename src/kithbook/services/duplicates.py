@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from kithbook.domain.contacts import Contact
 from kithbook.domain.duplicates import (
     Candidate,
+    DuplicateGroup,
+    DuplicateIndex,
     Evidence,
     MergePlan,
+    book_order,
     find_duplicates,
     merged_tie,
     plan_merge,
@@ -43,20 +47,65 @@ class MergeResult:
 
 def list_duplicates(uow: UnitOfWork, actor: MemberId,
                     cache: PathsCache | None = None) -> list[DuplicateSet]:
-    """Every set of likely duplicates, kept in `cache` (when given) until the member's
-    book changes: comparing a large book's names takes seconds (docs/benchmarks.md)."""
+    """Every set of likely duplicates. With `cache`, the list is kept until the member's
+    book changes, and then updated from the contacts that changed (`DuplicateIndex`: the
+    same list a whole comparison gives, which takes seconds on a large book, see
+    docs/benchmarks.md); without, the whole book is compared."""
     def build() -> list[DuplicateSet]:
         contacts = sorted(uow.contacts.all(actor), key=lambda c: (c.name.casefold(), c.id))
         by_id = {c.id: c for c in contacts}
         groups = find_duplicates(Candidate.of(c) for c in contacts)
-        return [_in_order(tuple(by_id[ContactId(k)] for k in g.keys), g.evidence)
-                for g in groups]
+        return [_set_of(g, by_id) for g in groups]
 
     with uow.reading():
         if cache is None:
             return build()
         # A copy: the kept list is shared by every request.
-        return list(cache.value(uow, repr(("duplicates", actor)), build, owner=actor))
+        return list(cache.value(uow, repr(("duplicates", actor)),
+                                lambda: _updated(uow, actor, cache), owner=actor))
+
+
+@dataclass
+class _Kept:
+    """What the last reading of a book's duplicates left for the next one to update."""
+
+    index: DuplicateIndex
+    stamps: dict[ContactId, tuple[int, datetime]]  # `Contacts.stamps` when it was read
+    sets: dict[str, DuplicateSet]  # by the key of each set's first contact
+
+
+def _updated(uow: UnitOfWork, actor: MemberId, cache: PathsCache) -> list[DuplicateSet]:
+    """The duplicates after what changed since the kept reading (all of it the first
+    time): the contacts whose version or time of change moved, came or went."""
+    key = repr(("duplicates index", actor))
+    kept = cache.kept(key)
+    # An update that fails half-way must not leave a half-updated index for the next.
+    cache.keep(key, None)
+    stamps = uow.contacts.stamps(actor)
+    if not isinstance(kept, _Kept):
+        contacts = uow.contacts.all(actor)
+        index = DuplicateIndex.of(sorted(map(Candidate.of, contacts), key=book_order))
+        by_id = {c.id: c for c in contacts}
+        kept = _Kept(index, stamps, {g.keys[0]: _set_of(g, by_id) for g in index.groups()})
+    else:
+        moved = [i for i, stamp in stamps.items() if kept.stamps.get(i) != stamp]
+        fresh = uow.contacts.many(actor, moved)
+        read = {c.id for c in fresh}
+        gone = [i for i in kept.stamps if i not in stamps] + [i for i in moved if i not in read]
+        for first in kept.index.update(map(Candidate.of, fresh), gone):
+            kept.sets.pop(first, None)
+        new = [g for g in kept.index.groups() if g.keys[0] not in kept.sets]
+        by_id = {c.id: c for c in fresh}
+        by_id.update((c.id, c) for c in uow.contacts.many(
+            actor, [ContactId(k) for g in new for k in g.keys if k not in by_id]))
+        kept.sets.update((g.keys[0], _set_of(g, by_id)) for g in new)
+        kept.stamps = stamps
+    cache.keep(key, kept)
+    return [kept.sets[g.keys[0]] for g in kept.index.groups()]
+
+
+def _set_of(group: DuplicateGroup, by_id: Mapping[ContactId, Contact]) -> DuplicateSet:
+    return _in_order(tuple(by_id[ContactId(k)] for k in group.keys), group.evidence)
 
 
 def _in_order(contacts: tuple[Contact, ...], evidence: tuple[Evidence, ...]) -> DuplicateSet:

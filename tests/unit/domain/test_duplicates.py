@@ -1,3 +1,4 @@
+import random
 from datetime import date
 from itertools import combinations
 
@@ -10,7 +11,9 @@ from kithbook.domain import duplicates
 from kithbook.domain.contacts import Contact, ContactFields, Labeled
 from kithbook.domain.duplicates import (
     Candidate,
+    DuplicateIndex,
     Reason,
+    book_order,
     find_duplicates,
     merged_tie,
     name_key,
@@ -172,3 +175,43 @@ def test_names_compared_through_the_filter_group_as_every_pair_does(
         patch.setattr(duplicates, "_close_pairs",
                       lambda members, _names, _t: list(combinations(members, 2)))
         assert filtered == find_duplicates(people, name_threshold=threshold)
+
+
+# ---- the index kept up to date: equal to comparing the whole book ----------------------
+
+_NAMES = ["Ada Lovelace", "Lovelace, Ada", "Ada Lovelac", "Bob Smith", "Bob Smyth",
+          "Rob Smith", "Jo", "Jó", "José Núñez", "jose nunez", "Al", "Ann Lee", "Anne Lee"]
+_ORGANIZATIONS = [None, "Acme", "acme ", "Globex", "Initech", ""]
+
+
+def _someone(key: str, r: random.Random) -> Candidate:
+    return Candidate(key=key, name=r.choice(_NAMES),
+                     emails=tuple(r.sample(["a@x", "A@x", "b@x", "c@x"], r.randint(0, 2))),
+                     phones=tuple(r.sample(["+1", "+2", "+3"], r.randint(0, 1))),
+                     organization=r.choice(_ORGANIZATIONS))
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_an_index_updated_change_by_change_gives_what_the_whole_book_gives(seed: int) -> None:
+    r = random.Random(seed)
+    book = {f"k{i}": _someone(f"k{i}", r) for i in range(r.randint(0, 25))}
+    index = DuplicateIndex.of(sorted(book.values(), key=book_order))
+    added = 0
+    for step in range(15):
+        changed, removed = [], []
+        roll = r.random()
+        if roll < 0.3 or not book:
+            for _ in range(r.randint(1, 3)):
+                added += 1
+                book[f"n{added}"] = someone = _someone(f"n{added}", r)
+                changed.append(someone)
+        elif roll < 0.6:
+            key = r.choice(list(book))
+            book[key] = someone = _someone(key, r)
+            changed.append(someone)
+        else:
+            removed = r.sample(list(book), min(len(book), r.randint(1, 2)))
+            for key in removed:
+                del book[key]
+        index.update(changed, removed)
+        assert index.groups() == find_duplicates(sorted(book.values(), key=book_order)), step
