@@ -7,13 +7,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kithbook.domain.contacts import Contact
+from kithbook.domain.duplicate_index import DuplicateIndex, book_order
 from kithbook.domain.duplicates import (
     Candidate,
     DuplicateGroup,
-    DuplicateIndex,
     Evidence,
     MergePlan,
-    book_order,
     find_duplicates,
     merged_tie,
     plan_merge,

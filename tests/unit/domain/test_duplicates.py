@@ -9,11 +9,10 @@ from hypothesis import strategies as st
 from examples import examples
 from kithbook.domain import duplicates
 from kithbook.domain.contacts import Contact, ContactFields, Labeled
+from kithbook.domain.duplicate_index import DuplicateIndex, book_order
 from kithbook.domain.duplicates import (
     Candidate,
-    DuplicateIndex,
     Reason,
-    book_order,
     find_duplicates,
     merged_tie,
     name_key,
