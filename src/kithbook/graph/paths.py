@@ -30,7 +30,7 @@ expanded. This module checks the question, picks the targets and ranks what is f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -133,7 +133,9 @@ def find_paths(snapshot: Snapshot, searcher: int, *, to: int | None = None,
     found, scores = path_kernel.search(ask, net, tables)
     # Only a search that finished put back every entry it set; a failed one's tables go.
     path_kernel.SCRATCH.give(tables)
-    return _ranked(snapshot, searcher, found, scores, k, factors, float(unnamed))
+    paths = _ranked(snapshot, searcher, found, scores, k, factors, float(unnamed))
+    # Without trust factors nothing was weighed by trust, and explanations say nothing of it.
+    return paths if vouch is not None else [replace(p, vouches=()) for p in paths]
 
 
 def _factors(vouch: npt.ArrayLike | None, n: int, unnamed: float) -> FloatArray:
