@@ -34,7 +34,7 @@ def test_upgrade_is_idempotent_and_records_the_head(database_url: str) -> None:
     try:
         upgrade(engine)
         upgrade(engine)
-        assert current_revision(engine) == "0032"
+        assert current_revision(engine) == "0036"
     finally:
         engine.dispose()
 
@@ -87,7 +87,7 @@ def test_servers_starting_at_once_on_a_new_database_migrate_it_once(
             return current_revision(engine)
 
         with ThreadPoolExecutor(max_workers=len(engines)) as pool:
-            assert set(pool.map(migrate, engines)) == {"0032"}
+            assert set(pool.map(migrate, engines)) == {"0036"}
     finally:
         for engine in engines:
             engine.dispose()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from kithbook.domain.contacts import Contact
 from kithbook.domain.duplicate_index import DuplicateIndex, book_order
@@ -69,7 +68,7 @@ class _Kept:
     """What the last reading of a book's duplicates left for the next one to update."""
 
     index: DuplicateIndex
-    stamps: dict[ContactId, tuple[int, datetime]]  # `Contacts.stamps` when it was read
+    stamps: dict[ContactId, tuple[int, str]]  # `Contacts.stamps` when it was read
     sets: dict[str, DuplicateSet]  # by the key of each set's first contact
 
 
@@ -84,17 +83,21 @@ def _updated(uow: UnitOfWork, actor: MemberId, cache: PathsCache) -> list[Duplic
     if not isinstance(kept, _Kept):
         contacts = uow.contacts.all(actor)
         index = DuplicateIndex.of(sorted(map(Candidate.of, contacts), key=book_order))
-        by_id = {c.id: c for c in contacts}
-        kept = _Kept(index, stamps, {g.keys[0]: _set_of(g, by_id) for g in index.groups()})
+        every = {c.id: c for c in contacts}
+        kept = _Kept(index, stamps, {g.keys[0]: _set_of(g, every) for g in index.groups()})
     else:
         moved = [i for i, stamp in stamps.items() if kept.stamps.get(i) != stamp]
         fresh = uow.contacts.many(actor, moved)
         read = {c.id for c in fresh}
         gone = [i for i in kept.stamps if i not in stamps] + [i for i in moved if i not in read]
+        # The contacts of the sets taken apart that did not change are as they were.
+        by_id: dict[ContactId, Contact] = {}
         for first in kept.index.update(map(Candidate.of, fresh), gone):
-            kept.sets.pop(first, None)
+            dropped = kept.sets.pop(first, None)
+            if dropped is not None:
+                by_id.update((c.id, c) for c in dropped.contacts)
+        by_id.update((c.id, c) for c in fresh)
         new = [g for g in kept.index.groups() if g.keys[0] not in kept.sets]
-        by_id = {c.id: c for c in fresh}
         by_id.update((c.id, c) for c in uow.contacts.many(
             actor, [ContactId(k) for g in new for k in g.keys if k not in by_id]))
         kept.sets.update((g.keys[0], _set_of(g, by_id)) for g in new)

@@ -6,7 +6,6 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -17,6 +16,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    cast,
     delete,
     exists,
     func,
@@ -239,12 +239,14 @@ class SqlContacts:
             lambda column: column.in_(mine))))
         return [self._contact(r, found) for r in rows]
 
-    def stamps(self, owner: MemberId) -> dict[ContactId, tuple[int, datetime]]:
-        """Each contact's version and last change: what tells a kept reading of the book
-        which contacts changed since (one narrow query, no children)."""
-        rows = self._c.execute(select(contacts.c.id, contacts.c.version, contacts.c.updated_at)
-                               .where(contacts.c.owner_id == owner))
-        return {ContactId(r.id): (int(r.version), r.updated_at) for r in rows}
+    def stamps(self, owner: MemberId) -> dict[ContactId, tuple[int, str]]:
+        """Each contact's version and time of last change (as the database writes it, not
+        parsed: this is read for a whole book at once): what tells a kept reading of the
+        book which contacts changed since, in one narrow query."""
+        rows = self._c.execute(select(contacts.c.id, contacts.c.version,
+                                      cast(contacts.c.updated_at, String))
+                               .where(contacts.c.owner_id == owner)).all()
+        return {ContactId(r[0]): (r[1], r[2]) for r in rows}
 
     def many(self, owner: MemberId, ids: Sequence[ContactId]) -> list[Contact]:
         """These contacts of `owner` (those that exist), in batches under every database's

@@ -85,6 +85,8 @@ contacts = Table(
     Column("linked_member_id", ID, ForeignKey("members.id", ondelete="SET NULL")),
     Index("ix_contacts_owner_name", "owner_id", "name_key"),
     Index("ix_contacts_owner_org", "owner_id", "organization"),
+    # What a kept reading of a book reads to find what changed (`SqlContacts.stamps`).
+    Index("ix_contacts_owner_stamp", "owner_id", "id", "version", "updated_at"),
 )
 
 contact_emails = Table(
