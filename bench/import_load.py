@@ -5,7 +5,7 @@
     python bench/import_load.py --against main --rounds 2   # another revision, side by side
 
 Generates the same files as bench/import_bench.py, then imports each with
-`Kithbook.import_file` (read, check, duplicate finding, bulk write, one transaction) into
+`import_file` (read, check, duplicate finding, bulk write, one transaction) into
 a fresh SQLite file and into a throw-away schema of PostgreSQL (skipped, with a line
 saying so, when unreachable). Side by side, over the same bytes, the peer is the reader
 alone (parsing and checking, nothing written): the ratio says how much of the reader's
@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 
@@ -54,12 +55,12 @@ def import_into(url: str, path: Path, profile: bool = False) -> Timing:
 
     kb = bootstrap(Settings(database_url=url))
     try:
-        me, _ = kb.init_local_member("Bench")
+        me, _ = _case(kb, "book", "init_local_member")("Bench")
         profiler = cProfile.Profile() if profile else None
         start, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
-        report = kb.import_file(me.id, path)
+        report = _case(kb, "transfer", "import_file")(me.id, path)
         if profiler:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
@@ -67,6 +68,12 @@ def import_into(url: str, path: Path, profile: bool = False) -> Timing:
                 report.contacts_added)
     finally:
         kb.close()
+
+
+def _case(kb: object, feature: str, name: str) -> Callable[..., Any]:
+    """`kb.feature.name`, the use cases grouped by feature, or `kb.name` in a revision from
+    before they were: `--against` runs older revisions with this same file."""
+    return getattr(getattr(kb, feature, kb), name)  # type: ignore[no-any-return]
 
 
 def parse_only(path: Path) -> Timing:
