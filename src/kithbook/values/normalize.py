@@ -24,7 +24,8 @@ DEFAULT_REGION = "US"
 _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
     r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})")
-_SPECIAL_USE = tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+_SPECIAL_USE = frozenset(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+_UNDER_SPECIAL_USE = tuple("." + name for name in _SPECIAL_USE)  # one C call per address
 
 
 def _plain_email(candidate: str) -> str | None:
@@ -33,8 +34,8 @@ def _plain_email(candidate: str) -> str | None:
         return None
     domain = found.group(1).lower()
     # "--" may make a label IDNA's business ("xn--", reserved hyphens): the validator decides.
-    if len(domain) > 253 or "--" in domain or any(
-            domain == name or domain.endswith("." + name) for name in _SPECIAL_USE):
+    if len(domain) > 253 or "--" in domain or domain in _SPECIAL_USE or \
+            domain.endswith(_UNDER_SPECIAL_USE):
         return None
     return candidate[: found.start(1)] + domain
 
