@@ -2,7 +2,7 @@
 
 Writes the same community as `paths_service_bench.py` (2,000 members with 50 contacts
 each, about half linked to other members) into a real database, then times, through
-`Kithbook.risk_brief`:
+`IntroCases.risk_brief`:
 
 * the cold brief: the path network read and built, the member-to-member weights and
   outcome counts, the introducer's graph, one walk;
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     url = database_url_from(str(Path(tempfile.mkdtemp()) / "bench.sqlite"))
     kb = bootstrap(Settings(database_url=url))
-    kb.fair_use = FairUseLimits(max_open_requests=1000, cooldown_after_decline=timedelta(0))
+    kb.intros.fair_use = FairUseLimits(max_open_requests=1000, cooldown_after_decline=timedelta(0))
     try:
         members = populate(kb, args.members, args.contacts, args.seed)
         rng = np.random.default_rng(args.seed)
@@ -95,33 +95,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         asked = []
         for n, (introducer, requester) in enumerate(zip(introducers, requesters,
                                                         strict=True)):
-            target = kb.add_contact(introducer, ContactFields(name=f"Target {n}")).id
-            kb.set_contact_policy(introducer, target, PolicyChange(
+            target = kb.book.add_contact(introducer, ContactFields(name=f"Target {n}")).id
+            kb.book.set_contact_policy(introducer, target, PolicyChange(
                 visibility=Visibility.NAMED, ask_rule=AskRule.ANYONE))
-            asked.append(kb.request_introduction(requester, introducer, target, PURPOSE).id)
-        kb._paths.changed()  # noqa: SLF001  (start cold)
+            asked.append(kb.intros.request(requester, introducer, target, PURPOSE).id)
+        kb._wiring.paths.changed()  # noqa: SLF001  (start cold)
         start = time.perf_counter()
-        kb.risk_brief(introducers[0], asked[0])
+        kb.intros.risk_brief(introducers[0], asked[0])
         cold = time.perf_counter() - start
         first, again, after = [], [], []
         heard = 0
         for n, (introducer, intro) in enumerate(zip(introducers, asked, strict=True)):
             start = time.perf_counter()
-            brief = kb.risk_brief(introducer, intro)
+            brief = kb.intros.risk_brief(introducer, intro)
             first.append(time.perf_counter() - start)
             heard += bool(brief.inferred_trust and brief.inferred_trust.vouchers)
             start = time.perf_counter()
-            kb.risk_brief(introducer, intro)
+            kb.intros.risk_brief(introducer, intro)
             again.append(time.perf_counter() - start)
             writer = members[int(rng.integers(len(members)))]
-            kb.add_contact(writer, ContactFields(name=f"New {n}"), TieFields(stated_trust=4))
+            kb.book.add_contact(writer, ContactFields(name=f"New {n}"), TieFields(stated_trust=4))
             start = time.perf_counter()
-            kb.risk_brief(introducer, intro)
+            kb.intros.risk_brief(introducer, intro)
             after.append(time.perf_counter() - start)
         # The trust part alone, its graph held: the walk from the introducer and the words.
         with kb.uow().reading() as uow:
             ties = len(uow.network.columns().tie_owner)
-            network = community_network(uow, kb._paths)  # noqa: SLF001
+            network = community_network(uow, kb._wiring.paths)  # noqa: SLF001
             tally = uow.introductions.outcome_tally()
         weights = member_ties(network, tally)
         walks = []
@@ -137,9 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for n, (introducer, requester) in enumerate(zip(introducers, requesters,
                                                         strict=True)):
             writer = members[int(rng.integers(len(members)))]
-            kb.add_contact(writer, ContactFields(name=f"Later {n}"), TieFields(stated_trust=3))
+            kb.book.add_contact(writer, ContactFields(name=f"Later {n}"), TieFields(stated_trust=3))
             with kb.uow().reading() as uow:
-                fresh = community_network(uow, kb._paths)  # noqa: SLF001
+                fresh = community_network(uow, kb._wiring.paths)  # noqa: SLF001
             start = time.perf_counter()
             rebuilt = member_ties(fresh, tally)
             view = _view(rebuilt, introducer, tally, shared=False)

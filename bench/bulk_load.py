@@ -24,8 +24,8 @@ from kithbook.config import Settings, database_url_from
 def measure(url: str, size: int, seed: int) -> tuple[float, float, int, int]:
     kb = bootstrap(Settings(database_url=url))
     try:
-        me, _ = kb.init_local_member("Bench")
-        report = kb.build_demo(me.id, size, seed)
+        me, _ = kb.book.init_local_member("Bench")
+        report = kb.book.build_demo(me.id, size, seed)
     finally:
         kb.close()
     return report.generate_seconds, report.write_seconds, report.contacts, report.interactions

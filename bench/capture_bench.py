@@ -85,8 +85,8 @@ def main() -> None:
         for name in ("imap", "mbox"):
             url = f"sqlite:///{folder}/{name}.sqlite"
             kb = bootstrap(Settings(database_url=url, capture_key=new_key()))
-            me, _ = kb.init_local_member("Bench")
-            kb.build_demo(me.id, args.contacts, args.seed)
+            me, _ = kb.book.init_local_member("Bench")
+            kb.book.build_demo(me.id, args.contacts, args.seed)
             cap = kb.capture()
             cap.set_rule(me.id, ME, RuleKind.OWN)
             with kb.uow() as uow:

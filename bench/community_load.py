@@ -101,22 +101,22 @@ def _build(kb: Kithbook, url: str, count: int, size: int, seed: int) -> list[Cli
             uow.members.add(member)
             uow.accounts.add(member.id, "not a usable hash", kb.clock.now())
             uow.commit()
-        kb.build_demo(member.id, size, seed + i)
-        kb.set_default_policy(member.id, PolicyChange(visibility=Visibility.NAMED,
-                                                      ask_rule=AskRule.ANYONE))
+        kb.book.build_demo(member.id, size, seed + i)
+        kb.book.set_default_policy(member.id, PolicyChange(visibility=Visibility.NAMED,
+                                                           ask_rule=AskRule.ANYONE))
         people.append(member)
     # Each member knows the next two (a ring with chords), linked both ways.
     for i, member in enumerate(people):
         for step in (1, 2):
             other = people[(i + step) % count]
             for a, b in ((member, other), (other, member)):
-                contact = kb.add_contact(a.id, ContactFields(name=f"{b.name} in person"),
-                                         TieFields(stated_trust=4))
-                kb.propose_link(a.id, contact.id, b.email or "")
+                contact = kb.book.add_contact(a.id, ContactFields(name=f"{b.name} in person"),
+                                              TieFields(stated_trust=4))
+                kb.community.propose_link(a.id, contact.id, b.email or "")
     for member in people:
-        for view in kb.member_links(member.id):
+        for view in kb.community.member_links(member.id):
             if not view.confirmed and not view.proposed_by_me:
-                kb.confirm_link(member.id, view.id)
+                kb.community.confirm_link(member.id, view.id)
     engine = create_database_engine(url)
     clients = []
     try:

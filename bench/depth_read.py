@@ -86,7 +86,7 @@ def main() -> int:
 
 def _run(database: Path, rounds: int) -> int:
     kb = bootstrap(Settings(database_url=database_url_from(str(database))))
-    me = kb.local_member()
+    me = kb.book.local_member()
     raw = sqlite3.connect(database)
     uow = kb.uow()
     clock, params = kb.clock, kb.strength_params
@@ -136,8 +136,8 @@ def _run(database: Path, rounds: int) -> int:
 
     def after_a_write(report: Callable[[], object]) -> Callable[[], object]:
         def run() -> object:
-            kb.log_interaction(me.id, [some], Kind.TALKED, Direction.MUTUAL, today,
-                               exact=True)
+            kb.book.log_interaction(me.id, [some], Kind.TALKED, Direction.MUTUAL, today,
+                                    exact=True)
             return report()
         return run
 
@@ -151,9 +151,9 @@ def _run(database: Path, rounds: int) -> int:
         "losing touch from facts": _best(rounds, lost),
         "health from history": _best(rounds, health_from_history),
         "health from facts": _best(rounds, health),
-        "digest after a write": _best(rounds, after_a_write(lambda: kb.digest(me.id))),
-        "health after a write": _best(rounds, after_a_write(lambda: kb.health(me.id))),
-        "one tie": _best(rounds, lambda: kb.tie_depth(me.id, some, exact=True)),
+        "digest after a write": _best(rounds, after_a_write(lambda: kb.depth.digest(me.id))),
+        "health after a write": _best(rounds, after_a_write(lambda: kb.depth.health(me.id))),
+        "one tie": _best(rounds, lambda: kb.depth.tie_depth(me.id, some, exact=True)),
     }
     floor = results["sqlite3 fetchall"][0]
     print(f"{len(snap.contacts):,} ties, {len(snap.tie):,} interaction rows; "

@@ -16,7 +16,7 @@ With --after-edit N, on a copy of the book: the first read of the duplicates (an
 each report kept per member: health, digest, week, losing touch) after each
 of N edits (a contact renamed like another at its organization, or given another's
 email), side by side in this process: the kept list updated from what changed
-(`Kithbook.list_duplicates`) and the whole book read and compared again
+(`TransferCases.list_duplicates`) and the whole book read and compared again
 (`services.duplicates.list_duplicates` without a cache: every first read after a change
 before the list was updated in place). Both must give the same sets.
 """
@@ -79,7 +79,7 @@ def main() -> int:
     if args.after_edit:
         return _after_edits(Path(args.database), args.after_edit)
     kb = bootstrap(Settings(database_url=database_url_from(args.database)), migrate=False)
-    me = kb.local_member().id
+    me = kb.book.local_member().id
     with kb.uow().reading() as uow:
         people = [Candidate.of(c) for c in uow.contacts.all(me)]
     sizes = Counter(fold(p.organization) for p in people if p.organization)
@@ -103,13 +103,15 @@ def _after_edits(book: Path, edits: int) -> int:
         copy = Path(scratch) / "book.sqlite"
         shutil.copyfile(book, copy)
         kb = bootstrap(Settings(database_url=database_url_from(str(copy))), migrate=False)
-        me = kb.local_member().id
+        me = kb.book.local_member().id
         started = time.perf_counter()
-        kept = kb.list_duplicates(me)
+        kept = kb.transfer.list_duplicates(me)
         print(f"first read, nothing kept: {time.perf_counter() - started:.2f} s, "
               f"{len(kept):,} sets")
-        reports = {"health": lambda: kb.health(me), "digest": lambda: kb.digest(me),
-                   "week": lambda: kb.week(me), "losing touch": lambda: kb.losing_touch(me)}
+        reports = {"health": lambda: kb.depth.health(me),
+                   "digest": lambda: kb.depth.digest(me),
+                   "week": lambda: kb.depth.week(me),
+                   "losing touch": lambda: kb.depth.losing_touch(me)}
         for read in reports.values():
             read()
         print(f"{'edit':46} {'kept, updated (CPU)':>20} {'whole book':>11}   "
@@ -120,7 +122,7 @@ def _after_edits(book: Path, edits: int) -> int:
         for n in range(edits):
             what = _edit(kb, me, r, n)
             started, cpu = time.perf_counter(), time.process_time()
-            kept = kb.list_duplicates(me)
+            kept = kb.transfer.list_duplicates(me)
             updated = time.perf_counter() - started
             cpu = time.process_time() - cpu
             started = time.perf_counter()
@@ -154,7 +156,7 @@ def _edit(kb: Kithbook, me: MemberId, r: random.Random, n: int) -> str:
         email = model.emails[0].value if model.emails else f"edit{n}@example.org"
         fields = ContactFields(emails=[*contact.emails, Labeled(email)])
         what = "given another contact's email"
-    kb.edit_contact(me, contact.id, fields, exact=True)
+    kb.book.edit_contact(me, contact.id, fields, exact=True)
     return what[:46]
 
 

@@ -65,15 +65,16 @@ def measure(url: str, rounds: int) -> list[str]:
     kb = bootstrap(Settings(database_url=url), migrate=True)
     try:
         ana, ben = _member(kb, "Ana", Role.ADMIN), _member(kb, "Ben")
-        to_member = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
-        to_stranger = kb.add_contact(ana.id, ContactFields(name="Zed Nobody")).id
+        to_member = kb.book.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
+        to_stranger = kb.book.add_contact(ana.id, ContactFields(name="Zed Nobody")).id
         times: dict[str, list[float]] = {k: [] for k in ("lm", "ls", "im", "is")}
         for n in range(rounds):
             # Alternate which goes first, so neither always meets a warmer cache.
-            pairs = [("lm", lambda: kb.propose_link(ana.id, to_member, ben.email or "")),
-                     ("ls", lambda: kb.propose_link(ana.id, to_stranger, "zed@example.org"))]
-            pairs += [("im", lambda: kb.invite(ana.id, ben.email or "")),
-                      ("is", lambda new=f"zed{n}@example.org": kb.invite(ana.id, new))]
+            pairs = [("lm", lambda: kb.community.propose_link(ana.id, to_member, ben.email or "")),
+                     ("ls", lambda: kb.community.propose_link(ana.id, to_stranger,
+                                                              "zed@example.org"))]
+            pairs += [("im", lambda: kb.accounts.invite(ana.id, ben.email or "")),
+                      ("is", lambda new=f"zed{n}@example.org": kb.accounts.invite(ana.id, new))]
             for key, work in (pairs if n % 2 else pairs[::-1]):
                 times[key].append(_timed(work))
         return [_row("link", times["lm"], times["ls"]),

@@ -84,8 +84,8 @@ def main() -> None:
     shutil.copyfile(args.book, copy)
     dated = _birthdays(copy)
     kb = bootstrap(Settings(database_url=database_url_from(str(copy))), migrate=True)
-    me = kb.local_member()
-    token = kb.renew_feed(me.id).token
+    me = kb.book.local_member()
+    token = kb.notices.renew_feed(me.id).token
     with TestClient(create_app(kb), base_url="http://127.0.0.1:8000") as client:
         url = f"/feed/{token}.ics"
         start = time.perf_counter()
@@ -117,7 +117,7 @@ def main() -> None:
     write_feed(rebuilt, stamp=datetime.now(UTC), name="bench")
     ours = time.perf_counter() - start
     theirs = _icalendar(rebuilt)
-    contacts = kb.list_contacts(me.id, ContactQuery(limit=1)).total
+    contacts = kb.book.list_contacts(me.id, ContactQuery(limit=1)).total
     print(f"book: {contacts:,} contacts, {dated:,} birthdays; feed: {events:,} events, "
           f"{len(body) / 1e6:.1f} MB")
     print(f"first answer (built): {cold * 1000:.0f} ms")

@@ -55,7 +55,7 @@ def build(folder: Path) -> tuple[Path, str]:
         uow.members.add(member)
         uow.accounts.add(member.id, passwords.hash_password(PASSWORD), kb.clock.now())
         uow.commit()
-    _, token = kb.create_api_token(member.id, "bench")
+    _, token = kb.accounts.create_api_token(member.id, "bench")
     kb.close()
     return path, token
 

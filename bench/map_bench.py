@@ -76,12 +76,12 @@ def main() -> int:
     args = parser.parse_args()
 
     kb = bootstrap(load_settings().with_database(args.database))
-    me = kb.local_member()
+    me = kb.book.local_member()
     old = whole_book_module()
     ways: dict[str, tuple[PathsCache, Callable[[PathsCache, object], NetworkMap]]] = {
-        "stored": (PathsCache(), lambda cache, query: stored.network_map(
+        "stored": (PathsCache(), lambda cache, query: stored.paths.network_map(
             kb.uow(), cache, me.id, query, kb.clock, kb.strength_params)),  # type: ignore[arg-type]
-        "whole book": (PathsCache(), lambda cache, query: old.network_map(
+        "whole book": (PathsCache(), lambda cache, query: old.paths.network_map(
             kb.uow(), cache, me.id, query, kb.clock, kb.strength_params)),
     }
     with kb.uow().reading() as uow:
@@ -96,7 +96,7 @@ def main() -> int:
     warm: dict[tuple[str, str], list[float]] = {}
     for label, query in queries.items():
         for round_ in range(args.rounds):
-            kb.log_interaction(me.id, [someone], Kind.MET, Direction.MUTUAL, kb.clock.today())
+            kb.book.log_interaction(me.id, [someone], Kind.MET, Direction.MUTUAL, kb.clock.today())
             order = list(ways) if round_ % 2 == 0 else list(reversed(ways))
             drawn = {}
             for name in order:

@@ -51,9 +51,9 @@ def maps(sizes: list[int], seeds: int) -> list[tuple[int, NetworkMap]]:
             for seed in range(seeds):
                 path = Path(folder) / f"book-{size}-{seed}.sqlite"
                 kb = bootstrap(Settings(database_url=database_url_from(str(path))))
-                me, _ = kb.init_local_member("Sam")
-                kb.build_demo(me.id, size, seed)
-                out.append((size, kb.network_map(me.id, MapQuery())))
+                me, _ = kb.book.init_local_member("Sam")
+                kb.book.build_demo(me.id, size, seed)
+                out.append((size, kb.paths.network_map(me.id, MapQuery())))
                 kb.close()
     return out
 

@@ -75,10 +75,10 @@ def build(url: str, members: int) -> list[tuple[str, list[str]]]:
                 uow.members.add(member)
                 uow.accounts.add(member.id, "not a usable hash", kb.clock.now())
                 uow.commit()
-            ids = [kb.add_contact(member.id, ContactFields(
+            ids = [kb.book.add_contact(member.id, ContactFields(
                 name=f"Friend {n}-{k}", organization=f"Org {k % 7}")).id
                 for k in range(CONTACTS)]
-            _, token = kb.create_api_token(member.id, "bench")
+            _, token = kb.accounts.create_api_token(member.id, "bench")
             people.append((token, ids))
         return people
     finally:

@@ -122,22 +122,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 reads.append(time.perf_counter() - start)
         cold, refresh, warm = [], [], []
         for n, (searcher, query) in enumerate(zip(searchers, queries, strict=True)):
-            kb._paths.changed()  # forget the network: read it all  # noqa: SLF001
+            kb._wiring.paths.changed()  # forget the network: read it all  # noqa: SLF001
             start = time.perf_counter()
-            kb.find_paths(searcher, query)
+            kb.paths.find_paths(searcher, query)
             cold.append(time.perf_counter() - start)
             # One member writes (a new contact, then a policy on it): the next search
             # reads that member's part again and splices it in.
             writer = members[int(rng.integers(len(members)))]
-            kb.add_contact(writer, ContactFields(name=f"New {n}", organization=ORGS[n]),
-                           TieFields(stated_trust=3))
-            kb.set_contact_policy(writer, f"New {n}",
-                                  PolicyChange(visibility=Visibility.NAMED))
+            kb.book.add_contact(writer, ContactFields(name=f"New {n}", organization=ORGS[n]),
+                                TieFields(stated_trust=3))
+            kb.book.set_contact_policy(writer, f"New {n}",
+                                       PolicyChange(visibility=Visibility.NAMED))
             start = time.perf_counter()
-            kb.find_paths(searcher, query)
+            kb.paths.find_paths(searcher, query)
             refresh.append(time.perf_counter() - start)
             start = time.perf_counter()
-            kb.find_paths(searcher, query)
+            kb.paths.find_paths(searcher, query)
             warm.append(time.perf_counter() - start)
         print(f"{args.members} members, {len(columns.contact_id) + args.members} people and "
               f"cards, {len(columns.tie_owner)} ties "

@@ -82,13 +82,13 @@ def main() -> None:
         vcf = work / "cards.vcf"
         vcf.write_text("".join(card(i) for i in range(args.cards)), encoding="utf-8")
         imported = bootstrap(Settings(database_url=database_url_from(str(work / "i.sqlite"))))
-        me = imported.init_local_member("Me")[0]
-        timed("vCard import of the same cards", lambda: imported.import_file(me.id, vcf))
+        me = imported.book.init_local_member("Me")[0]
+        timed("vCard import of the same cards", lambda: imported.transfer.import_file(me.id, vcf))
         imported.close()
 
         kb = bootstrap(Settings(database_url=database_url_from(str(work / "s.sqlite"))))
         kb.settings = replace(kb.settings, capture_key=new_key())
-        me = kb.init_local_member("Me")[0]
+        me = kb.book.init_local_member("Me")[0]
         source = kb.sync().add_carddav(me.id, url=url, username=USER, password=PASSWORD)
         first = timed("first sync", lambda: kb.sync().run(me.id, source.id))
         report = first[0][1]  # type: ignore[index]

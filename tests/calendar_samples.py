@@ -71,18 +71,18 @@ def sam_with_dana_and_lee(kb: Kithbook, *, capture_key: bool = False) -> Member:
     `capture_key` gives the book a key to keep account passwords with."""
     if capture_key:
         kb.settings = replace(kb.settings, capture_key=new_key())
-    member, _ = kb.init_local_member("Sam")
+    member, _ = kb.book.init_local_member("Sam")
     kb.capture().set_rule(member.id, ME, RuleKind.OWN)
     for name, email in (("Dana Ruiz", DANA), ("Lee Chen", LEE)):
-        kb.add_contact(member.id, ContactFields(name=name, emails=[Labeled(email)]))
+        kb.book.add_contact(member.id, ContactFields(name=name, emails=[Labeled(email)]))
     return member
 
 
 def met(kb: Kithbook, me: Member) -> list[tuple[str, date]]:
     """Every `met` in the book: (contact's name, day), sorted."""
     out = []
-    for row in kb.list_contacts(me.id, ContactQuery()).items:
-        view = kb.get_contact(me.id, row.contact.id)
+    for row in kb.book.list_contacts(me.id, ContactQuery()).items:
+        view = kb.book.get_contact(me.id, row.contact.id)
         out += [(row.contact.name, i.occurred_on) for i in view.timeline
                 if i.kind.value == "met"]
     return sorted(out)

@@ -41,11 +41,12 @@ def ben_may_ask_ana_about_cleo(kb: Kithbook) -> tuple[Member, Member, ContactId]
     """Ana, who shows her contact Cleo by name to anyone who asks, and Ben, a member
     linked to his entry in Ana's book: (Ana, Ben, Cleo's id in Ana's book)."""
     ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park"), TieFields(stated_trust=4)).id
-    kb.set_contact_policy(ana.id, cleo, PolicyChange(visibility=Visibility.NAMED,
-                                                     ask_rule=AskRule.ANYONE))
-    ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz"),
-                                TieFields(stated_trust=4)).id
+    cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park"),
+                               TieFields(stated_trust=4)).id
+    kb.book.set_contact_policy(ana.id, cleo, PolicyChange(visibility=Visibility.NAMED,
+                                                          ask_rule=AskRule.ANYONE))
+    ben_in_ana = kb.book.add_contact(ana.id, ContactFields(name="Ben Ortiz"),
+                                     TieFields(stated_trust=4)).id
     with kb.uow() as uow:
         uow.contacts.link_member(ana.id, ben_in_ana, ben.id)
         uow.commit()
@@ -56,11 +57,11 @@ def know_each_other(kb: Kithbook, a: Member, b: Member) -> None:
     """Each of `a` and `b` keeps a card for the other, and the two cards are confirmed
     member links: the way two members come to know each other on a community server."""
     for owner, member in ((a, b), (b, a)):
-        kb.add_contact(owner.id, ContactFields(name=f"Card {member.name}"),
-                       TieFields(stated_trust=4))
+        kb.book.add_contact(owner.id, ContactFields(name=f"Card {member.name}"),
+                            TieFields(stated_trust=4))
     for owner, member in ((a, b), (b, a)):
-        kb.propose_link(owner.id, f"Card {member.name}", member.email or "")
+        kb.community.propose_link(owner.id, f"Card {member.name}", member.email or "")
     for member in (a, b):
-        for view in kb.member_links(member.id):
+        for view in kb.community.member_links(member.id):
             if not view.confirmed and not view.proposed_by_me:
-                kb.confirm_link(member.id, view.id)
+                kb.community.confirm_link(member.id, view.id)

@@ -114,7 +114,7 @@ def local_server(url: str, folder: Path) -> Iterator[str]:
 
 def bearer(kb: Kithbook, member: Member) -> dict[str, str]:
     """Headers carrying a fresh API token of `member`."""
-    _, token = kb.create_api_token(member.id, "test")
+    _, token = kb.accounts.create_api_token(member.id, "test")
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -52,8 +52,8 @@ def test_a_mistake_is_explained_and_nothing_is_lost(live: Any, page: Any) -> Non
 
 
 def test_search_and_keyboard_shortcut(live: Any, page: Any, shots: Path) -> None:
-    me, _ = live.kb.init_local_member("Sam")
-    live.kb.build_demo(me.id, 120, 5)
+    me, _ = live.kb.book.init_local_member("Sam")
+    live.kb.book.build_demo(me.id, 120, 5)
     page.goto(live.url + "/?sort=recent")
     rows = page.locator("table.book tbody tr")
     assert rows.count() == 50
@@ -66,8 +66,8 @@ def test_search_and_keyboard_shortcut(live: Any, page: Any, shots: Path) -> None
 
 
 def test_the_book_fits_a_phone(live: Any, browser: Any, shots: Path) -> None:
-    me, _ = live.kb.init_local_member("Sam")
-    live.kb.build_demo(me.id, 30, 9)
+    me, _ = live.kb.book.init_local_member("Sam")
+    live.kb.book.build_demo(me.id, 30, 9)
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     phone = context.new_page()
     phone.goto(live.url + "/")

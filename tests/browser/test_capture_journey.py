@@ -41,9 +41,9 @@ def served(live: Any) -> Iterator[Any]:
     (as `kithbook serve` starts it, only more often)."""
     kb = live.kb
     kb.settings = replace(kb.settings, capture_key=new_key())
-    me, _ = kb.init_local_member("Sam")
+    me, _ = kb.book.init_local_member("Sam")
     for name, email in (("Dana Ruiz", DANA), ("Lee Chen", LEE)):
-        kb.add_contact(me.id, ContactFields(name=name, emails=[Labeled(email)]))
+        kb.book.add_contact(me.id, ContactFields(name=name, emails=[Labeled(email)]))
     worker = BackgroundJob(lambda: len(kb.capture().run_due()), 0.5, name="test-capture")
     worker.start()
     try:

@@ -33,14 +33,14 @@ def _log_out(page: Any) -> None:
 def test_invited_member_joins_changes_password_and_signs_out(
         community: Any, page: Any, shots: Path) -> None:
     kb = community.kb
-    rae = kb.create_admin("rae@example.org", "Rae Okafor", RAE_PASSWORD)
-    kb.change_community_settings(rae.id, name="Harbour Alumni",
-                                 mail_sender_name="Harbour Alumni")
+    rae = kb.accounts.create_admin("rae@example.org", "Rae Okafor", RAE_PASSWORD)
+    kb.community.change_community_settings(rae.id, name="Harbour Alumni",
+                                           mail_sender_name="Harbour Alumni")
     for email, name in (("lee@example.org", "Lee Moreau"), ("kim@example.org", "Kim Sato")):
-        _, token = kb.invite(rae.id, email)
-        member, _ = kb.accept_invitation(token, name, RAE_PASSWORD)
-        kb.add_contact(member.id, ContactFields(name="Private Contact", organization="Acme"))
-    kb.invite(rae.id, "jo@example.org")  # still open
+        _, token = kb.accounts.invite(rae.id, email)
+        member, _ = kb.accounts.accept_invitation(token, name, RAE_PASSWORD)
+        kb.book.add_contact(member.id, ContactFields(name="Private Contact", organization="Acme"))
+    kb.accounts.invite(rae.id, "jo@example.org")  # still open
 
     # The admin signs in and invites Ana.
     page.goto(community.url + "/account")

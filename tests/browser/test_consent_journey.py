@@ -32,10 +32,11 @@ def test_the_target_answers_by_email_in_their_own_browser(
         live_mail: tuple[Any, Inbox], browser: Any, page: Any, shots: Path) -> None:
     live, inbox = live_mail
     kb = live.kb
-    me, _ = kb.init_local_member("Sam Rivera")
-    kb.add_contact(me.id, ContactFields(name="Ada Lovelace", emails=[Labeled("ada@acme.example")]))
-    intro = kb.record_received_request(me.id, "Dina Kovacs", "Ada", "Advice on hiring a "
-                                       "first data team", requester_email="dina@example.org")
+    me, _ = kb.book.init_local_member("Sam Rivera")
+    kb.book.add_contact(me.id, ContactFields(name="Ada Lovelace",
+                                             emails=[Labeled("ada@acme.example")]))
+    intro = kb.intros.record_received_request(me.id, "Dina Kovacs", "Ada", "Advice on hiring a "
+                                              "first data team", requester_email="dina@example.org")
     page.goto(f"{live.url}/introductions/{intro.id}")
     page.get_by_test_id("ask-by-email").click()
     page.get_by_label("Your words (why you think this is worth it)").fill(WORDS)
@@ -46,7 +47,7 @@ def test_the_target_answers_by_email_in_their_own_browser(
     page.get_by_role("button", name="Send it").click()
     expect(page.get_by_test_id("email-status")).to_contain_text(
         "Waiting for Ada Lovelace's answer by email")
-    assert kb.deliver_mail() == 1
+    assert kb.notices.deliver_mail() == 1
     (to, sender, subject, body), = inbox.mails()
     assert to == "ada@acme.example" and "Sam Rivera (via Kithbook)" in sender
     link = LINK.search(body)
@@ -59,7 +60,7 @@ def test_the_target_answers_by_email_in_their_own_browser(
         tab.goto(link.group(1) + "?choice=yes")
         expect(tab.get_by_role("heading", level=1)).to_contain_text(
             "Sam Rivera asks: would you like to meet Dina Kovacs?")
-    assert kb.show_introduction(me.id, intro.id).state is IntroState.FORWARDED
+    assert kb.intros.show(me.id, intro.id).state is IntroState.FORWARDED
     tabs[0].get_by_label("A private note for Sam Rivera (optional)").fill("Happy to help.")
     tabs[0].screenshot(path=str(shots / "consent-link.png"), full_page=True)
     for tab in tabs:
@@ -68,7 +69,7 @@ def test_the_target_answers_by_email_in_their_own_browser(
     for context in contexts:
         context.close()
     assert answers == ["Thank you", "This link no longer works"]
-    view = kb.show_introduction(me.id, intro.id)
+    view = kb.intros.show(me.id, intro.id)
     assert view.state is IntroState.MADE
     assert sum(m.by_email for m in view.history) == 1
 
@@ -76,7 +77,7 @@ def test_the_target_answers_by_email_in_their_own_browser(
     expect(page.get_by_text("answered by email by Ada Lovelace")).to_be_visible()
     page.get_by_role("button", name="Send it to both from Kithbook, in my name").click()
     expect(page.get_by_role("status")).to_contain_text("on its way to both")
-    kb.deliver_mail()
+    kb.notices.deliver_mail()
     sent = {to for to, _, subject, _ in inbox.mails() if subject.startswith("Introduction:")}
     assert sent == {"dina@example.org", "ada@acme.example"}
 
@@ -91,9 +92,9 @@ def test_the_link_confirmed_in_two_browsers_on_the_community_server_over_postgre
     empty_postgres()
     kb = bootstrap(Settings(database_url=postgres_schema_url), migrate=False)
     ana, ben, cleo = ben_may_ask_ana_about_cleo(kb)
-    kb.edit_contact(ana.id, cleo, ContactFields(name="Cleo Park",
-                                                emails=[Labeled("cleo@acme.example")]))
-    intro = kb.request_introduction(ben.id, ana.id, cleo, "Advice on a first data team.")
+    kb.book.edit_contact(ana.id, cleo, ContactFields(name="Cleo Park",
+                                                     emails=[Labeled("cleo@acme.example")]))
+    intro = kb.intros.request(ben.id, ana.id, cleo, "Advice on a first data team.")
     port = free_port()
     log = tmp_path / "server.log"
     with loopback_smtp() as (inbox, smtp_port):
@@ -127,6 +128,6 @@ def test_the_link_confirmed_in_two_browsers_on_the_community_server_over_postgre
             server.terminate()
             server.wait(timeout=30)
     assert answers == ["Thank you", "This link no longer works"]
-    view = kb.show_introduction(ana.id, intro.id)
+    view = kb.intros.show(ana.id, intro.id)
     kb.close()
     assert view.state is IntroState.MADE and sum(m.by_email for m in view.history) == 1

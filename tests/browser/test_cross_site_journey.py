@@ -49,8 +49,8 @@ def evil_site(live: Any) -> Iterator[int]:
 
 
 def _names(live: Any) -> list[str]:
-    me, _ = live.kb.init_local_member("Me")
-    return [item.contact.name for item in live.kb.list_contacts(me.id, ContactQuery()).items]
+    me, _ = live.kb.book.init_local_member("Me")
+    return [item.contact.name for item in live.kb.book.list_contacts(me.id, ContactQuery()).items]
 
 
 @pytest.mark.parametrize("evil_host", ["localhost", "127.0.0.1"])

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_logging_moves_the_strength_and_its_evidence(live: Any, page: Any, shots: Path) -> None:
-    me, _ = live.kb.init_local_member("Me")
-    ada = live.kb.add_contact(me.id, ContactFields(name="Ada Lovelace", organization="Acme",
-                                                   tags=["mentor"]),
+    me, _ = live.kb.book.init_local_member("Me")
+    ada = live.kb.book.add_contact(me.id, ContactFields(name="Ada Lovelace", organization="Acme",
+                                                        tags=["mentor"]),
                               TieFields(stated_trust=4, cadence_days=30))
     page.goto(f"{live.url}/contacts/{ada.id}")
     value = page.get_by_test_id("strength-value")

@@ -83,28 +83,28 @@ _PROBLEMS = """() => {
 
 
 def _local_book(kb: Any) -> dict[str, str]:
-    me, _ = kb.init_local_member("Sam Rivera")
-    kb.build_demo(me.id, 60, seed=5)
-    long = kb.add_contact(me.id, ContactFields(
+    me, _ = kb.book.init_local_member("Sam Rivera")
+    kb.book.build_demo(me.id, 60, seed=5)
+    long = kb.book.add_contact(me.id, ContactFields(
         name=f"Wendy {LONG_WORD}", organization=LONG_WORD, role=LONG_WORD,
         location=LONG_WORD, tags=[LONG_WORD[:60]], emails=[Labeled(f"{LONG_WORD}@example.org")],
         links=[f"https://example.org/{LONG_WORD}"], how_we_met=LONG_WORD,
         notes=f"{LONG_WORD} {LONG_WORD}"), TieFields(stated_trust=4))
-    met = kb.log_interaction(me.id, [long.id], Kind.MET, Direction.MUTUAL, kb.clock.today(),
-                             note=LONG_WORD)
+    met = kb.book.log_interaction(me.id, [long.id], Kind.MET, Direction.MUTUAL, kb.clock.today(),
+                                  note=LONG_WORD)
     for org in ("Acme", "Acme Inc"):
-        kb.add_contact(me.id, ContactFields(name="Nadia Petrova", organization=org,
-                                            emails=[Labeled("nadia@example.org")]))
-    strongest = [n.contact for n in kb.network_map(me.id, MapQuery()).nodes[:8]]
+        kb.book.add_contact(me.id, ContactFields(name="Nadia Petrova", organization=org,
+                                                 emails=[Labeled("nadia@example.org")]))
+    strongest = [n.contact for n in kb.paths.network_map(me.id, MapQuery()).nodes[:8]]
     for a, b in zip(strongest, strongest[1:], strict=False):
-        kb.record_contact_link(me.id, a, b, strength=0.6)
-    target = kb.get_contact(me.id, strongest[-1]).contact
-    intro = kb.record_received_request(me.id, f"Dina {LONG_WORD}", target.id,
-                                       f"To talk about {LONG_WORD} and data teams.")
-    nadia = next(s for s in kb.list_duplicates(me.id)).contacts[0].id
+        kb.paths.record_contact_link(me.id, a, b, strength=0.6)
+    target = kb.book.get_contact(me.id, strongest[-1]).contact
+    intro = kb.intros.record_received_request(me.id, f"Dina {LONG_WORD}", target.id,
+                                              f"To talk about {LONG_WORD} and data teams.")
+    nadia = next(s for s in kb.transfer.list_duplicates(me.id)).contacts[0].id
     # The search's kernel compiles on its first use; on a fresh, busy machine that outlasts
     # a page's 30 s. What is measured here is the page, so it compiles before the browser.
-    kb.find_paths(me.id, PathQuery(to=target.name))
+    kb.paths.find_paths(me.id, PathQuery(to=target.name))
     return {"long": long.id, "intro": intro.id, "nadia": nadia, "target": target.name,
             "met": met.id}
 
@@ -151,10 +151,10 @@ def test_every_community_page_fits_a_phone_and_a_laptop(community: Any,
                                                         phone_and_laptop: dict[int, Any]
                                                         ) -> None:
     kb = community.kb
-    rae = kb.create_admin("rae@example.org", f"Rae {LONG_WORD}", PASSWORD)
-    kb.invite(rae.id, f"{LONG_WORD[:40]}@example.org")
-    _, token = kb.invite(rae.id, "lee@example.org")
-    kb.accept_invitation(token, "Lee Moreau", PASSWORD)
+    rae = kb.accounts.create_admin("rae@example.org", f"Rae {LONG_WORD}", PASSWORD)
+    kb.accounts.invite(rae.id, f"{LONG_WORD[:40]}@example.org")
+    _, token = kb.accounts.invite(rae.id, "lee@example.org")
+    kb.accounts.accept_invitation(token, "Lee Moreau", PASSWORD)
     problems = _sweep(phone_and_laptop, community.url, ["/login", "/password-reset"])
     for page in phone_and_laptop.values():
         form = page.get_by_role("form", name="Log in")

@@ -46,10 +46,10 @@ def test_a_wrong_file_is_explained(live: Any, page: Any, tmp_path: Path) -> None
 
 def test_each_likely_duplicate_is_merged_kept_or_skipped_as_chosen(live: Any, page: Any,
                                                                    shots: Path) -> None:
-    me, _ = live.kb.init_local_member("Sam")
-    live.kb.add_contact(me.id, ContactFields(name="Ada King", role="Countess", emails=[
+    me, _ = live.kb.book.init_local_member("Sam")
+    live.kb.book.add_contact(me.id, ContactFields(name="Ada King", role="Countess", emails=[
         Labeled("ada@analytical.example")]))
-    live.kb.add_contact(me.id, ContactFields(name="Charles Babbage", emails=[
+    live.kb.book.add_contact(me.id, ContactFields(name="Charles Babbage", emails=[
         Labeled("charles@difference.example")]))
     page.goto(live.url + "/import")
     form = page.get_by_role("form", name="Import a file")

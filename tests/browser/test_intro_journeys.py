@@ -22,22 +22,22 @@ pytestmark = pytest.mark.browser
 def _book(live: Any) -> None:
     """Sam's book: Ada, whom Dina wants to meet, and Dina, with whom Sam has traded help."""
     kb = live.kb
-    me, _ = kb.init_local_member("Sam")
-    ada = kb.add_contact(me.id, ContactFields(name="Ada Lovelace", organization="Acme",
-                                              emails=[Labeled("ada@example.org")]),
+    me, _ = kb.book.init_local_member("Sam")
+    ada = kb.book.add_contact(me.id, ContactFields(name="Ada Lovelace", organization="Acme",
+                                                   emails=[Labeled("ada@example.org")]),
                          TieFields(stated_trust=5))
-    kb.set_contact_policy(me.id, ada.id, PolicyChange(
+    kb.book.set_contact_policy(me.id, ada.id, PolicyChange(
         visibility=Visibility.ANONYMOUS, ask_rule=AskRule.ANYONE,
         welcomes="founders hiring their first data team"))
-    dina = kb.add_contact(me.id, ContactFields(name="Dina Kovacs",
-                                               emails=[Labeled("dina@example.org")]),
+    dina = kb.book.add_contact(me.id, ContactFields(name="Dina Kovacs",
+                                                    emails=[Labeled("dina@example.org")]),
                           TieFields(stated_trust=4))
     # Strength rests on what passed between them, not on stated trust alone.
     today = date.today()
     for days_ago, kind, direction in ((30, Kind.MET, Direction.MUTUAL),
                                       (20, Kind.ADVICE, Direction.RECEIVED),
                                       (10, Kind.HELP, Direction.GAVE)):
-        kb.log_interaction(me.id, [dina.id], kind, direction, today - timedelta(days=days_ago))
+        kb.book.log_interaction(me.id, [dina.id], kind, direction, today - timedelta(days=days_ago))
 
 
 def test_a_request_that_reached_me_taken_through_to_made(live: Any, page: Any,
@@ -99,10 +99,10 @@ def test_a_request_that_reached_me_taken_through_to_made(live: Any, page: Any,
 
 def test_introduction_pages_fit_a_phone(live: Any, page: Any) -> None:
     _book(live)
-    me = live.kb.local_member()
-    view = live.kb.record_received_request(me.id, "Dina Kovacs", "Ada",
-                                           "Advice on hiring a first data team",
-                                           requester_email="dina@example.org")
+    me = live.kb.book.local_member()
+    view = live.kb.intros.record_received_request(me.id, "Dina Kovacs", "Ada",
+                                                  "Advice on hiring a first data team",
+                                                  requester_email="dina@example.org")
     page.set_viewport_size({"width": 360, "height": 740})
     for path in ("/introductions", f"/introductions/{view.id}", "/introductions/new",
                  "/settings"):
@@ -113,9 +113,9 @@ def test_introduction_pages_fit_a_phone(live: Any, page: Any) -> None:
 
 def test_the_forward_form_is_reachable_by_keyboard(live: Any, page: Any) -> None:
     _book(live)
-    me = live.kb.local_member()
-    view = live.kb.record_received_request(me.id, "Dina Kovacs", "Ada",
-                                           "Advice on hiring a first data team")
+    me = live.kb.book.local_member()
+    view = live.kb.intros.record_received_request(me.id, "Dina Kovacs", "Ada",
+                                                  "Advice on hiring a first data team")
     page.goto(live.url + f"/introductions/{view.id}")
     page.get_by_role("form", name="Forward").get_by_role("textbox").first.focus()
     page.keyboard.type("Asked her")

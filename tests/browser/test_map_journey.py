@@ -20,15 +20,15 @@ def _book(live: Any) -> str:
     """A demo book of 120 contacts, who knows whom among the strongest few, and Ada, the
     member's strongest tie. Returns Ada's id."""
     kb = live.kb
-    me, _ = kb.init_local_member("Sam")
-    kb.build_demo(me.id, 120, seed=11)
-    ada = kb.add_contact(me.id, ContactFields(name="Ada Lovelace", organization="Acme"),
-                         TieFields(stated_trust=5))
+    me, _ = kb.book.init_local_member("Sam")
+    kb.book.build_demo(me.id, 120, seed=11)
+    ada = kb.book.add_contact(me.id, ContactFields(name="Ada Lovelace", organization="Acme"),
+                              TieFields(stated_trust=5))
     for _ in range(8):
-        kb.log_interaction(me.id, [ada.id], Kind.ADVICE, Direction.MUTUAL, kb.clock.today())
-    strongest = [n.contact for n in kb.network_map(me.id, MapQuery()).nodes[:10]]
+        kb.book.log_interaction(me.id, [ada.id], Kind.ADVICE, Direction.MUTUAL, kb.clock.today())
+    strongest = [n.contact for n in kb.paths.network_map(me.id, MapQuery()).nodes[:10]]
     for a, b in zip(strongest, strongest[2:], strict=False):
-        kb.record_contact_link(me.id, a, b, strength=0.6)
+        kb.paths.record_contact_link(me.id, a, b, strength=0.6)
     return str(ada.id)
 
 

@@ -18,13 +18,13 @@ pytestmark = pytest.mark.browser
 def _book(live: Any) -> None:
     """Sam knows Bob well and knows that Bob works with Carol and Dan, both at Acme."""
     kb = live.kb
-    me, _ = kb.init_local_member("Sam")
-    kb.add_contact(me.id, ContactFields(name="Bob Stone", organization="Initech"),
-                   TieFields(stated_trust=5))
-    kb.add_contact(me.id, ContactFields(name="Carol Diaz", organization="Acme", role="CTO"))
-    kb.add_contact(me.id, ContactFields(name="Dan Ek", organization="Acme"))
-    kb.record_contact_link(me.id, "Bob", "Carol", note="works with", strength=0.8)
-    kb.record_contact_link(me.id, "Bob", "Dan", strength=0.4)
+    me, _ = kb.book.init_local_member("Sam")
+    kb.book.add_contact(me.id, ContactFields(name="Bob Stone", organization="Initech"),
+                        TieFields(stated_trust=5))
+    kb.book.add_contact(me.id, ContactFields(name="Carol Diaz", organization="Acme", role="CTO"))
+    kb.book.add_contact(me.id, ContactFields(name="Dan Ek", organization="Acme"))
+    kb.paths.record_contact_link(me.id, "Bob", "Carol", note="works with", strength=0.8)
+    kb.paths.record_contact_link(me.id, "Bob", "Dan", strength=0.4)
 
 
 def test_find_a_path_to_someone_at_acme_and_ask_for_the_introduction(
@@ -59,10 +59,10 @@ def test_find_a_path_to_someone_at_acme_and_ask_for_the_introduction(
 def test_record_who_knows_whom_on_a_contact_page_then_see_the_new_path(
         live: Any, page: Any) -> None:
     kb = live.kb
-    me, _ = kb.init_local_member("Sam")
-    kb.add_contact(me.id, ContactFields(name="Bob Stone", organization="Initech"),
-                   TieFields(stated_trust=5))
-    erin = kb.add_contact(me.id, ContactFields(name="Erin Park", organization="Globex"))
+    me, _ = kb.book.init_local_member("Sam")
+    kb.book.add_contact(me.id, ContactFields(name="Bob Stone", organization="Initech"),
+                        TieFields(stated_trust=5))
+    erin = kb.book.add_contact(me.id, ContactFields(name="Erin Park", organization="Globex"))
     page.goto(live.url + "/paths?organization=Globex")
     expect(page.get_by_text("No warm path to anyone with organization Globex yet")
            ).to_be_visible()
@@ -89,10 +89,10 @@ def test_record_who_knows_whom_on_a_contact_page_then_see_the_new_path(
 
 def test_record_who_knows_whom_on_the_map_then_see_the_new_path(live: Any, page: Any) -> None:
     kb = live.kb
-    me, _ = kb.init_local_member("Sam")
-    kb.add_contact(me.id, ContactFields(name="Bob Stone", organization="Initech"),
-                   TieFields(stated_trust=5))
-    kb.add_contact(me.id, ContactFields(name="Erin Park", organization="Globex"))
+    me, _ = kb.book.init_local_member("Sam")
+    kb.book.add_contact(me.id, ContactFields(name="Bob Stone", organization="Initech"),
+                        TieFields(stated_trust=5))
+    kb.book.add_contact(me.id, ContactFields(name="Erin Park", organization="Globex"))
     page.goto(live.url + "/paths?organization=Globex")
     expect(page.get_by_text("No warm path to anyone with organization Globex yet")
            ).to_be_visible()

@@ -44,11 +44,11 @@ def _installed(page: Any, url: str) -> None:
 def test_a_log_written_offline_is_sent_once_back_online(live: Any, phone: Any,
                                                         shots: Path) -> None:
     kb = live.kb
-    me, _ = kb.init_local_member("Sam")
-    ada = kb.add_contact(me.id, ContactFields(name="Ada Lovelace"), TieFields())
+    me, _ = kb.book.init_local_member("Sam")
+    ada = kb.book.add_contact(me.id, ContactFields(name="Ada Lovelace"), TieFields())
 
     def logged() -> int:
-        return kb.get_contact(me.id, ada.id).interaction_count
+        return kb.book.get_contact(me.id, ada.id).interaction_count
 
     page = phone.new_page()
     _installed(page, live.url)
@@ -71,7 +71,7 @@ def test_a_log_written_offline_is_sent_once_back_online(live: Any, phone: Any,
     _eventually(lambda: logged() == 1, "the queued log reached the book")
     _eventually(lambda: page.evaluate("localStorage.getItem('kithbook.queue')") == "[]",
                 "the queue emptied")
-    [log] = kb.get_contact(me.id, ada.id).timeline
+    [log] = kb.book.get_contact(me.id, ada.id).timeline
     assert (log.kind.value, log.note) == ("knowledge_shared", "sent her the paper on warm paths")
 
     # The same key sent again, as a phone does when the first answer never came: stored once.
@@ -90,8 +90,8 @@ def test_a_log_written_offline_is_sent_once_back_online(live: Any, phone: Any,
 def test_a_send_whose_answer_is_lost_is_sent_again_and_stored_once(live: Any,
                                                                     phone: Any) -> None:
     kb = live.kb
-    me, _ = kb.init_local_member("Sam")
-    ada = kb.add_contact(me.id, ContactFields(name="Ada Lovelace"), TieFields())
+    me, _ = kb.book.init_local_member("Sam")
+    ada = kb.book.add_contact(me.id, ContactFields(name="Ada Lovelace"), TieFields())
     page = phone.new_page()
     _installed(page, live.url)
     lost: list[int] = []
@@ -108,9 +108,9 @@ def test_a_send_whose_answer_is_lost_is_sent_again_and_stored_once(live: Any,
     page.get_by_label("With whom").fill("Ada")
     page.get_by_role("button", name="Log it").click()
     expect(page.locator("[data-queue-status]")).to_contain_text("Kept on this device")
-    assert lost == [1] and kb.get_contact(me.id, ada.id).interaction_count == 1
+    assert lost == [1] and kb.book.get_contact(me.id, ada.id).interaction_count == 1
     page.unroute("**/log")
     page.evaluate("window.dispatchEvent(new Event('online'))")
     _eventually(lambda: page.evaluate("localStorage.getItem('kithbook.queue')") == "[]",
                 "the queue emptied")
-    assert kb.get_contact(me.id, ada.id).interaction_count == 1
+    assert kb.book.get_contact(me.id, ada.id).interaction_count == 1

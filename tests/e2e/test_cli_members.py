@@ -26,9 +26,9 @@ def test_an_operator_bootstraps_an_admin_and_invites_a_member(
     assert link
     kb = bootstrap(Settings(database_url=database_url_from(db)))
     try:
-        member, _ = kb.accept_invitation(link.group(1), "Ana", PASSWORD)
+        member, _ = kb.accounts.accept_invitation(link.group(1), "Ana", PASSWORD)
         assert member.email == "ana@example.org"
-        kb.log_in("rae@example.org", PASSWORD, "127.0.0.1")
+        kb.accounts.log_in("rae@example.org", PASSWORD, "127.0.0.1")
     finally:
         kb.close()
 

@@ -23,14 +23,14 @@ def test_the_operator_sets_a_new_password_and_old_sessions_end(
                  "--name", "Rae Admin", "--password", PASSWORD]) == 0
     kb = bootstrap(Settings(database_url=database_url_from(db)))
     try:
-        _, session = kb.log_in("rae@example.org", PASSWORD, "127.0.0.1")
+        _, session = kb.accounts.log_in("rae@example.org", PASSWORD, "127.0.0.1")
         assert main(["--database", db, "member", "set-password", "RAE@example.org",
                      "--password", NEW_PASSWORD]) == 0
         assert "sessions are signed out" in capsys.readouterr().out
-        assert kb.member_for_session(session) is None
+        assert kb.accounts.member_for_session(session) is None
         with pytest.raises(InvalidInput):
-            kb.log_in("rae@example.org", PASSWORD, "127.0.0.1")
-        kb.log_in("rae@example.org", NEW_PASSWORD, "127.0.0.1")
+            kb.accounts.log_in("rae@example.org", PASSWORD, "127.0.0.1")
+        kb.accounts.log_in("rae@example.org", NEW_PASSWORD, "127.0.0.1")
     finally:
         kb.close()
 

@@ -58,11 +58,11 @@ def _yolanda_town(kb: Kithbook) -> tuple[Member, Member, Member, str]:
     """Alice shows her contact Yolanda anonymously ("a contact at Acme") and lets anyone
     ask; Yolanda is linked to no member. Bob asks; Carol is a member with no part in it."""
     alice, bob, carol = add_member(kb, "Alice"), add_member(kb, "Bob"), add_member(kb, "Carol")
-    yolanda = kb.add_contact(alice.id, ContactFields(
+    yolanda = kb.book.add_contact(alice.id, ContactFields(
         name="Yolanda Anonymo", organization="Acme", emails=[Labeled("yolanda@acme.example")]
     )).id
-    kb.set_contact_policy(alice.id, yolanda, PolicyChange(visibility=Visibility.ANONYMOUS,
-                                                          ask_rule=AskRule.ANYONE))
+    kb.book.set_contact_policy(alice.id, yolanda, PolicyChange(visibility=Visibility.ANONYMOUS,
+                                                               ask_rule=AskRule.ANYONE))
     return alice, bob, carol, yolanda
 
 
@@ -83,7 +83,7 @@ def test_the_api_refuses_a_target_member_named_by_the_requester(kb: Kithbook,
         "target_member": carol.id, "purpose": PURPOSE}, timeout=30)
     assert forged.status_code == 422, forged.text
     assert "target_member" in forged.text
-    assert kb.list_introductions(alice.id) == []  # nothing was filed
+    assert kb.intros.list_introductions(alice.id) == []  # nothing was filed
 
 
 def test_a_forged_target_member_in_the_ask_form_never_reaches_that_member(
@@ -114,9 +114,9 @@ def test_the_target_member_is_the_one_the_introducer_linked(kb: Kithbook,
                                                            server: str) -> None:
     alice, bob, carol, yolanda = _yolanda_town(kb)
     member = add_member(kb, "Yolanda")
-    kb.propose_link(alice.id, yolanda, member.email or "")
-    [link] = kb.member_links(member.id)
-    kb.confirm_link(member.id, link.id)
+    kb.community.propose_link(alice.id, yolanda, member.email or "")
+    [link] = kb.community.member_links(member.id)
+    kb.community.confirm_link(member.id, link.id)
     asked = httpx2.post(f"{server}/api/v1/introductions", headers=_token(kb, bob), json={
         "kind": "member", "introducer": alice.id, "target": yolanda, "purpose": PURPOSE},
         timeout=30)
@@ -144,8 +144,8 @@ def test_a_burst_of_requests_stops_at_the_cap(kb: Kithbook, server: str) -> None
         codes = list(pool.map(ask, range(BURST)))
     assert sorted(codes) == [201] * DEFAULT_MAX_OPEN + [403] * (BURST - DEFAULT_MAX_OPEN), \
         f"{codes.count(201)} filed against a cap of {DEFAULT_MAX_OPEN}: {codes}"
-    assert kb.fair_use_status(bob.id).open_requests == DEFAULT_MAX_OPEN
-    assert len(kb.list_introductions(alice.id)) == DEFAULT_MAX_OPEN
+    assert kb.intros.fair_use_status(bob.id).open_requests == DEFAULT_MAX_OPEN
+    assert len(kb.intros.list_introductions(alice.id)) == DEFAULT_MAX_OPEN
 
 
 # ---- login throttling under a burst ------------------------------------------------------
@@ -191,7 +191,7 @@ def test_a_link_proposal_reads_alike_for_a_member_and_a_stranger(kb: Kithbook,
     auth = _token(kb, ana)
     answers = []
     for name, email in (("Ben Ortiz", ben.email or ""), ("Zed Nobody", "zed@example.org")):
-        contact = kb.add_contact(ana.id, ContactFields(name=name)).id
+        contact = kb.book.add_contact(ana.id, ContactFields(name=name)).id
         answer = httpx2.post(f"{server}/api/v1/links", headers=auth,
                              json={"contact": contact, "email": email}, timeout=30)
         answers.append((answer.status_code, answer.text))
@@ -206,8 +206,8 @@ def test_a_link_proposal_reads_alike_for_a_member_and_a_stranger(kb: Kithbook,
     assert "Ben Ortiz" in page and "Zed Nobody" in page
     assert not re.search(r"\bBen\b(?! Ortiz)", page)  # the member's name is not told
     # Ben still sees the proposal and can confirm it; from then on Ana sees his name.
-    [incoming] = kb.member_links(ben.id)
-    kb.confirm_link(ben.id, incoming.id)
+    [incoming] = kb.community.member_links(ben.id)
+    kb.community.confirm_link(ben.id, incoming.id)
     names = {link["other_name"] for link in
              httpx2.get(f"{server}/api/v1/links", headers=auth, timeout=30).json()}
     assert names == {"Ben", "zed@example.org"}
@@ -235,4 +235,4 @@ def test_an_invitation_reads_alike_for_a_member_and_a_stranger(kb: Kithbook,
     taken = httpx2.post(f"{server}/invitations/{tokens[0]}", headers={"Origin": server},
                         data={"name": "Not Ben", "password": PASSWORD}, timeout=30)
     assert taken.status_code == 404
-    assert "Not Ben" not in [row.member.name for row in kb.community_members(admin.id)]
+    assert "Not Ben" not in [row.member.name for row in kb.community.community_members(admin.id)]

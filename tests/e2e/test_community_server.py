@@ -38,10 +38,10 @@ def servers(postgres_schema_url: str, tmp_path: Path) -> Iterator[list[str]]:
 def test_concurrent_moves_from_two_processes_let_exactly_one_win(
         kb: Kithbook, servers: list[str]) -> None:
     ana = add_member(kb, "Ana")
-    _, token = kb.create_api_token(ana.id, "test")
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park")).id
-    intros = [kb.record_received_request(ana.id, f"Requester {n}", cleo,
-                                         "advice on structuring a first data team").id
+    _, token = kb.accounts.create_api_token(ana.id, "test")
+    cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+    intros = [kb.intros.record_received_request(ana.id, f"Requester {n}", cleo,
+                                                "advice on structuring a first data team").id
               for n in range(ROUNDS)]
     auth = {"Authorization": f"Bearer {token}"}
     one, other = servers
@@ -61,7 +61,7 @@ def test_concurrent_moves_from_two_processes_let_exactly_one_win(
             decline = pool.submit(move, other, intro, "decline", if_match)
             codes = [forward.result(), decline.result()]
             assert set(codes) <= {200, 403, 409, 412}, codes
-            view = kb.show_introduction(ana.id, intro)
+            view = kb.intros.show(ana.id, intro)
             wins = codes.count(200)
             # Every move that was answered 200 is in the history, and only those.
             assert view.version == 1 + wins and len(view.history) == 1 + wins

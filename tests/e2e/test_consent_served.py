@@ -67,9 +67,9 @@ def test_a_link_confirmed_on_two_servers_at_once_moves_the_request_once(
         kb: Kithbook, servers: tuple[list[str], Inbox]) -> None:
     (one, other), inbox = servers
     ana, ben, cleo = ben_may_ask_ana_about_cleo(kb)
-    kb.edit_contact(ana.id, cleo, ContactFields(name="Cleo Park",
-                                                emails=[Labeled("cleo@acme.example")]))
-    intro = kb.request_introduction(ben.id, ana.id, cleo, PURPOSE)
+    kb.book.edit_contact(ana.id, cleo, ContactFields(name="Cleo Park",
+                                                     emails=[Labeled("cleo@acme.example")]))
+    intro = kb.intros.request(ben.id, ana.id, cleo, PURPOSE)
     asked = httpx2.post(f"{other}/api/v1/introductions/{intro.id}/email-ask",
                         json={"subject": "Meet Ben?", "message": "Worth an hour, I think."},
                         headers=bearer(kb, ana), timeout=30)
@@ -79,7 +79,7 @@ def test_a_link_confirmed_on_two_servers_at_once_moves_the_request_once(
     assert found is not None
     link = found.group(1)
     assert httpx2.get(one + link, timeout=30).status_code == 200  # a scanner's fetch
-    assert kb.show_introduction(ana.id, intro.id).state is IntroState.FORWARDED
+    assert kb.intros.show(ana.id, intro.id).state is IntroState.FORWARDED
 
     def confirm(base: str, choice: str) -> int:
         return httpx2.post(base + link, data={"choice": choice}, timeout=30).status_code
@@ -88,7 +88,7 @@ def test_a_link_confirmed_on_two_servers_at_once_moves_the_request_once(
         codes = list(pool.map(confirm, (one, other, one, other),
                               ("yes", "no", "yes", "not_now")))
     assert sorted(codes) == [200, 404, 404, 404], codes
-    view = kb.show_introduction(ana.id, intro.id)
+    view = kb.intros.show(ana.id, intro.id)
     assert sum(m.by_email for m in view.history) == 1
     assert view.state in (IntroState.MADE, IntroState.TARGET_DECLINED)
     told = _mail_to(inbox, "ben@example.org", 2)  # the forward, then the answer

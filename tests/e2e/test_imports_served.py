@@ -65,7 +65,7 @@ def server(postgres: str, tmp_path: Path, data: Path) -> Iterator[str]:
 
 
 def _client(kb: Kithbook, base: str, member: Member) -> httpx2.Client:
-    _, token = kb.create_api_token(member.id, "test")
+    _, token = kb.accounts.create_api_token(member.id, "test")
     return httpx2.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
                          timeout=60)
 
@@ -144,7 +144,7 @@ def _status_of(connection: socket.socket) -> int:
 
 def test_an_oversize_body_is_refused_before_it_is_read(kb: Kithbook, server: str) -> None:
     alice = add_member(kb, "Alice")
-    _, token = kb.create_api_token(alice.id, "test")
+    _, token = kb.accounts.create_api_token(alice.id, "test")
     host = server.removeprefix("http://")
     # It says 300 MB and sends none of it: the answer comes without waiting for a byte.
     connection = _raw(server, f"POST /api/v1/import HTTP/1.1\r\nHost: {host}\r\n"
@@ -180,7 +180,7 @@ def test_an_oversize_body_is_refused_before_it_is_read(kb: Kithbook, server: str
 
 def test_imports_beyond_the_bound_are_told_to_come_back(kb: Kithbook, server: str) -> None:
     alice, bob = add_member(kb, "Alice"), add_member(kb, "Bob")
-    _, token = kb.create_api_token(alice.id, "test")
+    _, token = kb.accounts.create_api_token(alice.id, "test")
     host = server.removeprefix("http://")
     body = (b"--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"g.vcf\"\r\n"
             b"Content-Type: text/vcard\r\n\r\n" + VCARD + b"\r\n--x--\r\n")

@@ -188,18 +188,18 @@ def _community(kb: Kithbook) -> list[Person]:
     members = [add_member(kb, f"Member{n}") for n in range(MEMBERS)]
     people = []
     for n, member in enumerate(members):
-        kb.set_default_policy(member.id, PolicyChange(visibility=Visibility.NAMED,
-                                                      ask_rule=AskRule.ANYONE))
-        contacts = [kb.add_contact(member.id, ContactFields(name=f"Friend {n}-{k}")).id
+        kb.book.set_default_policy(member.id, PolicyChange(visibility=Visibility.NAMED,
+                                                           ask_rule=AskRule.ANYONE))
+        contacts = [kb.book.add_contact(member.id, ContactFields(name=f"Friend {n}-{k}")).id
                     for k in range(CONTACTS)]
-        targets = [kb.add_contact(member.id, ContactFields(name=f"Target {n}-{k}"),
-                                  TieFields(stated_trust=3)).id for k in range(TARGETS)]
-        _, token = kb.create_api_token(member.id, "load")
+        targets = [kb.book.add_contact(member.id, ContactFields(name=f"Target {n}-{k}"),
+                                       TieFields(stated_trust=3)).id for k in range(TARGETS)]
+        _, token = kb.accounts.create_api_token(member.id, "load")
         people.append(Person(member, token, contacts, targets))
     # Each member asks the next one, who knows them (a linked contact) and trusts them.
     for n, person in enumerate(people):
         introducer = people[(n + 1) % MEMBERS].member.id
-        known = kb.add_contact(introducer, ContactFields(name=f"{person.member.name} in "
+        known = kb.book.add_contact(introducer, ContactFields(name=f"{person.member.name} in "
                                                               "person"),
                                TieFields(stated_trust=4)).id
         with kb.uow() as uow:
@@ -349,7 +349,7 @@ def test_three_servers_one_killed_mid_run_lose_and_double_nothing(
     assert sorted(r[0] for r in _sql(postgres_schema_url, "SELECT id FROM introductions")) \
         == sorted(tracked)
     for intro_id, (client, moves) in tracked.items():
-        view = kb.show_introduction(MemberId(client.me.member.id), intro_id)
+        view = kb.intros.show(MemberId(client.me.member.id), intro_id)
         history = [move.kind.value for move in view.history]
         assert history == moves, intro_id
         assert view.state.value == STATE_AFTER[moves[-1]] == view.history[-1].state_after

@@ -52,9 +52,9 @@ def _knows(kb: Kithbook, owner: Member, name: str, *, trust: int | None = None,
            member: Member | None = None, policy: PolicyChange | None = None,
            **fields: object) -> ContactId:
     """A contact in `owner`'s book (linked to `member`, as if both had confirmed)."""
-    contact = kb.add_contact(owner.id, ContactFields(name=name, **fields),  # type: ignore[arg-type]
-                             TieFields(stated_trust=trust)).id
-    kb.set_contact_policy(owner.id, contact, policy or PolicyChange(
+    contact = kb.book.add_contact(owner.id, ContactFields(name=name, **fields),  # type: ignore[arg-type]
+                                  TieFields(stated_trust=trust)).id
+    kb.book.set_contact_policy(owner.id, contact, policy or PolicyChange(
         visibility=Visibility.NAMED, ask_rule=AskRule.ANYONE))
     if member is not None:
         with kb.uow() as uow:
@@ -201,7 +201,7 @@ def test_a_search_hands_out_a_handle_only_its_searcher_can_ask_with(kb: Kithbook
     asked = ask(bob, handles[0])
     assert asked.status_code == 201, asked.text
     assert asked.json()["target"] == "a contact at Acme Corp"
-    [seen] = kb.list_introductions(town.alice.id)
+    [seen] = kb.intros.list_introductions(town.alice.id)
     assert seen.target == "Yolanda Anonymo"  # Alice knows whom Bob asked about
     # The page's form carries its own search's handle, and asking through it works too.
     browser, csrf = _browser(kb, server, town.bob)
@@ -214,4 +214,4 @@ def test_a_search_hands_out_a_handle_only_its_searcher_can_ask_with(kb: Kithbook
             "csrf_token": csrf, "introducer": town.alice.id, "target": handle,
             "purpose": PURPOSE + " (again, by the form)"})
     assert by_form.status_code == 303, by_form.text
-    assert len(kb.list_introductions(town.alice.id)) == 2
+    assert len(kb.intros.list_introductions(town.alice.id)) == 2

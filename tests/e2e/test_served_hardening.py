@@ -69,7 +69,7 @@ def _member(kb: Kithbook, name: str, role: Role = Role.MEMBER) -> tuple[str, dic
     """A new member with a password, and an API token of theirs as headers."""
     suffix = sessions.new_token()[:8].lower().replace("-", "x").replace("_", "y")
     member = add_member(kb, f"{name}{suffix}", role, password=PASSWORD)
-    _, token = kb.create_api_token(member.id, "script")
+    _, token = kb.accounts.create_api_token(member.id, "script")
     return member.email or "", {"Authorization": f"Bearer {token}"}
 
 

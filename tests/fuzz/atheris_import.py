@@ -36,8 +36,8 @@ SUFFIXES = {None: ".bin", Format.LINKEDIN: ".csv", Format.VCARD: ".vcf",
 WORK = Path(tempfile.mkdtemp(prefix="kithbook-atheris-"))
 DATABASE = WORK / "book.sqlite"
 KB = bootstrap(Settings(database_url=f"sqlite:///{DATABASE}"))
-ME, _ = KB.init_local_member("Fuzz")
-KB.build_demo(ME.id, 20, 3)
+ME, _ = KB.book.init_local_member("Fuzz")
+KB.book.build_demo(ME.id, 20, 3)
 TABLES = [t.name for t in metadata.sorted_tables]
 
 
@@ -55,7 +55,7 @@ def one_input(data: bytes) -> None:
     path.write_bytes(data[1:])
     before = counts()
     try:
-        KB.import_file(ME.id, path, format=format)
+        KB.transfer.import_file(ME.id, path, format=format)
     except KithbookError as refused:
         after = counts()
         if after != before:

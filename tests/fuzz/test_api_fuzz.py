@@ -37,8 +37,8 @@ AS_THE_BOOKS_PAGES = {"Host": "127.0.0.1:8000",
 def api_app(sqlite_url: str) -> Iterator[FastAPI]:
     clock = FixedClock(datetime(2026, 6, 15, 12, 0, tzinfo=UTC))
     kb = bootstrap(Settings(database_url=sqlite_url), clock=clock, migrate=False)
-    me, _ = kb.init_local_member("Fuzz")
-    kb.build_demo(me.id, 30, 11)
+    me, _ = kb.book.init_local_member("Fuzz")
+    kb.book.build_demo(me.id, 30, 11)
     yield create_app(kb)
     kb.close()
 

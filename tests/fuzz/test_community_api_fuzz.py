@@ -38,9 +38,9 @@ def server(kb: Kithbook) -> Server:
     ada = add_member(kb, "Ada")
     ben = add_member(kb, "Ben")
     add_member(kb, "Root", role=Role.ADMIN)
-    kb.build_demo(ada.id, 30, 11)
-    kb.build_demo(ben.id, 30, 12)
-    _, token = kb.create_api_token(ada.id, "fuzz")
+    kb.book.build_demo(ada.id, 30, 11)
+    kb.book.build_demo(ben.id, 30, 12)
+    _, token = kb.accounts.create_api_token(ada.id, "fuzz")
     return Server(create_app(kb, Community()), token)
 
 

@@ -78,7 +78,7 @@ def test_concurrent_senders_send_each_email_once(settings: Settings, clock: Fixe
         _enqueue(servers[0], 120, clock.now())
         sent = 0
         for _ in range(10):  # each pass claims at most 50 per sender
-            sent += sum(int(n) for n in _at_once(servers, "deliver_mail"))
+            sent += sum(int(n) for n in _at_once([kb.notices for kb in servers], "deliver_mail"))
         assert sent == 120
         subjects = sorted(subject for _, _, subject, _ in inbox.mails())
         assert subjects == sorted(f"mail {n}" for n in range(120))  # each once
@@ -93,7 +93,7 @@ def test_a_periodic_job_runs_once_per_period_across_servers(settings: Settings,
     runs: list[int] = []
     try:
         def job(kb: Kithbook) -> int | None:
-            return kb.run_job("sweep", 900, lambda: runs.append(1) or 1)
+            return kb.jobs.run_job("sweep", 900, lambda: runs.append(1) or 1)
 
         start = threading.Barrier(len(servers))
 
@@ -120,10 +120,10 @@ def test_a_job_that_fails_is_due_again_after_its_period(kb: Kithbook,
         raise RuntimeError("the mail server is away")
 
     with pytest.raises(RuntimeError):
-        kb.run_job("digest", 3600, broken)
-    assert kb.run_job("digest", 3600, lambda: 7) is None  # released, but not due yet
+        kb.jobs.run_job("digest", 3600, broken)
+    assert kb.jobs.run_job("digest", 3600, lambda: 7) is None  # released, but not due yet
     clock.current += timedelta(seconds=3601)
-    assert kb.run_job("digest", 3600, lambda: 7) == 7
+    assert kb.jobs.run_job("digest", 3600, lambda: 7) == 7
 
 
 # A claimer in its own process, killed (SIGKILL: no clean-up of any kind) in the middle
@@ -138,13 +138,13 @@ kb = bootstrap(Settings(database_url=url), migrate=False)
 if what == "mail":
     kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@example.org", timeout=600)
     print("claiming", flush=True)
-    kb.deliver_mail()
+    kb.notices.deliver_mail()
 else:
     def work():
         print("running", flush=True)
         threading.Event().wait()
         return 0
-    kb.run_job("digest", 3600, work)
+    kb.jobs.run_job("digest", 3600, work)
 """
 
 
@@ -181,11 +181,11 @@ def test_mail_of_a_sender_killed_mid_send_goes_once_after_its_lease(
         kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@example.org")
         _enqueue(kb, 5, now - timedelta(seconds=1))
         _killed_mid_job(settings, "mail", "claiming")
-        assert kb.deliver_mail() == 0  # still leased to the dead sender
+        assert kb.notices.deliver_mail() == 0  # still leased to the dead sender
         assert inbox.received == []
         kb.clock = FixedClock(datetime.now(UTC) + timedelta(seconds=LEASE + 1))
-        assert kb.deliver_mail() == 5
-        assert kb.deliver_mail() == 0
+        assert kb.notices.deliver_mail() == 5
+        assert kb.notices.deliver_mail() == 0
         assert sorted(s for _, _, s, _ in inbox.mails()) == [f"mail {n}" for n in range(5)]
     finally:
         kb.close()
@@ -197,9 +197,9 @@ def test_a_periodic_job_of_a_killed_server_is_taken_over_after_its_lease(
     kb = bootstrap(settings, clock=FixedClock(now), migrate=False)
     try:
         _killed_mid_job(settings, "job", "running")
-        assert kb.run_job("digest", 3600, lambda: 1) is None  # held by the dead server
+        assert kb.jobs.run_job("digest", 3600, lambda: 1) is None  # held by the dead server
         kb.clock = FixedClock(datetime.now(UTC) + timedelta(seconds=LEASE + 1))
-        assert kb.run_job("digest", 3600, lambda: 1) == 1
+        assert kb.jobs.run_job("digest", 3600, lambda: 1) == 1
     finally:
         kb.close()
 
@@ -209,10 +209,10 @@ def test_digests_with_many_claimers_at_once_go_once_each(settings: Settings,
     servers = _servers(settings, clock, CLAIMERS)
     try:
         members = [add_member(servers[0], f"Member{n}") for n in range(20)]
-        counts = _at_once(servers, "send_weekly_digests")
+        counts = _at_once([kb.notices for kb in servers], "send_weekly_digests")
         assert sum(int(n) for n in counts) == len(members)
         for member in members:
-            assert len(servers[0].notifications(member.id)) == 1
+            assert len(servers[0].notices.notifications(member.id)) == 1
         with servers[0].uow().reading() as uow:
             assert uow.outbox.pending() == len(members)
     finally:
@@ -238,14 +238,14 @@ def test_a_sender_slower_than_its_lease_never_sends_what_another_took_over(
             self.sends += 1
             clock.current += timedelta(seconds=LEASE / 2 + 1)
             if self.sends == 2:
-                self.taken_over = other.deliver_mail()
+                self.taken_over = other.notices.deliver_mail()
             real.send(to, subject, body, **options)
 
     try:
         stalling = Stalling()
         slow.mailer, other.mailer = stalling, real
         _enqueue(slow, 5, clock.now())
-        assert slow.deliver_mail() == 2  # each of its two renewed its lease before sending
+        assert slow.notices.deliver_mail() == 2  # each of its two renewed its lease before sending
         assert stalling.taken_over == 3
         assert sorted(s for _, _, s, _ in inbox.mails()) == [f"mail {n}" for n in range(5)]
     finally:

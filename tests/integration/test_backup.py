@@ -17,32 +17,32 @@ from kithbook.services.ports import ContactQuery
 
 
 def names(kb: Kithbook, member: str) -> list[str]:
-    page = kb.list_contacts(member, ContactQuery())  # type: ignore[arg-type]
+    page = kb.book.list_contacts(member, ContactQuery())  # type: ignore[arg-type]
     return [item.contact.name for item in page.items]
 
 
 def test_restore_brings_back_the_book_as_it_was(kb: Kithbook, settings: Settings,
                                                 tmp_path: Path) -> None:
-    me, _ = kb.init_local_member("Sam")
-    kb.add_contact(me.id, ContactFields(name="Ada Lovelace", notes="pricing"))
-    kb.log_interaction(me.id, ["ada"], Kind.ADVICE, Direction.RECEIVED, date(2026, 6, 1))
+    me, _ = kb.book.init_local_member("Sam")
+    kb.book.add_contact(me.id, ContactFields(name="Ada Lovelace", notes="pricing"))
+    kb.book.log_interaction(me.id, ["ada"], Kind.ADVICE, Direction.RECEIVED, date(2026, 6, 1))
     file = backup_database(settings, tmp_path / "book.backup")
     assert file.stat().st_size > 0
 
-    kb.add_contact(me.id, ContactFields(name="Eve Later"))
-    kb.delete_contact(me.id, "ada")
+    kb.book.add_contact(me.id, ContactFields(name="Eve Later"))
+    kb.book.delete_contact(me.id, "ada")
     assert names(kb, me.id) == ["Eve Later"]
 
     restore_database(settings, file)
     assert names(kb, me.id) == ["Ada Lovelace"]
-    view = kb.show_contact(me.id, "ada")
+    view = kb.book.show_contact(me.id, "ada")
     assert view.contact.notes == "pricing" and view.interaction_count == 1
 
 
 def test_a_file_that_is_not_a_backup_is_refused_and_nothing_changes(
         kb: Kithbook, settings: Settings, tmp_path: Path) -> None:
-    me, _ = kb.init_local_member("Sam")
-    kb.add_contact(me.id, ContactFields(name="Ada Lovelace"))
+    me, _ = kb.book.init_local_member("Sam")
+    kb.book.add_contact(me.id, ContactFields(name="Ada Lovelace"))
     bogus = tmp_path / "notes.txt"
     bogus.write_text("these are not the droids\n" * 100)
     with pytest.raises(InvalidInput, match="not a .*backup"):

@@ -44,20 +44,20 @@ class Town:
 
 @pytest.fixture
 def town(kb: Kithbook) -> Town:
-    kb.fair_use = FairUseLimits(max_open_requests=200, cooldown_after_decline=timedelta(0))
+    kb.intros.fair_use = FairUseLimits(max_open_requests=200, cooldown_after_decline=timedelta(0))
     ana, ben, dee, eve = (member(kb, n) for n in ("Ana", "Ben", "Dee", "Eve"))
     know(kb, ana, dee, "Dee", 5)
     ben_in_dee = know(kb, dee, ben, "Ben", 4)
-    cleo = kb.add_contact(ana, ContactFields(name="Cleo Park", organization="Acme")).id
-    kb.set_contact_policy(ana, cleo, NAMED)
+    cleo = kb.book.add_contact(ana, ContactFields(name="Cleo Park", organization="Acme")).id
+    kb.book.set_contact_policy(ana, cleo, NAMED)
     return Town(ana, ben, dee, eve, cleo, ben_in_dee)
 
 
 def brief_trust(kb: Kithbook, t: Town, requester: MemberId | None = None) -> tuple[float, str]:
-    asked = kb.request_introduction(requester or t.ben, t.ana, t.cleo, PURPOSE)
-    inferred = kb.risk_brief(t.ana, asked.id).inferred_trust
+    asked = kb.intros.request(requester or t.ben, t.ana, t.cleo, PURPOSE)
+    inferred = kb.intros.risk_brief(t.ana, asked.id).inferred_trust
     assert inferred is not None
-    kb.withdraw_introduction(requester or t.ben, asked.id)
+    kb.intros.withdraw(requester or t.ben, asked.id)
     return inferred.value, inferred.explanation
 
 
@@ -65,8 +65,8 @@ def test_the_brief_says_whom_the_trust_rests_on(kb: Kithbook, town: Town) -> Non
     value, said = brief_trust(kb, town)
     assert value > 0
     assert "trusted by 1 person you trust: Dee" in said and "evidence worth" in said
-    asked = kb.request_introduction(town.ben, town.ana, town.cleo, PURPOSE)
-    lines = "\n".join(kb.risk_brief(town.ana, asked.id).lines())
+    asked = kb.intros.request(town.ben, town.ana, town.cleo, PURPOSE)
+    lines = "\n".join(kb.intros.risk_brief(town.ana, asked.id).lines())
     assert f"Trust through your network: {value:.2f}, trusted by 1 person" in lines
 
 
@@ -75,7 +75,7 @@ def test_the_brief_matches_a_fresh_computation_of_the_engine(kb: Kithbook,
     value, _ = brief_trust(kb, town)
     strengths = {}
     for owner, name in ((town.ana, "Dee"), (town.dee, "Ben")):
-        [row] = [r for r in kb.list_contacts(owner, ContactQuery()).items
+        [row] = [r for r in kb.book.list_contacts(owner, ContactQuery()).items
                  if r.contact.name == name]
         assert row.strength is not None
         strengths[owner] = row.strength
@@ -89,15 +89,15 @@ def test_the_brief_matches_a_fresh_computation_of_the_engine(kb: Kithbook,
 def test_the_brief_moves_with_stated_trust_outcomes_and_unlinking(kb: Kithbook,
                                                                   town: Town) -> None:
     before, _ = brief_trust(kb, town)
-    kb.edit_contact(town.dee, town.ben_in_dee, ContactFields(), TieFields(stated_trust=5))
+    kb.book.edit_contact(town.dee, town.ben_in_dee, ContactFields(), TieFields(stated_trust=5))
     higher, _ = brief_trust(kb, town)
     assert higher > before
     # Dee introduced Ben to Eve, and it went badly: Dee's vouch for Ben weighs less.
     eve_in_dee = know(kb, town.dee, town.eve, "Eve", 3)
-    asked = kb.request_introduction(town.ben, town.dee, eve_in_dee, PURPOSE)
-    kb.forward_introduction(town.dee, asked.id)
-    kb.accept_introduction(town.eve, asked.id)
-    kb.record_outcome(town.eve, asked.id, Rating.NEGATIVE, comment="pushy")
+    asked = kb.intros.request(town.ben, town.dee, eve_in_dee, PURPOSE)
+    kb.intros.forward(town.dee, asked.id)
+    kb.intros.accept(town.eve, asked.id)
+    kb.intros.record_outcome(town.eve, asked.id, Rating.NEGATIVE, comment="pushy")
     after_outcome, _ = brief_trust(kb, town)
     assert after_outcome < higher
     with kb.uow() as uow:  # Dee unlinks Ben
@@ -111,10 +111,10 @@ def test_the_brief_moves_with_stated_trust_outcomes_and_unlinking(kb: Kithbook,
 def test_a_tie_its_owner_does_not_show_by_name_reads_like_no_tie(
         kb: Kithbook, town: Town, visibility: Visibility) -> None:
     """Ana must not learn that Dee knows Ben unless Dee shows it by name."""
-    kb.set_contact_policy(town.dee, town.ben_in_dee, PolicyChange(visibility=visibility,
-                                                                  ask_rule=AskRule.ANYONE))
+    kb.book.set_contact_policy(town.dee, town.ben_in_dee, PolicyChange(visibility=visibility,
+                                                                       ask_rule=AskRule.ANYONE))
     kept = brief_trust(kb, town)
-    kb.delete_contact(town.dee, town.ben_in_dee)
+    kb.book.delete_contact(town.dee, town.ben_in_dee)
     gone = brief_trust(kb, town)
     assert kept == gone == (0.0, "nobody you trust is known to vouch them.")
 
@@ -175,7 +175,7 @@ def test_a_ring_of_fake_accounts_vouching_for_each_other_stays_below_honest_memb
     """Briefs: every fake requester's trust below the honest requesters' median. Paths:
     the ring ties itself back to the two members it fooled and names a contact at Acme
     from every account, yet no path through it outranks a path through honest members."""
-    kb.fair_use = FairUseLimits(max_open_requests=500, cooldown_after_decline=timedelta(0))
+    kb.intros.fair_use = FairUseLimits(max_open_requests=500, cooldown_after_decline=timedelta(0))
     rng = np.random.default_rng(5)
     honest = _bulk_members(kb, [f"Honest {i}" for i in range(HONEST)])
     fakes = _bulk_members(kb, [f"Fake {i}" for i in range(FAKES)])
@@ -199,12 +199,12 @@ def test_a_ring_of_fake_accounts_vouching_for_each_other_stays_below_honest_memb
     at_acme = [(m, f"Acme person {i}", int(rng.integers(3, 6))) for i, m in
                enumerate(honest[1:])] + [(m, f"Acme fake {i}", 5) for i, m in enumerate(fakes)]
     _bulk_ties(kb, ties, names, at_acme)
-    cleo = kb.add_contact(ana, ContactFields(name="Cleo Park", organization="Acme")).id
-    kb.set_contact_policy(ana, cleo, NAMED)
+    cleo = kb.book.add_contact(ana, ContactFields(name="Cleo Park", organization="Acme")).id
+    kb.book.set_contact_policy(ana, cleo, NAMED)
 
     def trust_of(requester: MemberId) -> float:
-        asked = kb.request_introduction(requester, ana, cleo, PURPOSE)
-        inferred = kb.risk_brief(ana, asked.id).inferred_trust
+        asked = kb.intros.request(requester, ana, cleo, PURPOSE)
+        inferred = kb.intros.risk_brief(ana, asked.id).inferred_trust
         assert inferred is not None
         return inferred.value
 
@@ -219,7 +219,7 @@ def test_a_ring_of_fake_accounts_vouching_for_each_other_stays_below_honest_memb
     # through honest members.
     ring = set(fakes)
     vouched = {other for owner, other, _ in ties if owner in set(honest) and other in ring}
-    found = kb.find_paths(ana, PathQuery(organization="Acme", k=60)).paths
+    found = kb.paths.find_paths(ana, PathQuery(organization="Acme", k=60)).paths
     fakes_on = [{s.member for s in p.steps} & ring for p in found]
     honest_paths = [p for p, on in zip(found, fakes_on, strict=True) if not on]
     assert honest_paths, "honest members should offer paths to Acme"
@@ -236,7 +236,7 @@ def test_a_ring_of_fake_accounts_vouching_for_each_other_stays_below_honest_memb
                     - {number[v] for v in vouched})[:8]
     assert deeper
     for i in deeper:  # people only the ring vouches for, each searched for by name
-        ring_paths = kb.find_paths(ana, PathQuery(to=f"Acme fake {i}", k=10)).paths
+        ring_paths = kb.paths.find_paths(ana, PathQuery(to=f"Acme fake {i}", k=10)).paths
         assert ring_paths, "the ring's contacts can still be reached"
         assert max(p.score for p in ring_paths) < lowest_honest
 
@@ -248,7 +248,7 @@ def test_a_path_says_how_far_its_intermediaries_are_trusted(kb: Kithbook,
     know(kb, town.dee, town.ana, "Ana", 4)
     know(kb, town.ben, town.dee, "Dee", 4)
     person(kb, town.ben, "Zoe Named", OPEN)
-    [path] = kb.find_paths(town.ana, PathQuery(organization="Acme")).paths
+    [path] = kb.paths.find_paths(town.ana, PathQuery(organization="Acme")).paths
     assert [s.label for s in path.steps] == ["Dee", "Ben", "Zoe Named (Acme)"]
     assert path.explanation.splitlines()[-1] == (
         "Trust: you know Dee yourself; Dee trusts Ben.")

@@ -47,7 +47,7 @@ def _planned_and_actual(url: str, table: str) -> tuple[float, int]:
 def test_a_demo_book_written_in_bulk_leaves_the_planner_its_true_size(
         pg_kb: Kithbook, postgres_schema_url: str) -> None:
     me = bare_member(pg_kb, "Ana")
-    pg_kb.build_demo(me.id, 200, seed=3)
+    pg_kb.book.build_demo(me.id, 200, seed=3)
     for table in ("contacts", "interactions", "interaction_contacts"):
         planned, actual = _planned_and_actual(postgres_schema_url, table)
         assert actual >= 200
@@ -57,7 +57,7 @@ def test_a_demo_book_written_in_bulk_leaves_the_planner_its_true_size(
 def test_a_bulk_write_rolled_back_leaves_no_renewal_for_the_next_commit(
         pg_kb: Kithbook, postgres_schema_url: str) -> None:
     me = bare_member(pg_kb, "Ana")
-    pg_kb.build_demo(me.id, 200, seed=3)
+    pg_kb.book.build_demo(me.id, 200, seed=3)
     planned, actual = _planned_and_actual(postgres_schema_url, "interactions")
     other = bare_member(pg_kb, "Ben")
     book = generate_book(other.id, 200, 4, pg_kb.clock.today())
@@ -65,7 +65,7 @@ def test_a_bulk_write_rolled_back_leaves_no_renewal_for_the_next_commit(
         uow.bulk.write(other.id, book)
         raise RuntimeError("the use case fails after writing")
     # A small write afterwards, on the same pooled connection, is not a bulk write.
-    contact = pg_kb.add_contact(me.id, ContactFields(name="Cleo"))
-    pg_kb.log_interaction(me.id, [contact.id], Kind.TALKED, Direction.MUTUAL,
-                          pg_kb.clock.today(), exact=True)
+    contact = pg_kb.book.add_contact(me.id, ContactFields(name="Cleo"))
+    pg_kb.book.log_interaction(me.id, [contact.id], Kind.TALKED, Direction.MUTUAL,
+                               pg_kb.clock.today(), exact=True)
     assert _planned_and_actual(postgres_schema_url, "interactions") == (planned, actual + 1)

@@ -61,7 +61,7 @@ def test_caldav_meetings_become_met_and_runs_read_only_what_changed(
     assert met(kb, me) == [("Dana Ruiz", date(2026, 5, 5)), ("Dana Ruiz", date(2026, 5, 12)),
                            ("Dana Ruiz", date(2026, 5, 26)), ("Dana Ruiz", date(2026, 6, 2))]
     assert (first.added, first.declined, first.skipped_large) == (4, 1, 1)
-    assert kb.tie_depth(me.id, "Dana Ruiz").evidence_text.startswith(
+    assert kb.depth.tie_depth(me.id, "Dana Ruiz").evidence_text.startswith(
         "met 4 times (from your calendar)")
     state = cap.source(me.id, source.id).state
     assert [s["mode"] for s in state.values()] == ["sync"]
@@ -163,7 +163,7 @@ def test_no_password_or_meeting_title_is_stored_or_exported(
     source = cap.add_caldav(me.id, url=server.url, username=USER, password=PASSWORD)
     assert run(cap, me, source.id).added == 4
     out = io.StringIO()
-    kb.export_book(me.id, ExportFormat.JSON, out)
+    kb.transfer.export_book(me.id, ExportFormat.JSON, out)
     for text in (stored_text(database_url), out.getvalue()):
         assert PASSWORD not in text and "Private plans" not in text
     assert '"met"' in out.getvalue()

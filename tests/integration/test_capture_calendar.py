@@ -65,11 +65,11 @@ def test_meetings_become_met_with_known_attendees_and_runs_are_incremental(
     assert outcome.error is None and outcome.report is not None
     assert met(kb, me) == [("Dana Ruiz", date(2026, 5, 5)), ("Dana Ruiz", date(2026, 5, 12)),
                            ("Dana Ruiz", date(2026, 5, 26)), ("Dana Ruiz", date(2026, 6, 2))]
-    assert kb.tie_depth(me.id, "Dana Ruiz").evidence_text.startswith(
+    assert kb.depth.tie_depth(me.id, "Dana Ruiz").evidence_text.startswith(
         "met 4 times (from your calendar)")
-    kb.log_interaction(me.id, ["Dana Ruiz"], Kind.MET, Direction.MUTUAL, date(2026, 6, 10))
-    kb.log_interaction(me.id, ["Dana Ruiz"], Kind.EMAILED, Direction.GAVE, date(2026, 6, 11))
-    assert kb.tie_depth(me.id, "Dana Ruiz").evidence_text.startswith(
+    kb.book.log_interaction(me.id, ["Dana Ruiz"], Kind.MET, Direction.MUTUAL, date(2026, 6, 10))
+    kb.book.log_interaction(me.id, ["Dana Ruiz"], Kind.EMAILED, Direction.GAVE, date(2026, 6, 11))
+    assert kb.depth.tie_depth(me.id, "Dana Ruiz").evidence_text.startswith(
         "emailed once, met 5 times (4 from your calendar)")
     # Unchanged: the server says 304 and nothing is read.
     (again,) = cap.run(me.id, source.id)
@@ -84,7 +84,7 @@ def test_meetings_become_met_with_known_attendees_and_runs_are_incremental(
     assert len(met(kb, me)) == 5
     removed = cap.remove_source(me.id, source.id)
     assert removed.interactions == 4 and met(kb, me) == [("Dana Ruiz", date(2026, 6, 10))]
-    assert "calendar" not in kb.tie_depth(me.id, "Dana Ruiz").evidence_text
+    assert "calendar" not in kb.depth.tie_depth(me.id, "Dana Ruiz").evidence_text
 
 
 def test_an_unchanged_calendar_is_read_again_on_a_new_day_for_meetings_now_past(

@@ -53,8 +53,8 @@ def add(cap: CaptureBook, me: Member, server: Dovecot, **more: object) -> str:
 
 def emailed(kb: Kithbook, me: Member) -> list[tuple[str, int, str]]:
     out = []
-    for contact in kb.list_contacts(me.id, ContactQuery()).items:
-        view = kb.get_contact(me.id, contact.contact.id)
+    for contact in kb.book.list_contacts(me.id, ContactQuery()).items:
+        view = kb.book.get_contact(me.id, contact.contact.id)
         out += [(contact.contact.emails[0].value, (i.occurred_on - START.date()).days,
                  i.direction.value) for i in view.timeline if i.kind.value == "emailed"]
     return sorted(out)
@@ -163,7 +163,7 @@ def test_no_password_subject_or_body_is_stored_or_exported(
     cap = kb.capture()
     cap.run(me.id, add(cap, me, server))
     out = io.StringIO()
-    kb.export_book(me.id, ExportFormat.JSON, out)
+    kb.transfer.export_book(me.id, ExportFormat.JSON, out)
     for text in (stored_text(database_url), out.getvalue()):
         assert PASSWORD not in text and SUBJECT_SECRET not in text and BODY_SECRET not in text
     assert "emailed" in out.getvalue()

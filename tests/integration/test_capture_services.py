@@ -34,7 +34,7 @@ def mail(n: int, sender: str, *to: str, thread: str | None = None, days: int = 0
 
 @pytest.fixture
 def me(kb: Kithbook) -> Member:
-    member, _ = kb.init_local_member("Sam")
+    member, _ = kb.book.init_local_member("Sam")
     return member
 
 
@@ -46,12 +46,12 @@ def cap(kb: Kithbook, me: Member) -> CaptureBook:
 
 
 def add(kb: Kithbook, me: Member, name: str, *emails: str) -> str:
-    return kb.add_contact(me.id, ContactFields(
+    return kb.book.add_contact(me.id, ContactFields(
         name=name, emails=[Labeled(e) for e in emails])).id
 
 
 def history(kb: Kithbook, me: Member, contact: str) -> list[tuple[Kind, Direction, date]]:
-    view = kb.get_contact(me.id, contact)
+    view = kb.book.get_contact(me.id, contact)
     return sorted((i.kind, i.direction, i.occurred_on) for i in view.timeline)
 
 
@@ -69,7 +69,7 @@ def test_mail_with_known_people_becomes_emailed_history(kb: Kithbook, me: Member
     assert (report.added, report.kept, report.messages) == (2, 3, 5)
     assert history(kb, me, dana) == [(Kind.EMAILED, Direction.MUTUAL, date(2026, 3, 2)),
                                      (Kind.EMAILED, Direction.RECEIVED, date(2026, 3, 5))]
-    assert kb.tie_depth(me.id, dana, exact=True).evidence_text.startswith("emailed twice")
+    assert kb.depth.tie_depth(me.id, dana, exact=True).evidence_text.startswith("emailed twice")
 
 
 def test_a_second_run_adds_nothing_and_new_mail_adds_exactly_itself(
@@ -101,7 +101,7 @@ def test_a_reply_later_turns_one_way_mail_into_both_ways(kb: Kithbook, me: Membe
 def test_removing_a_source_removes_what_it_captured_and_nothing_else(
         kb: Kithbook, me: Member, cap: CaptureBook) -> None:
     dana = add(kb, me, "Dana", "dana@acme.org")
-    kb.log_interaction(me.id, [dana], Kind.MET, Direction.MUTUAL, date(2026, 1, 5), "coffee")
+    kb.book.log_interaction(me.id, [dana], Kind.MET, Direction.MUTUAL, date(2026, 1, 5), "coffee")
     one = cap.add_source(me.id, SourceKind.MAIL_FILE, "one")
     two = cap.add_source(me.id, SourceKind.MAIL_FILE, "two")
     cap.capture_messages(me.id, one.id, [mail(1, "dana@acme.org", ME, thread="a")])
@@ -119,9 +119,9 @@ def test_a_captured_interaction_is_removed_like_any_other(kb: Kithbook, me: Memb
     dana = add(kb, me, "Dana", "dana@acme.org")
     source = cap.add_source(me.id, SourceKind.MAIL_FILE, "box")
     cap.capture_messages(me.id, source.id, [mail(1, "dana@acme.org", ME)])
-    (captured,) = kb.get_contact(me.id, dana).timeline
+    (captured,) = kb.book.get_contact(me.id, dana).timeline
     assert captured.source == f"capture:{source.id}"
-    kb.delete_interaction(me.id, captured.id)
+    kb.book.delete_interaction(me.id, captured.id)
     assert history(kb, me, dana) == []
     # Removed by hand, it is not forced back by the next run of other mail.
     cap.capture_messages(me.id, source.id, [mail(2, "dana@acme.org", ME, thread="z")])
@@ -138,7 +138,7 @@ def test_strangers_wait_in_the_review_queue_and_accepting_brings_their_history(
     assert (report.added, report.in_review) == (0, 1)
     (robin,) = cap.review_queue(me.id)
     assert robin.describe() == "you wrote to robin@new.example 6 times in March 2026"
-    assert kb.list_contacts(me.id, ContactQuery()).total == 0  # never straight into the book
+    assert kb.book.list_contacts(me.id, ContactQuery()).total == 0  # never straight into the book
     decision = cap.decide(me.id, "Robin@New.example", ReviewChoice.ACCEPT, name="Robin Ng")
     assert decision.contact is not None and decision.interactions == 6
     assert len(history(kb, me, decision.contact.id)) == 6
@@ -220,8 +220,8 @@ def test_erasing_a_person_removes_what_was_captured_about_them(
         mail(1, "dana@acme.org", ME),
         *(mail(10 + n, ME, "robin@x.org", thread=f"r{n}") for n in range(3))])
     cap.decide(me.id, "robin@x.org", ReviewChoice.IGNORE_ONCE)
-    kb.erase_person(me.id, email="dana@acme.org")
-    kb.erase_person(me.id, email="Robin@x.org")
+    kb.transfer.erase_person(me.id, email="dana@acme.org")
+    kb.transfer.erase_person(me.id, email="Robin@x.org")
     rows = repr(every_row(database_url))
     assert "dana@acme.org" not in rows and "robin@x.org" not in rows
     assert cap.review_queue(me.id) == []

@@ -67,7 +67,7 @@ def server() -> Iterator[Radicale]:
 @pytest.fixture
 def me(kb: Kithbook) -> Member:
     kb.settings = replace(kb.settings, capture_key=new_key())
-    member, _ = kb.init_local_member("Sam")
+    member, _ = kb.book.init_local_member("Sam")
     return member
 
 
@@ -90,10 +90,10 @@ def _setup(kb: Kithbook, me: Member, server: Radicale) -> tuple[str, Source]:
     for name, text in (("ada.vcf", ADA), ("bo.vcf", BO), ("dana.vcf", DANA_ON_PHONE),
                        ("long.vcf", TOO_LONG)):
         server.write(book + name, text)
-    kb.add_contact(me.id, ContactFields(name="Cleo Park", tags=["friends"],
-                                        emails=[Labeled("cleo@example.org", "home")]))
-    kb.add_contact(me.id, ContactFields(name="Dana Ruiz", emails=[Labeled("dana@example.org")],
-                                        notes="met at PyCon"))
+    kb.book.add_contact(me.id, ContactFields(name="Cleo Park", tags=["friends"],
+                                             emails=[Labeled("cleo@example.org", "home")]))
+    kb.book.add_contact(me.id, ContactFields(name="Dana Ruiz", emails=[Labeled("dana@example.org")],
+                                             notes="met at PyCon"))
     source = kb.sync().add_carddav(me.id, url=server.url, username=USER, password=PASSWORD)
     return book, source
 
@@ -151,8 +151,8 @@ def test_edits_on_both_sides_merge_and_unknown_properties_survive(
     server.write(ada_url, text.replace("ORG:Analytical Engines", "ORG:Babbage & Co"),
                  if_match=etag)
     ada = _contacts(kb, me)["Ada Lovelace"]
-    kb.edit_contact(me.id, ada.id, ContactFields(notes="loves poetry",
-                                                 tags=["mentors", "friends", "math"]))
+    kb.book.edit_contact(me.id, ada.id, ContactFields(notes="loves poetry",
+                                                      tags=["mentors", "friends", "math"]))
     report = _sync(kb, me, source)
     assert (report.changed_here, report.changed_there, report.conflicts) == (1, 1, 0)
     ada = _contacts(kb, me)["Ada Lovelace"]
@@ -173,8 +173,8 @@ def test_the_same_field_changed_on_both_sides_is_a_conflict_nobody_loses(
     text, etag = server.read(bo_url)
     server.write(bo_url, text.replace("TITLE:Designer", "TITLE:Art Director"), if_match=etag)
     bo = _contacts(kb, me)["Bö Chén 🎉 שלום"]
-    kb.edit_contact(me.id, bo.id, ContactFields(role="Head of Design",
-                                                organization="Globex"))
+    kb.book.edit_contact(me.id, bo.id, ContactFields(role="Head of Design",
+                                                     organization="Globex"))
     report = _sync(kb, me, source)
     assert report.conflicts == 1
     (conflict,) = [c for c in kb.sync().conflicts(me.id) if c.contact == bo.id]
@@ -197,11 +197,11 @@ def test_the_same_field_changed_on_both_sides_is_a_conflict_nobody_loses(
 def test_deletes_go_both_ways(kb: Kithbook, me: Member, server: Radicale) -> None:
     book, source = _setup(kb, me, server)
     for i in range(20):  # a book large enough for two deletes to pass the safety stop
-        kb.add_contact(me.id, ContactFields(name=f"Person {i:02d}"))
+        kb.book.add_contact(me.id, ContactFields(name=f"Person {i:02d}"))
     _sync(kb, me, source)
     server.remove(book + "bo.vcf")
     dana = _contacts(kb, me)["Dana Ruiz"]
-    kb.delete_contact(me.id, dana.id)
+    kb.book.delete_contact(me.id, dana.id)
     report = _sync(kb, me, source)
     assert (report.deleted_here, report.deleted_there) == (1, 1)
     assert "Bö Chén 🎉 שלום" not in _contacts(kb, me)
@@ -213,7 +213,7 @@ def test_the_safety_stop_changes_nothing_until_allowed(
         kb: Kithbook, me: Member, server: Radicale) -> None:
     book, source = _setup(kb, me, server)
     for i in range(16):
-        kb.add_contact(me.id, ContactFields(name=f"Person {i:02d}"))
+        kb.book.add_contact(me.id, ContactFields(name=f"Person {i:02d}"))
     _sync(kb, me, source)
     cards = server.items(book)
     gone = [href for href in cards if "kithbook-" in href][:5]
@@ -257,7 +257,7 @@ def test_a_card_the_phone_changes_during_a_sync_is_never_overwritten(
     text, etag = server.read(ada_url)
     server.write(ada_url, text.replace("TITLE:CTO", "TITLE:Chief Engineer"), if_match=etag)
     bo = _contacts(kb, me)["Bö Chén 🎉 שלום"]
-    kb.edit_contact(me.id, bo.id, ContactFields(notes="from the book"))
+    kb.book.edit_contact(me.id, bo.id, ContactFields(notes="from the book"))
 
     def phone_edits_bo_meanwhile(done: int, total: int) -> None:
         # Called while the sync reads Ada's card, before it writes Bo's: the phone
@@ -281,8 +281,8 @@ def test_a_card_the_phone_changes_during_a_sync_is_never_overwritten(
 def test_a_tag_scope_sends_only_those_contacts(kb: Kithbook, me: Member,
                                               server: Radicale) -> None:
     book = server.make_addressbook("family")
-    kb.add_contact(me.id, ContactFields(name="Mum", tags=["family"]))
-    kb.add_contact(me.id, ContactFields(name="A Colleague", tags=["work"]))
+    kb.book.add_contact(me.id, ContactFields(name="Mum", tags=["family"]))
+    kb.book.add_contact(me.id, ContactFields(name="A Colleague", tags=["work"]))
     source = kb.sync().add_carddav(me.id, url=book, username=USER, password=PASSWORD,
                                    tags=("Family",))
     assert _sync(kb, me, source).added_there == 1
@@ -301,7 +301,7 @@ def test_photos_go_both_ways_in_the_servers_vcard_version(kb: Kithbook, me: Memb
     book = server.make_addressbook("contacts")
     server.write(book + "eve.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:eve-1\r\nFN:Eve\r\n"
                  f"PHOTO;ENCODING=b;TYPE=PNG:{RED}\r\nEND:VCARD\r\n")
-    cleo = kb.add_contact(me.id, ContactFields(name="Cleo Park"))
+    cleo = kb.book.add_contact(me.id, ContactFields(name="Cleo Park"))
     picture = checked_photo(base64.b64decode(RED))
     with kb.uow() as uow:
         uow.photos.put(cleo.id, picture)

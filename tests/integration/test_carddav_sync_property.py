@@ -78,8 +78,8 @@ def test_random_edits_on_both_sides_end_in_step_with_every_conflict_listed(
     me = _member(kb)
     name = f"book-{me.id}"
     book = server.make_addressbook(name)
-    ids = [kb.add_contact(me.id, ContactFields(name=f"Person {i}", organization="Start",
-                                               tags=["start"])).id for i in range(PEOPLE)]
+    ids = [kb.book.add_contact(me.id, ContactFields(name=f"Person {i}", organization="Start",
+                                                    tags=["start"])).id for i in range(PEOPLE)]
     sync = kb.sync()
     source = sync.add_carddav(me.id, url=book, username=USER, password=PASSWORD)
     assert sync.run(me.id, source.id)[0][2] is None
@@ -98,7 +98,7 @@ def test_random_edits_on_both_sides_end_in_step_with_every_conflict_listed(
         changed[(side, contact, field)] = value
         if side == "book":
             given = "" if value is None else value
-            kb.edit_contact(me.id, contact, ContactFields(**{field: given}), exact=True)
+            kb.book.edit_contact(me.id, contact, ContactFields(**{field: given}), exact=True)
         else:
             card, etag = server.read(hrefs[contact])
             shown = ",".join(value) if field == "tags" else value or ""

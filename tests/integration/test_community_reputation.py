@@ -36,16 +36,16 @@ def _invite(kb: Kithbook, by: MemberId, email: str) -> None:
 
 def _standing(kb: Kithbook, introducer: MemberId, requester: MemberId, target: str
               ) -> tuple[Standing, str]:
-    asked = kb.request_introduction(requester, introducer, target, PURPOSE)
-    brief = kb.risk_brief(introducer, asked.id)
-    kb.withdraw_introduction(requester, asked.id)
+    asked = kb.intros.request(requester, introducer, target, PURPOSE)
+    brief = kb.intros.risk_brief(introducer, asked.id)
+    kb.intros.withdraw(requester, asked.id)
     assert brief.reputation.community is not None
     record = next(line for line in brief.lines() if line.startswith("Their record:"))
     return brief.reputation.community, record
 
 
 def test_reputation_starts_from_real_members_and_moves_with_outcomes(kb: Kithbook) -> None:
-    kb.fair_use = FairUseLimits(max_open_requests=50, cooldown_after_decline=timedelta(0))
+    kb.intros.fair_use = FairUseLimits(max_open_requests=50, cooldown_after_decline=timedelta(0))
     ana = add_member(kb, "Ana", Role.ADMIN).id
     ben, dee, cat = (add_member(kb, n).id for n in ("Ben", "Dee", "Cat"))
     for name in ("ben", "dee", "cat"):
@@ -60,16 +60,16 @@ def test_reputation_starts_from_real_members_and_moves_with_outcomes(kb: Kithboo
     for fake in fakes:
         know(kb, fake, mal, "Mal", 5)
         know(kb, mal, fake, "Fake", 5)
-    target = kb.add_contact(ana, ContactFields(name="Cleo Park", organization="Acme")).id
-    kb.set_contact_policy(ana, target, OPEN)
+    target = kb.book.add_contact(ana, ContactFields(name="Cleo Park", organization="Acme")).id
+    kb.book.set_contact_policy(ana, target, OPEN)
 
     before, _ = _standing(kb, ana, ben, target)
     assert before.seeds == 1  # only the admin: nobody else has a history yet
     cat_in_dee = know(kb, dee, cat, "Cat", 3)
-    asked = kb.request_introduction(ben, dee, cat_in_dee, PURPOSE)
-    kb.forward_introduction(dee, asked.id)
-    kb.accept_introduction(cat, asked.id)
-    kb.record_outcome(cat, asked.id, Rating.POSITIVE, comment="helpful")
+    asked = kb.intros.request(ben, dee, cat_in_dee, PURPOSE)
+    kb.intros.forward(dee, asked.id)
+    kb.intros.accept(cat, asked.id)
+    kb.intros.record_outcome(cat, asked.id, Rating.POSITIVE, comment="helpful")
 
     ben_now, said = _standing(kb, ana, ben, target)
     assert ben_now.seeds == 3  # Ana, and Ben and Dee whom she invited, with a history

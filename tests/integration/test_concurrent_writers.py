@@ -71,8 +71,8 @@ def log_worker(url: str, barrier: Barrier, results: Any, name: str, actor: str,
         for i in range(LOGS_EACH):
             # Every other interaction involves both contacts: two ties change at once.
             refs = contacts if i % 2 else contacts[:1]
-            kb.log_interaction(MemberId(actor), refs, Kind.TALKED, Direction.MUTUAL,
-                               date(2026, 6, 1), f"{name} #{i}", exact=True)
+            kb.book.log_interaction(MemberId(actor), refs, Kind.TALKED, Direction.MUTUAL,
+                                    date(2026, 6, 1), f"{name} #{i}", exact=True)
         return LOGS_EACH
     _run(url, barrier, results, name, work)
 
@@ -83,11 +83,11 @@ def edit_worker(url: str, barrier: Barrier, results: Any, name: str, actor: str,
         conflicts = 0
         for i in range(EDITS_EACH):
             while True:  # what a person does on a Conflict: reload, redo the edit
-                seen = kb.get_contact(MemberId(actor), contact).contact
+                seen = kb.book.get_contact(MemberId(actor), contact).contact
                 try:
-                    kb.edit_contact(MemberId(actor), contact,
-                                    ContactFields(tags=[*seen.tags, f"{name}-{i}"]),
-                                    expected_version=seen.version, exact=True)
+                    kb.book.edit_contact(MemberId(actor), contact,
+                                         ContactFields(tags=[*seen.tags, f"{name}-{i}"]),
+                                         expected_version=seen.version, exact=True)
                     break
                 except Conflict as exc:
                     assert "changed by someone else" in exc.message, exc.message
@@ -101,7 +101,7 @@ def move_worker(url: str, barrier: Barrier, results: Any, name: str, actor: str,
     """Make `move` on each introduction, as decided on a page that showed `seen[id]`."""
     def work(kb: Kithbook) -> dict[str, str]:
         outcome = {}
-        act: Callable[..., object] = getattr(kb, f"{move}_introduction")
+        act: Callable[..., object] = getattr(kb.intros, move)
         for intro_id, version in seen.items():
             try:
                 act(MemberId(actor), intro_id, expected_version=version)
@@ -139,8 +139,8 @@ def _race(workers: list[tuple[Callable[..., None], tuple[Any, ...]]]) -> dict[st
 
 def test_parallel_interaction_logging_loses_nothing(kb: Kithbook, database_url: str) -> None:
     ana = add_member(kb, "Ana")
-    a = kb.add_contact(ana.id, ContactFields(name="Cleo Park")).id
-    b = kb.add_contact(ana.id, ContactFields(name="Hal Jordan")).id
+    a = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+    b = kb.book.add_contact(ana.id, ContactFields(name="Hal Jordan")).id
     done = _race([(log_worker, (database_url, f"logger{n}", ana.id, [a, b]))
                   for n in range(WORKERS)])
     assert sum(done.values()) == WORKERS * LOGS_EACH
@@ -165,11 +165,11 @@ def test_parallel_interaction_logging_loses_nothing(kb: Kithbook, database_url: 
 def test_parallel_edits_of_one_contact_never_overwrite_each_other(kb: Kithbook,
                                                                   database_url: str) -> None:
     ana = add_member(kb, "Ana")
-    contact = kb.add_contact(ana.id, ContactFields(name="Cleo Park"))
+    contact = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park"))
     done = _race([(edit_worker, (database_url, f"editor{n}", ana.id, contact.id))
                   for n in range(WORKERS)])
 
-    after = kb.get_contact(ana.id, contact.id).contact
+    after = kb.book.get_contact(ana.id, contact.id).contact
     expected = {f"editor{n}-{i}" for n in range(WORKERS) for i in range(EDITS_EACH)}
     assert set(after.tags) == expected  # every edit survived: none overwrote another
     assert after.version == contact.version + WORKERS * EDITS_EACH
@@ -177,21 +177,21 @@ def test_parallel_edits_of_one_contact_never_overwrite_each_other(kb: Kithbook,
 
     # An edit made on a stale page is refused with a message, and changes nothing.
     try:
-        kb.edit_contact(ana.id, contact.id, ContactFields(tags=["stale"]),
-                        expected_version=contact.version, exact=True)
+        kb.book.edit_contact(ana.id, contact.id, ContactFields(tags=["stale"]),
+                             expected_version=contact.version, exact=True)
     except Conflict as exc:
         assert exc.message == ("Cleo Park was changed by someone else meanwhile; "
                                "reload and make your edit again.")
     else:
         raise AssertionError("a stale version was accepted")
-    assert kb.get_contact(ana.id, contact.id).contact.tags == after.tags
+    assert kb.book.get_contact(ana.id, contact.id).contact.tags == after.tags
 
 
 def test_racing_moves_on_one_introduction_have_exactly_one_winner(
         kb: Kithbook, database_url: str) -> None:
     ana, ben, cleo = ben_may_ask_ana_about_cleo(kb)
-    kb.fair_use = FairUseLimits(max_open_requests=RACES + 1)
-    asked = [kb.request_introduction(
+    kb.intros.fair_use = FairUseLimits(max_open_requests=RACES + 1)
+    asked = [kb.intros.request(
         ben.id, ana.id, cleo, f"Advice on building a data team, question {i}.")
         for i in range(RACES)]
     # All three parties look at each new request, then act on what they saw at once.
@@ -209,7 +209,7 @@ def test_racing_moves_on_one_introduction_have_exactly_one_winner(
     for intro_id in intro_ids:
         winners = [move for move, outcome in done.items() if outcome[intro_id] == "won"]
         assert len(winners) == 1, f"{intro_id}: {[d[intro_id] for d in done.values()]}"
-        view = kb.show_introduction(ana.id, intro_id)
+        view = kb.intros.show(ana.id, intro_id)
         # The state is the one the single winning move recorded, and the history says so.
         assert view.state is moved_to[winners[0]]
         assert len(view.history) == 2 and view.history[-1].state_after is view.state
@@ -236,15 +236,15 @@ def test_a_locked_sqlite_database_reaches_a_person_as_a_clear_busy_error(
         holder.execute("BEGIN IMMEDIATE")  # another process is in the middle of a write
         try:
             with pytest.raises(Busy) as caught:
-                kb.add_contact(ana.id, ContactFields(name="Cleo Park"))
+                kb.book.add_contact(ana.id, ContactFields(name="Cleo Park"))
         finally:
             holder.rollback()
             holder.close()
         assert caught.value.message == (
             "the database was busy with other changes and could not take this one; "
             "nothing was written. Try again in a moment.")
-        assert kb.list_contacts(ana.id, ContactQuery()).total == 0
-        kb.add_contact(ana.id, ContactFields(name="Cleo Park"))  # once the lock is gone
-        assert kb.list_contacts(ana.id, ContactQuery()).total == 1
+        assert kb.book.list_contacts(ana.id, ContactQuery()).total == 0
+        kb.book.add_contact(ana.id, ContactFields(name="Cleo Park"))  # once the lock is gone
+        assert kb.book.list_contacts(ana.id, ContactQuery()).total == 1
     finally:
         kb.close()

@@ -22,35 +22,35 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 
 @pytest.fixture
 def me(kb: Kithbook) -> Member:
-    member, _ = kb.init_local_member("Sam")
+    member, _ = kb.book.init_local_member("Sam")
     return member
 
 
 def _written_every_way(kb: Kithbook, me: Member) -> None:
     """A book written by each path that writes contacts: added, edited, merged, erased
     from, imported (bulk) and built as a demo (bulk)."""
-    kb.build_demo(me.id, 60, seed=3)  # first: only an empty book takes a demo
-    ada = kb.add_contact(me.id, ContactFields(
+    kb.book.build_demo(me.id, 60, seed=3)  # first: only an empty book takes a demo
+    ada = kb.book.add_contact(me.id, ContactFields(
         name="Ada Lovelace", emails=[Labeled("ada@engines.example", "work"),
                                      Labeled("ada@home.example")],
         phones=[Labeled("+442071234567", "mobile")], links=["https://ada.example"],
         tags=["mentor", "math"]))
-    kb.edit_contact(me.id, ada.id, ContactFields(
+    kb.book.edit_contact(me.id, ada.id, ContactFields(
         emails=[Labeled("lovelace@engines.example", "work")], links=[], tags=["math"]))
-    kb.add_contact(me.id, ContactFields(name="José Núñez", tags=["mentor", "climate"],
-                                        emails=[Labeled("José@Example.org")]))
-    kb.add_contact(me.id, ContactFields(name="Nobody Much"))
-    keep = kb.add_contact(me.id, ContactFields(name="Grace Hopper", tags=["navy"],
-                                               emails=[Labeled("grace@navy.example")]))
-    other = kb.add_contact(me.id, ContactFields(name="Grace B. Hopper", tags=["cobol"],
-                                                phones=[Labeled("+12025550143")]))
-    kb.merge_contacts(me.id, keep.id, [other.id])
-    gone = kb.add_contact(me.id, ContactFields(name="Erase Me", tags=["x"],
-                                               emails=[Labeled("erase@me.example")]))
-    kb.erase_person(me.id, email="erase@me.example")
+    kb.book.add_contact(me.id, ContactFields(name="José Núñez", tags=["mentor", "climate"],
+                                             emails=[Labeled("José@Example.org")]))
+    kb.book.add_contact(me.id, ContactFields(name="Nobody Much"))
+    keep = kb.book.add_contact(me.id, ContactFields(name="Grace Hopper", tags=["navy"],
+                                                    emails=[Labeled("grace@navy.example")]))
+    other = kb.book.add_contact(me.id, ContactFields(name="Grace B. Hopper", tags=["cobol"],
+                                                     phones=[Labeled("+12025550143")]))
+    kb.transfer.merge_contacts(me.id, keep.id, [other.id])
+    gone = kb.book.add_contact(me.id, ContactFields(name="Erase Me", tags=["x"],
+                                                    emails=[Labeled("erase@me.example")]))
+    kb.transfer.erase_person(me.id, email="erase@me.example")
     assert gone.id not in {c.id for c in _from_tables(kb, me)}
-    kb.import_file(me.id, DATA / "contacts_v4.vcf")
-    kb.import_file(me.id, DATA / "google_contacts.csv")
+    kb.transfer.import_file(me.id, DATA / "contacts_v4.vcf")
+    kb.transfer.import_file(me.id, DATA / "google_contacts.csv")
 
 
 def _from_tables(kb: Kithbook, me: Member) -> list[Contact]:
@@ -105,9 +105,9 @@ def test_a_card_that_a_writer_without_cards_left_behind_is_not_read(
     """During an upgrade a server of the version before cards may still edit a contact:
     it rewrites the tables and moves the row's version, not the card. Pages then read
     the tables."""
-    ada = kb.add_contact(me.id, ContactFields(name="Ada", emails=[Labeled("old@x.example")],
-                                              tags=["old"]))
-    kb.add_contact(me.id, ContactFields(name="Bea", tags=["kept"]))
+    ada = kb.book.add_contact(me.id, ContactFields(name="Ada", emails=[Labeled("old@x.example")],
+                                                   tags=["old"]))
+    kb.book.add_contact(me.id, ContactFields(name="Bea", tags=["kept"]))
     # What `SqlContacts.update` wrote before cards: the children, and the next version.
     for sql in ("UPDATE contact_emails SET address = 'new@x.example', "
                 "address_key = 'new@x.example' WHERE contact_id = :id",

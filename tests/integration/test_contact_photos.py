@@ -21,26 +21,26 @@ FILE = DATA / "photos.vcf"
 
 @pytest.fixture
 def me(kb: Kithbook) -> Member:
-    member, _ = kb.init_local_member("Sam")
+    member, _ = kb.book.init_local_member("Sam")
     return member
 
 
 def _photo(kb: Kithbook, me: Member, name: str) -> tuple[str, bytes] | None:
-    view = kb.show_contact(me.id, name)
+    view = kb.book.show_contact(me.id, name)
     if not view.photo:
         return None
-    photo = kb.contact_photo(me.id, view.contact.id)
+    photo = kb.book.contact_photo(me.id, view.contact.id)
     return photo.media_type, photo.data
 
 
 def test_each_vcard_form_of_a_photo_is_kept_and_the_rest_warned_about(
         kb: Kithbook, me: Member) -> None:
-    report = kb.import_file(me.id, FILE)
+    report = kb.transfer.import_file(me.id, FILE)
     assert report.contacts_added == 6
     assert (report.photos_kept, report.photos_not_kept) == (3, 3)
     aiko = _photo(kb, me, "Aiko")  # vCard 2.1: ENCODING=BASE64;JPEG, folded, blank line
     assert aiko is not None and aiko[0] == "image/jpeg" and aiko[1].endswith(b"\xff\xd9")
-    assert kb.show_contact(me.id, "Aiko").contact.emails[0].value == "aiko@example.jp"
+    assert kb.book.show_contact(me.id, "Aiko").contact.emails[0].value == "aiko@example.jp"
     bola = _photo(kb, me, "Bola")  # vCard 3.0: ENCODING=b;TYPE=PNG, folded
     assert bola is not None and bola[0] == "image/png" and bola[1].startswith(b"\x89PNG")
     assert _photo(kb, me, "Chen") == ("image/gif", base64.b64decode(
@@ -64,7 +64,7 @@ def test_a_photo_over_the_cap_is_left_out_with_its_size(kb: Kithbook, me: Member
     card = tmp_path / "big.vcf"
     card.write_text("BEGIN:VCARD\nVERSION:4.0\nFN:Gus Big\nPHOTO:data:image/png;base64,"
                     + base64.b64encode(big).decode() + "\nEND:VCARD\n", encoding="ascii")
-    report = kb.import_file(me.id, card)
+    report = kb.transfer.import_file(me.id, card)
     assert report.contacts_added == 1 and report.photos_not_kept == 1
     [warning] = report.warnings
     assert warning.message == (f"the photo is {len(big):,} bytes; Kithbook keeps pictures "
@@ -74,13 +74,13 @@ def test_a_photo_over_the_cap_is_left_out_with_its_size(kb: Kithbook, me: Member
 @pytest.mark.parametrize("format", [ExportFormat.VCARD, ExportFormat.JSON])
 def test_photos_go_out_in_the_export_and_come_back(kb: Kithbook, me: Member, tmp_path: Path,
                                                    format: ExportFormat) -> None:
-    kb.import_file(me.id, FILE)
+    kb.transfer.import_file(me.id, FILE)
     written = export(kb, me, format)
     assert written.count("image/png") == 1 and written.count("image/jpeg") == 1
     path = tmp_path / f"book{format.suffix}"
     path.write_text(written, encoding="utf-8")
     again = add_member(kb, "Sam Again")
-    kb.import_file(again.id, path)
+    kb.transfer.import_file(again.id, path)
     for name in ("Aiko", "Bola", "Chen"):
         assert _photo(kb, again, name) is not None, name
     assert export(kb, again, format).count("PHOTO") == written.count("PHOTO")
@@ -88,18 +88,18 @@ def test_photos_go_out_in_the_export_and_come_back(kb: Kithbook, me: Member, tmp
 
 def test_a_merged_contact_takes_a_picture_only_when_it_has_none(kb: Kithbook,
                                                                 me: Member) -> None:
-    kb.import_file(me.id, FILE)
-    aiko, bola, dana = (kb.show_contact(me.id, n).contact.id for n in ("Aiko", "Bola", "Dana"))
-    kb.merge_contacts(me.id, dana, [bola])  # Dana had none: Bola's comes along
+    kb.transfer.import_file(me.id, FILE)
+    aiko, bola, dana = (kb.book.show_contact(me.id, n).contact.id for n in ("Aiko", "Bola", "Dana"))
+    kb.transfer.merge_contacts(me.id, dana, [bola])  # Dana had none: Bola's comes along
     assert _photo(kb, me, "Dana") is not None and _photo(kb, me, "Dana")[0] == "image/png"
-    kb.merge_contacts(me.id, aiko, [dana])  # Aiko keeps her own
+    kb.transfer.merge_contacts(me.id, aiko, [dana])  # Aiko keeps her own
     kept = _photo(kb, me, "Aiko")
     assert kept is not None and kept[0] == "image/jpeg"
 
 
 def test_a_bad_photo_in_a_json_export_leaves_out_that_photo_and_imports_the_rest(
         kb: Kithbook, me: Member, tmp_path: Path) -> None:
-    kb.import_file(me.id, FILE)
+    kb.transfer.import_file(me.id, FILE)
     document = json.loads(export(kb, me, ExportFormat.JSON))
     damaged = [c for c in document["contacts"] if "photo" in c]
     assert len(damaged) == 3
@@ -109,7 +109,7 @@ def test_a_bad_photo_in_a_json_export_leaves_out_that_photo_and_imports_the_rest
     path.write_text(json.dumps(document), encoding="utf-8")
     other = add_member(kb, "Robin")
 
-    report = kb.import_file(other.id, path)
+    report = kb.transfer.import_file(other.id, path)
     assert report.contacts_added == 6  # nobody refused for a picture
     assert (report.photos_kept, report.photos_not_kept) == (1, 2)
     said = [(w.where, w.message) for w in report.warnings]

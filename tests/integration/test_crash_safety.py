@@ -171,7 +171,7 @@ def _duplicates(owner: MemberId, count: int, now: datetime
 def _merge(owner: MemberId) -> Callable[[Kithbook, object], None]:
     def work(kb: Kithbook, job: object) -> None:
         keep, other = job  # type: ignore[misc]
-        kb.merge_contacts(owner, keep, [other])
+        kb.transfer.merge_contacts(owner, keep, [other])
     return work
 
 
@@ -212,7 +212,7 @@ def test_killing_merges_midway_leaves_each_merge_whole_or_undone(
     waiting: list[tuple[str, str]] = []
     all_pairs: list[tuple[str, str]] = []
     started = time.perf_counter()
-    kb.merge_contacts(ana.id, *_one_more_pair(kb, ana.id, all_pairs))
+    kb.transfer.merge_contacts(ana.id, *_one_more_pair(kb, ana.id, all_pairs))
     typical = time.perf_counter() - started  # only to aim the kills, never asserted
     inside = 0
     for _ in range(KILLS):
@@ -247,15 +247,15 @@ def _move(ana: MemberId) -> Callable[[Kithbook, object], None]:
     """Take one request all the way: forward, then make it and rate it, or decline it."""
     def work(kb: Kithbook, job: object) -> None:
         intro_id, n = job  # type: ignore[misc]
-        view = kb.show_introduction(ana, intro_id)
+        view = kb.intros.show(ana, intro_id)
         if view.state.value == "requested":
-            kb.forward_introduction(ana, intro_id)
+            kb.intros.forward(ana, intro_id)
         elif view.state.value == "forwarded" and n % 2:
-            kb.make_introduction(ana, intro_id, note="you two should talk")
+            kb.intros.make(ana, intro_id, note="you two should talk")
         elif view.state.value == "forwarded":
-            kb.decline_introduction(ana, intro_id, private_reason="not a good fit now")
+            kb.intros.decline(ana, intro_id, private_reason="not a good fit now")
         elif view.state.value == "made" and not view.outcomes:
-            kb.record_outcome(ana, intro_id, Rating.POSITIVE, comment="went well")
+            kb.intros.record_outcome(ana, intro_id, Rating.POSITIVE, comment="went well")
     return work
 
 
@@ -284,13 +284,13 @@ def test_killing_introduction_moves_midway_keeps_each_state_true_to_its_history(
         book: tuple[Kithbook, Path], sqlite_url: str) -> None:
     kb, path = book
     ana, ben, cleo = ben_may_ask_ana_about_cleo(kb)
-    kb.fair_use = FairUseLimits(max_open_requests=1000, cooldown_after_decline=timedelta(0))
+    kb.intros.fair_use = FairUseLimits(max_open_requests=1000, cooldown_after_decline=timedelta(0))
     number = {}
 
     def ask(count: int) -> None:
         for _ in range(count):
-            view = kb.request_introduction(ben.id, ana.id, cleo,
-                                           f"Advice on hiring, question {len(number)}.")
+            view = kb.intros.request(ben.id, ana.id, cleo,
+                                     f"Advice on hiring, question {len(number)}.")
             number[view.id] = len(number)
 
     ask(1)

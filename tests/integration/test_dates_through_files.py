@@ -26,40 +26,40 @@ FILES = ("important_dates.vcf", "outlook_faxes.csv", "apple_labels.vcf", "odd_ph
 
 @pytest.fixture
 def me(kb: Kithbook) -> Member:
-    member, _ = kb.init_local_member("Sam")
+    member, _ = kb.book.init_local_member("Sam")
     return member
 
 
 def _export(kb: Kithbook, member: Member, format: ExportFormat) -> str:
     out = io.StringIO(newline="")
-    kb.export_book(member.id, format, out)
+    kb.transfer.export_book(member.id, format, out)
     return out.getvalue()
 
 
 def _contact(kb: Kithbook, member: Member, name: str):  # type: ignore[no-untyped-def]
-    (found,) = [c.contact for c in kb.list_contacts(member.id, ContactQuery(text=name)).items
+    (found,) = [c.contact for c in kb.book.list_contacts(member.id, ContactQuery(text=name)).items
                 if c.contact.name == name]
-    return kb.get_contact(member.id, found.id)
+    return kb.book.get_contact(member.id, found.id)
 
 
 def test_imported_dates_are_on_the_contact_page_and_merged_together(
         kb: Kithbook, me: Member) -> None:
-    report = kb.import_file(me.id, DATA / "important_dates.vcf")
+    report = kb.transfer.import_file(me.id, DATA / "important_dates.vcf")
     assert report.dates_added == 8
     ada = _contact(kb, me, "Ada Lovelace")
     assert ada.dates[0] == ImportantDate(DateKind.BIRTHDAY, 12, 10, 1815)
     assert _contact(kb, me, "Early Person").dates == [
         ImportantDate(DateKind.BIRTHDAY, 1, 1, 1)]
-    twin = kb.add_contact(me.id, ContactFields(name="Ada L."), TieFields())
-    kb.merge_contacts(me.id, twin.id, [ada.contact.id])
-    assert kb.get_contact(me.id, twin.id).dates == ada.dates
+    twin = kb.book.add_contact(me.id, ContactFields(name="Ada L."), TieFields())
+    kb.transfer.merge_contacts(me.id, twin.id, [ada.contact.id])
+    assert kb.book.get_contact(me.id, twin.id).dates == ada.dates
 
 
 def test_json_export_into_an_empty_book_exports_the_same_bytes(
         kb: Kithbook, me: Member, tmp_path: Path, database_url: str,
         request: pytest.FixtureRequest) -> None:
     for name in FILES:
-        kb.import_file(me.id, DATA / name)
+        kb.transfer.import_file(me.id, DATA / name)
     first = _export(kb, me, ExportFormat.JSON)
     assert '"kind": "birthday"' in first and '"label": "Lab Bench"' in first
     assert first.count('"media_type": "image/') == 3
@@ -68,9 +68,9 @@ def test_json_export_into_an_empty_book_exports_the_same_bytes(
     empty = bootstrap(Settings(database_url=_fresh(database_url, tmp_path, request)),
                       clock=kb.clock)
     try:
-        report = empty.import_file(None, path)
+        report = empty.transfer.import_file(None, path)
         assert report.dates_added == 12
-        owner = empty.local_member()
+        owner = empty.book.local_member()
         assert _export(empty, owner, ExportFormat.JSON) == first
     finally:
         empty.close()
@@ -80,7 +80,7 @@ def test_vcard_export_into_an_empty_book_exports_the_same_cards(
         kb: Kithbook, me: Member, tmp_path: Path, database_url: str,
         request: pytest.FixtureRequest) -> None:
     for name in FILES:
-        kb.import_file(me.id, DATA / name)
+        kb.transfer.import_file(me.id, DATA / name)
     first = _export(kb, me, ExportFormat.VCARD)
     assert "BDAY:18151210\r\n" in first and "BDAY:--0229\r\n" in first
     assert "TEL;VALUE=uri;TYPE=work,fax:tel:+97289342222\r\n" in first
@@ -93,8 +93,8 @@ def test_vcard_export_into_an_empty_book_exports_the_same_cards(
     empty = bootstrap(Settings(database_url=_fresh(database_url, tmp_path, request)),
                       clock=kb.clock)
     try:
-        owner, _ = empty.init_local_member("Sam")
-        report = empty.import_file(owner.id, path)
+        owner, _ = empty.book.init_local_member("Sam")
+        report = empty.transfer.import_file(owner.id, path)
         assert report.warning_count == 5  # the phones kept as written, said again
         again = _export(empty, owner, ExportFormat.VCARD)
     finally:
@@ -118,7 +118,7 @@ def _fresh(url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
 
 
 def test_phone_labels_and_faxes_are_kept(kb: Kithbook, me: Member) -> None:
-    kb.import_file(me.id, DATA / "outlook_faxes.csv")
+    kb.transfer.import_file(me.id, DATA / "outlook_faxes.csv")
     ada = _contact(kb, me, "Ada Yonath").contact
     assert ada.phones == [Labeled("+97289341111", "work"), Labeled("+97289342222", "work fax"),
                           Labeled("+97289343333", "home fax")]
@@ -131,8 +131,8 @@ def test_the_digest_says_whose_birthday_comes_this_week(kb: Kithbook, me: Member
     path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nBDAY:--0618\r\n"
                     "END:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Alan Turing\r\n"
                     "BDAY:1912-06-23\r\nEND:VCARD\r\n", encoding="utf-8")
-    kb.import_file(me.id, path)
-    digest = kb.digest(me.id)
+    kb.transfer.import_file(me.id, path)
+    digest = kb.depth.digest(me.id)
     assert [u.text(digest.week_of) for u in digest.dates] == [
         "Ada Lovelace's birthday is on Thursday"]
     assert digest_text(digest).endswith(

@@ -33,12 +33,12 @@ class Book:
 
 @pytest.fixture
 def book(kb: Kithbook, clock: FixedClock) -> Book:
-    me, _ = kb.init_local_member("Sam")
+    me, _ = kb.book.init_local_member("Sam")
     today = clock.today()
 
     def add(name: str, org: str, tags: list[str], **tie: object) -> str:
         fields = ContactFields(name=name, organization=org, tags=tags)
-        return kb.add_contact(me.id, fields, TieFields(**tie)).id  # type: ignore[arg-type]
+        return kb.book.add_contact(me.id, fields, TieFields(**tie)).id  # type: ignore[arg-type]
 
     ana = add("Ana Silva", "Acme", ["investors"], stated_trust=4,
               started_on=today - timedelta(days=500))
@@ -46,7 +46,7 @@ def book(kb: Kithbook, clock: FixedClock) -> Book:
     cy = add("Cy Park", "Acme", ["alumni"])
 
     def log(days_ago: int, kind: Kind, direction: Direction, *who: str) -> None:
-        kb.log_interaction(me.id, list(who), kind, direction, today - timedelta(days=days_ago))
+        kb.book.log_interaction(me.id, list(who), kind, direction, today - timedelta(days=days_ago))
 
     log(400, Kind.MET, Direction.MUTUAL, ana, cy)
     log(300, Kind.ADVICE, Direction.RECEIVED, ana)
@@ -73,7 +73,7 @@ def test_strengths_equal_the_engine_on_the_same_rows(kb: Kithbook, book: Book,
         stated_trust=[4, 0, 0], start_day=[day_number(today - timedelta(days=500)), -1, -1],
         correction=[math.nan] * 3, correction_day=[-1] * 3, as_of=day_number(today),
         params=kb.strength_params)
-    got = kb.strengths(book.me)
+    got = kb.depth.strengths(book.me)
     assert got[book.ana] == pytest.approx(float(expected.strength[0]), abs=1e-12)
     assert got[book.bo] == pytest.approx(float(expected.strength[1]), abs=1e-12)
     assert got[book.cy] == pytest.approx(float(expected.strength[2]), abs=1e-12)
@@ -81,7 +81,7 @@ def test_strengths_equal_the_engine_on_the_same_rows(kb: Kithbook, book: Book,
 
 def test_all_ties_come_strongest_first_with_stage_and_next_step(kb: Kithbook,
                                                                 book: Book) -> None:
-    ties = kb.all_ties(book.me)
+    ties = kb.depth.all_ties(book.me)
     assert [t.tie.name for t in ties] == ["Ana Silva", "Bo Chen", "Cy Park"]
     ana = ties[0]
     assert ana.tie.stage is Stage.TRUSTED
@@ -91,7 +91,7 @@ def test_all_ties_come_strongest_first_with_stage_and_next_step(kb: Kithbook,
 
 
 def test_one_tie_is_explained_in_words(kb: Kithbook, book: Book) -> None:
-    bo = kb.tie_depth(book.me, "bo")
+    bo = kb.depth.tie_depth(book.me, "bo")
     assert bo.tie.contact == book.bo
     assert bo.explanation[0].startswith(f"strength {bo.tie.strength:.2f}: met once")
     assert bo.stage.stage is Stage.NEW and bo.stage.next_stage is Stage.CONTACT
@@ -99,23 +99,23 @@ def test_one_tie_is_explained_in_words(kb: Kithbook, book: Book) -> None:
 
 def test_exact_lookup_refuses_a_name(kb: Kithbook, book: Book) -> None:
     with pytest.raises(NotFound, match="no contact 'bo'"):
-        kb.tie_depth(book.me, "bo", exact=True)
+        kb.depth.tie_depth(book.me, "bo", exact=True)
 
 
 def test_a_correction_is_kept_shown_and_worn_down_by_new_evidence(
         kb: Kithbook, book: Book, clock: FixedClock) -> None:
-    computed = kb.tie_depth(book.me, book.bo).tie.evidence.computed
-    corrected = kb.correct_strength(book.me, "bo", 0.9)
+    computed = kb.depth.tie_depth(book.me, book.bo).tie.evidence.computed
+    corrected = kb.depth.correct_strength(book.me, "bo", 0.9)
     assert corrected.tie.strength == pytest.approx(0.9)
     assert any("you set it to 0.90" in line for line in corrected.explanation)
     clock.advance(1)
     for _ in range(3):
-        kb.log_interaction(book.me, [book.bo], Kind.TALKED, Direction.MUTUAL, clock.today())
-    worn = kb.tie_depth(book.me, book.bo).tie
+        kb.book.log_interaction(book.me, [book.bo], Kind.TALKED, Direction.MUTUAL, clock.today())
+    worn = kb.depth.tie_depth(book.me, book.bo).tie
     assert worn.evidence.since_correction == 3
     assert computed < worn.strength < 0.9
     assert worn.evidence.correction_weight == pytest.approx(0.5)
-    cleared = kb.correct_strength(book.me, book.bo, None)
+    cleared = kb.depth.correct_strength(book.me, book.bo, None)
     assert cleared.tie.evidence.correction is None
     assert cleared.tie.strength == pytest.approx(cleared.tie.evidence.computed)
 
@@ -124,55 +124,55 @@ def test_a_correction_is_kept_shown_and_worn_down_by_new_evidence(
 def test_a_correction_outside_zero_to_one_is_refused(kb: Kithbook, book: Book,
                                                      value: float) -> None:
     with pytest.raises(InvalidInput, match="between 0 and 1"):
-        kb.correct_strength(book.me, "bo", value)
-    assert kb.tie_depth(book.me, "bo").tie.evidence.correction is None
+        kb.depth.correct_strength(book.me, "bo", value)
+    assert kb.depth.tie_depth(book.me, "bo").tie.evidence.correction is None
 
 
 def test_tag_cadences_drive_the_losing_touch_list(kb: Kithbook, book: Book) -> None:
-    assert kb.losing_touch(book.me) == []
-    assert kb.set_tag_cadence(book.me, " Investors ", 30) == {"investors": 30}
-    kb.set_tag_cadence(book.me, "alumni", 180)
-    lost = kb.losing_touch(book.me)
+    assert kb.depth.losing_touch(book.me) == []
+    assert kb.depth.set_tag_cadence(book.me, " Investors ", 30) == {"investors": 30}
+    kb.depth.set_tag_cadence(book.me, "alumni", 180)
+    lost = kb.depth.losing_touch(book.me)
     assert [s.name for s in lost] == ["Ana Silva", "Cy Park"]
     assert "tag 'investors'" in lost[0].reason
-    assert kb.set_tag_cadence(book.me, "investors", None) == {"alumni": 180}
+    assert kb.depth.set_tag_cadence(book.me, "investors", None) == {"alumni": 180}
 
 
 def test_a_bad_cadence_changes_nothing(kb: Kithbook, book: Book) -> None:
     with pytest.raises(InvalidInput, match="cadence"):
-        kb.set_tag_cadence(book.me, "alumni", 0)
-    assert kb.tag_cadences(book.me) == {}
+        kb.depth.set_tag_cadence(book.me, "alumni", 0)
+    assert kb.depth.tag_cadences(book.me) == {}
 
 
 def test_logging_restarts_the_keep_in_touch_clock(kb: Kithbook, book: Book,
                                                   clock: FixedClock) -> None:
-    kb.set_tag_cadence(book.me, "investors", 30)
-    assert [s.name for s in kb.losing_touch(book.me)] == ["Ana Silva"]
-    kb.log_interaction(book.me, [book.ana], Kind.TALKED, Direction.MUTUAL, clock.today())
-    assert kb.losing_touch(book.me) == []
+    kb.depth.set_tag_cadence(book.me, "investors", 30)
+    assert [s.name for s in kb.depth.losing_touch(book.me)] == ["Ana Silva"]
+    kb.book.log_interaction(book.me, [book.ana], Kind.TALKED, Direction.MUTUAL, clock.today())
+    assert kb.depth.losing_touch(book.me) == []
 
 
 def test_the_digest_fits_the_budget_and_gives_reasons(kb: Kithbook, book: Book) -> None:
-    kb.set_tag_cadence(book.me, "investors", 30)
-    digest = kb.digest(book.me, Budget(minutes=45, items=5))
+    kb.depth.set_tag_cadence(book.me, "investors", 30)
+    digest = kb.depth.digest(book.me, Budget(minutes=45, items=5))
     assert digest.items and digest.minutes <= 45
     assert digest.items[0].name == "Ana Silva" and "overdue" in digest.items[0].reason
     assert len({i.contact for i in digest.items}) == len(digest.items)
-    one = kb.digest(book.me, Budget(minutes=120, items=1))
+    one = kb.depth.digest(book.me, Budget(minutes=120, items=1))
     assert len(one.items) == 1
 
 
 def test_an_empty_book_has_an_empty_digest_and_report(kb: Kithbook) -> None:
-    me, _ = kb.init_local_member("Sam")
-    assert kb.digest(me.id).items == ()
-    assert kb.all_ties(me.id) == [] and kb.losing_touch(me.id) == []
-    report = kb.health(me.id)
+    me, _ = kb.book.init_local_member("Sam")
+    assert kb.depth.digest(me.id).items == ()
+    assert kb.depth.all_ties(me.id) == [] and kb.depth.losing_touch(me.id) == []
+    report = kb.depth.health(me.id)
     assert report.ties == 0 and report.interactions == 0
     assert set(health_charts(report)) == {"balance", "stages", "strength", "growth", "ties"}
 
 
 def test_the_health_report_counts_the_whole_book(kb: Kithbook, book: Book) -> None:
-    report = kb.health(book.me)
+    report = kb.depth.health(book.me)
     assert report.ties == 3 and report.interactions == 7
     assert report.balance.total_gave == 2 and report.balance.total_received == 2
     assert report.organizations.largest == ("Acme", 2 / 3)
@@ -187,7 +187,7 @@ def test_the_risk_brief_reads_the_real_strength(kb: Kithbook, book: Book) -> Non
         brief = strength_of(uow, MemberId(book.me), ContactId(book.ana), date(2026, 6, 15),
                             kb.strength_params)
     assert brief is not None
-    assert brief.value == round(kb.tie_depth(book.me, book.ana).tie.strength, 2)
+    assert brief.value == round(kb.depth.tie_depth(book.me, book.ana).tie.strength, 2)
     assert brief.evidence[0].startswith("strength")
 
 
@@ -195,24 +195,24 @@ def test_another_members_tie_is_out_of_reach(kb: Kithbook, book: Book) -> None:
     other = bare_member(kb, "Eve", "eve@example.org")
     for ref in (book.ana, book.ana[:6], "Ana"):
         with pytest.raises(NotFound) as seen:
-            kb.tie_depth(other.id, ref, exact=ref == book.ana)
+            kb.depth.tie_depth(other.id, ref, exact=ref == book.ana)
         assert "Ana" not in seen.value.message or ref == "Ana"
     with pytest.raises(NotFound, match=f"no contact '{book.ana}' in your book"):
-        kb.correct_strength(other.id, book.ana, 0.9, exact=True)
-    assert kb.tie_depth(book.me, book.ana).tie.evidence.correction is None
-    assert kb.all_ties(other.id) == [] and kb.digest(other.id).items == ()
-    assert kb.health(other.id).ties == 0 and kb.losing_touch(other.id) == []
-    kb.set_tag_cadence(other.id, "investors", 7)
-    assert kb.tag_cadences(book.me) == {}
+        kb.depth.correct_strength(other.id, book.ana, 0.9, exact=True)
+    assert kb.depth.tie_depth(book.me, book.ana).tie.evidence.correction is None
+    assert kb.depth.all_ties(other.id) == [] and kb.depth.digest(other.id).items == ()
+    assert kb.depth.health(other.id).ties == 0 and kb.depth.losing_touch(other.id) == []
+    kb.depth.set_tag_cadence(other.id, "investors", 7)
+    assert kb.depth.tag_cadences(book.me) == {}
 
 
 def test_the_week_is_the_digest_and_the_losing_touch_list_together(kb: Kithbook,
                                                                    book: Book) -> None:
-    kb.set_tag_cadence(book.me, "investors", 30)
+    kb.depth.set_tag_cadence(book.me, "investors", 30)
     budget = Budget(minutes=45, items=5)
-    week = kb.week(book.me, budget, losing_touch_limit=1)
-    assert week.digest == kb.digest(book.me, budget)
-    assert week.losing_touch == kb.losing_touch(book.me, limit=1)
+    week = kb.depth.week(book.me, budget, losing_touch_limit=1)
+    assert week.digest == kb.depth.digest(book.me, budget)
+    assert week.losing_touch == kb.depth.losing_touch(book.me, limit=1)
 
 
 def test_the_digest_and_health_are_kept_until_the_book_or_the_day_changes(
@@ -220,32 +220,32 @@ def test_the_digest_and_health_are_kept_until_the_book_or_the_day_changes(
     """Both read and score the whole book: kept between visits (the same object), read
     again after any write, on a new day, and per budget."""
     me = MemberId(book.me)
-    report = kb.health(me)
-    assert kb.health(me) is report
-    week = kb.week(me, Budget(minutes=60))
-    assert kb.week(me, Budget(minutes=60)) is week
-    digest = kb.digest(me, Budget(minutes=60))
-    assert kb.digest(me, Budget(minutes=60)) is digest
-    lost = kb.losing_touch(me)
-    assert kb.losing_touch(me) == lost
-    assert kb.digest(me, Budget(minutes=5)) != digest  # another budget, its own answer
+    report = kb.depth.health(me)
+    assert kb.depth.health(me) is report
+    week = kb.depth.week(me, Budget(minutes=60))
+    assert kb.depth.week(me, Budget(minutes=60)) is week
+    digest = kb.depth.digest(me, Budget(minutes=60))
+    assert kb.depth.digest(me, Budget(minutes=60)) is digest
+    lost = kb.depth.losing_touch(me)
+    assert kb.depth.losing_touch(me) == lost
+    assert kb.depth.digest(me, Budget(minutes=5)) != digest  # another budget, its own answer
 
-    kb.log_interaction(me, [book.cy], Kind.HELP, Direction.RECEIVED, clock.today())
-    again = kb.health(me)
+    kb.book.log_interaction(me, [book.cy], Kind.HELP, Direction.RECEIVED, clock.today())
+    again = kb.depth.health(me)
     assert again is not report and again.interactions == report.interactions + 1
-    assert kb.week(me, Budget(minutes=60)) is not week
-    moved = kb.digest(me, Budget(minutes=60))
-    assert moved is not digest and moved == kb.digest(me, Budget(minutes=60))
-    assert book.cy not in {t.contact for t in kb.losing_touch(me)}  # just in touch
+    assert kb.depth.week(me, Budget(minutes=60)) is not week
+    moved = kb.depth.digest(me, Budget(minutes=60))
+    assert moved is not digest and moved == kb.depth.digest(me, Budget(minutes=60))
+    assert book.cy not in {t.contact for t in kb.depth.losing_touch(me)}  # just in touch
 
-    week = kb.week(me, Budget(minutes=60))
+    week = kb.depth.week(me, Budget(minutes=60))
     assert book.ana not in {t.contact for t in week.losing_touch}
-    kb.set_tag_cadence(me, "investors", 7)  # no tie changes, but what is overdue does
-    assert kb.week(me, Budget(minutes=60)) is not week
-    assert book.ana in {t.contact for t in kb.week(me, Budget(minutes=60)).losing_touch}
+    kb.depth.set_tag_cadence(me, "investors", 7)  # no tie changes, but what is overdue does
+    assert kb.depth.week(me, Budget(minutes=60)) is not week
+    assert book.ana in {t.contact for t in kb.depth.week(me, Budget(minutes=60)).losing_touch}
 
     clock.advance(1)
-    tomorrow = kb.health(me)
+    tomorrow = kb.depth.health(me)
     assert tomorrow is not again and tomorrow.as_of == clock.today()
 
 
@@ -255,41 +255,41 @@ def test_what_is_kept_of_a_book_outlives_writes_to_another_book(kb: Kithbook,
     reports, maps and duplicates kept of everyone else's book."""
     me = MemberId(book.me)
     other = bare_member(kb, "Eve", "eve@example.org")
-    report, week = kb.health(me), kb.week(me, Budget(minutes=60))
-    twins = kb.list_duplicates(me)
-    theirs = kb.health(other.id)
-    eve_friend = kb.add_contact(other.id, ContactFields(name="Ana Silva"))
-    kb.log_interaction(other.id, [eve_friend.id], Kind.HELP, Direction.GAVE,
-                       kb.clock.today())
-    assert kb.health(me) is report and kb.week(me, Budget(minutes=60)) is week
-    assert kb.list_duplicates(me) == twins
-    assert kb.health(other.id) is not theirs and kb.health(other.id).ties == 1
-    kb.add_contact(me, ContactFields(name="Ana  Silva", organization="Acme"))  # mine
-    assert kb.health(me) is not report and kb.health(me).ties == report.ties + 1
-    assert len(kb.list_duplicates(me)) == len(twins) + 1
+    report, week = kb.depth.health(me), kb.depth.week(me, Budget(minutes=60))
+    twins = kb.transfer.list_duplicates(me)
+    theirs = kb.depth.health(other.id)
+    eve_friend = kb.book.add_contact(other.id, ContactFields(name="Ana Silva"))
+    kb.book.log_interaction(other.id, [eve_friend.id], Kind.HELP, Direction.GAVE,
+                            kb.clock.today())
+    assert kb.depth.health(me) is report and kb.depth.week(me, Budget(minutes=60)) is week
+    assert kb.transfer.list_duplicates(me) == twins
+    assert kb.depth.health(other.id) is not theirs and kb.depth.health(other.id).ties == 1
+    kb.book.add_contact(me, ContactFields(name="Ana  Silva", organization="Acme"))  # mine
+    assert kb.depth.health(me) is not report and kb.depth.health(me).ties == report.ties + 1
+    assert len(kb.transfer.list_duplicates(me)) == len(twins) + 1
 
 
 def test_likely_duplicates_are_kept_until_the_book_changes(kb: Kithbook, book: Book) -> None:
     me = MemberId(book.me)
-    assert kb.list_duplicates(me) == []
-    kb.add_contact(me, ContactFields(name="Bo  Chen", organization="Globex"))
-    found = kb.list_duplicates(me)
+    assert kb.transfer.list_duplicates(me) == []
+    kb.book.add_contact(me, ContactFields(name="Bo  Chen", organization="Globex"))
+    found = kb.transfer.list_duplicates(me)
     assert [len(s.contacts) for s in found] == [2]
-    assert kb.list_duplicates(me)[0] is found[0]  # kept, not compared again
-    kb.delete_contact(me, found[0].contacts[1].id, exact=True)
-    assert kb.list_duplicates(me) == []
+    assert kb.transfer.list_duplicates(me)[0] is found[0]  # kept, not compared again
+    kb.book.delete_contact(me, found[0].contacts[1].id, exact=True)
+    assert kb.transfer.list_duplicates(me) == []
 
 
 def test_a_contacts_page_reads_in_one_go_what_the_contact_and_its_depth_say(
         kb: Kithbook, book: Book) -> None:
     me = MemberId(book.me)
     for contact in (book.ana, book.bo, book.cy):
-        view, depth = kb.contact_with_depth(me, contact)
-        assert view == kb.get_contact(me, contact)
-        assert depth == kb.tie_depth(me, contact, exact=True)
+        view, depth = kb.depth.contact_with_depth(me, contact)
+        assert view == kb.book.get_contact(me, contact)
+        assert depth == kb.depth.tie_depth(me, contact, exact=True)
     other = bare_member(kb, "Someone Else")
     with pytest.raises(NotFound) as theirs:
-        kb.contact_with_depth(other.id, book.ana)
+        kb.depth.contact_with_depth(other.id, book.ana)
     with pytest.raises(NotFound) as nobody:
-        kb.get_contact(other.id, book.ana)
+        kb.book.get_contact(other.id, book.ana)
     assert theirs.value.message == nobody.value.message

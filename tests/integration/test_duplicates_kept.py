@@ -37,30 +37,30 @@ def _card(fields: ContactFields) -> str:
 def test_the_kept_list_is_the_whole_comparisons_after_any_changes(
         kb: Kithbook, tmp_path: Path, seed: int) -> None:
     r = random.Random(seed)
-    me = MemberId(kb.init_local_member("Sam")[0].id)
+    me = MemberId(kb.book.init_local_member("Sam")[0].id)
     for _ in range(12):
-        kb.add_contact(me, _fields(r))
+        kb.book.add_contact(me, _fields(r))
     seen_sets = 0
     for step in range(30):
         with kb.uow().reading() as uow:
             ids = [c.id for c in uow.contacts.all(me)]
         if step % 3 == 0:
-            kb.list_duplicates(me)  # kept here, updated at the next read
+            kb.transfer.list_duplicates(me)  # kept here, updated at the next read
         choice = r.random()
         if choice < 0.25 or len(ids) < 3:
-            kb.add_contact(me, _fields(r))
+            kb.book.add_contact(me, _fields(r))
         elif choice < 0.5:
-            kb.edit_contact(me, r.choice(ids), _fields(r), exact=True)
+            kb.book.edit_contact(me, r.choice(ids), _fields(r), exact=True)
         elif choice < 0.65:
-            kb.delete_contact(me, r.choice(ids), exact=True)
+            kb.book.delete_contact(me, r.choice(ids), exact=True)
         elif choice < 0.8:
             keep, *others = r.sample(ids, r.randint(2, 3))
-            kb.merge_contacts(me, keep, others)
+            kb.transfer.merge_contacts(me, keep, others)
         else:
             path = tmp_path / f"import-{step}.vcf"
             path.write_text("\n".join(_card(_fields(r)) for _ in range(r.randint(1, 4))))
-            kb.import_file(me, path)
-        kept = kb.list_duplicates(me)
+            kb.transfer.import_file(me, path)
+        kept = kb.transfer.list_duplicates(me)
         assert kept == list_duplicates(kb.uow(), me), f"after step {step}"
         seen_sets += len(kept)
     assert seen_sets > 0  # the book had duplicates to keep up to date

@@ -34,13 +34,13 @@ SERVER_TABLES = {"server_keys"}
 
 def export(kb: Kithbook, member: Member, format: ExportFormat = ExportFormat.JSON) -> str:
     out = io.StringIO(newline="")
-    kb.export_book(member.id, format, out)
+    kb.transfer.export_book(member.id, format, out)
     return out.getvalue()
 
 
 @pytest.fixture
 def me(kb: Kithbook) -> Member:
-    member, _ = kb.init_local_member("Sam")
+    member, _ = kb.book.init_local_member("Sam")
     return member
 
 
@@ -54,32 +54,32 @@ def me(kb: Kithbook) -> Member:
 ])
 def test_each_contacts_format_lands_in_the_book(kb: Kithbook, me: Member, file: str,
                                                 format: Format, count: int | None) -> None:
-    report = kb.import_file(me.id, DATA / file)
+    report = kb.transfer.import_file(me.id, DATA / file)
     assert report.format is format and not report.dry_run
     assert report.contacts_added >= 1
     if count is not None:
         assert report.contacts_added == count
-    listed = kb.list_contacts(me.id, _all())
+    listed = kb.book.list_contacts(me.id, _all())
     assert listed.total == report.contacts_added
-    again = kb.import_file(me.id, DATA / file)
+    again = kb.transfer.import_file(me.id, DATA / file)
     assert again.contacts_added == 0 and again.contacts_unchanged == report.contacts_added
 
 
 def test_linkedin_connection_date_starts_the_relationship(kb: Kithbook, me: Member) -> None:
-    kb.import_file(me.id, DATA / "linkedin_connections.csv")
-    ada = kb.show_contact(me.id, "Ada Lovelace")
+    kb.transfer.import_file(me.id, DATA / "linkedin_connections.csv")
+    ada = kb.book.show_contact(me.id, "Ada Lovelace")
     assert ada.contact.organization == "Analytical Engines"
     assert ada.tie.started_on == date(2024, 1, 15)
 
 
 def test_a_dry_run_reports_and_writes_nothing(kb: Kithbook, me: Member,
                                               database_url: str) -> None:
-    kb.add_contact(me.id, ContactFields(name="Ada L.", emails=[Labeled(
+    kb.book.add_contact(me.id, ContactFields(name="Ada L.", emails=[Labeled(
         "ada@analytical.example")]))
     before = every_row(database_url)
     seen: list[tuple[int, int | None]] = []
-    report = kb.import_file(me.id, DATA / "linkedin_connections.csv", dry_run=True,
-                            progress=lambda done, total: seen.append((done, total)))
+    report = kb.transfer.import_file(me.id, DATA / "linkedin_connections.csv", dry_run=True,
+                                     progress=lambda done, total: seen.append((done, total)))
     assert report.dry_run and report.contacts_added >= 1
     assert "Ada Lovelace" in report.new_names
     ada = next(d for d in report.duplicates if d.name == "Ada Lovelace")
@@ -92,31 +92,31 @@ def test_calendar_meetings_become_met_interactions_once(kb: Kithbook, me: Member
     for name, email in (("Grace Hopper", "grace@navy.example"),
                         ("José Núñez", "jose@globex.example"),
                         ("Marie Curie", "marie@radium.example")):
-        kb.add_contact(me.id, ContactFields(name=name, emails=[Labeled(email)]))
-    preview = kb.import_file(me.id, DATA / "calendar.ics", dry_run=True)
+        kb.book.add_contact(me.id, ContactFields(name=name, emails=[Labeled(email)]))
+    preview = kb.transfer.import_file(me.id, DATA / "calendar.ics", dry_run=True)
     assert preview.interactions_added > 0 and preview.events
-    report = kb.import_file(me.id, DATA / "calendar.ics")
+    report = kb.transfer.import_file(me.id, DATA / "calendar.ics")
     assert report.interactions_added == preview.interactions_added
-    grace = kb.show_contact(me.id, "Grace")
+    grace = kb.book.show_contact(me.id, "Grace")
     assert grace.interaction_count >= 2
     assert all(i.kind is Kind.MET and i.source for i in grace.timeline)
     assert all(i.occurred_on <= kb.clock.today() for i in grace.timeline)
     assert grace.tie.last_interaction_on == max(i.occurred_on for i in grace.timeline)
-    again = kb.import_file(me.id, DATA / "calendar.ics")
+    again = kb.transfer.import_file(me.id, DATA / "calendar.ics")
     assert again.interactions_added == 0
     assert again.events_already_imported == report.interactions_added
-    assert kb.show_contact(me.id, "Grace").interaction_count == grace.interaction_count
+    assert kb.book.show_contact(me.id, "Grace").interaction_count == grace.interaction_count
 
 
 def _rich_book(kb: Kithbook, me: Member) -> None:
-    kb.import_file(me.id, DATA / "iphone_v3.vcf")
-    kb.import_file(me.id, DATA / "linkedin_connections.csv")
-    ada = kb.add_contact(me.id, ContactFields(
+    kb.transfer.import_file(me.id, DATA / "iphone_v3.vcf")
+    kb.transfer.import_file(me.id, DATA / "linkedin_connections.csv")
+    ada = kb.book.add_contact(me.id, ContactFields(
         name="Ada Byron", emails=[Labeled("ada@analytical.example", "home")],
         tags=["mentor"], notes="second entry"), TieFields(stated_trust=4, cadence_days=30))
-    kb.log_interaction(me.id, [ada.id, "Grace"], Kind.ADVICE, Direction.RECEIVED,
-                       date(2026, 5, 1), "pricing")
-    kb.set_contact_policy(me.id, ada.id, PolicyChange(
+    kb.book.log_interaction(me.id, [ada.id, "Grace"], Kind.ADVICE, Direction.RECEIVED,
+                            date(2026, 5, 1), "pricing")
+    kb.book.set_contact_policy(me.id, ada.id, PolicyChange(
         visibility=Visibility.NAMED, ask_rule=AskRule.TRUSTED, ask_min_trust=3,
         welcomes="founders"))
 
@@ -127,10 +127,10 @@ def test_json_round_trip_is_byte_identical(kb: Kithbook, me: Member, tmp_path: P
     first = export(kb, me)
     path = tmp_path / "book.json"
     path.write_text(first, encoding="utf-8")
-    kb.delete_account(me.id)
+    kb.transfer.delete_account(me.id)
     assert all(rows == [] for name, rows in every_row(database_url).items()
                if name not in SERVER_TABLES)
-    report = kb.import_file(None, path)
+    report = kb.transfer.import_file(None, path)
     assert report.member_created and report.owner == me.id
     assert export(kb, me) == first
 
@@ -140,8 +140,8 @@ def test_json_into_another_book_gets_fresh_ids_where_taken(kb: Kithbook, me: Mem
     _rich_book(kb, me)
     path = tmp_path / "book.json"
     path.write_text(export(kb, me), encoding="utf-8")
-    report = kb.import_file(me.id, path)
-    assert report.contacts_added == kb.list_contacts(me.id, _all()).total // 2
+    report = kb.transfer.import_file(me.id, path)
+    assert report.contacts_added == kb.book.list_contacts(me.id, _all()).total // 2
     assert report.duplicate_count > 0 and report.interactions_added == 1
 
 
@@ -158,12 +158,12 @@ def test_json_into_another_book_gets_fresh_ids_where_taken(kb: Kithbook, me: Mem
 def test_a_hostile_file_is_refused_whole_and_nothing_is_written(
         kb: Kithbook, me: Member, tmp_path: Path, database_url: str, name: str, content: str,
         message: str) -> None:
-    kb.add_contact(me.id, ContactFields(name="Existing Person"))
+    kb.book.add_contact(me.id, ContactFields(name="Existing Person"))
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     before = every_row(database_url)
     with pytest.raises(InvalidInput, match=message):
-        kb.import_file(me.id, path)
+        kb.transfer.import_file(me.id, path)
     assert every_row(database_url) == before
 
 
@@ -177,39 +177,39 @@ def test_an_error_after_many_batches_rolls_back_them_all(kb: Kithbook, me: Membe
                     encoding="utf-8")
     before = every_row(database_url)
     with pytest.raises(InvalidInput, match="line 12002"):
-        kb.import_file(me.id, path)
+        kb.transfer.import_file(me.id, path)
     assert every_row(database_url) == before
 
 
 def test_oddities_are_imported_with_warnings_and_the_report_lists_them(
         kb: Kithbook, me: Member) -> None:
-    preview = kb.import_file(me.id, DATA / "odd_phones.vcf", dry_run=True)
+    preview = kb.transfer.import_file(me.id, DATA / "odd_phones.vcf", dry_run=True)
     assert (preview.contacts_added, preview.warning_count) == (2, 5)
-    report = kb.import_file(me.id, DATA / "odd_phones.vcf")
+    report = kb.transfer.import_file(me.id, DATA / "odd_phones.vcf")
     assert (report.contacts_added, report.warning_count) == (2, 5)
     assert [w.where for w in report.warnings] == (
         ["odd_phones.vcf, card 1 (Fiona Walsh) at line 1"]
         + ["odd_phones.vcf, card 2 (Budi Santoso) at line 10"] * 4)
     assert report.warnings[0].message.startswith("the phone 'BusinessPhone' is not a number")
-    fiona = kb.list_contacts(me.id, ContactQuery(text="Fiona")).items[0].contact
+    fiona = kb.book.list_contacts(me.id, ContactQuery(text="Fiona")).items[0].contact
     assert fiona.phones == [Labeled("+447700900123", "mobile"),
                             Labeled("BusinessPhone", "work")]
     # Editing the contact keeps the phone kept as written; a new unreadable one is refused.
-    edited = kb.edit_contact(me.id, fiona.id, ContactFields(
+    edited = kb.book.edit_contact(me.id, fiona.id, ContactFields(
         phones=[*fiona.phones, Labeled("+1 202 555 0143")]), TieFields())
     assert [p.value for p in edited.phones] == ["+447700900123", "BusinessPhone",
                                                 "+12025550143"]
     with pytest.raises(InvalidInput, match="'pager' is not a phone number"):
-        kb.edit_contact(me.id, fiona.id, ContactFields(phones=[Labeled("pager")]),
-                        TieFields())
+        kb.book.edit_contact(me.id, fiona.id, ContactFields(phones=[Labeled("pager")]),
+                             TieFields())
 
 
 def test_a_calendar_window_is_chosen_with_since(kb: Kithbook, me: Member) -> None:
-    kb.add_contact(me.id, ContactFields(name="Grace Hopper",
-                                        emails=[Labeled("grace@navy.example")]))
-    default = kb.import_file(me.id, DATA / "exception_periods.ics", dry_run=True)
+    kb.book.add_contact(me.id, ContactFields(name="Grace Hopper",
+                                             emails=[Labeled("grace@navy.example")]))
+    default = kb.transfer.import_file(me.id, DATA / "exception_periods.ics", dry_run=True)
     assert default.warning_count == 1 and "1 event(s) have no date" in default.warnings[0].message
-    wide = kb.import_file(me.id, DATA / "exception_periods.ics", since=date(2000, 1, 1))
+    wide = kb.transfer.import_file(me.id, DATA / "exception_periods.ics", since=date(2000, 1, 1))
     assert wide.warning_count == 0
     assert wide.interactions_added == 6
     assert date(2001, 1, 5) in {e.occurred_on for e in wide.events}
@@ -218,17 +218,17 @@ def test_a_calendar_window_is_chosen_with_since(kb: Kithbook, me: Member) -> Non
 def test_duplicates_are_found_and_merging_keeps_every_interaction(kb: Kithbook,
                                                                   me: Member) -> None:
     _rich_book(kb, me)
-    sets = kb.list_duplicates(me.id)
+    sets = kb.transfer.list_duplicates(me.id)
     pair = next(s for s in sets if {c.name for c in s.contacts} >= {"Ada Byron",
                                                                      "Ada Lovelace"})
     assert any(e.detail == "ada@analytical.example" for e in pair.evidence)
     lovelace = next(c for c in pair.contacts if c.name == "Ada Lovelace")
     byron = next(c for c in pair.contacts if c.name == "Ada Byron")
-    kb.log_interaction(me.id, [lovelace.id], Kind.MET, Direction.MUTUAL, date(2026, 6, 1))
+    kb.book.log_interaction(me.id, [lovelace.id], Kind.MET, Direction.MUTUAL, date(2026, 6, 1))
     before = {i.id for c in (lovelace, byron)
-              for i in kb.get_contact(me.id, c.id).timeline}
-    result = kb.merge_contacts(me.id, lovelace.id, [byron.id], take={"name": byron.id})
-    merged = kb.get_contact(me.id, lovelace.id)
+              for i in kb.book.get_contact(me.id, c.id).timeline}
+    result = kb.transfer.merge_contacts(me.id, lovelace.id, [byron.id], take={"name": byron.id})
+    merged = kb.book.get_contact(me.id, lovelace.id)
     assert merged.contact.name == "Ada Byron" and merged.contact.tags == ["mentor"]
     assert {i.id for i in merged.timeline} == before
     assert result.interaction_count == len(before) == merged.tie.interaction_count
@@ -236,28 +236,28 @@ def test_duplicates_are_found_and_merging_keeps_every_interaction(kb: Kithbook,
     assert merged.tie.stated_trust == 4 and merged.tie.policy is not None
     assert merged.contact.notes is not None and merged.contact.notes.endswith("second entry")
     with pytest.raises(Exception, match="no contact"):
-        kb.get_contact(me.id, byron.id)
+        kb.book.get_contact(me.id, byron.id)
 
 
 def test_erasure_removes_the_person_and_reports_it(kb: Kithbook, me: Member) -> None:
-    ada = kb.add_contact(me.id, ContactFields(name="Ada", emails=[Labeled("ada@x.org")]))
-    twin = kb.add_contact(me.id, ContactFields(name="Ada (work)", emails=[
+    ada = kb.book.add_contact(me.id, ContactFields(name="Ada", emails=[Labeled("ada@x.org")]))
+    twin = kb.book.add_contact(me.id, ContactFields(name="Ada (work)", emails=[
         Labeled("Ada@X.org")], phones=[Labeled("+44 20 7946 0958")]))
-    bob = kb.add_contact(me.id, ContactFields(name="Bob"))
-    kb.log_interaction(me.id, [ada.id], Kind.MET, Direction.MUTUAL, date(2026, 1, 1))
-    kb.log_interaction(me.id, [ada.id, bob.id], Kind.MET, Direction.MUTUAL, date(2026, 2, 1))
-    report = kb.erase_person(me.id, email="ADA@x.org")
+    bob = kb.book.add_contact(me.id, ContactFields(name="Bob"))
+    kb.book.log_interaction(me.id, [ada.id], Kind.MET, Direction.MUTUAL, date(2026, 1, 1))
+    kb.book.log_interaction(me.id, [ada.id, bob.id], Kind.MET, Direction.MUTUAL, date(2026, 2, 1))
+    report = kb.transfer.erase_person(me.id, email="ADA@x.org")
     assert len(report.contacts) == 2
     assert report.interactions_removed == 1 and report.interactions_kept == 1
-    assert [c.contact.name for c in kb.list_contacts(me.id, _all()).items] == ["Bob"]
-    assert kb.show_contact(me.id, "Bob").interaction_count == 1
-    assert kb.erase_person(me.id, phone="+442079460958").contacts == ()
+    assert [c.contact.name for c in kb.book.list_contacts(me.id, _all()).items] == ["Bob"]
+    assert kb.book.show_contact(me.id, "Bob").interaction_count == 1
+    assert kb.transfer.erase_person(me.id, phone="+442079460958").contacts == ()
     del twin
 
 
 def test_exports_as_vcard_and_csv_read_back(kb: Kithbook, me: Member, tmp_path: Path) -> None:
     _rich_book(kb, me)
-    total = kb.list_contacts(me.id, _all()).total
+    total = kb.book.list_contacts(me.id, _all()).total
     for format, suffix in ((ExportFormat.VCARD, ".vcf"), (ExportFormat.CSV, ".csv")):
         text = export(kb, me, format)
         assert text.count("BEGIN:VCARD") == total if format is ExportFormat.VCARD else True
@@ -267,8 +267,8 @@ def test_exports_as_vcard_and_csv_read_back(kb: Kithbook, me: Member, tmp_path: 
         if format is ExportFormat.VCARD:
             other = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'v.sqlite'}"))
             try:
-                someone, _ = other.init_local_member("X")
-                assert other.import_file(someone.id, path).contacts_added == total
+                someone, _ = other.book.init_local_member("X")
+                assert other.transfer.import_file(someone.id, path).contacts_added == total
             finally:
                 other.close()
 
@@ -276,7 +276,7 @@ def test_exports_as_vcard_and_csv_read_back(kb: Kithbook, me: Member, tmp_path: 
 def test_delete_account_removes_everything_of_the_member(kb: Kithbook, me: Member,
                                                          database_url: str) -> None:
     _rich_book(kb, me)
-    report = kb.delete_account(me.id)
+    report = kb.transfer.delete_account(me.id)
     assert report.contacts > 0 and report.interactions == 1
     assert all(rows == [] for name, rows in every_row(database_url).items()
                if name not in SERVER_TABLES)
@@ -288,7 +288,7 @@ def _all() -> ContactQuery:
 
 def test_a_large_import_on_sqlite_indexes_every_contact_and_keeps_the_triggers(
         sqlite_kb: Kithbook, sqlite_url: str, tmp_path: Path) -> None:
-    me, _ = sqlite_kb.init_local_member("Sam")
+    me, _ = sqlite_kb.book.init_local_member("Sam")
     engine = create_engine(sqlite_url)
     triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
     version = "SELECT version FROM network_versions WHERE owner_id = :owner"
@@ -299,15 +299,15 @@ def test_a_large_import_on_sqlite_indexes_every_contact_and_keeps_the_triggers(
     path = tmp_path / "Connections.csv"
     path.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
                     + "\n".join(rows) + "\n", encoding="utf-8")
-    assert sqlite_kb.import_file(me.id, path).contacts_added == 800
+    assert sqlite_kb.transfer.import_file(me.id, path).contacts_added == 800
     with engine.connect() as connection:
         assert list(connection.execute(text(triggers))) == before
         assert connection.execute(text(version), {"owner": me.id}).scalar_one() > first
     engine.dispose()
     # The search index holds every imported contact, first and last alike.
     for word in ("Quill0", "Quill799"):
-        (found,) = sqlite_kb.list_contacts(me.id, ContactQuery(text=word)).items
+        (found,) = sqlite_kb.book.list_contacts(me.id, ContactQuery(text=word)).items
         assert found.contact.name.endswith(word)
     # The triggers work again for the next contact added by hand.
-    sqlite_kb.add_contact(me.id, ContactFields(name="Zebulon Handmade"), TieFields())
-    assert sqlite_kb.list_contacts(me.id, ContactQuery(text="Zebulon")).items
+    sqlite_kb.book.add_contact(me.id, ContactFields(name="Zebulon Handmade"), TieFields())
+    assert sqlite_kb.book.list_contacts(me.id, ContactQuery(text="Zebulon")).items

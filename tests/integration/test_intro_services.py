@@ -57,24 +57,24 @@ def _member(kb: Kithbook, name: str) -> MemberId:
 def town(kb: Kithbook) -> Community:
     ana, ben, cleo, dan = (_member(kb, n) for n in ("Ana", "Ben", "Cleo", "Dan"))
     # Generous limits, so that tests ask as often as they need; fair use has its own test.
-    kb.fair_use = FairUseLimits(max_open_requests=200, cooldown_after_decline=timedelta(0))
-    contact = kb.add_contact(ana, ContactFields(name="Cleo Park", organization="Acme",
-                                                emails=[Labeled("cleo@acme.example")]),
+    kb.intros.fair_use = FairUseLimits(max_open_requests=200, cooldown_after_decline=timedelta(0))
+    contact = kb.book.add_contact(ana, ContactFields(name="Cleo Park", organization="Acme",
+                                                     emails=[Labeled("cleo@acme.example")]),
                              TieFields(stated_trust=4))
-    kb.set_contact_policy(ana, contact.id, PolicyChange(
+    kb.book.set_contact_policy(ana, contact.id, PolicyChange(
         visibility=Visibility.ANONYMOUS, ask_rule=AskRule.ANYONE,
         welcomes="happy to talk about data teams and hiring"))
-    hal = kb.add_contact(ana, ContactFields(name="Hal Hidden", organization="Acme")).id
-    kb.set_contact_policy(ana, hal, PolicyChange(ask_rule=AskRule.ANYONE))  # still hidden
-    nora = kb.add_contact(ana, ContactFields(name="Nora Noway", organization="Acme")).id
-    kb.set_contact_policy(ana, nora, PolicyChange(visibility=Visibility.NAMED,
-                                                  ask_rule=AskRule.ANYONE,
-                                                  no_introductions=True))
-    vic = kb.add_contact(ana, ContactFields(name="Vic Vault", organization="Acme")).id
-    kb.set_contact_policy(ana, vic, PolicyChange(visibility=Visibility.NAMED,
-                                                 ask_rule=AskRule.TRUSTED, ask_min_trust=5))
-    ben_contact = kb.add_contact(ana, ContactFields(name="Ben Ortiz"),
-                                 TieFields(stated_trust=4)).id
+    hal = kb.book.add_contact(ana, ContactFields(name="Hal Hidden", organization="Acme")).id
+    kb.book.set_contact_policy(ana, hal, PolicyChange(ask_rule=AskRule.ANYONE))  # still hidden
+    nora = kb.book.add_contact(ana, ContactFields(name="Nora Noway", organization="Acme")).id
+    kb.book.set_contact_policy(ana, nora, PolicyChange(visibility=Visibility.NAMED,
+                                                       ask_rule=AskRule.ANYONE,
+                                                       no_introductions=True))
+    vic = kb.book.add_contact(ana, ContactFields(name="Vic Vault", organization="Acme")).id
+    kb.book.set_contact_policy(ana, vic, PolicyChange(visibility=Visibility.NAMED,
+                                                      ask_rule=AskRule.TRUSTED, ask_min_trust=5))
+    ben_contact = kb.book.add_contact(ana, ContactFields(name="Ben Ortiz"),
+                                      TieFields(stated_trust=4)).id
     with kb.uow() as uow:  # both links as if confirmed: Ben and Cleo are members
         uow.contacts.link_member(ana, ben_contact, ben)
         uow.contacts.link_member(ana, contact.id, cleo)
@@ -83,8 +83,8 @@ def town(kb: Kithbook) -> Community:
 
 
 def ask(kb: Kithbook, t: Community, purpose: str = PURPOSE) -> IntroView:
-    return kb.request_introduction(t.ben, t.ana, t.cleo_contact, purpose,
-                                   note="Thanks for considering it")
+    return kb.intros.request(t.ben, t.ana, t.cleo_contact, purpose,
+                             note="Thanks for considering it")
 
 
 # ---- the happy path and who sees what -------------------------------------------------
@@ -95,23 +95,23 @@ def test_a_double_opt_in_from_request_to_outcomes(kb: Kithbook, town: Community,
     assert asked.state is IntroState.REQUESTED and asked.viewer is Role.REQUESTER
     assert asked.target == "a contact at Acme"  # anonymous until Cleo says yes
     with pytest.raises(NotFound):  # not forwarded yet: Cleo does not know about it
-        kb.show_introduction(town.cleo, asked.id)
+        kb.intros.show(town.cleo, asked.id)
     clock.advance(1)
-    kb.forward_introduction(town.ana, asked.id, note="Cleo, worth your time")
-    assert kb.show_introduction(town.cleo, asked.id).requester == "Ben"
+    kb.intros.forward(town.ana, asked.id, note="Cleo, worth your time")
+    assert kb.intros.show(town.cleo, asked.id).requester == "Ben"
     clock.advance(1)
-    made = kb.accept_introduction(town.cleo, asked.id, note="Happy to")
+    made = kb.intros.accept(town.cleo, asked.id, note="Happy to")
     assert made.state is IntroState.MADE and made.version == 3
-    assert kb.show_introduction(town.ben, asked.id).target == "Cleo Park"
-    kb.record_outcome(town.ben, asked.id, Rating.POSITIVE, comment="very helpful")
-    kb.record_outcome(town.cleo, asked.id, Rating.NEUTRAL, comment="bit early for him")
-    ana_view = kb.show_introduction(town.ana, asked.id)
+    assert kb.intros.show(town.ben, asked.id).target == "Cleo Park"
+    kb.intros.record_outcome(town.ben, asked.id, Rating.POSITIVE, comment="very helpful")
+    kb.intros.record_outcome(town.cleo, asked.id, Rating.NEUTRAL, comment="bit early for him")
+    ana_view = kb.intros.show(town.ana, asked.id)
     assert [m.kind for m in ana_view.history] == [
         MoveKind.REQUEST, MoveKind.FORWARD, MoveKind.ACCEPT, MoveKind.OUTCOME, MoveKind.OUTCOME]
     assert {o.party: o.rating for o in ana_view.outcomes} == {
         Role.REQUESTER: Rating.POSITIVE, Role.TARGET: Rating.NEUTRAL}
     assert all(o.comment is None for o in ana_view.outcomes)  # comments stay with authors
-    ben_view = kb.show_introduction(town.ben, asked.id)
+    ben_view = kb.intros.show(town.ben, asked.id)
     assert [(o.party, o.comment) for o in ben_view.outcomes] == [
         (Role.REQUESTER, "very helpful")]
     assert ana_view.history[1].note == "Cleo, worth your time"
@@ -120,24 +120,24 @@ def test_a_double_opt_in_from_request_to_outcomes(kb: Kithbook, town: Community,
 
 def test_lists_split_inbox_and_outbox(kb: Kithbook, town: Community) -> None:
     asked = ask(kb, town)
-    assert [v.id for v in kb.list_introductions(town.ben, Box.OUTBOX)] == [asked.id]
-    assert kb.list_introductions(town.ben, Box.INBOX) == []
-    assert [v.id for v in kb.list_introductions(town.ana, Box.INBOX)] == [asked.id]
-    assert kb.list_introductions(town.cleo) == []  # not forwarded to her yet
-    kb.forward_introduction(town.ana, asked.id)
-    assert [v.viewer for v in kb.list_introductions(town.cleo, Box.INBOX)] == [Role.TARGET]
-    assert kb.list_introductions(town.dan) == []
+    assert [v.id for v in kb.intros.list_introductions(town.ben, Box.OUTBOX)] == [asked.id]
+    assert kb.intros.list_introductions(town.ben, Box.INBOX) == []
+    assert [v.id for v in kb.intros.list_introductions(town.ana, Box.INBOX)] == [asked.id]
+    assert kb.intros.list_introductions(town.cleo) == []  # not forwarded to her yet
+    kb.intros.forward(town.ana, asked.id)
+    assert [v.viewer for v in kb.intros.list_introductions(town.cleo, Box.INBOX)] == [Role.TARGET]
+    assert kb.intros.list_introductions(town.dan) == []
 
 
 # ---- every move, by every party, from every state -------------------------------------
 
 MOVES: dict[str, Callable[[Kithbook, MemberId, str], object]] = {
-    "forward": lambda kb, who, i: kb.forward_introduction(who, i),
-    "decline": lambda kb, who, i: kb.decline_introduction(who, i, private_reason="no"),
-    "accept": lambda kb, who, i: kb.accept_introduction(who, i),
-    "make": lambda kb, who, i: kb.make_introduction(who, i),
-    "withdraw": lambda kb, who, i: kb.withdraw_introduction(who, i),
-    "outcome": lambda kb, who, i: kb.record_outcome(who, i, Rating.POSITIVE),
+    "forward": lambda kb, who, i: kb.intros.forward(who, i),
+    "decline": lambda kb, who, i: kb.intros.decline(who, i, private_reason="no"),
+    "accept": lambda kb, who, i: kb.intros.accept(who, i),
+    "make": lambda kb, who, i: kb.intros.make(who, i),
+    "withdraw": lambda kb, who, i: kb.intros.withdraw(who, i),
+    "outcome": lambda kb, who, i: kb.intros.record_outcome(who, i, Rating.POSITIVE),
 }
 
 # How to bring a fresh request into each state, and which party then may make which move.
@@ -167,15 +167,15 @@ def _in_state(kb: Kithbook, t: Community, clock: FixedClock, state: IntroState) 
         MOVES[move](kb, getattr(t, who), intro_id)
     if state is IntroState.EXPIRED:
         clock.advance(31)
-        assert kb.expire_due_introductions() >= 1
-    assert kb.show_introduction(t.ana, intro_id).state is state
+        assert kb.intros.expire_due() >= 1
+    assert kb.intros.show(t.ana, intro_id).state is state
     return intro_id
 
 
 def _try(kb: Kithbook, t: Community, clock: FixedClock, state: IntroState, move: str,
          who: str) -> None:
     intro_id = _in_state(kb, t, clock, state)
-    before = kb.show_introduction(t.ana, intro_id)
+    before = kb.intros.show(t.ana, intro_id)
     if (state, move, who) in LEGAL:
         after = MOVES[move](kb, getattr(t, who), intro_id)
         assert isinstance(after, IntroView) and after.version == before.version + 1
@@ -185,7 +185,7 @@ def _try(kb: Kithbook, t: Community, clock: FixedClock, state: IntroState, move:
         MOVES[move](kb, getattr(t, who), intro_id)
     if hidden:  # word for word the answer for a request that does not exist
         assert caught.value.message == f"no introduction request {intro_id} that you can see."
-    assert kb.show_introduction(t.ana, intro_id) == before, (move, who)
+    assert kb.intros.show(t.ana, intro_id) == before, (move, who)
 
 
 @pytest.mark.parametrize("state", list(SETUPS))
@@ -201,10 +201,10 @@ def test_an_unknown_id_and_a_strangers_request_read_the_same(kb: Kithbook,
                                                             town: Community) -> None:
     asked = ask(kb, town)
     with pytest.raises(NotFound) as theirs:
-        kb.show_introduction(town.dan, asked.id)
+        kb.intros.show(town.dan, asked.id)
     missing = new_id()
     with pytest.raises(NotFound) as nothing:
-        kb.show_introduction(town.dan, missing)
+        kb.intros.show(town.dan, missing)
     assert theirs.value.message.replace(asked.id, "ID") == \
         nothing.value.message.replace(missing, "ID")
 
@@ -215,10 +215,10 @@ def test_expiry_closes_only_requests_past_their_deadline(kb: Kithbook, town: Com
     clock.advance(20)
     fresh = ask(kb, town, PURPOSE + " Also hiring.").id
     clock.advance(11)
-    assert kb.expire_due_introductions() == 1
-    assert kb.show_introduction(town.ben, old).state is IntroState.EXPIRED
-    assert kb.show_introduction(town.ben, fresh).state is IntroState.REQUESTED
-    assert kb.expire_due_introductions() == 0
+    assert kb.intros.expire_due() == 1
+    assert kb.intros.show(town.ben, old).state is IntroState.EXPIRED
+    assert kb.intros.show(town.ben, fresh).state is IntroState.REQUESTED
+    assert kb.intros.expire_due() == 0
 
 
 def test_looking_for_requests_due_writes_nothing_when_none_is(
@@ -226,7 +226,7 @@ def test_looking_for_requests_due_writes_nothing_when_none_is(
     ask(kb, town)
     clock.advance(2)  # older than the shortest expiry, not yet due
     with statements() as sent:
-        assert kb.expire_due_introductions() == 0
+        assert kb.intros.expire_due() == 0
     assert [s for s in sent if s.lstrip().upper().startswith(
         ("UPDATE", "INSERT", "DELETE", "BEGIN IMMEDIATE"))] == []
 
@@ -236,35 +236,35 @@ def test_the_list_page_reads_what_the_list_the_asks_and_the_cap_each_say(
     first = ask(kb, town).id
     clock.advance(1)
     ask(kb, town, PURPOSE + " Also hiring.")
-    kb.forward_introduction(town.ana, first)
+    kb.intros.forward(town.ana, first)
     for member in (town.ana, town.ben, town.cleo, town.dan):
         for box in Box:
-            page = kb.introductions_page(member, box)
-            assert page.views == kb.list_introductions(member, box)
-            assert page.emailed == kb.email_statuses(member)
-            assert page.fair_use == kb.fair_use_status(member)
+            page = kb.intros.introductions_page(member, box)
+            assert page.views == kb.intros.list_introductions(member, box)
+            assert page.emailed == kb.intros.email_statuses(member)
+            assert page.fair_use == kb.intros.fair_use_status(member)
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(kb: Kithbook,
                                                           town: Community) -> None:
     asked = ask(kb, town)
-    kb.forward_introduction(town.ana, asked.id, expected_version=1)
+    kb.intros.forward(town.ana, asked.id, expected_version=1)
     with pytest.raises(Conflict, match="reload it"):
-        kb.withdraw_introduction(town.ben, asked.id, expected_version=1)
-    assert kb.show_introduction(town.ben, asked.id).state is IntroState.FORWARDED
+        kb.intros.withdraw(town.ben, asked.id, expected_version=1)
+    assert kb.intros.show(town.ben, asked.id).state is IntroState.FORWARDED
 
 
 def test_saving_against_a_version_someone_moved_past_is_refused(kb: Kithbook,
                                                                town: Community) -> None:
     asked = ask(kb, town)
-    kb.forward_introduction(town.ana, asked.id)
+    kb.intros.forward(town.ana, asked.id)
     with kb.uow() as uow:
         intro = uow.introductions.get(asked.id)
         assert intro is not None
         intro.withdraw(by=town.ben, at=kb.clock.now())
         with pytest.raises(Conflict, match="at the same moment"):
             uow.introductions.save(intro, loaded_version=1)
-    assert kb.show_introduction(town.ben, asked.id).state is IntroState.FORWARDED
+    assert kb.intros.show(town.ben, asked.id).state is IntroState.FORWARDED
 
 
 # ---- two people at once ---------------------------------------------------------------
@@ -277,7 +277,7 @@ def _race(kb: Kithbook, actor: MemberId, intro_id: str) -> list[object]:
     def attempt() -> None:
         barrier.wait()
         try:
-            results.append(kb.forward_introduction(actor, intro_id))
+            results.append(kb.intros.forward(actor, intro_id))
         except KithbookError as exc:
             results.append(exc)
 
@@ -299,7 +299,7 @@ def test_two_concurrent_forwards_one_wins_one_is_refused(kb: Kithbook,
         assert len(wins) == 1 and len(refusals) == 1, results
         assert "cannot forward this request: it is forwarded" in str(refusals[0]) \
             or "at the same moment" in str(refusals[0])
-        view = kb.show_introduction(town.ana, intro_id)
+        view = kb.intros.show(town.ana, intro_id)
         assert view.version == 2
         assert [m.kind for m in view.history] == [MoveKind.REQUEST, MoveKind.FORWARD]
 
@@ -318,34 +318,34 @@ def test_the_requester_never_reads_a_private_reason_a_hidden_tie_or_a_no(
 
     for contact in (town.hal, town.nora, town.vic, new_id()):
         with pytest.raises(NotAllowed) as refused:
-            kb.request_introduction(town.ben, town.ana, contact, PURPOSE)
+            kb.intros.request(town.ben, town.ana, contact, PURPOSE)
         assert refused.value.message == REFUSED_TO_ASKER
         read.append(refused.value.message)
     first = ask(kb, town).id
-    kb.decline_introduction(town.ana, first, note="Not this time",
-                            private_reason=SECRET)
+    kb.intros.decline(town.ana, first, note="Not this time",
+                      private_reason=SECRET)
     second_id = ask(kb, town, "Cleo's view on hiring a first data engineer.").id
-    kb.forward_introduction(town.ana, second_id)
-    kb.decline_introduction(town.cleo, second_id, private_reason="Ben is a " + SECRET)
+    kb.intros.forward(town.ana, second_id)
+    kb.intros.decline(town.cleo, second_id, private_reason="Ben is a " + SECRET)
     third = ask(kb, town, "Cleo's take on a data team's first year.").id
-    kb.forward_introduction(town.ana, third)
+    kb.intros.forward(town.ana, third)
     for move in ("accept", "make", "decline", "forward"):
         keep(lambda m=move: MOVES[m](kb, town.ben, third))  # type: ignore[misc]
-    keep(lambda: kb.record_outcome(town.ben, third, Rating.POSITIVE, party=Role.TARGET))
+    keep(lambda: kb.intros.record_outcome(town.ben, third, Rating.POSITIVE, party=Role.TARGET))
     for intro_id in (first, second_id, third):
-        keep(lambda i=intro_id: kb.show_introduction(town.ben, i))  # type: ignore[misc]
-        keep(lambda i=intro_id: kb.withdraw_introduction(town.ben, i))  # type: ignore[misc]
-        keep(lambda i=intro_id: kb.risk_brief(town.ben, i))  # type: ignore[misc]
-        keep(lambda i=intro_id: kb.draft_email(town.ben, i, DraftKind.ASK))  # type: ignore[misc]
-    keep(lambda: kb.list_introductions(town.ben))
-    keep(lambda: kb.fair_use_status(town.ben))
+        keep(lambda i=intro_id: kb.intros.show(town.ben, i))  # type: ignore[misc]
+        keep(lambda i=intro_id: kb.intros.withdraw(town.ben, i))  # type: ignore[misc]
+        keep(lambda i=intro_id: kb.intros.risk_brief(town.ben, i))  # type: ignore[misc]
+        keep(lambda i=intro_id: kb.intros.draft_email(town.ben, i, DraftKind.ASK))  # type: ignore[misc]
+    keep(lambda: kb.intros.list_introductions(town.ben))
+    keep(lambda: kb.intros.fair_use_status(town.ben))
     everything = "\n".join(read)
     assert "Not this time" in everything  # the public note is shown
     for private in (SECRET, "Hal Hidden", "Nora Noway", "Vic Vault", "Cleo Park",
                     town.hal, town.nora, town.vic, town.cleo_contact, "no introductions",
                     "hidden", "trust"):
         assert private not in everything, private
-    ana_reads = repr(kb.show_introduction(town.ana, first))
+    ana_reads = repr(kb.intros.show(town.ana, first))
     assert SECRET in ana_reads  # the introducer keeps her reason
 
 
@@ -353,43 +353,43 @@ def test_the_requester_never_reads_a_private_reason_a_hidden_tie_or_a_no(
 
 def test_fair_use_caps_open_requests_and_pauses_after_a_no(kb: Kithbook, town: Community,
                                                           clock: FixedClock) -> None:
-    kb.fair_use = FairUseLimits(max_open_requests=2)
+    kb.intros.fair_use = FairUseLimits(max_open_requests=2)
     first = ask(kb, town).id
     ask(kb, town, "Cleo's view on hiring a first data engineer.")
-    assert kb.fair_use_status(town.ben).open_requests == 2
+    assert kb.intros.fair_use_status(town.ben).open_requests == 2
     with pytest.raises(NotAllowed, match="2 open introduction requests"):
         ask(kb, town, "Another question for Cleo about data hiring.")
-    kb.decline_introduction(town.ana, first)
+    kb.intros.decline(town.ana, first)
     with pytest.raises(NotAllowed, match="you can ask them again from"):
         ask(kb, town, "Another question for Cleo about data hiring.")
     clock.advance(31)
-    kb.expire_due_introductions()
+    kb.intros.expire_due()
     assert ask(kb, town, "Another question for Cleo about data hiring.").state \
         is IntroState.REQUESTED
 
 
 def test_requests_are_refused_for_bad_parties(kb: Kithbook, town: Community) -> None:
     with pytest.raises(InvalidInput, match="your own introducer"):
-        kb.request_introduction(town.ben, town.ben, town.cleo_contact, PURPOSE)
+        kb.intros.request(town.ben, town.ben, town.cleo_contact, PURPOSE)
     with pytest.raises(NotFound, match="no member"):
-        kb.request_introduction(town.ben, MemberId(new_id()), town.cleo_contact, PURPOSE)
+        kb.intros.request(town.ben, MemberId(new_id()), town.cleo_contact, PURPOSE)
     with pytest.raises(InvalidInput, match="purpose cannot be empty"):
-        kb.request_introduction(town.ben, town.ana, town.cleo_contact, "  ")
-    assert kb.list_introductions(town.ben) == []
+        kb.intros.request(town.ben, town.ana, town.cleo_contact, "  ")
+    assert kb.intros.list_introductions(town.ben) == []
 
 
 # ---- the introducer's brief and drafts ------------------------------------------------
 
 def test_the_brief_weighs_tie_record_flags_and_welcomes(kb: Kithbook, town: Community,
                                                         clock: FixedClock) -> None:
-    kb.log_interaction(town.ana, [town.ben_contact], Kind.MET, Direction.MUTUAL,
-                       clock.today() - timedelta(days=3))
+    kb.book.log_interaction(town.ana, [town.ben_contact], Kind.MET, Direction.MUTUAL,
+                            clock.today() - timedelta(days=3))
     earlier = ask(kb, town).id
-    kb.forward_introduction(town.ana, earlier)
-    kb.accept_introduction(town.cleo, earlier)
-    kb.record_outcome(town.cleo, earlier, Rating.POSITIVE)
+    kb.intros.forward(town.ana, earlier)
+    kb.intros.accept(town.cleo, earlier)
+    kb.intros.record_outcome(town.cleo, earlier, Rating.POSITIVE)
     asked = ask(kb, town, "Cleo's advice on hiring for a data team.").id
-    brief = kb.risk_brief(town.ana, asked)
+    brief = kb.intros.risk_brief(town.ana, asked)
     assert brief.requester == "Ben" and brief.target.name == "Cleo Park"
     assert brief.stated_trust == 4 and brief.strength is not None and brief.strength > 0.3
     assert any("met once" in e for e in brief.strength_evidence)
@@ -399,9 +399,9 @@ def test_the_brief_weighs_tie_record_flags_and_welcomes(kb: Kithbook, town: Comm
     assert brief.recommendation is Recommendation.GO_AHEAD
     assert any("welcomes" in r for r in brief.reasons)
     with pytest.raises(NotAllowed, match="only the introducer"):
-        kb.risk_brief(town.ben, asked)
+        kb.intros.risk_brief(town.ben, asked)
     with pytest.raises(NotFound):
-        kb.risk_brief(town.dan, asked)
+        kb.intros.risk_brief(town.dan, asked)
 
 
 def test_the_brief_flags_a_pitch_sent_to_several_introducers(kb: Kithbook, town: Community
@@ -409,12 +409,12 @@ def test_the_brief_flags_a_pitch_sent_to_several_introducers(kb: Kithbook, town:
     pitch = "I want to show Cleo a demo of our platform and talk pricing for her team."
     for name in ("Eli", "Fay"):
         other = _member(kb, name)
-        contact = kb.add_contact(other, ContactFields(name="Gus Grant"))
-        kb.set_contact_policy(other, contact.id, PolicyChange(
+        contact = kb.book.add_contact(other, ContactFields(name="Gus Grant"))
+        kb.book.set_contact_policy(other, contact.id, PolicyChange(
             visibility=Visibility.NAMED, ask_rule=AskRule.ANYONE))
-        kb.request_introduction(town.ben, other, contact.id, pitch)
-    asked = kb.request_introduction(town.ben, town.ana, town.cleo_contact, pitch).id
-    brief = kb.risk_brief(town.ana, asked)
+        kb.intros.request(town.ben, other, contact.id, pitch)
+    asked = kb.intros.request(town.ben, town.ana, town.cleo_contact, pitch).id
+    brief = kb.intros.risk_brief(town.ana, asked)
     codes = {f.code for f in brief.flags}
     assert {FlagCode.SELLING, FlagCode.COPY_PASTE} <= codes
     assert brief.recommendation is Recommendation.CONSIDER_DECLINING
@@ -423,13 +423,13 @@ def test_the_brief_flags_a_pitch_sent_to_several_introducers(kb: Kithbook, town:
 def test_drafts_ask_first_and_introduce_once_both_agreed(kb: Kithbook,
                                                         town: Community) -> None:
     asked = ask(kb, town).id
-    draft = kb.draft_email(town.ana, asked, DraftKind.ASK)
+    draft = kb.intros.draft_email(town.ana, asked, DraftKind.ASK)
     assert draft.to == ("cleo@acme.example",) and "Ben asked me" in draft.body
     with pytest.raises(NotAllowed, match="has not agreed yet"):
-        kb.draft_email(town.ana, asked, DraftKind.INTRODUCTION)
-    kb.forward_introduction(town.ana, asked)
-    kb.accept_introduction(town.cleo, asked)
-    both = kb.draft_email(town.ana, asked, DraftKind.INTRODUCTION, note="You both love SQL.")
+        kb.intros.draft_email(town.ana, asked, DraftKind.INTRODUCTION)
+    kb.intros.forward(town.ana, asked)
+    kb.intros.accept(town.cleo, asked)
+    both = kb.intros.draft_email(town.ana, asked, DraftKind.INTRODUCTION, note="You both love SQL.")
     assert "Cleo, meet Ben" in both.body and "You both love SQL." in both.body
     assert set(both.to) == {"ben@example.org", "cleo@acme.example"}
 
@@ -437,53 +437,53 @@ def test_drafts_ask_first_and_introduce_once_both_agreed(kb: Kithbook,
 def test_a_new_name_in_the_profile_signs_drafts_and_open_requests(kb: Kithbook,
                                                                   town: Community) -> None:
     asked = ask(kb, town).id
-    kb.set_profile(town.ana, name="  Ana   Moreno ")
-    kb.set_profile(town.ben, name="Benjamin Ortiz")
-    draft = kb.draft_email(town.ana, asked, DraftKind.ASK)
+    kb.accounts.set_profile(town.ana, name="  Ana   Moreno ")
+    kb.accounts.set_profile(town.ben, name="Benjamin Ortiz")
+    draft = kb.intros.draft_email(town.ana, asked, DraftKind.ASK)
     assert draft.body.endswith("\nAna\n") and "Benjamin Ortiz asked me" in draft.body
-    seen = kb.show_introduction(town.ana, asked)
+    seen = kb.intros.show(town.ana, asked)
     assert (seen.requester, seen.introducer) == ("Benjamin Ortiz", "Ana Moreno")
     # Cleo is named as Ana's book calls her, whatever she calls herself.
-    kb.set_profile(town.cleo, name="Cleopatra")
-    assert kb.show_introduction(town.ana, asked).target == "Cleo Park"
+    kb.accounts.set_profile(town.cleo, name="Cleopatra")
+    assert kb.intros.show(town.ana, asked).target == "Cleo Park"
     with pytest.raises(InvalidInput, match="give your name as others will see it"):
-        kb.set_profile(town.ana, name="   ")
-    assert kb.profile(town.ana).name == "Ana Moreno"
+        kb.accounts.set_profile(town.ana, name="   ")
+    assert kb.accounts.profile(town.ana).name == "Ana Moreno"
 
 
 # ---- local mode: the other parties are off Kithbook -----------------------------------
 
 def test_a_request_that_came_by_email_is_kept_by_the_introducer(kb: Kithbook,
                                                                 town: Community) -> None:
-    got = kb.record_received_request(town.ana, "Dina Kovacs", "Cleo Park", PURPOSE,
-                                     requester_email="dina@example.org")
+    got = kb.intros.record_received_request(town.ana, "Dina Kovacs", "Cleo Park", PURPOSE,
+                                            requester_email="dina@example.org")
     assert got.viewer is Role.INTRODUCER and got.requester == "Dina Kovacs"
-    kb.forward_introduction(town.ana, got.id)
-    made = kb.make_introduction(town.ana, got.id, note="Cleo said yes by phone")
+    kb.intros.forward(town.ana, got.id)
+    made = kb.intros.make(town.ana, got.id, note="Cleo said yes by phone")
     assert made.state is IntroState.MADE
     assert made.history[-1].on_behalf_of == "Cleo Park"
     with pytest.raises(InvalidInput, match="say whose outcome"):
-        kb.record_outcome(town.ana, got.id, Rating.POSITIVE)
-    kb.record_outcome(town.ana, got.id, Rating.POSITIVE, party=Role.TARGET)
-    brief = kb.risk_brief(town.ana, got.id)
+        kb.intros.record_outcome(town.ana, got.id, Rating.POSITIVE)
+    kb.intros.record_outcome(town.ana, got.id, Rating.POSITIVE, party=Role.TARGET)
+    brief = kb.intros.risk_brief(town.ana, got.id)
     assert brief.requester == "Dina Kovacs" and brief.strength is None
-    again = kb.record_received_request(town.ana, "Dina Kovacs", "Cleo Park",
-                                       "More advice on data hiring.",
-                                       requester_email="DINA@example.org")
-    record = kb.risk_brief(town.ana, again.id).reputation
+    again = kb.intros.record_received_request(town.ana, "Dina Kovacs", "Cleo Park",
+                                              "More advice on data hiring.",
+                                              requester_email="DINA@example.org")
+    record = kb.intros.risk_brief(town.ana, again.id).reputation
     assert record.made == 1 and record.outcomes.positive == 1
 
 
 def test_an_introduction_asked_of_someone_off_kithbook(kb: Kithbook, town: Community) -> None:
-    asked = kb.record_asked_request(town.ana, "Ben Ortiz", "Zoe Quinn", PURPOSE,
-                                    target_email="zoe@example.org")
+    asked = kb.intros.record_asked_request(town.ana, "Ben Ortiz", "Zoe Quinn", PURPOSE,
+                                           target_email="zoe@example.org")
     assert asked.viewer is Role.REQUESTER and asked.introducer == "Ben Ortiz"
-    kb.forward_introduction(town.ana, asked.id, note="Ben says he asked her")
-    made = kb.accept_introduction(town.ana, asked.id)
+    kb.intros.forward(town.ana, asked.id, note="Ben says he asked her")
+    made = kb.intros.accept(town.ana, asked.id)
     assert made.history[1].on_behalf_of == "Ben Ortiz"
     assert made.history[2].on_behalf_of == "Zoe Quinn"
-    assert [v.id for v in kb.list_introductions(town.ana, Box.OUTBOX)] == [asked.id]
+    assert [v.id for v in kb.intros.list_introductions(town.ana, Box.OUTBOX)] == [asked.id]
     with pytest.raises(NotAllowed, match="only the introducer"):
-        kb.draft_email(town.ana, asked.id, DraftKind.ASK)
+        kb.intros.draft_email(town.ana, asked.id, DraftKind.ASK)
     with pytest.raises(NotFound):
-        kb.record_asked_request(town.ana, "Nobody Known", "Zoe", PURPOSE)
+        kb.intros.record_asked_request(town.ana, "Nobody Known", "Zoe", PURPOSE)

@@ -21,78 +21,79 @@ def _linked(kb: Kithbook, owner: Member, member: Member) -> str | None:
 
 def test_a_link_needs_both_sides_and_either_side_ends_it(kb: Kithbook) -> None:
     ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
-    ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
-    kb.propose_link(ana.id, ben_in_ana, "BEN@example.org")
+    ben_in_ana = kb.book.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
+    kb.community.propose_link(ana.id, ben_in_ana, "BEN@example.org")
     assert _linked(kb, ana, ben) is None  # proposed, not yet linked
-    [incoming] = kb.member_links(ben.id)
+    [incoming] = kb.community.member_links(ben.id)
     assert (incoming.other_name, incoming.contact_name, incoming.proposed_by_me,
             incoming.confirmed) == ("Ana", None, False, False)
     with pytest.raises(InvalidInput):
-        kb.confirm_link(ana.id, incoming.id)  # the proposer cannot confirm for Ben
-    kb.confirm_link(ben.id, incoming.id)
+        kb.community.confirm_link(ana.id, incoming.id)  # the proposer cannot confirm for Ben
+    kb.community.confirm_link(ben.id, incoming.id)
     assert _linked(kb, ana, ben) == ben_in_ana
-    [outgoing] = kb.member_links(ana.id)
+    [outgoing] = kb.community.member_links(ana.id)
     assert (outgoing.contact_name, outgoing.confirmed) == ("Ben Ortiz", True)
-    kb.unlink(ben.id, incoming.id)
+    kb.community.unlink(ben.id, incoming.id)
     assert _linked(kb, ana, ben) is None
-    assert kb.member_links(ana.id) == [] == kb.member_links(ben.id)
+    assert kb.community.member_links(ana.id) == [] == kb.community.member_links(ben.id)
 
 
 def test_proposing_does_the_same_for_a_member_and_for_an_unknown_email(kb: Kithbook) -> None:
     ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
-    ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
-    zed = kb.add_contact(ana.id, ContactFields(name="Zed")).id
+    ben_in_ana = kb.book.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
+    zed = kb.book.add_contact(ana.id, ContactFields(name="Zed")).id
     with statements() as to_member:
-        kb.propose_link(ana.id, ben_in_ana, ben.email or "")
+        kb.community.propose_link(ana.id, ben_in_ana, ben.email or "")
     with statements() as to_stranger:
-        kb.propose_link(ana.id, zed, "nobody@example.org")
+        kb.community.propose_link(ana.id, zed, "nobody@example.org")
     assert to_member == to_stranger
-    shown = sorted((v.contact_name, v.other_name, v.confirmed) for v in kb.member_links(ana.id))
+    shown = sorted((v.contact_name, v.other_name,
+                    v.confirmed) for v in kb.community.member_links(ana.id))
     assert shown == [("Ben Ortiz", "ben@example.org", False), ("Zed", "nobody@example.org",
                                                                 False)]
     with kb.uow().reading() as uow:
         assert uow.outbox.pending() == 0  # no email either way
     # Ben, the member, is told in the app; the proposer's answer was the same.
-    [told] = kb.notifications(ben.id)
+    [told] = kb.notices.notifications(ben.id)
     assert told.link == "/links" and "Ana asks to link their book to you" in told.message
-    assert kb.notifications(ana.id) == []
+    assert kb.notices.notifications(ana.id) == []
 
 
 def test_a_proposal_waits_for_whoever_has_the_email_and_names_them_once_confirmed(
         kb: Kithbook) -> None:
     ana = add_member(kb, "Ana")
-    zed = kb.add_contact(ana.id, ContactFields(name="Zed")).id
-    kb.propose_link(ana.id, zed, "zed@example.org")
+    zed = kb.book.add_contact(ana.id, ContactFields(name="Zed")).id
+    kb.community.propose_link(ana.id, zed, "zed@example.org")
     late = add_member(kb, "Zed")  # joins after the proposal, with that email
-    [incoming] = kb.member_links(late.id)
+    [incoming] = kb.community.member_links(late.id)
     assert (incoming.other_name, incoming.proposed_by_me) == ("Ana", False)
-    kb.confirm_link(late.id, incoming.id)
-    [outgoing] = kb.member_links(ana.id)
+    kb.community.confirm_link(late.id, incoming.id)
+    [outgoing] = kb.community.member_links(ana.id)
     assert (outgoing.other_name, outgoing.confirmed) == ("Zed", True)
     assert _linked(kb, ana, late) == zed
 
 
 def test_one_member_is_linked_from_one_contact_of_a_book(kb: Kithbook) -> None:
     ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
-    first = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
-    second = kb.add_contact(ana.id, ContactFields(name="B. Ortiz")).id
-    kb.propose_link(ana.id, first, "ben@example.org")
-    kb.propose_link(ana.id, second, "ben@example.org")
-    one, other = kb.member_links(ben.id)
-    kb.confirm_link(ben.id, one.id)
+    first = kb.book.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
+    second = kb.book.add_contact(ana.id, ContactFields(name="B. Ortiz")).id
+    kb.community.propose_link(ana.id, first, "ben@example.org")
+    kb.community.propose_link(ana.id, second, "ben@example.org")
+    one, other = kb.community.member_links(ben.id)
+    kb.community.confirm_link(ben.id, one.id)
     with pytest.raises(InvalidInput, match="already stands for you"):
-        kb.confirm_link(ben.id, other.id)
+        kb.community.confirm_link(ben.id, other.id)
     with pytest.raises(InvalidInput, match="your own email"):
-        kb.propose_link(ana.id, second, "ANA@example.org")
+        kb.community.propose_link(ana.id, second, "ANA@example.org")
 
 
 def test_strangers_cannot_see_confirm_or_end_a_link(kb: Kithbook) -> None:
     ana, ben, dan = add_member(kb, "Ana"), add_member(kb, "Ben"), add_member(kb, "Dan")
-    ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
-    kb.propose_link(ana.id, ben_in_ana, "ben@example.org")
-    [link] = kb.member_links(ben.id)
-    assert kb.member_links(dan.id) == []
-    for attempt in (kb.confirm_link, kb.unlink):
+    ben_in_ana = kb.book.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
+    kb.community.propose_link(ana.id, ben_in_ana, "ben@example.org")
+    [link] = kb.community.member_links(ben.id)
+    assert kb.community.member_links(dan.id) == []
+    for attempt in (kb.community.confirm_link, kb.community.unlink):
         with pytest.raises(NotFound) as refused:
             attempt(dan.id, link.id)
         with pytest.raises(NotFound) as missing:

@@ -15,12 +15,12 @@ from kithbook.services.ports import ContactQuery, Sort
 def test_a_longest_name_that_folds_longer_is_stored_and_listed(kb: Kithbook,
                                                                name: str) -> None:
     assert len(fold(name)) > MAX_NAME
-    me, _ = kb.init_local_member("Sam")
-    added = kb.add_contact(me.id, ContactFields(name=name), TieFields())
-    kb.add_contact(me.id, ContactFields(name="Ada"), TieFields())
-    assert kb.show_contact(me.id, added.id).contact.name == name
+    me, _ = kb.book.init_local_member("Sam")
+    added = kb.book.add_contact(me.id, ContactFields(name=name), TieFields())
+    kb.book.add_contact(me.id, ContactFields(name="Ada"), TieFields())
+    assert kb.book.show_contact(me.id, added.id).contact.name == name
     for sort in Sort:
-        listed = kb.list_contacts(me.id, ContactQuery(sort=sort)).items
+        listed = kb.book.list_contacts(me.id, ContactQuery(sort=sort)).items
         assert name in [item.contact.name for item in listed]
-    kb.edit_contact(me.id, added.id, ContactFields(name=name[:-1] + "x"), exact=True)
-    assert kb.show_contact(me.id, added.id).contact.name.endswith("x")
+    kb.book.edit_contact(me.id, added.id, ContactFields(name=name[:-1] + "x"), exact=True)
+    assert kb.book.show_contact(me.id, added.id).contact.name.endswith("x")

@@ -27,7 +27,7 @@ from kithbook.web.pictures import map_picture
 
 @pytest.fixture
 def me(kb: Kithbook) -> Member:
-    member, _ = kb.init_local_member("Sam")
+    member, _ = kb.book.init_local_member("Sam")
     return member
 
 
@@ -59,7 +59,7 @@ def _check(drawn: NetworkMap, book: dict[ContactId, tuple[float, Stage, tuple[st
 
 def test_the_map_draws_the_strongest_ties_the_whole_book_gives(
         kb: Kithbook, me: Member, monkeypatch: pytest.MonkeyPatch) -> None:
-    kb.build_demo(me.id, 1500, 11)
+    kb.book.build_demo(me.id, 1500, 11)
     book = _whole_book(kb, me)
     tags = Counter(t for _, _, tagged, _ in book.values() for t in tagged).most_common()
     organizations = Counter(o for *_, o in book.values() if o).most_common()
@@ -89,38 +89,38 @@ def _check_query(kb: Kithbook, me: Member,
                 and (query.organization is None
                      or fold(query.organization) in fold(organization or ""))
                 and (query.stage is None or stage == query.stage)]
-    _check(kb.network_map(me.id, query), book, matching, query.limit)
+    _check(kb.paths.network_map(me.id, query), book, matching, query.limit)
 
 
 def test_the_map_follows_writes_and_the_calendar(kb: Kithbook, me: Member,
                                                   clock: FixedClock) -> None:
     ids = {}
     for name, trust in (("Ada", 5), ("Bea", 3), ("Cy", 1)):
-        ids[name] = kb.add_contact(me.id, ContactFields(name=name),
-                                   TieFields(stated_trust=trust)).id
-        kb.log_interaction(me.id, [ids[name]], Kind.MET, Direction.MUTUAL, clock.today())
-    first = kb.network_map(me.id, MapQuery())
+        ids[name] = kb.book.add_contact(me.id, ContactFields(name=name),
+                                        TieFields(stated_trust=trust)).id
+        kb.book.log_interaction(me.id, [ids[name]], Kind.MET, Direction.MUTUAL, clock.today())
+    first = kb.paths.network_map(me.id, MapQuery())
     assert [n.name for n in first.nodes] == ["Ada", "Bea", "Cy"]
-    assert kb.network_map(me.id, MapQuery()) == first  # nothing written: the same map
-    kb.edit_contact(me.id, "Cy", ContactFields(), TieFields(stated_trust=5))
+    assert kb.paths.network_map(me.id, MapQuery()) == first  # nothing written: the same map
+    kb.book.edit_contact(me.id, "Cy", ContactFields(), TieFields(stated_trust=5))
     for _ in range(6):
-        kb.log_interaction(me.id, [ids["Cy"]], Kind.ADVICE, Direction.MUTUAL, clock.today())
-    moved = kb.network_map(me.id, MapQuery())
+        kb.book.log_interaction(me.id, [ids["Cy"]], Kind.ADVICE, Direction.MUTUAL, clock.today())
+    moved = kb.paths.network_map(me.id, MapQuery())
     assert moved.nodes[0].name == "Cy"
 
     def today_s(node_contact: ContactId) -> tuple[float, Stage]:
-        depth = kb.tie_depth(me.id, node_contact, exact=True)
+        depth = kb.depth.tie_depth(me.id, node_contact, exact=True)
         return round(depth.tie.strength, 2), depth.stage.stage
 
     for node in moved.nodes:
         assert (node.strength, node.stage) == today_s(node.contact)
     clock.advance(300)
-    stale = kb.network_map(me.id, MapQuery(), wait_for_day=False)
+    stale = kb.paths.network_map(me.id, MapQuery(), wait_for_day=False)
     assert stale.stale_strengths
     assert [(n.contact, n.strength) for n in stale.nodes] == [
         (n.contact, n.strength) for n in moved.nodes]
-    kb.refresh_strengths(me.id)
-    renewed = kb.network_map(me.id, MapQuery(), wait_for_day=False)
+    kb.depth.refresh_strengths(me.id)
+    renewed = kb.paths.network_map(me.id, MapQuery(), wait_for_day=False)
     assert not renewed.stale_strengths
     for node in renewed.nodes:
         assert (node.strength, node.stage) == today_s(node.contact)
@@ -130,40 +130,40 @@ def test_the_map_follows_writes_and_the_calendar(kb: Kithbook, me: Member,
 def test_organizations_match_without_accents_or_case(kb: Kithbook, me: Member) -> None:
     for name, organization in (("Ana", "Crème Brûlée Ltd"), ("Bo", "CREME works"),
                                ("Cy", "Brulerie")):
-        kb.add_contact(me.id, ContactFields(name=name, organization=organization), TieFields())
-    drawn = kb.network_map(me.id, MapQuery(organization="crème"))
+        kb.book.add_contact(me.id, ContactFields(name=name, organization=organization), TieFields())
+    drawn = kb.paths.network_map(me.id, MapQuery(organization="crème"))
     assert sorted(n.name for n in drawn.nodes) == ["Ana", "Bo"] and drawn.matching == 2
-    assert sorted(n.name for n in kb.network_map(me.id, MapQuery(organization="BRÛL")).nodes
+    assert sorted(n.name for n in kb.paths.network_map(me.id, MapQuery(organization="BRÛL")).nodes
                   ) == ["Ana", "Cy"]
-    assert kb.network_map(me.id, MapQuery(organization="nobody")).nodes == ()
+    assert kb.paths.network_map(me.id, MapQuery(organization="nobody")).nodes == ()
 
 
 def test_a_drawn_map_is_read_at_once_only_while_it_is_current(kb: Kithbook, me: Member,
                                                                clock: FixedClock) -> None:
     """`drawn_map` (what a server answers on its event loop) gives exactly the map
     `network_map` drew, and None whenever that would take drawing or computing."""
-    ada = kb.add_contact(me.id, ContactFields(name="Ada"), TieFields(stated_trust=5)).id
-    kb.log_interaction(me.id, [ada], Kind.MET, Direction.MUTUAL, clock.today())
-    kb.add_contact(me.id, ContactFields(name="Bea", tags=["mentor"]))
-    assert kb.drawn_map(me.id, MapQuery()) is None  # a strength to compute first
-    drawn = kb.network_map(me.id, MapQuery())
-    assert kb.at_once(lambda: kb.drawn_map(me.id, MapQuery())) == drawn
-    assert kb.drawn_map(me.id, MapQuery(tag="mentor")) is None  # not drawn yet
-    mentors = kb.network_map(me.id, MapQuery(tag="Mentor "))
-    assert kb.drawn_map(me.id, MapQuery(tag="mentor")) == mentors
-    kb.edit_contact(me.id, "Bea", ContactFields(organization="Acme"))
-    assert kb.drawn_map(me.id, MapQuery()) is None  # a write: draw it again
-    again = kb.network_map(me.id, MapQuery())
-    assert kb.drawn_map(me.id, MapQuery()) == again
+    ada = kb.book.add_contact(me.id, ContactFields(name="Ada"), TieFields(stated_trust=5)).id
+    kb.book.log_interaction(me.id, [ada], Kind.MET, Direction.MUTUAL, clock.today())
+    kb.book.add_contact(me.id, ContactFields(name="Bea", tags=["mentor"]))
+    assert kb.paths.drawn_map(me.id, MapQuery()) is None  # a strength to compute first
+    drawn = kb.paths.network_map(me.id, MapQuery())
+    assert kb.at_once(lambda: kb.paths.drawn_map(me.id, MapQuery())) == drawn
+    assert kb.paths.drawn_map(me.id, MapQuery(tag="mentor")) is None  # not drawn yet
+    mentors = kb.paths.network_map(me.id, MapQuery(tag="Mentor "))
+    assert kb.paths.drawn_map(me.id, MapQuery(tag="mentor")) == mentors
+    kb.book.edit_contact(me.id, "Bea", ContactFields(organization="Acme"))
+    assert kb.paths.drawn_map(me.id, MapQuery()) is None  # a write: draw it again
+    again = kb.paths.network_map(me.id, MapQuery())
+    assert kb.paths.drawn_map(me.id, MapQuery()) == again
     # Its picture is drawn once while the map is kept, and is the map's as drawn anew.
     svg = map_picture(again, ColourBy.ORGANIZATION, _page)
     assert map_picture(again, ColourBy.ORGANIZATION, _page) is svg
     assert svg == map_svg(again, ColourBy.ORGANIZATION, _page) and "Acme" in svg
     assert map_picture(again, ColourBy.STAGE, _page) == map_svg(again, ColourBy.STAGE, _page)
     clock.advance(1)
-    assert kb.drawn_map(me.id, MapQuery()) is None  # a new day's map
-    stale = kb.network_map(me.id, MapQuery(), wait_for_day=False)
-    assert stale.stale_strengths and kb.drawn_map(me.id, MapQuery()) == stale
+    assert kb.paths.drawn_map(me.id, MapQuery()) is None  # a new day's map
+    stale = kb.paths.network_map(me.id, MapQuery(), wait_for_day=False)
+    assert stale.stale_strengths and kb.paths.drawn_map(me.id, MapQuery()) == stale
 
 
 def _page(contact: ContactId) -> str:

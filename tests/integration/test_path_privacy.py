@@ -63,9 +63,9 @@ def _generate(kb: Kithbook, seed: int) -> Community:
     hidden = []
 
     def add(owner: MemberId, fields: ContactFields, linked: MemberId | None) -> None:
-        contact = kb.add_contact(owner, fields, TieFields(stated_trust=rng.randint(1, 5))).id
+        contact = kb.book.add_contact(owner, fields, TieFields(stated_trust=rng.randint(1, 5))).id
         policy = _policy(rng)
-        kb.set_contact_policy(owner, contact, policy)
+        kb.book.set_contact_policy(owner, contact, policy)
         if linked is not None:
             with kb.uow() as uow:
                 uow.contacts.link_member(owner, contact, linked)
@@ -89,7 +89,7 @@ def _generate(kb: Kithbook, seed: int) -> Community:
     # search brings its searcher's up to date; so the two rounds compared differ in the
     # hidden tie only, not in which books earlier searches happened to store.
     for m in members:
-        kb.list_contacts(m, ContactQuery())
+        kb.book.list_contacts(m, ContactQuery())
     return Community(members, names, hidden)
 
 
@@ -108,7 +108,7 @@ def _everything_seen(kb: Kithbook, searcher: MemberId, queries: list[PathQuery])
         try:
             # Each search hands out fresh handles (drawn at random): all else must agree.
             seen.append(HANDLE.sub("target_handle=<handle>",
-                                   repr(kb.find_paths(searcher, query))))
+                                   repr(kb.paths.find_paths(searcher, query))))
         except KithbookError as exc:
             seen.append(f"{type(exc).__name__}: {exc.message} [{exc.field}]")
     return seen
@@ -123,7 +123,7 @@ def test_no_search_reveals_a_hidden_tie(kb: Kithbook, seed: int) -> None:
     for hidden in community.hidden[:6]:
         others = [m for m in community.members if m != hidden.owner]
         with_tie = {m: _everything_seen(kb, m, queries) for m in others}
-        kb.delete_contact(hidden.owner, hidden.contact)
+        kb.book.delete_contact(hidden.owner, hidden.contact)
         without = {m: _everything_seen(kb, m, queries) for m in others}
         assert with_tie == without
         some_path = some_path or any("FoundPath" in s for v in without.values() for s in v)

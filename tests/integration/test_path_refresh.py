@@ -76,7 +76,7 @@ def _answers(kb: Kithbook, members: list[Member]) -> list[Any]:
     out = []
     for m in members:
         for org in ORGS:
-            found = kb.find_paths(m.id, PathQuery(organization=org, k=3)).paths
+            found = kb.paths.find_paths(m.id, PathQuery(organization=org, k=3)).paths
             scores = [p.score for p in found]
             out.append((scores, sorted([s.label for s in p.steps] for p in found
                                        if p.score > min(scores))))
@@ -96,76 +96,76 @@ def test_a_refreshed_network_is_the_network_read_from_scratch(kb: Kithbook, ops:
     tag = uuid.uuid4().hex[:6]
     members = [add_member(kb, f"M{tag}{i}") for i in range(3)]
     for i, m in enumerate(members):
-        kb.set_default_policy(m.id, PolicyChange(visibility=Visibility.NAMED,
-                                                 ask_rule=AskRule.ANYONE))
+        kb.book.set_default_policy(m.id, PolicyChange(visibility=Visibility.NAMED,
+                                                      ask_rule=AskRule.ANYONE))
         for j, other in enumerate(members):
             if i != j:
-                kb.add_contact(m.id, ContactFields(name=f"Card {other.name}"),
-                               TieFields(stated_trust=1 + (i + j) % 5))
+                kb.book.add_contact(m.id, ContactFields(name=f"Card {other.name}"),
+                                    TieFields(stated_trust=1 + (i + j) % 5))
     cards: dict[str, list[str]] = {m.id: [] for m in members}
     cache = PathsCache()
     _network(kb, cache)
-    kb.find_paths(members[0].id, PathQuery(organization="Acme"))  # the service's cache too
+    kb.paths.find_paths(members[0].id, PathQuery(organization="Acme"))  # the service's cache too
     for n, (op, a, b) in enumerate(ops):
         owner = members[a % len(members)]
         if op == "contact":
             name = f"P{tag}{n}"
-            kb.add_contact(owner.id, ContactFields(name=name, organization=ORGS[b % 3],
-                                                   tags=["vc"] if b % 2 else []),
+            kb.book.add_contact(owner.id, ContactFields(name=name, organization=ORGS[b % 3],
+                                                        tags=["vc"] if b % 2 else []),
                            TieFields(stated_trust=1 + b % 5))
             cards[owner.id].append(name)
         elif op == "policy" and cards[owner.id]:
             name = cards[owner.id][b % len(cards[owner.id])]
-            kb.set_contact_policy(owner.id, name, PolicyChange(
+            kb.book.set_contact_policy(owner.id, name, PolicyChange(
                 visibility=list(Visibility)[b % 3], ask_rule=list(AskRule)[(b // 3) % 3],
                 ask_min_trust=2 if list(AskRule)[(b // 3) % 3] is AskRule.TRUSTED else None))
         elif op == "default":
-            kb.set_default_policy(owner.id, PolicyChange(visibility=list(Visibility)[b % 3]))
+            kb.book.set_default_policy(owner.id, PolicyChange(visibility=list(Visibility)[b % 3]))
         elif op == "log" and cards[owner.id]:
             name = cards[owner.id][b % len(cards[owner.id])]
-            kb.log_interaction(owner.id, [name], Kind.TALKED, Direction.MUTUAL,
+            kb.book.log_interaction(owner.id, [name], Kind.TALKED, Direction.MUTUAL,
                              kb.clock.today())
         elif op == "edit" and cards[owner.id]:
             # A contact's words change while the rest of the book is read again as it was.
             name = cards[owner.id][b % len(cards[owner.id])]
-            kb.edit_contact(owner.id, name, ContactFields(
+            kb.book.edit_contact(owner.id, name, ContactFields(
                 name=name, organization=ORGS[(b // 2) % 3] if b % 3 else None,
                 role="Partner" if b % 2 else None, tags=["angel"] if b % 4 else []))
         elif op == "delete" and cards[owner.id]:
-            kb.delete_contact(owner.id, cards[owner.id].pop(b % len(cards[owner.id])))
+            kb.book.delete_contact(owner.id, cards[owner.id].pop(b % len(cards[owner.id])))
         elif op == "profile":
-            kb.set_profile(owner.id, organization=ORGS[b % 3] if b % 4 else "",
-                           title="CTO" if b % 2 else None)
+            kb.accounts.set_profile(owner.id, organization=ORGS[b % 3] if b % 4 else "",
+                                    title="CTO" if b % 2 else None)
         elif op == "link":
             owner, other = members[a % 3], members[b % 3]  # the first three have cards
             if other.id != owner.id:
                 try:
-                    kb.propose_link(owner.id, f"Card {other.name}", other.email or "")
+                    kb.community.propose_link(owner.id, f"Card {other.name}", other.email or "")
                 except KithbookError:
                     pass  # already proposed or linked: nothing written
-                for v in kb.member_links(other.id):
+                for v in kb.community.member_links(other.id):
                     if not v.confirmed and not v.proposed_by_me:
-                        kb.confirm_link(other.id, v.id)
+                        kb.community.confirm_link(other.id, v.id)
         elif op == "member":
             members.append(add_member(kb, f"M{tag}x{n}"))
             cards[members[-1].id] = []
-            kb.add_contact(members[-1].id, ContactFields(name=f"Card {owner.name}"))
+            kb.book.add_contact(members[-1].id, ContactFields(name=f"Card {owner.name}"))
         refreshed = _network(kb, cache)
         fresh = _network(kb, PathsCache())
         assert _canonical(refreshed) == _canonical(fresh)
     incremental = _answers(kb, members)  # on the service's network, refreshed
-    kb._paths.changed()  # noqa: SLF001 - forget it: the next searches read from scratch
+    kb._wiring.paths.changed()  # noqa: SLF001 - forget it: the next searches read from scratch
     assert _answers(kb, members) == incremental
 
 
 def test_a_refresh_keeps_numbers_and_reads_only_the_member_who_wrote(kb: Kithbook) -> None:
     ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
-    kb.add_contact(ann.id, ContactFields(name="Carol", organization="Acme"))
-    kb.add_contact(bea.id, ContactFields(name="Dan", organization="Globex"))
+    kb.book.add_contact(ann.id, ContactFields(name="Carol", organization="Acme"))
+    kb.book.add_contact(bea.id, ContactFields(name="Dan", organization="Globex"))
     cache = PathsCache()
     before = _network(kb, cache)
-    kb.delete_contact(ann.id, "Carol")
-    kb.add_contact(ann.id, ContactFields(name="Erin", organization="Acme"))
+    kb.book.delete_contact(ann.id, "Carol")
+    kb.book.add_contact(ann.id, ContactFields(name="Erin", organization="Acme"))
     after = _network(kb, cache)
     assert after.community is not None and before.community is not None
     # Everyone keeps their number; Carol's is retired, Erin's is new, at the end.
@@ -184,24 +184,24 @@ def test_every_process_sees_the_writes_of_the_others(settings: Settings, kb: Kit
     other = bootstrap(settings, clock=kb.clock, migrate=False)
     try:
         ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
-        kb.set_default_policy(bea.id, PolicyChange(visibility=Visibility.NAMED,
-                                                   ask_rule=AskRule.ANYONE))
-        kb.add_contact(ann.id, ContactFields(name="Bea Baker"), TieFields(stated_trust=4))
-        kb.add_contact(bea.id, ContactFields(name="Ann Archer"), TieFields(stated_trust=5))
+        kb.book.set_default_policy(bea.id, PolicyChange(visibility=Visibility.NAMED,
+                                                        ask_rule=AskRule.ANYONE))
+        kb.book.add_contact(ann.id, ContactFields(name="Bea Baker"), TieFields(stated_trust=4))
+        kb.book.add_contact(bea.id, ContactFields(name="Ann Archer"), TieFields(stated_trust=5))
         for owner, card, member in ((ann, "Bea", bea), (bea, "Ann", ann)):
-            kb.propose_link(owner.id, card, member.email or "")
+            kb.community.propose_link(owner.id, card, member.email or "")
         for member in (bea, ann):
-            for v in kb.member_links(member.id):
+            for v in kb.community.member_links(member.id):
                 if not v.confirmed and not v.proposed_by_me:
-                    kb.confirm_link(member.id, v.id)
+                    kb.community.confirm_link(member.id, v.id)
         acme = PathQuery(organization="Acme")
-        assert other.find_paths(ann.id, acme).paths == []
-        kb.add_contact(bea.id, ContactFields(name="Carol Diaz", organization="Acme"),
-                       TieFields(stated_trust=4))
-        assert [p.steps[-1].label for p in other.find_paths(ann.id, acme).paths] == [
+        assert other.paths.find_paths(ann.id, acme).paths == []
+        kb.book.add_contact(bea.id, ContactFields(name="Carol Diaz", organization="Acme"),
+                            TieFields(stated_trust=4))
+        assert [p.steps[-1].label for p in other.paths.find_paths(ann.id, acme).paths] == [
             "Carol Diaz (Acme)"]
-        kb.set_contact_policy(bea.id, "Carol", PolicyChange(visibility=Visibility.HIDDEN))
-        assert other.find_paths(ann.id, acme).paths == []
+        kb.book.set_contact_policy(bea.id, "Carol", PolicyChange(visibility=Visibility.HIDDEN))
+        assert other.paths.find_paths(ann.id, acme).paths == []
     finally:
         other.close()
 
@@ -210,19 +210,19 @@ def test_every_process_sees_the_writes_of_the_others(settings: Settings, kb: Kit
 def test_members_are_found_by_the_organization_and_title_on_their_profile(
         kb: Kithbook) -> None:
     ann, bea, cy = add_member(kb, "Ann"), add_member(kb, "Bea"), add_member(kb, "Cy")
-    kb.set_default_policy(bea.id, PolicyChange(visibility=Visibility.NAMED,
-                                               ask_rule=AskRule.ANYONE))
+    kb.book.set_default_policy(bea.id, PolicyChange(visibility=Visibility.NAMED,
+                                                    ask_rule=AskRule.ANYONE))
     know_each_other(kb, ann, bea)
     know_each_other(kb, bea, cy)
     cto_at_acme = PathQuery(organization="acme", role="CTO")
-    assert kb.find_paths(ann.id, cto_at_acme).paths == []
-    kb.set_profile(cy.id, organization="Acme", title="CTO")
-    found = kb.find_paths(ann.id, cto_at_acme).paths
+    assert kb.paths.find_paths(ann.id, cto_at_acme).paths == []
+    kb.accounts.set_profile(cy.id, organization="Acme", title="CTO")
+    found = kb.paths.find_paths(ann.id, cto_at_acme).paths
     assert [[s.label for s in p.steps] for p in found] == [["Bea", "Cy (CTO, Acme)"]]
     assert found[0].steps[-1].member == cy.id
-    kb.set_profile(cy.id, title="")
-    assert kb.profile(cy.id).title is None
-    assert kb.find_paths(ann.id, cto_at_acme).paths == []
+    kb.accounts.set_profile(cy.id, title="")
+    assert kb.accounts.profile(cy.id).title is None
+    assert kb.paths.find_paths(ann.id, cto_at_acme).paths == []
 
 
 def test_a_member_who_leaves_and_one_who_joins_are_both_seen(kb: Kithbook) -> None:
@@ -230,7 +230,7 @@ def test_a_member_who_leaves_and_one_who_joins_are_both_seen(kb: Kithbook) -> No
     cache = PathsCache()
     before = _network(kb, cache)
     assert bea.id in before.member_number
-    kb.delete_account(bea.id)
+    kb.transfer.delete_account(bea.id)
     cy = add_member(kb, "Cy")  # one row gone, one made: the counters alone could match
     after = _network(kb, cache)
     assert bea.id not in after.member_number and cy.id in after.member_number
@@ -240,13 +240,13 @@ def test_a_member_who_leaves_and_one_who_joins_are_both_seen(kb: Kithbook) -> No
 
 def test_words_and_their_spelling_come_only_from_people_someone_shows(kb: Kithbook) -> None:
     ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
-    kb.set_default_policy(bea.id, PolicyChange(visibility=Visibility.ANONYMOUS,
-                                               ask_rule=AskRule.ANYONE))
-    kb.add_contact(bea.id, ContactFields(name="Carol", organization="ACME"))
-    kb.add_contact(bea.id, ContactFields(name="Dan", organization="Initrode"))
-    kb.add_contact(bea.id, ContactFields(name="Erin", organization="Acme"))
+    kb.book.set_default_policy(bea.id, PolicyChange(visibility=Visibility.ANONYMOUS,
+                                                    ask_rule=AskRule.ANYONE))
+    kb.book.add_contact(bea.id, ContactFields(name="Carol", organization="ACME"))
+    kb.book.add_contact(bea.id, ContactFields(name="Dan", organization="Initrode"))
+    kb.book.add_contact(bea.id, ContactFields(name="Erin", organization="Acme"))
     for hidden in ("Carol", "Dan"):
-        kb.set_contact_policy(bea.id, hidden, PolicyChange(visibility=Visibility.HIDDEN))
+        kb.book.set_contact_policy(bea.id, hidden, PolicyChange(visibility=Visibility.HIDDEN))
     net = _network(kb, PathsCache())
     assert "initrode" not in net.codes["organization"]
     assert net.snapshot.people.organization_names[net.codes["organization"]["acme"]] == "Acme"
@@ -259,7 +259,7 @@ def test_a_search_is_answered_from_the_held_network_while_another_refresh_runs(
     purpose): a searcher whose own part is current gets the network as it was, and does
     not wait for that refresh; a searcher whose own write is pending waits for it."""
     ann, bea = add_member(kb, "Ann"), add_member(kb, "Bea")
-    kb.add_contact(bea.id, ContactFields(name="Dan", organization="Globex"))
+    kb.book.add_contact(bea.id, ContactFields(name="Dan", organization="Globex"))
     cache = PathsCache()
     held = _network(kb, cache)
     started, release = threading.Event(), threading.Event()
@@ -274,7 +274,7 @@ def test_a_search_is_answered_from_the_held_network_while_another_refresh_runs(
             cache.network(uow, "community", lambda v: build_community(uow, v),
                           lambda old, v: slow_refresh(uow, old, v), searcher=bea.id)
 
-    kb.add_contact(bea.id, ContactFields(name="Erin", organization="Acme"))
+    kb.book.add_contact(bea.id, ContactFields(name="Erin", organization="Acme"))
     worker = threading.Thread(target=refreshing)
     worker.start()
     try:
@@ -289,7 +289,7 @@ def test_a_search_is_answered_from_the_held_network_while_another_refresh_runs(
         release.set()
         worker.join()
     # Bea's own write: she waits for the refresh that reads it, and sees it.
-    kb.add_contact(bea.id, ContactFields(name="Finn", organization="Acme"))
+    kb.book.add_contact(bea.id, ContactFields(name="Finn", organization="Acme"))
     with kb.uow().reading() as uow:
         mine = cache.network(uow, "community", lambda v: build_community(uow, v),
                              lambda old, v: refresh_community(uow, old, v), searcher=bea.id)

@@ -41,8 +41,8 @@ def member(kb: Kithbook, name: str) -> MemberId:
 
 def know(kb: Kithbook, owner: MemberId, other: MemberId, name: str, trust: int = 4,
          policy: PolicyChange = OPEN) -> str:
-    contact = kb.add_contact(owner, ContactFields(name=name), TieFields(stated_trust=trust)).id
-    kb.set_contact_policy(owner, contact, policy)
+    contact = kb.book.add_contact(owner, ContactFields(name=name), TieFields(stated_trust=trust)).id
+    kb.book.set_contact_policy(owner, contact, policy)
     with kb.uow() as uow:
         uow.contacts.link_member(owner, contact, other)
         uow.commit()
@@ -51,9 +51,9 @@ def know(kb: Kithbook, owner: MemberId, other: MemberId, name: str, trust: int =
 
 def person(kb: Kithbook, owner: MemberId, name: str, policy: PolicyChange,
            organization: str | None = "Acme") -> str:
-    contact = kb.add_contact(owner, ContactFields(name=name, organization=organization),
-                             TieFields(stated_trust=3)).id
-    kb.set_contact_policy(owner, contact, policy)
+    contact = kb.book.add_contact(owner, ContactFields(name=name, organization=organization),
+                                  TieFields(stated_trust=3)).id
+    kb.book.set_contact_policy(owner, contact, policy)
     return contact
 
 
@@ -74,7 +74,7 @@ def town(kb: Kithbook) -> Town:
 
 def test_a_member_is_reached_through_a_member_who_lets_anyone_ask(kb: Kithbook,
                                                                    town: Town) -> None:
-    found = kb.find_paths(town.ann, PathQuery(to="Cat Diaz"))
+    found = kb.paths.find_paths(town.ann, PathQuery(to="Cat Diaz"))
     assert not found.local
     [path] = found.paths
     assert [s.label for s in path.steps] == ["Bob Stone", "Cat Diaz"]
@@ -87,11 +87,11 @@ def test_a_member_is_reached_through_a_member_who_lets_anyone_ask(kb: Kithbook,
 
 
 def test_a_path_starts_an_introduction_request(kb: Kithbook, town: Town) -> None:
-    [path] = kb.find_paths(town.ann, PathQuery(to="cat")).paths
+    [path] = kb.paths.find_paths(town.ann, PathQuery(to="cat")).paths
     intro = path.intro
     assert intro.introducer_member is not None and intro.target_handle is not None
-    view = kb.request_introduction(town.ann, intro.introducer_member, intro.target_handle,
-                                   "I would like Cat's advice on hiring a first data engineer.")
+    view = kb.intros.request(town.ann, intro.introducer_member, intro.target_handle,
+                             "I would like Cat's advice on hiring a first data engineer.")
     assert (view.introducer, view.target) == ("Bob Stone", "Cat Diaz")
     with kb.uow().reading() as uow:  # Cat plays the target: Bob linked her, she confirmed
         stored = uow.introductions.get(view.id)
@@ -100,7 +100,7 @@ def test_a_path_starts_an_introduction_request(kb: Kithbook, town: Town) -> None
 
 def test_anonymous_contacts_are_found_by_filter_without_their_name(kb: Kithbook,
                                                                    town: Town) -> None:
-    found = kb.find_paths(town.ann, PathQuery(organization="acme"))
+    found = kb.paths.find_paths(town.ann, PathQuery(organization="acme"))
     [path] = found.paths
     assert path.steps[-1].label == "a contact at Acme"
     assert path.steps[-1].anonymous and path.steps[-1].member is None
@@ -109,102 +109,102 @@ def test_anonymous_contacts_are_found_by_filter_without_their_name(kb: Kithbook,
 
 def test_a_hidden_contact_reads_like_nobody(kb: Kithbook, town: Town) -> None:
     with pytest.raises(NotFound) as hidden:
-        kb.find_paths(town.ann, PathQuery(to="Hank Hidden"))
+        kb.paths.find_paths(town.ann, PathQuery(to="Hank Hidden"))
     with pytest.raises(NotFound) as absent:
-        kb.find_paths(town.ann, PathQuery(to="Hank Nobody"))
+        kb.paths.find_paths(town.ann, PathQuery(to="Hank Nobody"))
     assert hidden.value.message.replace("Hidden", "X") == absent.value.message.replace(
         "Nobody", "X")
 
 
 def test_a_trusted_rule_the_searcher_does_not_meet_gives_no_path(kb: Kithbook,
                                                                   town: Town) -> None:
-    assert kb.find_paths(town.ann, PathQuery(to="Vera Vault")).paths == []
-    kb.edit_contact(town.bob, "Ann Lee", ContactFields(name="Ann Lee"),
-                    TieFields(stated_trust=5))
-    assert len(kb.find_paths(town.ann, PathQuery(to="Vera Vault")).paths) == 1
+    assert kb.paths.find_paths(town.ann, PathQuery(to="Vera Vault")).paths == []
+    kb.book.edit_contact(town.bob, "Ann Lee", ContactFields(name="Ann Lee"),
+                         TieFields(stated_trust=5))
+    assert len(kb.paths.find_paths(town.ann, PathQuery(to="Vera Vault")).paths) == 1
 
 
 def test_a_tie_shown_appears_and_hidden_again_disappears_at_once(kb: Kithbook,
                                                                  town: Town) -> None:
-    kb.set_contact_policy(town.bob, town.hank, PolicyChange(visibility=Visibility.NAMED))
-    assert [s.label for s in kb.find_paths(town.ann, PathQuery(to="Hank")).paths[0].steps] \
+    kb.book.set_contact_policy(town.bob, town.hank, PolicyChange(visibility=Visibility.NAMED))
+    assert [s.label for s in kb.paths.find_paths(town.ann, PathQuery(to="Hank")).paths[0].steps] \
         == ["Bob Stone", "Hank Hidden (Acme)"]
-    kb.set_contact_policy(town.bob, town.hank, PolicyChange(visibility=Visibility.HIDDEN))
+    kb.book.set_contact_policy(town.bob, town.hank, PolicyChange(visibility=Visibility.HIDDEN))
     with pytest.raises(NotFound):
-        kb.find_paths(town.ann, PathQuery(to="Hank"))
+        kb.paths.find_paths(town.ann, PathQuery(to="Hank"))
 
 
 def test_a_default_policy_change_is_seen_by_the_next_search(kb: Kithbook, town: Town) -> None:
-    kb.set_contact_policy(town.bob, town.cat_in_bob, PolicyChange(), follow_defaults=True)
+    kb.book.set_contact_policy(town.bob, town.cat_in_bob, PolicyChange(), follow_defaults=True)
     # Bob's defaults hide everyone; Cat, a member, can still be looked for.
-    assert kb.find_paths(town.ann, PathQuery(to="Cat Diaz")).paths == []
-    kb.set_default_policy(town.bob, OPEN)
-    assert len(kb.find_paths(town.ann, PathQuery(to="Cat Diaz")).paths) == 1
+    assert kb.paths.find_paths(town.ann, PathQuery(to="Cat Diaz")).paths == []
+    kb.book.set_default_policy(town.bob, OPEN)
+    assert len(kb.paths.find_paths(town.ann, PathQuery(to="Cat Diaz")).paths) == 1
 
 
 def test_a_filter_word_nobody_shows_finds_nothing_without_an_error(kb: Kithbook,
                                                                    town: Town) -> None:
-    assert kb.find_paths(town.ann, PathQuery(organization="Initech")).paths == []
+    assert kb.paths.find_paths(town.ann, PathQuery(organization="Initech")).paths == []
 
 
 def test_asking_for_a_name_and_a_filter_at_once_is_refused(kb: Kithbook, town: Town) -> None:
     with pytest.raises(InvalidInput):
-        kb.find_paths(town.ann, PathQuery(to="Cat", organization="Acme"))
+        kb.paths.find_paths(town.ann, PathQuery(to="Cat", organization="Acme"))
     with pytest.raises(InvalidInput):
-        kb.find_paths(town.ann, PathQuery())
+        kb.paths.find_paths(town.ann, PathQuery())
     with pytest.raises(InvalidInput):
-        kb.find_paths(town.ann, PathQuery(to="Cat", k=0))
+        kb.paths.find_paths(town.ann, PathQuery(to="Cat", k=0))
 
 
 # ---- a local book ---------------------------------------------------------------------
 
 @pytest.fixture
 def me(kb: Kithbook) -> MemberId:
-    owner, _ = kb.init_local_member("Me")
+    owner, _ = kb.book.init_local_member("Me")
     for name, org, trust in (("Bob Stone", None, 4), ("Carol Diaz", "Acme", None),
                              ("Dan Ek", "Acme", 2)):
-        kb.add_contact(owner.id, ContactFields(name=name, organization=org),
-                       TieFields(stated_trust=trust))
+        kb.book.add_contact(owner.id, ContactFields(name=name, organization=org),
+                            TieFields(stated_trust=trust))
     return owner.id
 
 
 def test_a_recorded_link_makes_a_path_in_a_local_book(kb: Kithbook, me: MemberId) -> None:
-    assert kb.find_paths(me, PathQuery(to="Carol")).paths == []
-    link = kb.record_contact_link(me, "Bob", "Carol", note="works with")
+    assert kb.paths.find_paths(me, PathQuery(to="Carol")).paths == []
+    link = kb.paths.record_contact_link(me, "Bob", "Carol", note="works with")
     assert link.created and link.note == "works with"
-    found = kb.find_paths(me, PathQuery(to="Carol"))
+    found = kb.paths.find_paths(me, PathQuery(to="Carol"))
     assert found.local
     [path] = found.paths
     assert [s.label for s in path.steps] == ["Bob Stone", "Carol Diaz (Acme)"]
     assert path.intro.introducer_contact == path.steps[0].contact
     assert path.intro.target_name == "Carol Diaz"
-    view = kb.record_asked_request(me, str(path.intro.introducer_contact),
-                                   path.intro.target_name, "Advice on moving to Acme.")
+    view = kb.intros.record_asked_request(me, str(path.intro.introducer_contact),
+                                          path.intro.target_name, "Advice on moving to Acme.")
     assert view.target.startswith("Carol Diaz")
 
 
 def test_a_filter_in_a_local_book_finds_contacts_through_links(kb: Kithbook,
                                                                me: MemberId) -> None:
-    kb.record_contact_link(me, "Bob", "Carol")
-    kb.record_contact_link(me, "Bob", "Dan", strength=0.9)
-    paths = kb.find_paths(me, PathQuery(organization="ACME")).paths
+    kb.paths.record_contact_link(me, "Bob", "Carol")
+    kb.paths.record_contact_link(me, "Bob", "Dan", strength=0.9)
+    paths = kb.paths.find_paths(me, PathQuery(organization="ACME")).paths
     assert paths[0].steps[-1].label == "Dan Ek (Acme)"  # Bob knows Dan better
     assert {p.steps[-1].label for p in paths} == {"Dan Ek (Acme)", "Carol Diaz (Acme)"}
 
 
 def test_removing_a_link_removes_its_path_at_once(kb: Kithbook, me: MemberId) -> None:
-    kb.record_contact_link(me, "Bob", "Carol")
-    assert kb.find_paths(me, PathQuery(to="Carol")).paths
-    kb.remove_contact_link(me, "Carol", "Bob")
-    assert kb.find_paths(me, PathQuery(to="Carol")).paths == []
+    kb.paths.record_contact_link(me, "Bob", "Carol")
+    assert kb.paths.find_paths(me, PathQuery(to="Carol")).paths
+    kb.paths.remove_contact_link(me, "Carol", "Bob")
+    assert kb.paths.find_paths(me, PathQuery(to="Carol")).paths == []
     with pytest.raises(NotFound):
-        kb.remove_contact_link(me, "Carol", "Bob")
+        kb.paths.remove_contact_link(me, "Carol", "Bob")
 
 
 def test_a_link_needs_two_different_contacts_and_a_sane_strength(kb: Kithbook,
                                                                   me: MemberId) -> None:
     with pytest.raises(InvalidInput):
-        kb.record_contact_link(me, "Bob", "Bob Stone")
+        kb.paths.record_contact_link(me, "Bob", "Bob Stone")
     with pytest.raises(InvalidInput):
-        kb.record_contact_link(me, "Bob", "Carol", strength=1.5)
-    assert kb.contact_links(me) == []
+        kb.paths.record_contact_link(me, "Bob", "Carol", strength=1.5)
+    assert kb.paths.contact_links(me) == []

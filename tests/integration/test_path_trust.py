@@ -63,7 +63,7 @@ class Town:
 
 @pytest.fixture
 def town(kb: Kithbook) -> Town:
-    kb.fair_use = FairUseLimits(max_open_requests=50, cooldown_after_decline=timedelta(0))
+    kb.intros.fair_use = FairUseLimits(max_open_requests=50, cooldown_after_decline=timedelta(0))
     ana, dee, fay, ben, gus, hal, eve = (member(kb, n) for n in (
         "Ana", "Dee", "Fay", "Ben", "Gus", "Hal", "Eve"))
     t = Town(ana, dee, fay, ben, gus, hal, eve, "", "", "", {})
@@ -83,7 +83,7 @@ def town(kb: Kithbook) -> Town:
 
 def ranked(kb: Kithbook, t: Town) -> list[str]:
     """Whom each path goes through, best first."""
-    return [path.steps[1].label for path in kb.find_paths(t.ana, ACME).paths]
+    return [path.steps[1].label for path in kb.paths.find_paths(t.ana, ACME).paths]
 
 
 def _fresh_factors(kb: Kithbook, t: Town, path: FoundPath,
@@ -95,7 +95,7 @@ def _fresh_factors(kb: Kithbook, t: Town, path: FoundPath,
     number = {m: i for i, m in enumerate(members)}
     src, dst, weight = [], [], []
     for owner in members:
-        for row in kb.list_contacts(owner, ContactQuery()).items:
+        for row in kb.book.list_contacts(owner, ContactQuery()).items:
             if row.contact.id not in t.links:
                 continue
             _, other, stated = t.links[row.contact.id]
@@ -115,7 +115,7 @@ def _checked(kb: Kithbook, t: Town,
              ) -> list[str]:
     """Whom each path goes through, best first, after checking every path's trust
     factors against a fresh computation."""
-    found = kb.find_paths(t.ana, ACME).paths
+    found = kb.paths.find_paths(t.ana, ACME).paths
     for path in found:
         assert path.trust == pytest.approx(_fresh_factors(kb, t, path, outcomes or {}),
                                            abs=1e-6)
@@ -128,15 +128,15 @@ def test_paths_rank_by_trust_and_move_with_stated_trust_and_outcomes(
     # Fay (3) and Hal (2) both vouch for Gus; Dee (3) alone for Ben.
     assert _checked(kb, town) == ["Gus", "Ben"]
     # Dee now vouches fully for Ben: Ben's path goes first.
-    kb.edit_contact(town.dee, town.ben_in_dee, ContactFields(), TieFields(stated_trust=5))
+    kb.book.edit_contact(town.dee, town.ben_in_dee, ContactFields(), TieFields(stated_trust=5))
     town.links[town.ben_in_dee] = (town.dee, town.ben, 5)
     assert _checked(kb, town) == ["Ben", "Gus"]
     # Dee introduced Ben to Eve, and Eve says it went badly: Dee's vouch weighs less.
     eve_in_dee = town.know(kb, town.dee, town.eve, "Eve", 3)
-    asked = kb.request_introduction(town.ben, town.dee, eve_in_dee, PURPOSE)
-    kb.forward_introduction(town.dee, asked.id)
-    kb.accept_introduction(town.eve, asked.id)
-    kb.record_outcome(town.eve, asked.id, Rating.NEGATIVE, comment="pushy")
+    asked = kb.intros.request(town.ben, town.dee, eve_in_dee, PURPOSE)
+    kb.intros.forward(town.dee, asked.id)
+    kb.intros.accept(town.eve, asked.id)
+    kb.intros.record_outcome(town.eve, asked.id, Rating.NEGATIVE, comment="pushy")
     assert _checked(kb, town, {(town.dee, town.ben): (0, 0, 1)}) == ["Gus", "Ben"]
 
 
@@ -144,8 +144,8 @@ def test_paths_rank_by_trust_and_move_when_a_member_is_unlinked(kb: Kithbook,
                                                                 town: Town) -> None:
     # Gus rests on Hal's full vouch (5) more than on Fay's (2); Ben on Dee's 3.
     for contact, level in ((town.gus_in_fay, 2), (town.gus_in_hal, 5)):
-        kb.edit_contact(town.links[contact][0], contact, ContactFields(),
-                        TieFields(stated_trust=level))
+        kb.book.edit_contact(town.links[contact][0], contact, ContactFields(),
+                             TieFields(stated_trust=level))
         town.links[contact] = (*town.links[contact][:2], level)
     assert _checked(kb, town) == ["Gus", "Ben"]
     with kb.uow() as uow:  # Hal unlinks Gus: Hal's book keeps a contact, no member
@@ -156,7 +156,7 @@ def test_paths_rank_by_trust_and_move_when_a_member_is_unlinked(kb: Kithbook,
 
 
 def test_the_explanation_says_who_vouches_in_words(kb: Kithbook, town: Town) -> None:
-    gus_first = kb.find_paths(town.ana, ACME).paths[0]
+    gus_first = kb.paths.find_paths(town.ana, ACME).paths[0]
     assert gus_first.explanation.splitlines()[-1] == (
         "Trust: you know Fay yourself; Fay trusts Gus, as does 1 more person you trust.")
     assert "how far you may trust them" in gus_first.explanation.splitlines()[0]
@@ -165,11 +165,11 @@ def test_the_explanation_says_who_vouches_in_words(kb: Kithbook, town: Town) -> 
 def test_a_hidden_vouch_moves_no_ranking(kb: Kithbook, town: Town) -> None:
     """Hal's vouch for Gus counts only while Hal shows that tie by name: hidden, the
     ranking and every figure are those of no tie at all."""
-    kb.set_contact_policy(town.hal, town.gus_in_hal,
-                          PolicyChange(visibility=Visibility.HIDDEN, ask_rule=AskRule.ANYONE))
-    hidden = [(p.score, p.trust, p.explanation) for p in kb.find_paths(town.ana, ACME).paths]
-    kb.delete_contact(town.hal, town.gus_in_hal)
-    gone = [(p.score, p.trust, p.explanation) for p in kb.find_paths(town.ana, ACME).paths]
+    kb.book.set_contact_policy(town.hal, town.gus_in_hal,
+                               PolicyChange(visibility=Visibility.HIDDEN, ask_rule=AskRule.ANYONE))
+    hidden = [(p.score, p.trust, p.explanation) for p in kb.paths.find_paths(town.ana, ACME).paths]
+    kb.book.delete_contact(town.hal, town.gus_in_hal)
+    gone = [(p.score, p.trust, p.explanation) for p in kb.paths.find_paths(town.ana, ACME).paths]
     assert hidden == gone
 
 
@@ -179,12 +179,12 @@ def test_trust_weights_spliced_for_the_members_who_wrote_equal_weights_read_whol
     per request; what that gives is what reading everything again gives."""
     def read() -> tuple[Network, list[OutcomeCount]]:
         with kb.uow().reading() as uow:
-            return (community_network(uow, kb._paths),  # noqa: SLF001
+            return (community_network(uow, kb._wiring.paths),  # noqa: SLF001
                     uow.introductions.outcome_tally())
 
     network, tally = read()
     held = member_ties(network, tally)
-    kb.edit_contact(town.dee, town.ben_in_dee, ContactFields(), TieFields(stated_trust=5))
+    kb.book.edit_contact(town.dee, town.ben_in_dee, ContactFields(), TieFields(stated_trust=5))
     town.know(kb, town.eve, town.ana, "Ana", 2)
     with kb.uow() as uow:
         uow.contacts.link_member(town.hal, ContactId(town.gus_in_hal), None)
@@ -204,19 +204,20 @@ def test_an_anonymous_intermediary_tells_nothing_of_their_trust(kb: Kithbook,
     him changed and removed, the path read again each time). Hal's named tie still moves
     the walk, and with it the trust of the named people on other paths: that is his to
     show."""
-    kb.set_contact_policy(town.fay, town.gus_in_fay,
-                          PolicyChange(visibility=Visibility.ANONYMOUS, ask_rule=AskRule.ANYONE))
+    kb.book.set_contact_policy(town.fay, town.gus_in_fay,
+                               PolicyChange(visibility=Visibility.ANONYMOUS,
+                                            ask_rule=AskRule.ANYONE))
 
     def seen() -> list[tuple[object, ...]]:
         return [(p.score, p.trust, p.explanation, p.summary, [s.label for s in p.steps])
-                for p in kb.find_paths(town.ana, ACME).paths]
+                for p in kb.paths.find_paths(town.ana, ACME).paths]
 
     for change in ("as it is", "Hal vouches fully", "Hal forgets Gus"):
         if change == "Hal vouches fully":
-            kb.edit_contact(town.hal, town.gus_in_hal, ContactFields(),
-                            TieFields(stated_trust=5))
+            kb.book.edit_contact(town.hal, town.gus_in_hal, ContactFields(),
+                                 TieFields(stated_trust=5))
         elif change == "Hal forgets Gus":
-            kb.delete_contact(town.hal, town.gus_in_hal)
+            kb.book.delete_contact(town.hal, town.gus_in_hal)
         [through_gus] = [p for p in seen() if p[4][0] == "Fay"]
         assert through_gus[1][1] == TRUST_FLOOR, change  # the floor, whatever is said of him
         assert all("Gus" not in str(part) for part in through_gus), change
@@ -225,20 +226,20 @@ def test_an_anonymous_intermediary_tells_nothing_of_their_trust(kb: Kithbook,
 def test_community_reputation_hears_no_hidden_tie(kb: Kithbook, town: Town) -> None:
     """Another member's hidden vouch is no vouch to the community reputation either: the
     requester's standing, and its counts, are those with the tie deleted."""
-    cleo = kb.add_contact(town.ana, ContactFields(name="Cleo Park", organization="Acme")).id
-    kb.set_contact_policy(town.ana, cleo, OPEN)
+    cleo = kb.book.add_contact(town.ana, ContactFields(name="Cleo Park", organization="Acme")).id
+    kb.book.set_contact_policy(town.ana, cleo, OPEN)
 
     def standing() -> object:
-        asked = kb.request_introduction(town.gus, town.ana, cleo, PURPOSE)
-        brief = kb.risk_brief(town.ana, asked.id)
-        kb.withdraw_introduction(town.gus, asked.id)
+        asked = kb.intros.request(town.gus, town.ana, cleo, PURPOSE)
+        brief = kb.intros.risk_brief(town.ana, asked.id)
+        kb.intros.withdraw(town.gus, asked.id)
         said = [line for line in brief.lines()  # the request counts grow with each ask
                 if not line.startswith(("Their record", "Your record", "  - "))]
         return brief.reputation.community, said
 
     shown = standing()
-    kb.set_contact_policy(town.hal, town.gus_in_hal,
-                          PolicyChange(visibility=Visibility.HIDDEN, ask_rule=AskRule.ANYONE))
+    kb.book.set_contact_policy(town.hal, town.gus_in_hal,
+                               PolicyChange(visibility=Visibility.HIDDEN, ask_rule=AskRule.ANYONE))
     hidden = standing()
-    kb.delete_contact(town.hal, town.gus_in_hal)
+    kb.book.delete_contact(town.hal, town.gus_in_hal)
     assert hidden == standing() != shown

@@ -45,24 +45,24 @@ def test_no_path_leads_to_someone_known_and_every_shown_tie_is_the_books(
     kb = bootstrap(Settings(database_url=database_url_from(str(path))), clock=clock,
                    migrate=False)
     try:
-        me, _ = kb.init_local_member("Me")
+        me, _ = kb.book.init_local_member("Me")
         people = spec["people"]
         for name, (org, meetings, trust) in zip(NAMES, people, strict=False):
-            kb.add_contact(me.id, ContactFields(name=name, organization=org),
-                           TieFields(stated_trust=trust))
+            kb.book.add_contact(me.id, ContactFields(name=name, organization=org),
+                                TieFields(stated_trust=trust))
             for n in range(meetings):
-                kb.log_interaction(me.id, [name], Kind.TALKED, Direction.MUTUAL,
-                                   clock.today() - timedelta(days=7 * n + 1))
+                kb.book.log_interaction(me.id, [name], Kind.TALKED, Direction.MUTUAL,
+                                        clock.today() - timedelta(days=7 * n + 1))
         for a, b, strength in spec["links"]:
             if a < len(people) and b < len(people) and a != b:
-                kb.record_contact_link(me.id, NAMES[a], NAMES[b], strength=strength)
+                kb.paths.record_contact_link(me.id, NAMES[a], NAMES[b], strength=strength)
         listed = {r.contact.name: r for r in
-                  kb.list_contacts(me.id, ContactQuery(limit=50)).items}
+                  kb.book.list_contacts(me.id, ContactQuery(limit=50)).items}
         known = {name for name, r in listed.items() if r.stage in KNOWN_STAGES}
         queries = [PathQuery(organization=o, k=20) for o in ORGS]
         queries += [PathQuery(to=name, k=20) for name in NAMES[:len(people)]]
         for query in queries:
-            found = kb.find_paths(me.id, query)
+            found = kb.paths.find_paths(me.id, query)
             assert {k.name for k in found.known} <= known
             for p in found.paths:
                 introduced = [s.label.split(" (")[0] for s in p.steps[1:]]

@@ -47,22 +47,22 @@ NOTES = ("Pitched our pricing, asked for a quote", "Coffee; she asked about my C
 def me(kb: Kithbook, clock: FixedClock) -> MemberId:
     """A demo book, with notes of every flag (some dated in the future), a corrected
     strength, contacts with and without a cadence of their own, and a cadence per tag."""
-    member, _ = kb.init_local_member("Sam")
-    kb.build_demo(member.id, 240, seed=11)
+    member, _ = kb.book.init_local_member("Sam")
+    kb.book.build_demo(member.id, 240, seed=11)
     today = clock.today()
-    people = [item.contact for item in kb.list_contacts(member.id,
+    people = [item.contact for item in kb.book.list_contacts(member.id,
                                                          ContactQuery(limit=40)).items]
     for n, note in enumerate(NOTES * 3):
         who = [people[n].id, people[n + 1].id] if n % 4 == 0 else [people[n].id]
-        kb.log_interaction(member.id, who, list(Kind)[n % len(Kind)],
-                           list(Direction)[n % len(Direction)],
-                           today - timedelta(days=3 * n), note or None)
-    kb.log_interaction(member.id, [people[20].id], Kind.HELP, Direction.RECEIVED, today,
-                       "Will pitch them a deal")
+        kb.book.log_interaction(member.id, who, list(Kind)[n % len(Kind)],
+                                list(Direction)[n % len(Direction)],
+                                today - timedelta(days=3 * n), note or None)
+    kb.book.log_interaction(member.id, [people[20].id], Kind.HELP, Direction.RECEIVED, today,
+                            "Will pitch them a deal")
     clock.advance(-1)  # the last notes have not happened yet (a clock set back, an import)
-    kb.correct_strength(member.id, people[21].id, 0.9, exact=True)
+    kb.depth.correct_strength(member.id, people[21].id, 0.9, exact=True)
     tag = next(t for c in people for t in c.tags)
-    kb.set_tag_cadence(member.id, tag, 30)
+    kb.depth.set_tag_cadence(member.id, tag, 30)
     return member.id
 
 
@@ -118,15 +118,15 @@ def test_the_reports_say_what_the_whole_history_says(kb: Kithbook, me: MemberId)
 
 def test_they_still_do_after_every_kind_of_write(kb: Kithbook, me: MemberId,
                                                  clock: FixedClock) -> None:
-    people = [item.contact for item in kb.list_contacts(me, ContactQuery(limit=5)).items]
-    kb.log_interaction(me, [people[0].id, people[1].id], Kind.ADVICE, Direction.RECEIVED,
-                       clock.today(), "Asked me to sell their house")
-    kb.delete_contact(me, people[2].id, exact=True)
-    kb.correct_strength(me, people[3].id, None, exact=True)
-    gone = kb.list_contacts(me, ContactQuery(limit=1)).items[0].contact
+    people = [item.contact for item in kb.book.list_contacts(me, ContactQuery(limit=5)).items]
+    kb.book.log_interaction(me, [people[0].id, people[1].id], Kind.ADVICE, Direction.RECEIVED,
+                            clock.today(), "Asked me to sell their house")
+    kb.book.delete_contact(me, people[2].id, exact=True)
+    kb.depth.correct_strength(me, people[3].id, None, exact=True)
+    gone = kb.book.list_contacts(me, ContactQuery(limit=1)).items[0].contact
     with kb.uow().reading() as uow:
         first = uow.interactions.for_contact(me, gone.id)[0]
-    kb.delete_interaction(me, first.id)
+    kb.book.delete_interaction(me, first.id)
     _assert_reports_equal_history(kb, me)
     clock.advance(40)  # a new day: every stored strength is from another day
     _assert_reports_equal_history(kb, me)
@@ -181,7 +181,7 @@ def test_a_days_refresh_stores_the_facts_with_the_strengths(kb: Kithbook, me: Me
     before = depth.digest(uow, me, clock, kb.strength_params, Budget(), wait_for_day=False)
     assert before.week_of == clock.today() and before.items
     assert stored_strength.from_another_day(uow, me, clock.today())
-    kb.refresh_strengths(me)
+    kb.depth.refresh_strengths(me)
     assert not stored_strength.from_another_day(uow, me, clock.today())
     with uow.reading():
         facts, missing = uow.depth.facts(me, ())
@@ -226,14 +226,15 @@ def test_the_database_screens_ties_as_the_domain_does(kb: Kithbook, me: MemberId
                                                       clock: FixedClock) -> None:
     today = clock.today()
     for days in range(15, 28):  # new acquaintances either side of "fresh"
-        kb.add_contact(me, ContactFields(name=f"Fresh {days}"),
-                       TieFields(started_on=today - timedelta(days=days)))
+        kb.book.add_contact(me, ContactFields(name=f"Fresh {days}"),
+                            TieFields(started_on=today - timedelta(days=days)))
     for days in range(85, 96):  # relationships either side of "gone quiet"
-        quiet = kb.add_contact(me, ContactFields(name=f"Quiet {days}"),
-                               TieFields(started_on=today - timedelta(days=800), stated_trust=4))
+        quiet = kb.book.add_contact(me, ContactFields(name=f"Quiet {days}"),
+                                    TieFields(started_on=today - timedelta(days=800),
+                                              stated_trust=4))
         for n, kind in enumerate([Kind.MET] * 6 + [Kind.ADVICE, Kind.HELP]):
-            kb.log_interaction(me, [quiet.id], kind, Direction.MUTUAL,
-                               today - timedelta(days=days + 30 * n))
+            kb.book.log_interaction(me, [quiet.id], kind, Direction.MUTUAL,
+                                    today - timedelta(days=days + 30 * n))
     stored_strength.bring_up_to_date(kb.uow(), me, today, kb.strength_params)
     with kb.uow().reading() as uow:
         every, _ = uow.depth.facts(me, ())
@@ -261,17 +262,17 @@ def test_the_database_tallies_ties_as_the_domain_does(kb: Kithbook, me: MemberId
     organization spelled three ways."""
     today = clock.today()
     for n, strength in enumerate([0.1 * k for k in range(11)] + [0.3, 0.7, 0.29999999]):
-        edge = kb.add_contact(me, ContactFields(name=f"Edge {n}", organization=(
+        edge = kb.book.add_contact(me, ContactFields(name=f"Edge {n}", organization=(
             "Acme", "ACME", "acme", "Zeta")[n % 4], role="CTO" if n % 3 else None),
             TieFields(started_on=today - timedelta(days=(180, 181, 364, 365)[n % 4])))
-        kb.correct_strength(me, edge.id, min(strength, 1.0), exact=True)
+        kb.depth.correct_strength(me, edge.id, min(strength, 1.0), exact=True)
     for known in (364, 365):  # relationships of just under and just a year
-        old = kb.add_contact(me, ContactFields(name=f"Year {known}"),
-                             TieFields(started_on=today - timedelta(days=known),
-                                       stated_trust=4))
+        old = kb.book.add_contact(me, ContactFields(name=f"Year {known}"),
+                                  TieFields(started_on=today - timedelta(days=known),
+                                            stated_trust=4))
         for n, kind in enumerate([Kind.MET] * 6 + [Kind.ADVICE, Kind.HELP]):
-            kb.log_interaction(me, [old.id], kind, Direction.MUTUAL,
-                               today - timedelta(days=known - 40 * n))
+            kb.book.log_interaction(me, [old.id], kind, Direction.MUTUAL,
+                                    today - timedelta(days=known - 40 * n))
     for days_later in (0, 1, 30):
         clock.advance(days_later)
         stored_strength.bring_up_to_date(kb.uow(), me, clock.today(), kb.strength_params)

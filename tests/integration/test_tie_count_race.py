@@ -28,7 +28,7 @@ def _log(kb: Kithbook, owner: MemberId, contact: ContactId) -> Interaction:
 
 def test_two_writers_logging_with_one_contact_both_count(kb: Kithbook) -> None:
     ana = add_member(kb, "Ana")
-    bo = kb.add_contact(ana.id, ContactFields(name="Bo Lind"), TieFields(stated_trust=3))
+    bo = kb.book.add_contact(ana.id, ContactFields(name="Bo Lind"), TieFields(stated_trust=3))
     second_done = threading.Event()
     errors: list[BaseException] = []
 

@@ -32,60 +32,60 @@ OLD_DAYS = [date(1, 1, 1), date(1900, 2, 28), date(1965, 6, 1), date(1969, 12, 3
 
 def read_everything(kb: Kithbook, me: str) -> None:
     """Every read a page, the API or a command makes of one member's book."""
-    page = kb.list_contacts(me, ContactQuery())  # type: ignore[arg-type]
+    page = kb.book.list_contacts(me, ContactQuery())  # type: ignore[arg-type]
     for row in page.items:
-        kb.get_contact(me, row.contact.id)  # type: ignore[arg-type]
-        kb.tie_depth(me, row.contact.id, exact=True)  # type: ignore[arg-type]
-    kb.all_ties(me)  # type: ignore[arg-type]
-    kb.digest(me)  # type: ignore[arg-type]
-    kb.week(me)  # type: ignore[arg-type]
-    kb.losing_touch(me)  # type: ignore[arg-type]
-    health_charts(kb.health(me))  # type: ignore[arg-type]
-    network = kb.network_map(me, MapQuery())  # type: ignore[arg-type]
+        kb.book.get_contact(me, row.contact.id)  # type: ignore[arg-type]
+        kb.depth.tie_depth(me, row.contact.id, exact=True)  # type: ignore[arg-type]
+    kb.depth.all_ties(me)  # type: ignore[arg-type]
+    kb.depth.digest(me)  # type: ignore[arg-type]
+    kb.depth.week(me)  # type: ignore[arg-type]
+    kb.depth.losing_touch(me)  # type: ignore[arg-type]
+    health_charts(kb.depth.health(me))  # type: ignore[arg-type]
+    network = kb.paths.network_map(me, MapQuery())  # type: ignore[arg-type]
     for colour in ColourBy:
         map_picture(network, colour, lambda c: f"/contacts/{c}", with_legend=True)
         legend(network, colour)
     for form in ExportFormat:
-        kb.export_book(me, form, io.StringIO())  # type: ignore[arg-type]
+        kb.transfer.export_book(me, form, io.StringIO())  # type: ignore[arg-type]
 
 
 def test_interactions_and_starts_before_1970_leave_every_read_working(
         kb: Kithbook, clock: FixedClock) -> None:
-    me, _ = kb.init_local_member("Sam")
-    grace = kb.add_contact(me.id, ContactFields(name="Grace Hopper", organization="Navy"),
-                           TieFields(stated_trust=5, cadence_days=30,
-                                     started_on=date(1, 1, 1))).id
+    me, _ = kb.book.init_local_member("Sam")
+    grace = kb.book.add_contact(me.id, ContactFields(name="Grace Hopper", organization="Navy"),
+                                TieFields(stated_trust=5, cadence_days=30,
+                                          started_on=date(1, 1, 1))).id
     for day in OLD_DAYS:
-        kb.log_interaction(me.id, [grace], Kind.HELP, Direction.GAVE, day)
-    kb.correct_strength(me.id, grace, 0.8, exact=True)
+        kb.book.log_interaction(me.id, [grace], Kind.HELP, Direction.GAVE, day)
+    kb.depth.correct_strength(me.id, grace, 0.8, exact=True)
     read_everything(kb, me.id)
 
-    view = kb.show_contact(me.id, grace)
+    view = kb.book.show_contact(me.id, grace)
     assert [i.occurred_on for i in view.timeline] == sorted(OLD_DAYS, reverse=True)
-    depth = kb.tie_depth(me.id, grace, exact=True)
+    depth = kb.depth.tie_depth(me.id, grace, exact=True)
     assert depth.tie.evidence.first_contact == date(1, 1, 1)
     assert depth.tie.evidence.known_since == date(1, 1, 1)
     assert depth.tie.evidence.last_contact == date(1970, 1, 1)
-    assert 0.0 <= kb.strengths(me.id)[grace] <= 1.0
+    assert 0.0 <= kb.depth.strengths(me.id)[grace] <= 1.0
 
     # The stored facts the reports read are the same days, read back from SQL.
     clock.advance(1)
-    report = kb.health(me.id)
+    report = kb.depth.health(me.id)
     assert report.ties == 1 and report.interactions == len(OLD_DAYS)
-    [due] = [s for s in kb.losing_touch(me.id) if s.contact == grace]
+    [due] = [s for s in kb.depth.losing_touch(me.id) if s.contact == grace]
     assert due.last_touch == date(1970, 1, 1)
     read_everything(kb, me.id)
 
 
 def test_export_and_import_keep_old_dates(kb: Kithbook, clock: FixedClock,
                                           tmp_path: Path) -> None:
-    me, _ = kb.init_local_member("Sam")
-    grace = kb.add_contact(me.id, ContactFields(name="Grace Hopper"),
-                           TieFields(started_on=date(1900, 2, 28))).id
-    kb.log_interaction(me.id, [grace], Kind.MET, Direction.MUTUAL, date(1, 1, 1))
-    kb.log_interaction(me.id, [grace], Kind.ADVICE, Direction.RECEIVED, date(1965, 6, 1))
+    me, _ = kb.book.init_local_member("Sam")
+    grace = kb.book.add_contact(me.id, ContactFields(name="Grace Hopper"),
+                                TieFields(started_on=date(1900, 2, 28))).id
+    kb.book.log_interaction(me.id, [grace], Kind.MET, Direction.MUTUAL, date(1, 1, 1))
+    kb.book.log_interaction(me.id, [grace], Kind.ADVICE, Direction.RECEIVED, date(1965, 6, 1))
     out = io.StringIO()
-    kb.export_book(me.id, ExportFormat.JSON, out)
+    kb.transfer.export_book(me.id, ExportFormat.JSON, out)
     exported = json.loads(out.getvalue())
     path = tmp_path / "book.json"
     path.write_text(out.getvalue(), encoding="utf-8")
@@ -93,11 +93,11 @@ def test_export_and_import_keep_old_dates(kb: Kithbook, clock: FixedClock,
     other = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'other.sqlite'}"),
                       clock=clock, migrate=True)
     try:
-        them, _ = other.init_local_member("Sam")
-        other.import_file(them.id, path)
+        them, _ = other.book.init_local_member("Sam")
+        other.transfer.import_file(them.id, path)
         read_everything(other, them.id)
         again = io.StringIO()
-        other.export_book(them.id, ExportFormat.JSON, again)
+        other.transfer.export_book(them.id, ExportFormat.JSON, again)
         days = sorted(i["occurred_on"] for i in json.loads(again.getvalue())["interactions"])
         assert days == ["0001-01-01", "1965-06-01"]
         assert days == sorted(i["occurred_on"] for i in exported["interactions"])
@@ -107,15 +107,15 @@ def test_export_and_import_keep_old_dates(kb: Kithbook, clock: FixedClock,
 
 def test_a_start_or_interaction_after_today_is_refused_with_a_reason(
         kb: Kithbook, clock: FixedClock) -> None:
-    me, _ = kb.init_local_member("Sam")
+    me, _ = kb.book.init_local_member("Sam")
     tomorrow = clock.today() + timedelta(days=1)
-    grace = kb.add_contact(me.id, ContactFields(name="Grace Hopper"), TieFields()).id
+    grace = kb.book.add_contact(me.id, ContactFields(name="Grace Hopper"), TieFields()).id
     with pytest.raises(InvalidInput, match="future"):
-        kb.log_interaction(me.id, [grace], Kind.MET, Direction.MUTUAL, tomorrow)
+        kb.book.log_interaction(me.id, [grace], Kind.MET, Direction.MUTUAL, tomorrow)
     with pytest.raises(InvalidInput, match="future"):
-        kb.add_contact(me.id, ContactFields(name="Ada"), TieFields(started_on=tomorrow))
+        kb.book.add_contact(me.id, ContactFields(name="Ada"), TieFields(started_on=tomorrow))
     with pytest.raises(InvalidInput, match="future"):
-        kb.edit_contact(me.id, grace, ContactFields(), TieFields(started_on=tomorrow))
-    assert kb.show_contact(me.id, grace).tie.started_on is None
-    assert [r.contact.name for r in kb.list_contacts(me.id, ContactQuery()).items] == [
+        kb.book.edit_contact(me.id, grace, ContactFields(), TieFields(started_on=tomorrow))
+    assert kb.book.show_contact(me.id, grace).tie.started_on is None
+    assert [r.contact.name for r in kb.book.list_contacts(me.id, ContactQuery()).items] == [
         "Grace Hopper"]

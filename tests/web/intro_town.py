@@ -39,16 +39,16 @@ def build_town(kb: Kithbook, *, cleo_is_member: bool = True) -> Town:
     """With `cleo_is_member`, Ana's contact Cleo is linked to Cleo's account (so Cleo
     answers for herself); without, Cleo is someone off the platform."""
     ana, ben, cleo, dan = (_member(kb, n) for n in ("Ana", "Ben", "Cleo", "Dan"))
-    kb.fair_use = FairUseLimits(max_open_requests=50, cooldown_after_decline=timedelta(0))
-    cleo_contact = kb.add_contact(ana.id, ContactFields(
+    kb.intros.fair_use = FairUseLimits(max_open_requests=50, cooldown_after_decline=timedelta(0))
+    cleo_contact = kb.book.add_contact(ana.id, ContactFields(
         name="Cleo Park", organization="Acme", emails=[Labeled("cleo@acme.example")]),
         TieFields(stated_trust=4)).id
-    kb.set_contact_policy(ana.id, cleo_contact, PolicyChange(
+    kb.book.set_contact_policy(ana.id, cleo_contact, PolicyChange(
         visibility=Visibility.ANONYMOUS, ask_rule=AskRule.ANYONE,
         welcomes="happy to talk about data teams and hiring"))
-    hal = kb.add_contact(ana.id, ContactFields(name="Hal Hidden", organization="Acme")).id
-    ben_contact = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz"),
-                                 TieFields(stated_trust=4)).id
+    hal = kb.book.add_contact(ana.id, ContactFields(name="Hal Hidden", organization="Acme")).id
+    ben_contact = kb.book.add_contact(ana.id, ContactFields(name="Ben Ortiz"),
+                                      TieFields(stated_trust=4)).id
     with kb.uow() as uow:  # links as if confirmed
         uow.contacts.link_member(ana.id, ben_contact, ben.id)
         if cleo_is_member:

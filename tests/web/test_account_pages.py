@@ -103,7 +103,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_once(
     kb.settings = replace(kb.settings, public_url="https://kith.example")
     app = community_app(kb)
     ana = add_member(kb, "Ana", password=PASSWORD)
-    _, api_token = kb.create_api_token(ana.id, "a script")
+    _, api_token = kb.accounts.create_api_token(ana.id, "a script")
     script = {"Authorization": f"Bearer {api_token}"}
     with browser(app) as client, browser(app) as old:
         _log_in(old, "ana@example.org")
@@ -114,7 +114,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_once(
         assert known.status_code == unknown.status_code == 200
         assert known.text == unknown.text  # nothing says which email has an account
         assert inbox.received == []  # sent in the background, not in the request
-        assert kb.deliver_mail() == 1
+        assert kb.notices.deliver_mail() == 1
         [(to, _, subject, body)] = inbox.mails()
         assert to == "ana@example.org" and "reset your password" in subject
         link = re.search(r"https://kith\.example(/password-reset/\S+)", body)
@@ -134,7 +134,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_once(
         assert client.get("/api/v1/me", headers=script).status_code == 401
         assert _log_in(client, "ana@example.org", NEW_PASSWORD).status_code == 303
         # And she is told by email that her password changed.
-        kb.deliver_mail()
+        kb.notices.deliver_mail()
         assert [s for _, _, s, _ in inbox.mails()][-1] == "Kithbook: your password was changed"
 
 
@@ -161,7 +161,7 @@ def test_the_weekly_digest_switch_is_on_the_account_page(kb: Kithbook) -> None:
     with client:
         assert 'name="weekly_digest" value="on" checked' in client.get("/account").text
         client.post("/account/digest", data={"csrf_token": csrf})
-        assert kb.weekly_digest_wanted(ana.id) is False
+        assert kb.notices.weekly_digest_wanted(ana.id) is False
         assert client.get("/api/v1/me/settings").json() == {"weekly_digest": False}
         assert client.put("/api/v1/me/settings", json={"weekly_digest": True},
                           headers={"X-CSRF-Token": csrf}).json() == {"weekly_digest": True}
@@ -171,7 +171,7 @@ def test_an_admin_changes_the_community_settings_and_sees_no_book(kb: Kithbook) 
     app = community_app(kb)
     rae = add_member(kb, "Rae", Role.ADMIN)
     ana = add_member(kb, "Ana")
-    kb.add_contact(ana.id, ContactFields(name="Cleo Secretcontact", organization="Acme"))
+    kb.book.add_contact(ana.id, ContactFields(name="Cleo Secretcontact", organization="Acme"))
     as_rae, csrf = signed_in(kb, app, rae)
     as_ana, ana_csrf = signed_in(kb, app, ana)
     with as_rae, as_ana:

@@ -98,8 +98,8 @@ def test_on_a_new_day_the_reports_answer_then_renew_the_days_strengths(
         client: TestClient, kb: Kithbook, clock: FixedClock) -> None:
     """As the book's pages do: the day's strengths of the whole book are computed after
     the answer has gone, not while the member waits for it."""
-    me = kb.init_local_member("Sam")[0].id
-    kb.build_demo(me, 80, seed=5)
+    me = kb.book.init_local_member("Sam")[0].id
+    kb.book.build_demo(me, 80, seed=5)
     uow = kb.uow()
     stored_strength.bring_up_to_date(uow, me, clock.today(), kb.strength_params)
     for path in ("/api/v1/digest", "/api/v1/losing-touch", "/api/v1/health", "/digest",

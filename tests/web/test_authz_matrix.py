@@ -110,24 +110,25 @@ def world(kb: Kithbook) -> Iterator[World]:
     app = community_app(kb)
     rae = add_member(kb, "Rae", Role.ADMIN)
     ana, ben, dan = (add_member(kb, name) for name in ("Ana", "Ben", "Dan"))
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park", organization="Acme")).id
-    ben_in_ana = kb.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
+    cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park", organization="Acme")).id
+    ben_in_ana = kb.book.add_contact(ana.id, ContactFields(name="Ben Ortiz")).id
     with kb.uow() as uow:
         uow.contacts.link_member(ana.id, ben_in_ana, ben.id)
         uow.photos.put(cleo, ContactPhoto("image/png", b"\x89PNG\r\n\x1a\n"))
         uow.commit()
-    met = kb.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL, kb.clock.today())
-    gone = kb.log_interaction(ana.id, [cleo], Kind.NOTE, Direction.MUTUAL, kb.clock.today())
-    removed = kb.delete_interaction(ana.id, gone.id)  # Ana can still undo it
-    intro = kb.record_received_request(ana.id, "Zoe Outside", cleo, "advice on hiring a team")
-    token, _ = kb.create_api_token(ana.id, "ana's script")
-    ana_in_ben = kb.add_contact(ben.id, ContactFields(name="Ana Ruiz")).id
-    kb.propose_link(ben.id, ana_in_ben, "ana@example.org")
-    [link] = kb.member_links(ana.id)  # waiting for Ana to confirm
+    met = kb.book.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL, kb.clock.today())
+    gone = kb.book.log_interaction(ana.id, [cleo], Kind.NOTE, Direction.MUTUAL, kb.clock.today())
+    removed = kb.book.delete_interaction(ana.id, gone.id)  # Ana can still undo it
+    intro = kb.intros.record_received_request(ana.id, "Zoe Outside", cleo,
+                                              "advice on hiring a team")
+    token, _ = kb.accounts.create_api_token(ana.id, "ana's script")
+    ana_in_ben = kb.book.add_contact(ben.id, ContactFields(name="Ana Ruiz")).id
+    kb.community.propose_link(ben.id, ana_in_ben, "ana@example.org")
+    [link] = kb.community.member_links(ana.id)  # waiting for Ana to confirm
     with kb.uow() as uow:  # Ana signed in on another browser too
         other_browser = sessions.start_in(uow, ana.id, kb.clock.now(), None)
         uow.commit()
-    [ana_session] = [s.id for s in kb.my_sessions(ana.id, other_browser) if s.current]
+    [ana_session] = [s.id for s in kb.accounts.my_sessions(ana.id, other_browser) if s.current]
     source = kb.capture().add_source(ana.id, SourceKind.MAIL_FILE, "ana.mbox")
     address_book = kb.capture().add_source(ana.id, SourceKind.CARDDAV, "ana's phone")
     with kb.uow() as uow:  # a field changed on both sides, waiting for Ana
@@ -262,15 +263,15 @@ def test_a_profile_changes_only_for_the_member_who_sends_it(world: World, kb: Ki
                                                             method: str, template: str) -> None:
     """No route names another member's profile: what an admin or a stranger sends changes
     their own, never Ana's."""
-    kb.set_profile(world.members["owner"], organization="Acme", title="CTO")
+    kb.accounts.set_profile(world.members["owner"], organization="Acme", title="CTO")
     for actor in ("admin", "unrelated"):
         client, csrf = world.clients[actor]
         assert client is not None
         response = _call(client, csrf, method, template, world.ids)
         assert _let_through(response, own_book=True), (actor, response.text)
         if method != "GET":
-            assert kb.profile(world.members[actor]).title == "Zed"
-    ana = kb.profile(world.members["owner"])
+            assert kb.accounts.profile(world.members[actor]).title == "Zed"
+    ana = kb.accounts.profile(world.members["owner"])
     assert (ana.organization, ana.title) == ("Acme", "CTO")
 
 
@@ -292,7 +293,7 @@ def test_no_requester_chooses_the_member_who_plays_the_target(world: World, kb: 
     another member as the target is refused by the API; the form behind a path files the
     request as Ana's book has it, and the member named never sees it."""
     owner = world.members["owner"]
-    kb.set_contact_policy(owner, world.ids["contact_id"], PolicyChange(
+    kb.book.set_contact_policy(owner, world.ids["contact_id"], PolicyChange(
         visibility=Visibility.ANONYMOUS, ask_rule=AskRule.ANYONE))
     named = world.members["unrelated" if actor == "admin" else "admin"]
     client, csrf = world.clients[actor]
@@ -306,7 +307,7 @@ def test_no_requester_chooses_the_member_who_plays_the_target(world: World, kb: 
     by_form = client.post("/paths/ask", data={**asked, "csrf_token": csrf})
     assert by_form.status_code == 303, by_form.text
     intro = by_form.headers["location"].split("?")[0].rsplit("/", 1)[-1]
-    kb.forward_introduction(owner, intro)
+    kb.intros.forward(owner, intro)
     assert other.get(f"/api/v1/introductions/{intro}").status_code == 404
     assert intro not in other.get("/api/v1/introductions").text
     assert intro not in other.get("/api/v1/notifications").text
@@ -322,16 +323,16 @@ def test_path_search_tells_no_one_more_than_the_owner_discloses(world: World, kb
     and is no use to anyone else."""
     owner, me = world.members["owner"], world.members[actor]
     other = world.members["unrelated" if actor == "admin" else "admin"]
-    yara = kb.add_contact(owner, ContactFields(
+    yara = kb.book.add_contact(owner, ContactFields(
         name="Yara Anonymo", organization="Acme", role="Boardrole", location="Hiddencity",
         tags=["hiddentag"]), TieFields(stated_trust=4)).id
-    kb.set_contact_policy(owner, yara, PolicyChange(visibility=Visibility.ANONYMOUS,
-                                                    ask_rule=AskRule.ANYONE))
-    for who, whom in ((owner, me), (me, owner), (owner, other), (other, owner)):
-        contact = kb.add_contact(who, ContactFields(name=f"Member {whom}"),
-                                 TieFields(stated_trust=3)).id
-        kb.set_contact_policy(who, contact, PolicyChange(visibility=Visibility.NAMED,
+    kb.book.set_contact_policy(owner, yara, PolicyChange(visibility=Visibility.ANONYMOUS,
                                                          ask_rule=AskRule.ANYONE))
+    for who, whom in ((owner, me), (me, owner), (owner, other), (other, owner)):
+        contact = kb.book.add_contact(who, ContactFields(name=f"Member {whom}"),
+                                      TieFields(stated_trust=3)).id
+        kb.book.set_contact_policy(who, contact, PolicyChange(visibility=Visibility.NAMED,
+                                                              ask_rule=AskRule.ANYONE))
         with kb.uow() as uow:
             uow.contacts.link_member(who, contact, whom)
             uow.commit()

@@ -52,7 +52,7 @@ def test_add_a_source_run_it_in_the_background_and_accept_from_the_queue(
     assert added.status_code == 303 and added.headers["location"] == "/sources?done=added"
     listed = web.get("/sources").text
     assert "home mail" in listed and "never" in listed and PASSWORD not in listed
-    source_id = kb.capture().sources(kb.local_member().id)[0].id
+    source_id = kb.capture().sources(kb.book.local_member().id)[0].id
     tested = web.post(f"/sources/{source_id}/test")
     assert tested.status_code == 200 and "Signed in. Folders it reads: INBOX" in tested.text
     assert web.post(f"/sources/{source_id}/run").status_code == 303
@@ -77,7 +77,7 @@ def test_a_wrong_password_is_said_in_plain_words_and_nothing_is_stored(
     assert response.status_code == 422
     assert "the server refused the password for sam@home.example" in response.text
     assert "wrong" not in response.text.split("<main", 1)[-1].replace("wrong password", "")
-    assert kb.capture().sources(kb.local_member().id) == []
+    assert kb.capture().sources(kb.book.local_member().id) == []
     bad_port = web.post("/sources/imap", data=_account(server, port="99x"))
     assert bad_port.status_code == 422 and "the port is a number" in bad_port.text
 
@@ -98,7 +98,7 @@ def test_removing_a_source_from_the_page_removes_what_it_captured(
     web.post("/sources/own", data={"address": ME})
     web.post("/sources/imap", data=_account(server))
     kb.capture().run_due()
-    source_id = kb.capture().sources(kb.local_member().id)[0].id
+    source_id = kb.capture().sources(kb.book.local_member().id)[0].id
     dana = next(c["contact"] for c in web.get("/api/v1/contacts").json()["items"]
                 if c["contact"]["name"] == "Dana Ruiz")
     assert "emailed 3 times" in web.get(f"/contacts/{dana['id']}").text
@@ -125,7 +125,7 @@ def test_add_a_caldav_calendar_from_the_page_and_see_its_meetings(
     assert web.post("/sources/own", data={"address": ME}).status_code == 303
     added = web.post("/sources/calendar", data=_calendar(dav))
     assert added.status_code == 303 and added.headers["location"] == "/sources?done=added"
-    (source,) = kb.capture().sources(kb.local_member().id)
+    (source,) = kb.capture().sources(kb.book.local_member().id)
     assert source.kind.value == "caldav" and source.secret and DAV_PASSWORD not in source.secret
     listed = web.get("/sources").text
     assert "work calendar" in listed and "calendar (CalDAV)" in listed
@@ -171,7 +171,7 @@ def test_a_bad_calendar_is_said_in_plain_words_and_nothing_is_stored(
     assert 'id="calendar-label" name="label" maxlength="200" value="work calendar"' \
         in response.text
     assert 'id="imap-label" name="label" maxlength="200" value=""' in response.text
-    assert kb.capture().sources(kb.local_member().id) == []
+    assert kb.capture().sources(kb.book.local_member().id) == []
 
 
 def test_adding_a_calendar_needs_the_pages_csrf_token(kb: Kithbook, web: TestClient,
@@ -179,4 +179,4 @@ def test_adding_a_calendar_needs_the_pages_csrf_token(kb: Kithbook, web: TestCli
     refused = web.post("/sources/calendar", data=_calendar(dav),
                        headers={"X-CSRF-Token": "forged"})
     assert refused.status_code == 403
-    assert kb.capture().sources(kb.local_member().id) == []
+    assert kb.capture().sources(kb.book.local_member().id) == []

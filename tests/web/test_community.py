@@ -118,7 +118,7 @@ def test_api_calls_with_the_cookie_need_the_csrf_header_and_tokens_do_not(
         kb: Kithbook) -> None:
     app = community_app(kb)
     ana = add_member(kb, "Ana")
-    _, raw = kb.create_api_token(ana.id, "script")
+    _, raw = kb.accounts.create_api_token(ana.id, "script")
     client, csrf = signed_in(kb, app, ana)
     with client, browser(app) as script:
         refused = client.post("/api/v1/contacts", json={"name": "Zed"})
@@ -156,7 +156,7 @@ def test_members_do_not_see_admin_pages_and_admins_do_not_see_books(kb: Kithbook
     app = community_app(kb)
     rae = add_member(kb, "Rae", Role.ADMIN)
     ana = add_member(kb, "Ana")
-    kb.add_contact(ana.id, ContactFields(name="Cleo Secretcontact", organization="Acme"))
+    kb.book.add_contact(ana.id, ContactFields(name="Cleo Secretcontact", organization="Acme"))
     as_ana, _ = signed_in(kb, app, ana)
     as_rae, _ = signed_in(kb, app, rae)
     with as_ana, as_rae:
@@ -191,7 +191,7 @@ def test_local_mode_keeps_working_without_login(kb: Kithbook) -> None:
 def test_two_members_link_a_contact_through_their_pages(kb: Kithbook) -> None:
     app = community_app(kb)
     ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
-    kb.add_contact(ana.id, ContactFields(name="Ben Ortiz"))
+    kb.book.add_contact(ana.id, ContactFields(name="Ben Ortiz"))
     as_ana, ana_csrf = signed_in(kb, app, ana)
     as_ben, ben_csrf = signed_in(kb, app, ben)
     with as_ana, as_ben:

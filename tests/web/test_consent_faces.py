@@ -30,7 +30,7 @@ def town(kb: Kithbook, client: TestClient) -> Town:
 
 def test_the_api_previews_sends_and_follows_the_ask(kb: Kithbook, client: TestClient,
                                                     town: Town) -> None:
-    intro = kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
+    intro = kb.intros.request(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
     act_as(client, town.ana)
     first = client.get(f"/api/v1/introductions/{intro.id}/email-ask")
     assert first.status_code == 200
@@ -52,7 +52,7 @@ def test_the_api_previews_sends_and_follows_the_ask(kb: Kithbook, client: TestCl
         again = client.post(f"/api/v1/introductions/{intro.id}/email-ask",
                             json={"subject": "Meet Ben?", "message": MESSAGE})
         assert again.status_code == 409  # one ask per target, one reminder at most
-        kb.deliver_mail()
+        kb.notices.deliver_mail()
         assert [to for to, *_ in inbox.mails()].count("cleo@acme.example") == 1
     status = client.get(f"/api/v1/introductions/{intro.id}/email-status").json()
     assert status["target"] == "Cleo Park" and status["answer"] is None
@@ -119,12 +119,12 @@ def _captured(kb: Kithbook, owner: MemberId, contact: ContactId, direction: Dire
 
 def test_a_reply_seen_by_mail_capture_is_offered_as_the_answer(kb: Kithbook,
                                                                 client: TestClient) -> None:
-    me, _ = kb.init_local_member("Sam")
-    ada = kb.add_contact(me.id, ContactFields(name="Ada Lovelace",
-                                              emails=[Labeled("ada@acme.example")])).id
-    intro = kb.record_received_request(me.id, "Dina Kovacs", "Ada", PURPOSE)
+    me, _ = kb.book.init_local_member("Sam")
+    ada = kb.book.add_contact(me.id, ContactFields(name="Ada Lovelace",
+                                                   emails=[Labeled("ada@acme.example")])).id
+    intro = kb.intros.record_received_request(me.id, "Dina Kovacs", "Ada", PURPOSE)
     act_as(client, me)
-    kb.forward_introduction(me.id, intro.id)
+    kb.intros.forward(me.id, intro.id)
     # Before the ask, written by Sam, or on another thread: none is an answer.
     _captured(kb, me.id, ada, Direction.RECEIVED, -1, "Re: Would you like to meet Dina Kovacs?")
     _captured(kb, me.id, ada, Direction.GAVE, 0, "Would you like to meet Dina Kovacs?")
@@ -134,5 +134,5 @@ def test_a_reply_seen_by_mail_capture_is_offered_as_the_answer(kb: Kithbook,
     page = client.get(f"/introductions/{intro.id}").text
     assert 'data-testid="captured-reply"' in page
     assert f"wrote to you on {(kb.clock.today() + timedelta(days=1)).isoformat()}" in page
-    kb.make_introduction(me.id, intro.id)  # Sam records the yes: the offer is done
+    kb.intros.make(me.id, intro.id)  # Sam records the yes: the offer is done
     assert 'data-testid="captured-reply"' not in client.get(f"/introductions/{intro.id}").text

@@ -46,8 +46,8 @@ def _stranger(client: TestClient) -> TestClient:
 
 def _asked(kb: Kithbook, client: TestClient, town: Town, inbox: Inbox) -> tuple[str, str]:
     """Ben asks, Ana asks Cleo by email through the pages; returns (intro id, link path)."""
-    intro = kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE,
-                                    note="Thanks for considering")
+    intro = kb.intros.request(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE,
+                              note="Thanks for considering")
     act_as(client, town.ana)
     page = client.get(f"/introductions/{intro.id}")
     assert 'data-testid="ask-by-email"' in page.text
@@ -59,13 +59,13 @@ def _asked(kb: Kithbook, client: TestClient, town: Town, inbox: Inbox) -> tuple[
         "action": "preview"})
     assert preview.status_code == 200
     assert "worth an hour" in preview.text and PURPOSE.replace("'", "&#39;") in preview.text
-    assert kb.show_introduction(town.ana.id, intro.id).state is IntroState.REQUESTED
+    assert kb.intros.show(town.ana.id, intro.id).state is IntroState.REQUESTED
     sent = client.post(f"/introductions/{intro.id}/ask-by-email", data={
         "subject": "Meet Ben?", "message": "Hi Cleo, Ben builds data teams; worth an hour.",
         "action": "send"}, follow_redirects=False)
     assert sent.status_code == 303, sent.text
     before = len(inbox.received)
-    kb.deliver_mail()
+    kb.notices.deliver_mail()
     to_cleo = [m for m in inbox.received[before:] if m[0] == ["cleo@acme.example"]]
     assert len(to_cleo) == 1
     message = to_cleo[0][1]
@@ -96,7 +96,7 @@ def test_the_target_answers_yes_from_the_email_and_the_request_is_made_once(
     assert "worth an hour" in text and PURPOSE in text
     for word in ("Yes, introduce us", "Not now", "No, thanks"):
         assert word in text
-    assert kb.show_introduction(town.ana.id, intro_id).state is IntroState.FORWARDED
+    assert kb.intros.show(town.ana.id, intro_id).state is IntroState.FORWARDED
     act_as(client, town.ana)
     listed = client.get("/introductions?box=all").text
     assert "waiting for Cleo Park's answer by email since Monday 15 June" in listed
@@ -108,23 +108,23 @@ def test_the_target_answers_yes_from_the_email_and_the_request_is_made_once(
     assert "Ana asks" in opened.text and "Ben" in opened.text
     assert 'value="yes" required checked' in opened.text
     # Opening (a mail scanner, a preview) decides nothing.
-    assert kb.show_introduction(town.ana.id, intro_id).state is IntroState.FORWARDED
+    assert kb.intros.show(town.ana.id, intro_id).state is IntroState.FORWARDED
     status, thanks = _confirm(browser, link, "yes", NOTE)
     assert status == 200 and "Ana will introduce you" in thanks
-    view = kb.show_introduction(town.ana.id, intro_id)
+    view = kb.intros.show(town.ana.id, intro_id)
     assert view.state is IntroState.MADE
     last = view.history[-1]
     assert last.kind is MoveKind.ACCEPT and last.by_email and last.on_behalf_of == "Cleo Park"
     assert [r.text for r in view.private_reasons] == [NOTE]  # for Ana alone
-    ben_view = kb.show_introduction(town.ben.id, intro_id)
+    ben_view = kb.intros.show(town.ben.id, intro_id)
     assert ben_view.private_reasons == () and NOTE not in str(ben_view)
     # Clicked again, from the same browser or another: nothing more happens.
     again = _confirm(_stranger(client), link, "no")
     assert again[0] == 404 and DEAD_LINK.replace("'", "&#39;") in again[1]
-    assert kb.show_introduction(town.ana.id, intro_id).version == view.version
+    assert kb.intros.show(town.ana.id, intro_id).version == view.version
     # Ana and Ben are told, like after a member's yes; the pages say "answered by email".
     before = len(smtp.received)
-    kb.deliver_mail()
+    kb.notices.deliver_mail()
     told = {to[0]: m.get_payload(decode=True).decode() for to, m in smtp.received[before:]}
     assert sorted(told) == ["ana@example.org", "ben@example.org"]
     assert told["ana@example.org"].startswith("Cleo Park answered by email and said yes")
@@ -141,7 +141,7 @@ def test_the_introducer_sends_the_introduction_to_both_on_yes(
         kb: Kithbook, client: TestClient, town: Town, smtp: Inbox) -> None:
     intro_id, link = _asked(kb, client, town, smtp)
     _confirm(_stranger(client), link, "yes")
-    kb.deliver_mail()  # Ana and Ben hear of the yes
+    kb.notices.deliver_mail()  # Ana and Ben hear of the yes
     act_as(client, town.ana)
     page = client.get(f"/introductions/{intro_id}").text
     assert "Send it to both from Kithbook" in page and 'href="mailto:' in page
@@ -149,7 +149,7 @@ def test_the_introducer_sends_the_introduction_to_both_on_yes(
                        follow_redirects=False)
     assert sent.status_code == 303
     before = len(smtp.received)
-    kb.deliver_mail()
+    kb.notices.deliver_mail()
     intro_mails = {to[0]: m for to, m in smtp.received[before:]
                    if str(m["Subject"]).startswith("Introduction:")}
     assert set(intro_mails) == {"ben@example.org", "cleo@acme.example"}
@@ -166,12 +166,13 @@ def test_no_thanks_declines_and_keeps_the_rule_when_asked(
     answer = browser.post(link, data={"choice": "no", "dont_ask_again": "1",
                                       "csrf_token": token.group(1)})
     assert answer.status_code == 200
-    view = kb.show_introduction(town.ana.id, intro_id)
+    view = kb.intros.show(town.ana.id, intro_id)
     assert view.state is IntroState.TARGET_DECLINED and view.history[-1].by_email
     assert view.history[-1].note == "No, thanks"
-    assert kb.contact_policy(town.ana.id, town.cleo_contact).effective.policy.no_introductions
+    assert kb.book.contact_policy(town.ana.id, town.cleo_contact).effective.policy.no_introductions
     # Ana cannot ask her by email again, for anyone, until she changes the rule.
-    other = kb.record_received_request(town.ana.id, "Zed Outsider", town.cleo_contact, PURPOSE)
+    other = kb.intros.record_received_request(town.ana.id, "Zed Outsider", town.cleo_contact,
+                                              PURPOSE)
     act_as(client, town.ana)
     refused = client.get(f"/api/v1/introductions/{other.id}/email-ask")
     assert refused.status_code == 403 and "no introductions" in refused.text
@@ -180,7 +181,7 @@ def test_no_thanks_declines_and_keeps_the_rule_when_asked(
 def test_a_member_target_is_not_asked_by_email(kb: Kithbook, client: TestClient,
                                                smtp: Inbox) -> None:
     town = build_town(kb, cleo_is_member=True)
-    intro = kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
+    intro = kb.intros.request(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
     act_as(client, town.ana)
     assert 'data-testid="ask-by-email"' not in client.get(f"/introductions/{intro.id}").text
     refused = client.post(f"/introductions/{intro.id}/ask-by-email", data={
@@ -190,13 +191,13 @@ def test_a_member_target_is_not_asked_by_email(kb: Kithbook, client: TestClient,
 
 def test_only_the_introducer_asks_by_email(kb: Kithbook, client: TestClient, town: Town,
                                           smtp: Inbox) -> None:
-    intro = kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
+    intro = kb.intros.request(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
     for member, status in ((town.ben, 403), (town.dan, 404)):
         act_as(client, member)
         answer = client.post(f"/introductions/{intro.id}/ask-by-email", data={
             "subject": "x", "message": "y", "action": "send"})
         assert answer.status_code == status
-    assert kb.deliver_mail() == 1  # only Ana's notice of Ben's request
+    assert kb.notices.deliver_mail() == 1  # only Ana's notice of Ben's request
 
 
 # ---- the attacker's tries ------------------------------------------------------------------
@@ -222,10 +223,10 @@ def test_forged_changed_replayed_and_expired_links_all_get_the_same_page(
         assert token is not None
         posted = browser.post(attempt, data={"choice": "yes", "csrf_token": token.group(1)})
         assert (posted.status_code, posted.text) == reference
-    assert kb.show_introduction(town.ana.id, intro_id).state is IntroState.FORWARDED
+    assert kb.intros.show(town.ana.id, intro_id).state is IntroState.FORWARDED
     kb.clock.advance(15)  # type: ignore[attr-defined]
     assert _dead(browser, link) == reference  # expired
-    assert kb.show_introduction(town.ana.id, intro_id).state is IntroState.FORWARDED
+    assert kb.intros.show(town.ana.id, intro_id).state is IntroState.FORWARDED
 
 
 def test_a_link_works_only_for_its_introduction_and_its_person(
@@ -233,9 +234,9 @@ def test_a_link_works_only_for_its_introduction_and_its_person(
     first, link = _asked(kb, client, town, smtp)
     _confirm(_stranger(client), link, "yes")
     kb.clock.advance(14)  # type: ignore[attr-defined]
-    assert kb.send_link_emails() == 2  # the outcome emails: Ben's and Cleo's
+    assert kb.intros.send_link_emails() == 2  # the outcome emails: Ben's and Cleo's
     before = len(smtp.received)
-    kb.deliver_mail()
+    kb.notices.deliver_mail()
     links = {to[0]: LINK.findall(m.get_payload(decode=True).decode())[0]
              for to, m in smtp.received[before:] if "worthwhile" in str(m["Subject"])}
     assert set(links) == {"ben@example.org", "cleo@acme.example"}
@@ -251,11 +252,11 @@ def test_a_link_works_only_for_its_introduction_and_its_person(
     # Ben's own link records Ben's outcome, and only his.
     status, _ = _confirm(browser, links["ben@example.org"], "useful", "a private comment")
     assert status == 200
-    view = kb.show_introduction(town.ana.id, first)
+    view = kb.intros.show(town.ana.id, first)
     assert [(o.party, o.rating) for o in view.outcomes] == [(Role.REQUESTER, Rating.POSITIVE)]
     assert view.history[-1].by_email
     assert _confirm(browser, links["ben@example.org"], "not_useful")[0] == 404
-    assert kb.send_link_emails() == 0  # once each, never again
+    assert kb.intros.send_link_emails() == 0  # once each, never again
 
 
 def test_many_bad_links_from_one_address_wait(kb: Kithbook, client: TestClient,
@@ -282,12 +283,12 @@ def test_no_private_marker_of_the_privacy_crawler_reaches_an_email_or_a_link_pag
     from test_privacy_crawler import MARKERS, build_community
 
     world = build_community(kb)
-    cleo = next(c.contact.id for c in kb.list_contacts(world.ana.id,
+    cleo = next(c.contact.id for c in kb.book.list_contacts(world.ana.id,
                                                       ContactQuery(text="Cleo")).items)
     purpose = "Advice from Cleo on hiring data engineers, an hour at most."
-    intro = kb.request_introduction(world.ben.id, world.ana.id, cleo, purpose)
-    kb.send_ask(world.ana.id, intro.id, AskEmail("Meet Ben?", "Ben is good people."))
-    kb.deliver_mail()
+    intro = kb.intros.request(world.ben.id, world.ana.id, cleo, purpose)
+    kb.intros.send_ask(world.ana.id, intro.id, AskEmail("Meet Ben?", "Ben is good people."))
+    kb.notices.deliver_mail()
     ask = next(m for to, m in smtp.received if to == [MARKERS["visible contact's private email"]])
     link = LINK.findall(ask.get_payload(decode=True).decode())[0]
     browser = _stranger(client)
@@ -295,8 +296,8 @@ def test_no_private_marker_of_the_privacy_crawler_reaches_an_email_or_a_link_pag
     status, thanks = _confirm(browser, link, "yes", "a note for Ana")
     pages += [thanks, browser.get(link).text]
     kb.clock.advance(14)  # type: ignore[attr-defined]
-    kb.send_link_emails()
-    kb.deliver_mail()
+    kb.intros.send_link_emails()
+    kb.notices.deliver_mail()
     for _, outcome in [m for m in smtp.received if "worthwhile" in str(m[1]["Subject"])]:
         found = LINK.findall(outcome.get_payload(decode=True).decode())[0]
         pages.append(browser.get(found).text)
@@ -313,6 +314,6 @@ def test_outcome_emails_go_two_weeks_on_and_not_for_long_past_introductions(
     _, link = _asked(kb, client, town, smtp)
     _confirm(_stranger(client), link, "yes")
     kb.clock.advance(13)  # type: ignore[attr-defined]
-    assert kb.send_link_emails() == 0  # not yet
+    assert kb.intros.send_link_emails() == 0  # not yet
     kb.clock.advance(16)  # type: ignore[attr-defined]
-    assert kb.send_link_emails() == 0  # the job was away too long: no late surprise
+    assert kb.intros.send_link_emails() == 0  # the job was away too long: no late surprise

@@ -42,9 +42,9 @@ class Recorder:
 
 
 def _asked(kb: Kithbook, town: Town, mailer: Recorder) -> tuple[str, str]:
-    intro = kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
-    kb.send_ask(town.ana.id, intro.id, AskEmail("Meet Ben?", "Worth an hour."))
-    kb.deliver_mail()
+    intro = kb.intros.request(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
+    kb.intros.send_ask(town.ana.id, intro.id, AskEmail("Meet Ben?", "Worth an hour."))
+    kb.notices.deliver_mail()
     return intro.id, mailer.token_to("cleo@acme.example")
 
 
@@ -61,7 +61,7 @@ def test_two_clicks_at_once_on_two_servers_move_the_request_once(
     def click(server: Kithbook, choice: str, address: str) -> None:
         start.wait()
         try:
-            server.answer_link(token, choice, None, address)
+            server.intros.answer_link(token, choice, None, address)
             results.append(f"answered {choice}")
         except DeadLink:
             results.append("dead")
@@ -75,7 +75,7 @@ def test_two_clicks_at_once_on_two_servers_move_the_request_once(
     for server in servers:
         server.close()
     assert sorted(r.split()[0] for r in results) == ["answered", "dead"]
-    view = kb.show_introduction(town.ana.id, intro_id)
+    view = kb.intros.show(town.ana.id, intro_id)
     answers = [m for m in view.history if m.by_email]
     assert len(answers) == 1
     won = next(r for r in results if r != "dead").split()[1]
@@ -125,14 +125,14 @@ def test_any_interleaving_of_member_and_email_answers_keeps_history_and_state_ag
     def replay(steps: list[str]) -> None:
         mailer = Recorder()
         kb.mailer = mailer
-        intro = kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
+        intro = kb.intros.request(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
         for step in steps:
-            kb.deliver_mail()
+            kb.notices.deliver_mail()
             try:
                 _step(kb, town, intro.id, mailer, step)
             except (KithbookError, AssertionError):
                 pass  # refused: a wrong state, a dead link, or no email sent yet
-            _check(kb.show_introduction(town.ana.id, intro.id))
+            _check(kb.intros.show(town.ana.id, intro.id))
 
     replay()
 
@@ -140,26 +140,26 @@ def test_any_interleaving_of_member_and_email_answers_keeps_history_and_state_ag
 def _step(kb: Kithbook, town: Town, intro_id: str, mailer: Recorder, step: str) -> None:
     ana, ben = town.ana.id, town.ben.id
     moves = {
-        "forward": lambda: kb.forward_introduction(ana, intro_id),
-        "ask": lambda: kb.send_ask(ana, intro_id, AskEmail("Meet Ben?", "Worth an hour.")),
-        "make": lambda: kb.make_introduction(ana, intro_id),
-        "decline": lambda: kb.decline_introduction(ana, intro_id),
-        "withdraw": lambda: kb.withdraw_introduction(ben, intro_id),
+        "forward": lambda: kb.intros.forward(ana, intro_id),
+        "ask": lambda: kb.intros.send_ask(ana, intro_id, AskEmail("Meet Ben?", "Worth an hour.")),
+        "make": lambda: kb.intros.make(ana, intro_id),
+        "decline": lambda: kb.intros.decline(ana, intro_id),
+        "withdraw": lambda: kb.intros.withdraw(ben, intro_id),
         "wait 5 days": lambda: kb.clock.advance(5),  # type: ignore[attr-defined]
         "wait 15 days": lambda: kb.clock.advance(15),  # type: ignore[attr-defined]
-        "outcome emails": kb.send_link_emails,
-        "member outcome": lambda: kb.record_outcome(ben, intro_id, Rating.POSITIVE),
+        "outcome emails": kb.intros.send_link_emails,
+        "member outcome": lambda: kb.intros.record_outcome(ben, intro_id, Rating.POSITIVE),
     }
     if step in moves:
         moves[step]()
     elif step == "open link":
-        kb.link_page(mailer.token_to("cleo@acme.example"), None, "10.0.0.9")
+        kb.intros.link_page(mailer.token_to("cleo@acme.example"), None, "10.0.0.9")
     elif step.startswith("email outcome"):
         address = "ben@example.org" if step.endswith("requester") else "cleo@acme.example"
-        kb.answer_link(_outcome_token(mailer, address), "useful", None, "10.0.0.9")
+        kb.intros.answer_link(_outcome_token(mailer, address), "useful", None, "10.0.0.9")
     else:
-        kb.answer_link(mailer.token_to("cleo@acme.example"), step.split()[1], None,
-                       "10.0.0.9")
+        kb.intros.answer_link(mailer.token_to("cleo@acme.example"), step.split()[1], None,
+                              "10.0.0.9")
 
 
 def _outcome_token(mailer: Recorder, address: str) -> str:

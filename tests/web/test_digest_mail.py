@@ -47,10 +47,10 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 def _met(kb: Kithbook, member: Member, name: str, email: str, org: str, note: str) -> None:
-    contact = kb.add_contact(member.id, ContactFields(
+    contact = kb.book.add_contact(member.id, ContactFields(
         name=name, organization=org, emails=[Labeled(email)], notes=note)).id
-    kb.log_interaction(member.id, [contact], Kind.MET, Direction.MUTUAL,
-                       kb.clock.today() - timedelta(days=3), note=note)
+    kb.book.log_interaction(member.id, [contact], Kind.MET, Direction.MUTUAL,
+                            kb.clock.today() - timedelta(days=3), note=note)
 
 
 def build_circle(kb: Kithbook) -> Circle:
@@ -58,7 +58,7 @@ def build_circle(kb: Kithbook) -> Circle:
     _met(kb, ana, "Cleo Park", "cleo@acme.example", "Acme Robotics", "met at the offsite")
     _met(kb, ben, "Zara Quill", "zara@quill.example", "Quill Labs", "owes me a favour")
     _met(kb, dan, "Yuri Vance", "yuri@vance.example", "Vance", "a quiet one")
-    kb.set_weekly_digest(dan.id, False)
+    kb.notices.set_weekly_digest(dan.id, False)
     return Circle(ana, ben, dan)
 
 
@@ -67,9 +67,9 @@ def test_each_member_gets_their_own_digest_once_a_week(kb: Kithbook, clock: Fixe
     inbox, port = smtp
     kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@circle.example")
     circle = build_circle(kb)
-    assert kb.send_weekly_digests() == 2
+    assert kb.notices.send_weekly_digests() == 2
     assert inbox.received == []  # enqueued: the mail sender sends it, not the job
-    assert kb.deliver_mail() == 2
+    assert kb.notices.deliver_mail() == 2
     mails = {to: (subject, body) for to, _, subject, body in inbox.mails()}
     assert sorted(mails) == ["ana@example.org", "ben@example.org"]
     ana_subject, ana_body = mails["ana@example.org"]
@@ -81,7 +81,7 @@ def test_each_member_gets_their_own_digest_once_a_week(kb: Kithbook, clock: Fixe
     for secret in ANAS_PRIVATE + ["zara@quill.example", "owes me a favour"]:
         assert secret not in ben_body and secret not in ben_subject, secret
     # In the app as well, with a link to the digest page.
-    [note] = kb.notifications(circle.ana.id)
+    [note] = kb.notices.notifications(circle.ana.id)
     assert note.link == "/digest" and "1 person deserves your time" in note.message
     app = community_app(kb)
     client, _ = signed_in(kb, app, circle.ana)
@@ -90,28 +90,28 @@ def test_each_member_gets_their_own_digest_once_a_week(kb: Kithbook, clock: Fixe
             "/notifications").text
         [listed] = client.get("/api/v1/notifications").json()
         assert (listed["link"], listed["intro_id"]) == ("/digest", None)
-    assert kb.notifications(circle.dan.id) == []
+    assert kb.notices.notifications(circle.dan.id) == []
 
     # A second run in the same week sends nothing, today or later that week.
-    assert kb.send_weekly_digests() == 0
+    assert kb.notices.send_weekly_digests() == 0
     clock.advance(4)
-    assert kb.send_weekly_digests() == 0
-    assert kb.deliver_mail() == 0
+    assert kb.notices.send_weekly_digests() == 0
+    assert kb.notices.deliver_mail() == 0
     assert len(inbox.received) == 2
     # Next week, again once.
     clock.advance(3)
-    assert kb.send_weekly_digests() == 2
-    assert kb.deliver_mail() == 2
+    assert kb.notices.send_weekly_digests() == 2
+    assert kb.notices.deliver_mail() == 2
 
 
 def test_switching_the_digest_off_and_on_is_the_members_choice(kb: Kithbook) -> None:
     circle = build_circle(kb)
-    assert kb.weekly_digest_wanted(circle.ana.id) is True  # on by default
-    kb.set_weekly_digest(circle.ana.id, False)
-    assert kb.send_weekly_digests() == 1  # Ben only
-    kb.set_weekly_digest(circle.ana.id, True)
-    assert kb.send_weekly_digests() == 1  # Ana, later the same week: hers is still due
-    assert kb.send_weekly_digests() == 0
+    assert kb.notices.weekly_digest_wanted(circle.ana.id) is True  # on by default
+    kb.notices.set_weekly_digest(circle.ana.id, False)
+    assert kb.notices.send_weekly_digests() == 1  # Ben only
+    kb.notices.set_weekly_digest(circle.ana.id, True)
+    assert kb.notices.send_weekly_digests() == 1  # Ana, later the same week: hers is still due
+    assert kb.notices.send_weekly_digests() == 0
 
 
 def test_two_workers_at_once_send_each_digest_once(settings: Settings,
@@ -126,13 +126,13 @@ def test_two_workers_at_once_send_each_digest_once(settings: Settings,
 
         def run(kb: Kithbook) -> int:
             start.wait()
-            return kb.send_weekly_digests()
+            return kb.notices.send_weekly_digests()
 
         with ThreadPoolExecutor(max_workers=2) as pool:
             counts = list(pool.map(run, workers))
         assert sum(counts) == len(members)
         for member in members:
-            assert len(first.notifications(member.id)) == 1
+            assert len(first.notices.notifications(member.id)) == 1
         with first.uow().reading() as uow:
             assert uow.outbox.pending() == len(members)
     finally:
@@ -146,7 +146,7 @@ from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings
 kb = bootstrap(Settings(database_url=sys.argv[1]), migrate=False)
 sys.stdin.readline()  # both processes start the job at the same signal
-print(kb.send_weekly_digests())
+print(kb.notices.send_weekly_digests())
 kb.close()
 """
 
@@ -171,7 +171,7 @@ def test_two_worker_processes_send_each_digest_once(settings: Settings) -> None:
         assert [worker.returncode for worker in workers] == [0, 0], answers
         assert sum(int(out) for out, _ in answers) == len(members)
         for member in members:
-            assert len(kb.notifications(member.id)) == 1
+            assert len(kb.notices.notifications(member.id)) == 1
     finally:
         kb.close()
 
@@ -180,10 +180,11 @@ def test_the_background_jobs_send_the_digest_without_any_request(
         kb: Kithbook, smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@circle.example")
-    kb.change_community_settings(add_member(kb, "Rae", Role.ADMIN).id,
-                                 mail_sender_name="Alumni Circle", name="Alumni")
+    kb.community.change_community_settings(add_member(kb, "Rae", Role.ADMIN).id,
+                                           mail_sender_name="Alumni Circle", name="Alumni")
     build_circle(kb)
-    jobs = [BackgroundJob(kb.send_weekly_digests, 0.05), BackgroundJob(kb.deliver_mail, 0.05)]
+    jobs = [BackgroundJob(kb.notices.send_weekly_digests, 0.05),
+            BackgroundJob(kb.notices.deliver_mail, 0.05)]
     for job in jobs:
         job.start()
     try:

@@ -47,25 +47,26 @@ def _put_dates(kb: Kithbook, contact: ContactId, *dates: ImportantDate) -> None:
 
 def _book(kb: Kithbook, member: Member) -> dict[str, ContactId]:
     today = kb.clock.today()
-    ada = kb.add_contact(member.id, ContactFields(name="Ada Lovelace"),
-                         TieFields(cadence_days=30)).id
-    kb.log_interaction(member.id, [ada], Kind.MET, Direction.MUTUAL, today - timedelta(days=50))
-    grace = kb.add_contact(member.id, ContactFields(name="Grace Hopper"),
-                           TieFields(cadence_days=90)).id
-    kb.log_interaction(member.id, [grace], Kind.MET, Direction.MUTUAL,
-                       today - timedelta(days=10))
-    old = kb.add_contact(member.id, ContactFields(name=ASTRAL + " " + "x" * 150)).id
+    ada = kb.book.add_contact(member.id, ContactFields(name="Ada Lovelace"),
+                              TieFields(cadence_days=30)).id
+    kb.book.log_interaction(member.id, [ada], Kind.MET, Direction.MUTUAL,
+                            today - timedelta(days=50))
+    grace = kb.book.add_contact(member.id, ContactFields(name="Grace Hopper"),
+                                TieFields(cadence_days=90)).id
+    kb.book.log_interaction(member.id, [grace], Kind.MET, Direction.MUTUAL,
+                            today - timedelta(days=10))
+    old = kb.book.add_contact(member.id, ContactFields(name=ASTRAL + " " + "x" * 150)).id
     _put_dates(kb, old, ImportantDate(DateKind.BIRTHDAY, 1, 1, 1),
                ImportantDate(DateKind.OTHER, 2, 29, 1816, "Name day, “first”"))
-    rtl = kb.add_contact(member.id, ContactFields(name=RTL)).id
+    rtl = kb.book.add_contact(member.id, ContactFields(name=RTL)).id
     _put_dates(kb, rtl, ImportantDate(DateKind.ANNIVERSARY, 12, 10))
     return {"ada": ada, "grace": grace, "old": old, "rtl": rtl}
 
 
 def test_the_feed_holds_due_dates_important_dates_and_parses(kb: Kithbook) -> None:
-    me = kb.init_local_member("Me")[0]
+    me = kb.book.init_local_member("Me")[0]
     ids = _book(kb, me)
-    made = kb.renew_feed(me.id)
+    made = kb.notices.renew_feed(me.id)
     with TestClient(app_for(kb), base_url="http://127.0.0.1:8000") as client:
         response = client.get(_path(made.url("http://127.0.0.1:8000")))
     assert response.status_code == 200, response.text
@@ -74,7 +75,7 @@ def test_the_feed_holds_due_dates_important_dates_and_parses(kb: Kithbook) -> No
     events = _events(_calendar(response.text))
 
     # Keep-in-touch: the day `kithbook touch` counts from, for every tie with a cadence.
-    touch = {s.contact: s for s in kb.losing_touch(me.id)}
+    touch = {s.contact: s for s in kb.depth.losing_touch(me.id)}
     ada = events[f"touch-{ids['ada']}@kithbook"]
     assert ada["DTSTART"].dt == touch[ids["ada"]].due_on == kb.clock.today() - timedelta(20)
     assert "Why: 20 days overdue" in str(ada["DESCRIPTION"])
@@ -98,9 +99,9 @@ def test_the_feed_holds_due_dates_important_dates_and_parses(kb: Kithbook) -> No
 
 
 def test_uids_stay_when_the_book_changes_and_etag_polls_cost_nothing(kb: Kithbook) -> None:
-    me = kb.init_local_member("Me")[0]
+    me = kb.book.init_local_member("Me")[0]
     ids = _book(kb, me)
-    url = _path(kb.renew_feed(me.id).url("http://127.0.0.1:8000"))
+    url = _path(kb.notices.renew_feed(me.id).url("http://127.0.0.1:8000"))
     with TestClient(app_for(kb), base_url="http://127.0.0.1:8000") as client:
         first = client.get(url)
         etag, modified = first.headers["etag"], first.headers["last-modified"]
@@ -110,8 +111,8 @@ def test_uids_stay_when_the_book_changes_and_etag_polls_cost_nothing(kb: Kithboo
         assert again.status_code == 304 and again.content == b""
         assert client.get(url).content == first.content  # same book, same bytes
 
-        kb.log_interaction(me.id, [ids["ada"]], Kind.TALKED, Direction.MUTUAL,
-                           kb.clock.today())
+        kb.book.log_interaction(me.id, [ids["ada"]], Kind.TALKED, Direction.MUTUAL,
+                                kb.clock.today())
         changed = client.get(url, headers={"If-None-Match": etag})
         assert changed.status_code == 200 and changed.headers["etag"] != etag
     before, after = _events(_calendar(first.text)), _events(_calendar(changed.text))
@@ -122,10 +123,10 @@ def test_uids_stay_when_the_book_changes_and_etag_polls_cost_nothing(kb: Kithboo
 
 def test_a_renewed_address_ends_the_old_one_and_a_made_up_one_reads_the_same(
         kb: Kithbook) -> None:
-    me = kb.init_local_member("Me")[0]
+    me = kb.book.init_local_member("Me")[0]
     _book(kb, me)
-    old = _path(kb.renew_feed(me.id).url("http://x"))
-    new = _path(kb.renew_feed(me.id).url("http://x"))
+    old = _path(kb.notices.renew_feed(me.id).url("http://x"))
+    new = _path(kb.notices.renew_feed(me.id).url("http://x"))
     with TestClient(app_for(kb), base_url="http://127.0.0.1:8000") as client:
         gone = client.get(old)
         made_up = client.get("/feed/" + "A" * 43 + ".ics")
@@ -136,9 +137,9 @@ def test_a_renewed_address_ends_the_old_one_and_a_made_up_one_reads_the_same(
 
 
 def test_an_alarm_comes_with_each_event_when_asked(kb: Kithbook) -> None:
-    me = kb.init_local_member("Me")[0]
+    me = kb.book.init_local_member("Me")[0]
     _book(kb, me)
-    url = _path(kb.renew_feed(me.id, alarm_minutes=540).url("http://x"))
+    url = _path(kb.notices.renew_feed(me.id, alarm_minutes=540).url("http://x"))
     with TestClient(app_for(kb), base_url="http://127.0.0.1:8000") as client:
         events = _events(_calendar(client.get(url).text))
     alarms = [a for e in events.values() for a in e.walk("VALARM")]
@@ -172,12 +173,12 @@ def test_a_server_on_another_port_gives_its_own_address(kb: Kithbook) -> None:
 def test_in_a_community_each_token_reads_only_its_own_members_book(kb: Kithbook) -> None:
     app = community_app(kb)
     ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
-    secret = kb.add_contact(ana.id, ContactFields(name="Ana's Secret Friend"),
-                            TieFields(cadence_days=7)).id
+    secret = kb.book.add_contact(ana.id, ContactFields(name="Ana's Secret Friend"),
+                                 TieFields(cadence_days=7)).id
     _put_dates(kb, secret, ImportantDate(DateKind.BIRTHDAY, 5, 5, 1990))
-    kb.add_contact(ben.id, ContactFields(name="Ben's Pal"), TieFields(cadence_days=7))
-    ana_url = _path(kb.renew_feed(ana.id).url("https://testserver"))
-    ben_url = _path(kb.renew_feed(ben.id).url("https://testserver"))
+    kb.book.add_contact(ben.id, ContactFields(name="Ben's Pal"), TieFields(cadence_days=7))
+    ana_url = _path(kb.notices.renew_feed(ana.id).url("https://testserver"))
+    ben_url = _path(kb.notices.renew_feed(ben.id).url("https://testserver"))
     anonymous = browser(app)  # no session: a calendar app
     ana_feed, ben_feed = anonymous.get(ana_url), anonymous.get(ben_url)
     assert ana_feed.status_code == ben_feed.status_code == 200
@@ -204,9 +205,9 @@ def test_a_bad_alarm_is_refused_in_one_sentence(client: TestClient, minutes: str
 def test_introductions_waiting_on_a_member_reach_their_feed_only(kb: Kithbook) -> None:
 
     ana, ben, cleo = ben_may_ask_ana_about_cleo(kb)
-    intro = kb.request_introduction(ben.id, ana.id, cleo, "advice on hiring a first designer")
-    ana_url = _path(kb.renew_feed(ana.id).url("https://testserver"))
-    ben_url = _path(kb.renew_feed(ben.id).url("https://testserver"))
+    intro = kb.intros.request(ben.id, ana.id, cleo, "advice on hiring a first designer")
+    ana_url = _path(kb.notices.renew_feed(ana.id).url("https://testserver"))
+    ben_url = _path(kb.notices.renew_feed(ben.id).url("https://testserver"))
     anonymous = browser(community_app(kb))
     ana_events = _events(_calendar(anonymous.get(ana_url).text))
     answer = ana_events[f"intro-{intro.id}-answer@kithbook"]
@@ -214,15 +215,15 @@ def test_introductions_waiting_on_a_member_reach_their_feed_only(kb: Kithbook) -
     assert f"intro-{intro.id}-answer@kithbook" not in _events(
         _calendar(anonymous.get(ben_url).text))
 
-    kb.forward_introduction(ana.id, intro.id)
-    kb.make_introduction(ana.id, intro.id)
+    kb.intros.forward(ana.id, intro.id)
+    kb.intros.make(ana.id, intro.id)
     made_on = kb.clock.today()
     for url in (ana_url, ben_url):
         events = _events(_calendar(anonymous.get(url).text))
         follow_up = events[f"intro-{intro.id}-outcome@kithbook"]
         assert follow_up["DTSTART"].dt == made_on + timedelta(days=14)
         assert f"intro-{intro.id}-answer@kithbook" not in events
-    kb.record_outcome(ana.id, intro.id, Rating.POSITIVE)
+    kb.intros.record_outcome(ana.id, intro.id, Rating.POSITIVE)
     assert f"intro-{intro.id}-outcome@kithbook" not in _events(
         _calendar(anonymous.get(ana_url).text))
     assert f"intro-{intro.id}-outcome@kithbook" in _events(

@@ -23,7 +23,7 @@ from kithbook.services.facade import Kithbook
 
 
 def _script(kb: Kithbook, member: Member) -> dict[str, str]:
-    _, token = kb.create_api_token(member.id, "script")
+    _, token = kb.accounts.create_api_token(member.id, "script")
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -34,7 +34,7 @@ def _logged(kb: Kithbook, member: Member, contact: str) -> int:
 
 def test_a_retried_write_is_made_once_and_answered_the_same(kb: Kithbook) -> None:
     ana = add_member(kb, "Ana")
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+    cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id
     client = browser(community_app(kb))
     body = {"contact_ids": [cleo], "kind": "met", "occurred_on": "2026-06-01"}
     keyed = {**_script(kb, ana), "Idempotency-Key": "4b1d9c2e-log-once"}
@@ -55,8 +55,8 @@ def test_a_retried_write_is_made_once_and_answered_the_same(kb: Kithbook) -> Non
 
 def test_a_key_is_never_an_answer_for_someone_else(kb: Kithbook) -> None:
     ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park")).id
-    zara = kb.add_contact(ben.id, ContactFields(name="Zara Quill")).id
+    cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+    zara = kb.book.add_contact(ben.id, ContactFields(name="Zara Quill")).id
     client = browser(community_app(kb))
     key = {"Idempotency-Key": "shared-by-mistake"}
     assert client.post("/api/v1/interactions", headers={**_script(kb, ana), **key},
@@ -74,7 +74,7 @@ def test_a_key_is_never_an_answer_for_someone_else(kb: Kithbook) -> None:
 
 def test_a_key_that_cannot_be_a_key_is_refused_and_nothing_written(kb: Kithbook) -> None:
     ana = add_member(kb, "Ana")
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+    cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id
     client = browser(community_app(kb))
     refused = client.post("/api/v1/interactions",
                           headers={**_script(kb, ana), "Idempotency-Key": "x" * 201},
@@ -88,7 +88,7 @@ def test_a_key_that_cannot_be_a_key_is_refused_and_nothing_written(kb: Kithbook)
 def test_a_write_whose_answer_was_lost_says_so_instead_of_writing_again(
         kb: Kithbook) -> None:
     ana = add_member(kb, "Ana")
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+    cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id
     client = browser(community_app(kb))
     keyed = {**_script(kb, ana), "Idempotency-Key": "lost-answer"}
     body = {"contact_ids": [cleo], "kind": "met", "occurred_on": "2026-06-01"}
@@ -108,7 +108,7 @@ def test_a_failed_write_leaves_its_key_free_for_the_retry(kb: Kithbook) -> None:
     keyed = {**_script(kb, ana), "Idempotency-Key": "first-try-fails"}
     body = {"contact_ids": ["nobody"], "kind": "met", "occurred_on": "2026-06-01"}
     assert client.post("/api/v1/interactions", json=body, headers=keyed).status_code == 404
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+    cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id
     body["contact_ids"] = [cleo]
     assert client.post("/api/v1/interactions", json=body, headers=keyed).status_code == 201
     assert _logged(kb, ana, cleo) == 1
@@ -120,7 +120,7 @@ def test_two_attempts_racing_with_one_key_write_once(settings: Settings,
     try:
         first = servers[0]
         ana = add_member(first, "Ana")
-        cleo = first.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+        cleo = first.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id
         start = threading.Barrier(len(servers))
 
         def attempt(kb: Kithbook) -> str:
@@ -128,8 +128,8 @@ def test_two_attempts_racing_with_one_key_write_once(settings: Settings,
             start.wait()
             with request_keys.carrying(pending):
                 try:
-                    kb.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL,
-                                       date(2026, 6, 1), exact=True)
+                    kb.book.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL,
+                                            date(2026, 6, 1), exact=True)
                 except Conflict:
                     return "refused"
             return "written"
@@ -147,9 +147,9 @@ def test_two_attempts_racing_with_one_key_write_once(settings: Settings,
 def test_keys_are_forgotten_after_a_day(kb: Kithbook, clock: FixedClock,
                                         hours: int) -> None:
     ana = add_member(kb, "Ana")
-    cleo = kb.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+    cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id
     with request_keys.carrying(request_keys.Pending("old", "f", clock.now())):
-        kb.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL, date(2026, 6, 1),
-                           exact=True)
+        kb.book.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL, date(2026, 6, 1),
+                                exact=True)
     clock.current += timedelta(hours=hours)
-    assert kb.forget_request_keys() == (1 if hours > 24 else 0)
+    assert kb.jobs.forget_request_keys() == (1 if hours > 24 else 0)

@@ -36,13 +36,13 @@ def _book(client: TestClient, kb: Kithbook) -> dict[str, str]:
             ("Dan Ito", "Globex", [], 2, 1),
             (HOSTILE, "<b>Evil</b> & Sons", ["mentor"], 1, 0),
             ("Zed Last", None, [], None, 0)):
-        contact = kb.add_contact(me, ContactFields(name=name, organization=org, tags=tags),
-                                 TieFields(stated_trust=trust))
+        contact = kb.book.add_contact(me, ContactFields(name=name, organization=org, tags=tags),
+                                      TieFields(stated_trust=trust))
         for _ in range(meetings):
-            kb.log_interaction(me, [contact.id], Kind.ADVICE, Direction.MUTUAL,
-                               kb.clock.today())
+            kb.book.log_interaction(me, [contact.id], Kind.ADVICE, Direction.MUTUAL,
+                                    kb.clock.today())
         ids[name] = contact.id
-    kb.record_contact_link(me, ids["Bob Stone"], ids["Carol Diaz"], note="work together")
+    kb.paths.record_contact_link(me, ids["Bob Stone"], ids["Carol Diaz"], note="work together")
     return ids
 
 
@@ -179,9 +179,9 @@ def test_recorded_links_join_contacts_on_the_map(client: TestClient, kb: Kithboo
 def test_in_a_community_each_member_sees_only_their_own_book(kb: Kithbook) -> None:
     app = community_app(kb)
     ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
-    secret = kb.add_contact(ana.id, ContactFields(name="Cleo Secret", organization="Acme"),
-                            TieFields(stated_trust=5))
-    kb.add_contact(ben.id, ContactFields(name="Dan Own"))
+    secret = kb.book.add_contact(ana.id, ContactFields(name="Cleo Secret", organization="Acme"),
+                                 TieFields(stated_trust=5))
+    kb.book.add_contact(ben.id, ContactFields(name="Dan Own"))
     ana_browser, _ = signed_in(kb, app, ana)
     ben_browser, _ = signed_in(kb, app, ben)
     with ana_browser, ben_browser:

@@ -45,23 +45,23 @@ def test_each_move_emails_the_other_parties_and_nothing_private(
     kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@community.example")
     town: Town = build_town(kb)
     ana, ben, cleo = town.ana, town.ben, town.cleo
-    intro = kb.request_introduction(ben.id, ana.id, town.cleo_contact, PURPOSE,
-                                    note="Thanks for considering")
+    intro = kb.intros.request(ben.id, ana.id, town.cleo_contact, PURPOSE,
+                              note="Thanks for considering")
     assert inbox.received == []  # nothing is sent inside the move: the outbox waits
     expected = [(ana, "forward"), (ben, "accept"), (cleo, "outcome")]
     moves = {
-        "forward": lambda: kb.forward_introduction(ana.id, intro.id, note="over to you"),
-        "accept": lambda: kb.accept_introduction(cleo.id, intro.id),
-        "outcome": lambda: kb.record_outcome(ben.id, intro.id, Rating.POSITIVE,
-                                             comment="a private comment"),
+        "forward": lambda: kb.intros.forward(ana.id, intro.id, note="over to you"),
+        "accept": lambda: kb.intros.accept(cleo.id, intro.id),
+        "outcome": lambda: kb.intros.record_outcome(ben.id, intro.id, Rating.POSITIVE,
+                                                    comment="a private comment"),
     }
     sent_to: list[list[str]] = []
-    assert kb.deliver_mail() == 1
+    assert kb.notices.deliver_mail() == 1
     sent_to.append(sorted(to for to, _, _ in _mails(inbox)))
     for _, move in expected:
         before = len(inbox.received)
         moves[move]()
-        kb.deliver_mail()
+        kb.notices.deliver_mail()
         sent_to.append(sorted(to for to, _, _ in _mails(inbox)[before:]))
     assert sent_to == [
         ["ana@example.org"],  # Ben asked: Ana is told; Cleo is not, until it is forwarded
@@ -78,9 +78,9 @@ def test_each_move_emails_the_other_parties_and_nothing_private(
     assert "a contact at Acme" in first_to_ben[1]
     assert "Cleo Park" not in first_to_ben[0] + first_to_ben[1]
     # And the same moves are listed in the app, for each party.
-    assert len(kb.notifications(ana.id)) == 3
-    assert len(kb.notifications(cleo.id)) == 2
-    assert kb.notifications(town.dan.id) == []
+    assert len(kb.notices.notifications(ana.id)) == 3
+    assert len(kb.notices.notifications(cleo.id)) == 2
+    assert kb.notices.notifications(town.dan.id) == []
 
 
 def test_a_refused_email_is_retried_later_not_lost(kb: Kithbook) -> None:
@@ -90,9 +90,9 @@ def test_a_refused_email_is_retried_later_not_lost(kb: Kithbook) -> None:
     try:
         kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@community.example")
         town = build_town(kb)
-        kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
-        assert kb.deliver_mail() == 0
-        assert kb.deliver_mail() == 0  # not due again yet
+        kb.intros.request(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
+        assert kb.notices.deliver_mail() == 0
+        assert kb.notices.deliver_mail() == 0  # not due again yet
     finally:
         controller.stop()
     inbox = Inbox()
@@ -100,7 +100,7 @@ def test_a_refused_email_is_retried_later_not_lost(kb: Kithbook) -> None:
     controller.start()
     try:
         kb.clock.advance(1)  # type: ignore[attr-defined]
-        assert kb.deliver_mail() == 1
+        assert kb.notices.deliver_mail() == 1
         assert [to for to, _, _ in _mails(inbox)] == ["ana@example.org"]
     finally:
         controller.stop()
@@ -111,10 +111,10 @@ def test_the_background_sender_empties_the_outbox(kb: Kithbook,
     inbox, port = smtp
     kb.mailer = SmtpMailer(f"smtp://127.0.0.1:{port}", "kithbook@community.example")
     town = build_town(kb)
-    sender = BackgroundSender(kb.deliver_mail, every=0.05)
+    sender = BackgroundSender(kb.notices.deliver_mail, every=0.05)
     sender.start()
     try:
-        kb.request_introduction(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
+        kb.intros.request(town.ben.id, town.ana.id, town.cleo_contact, PURPOSE)
         arrived = threading.Event()
         for _ in range(400):  # waits for the thread, not a timing claim
             if inbox.received:

@@ -21,10 +21,10 @@ def _local_book(client: TestClient) -> None:
 def _ben_knows_ana(kb: Kithbook, town: Town) -> None:
     """Ben can reach Cleo (anonymous, at Acme) through Ana, who knows Ben back and shows
     it (a hidden tie back to the asker makes Ana a stranger to him)."""
-    kb.set_contact_policy(town.ana.id, "Ben Ortiz", PolicyChange(
+    kb.book.set_contact_policy(town.ana.id, "Ben Ortiz", PolicyChange(
         visibility=Visibility.NAMED, ask_rule=AskRule.NOBODY))
-    ana_in_ben = kb.add_contact(town.ben.id, ContactFields(name="Ana"),
-                                TieFields(stated_trust=5)).id
+    ana_in_ben = kb.book.add_contact(town.ben.id, ContactFields(name="Ana"),
+                                     TieFields(stated_trust=5)).id
     with kb.uow() as uow:
         uow.contacts.link_member(town.ben.id, ana_in_ben, town.ana.id)
         uow.commit()
@@ -33,7 +33,7 @@ def _ben_knows_ana(kb: Kithbook, town: Town) -> None:
 def test_a_local_path_through_a_recorded_link(client: TestClient, kb: Kithbook) -> None:
     _local_book(client)
     me = client.app.state.local_member  # type: ignore[attr-defined]
-    kb.record_contact_link(me.id, "Bob", "Carol", note="works with")
+    kb.paths.record_contact_link(me.id, "Bob", "Carol", note="works with")
     body = client.get("/api/v1/paths", params={"to": "Carol"}).json()
     assert body["local"] is True
     [path] = body["paths"]
@@ -52,7 +52,7 @@ def test_the_page_shows_ranked_paths_with_pictures_and_a_start_button(
         client: TestClient, kb: Kithbook) -> None:
     _local_book(client)
     me = client.app.state.local_member  # type: ignore[attr-defined]
-    kb.record_contact_link(me.id, "Bob", "Carol")
+    kb.paths.record_contact_link(me.id, "Bob", "Carol")
     page = client.get("/paths", params={"organization": "Acme"})
     assert page.status_code == 200
     assert "you → Bob Stone → Carol Diaz (CTO, Acme)" in page.text
@@ -116,10 +116,10 @@ def test_a_hidden_contact_is_not_found_by_name_in_a_community(client: TestClient
     assert hidden.status_code == absent.status_code == 404
     assert hidden.json()["error"]["message"].replace("Hidden", "X") == \
         absent.json()["error"]["message"].replace("Nobody", "X")
-    kb.edit_contact(town.ana.id, town.hal, ContactFields(name="Hal Hidden",
-                                                         organization="Acme"),
+    kb.book.edit_contact(town.ana.id, town.hal, ContactFields(name="Hal Hidden",
+                                                              organization="Acme"),
                     TieFields(stated_trust=3))
-    kb.set_contact_policy(town.ana.id, town.hal, PolicyChange(
+    kb.book.set_contact_policy(town.ana.id, town.hal, PolicyChange(
         visibility=Visibility.NAMED, ask_rule=AskRule.ANYONE))
     [path] = client.get("/api/v1/paths", params={"to": "Hal Hidden"}).json()["paths"]
     assert path["steps"][-1]["label"] == "Hal Hidden (Acme)"
@@ -134,7 +134,7 @@ def test_my_own_contacts_at_the_target_come_first_on_the_page_and_in_the_api(
     for day in ("2026-05-01", "2026-05-20"):
         assert client.post("/api/v1/interactions", json={
             "contact_ids": [carol_id], "kind": "talked", "occurred_on": day}).status_code == 201
-    kb.record_contact_link(me.id, "Bob", "Carol")
+    kb.paths.record_contact_link(me.id, "Bob", "Carol")
     body = client.get("/api/v1/paths", params={"organization": "Acme"}).json()
     assert body["paths"] == [] and body["known_total"] == 1
     assert body["known_said"] == "You already know 1 person at Acme."
@@ -152,13 +152,13 @@ def test_knows_on_a_contact_page_refuses_a_name_not_in_the_book_and_keeps_nothin
         client: TestClient, kb: Kithbook) -> None:
     _local_book(client)
     me = client.app.state.local_member  # type: ignore[attr-defined]
-    bob = kb.show_contact(me.id, "Bob").contact.id
+    bob = kb.book.show_contact(me.id, "Bob").contact.id
     missing = client.post(f"/contacts/{bob}/knows", data={"other": "Nobody Here"})
     assert missing.status_code == 422 and "no contact matches" in missing.text
     bad = client.post(f"/contacts/{bob}/knows", data={"other": "Carol", "strength": "lots"})
     assert bad.status_code == 422 and "a number from above 0 to 1" in bad.text
-    assert kb.contact_links(me.id) == []
+    assert kb.paths.contact_links(me.id) == []
     saved = client.post(f"/contacts/{bob}/knows", data={"other": "Carol", "strength": "0.7"})
     assert saved.status_code == 200 and "Saved who they know." in saved.text
-    [link] = kb.contact_links(me.id)
+    [link] = kb.paths.contact_links(me.id)
     assert {link.a.name, link.b.name} == {"Bob Stone", "Carol Diaz"} and link.strength == 0.7

@@ -93,27 +93,27 @@ class Community:
 
 def _add(kb: Kithbook, owner: Member, name: str, **fields: Any) -> str:
     tie = TieFields(stated_trust=fields.pop("stated_trust", None))
-    return kb.add_contact(owner.id, ContactFields(name=name, **fields), tie).id
+    return kb.book.add_contact(owner.id, ContactFields(name=name, **fields), tie).id
 
 
 def _confirm_all_links(kb: Kithbook, *members: Member) -> None:
     for member in members:
-        for view in kb.member_links(member.id):
+        for view in kb.community.member_links(member.id):
             if not view.confirmed and not view.proposed_by_me:
-                kb.confirm_link(member.id, view.id)
+                kb.community.confirm_link(member.id, view.id)
 
 
 def build_community(kb: Kithbook) -> Community:
     rae = add_member(kb, "Rae", Role.ADMIN)
     ana, ben, dan = (add_member(kb, name) for name in ("Ana", "Ben", "Dan"))
-    kb.fair_use = FairUseLimits(max_open_requests=50, cooldown_after_decline=timedelta(0))
-    kb.set_default_policy(ana.id, PolicyChange(visibility=Visibility.HIDDEN,
-                                               ask_rule=AskRule.NOBODY))
+    kb.intros.fair_use = FairUseLimits(max_open_requests=50, cooldown_after_decline=timedelta(0))
+    kb.book.set_default_policy(ana.id, PolicyChange(visibility=Visibility.HIDDEN,
+                                                    ask_rule=AskRule.NOBODY))
     cleo = _add(kb, ana, "Cleo Park", organization="Acme", role="CTO", stated_trust=4,
                 notes=MARKERS["note on a visible contact"],
                 emails=[Labeled(MARKERS["visible contact's private email"])])
-    kb.set_contact_policy(ana.id, cleo, PolicyChange(visibility=Visibility.NAMED,
-                                                     ask_rule=AskRule.ANYONE))
+    kb.book.set_contact_policy(ana.id, cleo, PolicyChange(visibility=Visibility.NAMED,
+                                                          ask_rule=AskRule.ANYONE))
     hal = _add(kb, ana, "Hal Hiddenmark",
                organization="Acme", role=MARKERS["hidden contact's role"], stated_trust=5,
                tags=[MARKERS["hidden contact's tag"]],
@@ -123,41 +123,41 @@ def build_community(kb: Kithbook) -> Community:
                 role=MARKERS["anonymous contact's role"],
                 location=MARKERS["anonymous contact's location"],
                 tags=[MARKERS["anonymous contact's tag"]], stated_trust=4)
-    kb.set_contact_policy(ana.id, yara, PolicyChange(visibility=Visibility.ANONYMOUS,
-                                                     ask_rule=AskRule.ANYONE))
+    kb.book.set_contact_policy(ana.id, yara, PolicyChange(visibility=Visibility.ANONYMOUS,
+                                                          ask_rule=AskRule.ANYONE))
     nora = _add(kb, ana, "Nora Nointromark",
                 organization="Acme", stated_trust=5,
                 emails=[Labeled(MARKERS["no-introductions contact's email"])])
-    kb.set_contact_policy(ana.id, nora, PolicyChange(
+    kb.book.set_contact_policy(ana.id, nora, PolicyChange(
         visibility=Visibility.NAMED, ask_rule=AskRule.ANYONE, no_introductions=True))
     ben_in_ana = _add(kb, ana, "Ben Ortiz", stated_trust=4,
                       notes=MARKERS["note Ana keeps about Ben"])
     # A hop is governed by the policy of the tie to the person asking: Ana lets Ben ask.
-    kb.set_contact_policy(ana.id, ben_in_ana, PolicyChange(visibility=Visibility.NAMED,
-                                                           ask_rule=AskRule.ANYONE))
+    kb.book.set_contact_policy(ana.id, ben_in_ana, PolicyChange(visibility=Visibility.NAMED,
+                                                                ask_rule=AskRule.ANYONE))
     ana_in_ben = _add(kb, ben, "Ana Ruiz", stated_trust=4)
     _add(kb, dan, "Dora Friend", organization="Acme")
-    kb.propose_link(ana.id, ben_in_ana, ben.email or "")
-    kb.propose_link(ben.id, ana_in_ben, ana.email or "")
+    kb.community.propose_link(ana.id, ben_in_ana, ben.email or "")
+    kb.community.propose_link(ben.id, ana_in_ben, ana.email or "")
     _confirm_all_links(kb, ana, ben)
 
     today = kb.clock.today()
-    met_cleo = kb.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL, today,
-                                  MARKERS["interaction note"])
-    met_hal = kb.log_interaction(ana.id, [hal, nora], Kind.HELP, Direction.GAVE, today)
-    zoe = kb.record_received_request(ana.id, "Zoe Outsidemark", cleo,
-                                     MARKERS["purpose of a request only Ana knows"])
+    met_cleo = kb.book.log_interaction(ana.id, [cleo], Kind.MET, Direction.MUTUAL, today,
+                                       MARKERS["interaction note"])
+    met_hal = kb.book.log_interaction(ana.id, [hal, nora], Kind.HELP, Direction.GAVE, today)
+    zoe = kb.intros.record_received_request(ana.id, "Zoe Outsidemark", cleo,
+                                            MARKERS["purpose of a request only Ana knows"])
     # Ben asks twice: Ana declines the first with a reason only she keeps, makes the second.
     purpose = "Advice from Cleo on structuring a first data team at a small company."
-    first = kb.request_introduction(ben.id, ana.id, cleo, purpose)
-    kb.decline_introduction(ana.id, first.id, note="not right now",
-                            private_reason=MARKERS["private decline reason"])
-    second = kb.request_introduction(ben.id, ana.id, cleo, purpose)
-    kb.forward_introduction(ana.id, second.id)
-    kb.make_introduction(ana.id, second.id)
-    kb.record_outcome(ana.id, second.id, Rating.POSITIVE,
-                      comment=MARKERS["Ana's outcome comment"])
-    token, _ = kb.create_api_token(ana.id, MARKERS["Ana's API token name"])
+    first = kb.intros.request(ben.id, ana.id, cleo, purpose)
+    kb.intros.decline(ana.id, first.id, note="not right now",
+                      private_reason=MARKERS["private decline reason"])
+    second = kb.intros.request(ben.id, ana.id, cleo, purpose)
+    kb.intros.forward(ana.id, second.id)
+    kb.intros.make(ana.id, second.id)
+    kb.intros.record_outcome(ana.id, second.id, Rating.POSITIVE,
+                             comment=MARKERS["Ana's outcome comment"])
+    token, _ = kb.accounts.create_api_token(ana.id, MARKERS["Ana's API token name"])
     private = {hal: "Ana's hidden contact", nora: "Ana's no-introductions contact",
                yara: "Ana's anonymous contact",
                ben_in_ana: "Ana's contact entry for Ben", met_cleo.id: "Ana's interaction",
@@ -528,7 +528,7 @@ def _forge_dan_as_target(kb: Kithbook, app: Any, community: Community) -> str:
     assert by_form.status_code == 303, by_form.text
     client.close()
     intro = urlsplit(by_form.headers["location"]).path.rsplit("/", 1)[-1]
-    kb.forward_introduction(community.ana.id, intro)
+    kb.intros.forward(community.ana.id, intro)
     return intro
 
 

@@ -28,23 +28,25 @@ def test_the_settings_page_explains_the_profile_and_saves_it(client: TestClient,
     shown = client.get(saved.headers["location"]).text
     assert "Profile saved." in shown
     assert 'value="Acme"' in shown and 'value="CTO"' in shown
-    me = kb.local_member()
-    assert (kb.profile(me.id).organization, kb.profile(me.id).title) == ("Acme", "CTO")
+    me = kb.book.local_member()
+    profile = kb.accounts.profile(me.id)
+    assert (profile.organization, profile.title) == ("Acme", "CTO")
 
 
 def test_an_empty_field_on_the_page_clears_it(client: TestClient, kb: Kithbook) -> None:
     client.get("/settings")  # the book's owner is made on the first visit
-    me = kb.local_member()
-    kb.set_profile(me.id, organization="Acme", title="CTO")
+    me = kb.book.local_member()
+    kb.accounts.set_profile(me.id, organization="Acme", title="CTO")
     client.post("/settings/profile", data={"organization": "Acme", "title": ""})
-    assert kb.profile(me.id).title is None and kb.profile(me.id).organization == "Acme"
+    profile = kb.accounts.profile(me.id)
+    assert profile.title is None and profile.organization == "Acme"
 
 
 def test_an_over_long_title_on_the_page_is_refused_beside_the_field(client: TestClient,
                                                                    kb: Kithbook) -> None:
     client.get("/settings")  # the book's owner is made on the first visit
-    me = kb.local_member()
-    kb.set_profile(me.id, organization="Acme", title="CTO")
+    me = kb.book.local_member()
+    kb.accounts.set_profile(me.id, organization="Acme", title="CTO")
     refused = client.post("/settings/profile", data={"organization": "Globex",
                                                       "title": TOO_LONG})
     assert refused.status_code == 422
@@ -54,12 +56,13 @@ def test_an_over_long_title_on_the_page_is_refused_beside_the_field(client: Test
     assert 'value="Globex"' in refused.text
     assert 'id="profile-title" name="title" value="' + TOO_LONG in refused.text
     assert refused.text.count('aria-invalid="true"') == 1
-    assert (kb.profile(me.id).organization, kb.profile(me.id).title) == ("Acme", "CTO")
+    profile = kb.accounts.profile(me.id)
+    assert (profile.organization, profile.title) == ("Acme", "CTO")
 
 
 def test_the_api_reads_and_replaces_the_profile(client: TestClient, kb: Kithbook) -> None:
     login = client.get("/api/v1/me/profile").json()["name"]
-    assert login == kb.local_member().name
+    assert login == kb.book.local_member().name
     assert client.get("/api/v1/me/profile").json() == {"name": login, "organization": None,
                                                        "title": None}
     changed = client.put("/api/v1/me/profile", json={"organization": "Acme", "title": "CTO"})
@@ -73,7 +76,7 @@ def test_the_api_reads_and_replaces_the_profile(client: TestClient, kb: Kithbook
                                                       "organization": "Globex"})
     assert renamed.json() == {"name": "Sam Rivera", "organization": "Globex", "title": None}
     assert client.get("/api/v1/me/profile").json()["name"] == "Sam Rivera"
-    assert kb.local_member().name == "Sam Rivera"
+    assert kb.book.local_member().name == "Sam Rivera"
 
 
 def test_an_empty_name_is_refused_and_the_old_one_kept(client: TestClient,
@@ -90,19 +93,19 @@ def test_an_empty_name_is_refused_and_the_old_one_kept(client: TestClient,
     assert page.status_code == 422
     assert "give your name as others will see it" in page.text
     assert 'id="profile-name" name="name" value=" " required' in page.text
-    kept = kb.profile(kb.local_member().id)
+    kept = kb.accounts.profile(kb.book.local_member().id)
     assert (kept.name, kept.organization, kept.title) == ("Sam Rivera", None, None)
 
 
 def test_the_settings_page_shows_and_changes_your_own_name(client: TestClient,
                                                           kb: Kithbook) -> None:
     page = client.get("/settings")
-    assert f'id="profile-name" name="name" value="{kb.local_member().name}"' in page.text
+    assert f'id="profile-name" name="name" value="{kb.book.local_member().name}"' in page.text
     assert "Your name signs your introductions and drafts" in page.text
     client.post("/settings/profile", data={"name": "Sam Rivera", "organization": "",
                                            "title": ""})
     assert 'id="profile-name" name="name" value="Sam Rivera"' in client.get("/settings").text
-    assert kb.local_member().name == "Sam Rivera"
+    assert kb.book.local_member().name == "Sam Rivera"
 
 
 def test_over_long_values_in_the_api_name_the_field(client: TestClient) -> None:
@@ -125,8 +128,8 @@ def test_over_long_values_in_the_api_name_the_field(client: TestClient) -> None:
 def test_a_profile_set_on_the_page_lets_other_members_find_a_warm_path(kb: Kithbook) -> None:
     app = community_app(kb)
     ann, bea, cy = add_member(kb, "Ann"), add_member(kb, "Bea"), add_member(kb, "Cy")
-    kb.set_default_policy(bea.id, PolicyChange(visibility=Visibility.NAMED,
-                                               ask_rule=AskRule.ANYONE))
+    kb.book.set_default_policy(bea.id, PolicyChange(visibility=Visibility.NAMED,
+                                                    ask_rule=AskRule.ANYONE))
     know_each_other(kb, ann, bea)
     know_each_other(kb, bea, cy)
     ann_browser, _ = signed_in(kb, app, ann)
@@ -155,7 +158,7 @@ def test_a_profile_set_on_the_page_lets_other_members_find_a_warm_path(kb: Kithb
 def test_an_admin_changes_only_their_own_profile(kb: Kithbook) -> None:
     app = community_app(kb)
     rae, ana = add_member(kb, "Rae", Role.ADMIN), add_member(kb, "Ana")
-    kb.set_profile(ana.id, organization="Acme", title="CTO")
+    kb.accounts.set_profile(ana.id, organization="Acme", title="CTO")
     admin, csrf = signed_in(kb, app, rae)
     with admin, browser(app) as anonymous:
         assert anonymous.put("/api/v1/me/profile", json={"title": "x"}).status_code == 401
@@ -165,5 +168,6 @@ def test_an_admin_changes_only_their_own_profile(kb: Kithbook) -> None:
         smuggled = admin.put("/api/v1/me/profile", json={"member": ana.id, "title": "intern"},
                              headers={"X-CSRF-Token": csrf})
         assert smuggled.status_code == 422
-    assert (kb.profile(ana.id).organization, kb.profile(ana.id).title) == ("Acme", "CTO")
-    assert kb.profile(rae.id).organization == "Globex"
+    assert (kb.accounts.profile(ana.id).organization,
+            kb.accounts.profile(ana.id).title) == ("Acme", "CTO")
+    assert kb.accounts.profile(rae.id).organization == "Globex"

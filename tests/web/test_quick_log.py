@@ -193,7 +193,7 @@ def test_in_a_community_a_share_needs_no_token_and_a_queued_log_waits_for_sign_i
         kb: Kithbook) -> None:
     app = community_app(kb)
     ana = add_member(kb, "Ana")
-    kb.add_contact(ana.id, ContactFields(name="José Núñez"), TieFields())
+    kb.book.add_contact(ana.id, ContactFields(name="José Núñez"), TieFields())
     client, token = signed_in(kb, app, ana)
     shared = client.post("/log/share", files={"card": ("card.vcf", _first_card(),
                                                        "text/vcard")})

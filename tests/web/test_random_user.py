@@ -96,7 +96,7 @@ class RandomUser(RuleBasedStateMachine):
     def __init__(self, open_book: Callable[[], tuple[Kithbook, str, FixedClock]]) -> None:
         super().__init__()
         self.kb, self.url, self.clock = open_book()
-        self.me = self.kb.init_local_member("Sam Q. User")[0].id
+        self.me = self.kb.book.init_local_member("Sam Q. User")[0].id
         self.tags: set[str] = set()
         self.organizations: set[str] = set()
 
@@ -114,15 +114,15 @@ class RandomUser(RuleBasedStateMachine):
 
     @initialize(target=contacts)
     def first_contact(self) -> str:
-        return str(self.kb.add_contact(self.me, ContactFields(name="Grace Hopper"),
-                                       TieFields()).id)
+        return str(self.kb.book.add_contact(self.me, ContactFields(name="Grace Hopper"),
+                                            TieFields()).id)
 
     @rule(target=contacts, name=NAMES, organization=SHORT, role=SHORT, location=SHORT,
           tags=TAGS, trust=TRUST, cadence=CADENCE, since=st.none() | DAYS, notes=NOTES)
     def add_contact(self, name: str, organization: str | None, role: str | None,
                     location: str | None, tags: list[str], trust: int | None,
                     cadence: int | None, since: date | int | None, notes: str | None) -> str:
-        contact = self.kb.add_contact(
+        contact = self.kb.book.add_contact(
             self.me, ContactFields(name=name, organization=organization, role=role,
                                    location=location, tags=tags, notes=notes,
                                    how_we_met=notes),
@@ -139,7 +139,7 @@ class RandomUser(RuleBasedStateMachine):
     def edit_contact(self, contact: str, name: str | None, organization: str | None,
                      tags: list[str] | None, trust: int | None, cadence: int | None,
                      since: date | int | None) -> None:
-        edited = self.kb.edit_contact(
+        edited = self.kb.book.edit_contact(
             self.me, contact, ContactFields(name=name, organization=organization, tags=tags),
             TieFields(stated_trust=trust, cadence_days=cadence,
                       started_on=None if since is None else self._day(since)), exact=True)
@@ -152,20 +152,20 @@ class RandomUser(RuleBasedStateMachine):
           note=NOTES)
     def log(self, who: list[str], kind: Kind, direction: Direction, when: date | int,
             note: str | None) -> str:
-        return str(self.kb.log_interaction(self.me, who, kind, direction, self._day(when),
-                                           note, exact=True).id)
+        return str(self.kb.book.log_interaction(self.me, who, kind, direction, self._day(when),
+                                                note, exact=True).id)
 
     @rule(interaction=consumes(interactions))
     def unlog(self, interaction: str) -> None:
         try:
-            self.kb.delete_interaction(self.me, interaction)
+            self.kb.book.delete_interaction(self.me, interaction)
         except KithbookError:
             pass  # gone with the last of its contacts
 
-    @precondition(lambda self: self.kb.list_contacts(self.me, ContactQuery()).total > 1)
+    @precondition(lambda self: self.kb.book.list_contacts(self.me, ContactQuery()).total > 1)
     @rule(contact=consumes(contacts))
     def remove(self, contact: str) -> None:
-        self.kb.delete_contact(self.me, contact, exact=True)
+        self.kb.book.delete_contact(self.me, contact, exact=True)
 
     @rule(contact=contacts, visibility=st.none() | st.sampled_from(Visibility),
           ask_rule=st.sampled_from(AskRule), min_trust=st.integers(1, 5),
@@ -178,30 +178,30 @@ class RandomUser(RuleBasedStateMachine):
             visibility=visibility, ask_rule=ask_rule,
             ask_min_trust=min_trust if ask_rule is AskRule.TRUSTED else None,
             no_introductions=no_introductions, welcomes=welcomes)
-        self.kb.set_contact_policy(self.me, contact, change, follow_defaults=follow_defaults,
-                                   exact=True)
+        self.kb.book.set_contact_policy(self.me, contact, change, follow_defaults=follow_defaults,
+                                        exact=True)
 
     @rule(visibility=st.sampled_from(Visibility), ask_rule=st.sampled_from(AskRule),
           min_trust=st.integers(1, 5))
     def share_by_default(self, visibility: Visibility, ask_rule: AskRule,
                          min_trust: int) -> None:
-        self.kb.set_default_policy(self.me, PolicyChange(
+        self.kb.book.set_default_policy(self.me, PolicyChange(
             visibility=visibility, ask_rule=ask_rule,
             ask_min_trust=min_trust if ask_rule is AskRule.TRUSTED else None))
 
     @rule(contact=contacts, value=st.none() | st.floats(0, 1))
     def correct(self, contact: str, value: float | None) -> None:
-        self.kb.correct_strength(self.me, contact, value, exact=True)
+        self.kb.depth.correct_strength(self.me, contact, value, exact=True)
 
     @rule(tag=TAGS.filter(bool).map(lambda t: t[0]), days=CADENCE)
     def tag_cadence(self, tag: str, days: int | None) -> None:
-        self.kb.set_tag_cadence(self.me, tag, days)
+        self.kb.depth.set_tag_cadence(self.me, tag, days)
 
     @rule(a=contacts, b=contacts, strength=st.none() | st.floats(0.01, 1),
           note=st.none() | _text(200))
     def knows(self, a: str, b: str, strength: float | None, note: str | None) -> None:
         if a != b:
-            self.kb.record_contact_link(self.me, a, b, note=note, strength=strength)
+            self.kb.paths.record_contact_link(self.me, a, b, note=note, strength=strength)
 
     @rule(days=st.sampled_from([1, 7, 30, 200, 800]))
     def time_passes(self, days: int) -> None:
@@ -213,29 +213,29 @@ class RandomUser(RuleBasedStateMachine):
     def every_read_answers(self) -> None:
         kb, me = self.kb, self.me
         for sort in Sort:
-            page = kb.list_contacts(me, ContactQuery(sort=sort, limit=500))
+            page = kb.book.list_contacts(me, ContactQuery(sort=sort, limit=500))
         for item in page.items:
-            kb.get_contact(me, item.contact.id)
-            kb.tie_depth(me, item.contact.id, exact=True)
-            kb.contact_policy(me, item.contact.id, exact=True)
+            kb.book.get_contact(me, item.contact.id)
+            kb.depth.tie_depth(me, item.contact.id, exact=True)
+            kb.book.contact_policy(me, item.contact.id, exact=True)
         for tag in sorted(self.tags)[:3]:
-            kb.list_contacts(me, ContactQuery(tag=tag))
-            kb.network_map(me, MapQuery(tag=tag))
-        kb.digest(me)
-        kb.week(me)
-        kb.losing_touch(me)
-        health_charts(kb.health(me))
-        network = kb.network_map(me, MapQuery())
+            kb.book.list_contacts(me, ContactQuery(tag=tag))
+            kb.paths.network_map(me, MapQuery(tag=tag))
+        kb.depth.digest(me)
+        kb.depth.week(me)
+        kb.depth.losing_touch(me)
+        health_charts(kb.depth.health(me))
+        network = kb.paths.network_map(me, MapQuery())
         for colour in ColourBy:
             map_picture(network, colour, lambda c: f"/contacts/{c}", with_legend=True)
         for organization in sorted(self.organizations)[:2]:
             try:
-                kb.find_paths(me, PathQuery(organization=organization))
+                kb.paths.find_paths(me, PathQuery(organization=organization))
             except KithbookError:
                 pass  # an answer that says why, not a failure
-        kb.contact_links(me)
+        kb.paths.contact_links(me)
         for form in ExportFormat:
-            kb.export_book(me, form, io.StringIO())
+            kb.transfer.export_book(me, form, io.StringIO())
 
     @rule()
     def read_through_the_web(self) -> None:
@@ -260,7 +260,7 @@ class RandomUser(RuleBasedStateMachine):
         # The CLI opens the same database with the real clock, which may be days behind
         # the test's: interactions "after" its today must not trouble it either.
         ids = [item.contact.id for item in
-               self.kb.list_contacts(self.me, ContactQuery(limit=3)).items]
+               self.kb.book.list_contacts(self.me, ContactQuery(limit=3)).items]
         for command in (["ls"], ["digest"], ["health"], ["touch"],
                         *(["show", contact] for contact in ids[:2])):
             assert main(["--database", self.url, *command]) in (0, 2), command

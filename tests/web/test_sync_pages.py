@@ -40,9 +40,9 @@ def web(kb: Kithbook) -> Iterator[TestClient]:
 
 def test_add_sync_and_resolve_a_conflict_from_the_page(kb: Kithbook, web: TestClient,
                                                        server: Radicale) -> None:
-    me = kb.init_local_member("Me")[0]
-    kb.add_contact(me.id, ContactFields(name="Ada Lovelace",
-                                        emails=[Labeled("ada@example.org")]))
+    me = kb.book.init_local_member("Me")[0]
+    kb.book.add_contact(me.id, ContactFields(name="Ada Lovelace",
+                                             emails=[Labeled("ada@example.org")]))
     bad = web.post("/sync/carddav", data={"url": server.url, "username": USER,
                                           "password": "wrong"})
     assert bad.status_code == 422 and "refused the user name or password" in bad.text
@@ -62,12 +62,13 @@ def test_add_sync_and_resolve_a_conflict_from_the_page(kb: Kithbook, web: TestCl
     kept = web.post(f"/sync/conflicts/{conflict.group(1)}", data={"keep": "theirs"})
     assert kept.status_code == 303
     assert "No conflicts." in web.get("/sync").text
-    assert [c.contact.name for c in kb.list_contacts(me.id, ContactQuery()).items] == ["Ada L."]
+    assert [c.contact.name for c in kb.book.list_contacts(me.id,
+                                                          ContactQuery()).items] == ["Ada L."]
 
 
 def test_the_safety_stop_is_allowed_once_from_the_page(kb: Kithbook, web: TestClient,
                                                        server: Radicale) -> None:
-    me = kb.init_local_member("Me")[0]
+    me = kb.book.init_local_member("Me")[0]
     for name in ("bo", "cy"):
         server.write(f"/{USER}/contacts/{name}.vcf", CARD.replace("ada", name))
     web.post("/sync/carddav", data={"url": server.url, "username": USER,
@@ -79,13 +80,13 @@ def test_the_safety_stop_is_allowed_once_from_the_page(kb: Kithbook, web: TestCl
     kb.sync().schedule_now(me.id, source.id)
     (stopped,) = kb.capture().run_due()
     assert stopped.error and "would delete 3" in stopped.error
-    assert kb.list_contacts(me.id, ContactQuery()).total == 3
+    assert kb.book.list_contacts(me.id, ContactQuery()).total == 3
     page = web.get("/sync").text
     assert "Allow these deletes and sync" in page
     assert web.post(f"/sync/{source.id}/allow-deletes").status_code == 303
     (allowed,) = kb.capture().run_due()
     assert allowed.error is None
-    assert kb.list_contacts(me.id, ContactQuery()).total == 0
+    assert kb.book.list_contacts(me.id, ContactQuery()).total == 0
 
 
 def test_another_members_account_and_conflicts_read_as_missing(kb: Kithbook,
@@ -93,8 +94,8 @@ def test_another_members_account_and_conflicts_read_as_missing(kb: Kithbook,
     kb.settings = replace(kb.settings, capture_key=new_key())
     app = community_app(kb)
     ana, ben = add_member(kb, "Ana"), add_member(kb, "Ben")
-    kb.add_contact(ana.id, ContactFields(name="Ada Lovelace",
-                                         emails=[Labeled("ada@example.org")]))
+    kb.book.add_contact(ana.id, ContactFields(name="Ada Lovelace",
+                                              emails=[Labeled("ada@example.org")]))
     source = kb.sync().add_carddav(ana.id, url=server.url, username=USER, password=PASSWORD)
     kb.sync().run(ana.id)
     (conflict,) = kb.sync().conflicts(ana.id)

@@ -73,8 +73,8 @@ def add(ctx: typer.Context, name: str = typer.Argument(..., help="Full name."),
     """Add a contact to your book."""
     cli = state(ctx)
     tie = _tie(trust, cadence, since)
-    contact = cli.kb.add_contact(cli.me.id, _fields(name, email, phone, link, tag, org, role,
-                                                    location, how_we_met, notes), tie)
+    contact = cli.kb.book.add_contact(cli.me.id, _fields(name, email, phone, link, tag, org, role,
+                                                         location, how_we_met, notes), tie)
     cli.console.print(f"added {render.who(contact)} [dim]{contact.id}[/]")
 
 
@@ -91,7 +91,7 @@ def edit(ctx: typer.Context, contact: str = typer.Argument(..., help="Id or part
     tie = _tie(trust, cadence, since)
     if fields == ContactFields() and tie == TieFields():
         raise InvalidInput("nothing to change: give at least one option, e.g. --role CTO.")
-    updated = cli.kb.edit_contact(cli.me.id, contact, fields, tie)
+    updated = cli.kb.book.edit_contact(cli.me.id, contact, fields, tie)
     cli.console.print(f"updated {render.who(updated)}")
 
 
@@ -102,11 +102,11 @@ def remove(ctx: typer.Context,
     """Remove a contact, with the interactions that involved only them."""
     cli = state(ctx)
     if not yes:
-        view = cli.kb.show_contact(cli.me.id, contact)
+        view = cli.kb.book.show_contact(cli.me.id, contact)
         typer.confirm(f"Remove {view.contact.headline} and {view.interaction_count} "
                       "interaction(s) with them?", abort=True)
         contact = view.contact.id
-    removed = cli.kb.delete_contact(cli.me.id, contact)
+    removed = cli.kb.book.delete_contact(cli.me.id, contact)
     orphans = removed.orphans
     cli.console.print(f"removed {render.who(removed.contact)}"
                       + (f" and {orphans} interaction(s) with only them" if orphans else ""))
@@ -131,8 +131,8 @@ def log(ctx: typer.Context,
         raise InvalidInput("choose --gave or --received, not both (or neither for mutual).")
     direction = parse_direction("gave" if gave else "received" if received else "mutual")
     day = parse_date(when, today=cli.kb.clock.today()) if when else cli.kb.clock.today()
-    interaction = cli.kb.log_interaction(cli.me.id, refs + list(with_ or []), kind, direction,
-                                         day, note)
+    interaction = cli.kb.book.log_interaction(cli.me.id, refs + list(with_ or []), kind, direction,
+                                              day, note)
     cli.console.print(f"logged {render.interaction_line(interaction, None)} "
                       f"[dim]{interaction.id}[/]")
 
@@ -162,7 +162,7 @@ def unlog(ctx: typer.Context,
           interaction: str = typer.Argument(..., help="The interaction's id.")) -> None:
     """Remove a logged interaction."""
     cli = state(ctx)
-    removed = cli.kb.delete_interaction(cli.me.id, interaction)
+    removed = cli.kb.book.delete_interaction(cli.me.id, interaction)
     cli.console.print(f"removed {render.interaction_line(removed.interaction, None)}")
     cli.console.print(f"[dim]Changed your mind? `kithbook undo {removed.undo_id}`.[/]")
 
@@ -188,7 +188,7 @@ def edit_log(ctx: typer.Context,
         direction=parse_direction(direction) if direction else None,
         occurred_on=parse_date(on, today=cli.kb.clock.today(), field="on") if on else None,
         note=note, contacts=list(with_) if with_ else None)
-    edited = cli.kb.edit_interaction(cli.me.id, interaction, change)
+    edited = cli.kb.book.edit_interaction(cli.me.id, interaction, change)
     cli.console.print(f"now {render.interaction_line(edited, None)} [dim]{edited.id}[/]")
 
 
@@ -199,14 +199,14 @@ def undo(ctx: typer.Context,
     """Put back a removed interaction or split a merge again (for 30 days)."""
     cli = state(ctx)
     if entry is None:
-        entries = cli.kb.undoable(cli.me.id)
+        entries = cli.kb.book.undoable(cli.me.id)
         if not entries:
             cli.console.print("Nothing to undo.")
         for e in entries:
             cli.console.print(f"[bold]{e.id}[/]  {escape(e.label)}  "
                               f"[dim]{e.created_at:%Y-%m-%d %H:%M}[/]", highlight=False)
         return
-    done = cli.kb.undo(cli.me.id, entry)
+    done = cli.kb.book.undo(cli.me.id, entry)
     cli.console.print(f"undone {escape(done.label)}: it is as it was before.", highlight=False)
 
 
@@ -214,9 +214,9 @@ def show(ctx: typer.Context,
          contact: str = typer.Argument(..., help="Id or part of the name.")) -> None:
     """Show one contact: strength with its evidence, stage, next step, and the timeline."""
     cli = state(ctx)
-    view = cli.kb.show_contact(cli.me.id, contact)
+    view = cli.kb.book.show_contact(cli.me.id, contact)
     render.contact_view(cli.console, view,
-                        cli.kb.tie_depth(cli.me.id, view.contact.id, exact=True))
+                        cli.kb.depth.tie_depth(cli.me.id, view.contact.id, exact=True))
 
 
 def list_(ctx: typer.Context,
@@ -237,7 +237,7 @@ def list_(ctx: typer.Context,
           offset: int = typer.Option(0, "--offset", min=0)) -> None:
     """List your book, optionally filtered by words, tag, organization, role, place or stage."""
     cli = state(ctx)
-    page = cli.kb.list_contacts(cli.me.id, ContactQuery(
+    page = cli.kb.book.list_contacts(cli.me.id, ContactQuery(
         text=text, tag=tag, organization=org, role=role, location=location,
         stage=_stage(stage), sort=sort, limit=limit, offset=offset))
     render.contact_page(cli.console, page, cli.kb.clock.today(),
@@ -258,6 +258,6 @@ def search(ctx: typer.Context, text: str = typer.Argument(..., help="Words to lo
            limit: int = typer.Option(50, "--limit", min=1, max=1000)) -> None:
     """Search names, organizations, roles, tags, emails and notes."""
     cli = state(ctx)
-    page = cli.kb.list_contacts(cli.me.id, ContactQuery(text=text, limit=limit))
+    page = cli.kb.book.list_contacts(cli.me.id, ContactQuery(text=text, limit=limit))
     render.contact_page(cli.console, page, cli.kb.clock.today())
 

@@ -30,11 +30,11 @@ def ask_by_email(ctx: typer.Context, intro_id: str = INTRO_ID,
                  ) -> None:
     """Ask a target who is not on Kithbook, by email, in your name: preview, then --send."""
     cli = state(ctx)
-    first = cli.kb.ask_preview(cli.me.id, intro_id)
+    first = cli.kb.intros.ask_preview(cli.me.id, intro_id)
     ask = AskEmail(subject if subject is not None else first.subject,
                    message if message is not None else first.message)
     if not send:
-        preview = cli.kb.ask_preview(cli.me.id, intro_id, ask=ask)
+        preview = cli.kb.intros.ask_preview(cli.me.id, intro_id, ask=ask)
         cli.console.print(f"[bold]To:[/] {escape(preview.to_name)} "
                           f"<{escape(preview.to_address)}>")
         cli.console.print(f"[bold]Subject:[/] {escape(preview.subject)}\n")
@@ -42,8 +42,8 @@ def ask_by_email(ctx: typer.Context, intro_id: str = INTRO_ID,
         cli.console.print("[dim]Change your words with --subject and --message; send it "
                           "with --send.[/]")
         return
-    view = cli.kb.send_ask(cli.me.id, intro_id, ask)
-    cli.kb.deliver_mail()
+    view = cli.kb.intros.send_ask(cli.me.id, intro_id, ask)
+    cli.kb.notices.deliver_mail()
     cli.console.print(f"asked by email [dim]{view.id}[/]: {escape(view.target)} answers with "
                       "one click; you will see it here.")
 
@@ -53,6 +53,6 @@ def send_introduction(ctx: typer.Context, intro_id: str = INTRO_ID,
                                                       help="A line to add.")) -> None:
     """Once the target said yes: Kithbook emails the introduction to both, in your name."""
     cli = state(ctx)
-    mail = cli.kb.send_introduction(cli.me.id, intro_id, note=note)
-    cli.kb.deliver_mail()
+    mail = cli.kb.intros.send_introduction(cli.me.id, intro_id, note=note)
+    cli.kb.notices.deliver_mail()
     cli.console.print(f"sent to {escape(', '.join(mail.to))}: {escape(mail.subject)}")

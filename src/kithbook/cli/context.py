@@ -59,7 +59,7 @@ class CliContext:
     def me(self) -> Member:
         """The owner of this book; a fresh book gets one on first use."""
         if self._me is None:
-            self._me, _ = self.kb.init_local_member(_default_name())
+            self._me, _ = self.kb.book.init_local_member(_default_name())
         return self._me
 
 

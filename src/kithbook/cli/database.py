@@ -22,7 +22,7 @@ def init(ctx: typer.Context,
     """Create your book (or show where it is)."""
     cli = state(ctx)
     cli.allow_new_book()
-    member, created = cli.kb.init_local_member(name or "Me")
+    member, created = cli.kb.book.init_local_member(name or "Me")
     where = escape(cli.settings.database_url)
     if created:
         cli.console.print(f"Your book is ready at {where}. Add someone with "

@@ -29,7 +29,7 @@ def date(ctx: typer.Context,
     cli = state(ctx)
     kind, label = named(what)
     value = parse_important_date(day, kind, label=label, today=cli.kb.clock.today())
-    found, dates = cli.kb.set_date(cli.me.id, contact, value, replacing=replacing)
+    found, dates = cli.kb.book.set_date(cli.me.id, contact, value, replacing=replacing)
     cli.console.print(f"{render.who(found)}: {escape(render.dates_line(dates))}")
 
 
@@ -39,5 +39,5 @@ def undate(ctx: typer.Context,
                                                 "or its own.")) -> None:
     """Remove a contact's important date: `kithbook undate Ada anniversary`."""
     cli = state(ctx)
-    found, dates = cli.kb.remove_date(cli.me.id, contact, what)
+    found, dates = cli.kb.book.remove_date(cli.me.id, contact, what)
     cli.console.print(f"{render.who(found)}: {escape(render.dates_line(dates))}")

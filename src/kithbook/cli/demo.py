@@ -30,9 +30,9 @@ def demo(ctx: typer.Context,
     cli = state(ctx)
     cli.allow_new_book()
     # The demo's owner has a person's name, not the login's ("Root" read oddly in drafts).
-    cli.kb.init_local_member(DEMO_OWNER)
+    cli.kb.book.init_local_member(DEMO_OWNER)
     with cli.console.status(f"building a demo book of {size:,} contacts…"):
-        report = cli.kb.build_demo(cli.me.id, size, seed)
+        report = cli.kb.book.build_demo(cli.me.id, size, seed)
     cli.console.print(
         f"built {report.contacts:,} contacts and {report.interactions:,} interactions in "
         f"{escape(cli.settings.database_url)} (generated in {report.generate_seconds:.1f} s, "
@@ -40,6 +40,6 @@ def demo(ctx: typer.Context,
     if serve:
         run_server(cli, "127.0.0.1", port)
         return
-    page = cli.kb.list_contacts(cli.me.id, ContactQuery(sort=Sort.RECENT, limit=15))
+    page = cli.kb.book.list_contacts(cli.me.id, ContactQuery(sort=Sort.RECENT, limit=15))
     cli.console.print("\n[bold]Most recently in touch[/]")
     render.contact_page(cli.console, page, cli.kb.clock.today())

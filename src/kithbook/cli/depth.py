@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _empty(cli: CliContext) -> bool:
-    return cli.kb.list_contacts(cli.me.id, ContactQuery(limit=1)).total == 0
+    return cli.kb.book.list_contacts(cli.me.id, ContactQuery(limit=1)).total == 0
 
 
 def digest(ctx: typer.Context,
@@ -44,7 +44,7 @@ def digest(ctx: typer.Context,
     cli = state(ctx)
     budget = Budget(minutes=minutes, items=items)
     with cli.console.status("weighing every tie…"):
-        found = cli.kb.digest(cli.me.id, budget)
+        found = cli.kb.depth.digest(cli.me.id, budget)
     if not found.items and _empty(cli):
         cli.console.print(EMPTY_BOOK)
         return
@@ -74,7 +74,7 @@ def health(ctx: typer.Context,
     """Your networking health: give and take, depth, dormant ties, breadth, growth."""
     cli = state(ctx)
     with cli.console.status("reading your whole book…"):
-        report = cli.kb.health(cli.me.id)
+        report = cli.kb.depth.health(cli.me.id)
     if report.ties == 0:
         cli.console.print(EMPTY_BOOK)
     else:
@@ -137,7 +137,7 @@ def touch(ctx: typer.Context,
     """Who you are losing touch with, the most valuable and most overdue first."""
     cli = state(ctx)
     with cli.console.status("weighing every tie…"):
-        lost = cli.kb.losing_touch(cli.me.id, limit=limit)
+        lost = cli.kb.depth.losing_touch(cli.me.id, limit=limit)
     if not lost:
         cli.console.print("Nobody is overdue. Set how often to keep in touch with "
                           "`kithbook edit NAME --cadence 30` or, for a whole tag, "
@@ -167,9 +167,9 @@ def strength(ctx: typer.Context,
     if set_to is not None and clear:
         raise InvalidInput("give either --set or --clear, not both.", field="strength")
     if set_to is not None or clear:
-        depth = cli.kb.correct_strength(cli.me.id, contact, set_to)
+        depth = cli.kb.depth.correct_strength(cli.me.id, contact, set_to)
     else:
-        depth = cli.kb.tie_depth(cli.me.id, contact)
+        depth = cli.kb.depth.tie_depth(cli.me.id, contact)
     cli.console.print(f"[bold]{escape(depth.tie.name)}[/]  [dim]{depth.tie.contact}[/]")
     render.tie_depth(cli.console, depth)
 
@@ -188,9 +188,9 @@ def cadence(ctx: typer.Context,
         raise InvalidInput(f"say how often, in days: `kithbook cadence --tag "
                            f"{tag.strip() or 'investors'} 30` (0 removes it).", field="days")
     if tag is not None and days is not None:
-        cadences = cli.kb.set_tag_cadence(cli.me.id, tag, days or None)
+        cadences = cli.kb.depth.set_tag_cadence(cli.me.id, tag, days or None)
     else:
-        cadences = cli.kb.tag_cadences(cli.me.id)
+        cadences = cli.kb.depth.tag_cadences(cli.me.id)
     if not cadences:
         cli.console.print("No cadence per tag yet. Set one with "
                           "`kithbook cadence --tag investors 30`.")

@@ -27,8 +27,8 @@ def show(ctx: typer.Context,
     """Whether you have a feed, since when, with which alarm, and who can read it."""
     cli = state(ctx)
     if alarm is not None or no_alarm:
-        cli.kb.set_feed_alarm(cli.me.id, None if no_alarm else alarm)
-    found = cli.kb.feed_address(cli.me.id)
+        cli.kb.notices.set_feed_alarm(cli.me.id, None if no_alarm else alarm)
+    found = cli.kb.notices.feed_address(cli.me.id)
     if found is None:
         cli.console.print("You have no calendar feed yet: `kithbook feed renew` makes its "
                           "address.")
@@ -43,7 +43,7 @@ def show(ctx: typer.Context,
 def renew(ctx: typer.Context, alarm: int | None = ALARM) -> None:
     """Make a new secret address for the feed; the old one stops working at once."""
     cli = state(ctx)
-    made = cli.kb.renew_feed(cli.me.id, alarm_minutes=alarm)
+    made = cli.kb.notices.renew_feed(cli.me.id, alarm_minutes=alarm)
     cli.console.print("Subscribe to this address in your calendar (shown only now):")
     cli.console.print(escape(made.url(cli.kb.settings.public_url) or ""), soft_wrap=True)
     _alarm(cli, made.alarm_minutes)

@@ -59,12 +59,12 @@ def request(ctx: typer.Context,
         raise InvalidInput("say who asks whom: --from NAME (someone asked you) or --via "
                            "CONTACT (you asked them), one of the two.", field="from")
     if from_ is not None:
-        view = cli.kb.record_received_request(cli.me.id, from_, to, purpose,
-                                              requester_email=email, note=note)
+        view = cli.kb.intros.record_received_request(cli.me.id, from_, to, purpose,
+                                                     requester_email=email, note=note)
     else:
         assert via is not None
-        view = cli.kb.record_asked_request(cli.me.id, via, to, purpose, target_email=email,
-                                           note=note)
+        view = cli.kb.intros.record_asked_request(cli.me.id, via, to, purpose, target_email=email,
+                                                  note=note)
     cli.console.print(f"recorded the request [dim]{view.id}[/]: {escape(view.requester)} → "
                       f"{escape(view.introducer)} → {escape(view.target)}")
 
@@ -77,9 +77,9 @@ def list_(ctx: typer.Context,
     cli = state(ctx)
     if inbox and outbox:
         raise InvalidInput("choose --inbox or --outbox, or neither for both.")
-    cli.kb.expire_due_introductions()
+    cli.kb.intros.expire_due()
     box = Box.INBOX if inbox else Box.OUTBOX if outbox else Box.ALL
-    views = cli.kb.list_introductions(cli.me.id, box)
+    views = cli.kb.intros.list_introductions(cli.me.id, box)
     if not views:
         cli.console.print("No introductions yet. Record one with `kithbook intro request "
                           "--from \"Dina Kovacs\" --to \"Ada\" -p \"…\"`.")
@@ -97,14 +97,14 @@ def list_(ctx: typer.Context,
 def show(ctx: typer.Context, intro_id: str = INTRO_ID) -> None:
     """Show one request with its history."""
     cli = state(ctx)
-    _view(cli.console, cli.kb.show_introduction(cli.me.id, intro_id))
+    _view(cli.console, cli.kb.intros.show(cli.me.id, intro_id))
 
 
 def forward(ctx: typer.Context, intro_id: str = INTRO_ID, note: str | None = NOTE) -> None:
     """You will ask the target: the request moves on to them."""
     cli = state(ctx)
-    _done(cli.console, "forwarded", cli.kb.forward_introduction(cli.me.id, intro_id,
-                                                                note=note))
+    _done(cli.console, "forwarded", cli.kb.intros.forward(cli.me.id, intro_id,
+                                                          note=note))
 
 
 def decline(ctx: typer.Context, intro_id: str = INTRO_ID, note: str | None = NOTE,
@@ -112,27 +112,27 @@ def decline(ctx: typer.Context, intro_id: str = INTRO_ID, note: str | None = NOT
                                               "requester never reads it.")) -> None:
     """Say no (as introducer, or for the target once forwarded)."""
     cli = state(ctx)
-    _done(cli.console, "declined", cli.kb.decline_introduction(
+    _done(cli.console, "declined", cli.kb.intros.decline(
         cli.me.id, intro_id, note=note, private_reason=reason))
 
 
 def accept(ctx: typer.Context, intro_id: str = INTRO_ID, note: str | None = NOTE) -> None:
     """The target said yes: the introduction is made."""
     cli = state(ctx)
-    _done(cli.console, "made", cli.kb.accept_introduction(cli.me.id, intro_id, note=note))
+    _done(cli.console, "made", cli.kb.intros.accept(cli.me.id, intro_id, note=note))
 
 
 def make(ctx: typer.Context, intro_id: str = INTRO_ID, note: str | None = NOTE) -> None:
     """Record that the target (not on Kithbook) agreed and you introduced them."""
     cli = state(ctx)
-    _done(cli.console, "made", cli.kb.make_introduction(cli.me.id, intro_id, note=note))
+    _done(cli.console, "made", cli.kb.intros.make(cli.me.id, intro_id, note=note))
 
 
 def withdraw(ctx: typer.Context, intro_id: str = INTRO_ID, note: str | None = NOTE) -> None:
     """Take back a request that is still open."""
     cli = state(ctx)
-    _done(cli.console, "withdrawn", cli.kb.withdraw_introduction(cli.me.id, intro_id,
-                                                                 note=note))
+    _done(cli.console, "withdrawn", cli.kb.intros.withdraw(cli.me.id, intro_id,
+                                                           note=note))
 
 
 def outcome(ctx: typer.Context, intro_id: str = INTRO_ID,
@@ -144,14 +144,14 @@ def outcome(ctx: typer.Context, intro_id: str = INTRO_ID,
             ) -> None:
     """Record how a made introduction went."""
     cli = state(ctx)
-    _done(cli.console, "outcome recorded for", cli.kb.record_outcome(
+    _done(cli.console, "outcome recorded for", cli.kb.intros.record_outcome(
         cli.me.id, intro_id, parse_rating(rating), comment=comment, party=party))
 
 
 def brief(ctx: typer.Context, intro_id: str = INTRO_ID) -> None:
     """The risk brief: what to weigh before putting your name behind a request."""
     cli = state(ctx)
-    _brief(cli.console, cli.kb.risk_brief(cli.me.id, intro_id))
+    _brief(cli.console, cli.kb.intros.risk_brief(cli.me.id, intro_id))
 
 
 def draft(ctx: typer.Context, intro_id: str = INTRO_ID,
@@ -161,7 +161,7 @@ def draft(ctx: typer.Context, intro_id: str = INTRO_ID,
           ) -> None:
     """Draft an email to send from your own mailbox."""
     cli = state(ctx)
-    mail = cli.kb.draft_email(cli.me.id, intro_id, kind, note=note)
+    mail = cli.kb.intros.draft_email(cli.me.id, intro_id, kind, note=note)
     cli.console.print(f"[bold]To:[/] {escape(', '.join(mail.to) or '(no address on file)')}")
     cli.console.print(f"[bold]Subject:[/] {escape(mail.subject)}\n")
     cli.console.print(escape(mail.body), highlight=False)

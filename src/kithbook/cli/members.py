@@ -27,7 +27,7 @@ def create_admin(ctx: typer.Context,
     """Create an admin account (the first one, on a new server)."""
     cli = state(ctx)
     cli.allow_new_book()
-    member = cli.kb.create_admin(email, name, password)
+    member = cli.kb.accounts.create_admin(email, name, password)
     cli.console.print(f"{escape(member.name)} <{escape(member.email or '')}> is an admin. "
                       "They sign in at /login.")
 
@@ -43,7 +43,8 @@ def invite(ctx: typer.Context,
     """Create an invitation link (shown once; it works once, for the community's
     invitation days: 14 unless an admin changed it)."""
     cli = state(ctx)
-    invitation, token = cli.kb.invite(None, email, role=Role.ADMIN if admin else Role.MEMBER)
+    invitation, token = cli.kb.accounts.invite(None, email,
+                                               role=Role.ADMIN if admin else Role.MEMBER)
     link = f"{(base_url or cli.settings.public_url).rstrip('/')}/invitations/{token}"
     cli.console.print(f"Invitation for {escape(invitation.email)}, valid until "
                       f"{invitation.expires_at.date()}. Send them this link:")
@@ -59,7 +60,7 @@ def set_password(ctx: typer.Context,
     """Give an account a new password (every session and API token of it ends). Members normally use
     'Forgot your password?' on the sign-in page; this is for when email cannot reach them."""
     cli = state(ctx)
-    member = cli.kb.set_password(email, password)
+    member = cli.kb.accounts.set_password(email, password)
     cli.console.print(f"New password set for {escape(member.name)} "
                       f"<{escape(member.email or '')}>; their sessions are signed out and "
                       "their API tokens revoked.")

@@ -33,9 +33,9 @@ def path(ctx: typer.Context,
          k: int = typer.Option(DEFAULT_K, "-k", help="How many paths, at most.")) -> None:
     """Find warm paths: who can introduce you to someone."""
     cli = state(ctx)
-    found = cli.kb.find_paths(cli.me.id, PathQuery(to=to, organization=organization,
-                                                   role=role, location=location, tag=tag,
-                                                   k=k))
+    found = cli.kb.paths.find_paths(cli.me.id, PathQuery(to=to, organization=organization,
+                                                         role=role, location=location, tag=tag,
+                                                         k=k))
     if found.known_said:
         cli.console.print(f"[bold]{escape(found.known_said)}[/]", highlight=False)
         for person in found.known:
@@ -70,10 +70,10 @@ def profile(ctx: typer.Context,
     """Show, or change, your name and the organization and title others find you by."""
     cli = state(ctx)
     if name is None and organization is None and title is None:
-        shown = cli.kb.profile(cli.me.id)
+        shown = cli.kb.accounts.profile(cli.me.id)
     else:
-        shown = cli.kb.set_profile(cli.me.id, name=name, organization=organization,
-                                   title=title)
+        shown = cli.kb.accounts.set_profile(cli.me.id, name=name, organization=organization,
+                                            title=title)
     cli.console.print(f"name: {escape(shown.name)}\n"
                       f"organization: {escape(shown.organization or '—')}\n"
                       f"title: {escape(shown.title or '—')}", highlight=False)
@@ -104,11 +104,11 @@ def knows(ctx: typer.Context,
     if remove:
         if note is not None or strength is not None:
             raise InvalidInput("--rm takes only the two names.", field="rm")
-        gone = cli.kb.remove_contact_link(cli.me.id, a, b)
+        gone = cli.kb.paths.remove_contact_link(cli.me.id, a, b)
         cli.console.print(f"forgot that {escape(gone.a.name)} and {escape(gone.b.name)} "
                           "know each other")
         return
-    link = cli.kb.record_contact_link(cli.me.id, a, b, note=note, strength=strength)
+    link = cli.kb.paths.record_contact_link(cli.me.id, a, b, note=note, strength=strength)
     how = f" ({escape(link.note)})" if link.note else ""
     verb = "recorded" if link.created else "updated"
     cli.console.print(f"{verb}: {escape(link.a.name)} knows {escape(link.b.name)}{how}, "

@@ -28,9 +28,9 @@ def show(ctx: typer.Context, contact: str | None = CONTACT) -> None:
     cli = state(ctx)
     if contact is None:
         cli.console.print("[bold]Your defaults[/] (for contacts without a rule of their own)")
-        _policy(cli.console, cli.kb.default_policy(cli.me.id))
+        _policy(cli.console, cli.kb.book.default_policy(cli.me.id))
         return
-    shown = cli.kb.contact_policy(cli.me.id, contact)
+    shown = cli.kb.book.contact_policy(cli.me.id, contact)
     cli.console.print(f"[bold]{escape(shown.contact.headline)}[/]: following "
                       f"{shown.effective.source}")
     _policy(cli.console, shown.effective.policy)
@@ -63,10 +63,10 @@ def set_(ctx: typer.Context, contact: str | None = CONTACT,
         if follow_defaults:
             raise InvalidInput("--follow-defaults applies to a contact; name one.")
         cli.console.print("updated your defaults")
-        _policy(cli.console, cli.kb.set_default_policy(cli.me.id, change))
+        _policy(cli.console, cli.kb.book.set_default_policy(cli.me.id, change))
         return
-    shown = cli.kb.set_contact_policy(cli.me.id, contact, change,
-                                      follow_defaults=follow_defaults)
+    shown = cli.kb.book.set_contact_policy(cli.me.id, contact, change,
+                                           follow_defaults=follow_defaults)
     cli.console.print(f"updated [bold]{escape(shown.contact.headline)}[/]: following "
                       f"{shown.effective.source}")
     _policy(cli.console, shown.effective.policy)

@@ -64,20 +64,21 @@ def import_(ctx: typer.Context,
         raise InvalidInput(f"{file} is not a file I can read.", field="file")
     cli.allow_new_book()  # an export brings a whole book to a new file, owner and all
     first_day = parse_date(since, today=cli.kb.clock.today(), field="since") if since else None
-    found = cli.kb.file_format(file, format) if file.is_file() else format
+    found = cli.kb.transfer.file_format(file, format) if file.is_file() else format
     actor = _owner_or_none(cli) if found is Format.KITHBOOK_JSON else cli.me.id
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     err.print(f"{'checking' if dry_run else 'importing'} {escape(file.name)}…")
     with Meter("records", err=err) as meter:
-        report = cli.kb.import_file(actor, file, format=format, dry_run=dry_run,
-                                    keep_photos=photos, progress=meter.count, since=first_day,
-                                    duplicates=duplicates, add_people=add_person or [])
+        report = cli.kb.transfer.import_file(actor, file, format=format, dry_run=dry_run,
+                                             keep_photos=photos, progress=meter.count,
+                                             since=first_day, duplicates=duplicates,
+                                             add_people=add_person or [])
     _print_report(cli.console, report)
 
 
 def _owner_or_none(cli: CliContext) -> MemberId | None:
     try:
-        return cli.kb.local_member().id
+        return cli.kb.book.local_member().id
     except NotFound:
         return None
 
@@ -172,12 +173,12 @@ def export(ctx: typer.Context,
     """Export your book: JSON (everything, re-importable), vCard 4.0 or CSV."""
     cli = state(ctx)
     if output is None:
-        cli.kb.export_book(cli.me.id, format, sys.stdout)
+        cli.kb.transfer.export_book(cli.me.id, format, sys.stdout)
         sys.stdout.flush()
         return
     partial = output.with_name(output.name + ".partial")
     with partial.open("w", encoding="utf-8", newline="") as out:
-        count = cli.kb.export_book(cli.me.id, format, out)
+        count = cli.kb.transfer.export_book(cli.me.id, format, out)
     partial.replace(output)  # a failed export never leaves half a file under the name
     Console(stderr=True).print(f"exported {count:,} contacts to {escape(str(output))}")
 
@@ -185,7 +186,7 @@ def export(ctx: typer.Context,
 def duplicates(ctx: typer.Context) -> None:
     """List contacts that are likely the same person, with the reasons."""
     cli = state(ctx)
-    found = cli.kb.list_duplicates(cli.me.id)
+    found = cli.kb.transfer.list_duplicates(cli.me.id)
     if not found:
         cli.console.print("No likely duplicates in your book.")
         return
@@ -212,7 +213,7 @@ def merge(ctx: typer.Context,
             raise InvalidInput(f"--take {item!r}: write FIELD=CONTACT, like "
                                "--take role=k3j9.", field="take")
         choices[name.strip()] = ref.strip()
-    result = cli.kb.merge_contacts(cli.me.id, keep, others, take=choices)
+    result = cli.kb.transfer.merge_contacts(cli.me.id, keep, others, take=choices)
     names = ", ".join(c.name for c in result.absorbed)
     cli.console.print(f"merged {escape(names)} into [bold]{escape(result.contact.headline)}[/] "
                       f"[dim]{result.contact.id}[/]: {result.interactions_moved} interactions "
@@ -232,7 +233,7 @@ def erase(ctx: typer.Context,
     if not yes:
         typer.confirm(f"Erase everyone in your book with {email or phone}, and their history?",
                       abort=True)
-    report = cli.kb.erase_person(cli.me.id, email=email, phone=phone)
+    report = cli.kb.transfer.erase_person(cli.me.id, email=email, phone=phone)
     if not report.contacts:
         cli.console.print(f"Nothing in your book holds {escape(report.matched)}.")
         return
@@ -253,6 +254,6 @@ def delete_account(ctx: typer.Context,
         raise InvalidInput("this deletes your whole book and cannot be undone; export it "
                            "first (`kithbook export -o book.json`), then add --yes.",
                            field="yes")
-    report = cli.kb.delete_account(cli.me.id)
+    report = cli.kb.transfer.delete_account(cli.me.id)
     cli.console.print(f"deleted the account of {escape(report.member)}: {report.contacts:,} "
                       f"contacts and {report.interactions:,} interactions.")

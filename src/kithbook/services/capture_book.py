@@ -49,8 +49,7 @@ class RunOutcome:
     error: str | None = None
 
 
-@retry.retried_when_busy(skip=("capture_messages", "capture_mail", "add_imap", "add_ics",
-                               "add_caldav", "run", "run_source", "check_source", "run_due"))
+@retry.retried_when_busy
 class CaptureBook:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock,
                  settings: Settings) -> None:
@@ -59,6 +58,7 @@ class CaptureBook:
         self._settings = settings
 
     # mail accounts
+    @retry.once
     def add_imap(self, actor: MemberId, *, host: str, username: str, password: str,
                  port: int | None = None, security: Security = Security.TLS,
                  folders: tuple[str, ...] = (), keep_subjects: bool = False,
@@ -86,6 +86,7 @@ class CaptureBook:
                                keep_subjects=keep_subjects, scheduled=scheduled)
 
     # subscribed calendars
+    @retry.once
     def add_ics(self, actor: MemberId, url: str, *, label: str | None = None,
                 keep_subjects: bool = False, check: bool = True,
                 scheduled: bool = False) -> Source:
@@ -100,6 +101,7 @@ class CaptureBook:
                                scheduled=scheduled)
 
     # CalDAV calendars
+    @retry.once
     def add_caldav(self, actor: MemberId, *, url: str, username: str, password: str,
                    calendars: tuple[str, ...] = (), keep_subjects: bool = False,
                    label: str | None = None, check: bool = True,
@@ -122,6 +124,7 @@ class CaptureBook:
                                settings=settings, secret=box.seal(password),
                                keep_subjects=keep_subjects, scheduled=scheduled)
 
+    @retry.once
     def check_source(self, actor: MemberId, ref: str) -> list[str]:
         """Sign in to a stored account: the folders or calendars it would read, or a
         plain error."""
@@ -150,6 +153,7 @@ class CaptureBook:
                            port=int(str(s["port"])), security=Security(str(s["security"])),
                            folders=tuple(str(f) for f in list(s.get("folders") or [])))
 
+    @retry.once
     def run_source(self, actor: MemberId, source: Source, *,
                    counted: Counted = lambda total: None,
                    progress: capture.Progress = lambda n: None
@@ -215,6 +219,7 @@ class CaptureBook:
         report.warnings.extend(f"{w.where}: {w.message}" for w in warnings.shown)
         return report
 
+    @retry.once
     def run(self, actor: MemberId, ref: str | None = None, *,
             counted: Callable[[Source, int], None] = lambda source, total: None,
             progress: capture.Progress = lambda n: None) -> list[RunOutcome]:
@@ -230,6 +235,7 @@ class CaptureBook:
                 outcomes.append(RunOutcome(source, error=exc.message))
         return outcomes
 
+    @retry.once
     def run_due(self, limit: int = 4) -> list[RunOutcome]:
         """Background work (community mode): claim the sources due now, across members,
         and run them; never called inside a request."""
@@ -267,6 +273,7 @@ class CaptureBook:
         return capture.remove_source(self._uow(), actor, ref)
 
     # runs
+    @retry.once
     def capture_messages(self, actor: MemberId, source_id: str,
                          messages: Iterable[MessageHeaders], *,
                          max_recipients: int = DEFAULT_MAX_RECIPIENTS,
@@ -278,6 +285,7 @@ class CaptureBook:
                                         unreadable=unreadable, progress=progress,
                                         state=state)
 
+    @retry.once
     def capture_mail(self, actor: MemberId, path: str, *, keep_subjects: bool = False,
                      max_recipients: int = DEFAULT_MAX_RECIPIENTS,
                      counted: Callable[[int], None] = lambda total: None,

@@ -14,17 +14,20 @@ import functools
 import inspect
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
 from kithbook.domain.errors import Busy
 
-__all__ = ["ATTEMPTS", "at_once", "note_commit", "retried_when_busy", "retrying"]
+__all__ = ["ATTEMPTS", "at_once", "note_commit", "once", "retried_when_busy", "retrying"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
 C = TypeVar("C", bound=type[Any])
+F = TypeVar("F", bound=Callable[..., Any])
+
+_ONCE = "_kithbook_once"
 
 ATTEMPTS = 5
 FIRST_PAUSE = 0.02  # seconds; doubles after each try, with jitter so racers spread out
@@ -67,19 +70,22 @@ def retrying(call: Callable[P, T], *, attempts: int = ATTEMPTS, pause: float = F
     return run
 
 
-def retried_when_busy(*, skip: Iterable[str]) -> Callable[[C], C]:
+def once(method: F) -> F:
+    """Marks a use case that `retried_when_busy` must not run again: it has effects
+    outside the database (a file read or written, mail sent, a server asked) that running
+    again would repeat."""
+    setattr(method, _ONCE, True)
+    return method
+
+
+def retried_when_busy(cls: C) -> C:
     """A class decorator: every public method (one use case each) retries on `Busy`,
-    except those in `skip`, which have effects outside the database (a file written,
-    mail sent) that running again would repeat."""
-    skipped = set(skip)
-
-    def decorate(cls: C) -> C:
-        for name, member in list(vars(cls).items()):
-            if not name.startswith("_") and name not in skipped and inspect.isfunction(member):
-                setattr(cls, name, retrying(member))
-        return cls
-
-    return decorate
+    except those marked `once`."""
+    for name, member in list(vars(cls).items()):
+        if (not name.startswith("_") and inspect.isfunction(member)
+                and not getattr(member, _ONCE, False)):
+            setattr(cls, name, retrying(member))
+    return cls
 
 
 def at_once(call: Callable[[], T]) -> T | None:

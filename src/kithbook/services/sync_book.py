@@ -21,7 +21,7 @@ from kithbook.services.ports import Clock, UnitOfWork
 from kithbook.services.secrets import secret_box
 
 
-@retry.retried_when_busy(skip=("add_carddav", "run", "run_source", "address_books"))
+@retry.retried_when_busy
 class SyncBook:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock,
                  settings: Settings) -> None:
@@ -29,12 +29,14 @@ class SyncBook:
         self.clock = clock
         self._settings = settings
 
+    @retry.once
     def address_books(self, url: str, username: str,
                       password: str) -> list[carddav.AddressBook]:
         """The address books this account can read (discovery from a base URL)."""
         return carddav.discover(carddav.CardDavAccount(carddav.check_url(url), username,
                                                        password))
 
+    @retry.once
     def add_carddav(self, actor: MemberId, *, url: str, username: str, password: str,
                     book: str | None = None, tags: tuple[str, ...] = (),
                     max_delete_share: float = DEFAULT_MAX_DELETE_SHARE,
@@ -63,6 +65,7 @@ class SyncBook:
         return [s for s in capture.list_sources(self._uow(), actor)
                 if s.kind is SourceKind.CARDDAV]
 
+    @retry.once
     def run_source(self, actor: MemberId, source: Source, *, allow_deletes: bool = False,
                    progress: sync.Progress = lambda done, total: None) -> sync.SyncReport:
         """One sync now; a failure (the safety stop included) is recorded on the source
@@ -75,6 +78,7 @@ class SyncBook:
             capture.record_failure(self._uow(), actor, source.id, exc.message, self.clock)
             raise
 
+    @retry.once
     def run(self, actor: MemberId, ref: str | None = None, *, allow_deletes: bool = False,
             progress: sync.Progress = lambda done, total: None
             ) -> list[tuple[Source, sync.SyncReport | None, str | None]]:

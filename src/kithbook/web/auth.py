@@ -86,13 +86,14 @@ async def authenticate(request: Request, community: Community) -> Member:
     kb: Kithbook = request.app.state.kb
     authorization = request.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
-        member = await run_in_threadpool(unkeyed(kb.member_for_api_token),
+        member = await run_in_threadpool(unkeyed(kb.accounts.member_for_api_token),
                                          authorization[7:].strip())
         if member is None:
             raise SignInRequired
         return member
     session = community.session_of(request)
-    found = await run_in_threadpool(unkeyed(kb.member_for_session), session) if session else None
+    found = await run_in_threadpool(unkeyed(kb.accounts.member_for_session),
+                                    session) if session else None
     if found is None or session is None:
         raise SignInRequired
     # What the forms of this request's page carry: worked out once, not once per form.

@@ -32,7 +32,7 @@ async def get_current_member(request: Request) -> Member:
     if known is not None:
         return known
     kb: Kithbook = request.app.state.kb
-    member, _ = await run_in_threadpool(kb.init_local_member, "Me")
+    member, _ = await run_in_threadpool(kb.book.init_local_member, "Me")
     request.app.state.local_member = member
     return member
 
@@ -81,5 +81,5 @@ async def answered(request: Request, now: Callable[[], T | None], later: Callabl
 def renew_if_stale(kb: Kithbook, member: MemberId, background: BackgroundTasks) -> None:
     """After a report read with yesterday's strengths (`wait_for_day=False`), compute
     today's once the answer has gone, as the book's pages do."""
-    if kb.strengths_stale(member):
-        background.add_task(kb.refresh_strengths, member)
+    if kb.depth.strengths_stale(member):
+        background.add_task(kb.depth.refresh_strengths, member)

@@ -53,7 +53,7 @@ class IdempotentWrites:
             return
         kb: Kithbook = scope["app"].state.kb  # read per request, as the routes do
         mark = fingerprint(scope, headers)
-        kept = await run_in_threadpool(kb.kept_answer, key)
+        kept = await run_in_threadpool(kb.jobs.kept_answer, key)
         if kept is not None:
             await _replay(send, kept.fingerprint == mark, kept.status, kept.content_type,
                           kept.body)
@@ -80,7 +80,7 @@ class IdempotentWrites:
             return  # nothing was written: a retry simply runs again
         answer = Headers(raw=started.get("headers", []))  # type: ignore[arg-type]
         await run_in_threadpool(
-            kb.keep_answer, key, status, answer.get("content-type"),
+            kb.jobs.keep_answer, key, status, answer.get("content-type"),
             b"".join(body).decode("utf-8", "replace") if size[0] <= KEEP_AT_MOST else None)
 
 

@@ -68,7 +68,7 @@ POLL_EVERY = 30.0
 
 def periodic(kb: Kithbook, name: str, every: float, work: Callable[[], int]
              ) -> BackgroundJob:
-    return BackgroundJob(lambda: kb.run_job(name, every, work) or 0, min(every, POLL_EVERY),
+    return BackgroundJob(lambda: kb.jobs.run_job(name, every, work) or 0, min(every, POLL_EVERY),
                          name=f"kithbook-{name}")
 
 
@@ -82,8 +82,8 @@ def mail_jobs(kb: Kithbook) -> list[BackgroundJob]:
     the outbox, and the job that enqueues consent reminders and outcome emails."""
     if kb.mailer is None:
         return []
-    return [BackgroundSender(kb.deliver_mail),
-            periodic(kb, "links", LINK_EMAILS_EVERY, kb.send_link_emails)]
+    return [BackgroundSender(kb.notices.deliver_mail),
+            periodic(kb, "links", LINK_EMAILS_EVERY, kb.intros.send_link_emails)]
 
 
 def local_app() -> FastAPI:
@@ -99,9 +99,9 @@ def community_app() -> FastAPI:
     kb = bootstrap(load_settings(env), migrate=False)
     app = create_app(kb, community_from(env), threads=threads_from(env))
     settle_memory()
-    jobs = [periodic(kb, "digest", DIGEST_EVERY, kb.send_weekly_digests),
+    jobs = [periodic(kb, "digest", DIGEST_EVERY, kb.notices.send_weekly_digests),
             periodic(kb, "sweep", SWEEP_EVERY,
-                     lambda: kb.sweep_sessions() + kb.forget_request_keys()),
+                     lambda: kb.accounts.sweep_sessions() + kb.jobs.forget_request_keys()),
             capture_job(kb), *mail_jobs(kb)]
     return _running(app, jobs, close=kb.close)
 

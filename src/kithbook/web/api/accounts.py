@@ -78,7 +78,7 @@ def me_(me: CurrentMember) -> MemberOut:
 
 @router.post("/invitations", status_code=201, summary="Invite someone by email")
 def invite(body: InvitationIn, kb: Services, me: CurrentMember) -> InvitationOut:
-    invitation, token = kb.invite(me.id, body.email, role=Role(body.role))
+    invitation, token = kb.accounts.invite(me.id, body.email, role=Role(body.role))
     return InvitationOut(id=invitation.id, email=invitation.email, role=invitation.role.value,
                          expires_at=invitation.expires_at,
                          link=invitation_link(kb, token))
@@ -88,23 +88,23 @@ def invite(body: InvitationIn, kb: Services, me: CurrentMember) -> InvitationOut
 def members(kb: Services, me: CurrentMember) -> list[AdminMemberOut]:
     return [AdminMemberOut(**MemberOut.of(row.member).model_dump(), may_invite=row.may_invite,
                            joined=row.member.created_at)
-            for row in kb.community_members(me.id)]
+            for row in kb.community.community_members(me.id)]
 
 
 @router.get("/tokens", summary="Your API tokens")
 def tokens(kb: Services, me: CurrentMember) -> list[TokenOut]:
-    return [TokenOut.of(t) for t in kb.api_tokens(me.id)]
+    return [TokenOut.of(t) for t in kb.accounts.api_tokens(me.id)]
 
 
 @router.post("/tokens", status_code=201, summary="Create an API token (shown once)")
 def create_token(body: TokenIn, kb: Services, me: CurrentMember) -> NewTokenOut:
-    token, raw = kb.create_api_token(me.id, body.name)
+    token, raw = kb.accounts.create_api_token(me.id, body.name)
     return NewTokenOut(**TokenOut.of(token).model_dump(), token=raw)
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke an API token")
 def revoke_token(token_id: str, kb: Services, me: CurrentMember) -> Response:
-    kb.revoke_api_token(me.id, token_id)
+    kb.accounts.revoke_api_token(me.id, token_id)
     return Response(status_code=204)
 
 
@@ -164,19 +164,19 @@ def _cookie_session(request: Request) -> str | None:
 
 @router.get("/sessions", summary="Where you are signed in")
 def my_sessions(request: Request, kb: Services, me: CurrentMember) -> list[SessionOut]:
-    return [SessionOut.of(s) for s in kb.my_sessions(me.id, _cookie_session(request))]
+    return [SessionOut.of(s) for s in kb.accounts.my_sessions(me.id, _cookie_session(request))]
 
 
 @router.delete("/sessions/{session_id}", status_code=204, summary="Sign one session out")
 def end_session(session_id: str, kb: Services, me: CurrentMember) -> Response:
-    kb.end_my_session(me.id, session_id)
+    kb.accounts.end_my_session(me.id, session_id)
     return Response(status_code=204)
 
 
 @router.delete("/sessions", status_code=204, summary="Sign out everywhere",
                description="Ends every session of yours; API tokens stay (revoke them apart).")
 def sign_out_everywhere(kb: Services, me: CurrentMember) -> Response:
-    kb.sign_out_everywhere(me.id)
+    kb.accounts.sign_out_everywhere(me.id)
     return Response(status_code=204)
 
 
@@ -187,33 +187,33 @@ def change_password(body: PasswordIn, request: Request, kb: Services,
                     me: CurrentMember) -> Response:
     community = community_of(request)
     session = _cookie_session(request) if "authorization" not in request.headers else None
-    fresh = kb.change_password(me.id, body.current_password, body.new_password,
-                               session=session, user_agent=user_agent(request))
+    fresh = kb.accounts.change_password(me.id, body.current_password, body.new_password,
+                                        session=session, user_agent=user_agent(request))
     response = Response(status_code=204)
     if fresh and community is not None:
-        community.set_session(response, fresh, kb.session_policy.lifetime)
+        community.set_session(response, fresh, kb.accounts.session_policy.lifetime)
     return response
 
 
 @router.get("/me/settings", summary="Your account settings")
 def my_settings(kb: Services, me: CurrentMember) -> MySettings:
-    return MySettings(weekly_digest=kb.weekly_digest_wanted(me.id))
+    return MySettings(weekly_digest=kb.notices.weekly_digest_wanted(me.id))
 
 
 @router.put("/me/settings", summary="Change your account settings")
 def change_my_settings(body: MySettings, kb: Services, me: CurrentMember) -> MySettings:
-    kb.set_weekly_digest(me.id, body.weekly_digest)
-    return MySettings(weekly_digest=kb.weekly_digest_wanted(me.id))
+    kb.notices.set_weekly_digest(me.id, body.weekly_digest)
+    return MySettings(weekly_digest=kb.notices.weekly_digest_wanted(me.id))
 
 
 @router.get("/admin/settings", summary="The community's settings (admins)")
 def community_settings(kb: Services, me: CurrentMember) -> CommunitySettingsOut:
-    return CommunitySettingsOut.of(kb.community_settings(me.id))
+    return CommunitySettingsOut.of(kb.community.community_settings(me.id))
 
 
 @router.put("/admin/settings", summary="Change the community's settings (admins)")
 def change_community_settings(body: CommunitySettingsIn, kb: Services,
                               me: CurrentMember) -> CommunitySettingsOut:
-    return CommunitySettingsOut.of(kb.change_community_settings(
+    return CommunitySettingsOut.of(kb.community.change_community_settings(
         me.id, name=body.name, members_may_invite=body.members_may_invite,
         invitation_days=body.invitation_days, mail_sender_name=body.mail_sender_name))

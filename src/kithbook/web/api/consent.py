@@ -68,13 +68,13 @@ class EmailStatusOut(BaseModel):
 
 @router.get("/{intro_id}/email-ask", summary="Introducer: the first draft of the ask by email")
 def draft_ask(intro_id: str, kb: Services, me: CurrentMember) -> AskPreviewOut:
-    return AskPreviewOut.of(kb.ask_preview(me.id, intro_id))
+    return AskPreviewOut.of(kb.intros.ask_preview(me.id, intro_id))
 
 
 @router.post("/{intro_id}/email-ask/preview", summary="Introducer: preview an edited ask")
 def preview_ask(intro_id: str, body: AskIn, kb: Services, me: CurrentMember) -> AskPreviewOut:
-    return AskPreviewOut.of(kb.ask_preview(me.id, intro_id,
-                                           ask=AskEmail(body.subject, body.message)))
+    return AskPreviewOut.of(kb.intros.ask_preview(me.id, intro_id,
+                                                  ask=AskEmail(body.subject, body.message)))
 
 
 @router.post("/{intro_id}/email-ask", status_code=status.HTTP_201_CREATED,
@@ -82,14 +82,14 @@ def preview_ask(intro_id: str, body: AskIn, kb: Services, me: CurrentMember) -> 
              description="The email leaves through the outbox in your name, with links "
                          "that work once for 14 days; one reminder after 4 days.")
 def send_ask(intro_id: str, body: AskIn, kb: Services, me: CurrentMember) -> IntroOut:
-    return IntroOut.of(kb.send_ask(me.id, intro_id, AskEmail(body.subject, body.message)))
+    return IntroOut.of(kb.intros.send_ask(me.id, intro_id, AskEmail(body.subject, body.message)))
 
 
 @router.get("/{intro_id}/email-status", summary="Introducer: where the ask by email stands",
             description="`null` when no ask was sent by email.")
 def email_status(intro_id: str, kb: Services, me: CurrentMember) -> EmailStatusOut | None:
-    kb.show_introduction(me.id, intro_id)  # a request you cannot see: 404
-    found = kb.email_status(me.id, intro_id)
+    kb.intros.show(me.id, intro_id)  # a request you cannot see: 404
+    found = kb.intros.email_status(me.id, intro_id)
     return EmailStatusOut.of(found) if found else None
 
 
@@ -97,4 +97,4 @@ def email_status(intro_id: str, kb: Services, me: CurrentMember) -> EmailStatusO
              summary="Introducer: Kithbook emails the introduction to both, in your name")
 def send_introduction(intro_id: str, body: NoteIn, kb: Services,
                       me: CurrentMember) -> DraftOut:
-    return DraftOut.of(kb.send_introduction(me.id, intro_id, note=body.note))
+    return DraftOut.of(kb.intros.send_introduction(me.id, intro_id, note=body.note))

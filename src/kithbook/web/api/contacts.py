@@ -80,17 +80,17 @@ async def list_contacts(
     query = ContactQuery(text=q, tag=tag, organization=organization, role=role,
                          location=location, stage=stage.stage if stage else None, sort=sort,
                          limit=limit, offset=offset)
-    page = await answered(request, lambda: kb.read_contacts(me.id, query),
-                          lambda: kb.list_contacts(me.id, query, wait_for_day=False))
+    page = await answered(request, lambda: kb.book.read_contacts(me.id, query),
+                          lambda: kb.book.list_contacts(me.id, query, wait_for_day=False))
     if page.stale_strengths:  # renewed after answering, not while the client waits
-        background.add_task(kb.refresh_strengths, me.id)
+        background.add_task(kb.depth.refresh_strengths, me.id)
     return Response(contact_page_json(page), media_type="application/json")
 
 
 @router.post("/contacts", status_code=status.HTTP_201_CREATED, summary="Add a contact")
 def add_contact(body: ContactIn, kb: Services, me: CurrentMember,
                 response: Response) -> ContactOut:
-    contact = kb.add_contact(me.id, body.fields(), body.tie())
+    contact = kb.book.add_contact(me.id, body.fields(), body.tie())
     response.headers["ETag"] = etag(contact.version)
     response.headers["Location"] = f"/api/v1/contacts/{contact.id}"
     return ContactOut.of(contact)
@@ -100,7 +100,7 @@ def add_contact(body: ContactIn, kb: Services, me: CurrentMember,
 async def get_contact(contact_id: str, request: Request, kb: Services, me: CurrentMember,
                       response: Response) -> ContactDetailOut:
     def read() -> ContactView:
-        return kb.get_contact(me.id, contact_id)
+        return kb.book.get_contact(me.id, contact_id)
 
     view = await answered(request, lambda: kb.at_once(read), read)
     response.headers["ETag"] = etag(view.contact.version)
@@ -113,7 +113,7 @@ async def get_contact(contact_id: str, request: Request, kb: Services, me: Curre
                              "content": {t: {} for t in ("image/jpeg", "image/png",
                                                          "image/gif", "image/webp")}}})
 def contact_photo(contact_id: str, kb: Services, me: CurrentMember) -> Response:
-    return photo_response(kb.contact_photo(me.id, contact_id))
+    return photo_response(kb.book.contact_photo(me.id, contact_id))
 
 
 @router.patch("/contacts/{contact_id}", summary="Change a contact",
@@ -123,7 +123,7 @@ def edit_contact(contact_id: str, body: ContactPatch, kb: Services, me: CurrentM
                  response: Response,
                  if_match: Annotated[str | None, Header()] = None) -> ContactOut:
     expected = version_from(if_match)
-    contact = _unless_changed(expected, lambda: kb.edit_contact(
+    contact = _unless_changed(expected, lambda: kb.book.edit_contact(
         me.id, contact_id, body.fields(), body.tie(), expected_version=expected, exact=True))
     response.headers["ETag"] = etag(contact.version)
     return ContactOut.of(contact)
@@ -135,16 +135,16 @@ def edit_contact(contact_id: str, body: ContactPatch, kb: Services, me: CurrentM
                            "is what `POST /api/v1/undo/{id}` takes to put it back.")
 def delete_contact(contact_id: str, kb: Services, me: CurrentMember,
                    response: Response) -> None:
-    removed = kb.delete_contact(me.id, contact_id, exact=True)
+    removed = kb.book.delete_contact(me.id, contact_id, exact=True)
     response.headers["Kithbook-Undo"] = removed.undo_id
 
 
 @router.post("/interactions", status_code=status.HTTP_201_CREATED,
              summary="Log an interaction with one or more contacts")
 def log_interaction(body: InteractionIn, kb: Services, me: CurrentMember) -> InteractionOut:
-    return InteractionOut.of(kb.log_interaction(me.id, body.contact_ids, body.kind,
-                                                body.direction, body.occurred_on, body.note,
-                                                exact=True))
+    return InteractionOut.of(kb.book.log_interaction(me.id, body.contact_ids, body.kind,
+                                                     body.direction, body.occurred_on, body.note,
+                                                     exact=True))
 
 
 @router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT,
@@ -153,7 +153,7 @@ def log_interaction(body: InteractionIn, kb: Services, me: CurrentMember) -> Int
                            "is what `POST /api/v1/undo/{id}` takes to put it back.")
 def delete_interaction(interaction_id: str, kb: Services, me: CurrentMember,
                        response: Response) -> None:
-    removed = kb.delete_interaction(me.id, interaction_id)
+    removed = kb.book.delete_interaction(me.id, interaction_id)
     response.headers["Kithbook-Undo"] = removed.undo_id
 
 
@@ -165,7 +165,7 @@ def edit_interaction(interaction_id: str, body: InteractionPatch, kb: Services,
                      me: CurrentMember, response: Response,
                      if_match: Annotated[str | None, Header()] = None) -> InteractionOut:
     expected = version_from(if_match)
-    edited = _unless_changed(expected, lambda: kb.edit_interaction(
+    edited = _unless_changed(expected, lambda: kb.book.edit_interaction(
         me.id, interaction_id, body.change(), expected_version=expected, exact=True))
     response.headers["ETag"] = etag(edited.version)
     return InteractionOut.of(edited)
@@ -175,8 +175,8 @@ def edit_interaction(interaction_id: str, body: InteractionPatch, kb: Services,
              "date", description="A date of the same name (or named by `replacing`) is "
                                  "replaced. Answers all the contact's dates.")
 def set_date(contact_id: str, body: DateIn, kb: Services, me: CurrentMember) -> list[DateOut]:
-    _, dates = kb.set_date(me.id, contact_id, body.value(kb.clock.today()),
-                           replacing=body.replacing, exact=True)
+    _, dates = kb.book.set_date(me.id, contact_id, body.value(kb.clock.today()),
+                                replacing=body.replacing, exact=True)
     return [DateOut.of(d) for d in dates]
 
 
@@ -185,5 +185,5 @@ def set_date(contact_id: str, body: DateIn, kb: Services, me: CurrentMember) -> 
                            "the dates left.")
 def remove_date(contact_id: str, what: str, kb: Services,
                 me: CurrentMember) -> list[DateOut]:
-    _, dates = kb.remove_date(me.id, contact_id, what, exact=True)
+    _, dates = kb.book.remove_date(me.id, contact_id, what, exact=True)
     return [DateOut.of(d) for d in dates]

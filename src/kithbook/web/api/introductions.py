@@ -63,15 +63,15 @@ def list_introductions(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> PageOut[IntroOut]:
-    kb.expire_due_introductions()
-    views = kb.list_introductions(me.id, box)
+    kb.intros.expire_due()
+    views = kb.intros.list_introductions(me.id, box)
     return PageOut[IntroOut](items=[IntroOut.of(v) for v in views[offset:offset + limit]],
                              total=len(views), limit=limit, offset=offset)
 
 
 @router.get("/fair-use", summary="Your open requests against the cap")
 def fair_use(kb: Services, me: CurrentMember) -> FairUseOut:
-    return FairUseOut.of(kb.fair_use_status(me.id))
+    return FairUseOut.of(kb.intros.fair_use_status(me.id))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Ask, or record a request",
@@ -83,15 +83,16 @@ def request_introduction(body: Annotated[RequestIn, Body()], kb: Services, me: C
     if isinstance(body, AskMemberIn):
         introducer = member_id(body.introducer)
         assert introducer is not None  # the schema requires it
-        view = kb.request_introduction(me.id, introducer, body.target, body.purpose,
-                                       note=body.note)
+        view = kb.intros.request(me.id, introducer, body.target, body.purpose,
+                                 note=body.note)
     elif isinstance(body, AskedIn):
-        view = kb.record_asked_request(me.id, body.introducer, body.target_name, body.purpose,
-                                       target_email=body.target_email, note=body.note)
+        view = kb.intros.record_asked_request(me.id, body.introducer, body.target_name,
+                                              body.purpose,
+                                              target_email=body.target_email, note=body.note)
     else:
-        view = kb.record_received_request(me.id, body.requester_name, body.target,
-                                          body.purpose, requester_email=body.requester_email,
-                                          note=body.note)
+        view = kb.intros.record_received_request(me.id, body.requester_name, body.target,
+                                                 body.purpose, requester_email=body.requester_email,
+                                                 note=body.note)
     response.headers["ETag"] = etag(view.version)
     response.headers["Location"] = f"/api/v1/introductions/{view.id}"
     return IntroOut.of(view)
@@ -100,7 +101,7 @@ def request_introduction(body: Annotated[RequestIn, Body()], kb: Services, me: C
 @router.get("/{intro_id}", summary="One introduction, as you may see it")
 def show_introduction(intro_id: str, kb: Services, me: CurrentMember,
                       response: Response) -> IntroOut:
-    view = kb.show_introduction(me.id, intro_id)
+    view = kb.intros.show(me.id, intro_id)
     response.headers["ETag"] = etag(view.version)
     return IntroOut.of(view)
 
@@ -109,7 +110,7 @@ def show_introduction(intro_id: str, kb: Services, me: CurrentMember,
              description=_MOVE)
 def forward(intro_id: str, body: MoveIn, kb: Services, me: CurrentMember, response: Response,
             if_match: IfMatch = None) -> IntroOut:
-    return _versioned(response, if_match, lambda v: kb.forward_introduction(
+    return _versioned(response, if_match, lambda v: kb.intros.forward(
         me.id, intro_id, note=body.note, expected_version=v))
 
 
@@ -117,7 +118,7 @@ def forward(intro_id: str, body: MoveIn, kb: Services, me: CurrentMember, respon
              description=_MOVE + " The private reason never reaches the requester.")
 def decline(intro_id: str, body: DeclineIn, kb: Services, me: CurrentMember,
             response: Response, if_match: IfMatch = None) -> IntroOut:
-    return _versioned(response, if_match, lambda v: kb.decline_introduction(
+    return _versioned(response, if_match, lambda v: kb.intros.decline(
         me.id, intro_id, note=body.note, private_reason=body.private_reason,
         expected_version=v))
 
@@ -126,7 +127,7 @@ def decline(intro_id: str, body: DeclineIn, kb: Services, me: CurrentMember,
              description=_MOVE)
 def accept(intro_id: str, body: MoveIn, kb: Services, me: CurrentMember, response: Response,
            if_match: IfMatch = None) -> IntroOut:
-    return _versioned(response, if_match, lambda v: kb.accept_introduction(
+    return _versioned(response, if_match, lambda v: kb.intros.accept(
         me.id, intro_id, note=body.note, expected_version=v))
 
 
@@ -134,7 +135,7 @@ def accept(intro_id: str, body: MoveIn, kb: Services, me: CurrentMember, respons
              description=_MOVE + " For a target who is not on Kithbook.")
 def make(intro_id: str, body: MoveIn, kb: Services, me: CurrentMember, response: Response,
          if_match: IfMatch = None) -> IntroOut:
-    return _versioned(response, if_match, lambda v: kb.make_introduction(
+    return _versioned(response, if_match, lambda v: kb.intros.make(
         me.id, intro_id, note=body.note, expected_version=v))
 
 
@@ -142,7 +143,7 @@ def make(intro_id: str, body: MoveIn, kb: Services, me: CurrentMember, response:
              description=_MOVE)
 def withdraw(intro_id: str, body: MoveIn, kb: Services, me: CurrentMember,
              response: Response, if_match: IfMatch = None) -> IntroOut:
-    return _versioned(response, if_match, lambda v: kb.withdraw_introduction(
+    return _versioned(response, if_match, lambda v: kb.intros.withdraw(
         me.id, intro_id, note=body.note, expected_version=v))
 
 
@@ -150,14 +151,14 @@ def withdraw(intro_id: str, body: MoveIn, kb: Services, me: CurrentMember,
              description=_MOVE + " Once per party; the comment stays private to you.")
 def outcome(intro_id: str, body: OutcomeIn, kb: Services, me: CurrentMember,
             response: Response, if_match: IfMatch = None) -> IntroOut:
-    return _versioned(response, if_match, lambda v: kb.record_outcome(
+    return _versioned(response, if_match, lambda v: kb.intros.record_outcome(
         me.id, intro_id, body.rating, comment=body.comment, party=body.party,
         expected_version=v))
 
 
 @router.get("/{intro_id}/brief", summary="The introducer's risk brief")
 def risk_brief(intro_id: str, kb: Services, me: CurrentMember) -> BriefOut:
-    return BriefOut.of(kb.risk_brief(me.id, intro_id))
+    return BriefOut.of(kb.intros.risk_brief(me.id, intro_id))
 
 
 @router.get("/{intro_id}/drafts/{kind}", summary="An email for the introducer to send",
@@ -165,4 +166,4 @@ def risk_brief(intro_id: str, kb: Services, me: CurrentMember) -> BriefOut:
                         "`introduction`: to both, once made.")
 def draft(intro_id: str, kind: DraftKind, kb: Services, me: CurrentMember,
           note: Annotated[str | None, Query(max_length=2000)] = None) -> DraftOut:
-    return DraftOut.of(kb.draft_email(me.id, intro_id, kind, note=note))
+    return DraftOut.of(kb.intros.draft_email(me.id, intro_id, kind, note=note))

@@ -39,7 +39,7 @@ class LinkOut(BaseModel):
 
 @router.get("/links", summary="Your links and link requests, both ways")
 def links(kb: Services, me: CurrentMember) -> list[LinkOut]:
-    return [LinkOut.of(v) for v in kb.member_links(me.id)]
+    return [LinkOut.of(v) for v in kb.community.member_links(me.id)]
 
 
 @router.post("/links", status_code=202, summary="Ask a member to confirm a link",
@@ -48,17 +48,17 @@ def links(kb: Services, me: CurrentMember) -> list[LinkOut]:
                          "member whose account has that email sees the proposal in their "
                          "links and confirms it.")
 def propose(body: LinkIn, kb: Services, me: CurrentMember) -> Response:
-    kb.propose_link(me.id, body.contact, body.email)
+    kb.community.propose_link(me.id, body.contact, body.email)
     return Response(status_code=202)
 
 
 @router.post("/links/{link_id}/confirm", status_code=204, summary="Confirm a link to you")
 def confirm(link_id: str, kb: Services, me: CurrentMember) -> Response:
-    kb.confirm_link(me.id, link_id)
+    kb.community.confirm_link(me.id, link_id)
     return Response(status_code=204)
 
 
 @router.delete("/links/{link_id}", status_code=204, summary="Unlink, or decline a request")
 def unlink(link_id: str, kb: Services, me: CurrentMember) -> Response:
-    kb.unlink(me.id, link_id)
+    kb.community.unlink(me.id, link_id)
     return Response(status_code=204)

@@ -77,10 +77,10 @@ def network_map(kb: Services, me: CurrentMember, background: BackgroundTasks,
                 limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
                 format: Literal["json", "svg"] = "json") -> Response | MapOut:
     colour_by = parse_colour_by(colour)
-    network = kb.network_map(me.id, map_query(tag, organization, stage, limit),
-                             wait_for_day=False)
+    network = kb.paths.network_map(me.id, map_query(tag, organization, stage, limit),
+                                   wait_for_day=False)
     if network.stale_strengths:  # renewed after answering, as the book list does
-        background.add_task(kb.refresh_strengths, me.id)
+        background.add_task(kb.depth.refresh_strengths, me.id)
     if format == "svg":
         return Response(map_picture(network, colour_by, contact_page, with_legend=True),
                         media_type="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -27,10 +27,10 @@ class NotificationOut(BaseModel):
 def notifications(kb: Services, me: CurrentMember) -> list[NotificationOut]:
     return [NotificationOut(id=n.id, intro_id=n.intro_id, link=n.link, message=n.message,
                             created_at=n.created_at, read=n.read_at is not None)
-            for n in kb.notifications(me.id)]
+            for n in kb.notices.notifications(me.id)]
 
 
 @router.post("/notifications/read", status_code=204, summary="Mark them all as read")
 def mark_read(kb: Services, me: CurrentMember) -> Response:
-    kb.mark_notifications_read(me.id)
+    kb.notices.mark_notifications_read(me.id)
     return Response(status_code=204)

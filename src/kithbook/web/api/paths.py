@@ -24,5 +24,5 @@ Word = Annotated[str | None, Query(max_length=300)]
 def find_paths(kb: Services, me: CurrentMember, to: Word = None, organization: Word = None,
                role: Word = None, location: Word = None, tag: Word = None,
                k: Annotated[int, Query(ge=1, le=100)] = DEFAULT_K) -> PathsOut:
-    return PathsOut.of(kb.find_paths(me.id, PathQuery(
+    return PathsOut.of(kb.paths.find_paths(me.id, PathQuery(
         to=to, organization=organization, role=role, location=location, tag=tag, k=k)))

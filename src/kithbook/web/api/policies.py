@@ -18,24 +18,24 @@ router = APIRouter(prefix="/api/v1", tags=["sharing policies"], responses=ERRORS
 
 @router.get("/policies/default", summary="Your defaults")
 def default_policy(kb: Services, me: CurrentMember) -> PolicyOut:
-    return PolicyOut.of(kb.default_policy(me.id))
+    return PolicyOut.of(kb.book.default_policy(me.id))
 
 
 @router.put("/policies/default", summary="Change your defaults",
             description="They apply to every contact without a rule of its own. \"No "
                         "introductions\" and what someone welcomes belong to one contact.")
 def set_default_policy(body: DefaultPolicyIn, kb: Services, me: CurrentMember) -> PolicyOut:
-    return PolicyOut.of(kb.set_default_policy(me.id, body.change()))
+    return PolicyOut.of(kb.book.set_default_policy(me.id, body.change()))
 
 
 @router.get("/contacts/{contact_id}/policy", summary="The rule for one contact, and its source")
 def contact_policy(contact_id: str, kb: Services, me: CurrentMember) -> ContactPolicyOut:
     # The API names contacts by id only, never by a part of a name.
-    return ContactPolicyOut.of(kb.contact_policy(me.id, contact_id, exact=True))
+    return ContactPolicyOut.of(kb.book.contact_policy(me.id, contact_id, exact=True))
 
 
 @router.put("/contacts/{contact_id}/policy", summary="Give a contact its own rule, or drop it")
 def set_contact_policy(contact_id: str, body: ContactPolicyIn, kb: Services,
                        me: CurrentMember) -> ContactPolicyOut:
-    return ContactPolicyOut.of(kb.set_contact_policy(
+    return ContactPolicyOut.of(kb.book.set_contact_policy(
         me.id, contact_id, body.change(), follow_defaults=body.follow_defaults, exact=True))

@@ -37,7 +37,7 @@ class ProfileBody(BaseModel):
 
 @router.get("/me/profile", summary="Your profile")
 def my_profile(kb: Services, me: CurrentMember) -> ProfileBody:
-    return ProfileBody.of(kb.profile(me.id))
+    return ProfileBody.of(kb.accounts.profile(me.id))
 
 
 @router.put("/me/profile", summary="Change your profile",
@@ -47,6 +47,6 @@ def my_profile(kb: Services, me: CurrentMember) -> ProfileBody:
                         "The name is kept when left out; organization and title are "
                         "replaced. At most 200 characters each.")
 def change_my_profile(body: ProfileBody, kb: Services, me: CurrentMember) -> ProfileBody:
-    return ProfileBody.of(kb.set_profile(me.id, name=body.name,
-                                         organization=body.organization or "",
-                                         title=body.title or ""))
+    return ProfileBody.of(kb.accounts.set_profile(me.id, name=body.name,
+                                                  organization=body.organization or "",
+                                                  title=body.title or ""))

@@ -195,10 +195,10 @@ def import_file(request: Request, kb: Services, me: CurrentMember, _slot: Import
     uploads = uploads_of(request)
     token, path = uploads.save(me.id, file.filename, file.file)
     try:
-        report = kb.import_file(me.id, path, format=parse_format(format), dry_run=dry_run,
-                                since=since, duplicates=duplicates,
-                                choices=_choices(choices),
-                                add_people=[e for e in add_people.split(",") if e.strip()])
+        report = kb.transfer.import_file(me.id, path, format=parse_format(format), dry_run=dry_run,
+                                         since=since, duplicates=duplicates,
+                                         choices=_choices(choices),
+                                         add_people=[e for e in add_people.split(",") if e.strip()])
         return ImportOut.of(report)
     finally:
         uploads.forget(me.id, token)
@@ -226,7 +226,7 @@ def export(kb: Services, me: CurrentMember,
 def duplicates(kb: Services, me: CurrentMember,
                limit: Annotated[int, Query(ge=1, le=500)] = 50,
                offset: Annotated[int, Query(ge=0)] = 0) -> PageOut[DuplicateSetOut]:
-    found = kb.list_duplicates(me.id)
+    found = kb.transfer.list_duplicates(me.id)
     return PageOut[DuplicateSetOut](
         items=[DuplicateSetOut.of(s) for s in found[offset:offset + limit]],
         total=len(found), limit=limit, offset=offset)
@@ -234,9 +234,9 @@ def duplicates(kb: Services, me: CurrentMember,
 
 @router.post("/merge", summary="Merge contacts; every interaction moves to the one kept")
 def merge(body: MergeIn, kb: Services, me: CurrentMember) -> MergeOut:
-    return MergeOut.of(kb.merge_contacts(me.id, body.keep, body.others, take=body.take))
+    return MergeOut.of(kb.transfer.merge_contacts(me.id, body.keep, body.others, take=body.take))
 
 
 @router.post("/erase", summary="Erase a person from the book by email or phone")
 def erase(body: EraseIn, kb: Services, me: CurrentMember) -> EraseOut:
-    return EraseOut.of(kb.erase_person(me.id, email=body.email, phone=body.phone))
+    return EraseOut.of(kb.transfer.erase_person(me.id, email=body.email, phone=body.phone))

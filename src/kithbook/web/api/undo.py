@@ -40,7 +40,7 @@ class UndoneOut(BaseModel):
 @router.get("/undo", summary="What can still be undone, newest first",
             description="Removed interactions and merges are kept for 30 days.")
 def undoable(kb: Services, me: CurrentMember) -> list[UndoableOut]:
-    return [UndoableOut.of(e) for e in kb.undoable(me.id)]
+    return [UndoableOut.of(e) for e in kb.book.undoable(me.id)]
 
 
 @router.post("/undo/{entry_id}", summary="Undo a removal or a merge",
@@ -48,4 +48,4 @@ def undoable(kb: Services, me: CurrentMember) -> list[UndoableOut]:
                          "kept by a merge was edited or given new interactions, or someone "
                          "a removed interaction involved was removed).")
 def undo(entry_id: str, kb: Services, me: CurrentMember) -> UndoneOut:
-    return UndoneOut.of(kb.undo(me.id, entry_id))
+    return UndoneOut.of(kb.book.undo(me.id, entry_id))

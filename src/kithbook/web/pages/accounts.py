@@ -50,7 +50,7 @@ def _notice(request: Request) -> str | None:
 
 
 def _lifetime(kb: Kithbook) -> timedelta:
-    return kb.session_policy.lifetime
+    return kb.accounts.session_policy.lifetime
 
 
 def invitation_link(kb: Kithbook, token: str) -> str:
@@ -63,7 +63,7 @@ def invitation_link(kb: Kithbook, token: str) -> str:
 def login_page(request: Request, kb: Services,
                next: Annotated[str, Query(max_length=2000)] = "/") -> HTMLResponse:
     return render(request, "login.html", {"next": safe_next(next), "form": {},
-                                          "community_name": kb.community_name(),
+                                          "community_name": kb.community.community_name(),
                                           "notice": _notice(request)})
 
 
@@ -74,14 +74,15 @@ def log_in(request: Request, kb: Services, form: FormFields) -> Response:
     community = _community(request)
     target = safe_next(form.get("next"))
     try:
-        _, session = kb.log_in(form.get("email", ""), form.get("password", ""),
-                               client_address(request), replacing=community.session_of(request),
-                               user_agent=user_agent(request))
+        _, session = kb.accounts.log_in(form.get("email", ""), form.get("password", ""),
+                                        client_address(request),
+                                        replacing=community.session_of(request),
+                                        user_agent=user_agent(request))
     except (InvalidInput, TooManyAttempts) as exc:
         status = 429 if isinstance(exc, TooManyAttempts) else 422
         response = render(request, "login.html", {
             "next": target, "form": {"email": form.get("email", "")}, "error": exc,
-            "community_name": kb.community_name()},
+            "community_name": kb.community.community_name()},
             status_code=status)
         if isinstance(exc, TooManyAttempts):
             response.headers["Retry-After"] = str(exc.retry_after)
@@ -96,7 +97,7 @@ def log_out(request: Request, kb: Services, me: CurrentMember) -> Response:
     community = _community(request)
     session = community.session_of(request)
     if session:
-        kb.log_out(session)
+        kb.accounts.log_out(session)
     response = RedirectResponse("/login", status_code=303)
     community.clear_session(response)
     return response
@@ -104,7 +105,7 @@ def log_out(request: Request, kb: Services, me: CurrentMember) -> Response:
 
 @router.get("/invitations/{token}", response_class=HTMLResponse)
 def invitation_page(token: str, request: Request, kb: Services) -> HTMLResponse:
-    return render(request, "accept.html", {"invitation": kb.invitation(token), "form": {}})
+    return render(request, "accept.html", {"invitation": kb.accounts.invitation(token), "form": {}})
 
 
 @router.post("/invitations/{token}", response_class=HTMLResponse)
@@ -112,11 +113,12 @@ def accept_invitation(token: str, request: Request, kb: Services, form: FormFiel
     if not same_site(request):
         raise CsrfRefused
     community = _community(request)
-    invitation = kb.invitation(token)
+    invitation = kb.accounts.invitation(token)
     try:
-        _, session = kb.accept_invitation(token, form.get("name", ""), form.get("password", ""),
-                                          replacing=community.session_of(request),
-                                          user_agent=user_agent(request))
+        _, session = kb.accounts.accept_invitation(token, form.get("name", ""),
+                                                   form.get("password", ""),
+                                                   replacing=community.session_of(request),
+                                                   user_agent=user_agent(request))
     except InvalidInput as exc:
         return render(request, "accept.html", {
             "invitation": invitation, "form": {"name": form.get("name", "")}, "error": exc},
@@ -138,11 +140,11 @@ def _account(request: Request, kb: Services, me: CurrentMember, *, new_token: st
     about_password = error is not None and error.field in ("current_password", "password",
                                                            None)
     return render(request, "account.html", {
-        "me": me, "tokens": kb.api_tokens(me.id), "new_token": new_token,
+        "me": me, "tokens": kb.accounts.api_tokens(me.id), "new_token": new_token,
         "error": None if about_password else error,
         "password_error": error if about_password else None,
-        "is_admin": me.role is Role.ADMIN, "sessions": kb.my_sessions(me.id, session),
-        "weekly_digest": kb.weekly_digest_wanted(me.id), "notice": _notice(request)},
+        "is_admin": me.role is Role.ADMIN, "sessions": kb.accounts.my_sessions(me.id, session),
+        "weekly_digest": kb.notices.weekly_digest_wanted(me.id), "notice": _notice(request)},
         status_code=status_code)
 
 
@@ -150,7 +152,7 @@ def _account(request: Request, kb: Services, me: CurrentMember, *, new_token: st
 def create_token(request: Request, kb: Services, me: CurrentMember,
                  form: FormFields) -> HTMLResponse:
     try:
-        _, raw = kb.create_api_token(me.id, form.get("name", ""))
+        _, raw = kb.accounts.create_api_token(me.id, form.get("name", ""))
     except InvalidInput as exc:
         return _account(request, kb, me, error=exc, status_code=422)
     # Shown on this one answer and never again: only its hash is kept.
@@ -159,14 +161,14 @@ def create_token(request: Request, kb: Services, me: CurrentMember,
 
 @router.post("/account/tokens/{token_id}/delete")
 def revoke_token(token_id: str, kb: Services, me: CurrentMember) -> Response:
-    kb.revoke_api_token(me.id, token_id)
+    kb.accounts.revoke_api_token(me.id, token_id)
     return see("/account", "revoked")
 
 
 @router.post("/account/digest")
 def set_digest(kb: Services, me: CurrentMember, form: FormFields) -> Response:
     wanted = form.get("weekly_digest") == "on"
-    kb.set_weekly_digest(me.id, wanted)
+    kb.notices.set_weekly_digest(me.id, wanted)
     return see("/account", "digest_on" if wanted else "digest_off")
 
 
@@ -175,10 +177,10 @@ def change_password(request: Request, kb: Services, me: CurrentMember,
                     form: FormFields) -> Response:
     community = _community(request)
     try:
-        fresh = kb.change_password(me.id, form.get("current_password", ""),
-                                   form.get("password", ""),
-                                   session=community.session_of(request),
-                                   user_agent=user_agent(request))
+        fresh = kb.accounts.change_password(me.id, form.get("current_password", ""),
+                                            form.get("password", ""),
+                                            session=community.session_of(request),
+                                            user_agent=user_agent(request))
     except (InvalidInput, TooManyAttempts) as exc:
         return _account(request, kb, me, error=exc,
                         status_code=429 if isinstance(exc, TooManyAttempts) else 422)
@@ -191,8 +193,9 @@ def change_password(request: Request, kb: Services, me: CurrentMember,
 @router.post("/account/sessions/{session_id}/delete")
 def end_session(session_id: str, request: Request, kb: Services, me: CurrentMember) -> Response:
     community = _community(request)
-    current = {s.id for s in kb.my_sessions(me.id, community.session_of(request)) if s.current}
-    kb.end_my_session(me.id, session_id)
+    current = {s.id for s in kb.accounts.my_sessions(me.id,
+                                                     community.session_of(request)) if s.current}
+    kb.accounts.end_my_session(me.id, session_id)
     if session_id in current:
         response = RedirectResponse("/login", status_code=303)
         community.clear_session(response)
@@ -203,7 +206,7 @@ def end_session(session_id: str, request: Request, kb: Services, me: CurrentMemb
 @router.post("/account/sign-out-everywhere")
 def sign_out_everywhere(request: Request, kb: Services, me: CurrentMember) -> Response:
     community = _community(request)
-    kb.sign_out_everywhere(me.id)
+    kb.accounts.sign_out_everywhere(me.id)
     response = see("/login", "everywhere")
     community.clear_session(response)
     return response
@@ -219,7 +222,7 @@ def request_reset(request: Request, kb: Services, form: FormFields) -> Response:
     if not same_site(request):
         raise CsrfRefused
     try:
-        sent = kb.request_password_reset(form.get("email", ""), client_address(request))
+        sent = kb.accounts.request_password_reset(form.get("email", ""), client_address(request))
     except (InvalidInput, TooManyAttempts) as exc:
         response = render(request, "reset_request.html", {"form": form, "error": exc},
                           status_code=429 if isinstance(exc, TooManyAttempts) else 422)
@@ -231,7 +234,7 @@ def request_reset(request: Request, kb: Services, form: FormFields) -> Response:
 
 @router.get("/password-reset/{token}", response_class=HTMLResponse)
 def reset_page(token: str, request: Request, kb: Services) -> HTMLResponse:
-    kb.password_reset(token)  # a spent, expired or made-up link: one answer, 404
+    kb.accounts.password_reset(token)  # a spent, expired or made-up link: one answer, 404
     return render(request, "reset.html", {})
 
 
@@ -241,7 +244,7 @@ def reset_password(token: str, request: Request, kb: Services, form: FormFields)
         raise CsrfRefused
     community = _community(request)
     try:
-        kb.reset_password(token, form.get("password", ""))
+        kb.accounts.reset_password(token, form.get("password", ""))
     except InvalidInput as exc:
         return render(request, "reset.html", {"error": exc}, status_code=422)
     response = see("/login", "password_reset")
@@ -259,7 +262,7 @@ def invite(request: Request, kb: Services, me: CurrentMember, form: FormFields) 
     role = Role.ADMIN if form.get("role") == "admin" else Role.MEMBER
     context = {"form": form, "is_admin": me.role is Role.ADMIN}
     try:
-        invitation, token = kb.invite(me.id, form.get("email", ""), role=role)
+        invitation, token = kb.accounts.invite(me.id, form.get("email", ""), role=role)
     except InvalidInput as exc:
         return render(request, "invite.html", {**context, "error": exc}, status_code=422)
     return render(request, "invite.html", {
@@ -268,21 +271,21 @@ def invite(request: Request, kb: Services, me: CurrentMember, form: FormFields) 
 
 @router.get("/admin/members", response_class=HTMLResponse)
 def members_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
-    return render(request, "admin_members.html", {"rows": kb.community_members(me.id),
+    return render(request, "admin_members.html", {"rows": kb.community.community_members(me.id),
                                                   "me": me})
 
 
 @router.post("/admin/members/{member_id}/inviting")
 def allow_inviting(member_id: str, request: Request, kb: Services,
                    me: CurrentMember, form: FormFields) -> Response:
-    kb.allow_inviting(me.id, member_id, form.get("allowed") == "on")
+    kb.community.allow_inviting(me.id, member_id, form.get("allowed") == "on")
     return see("/admin/members", "saved")
 
 
 @router.get("/admin/invitations", response_class=HTMLResponse)
 def invitations_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
     return render(request, "admin_invitations.html", {
-        "invitations": kb.invitations(me.id), "now": kb.clock.now()})
+        "invitations": kb.community.invitations(me.id), "now": kb.clock.now()})
 
 
 @router.get("/admin/settings", response_class=HTMLResponse)
@@ -294,16 +297,16 @@ def _community_settings(request: Request, kb: Kithbook, me: CurrentMember, *,
                         form: dict[str, str] | None = None, error: KithbookError | None = None,
                         status_code: int = 200) -> HTMLResponse:
     return render(request, "admin_settings.html", {
-        "settings": kb.community_settings(me.id), "form": form, "error": error,
+        "settings": kb.community.community_settings(me.id), "form": form, "error": error,
         "notice": _notice(request)}, status_code=status_code)
 
 
 @router.post("/admin/settings", response_class=HTMLResponse)
 def save_community_settings(request: Request, kb: Services,
                             me: CurrentMember, form: FormFields) -> Response:
-    kb.community_settings(me.id)  # a member is refused before their form is used
+    kb.community.community_settings(me.id)  # a member is refused before their form is used
     try:
-        kb.change_community_settings(
+        kb.community.change_community_settings(
             me.id, name=form.get("name"),
             members_may_invite=form.get("members_may_invite") == "on",
             invitation_days=optional_int(form, "invitation_days", "Invitation days"),

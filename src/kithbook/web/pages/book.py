@@ -71,8 +71,8 @@ async def book_page(request: Request, kb: Services, me: CurrentMember,
                     sort: Sort = Sort.NAME,
                     page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     query = _query(q, tag, organization, stage or None, sort, page)
-    result = await answered(request, lambda: kb.read_contacts(me.id, query),
-                            lambda: kb.list_contacts(me.id, query, wait_for_day=False))
+    result = await answered(request, lambda: kb.book.read_contacts(me.id, query),
+                            lambda: kb.book.list_contacts(me.id, query, wait_for_day=False))
     return _book(request, kb, me.id, result, q, tag, organization, sort, page,
                  stage=stage or None, background=background)
 
@@ -92,7 +92,7 @@ def _book(request: Request, kb: Services, member: MemberId, result: Page, q: str
     route answers on the event loop)."""
     if background is not None and result.stale_strengths:
         # Yesterday's strengths are shown; today's are computed after answering.
-        background.add_task(kb.refresh_strengths, member)
+        background.add_task(kb.depth.refresh_strengths, member)
     filters = {"q": q, "tag": tag, "organization": organization,
                "stage": stage.value if stage else "", "sort": sort.value}
     pages = max(1, -(-result.total // PAGE_SIZE))
@@ -109,10 +109,10 @@ def add_contact(request: Request, kb: Services, me: CurrentMember, form: FormFie
     try:
         trust = optional_int(form, "stated_trust", "Trust")
         cadence = optional_int(form, "cadence_days", "Keep-in-touch cadence")
-        contact = kb.add_contact(me.id, contact_fields(form),
-                                 TieFields(stated_trust=trust, cadence_days=cadence))
+        contact = kb.book.add_contact(me.id, contact_fields(form),
+                                      TieFields(stated_trust=trust, cadence_days=cadence))
     except InvalidInput as error:
-        first = kb.list_contacts(me.id, _query("", "", "", None, Sort.NAME, 1))
+        first = kb.book.list_contacts(me.id, _query("", "", "", None, Sort.NAME, 1))
         return _book(request, kb, me.id, first, "", "", "", Sort.NAME, 1, form=form, error=error)
     return see(f"/contacts/{contact.id}", "added")
 
@@ -129,7 +129,7 @@ async def contact_page(contact_id: str, request: Request, kb: Services,
 
 def _read_contact(kb: Services, member: MemberId,
                   contact_id: str) -> tuple[ContactView, TieDepth]:
-    return kb.contact_with_depth(member, contact_id)
+    return kb.depth.contact_with_depth(member, contact_id)
 
 
 def contact_response(request: Request, kb: Services, member: MemberId, contact_id: str, *,
@@ -154,7 +154,7 @@ def _contact(request: Request, kb: Services, found: tuple[ContactView, TieDepth]
 
 @router.get("/contacts/{contact_id}/photo")
 def contact_photo(contact_id: str, kb: Services, me: CurrentMember) -> Response:
-    return photo_response(kb.contact_photo(me.id, contact_id))
+    return photo_response(kb.book.contact_photo(me.id, contact_id))
 
 
 @router.post("/contacts/{contact_id}/log", response_class=HTMLResponse)
@@ -165,8 +165,8 @@ def log_interaction(contact_id: str, request: Request, kb: Services,
         direction = parse_direction(form.get("direction", "mutual") or "mutual")
         when = form.get("occurred_on", "").strip() or "today"
         day = parse_date(when, today=kb.clock.today(), field="occurred_on")
-        kb.log_interaction(me.id, [contact_id], kind, direction, day,
-                           form.get("note") or None, exact=True)
+        kb.book.log_interaction(me.id, [contact_id], kind, direction, day,
+                                form.get("note") or None, exact=True)
     except InvalidInput as error:
         return contact_response(request, kb, me.id, contact_id, form=form, error=error)
     logged = "logged" if day == kb.clock.today() else "logged_earlier"
@@ -186,9 +186,9 @@ def edit_contact(contact_id: str, request: Request, kb: Services,
         version = optional_int(form, "version", "Version")
         trust = optional_int(form, "stated_trust", "Trust")
         cadence = optional_int(form, "cadence_days", "Keep-in-touch cadence")
-        kb.edit_contact(me.id, contact_id, contact_fields(form),
-                        TieFields(stated_trust=trust, cadence_days=cadence),
-                        expected_version=version, exact=True)
+        kb.book.edit_contact(me.id, contact_id, contact_fields(form),
+                             TieFields(stated_trust=trust, cadence_days=cadence),
+                             expected_version=version, exact=True)
     except InvalidInput as error:
         return contact_response(request, kb, me.id, contact_id, form=form, error=error,
                                 editing=True)
@@ -208,7 +208,7 @@ def confirm(request: Request, *, question: str, lines: list[str], action: str,
 def delete_contact(contact_id: str, request: Request, kb: Services, me: CurrentMember,
                    form: FormFields) -> Response:
     if form.get("confirmed") != "yes":
-        view = kb.get_contact(me.id, contact_id)
+        view = kb.book.get_contact(me.id, contact_id)
         return confirm(
             request, question=f"Remove {view.contact.name} from your book?",
             lines=[f"Their details, strength and sharing rules go, with the "
@@ -217,5 +217,5 @@ def delete_contact(contact_id: str, request: Request, kb: Services, me: CurrentM
                    "30 days."],
             action=f"/contacts/{view.contact.id}/delete", fields=[],
             button=f"Remove {view.contact.name}", cancel=f"/contacts/{view.contact.id}")
-    removed = kb.delete_contact(me.id, contact_id, exact=True)
+    removed = kb.book.delete_contact(me.id, contact_id, exact=True)
     return see("/", "removed", undo=removed.undo_id)

@@ -48,7 +48,7 @@ def _page(request: Request, kb: Kithbook, token: str, chosen: str | None, *,
           form: dict[str, str] | None = None, error: KithbookError | None = None
           ) -> HTMLResponse:
     try:
-        page = kb.link_page(token, chosen, client_address(request))
+        page = kb.intros.link_page(token, chosen, client_address(request))
     except (DeadLink, TooManyAttempts) as dead:
         return _dead(request, dead)
     return render(request, "answer.html", {"page": page, "words": CHOICE_WORDS,
@@ -66,9 +66,9 @@ def answer(token: str, request: Request, kb: Services, form: FormFields) -> Resp
     if not same_site(request):
         raise CsrfRefused
     try:
-        done = kb.answer_link(token[:100], form.get("choice", ""), form.get("note"),
-                              client_address(request),
-                              dont_ask_again=form.get("dont_ask_again") == "1")
+        done = kb.intros.answer_link(token[:100], form.get("choice", ""), form.get("note"),
+                                     client_address(request),
+                                     dont_ask_again=form.get("dont_ask_again") == "1")
     except (DeadLink, TooManyAttempts) as dead:
         return _dead(request, dead)
     except KithbookError as error:
@@ -92,7 +92,7 @@ def ask_page(intro_id: str, request: Request, kb: Services,
 
 def _ask(request: Request, kb: Kithbook, member: MemberId, intro_id: str,
          ask: AskEmail | None, error: KithbookError | None = None) -> HTMLResponse:
-    preview = kb.ask_preview(member, intro_id, ask=ask)
+    preview = kb.intros.ask_preview(member, intro_id, ask=ask)
     return render(request, "ask_email.html", {
         "nav": "intros", "intro_id": intro_id, "p": preview, "error": error,
         "can_send": kb.mailer is not None, "public_url": kb.settings.public_url,
@@ -107,7 +107,7 @@ def send_ask(intro_id: str, request: Request, kb: Services, me: CurrentMember,
     if form.get("action") != "send":
         return _ask(request, kb, me.id, intro_id, ask)
     try:
-        view = kb.send_ask(me.id, intro_id, ask)
+        view = kb.intros.send_ask(me.id, intro_id, ask)
     except NotFound:
         raise
     except KithbookError as error:

@@ -24,8 +24,8 @@ def set_date(contact_id: str, request: Request, kb: Services, me: CurrentMember,
         value = parse_important_date(form.get("date_day", ""), DateKind(kind),
                                      label=form.get("date_label", "").strip() or None,
                                      today=kb.clock.today())
-        kb.set_date(me.id, contact_id, value,
-                    replacing=form.get("replacing", "").strip() or None, exact=True)
+        kb.book.set_date(me.id, contact_id, value,
+                         replacing=form.get("replacing", "").strip() or None, exact=True)
     except InvalidInput as error:
         return contact_response(request, kb, me.id, contact_id, form=form, error=error)
     return see(f"/contacts/{contact_id}", "date_saved")
@@ -35,7 +35,7 @@ def set_date(contact_id: str, request: Request, kb: Services, me: CurrentMember,
 def remove_date(contact_id: str, request: Request, kb: Services, me: CurrentMember,
                 form: FormFields) -> Response:
     try:
-        kb.remove_date(me.id, contact_id, form.get("what", ""), exact=True)
+        kb.book.remove_date(me.id, contact_id, form.get("what", ""), exact=True)
     except InvalidInput as error:
         return contact_response(request, kb, me.id, contact_id, form=form, error=error)
     return see(f"/contacts/{contact_id}", "date_removed")

@@ -26,22 +26,22 @@ LOSING_TOUCH_SHOWN = 20
 
 
 def _book_is_empty(kb: Services, member: MemberId) -> bool:
-    return kb.list_contacts(member, ContactQuery(limit=1)).total == 0
+    return kb.book.list_contacts(member, ContactQuery(limit=1)).total == 0
 
 
 @router.get("/digest", response_class=HTMLResponse)
 def digest_page(request: Request, kb: Services, me: CurrentMember, background: BackgroundTasks,
                 minutes: Annotated[int, Query(ge=1, le=10_000)] = 120,
                 items: Annotated[int, Query(ge=1, le=100)] = 10) -> HTMLResponse:
-    week = kb.week(me.id, Budget(minutes=minutes, items=items),
-                   losing_touch_limit=LOSING_TOUCH_SHOWN, wait_for_day=False)
+    week = kb.depth.week(me.id, Budget(minutes=minutes, items=items),
+                         losing_touch_limit=LOSING_TOUCH_SHOWN, wait_for_day=False)
     renew_if_stale(kb, me.id, background)
     digest = week.digest
     return render(request, "digest.html", {
         "nav": "digest", "digest": digest, "lost": week.losing_touch,
         "empty_book": not digest.items and _book_is_empty(kb, me.id),
         # Why nobody is overdue, and cadences worth setting, when the list is empty.
-        "advice": None if week.losing_touch else kb.cadence_advice(me.id),
+        "advice": None if week.losing_touch else kb.depth.cadence_advice(me.id),
     })
 
 
@@ -49,15 +49,15 @@ def digest_page(request: Request, kb: Services, me: CurrentMember, background: B
 def set_cadence(contact_id: str, kb: Services, me: CurrentMember,
                 form: FormFields) -> Response:
     days = optional_int(form, "cadence_days", "Keep-in-touch cadence")
-    kb.edit_contact(me.id, contact_id, ContactFields(), TieFields(cadence_days=days),
-                    exact=True)
+    kb.book.edit_contact(me.id, contact_id, ContactFields(), TieFields(cadence_days=days),
+                         exact=True)
     return see("/digest", "cadence_set")
 
 
 @router.get("/health", response_class=HTMLResponse)
 def health_page(request: Request, kb: Services, me: CurrentMember,
                 background: BackgroundTasks) -> HTMLResponse:
-    report = kb.health(me.id, wait_for_day=False)
+    report = kb.depth.health(me.id, wait_for_day=False)
     renew_if_stale(kb, me.id, background)
     # The images travel inside the page (the policy allows data: images): the report is
     # read once, where four chart requests would each read the whole book again.
@@ -74,7 +74,7 @@ def health_chart(name: str, kb: Services, me: CurrentMember) -> Response:
     if name not in CHARTS:
         raise NotFound(f"no chart {name!r}; the charts are {', '.join(CHARTS)}.",
                        field="name")
-    svg = health_charts(kb.health(me.id, wait_for_day=False))[name]
+    svg = health_charts(kb.depth.health(me.id, wait_for_day=False))[name]
     return Response(svg, media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
 
@@ -92,7 +92,7 @@ def correct_strength(contact_id: str, request: Request, kb: Services,
             except ValueError:
                 raise InvalidInput(f"write the strength as a number from 0 to 1, like 0.7; "
                                    f"got {text!r}.", field="strength") from None
-        depth = kb.correct_strength(me.id, contact_id, value, exact=True)
+        depth = kb.depth.correct_strength(me.id, contact_id, value, exact=True)
     except InvalidInput as error:
         return contact_response(request, kb, me.id, contact_id, form=form, error=error)
     return see(f"/contacts/{depth.tie.contact}",

@@ -23,7 +23,7 @@ CACHING = "private, no-cache"
 
 @router.get("/feed/{token}.ics")
 def calendar_feed(token: str, request: Request, kb: Services) -> Response:
-    body = kb.read_feed(token)
+    body = kb.notices.read_feed(token)
     headers = {"ETag": body.etag, "Last-Modified": format_datetime(body.last_modified,
                                                                    usegmt=True),
                "Cache-Control": CACHING}
@@ -50,7 +50,7 @@ def _unchanged(request: Request, etag: str, modified: float) -> bool:
 def renew_feed(request: Request, kb: Services, me: CurrentMember,
                form: FormFields) -> HTMLResponse:
     """A new address, shown on this page once: only its hash is kept."""
-    made = kb.renew_feed(me.id)
+    made = kb.notices.renew_feed(me.id)
     return settings_with(request, kb, me.id, feed_url=made.url(_reached_at(request, kb)))
 
 
@@ -70,7 +70,7 @@ def feed_alarm(request: Request, kb: Services, me: CurrentMember,
         if text and not text.lstrip("-").isdigit():
             raise InvalidInput(f"the alarm is a number of minutes; got {text[:20]!r}.",
                                field="alarm")
-        kb.set_feed_alarm(me.id, int(text) if text else None)
+        kb.notices.set_feed_alarm(me.id, int(text) if text else None)
     except InvalidInput as error:
         return settings_with(request, kb, me.id, feed_error=error)
     return settings_with(request, kb, me.id, feed_notice="Alarm saved.")

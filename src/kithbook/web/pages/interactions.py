@@ -29,7 +29,7 @@ def _back(interaction: Interaction, asked: str) -> str:
 def _page(request: Request, kb: Services, me: CurrentMember, interaction_id: str,
           back: str, *, form: dict[str, str] | None = None,
           error: InvalidInput | None = None) -> HTMLResponse:
-    found, names = kb.get_interaction(me.id, interaction_id)
+    found, names = kb.book.get_interaction(me.id, interaction_id)
     people = [names.get(c, "someone") for c in found.contact_ids]
     return render(request, "interaction.html", {
         "i": found, "people": people, "back": _back(found, back), "form": form,
@@ -48,7 +48,7 @@ def confirm_removal(interaction_id: str, request: Request, kb: Services,
 @router.post("/interactions/{interaction_id}/delete")
 def remove(interaction_id: str, kb: Services, me: CurrentMember,
            form: FormFields) -> Response:
-    removed = kb.delete_interaction(me.id, interaction_id)
+    removed = kb.book.delete_interaction(me.id, interaction_id)
     return see(_back(removed.interaction, form.get("back", "")), "unlogged",
                undo=removed.undo_id)
 
@@ -73,9 +73,9 @@ def edit(interaction_id: str, request: Request, kb: Services, me: CurrentMember,
                                    today=kb.clock.today(), field="occurred_on"),
             note=form.get("note", ""),
             contacts=people)
-        edited = kb.edit_interaction(me.id, interaction_id, change,
-                                     expected_version=optional_int(form, "version",
-                                                                   "Version"))
+        edited = kb.book.edit_interaction(me.id, interaction_id, change,
+                                          expected_version=optional_int(form, "version",
+                                                                        "Version"))
     except InvalidInput as error:
         return _page(request, kb, me, interaction_id, form.get("back", ""), form=form,
                      error=error)
@@ -84,7 +84,7 @@ def edit(interaction_id: str, request: Request, kb: Services, me: CurrentMember,
 
 @router.post("/undo/{entry_id}")
 def undo(entry_id: str, kb: Services, me: CurrentMember, form: FormFields) -> Response:
-    undone = kb.undo(me.id, entry_id)
+    undone = kb.book.undo(me.id, entry_id)
     back = form.get("back", "")
     pages = {f"/contacts/{ContactId(c)}" for c in undone.contacts}
     return see(back if back in pages or back == "/duplicates" else "/", "undone")

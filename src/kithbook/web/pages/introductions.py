@@ -62,8 +62,8 @@ def _render(request: Request, template: str, context: dict[str, Any],
 @router.get("/introductions", response_class=HTMLResponse)
 def intros_page(request: Request, kb: Services, me: CurrentMember,
                 box: Box = Box.INBOX) -> HTMLResponse:
-    kb.expire_due_introductions()
-    page = kb.introductions_page(me.id, box)
+    kb.intros.expire_due()
+    page = kb.intros.introductions_page(me.id, box)
     return _render(request, "intros.html", {
         "views": page.views, "box": box.value, "emailed": page.emailed,
         "fair_use": page.fair_use})
@@ -86,12 +86,12 @@ def record_request(request: Request, kb: Services, me: CurrentMember, form: Form
     text = {key: value.strip() for key, value in form.items()}
     try:
         if text.get("kind") == "asked":
-            view = kb.record_asked_request(
+            view = kb.intros.record_asked_request(
                 me.id, text.get("introducer", ""), text.get("target_name", ""),
                 text.get("purpose", ""), target_email=text.get("target_email") or None,
                 note=text.get("note") or None)
         else:
-            view = kb.record_received_request(
+            view = kb.intros.record_received_request(
                 me.id, text.get("requester_name", ""), text.get("target", ""),
                 text.get("purpose", ""), requester_email=text.get("requester_email") or None,
                 note=text.get("note") or None)
@@ -109,11 +109,11 @@ def intro_page(intro_id: str, request: Request, kb: Services,
 def _intro(request: Request, kb: Kithbook, member: MemberId, intro_id: str, *,
            form: dict[str, str] | None = None, error: KithbookError | None = None
            ) -> HTMLResponse:
-    view = kb.show_introduction(member, intro_id)
+    view = kb.intros.show(member, intro_id)
     return _render(request, "intro.html", {
         "v": view, "brief": _brief(kb, member, view),
-        "email": kb.email_status(member, view.id), "can_email": kb.mailer is not None,
-        "reply_on": kb.captured_reply(member, view.id),
+        "email": kb.intros.email_status(member, view.id), "can_email": kb.mailer is not None,
+        "reply_on": kb.intros.captured_reply(member, view.id),
         "can_ask": kb.mailer is not None and _can_ask(kb, member, view),
         "drafts": _drafts(kb, member, view), "form": form or {}, "error": error,
         "reasons": {r.move_index: r.text for r in view.private_reasons},
@@ -122,7 +122,7 @@ def _intro(request: Request, kb: Kithbook, member: MemberId, intro_id: str, *,
 
 def _can_ask(kb: Kithbook, member: MemberId, view: IntroView) -> bool:
     try:  # the services decide: the introducer, a target off Kithbook with an email
-        kb.ask_preview(member, view.id)
+        kb.intros.ask_preview(member, view.id)
     except KithbookError:
         return False
     return True
@@ -130,7 +130,7 @@ def _can_ask(kb: Kithbook, member: MemberId, view: IntroView) -> bool:
 
 def _brief(kb: Kithbook, member: MemberId, view: IntroView) -> RiskBrief | None:
     try:  # the services decide who reads a brief: the introducer
-        return kb.risk_brief(member, view.id)
+        return kb.intros.risk_brief(member, view.id)
     except NotAllowed:
         return None
 
@@ -139,7 +139,7 @@ def _drafts(kb: Kithbook, member: MemberId, view: IntroView) -> list[tuple[str, 
     drafts = []
     for kind in DraftKind:
         try:  # the introducer's, and only those that fit the state
-            drafts.append((DRAFT_TITLES[kind], kb.draft_email(member, view.id, kind)))
+            drafts.append((DRAFT_TITLES[kind], kb.intros.draft_email(member, view.id, kind)))
         except NotAllowed:
             continue
     return drafts
@@ -163,18 +163,18 @@ def _moves(kb: Kithbook, member: MemberId, intro_id: str, form: dict[str, str],
            version: int | None) -> dict[PageMove, Callable[[], IntroView]]:
     note = form.get("note", "").strip() or None
     return {
-        PageMove.FORWARD: lambda: kb.forward_introduction(
+        PageMove.FORWARD: lambda: kb.intros.forward(
             member, intro_id, note=note, expected_version=version),
-        PageMove.DECLINE: lambda: kb.decline_introduction(
+        PageMove.DECLINE: lambda: kb.intros.decline(
             member, intro_id, note=note, expected_version=version,
             private_reason=form.get("private_reason", "").strip() or None),
-        PageMove.ACCEPT: lambda: kb.accept_introduction(
+        PageMove.ACCEPT: lambda: kb.intros.accept(
             member, intro_id, note=note, expected_version=version),
-        PageMove.MAKE: lambda: kb.make_introduction(
+        PageMove.MAKE: lambda: kb.intros.make(
             member, intro_id, note=note, expected_version=version),
-        PageMove.WITHDRAW: lambda: kb.withdraw_introduction(
+        PageMove.WITHDRAW: lambda: kb.intros.withdraw(
             member, intro_id, note=note, expected_version=version),
-        PageMove.OUTCOME: lambda: kb.record_outcome(
+        PageMove.OUTCOME: lambda: kb.intros.record_outcome(
             member, intro_id, parse_rating(form.get("rating", "")),
             comment=form.get("comment", "").strip() or None,
             party=Role(form["party"]) if form.get("party") in set(Role) else None,
@@ -184,5 +184,5 @@ def _moves(kb: Kithbook, member: MemberId, intro_id: str, form: dict[str, str],
 
 
 def _sent(kb: Kithbook, member: MemberId, intro_id: str, note: str | None) -> IntroView:
-    kb.send_introduction(member, intro_id, note=note)
-    return kb.show_introduction(member, intro_id)
+    kb.intros.send_introduction(member, intro_id, note=note)
+    return kb.intros.show(member, intro_id)

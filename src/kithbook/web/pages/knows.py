@@ -25,9 +25,9 @@ router = APIRouter(include_in_schema=False)
 def record(contact_id: str, request: Request, kb: Services, me: CurrentMember,
            form: FormFields) -> Response:
     try:
-        kb.record_contact_link(me.id, contact_id, form.get("other", ""),
-                               note=form.get("note", "").strip() or None,
-                               strength=_strength(form.get("strength", "")))
+        kb.paths.record_contact_link(me.id, contact_id, form.get("other", ""),
+                                     note=form.get("note", "").strip() or None,
+                                     strength=_strength(form.get("strength", "")))
     except KithbookError as error:
         return contact_response(request, kb, me.id, contact_id, form=form, error=error)
     return see(f"/contacts/{contact_id}", "knows_saved")
@@ -37,7 +37,7 @@ def record(contact_id: str, request: Request, kb: Services, me: CurrentMember,
 def remove(contact_id: str, request: Request, kb: Services, me: CurrentMember,
            form: FormFields) -> Response:
     try:
-        kb.remove_contact_link(me.id, contact_id, form.get("other", ""))
+        kb.paths.remove_contact_link(me.id, contact_id, form.get("other", ""))
     except KithbookError as error:
         return contact_response(request, kb, me.id, contact_id, form=form, error=error)
     return see(f"/contacts/{contact_id}", "knows_removed")
@@ -53,8 +53,8 @@ def record_from_map(request: Request, kb: Services, me: CurrentMember,
     again with the same filters: the dashed line now joins them."""
     filters = {k: form.get(k, "") for k in MAP_FILTERS if form.get(k, "").strip()}
     try:
-        kb.record_contact_link(me.id, form.get("a", ""), form.get("b", ""),
-                               note=form.get("note", "").strip() or None)
+        kb.paths.record_contact_link(me.id, form.get("a", ""), form.get("b", ""),
+                                     note=form.get("note", "").strip() or None)
     except KithbookError as error:
         return _map_with(request, kb, me.id, filters, form, error)
     query = urlencode({**filters, "done": "knows_drawn"})
@@ -71,7 +71,7 @@ def _map_with(request: Request, kb: Kithbook, me: MemberId, filters: dict[str, s
         colour_by = parse_colour_by(typed["colour"])
         query = map_query(typed["tag"], typed["organization"], typed["stage"],
                           int(typed["limit"]) if typed["limit"].isdigit() else DEFAULT_LIMIT)
-        network = kb.network_map(me, query)
+        network = kb.paths.network_map(me, query)
     except KithbookError:  # filters edited by hand: the error about the names still shows
         return render(request, "map.html", context, 422)
     return render(request, "map.html", drawn_context(context, network, colour_by, query), 422)

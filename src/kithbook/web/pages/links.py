@@ -22,7 +22,7 @@ def _links(request: Request, kb: Services, member: MemberId, *, form: dict[str, 
            error: KithbookError | None = None, status_code: int = 200) -> HTMLResponse:
     done = request.query_params.get("done")
     return render(request, "links.html", {
-        "links": kb.member_links(member),
+        "links": kb.community.member_links(member),
         "form": form or {}, "error": error, "nav": "links",
         "notice": {"asked": "If that email belongs to a member, they are asked to confirm.",
                    "linked": "Linked.", "unlinked": "Unlinked, everywhere at once."
@@ -32,7 +32,7 @@ def _links(request: Request, kb: Services, member: MemberId, *, form: dict[str, 
 @router.post("/links", response_class=HTMLResponse)
 def propose(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     try:
-        kb.propose_link(me.id, form.get("contact", ""), form.get("email", ""))
+        kb.community.propose_link(me.id, form.get("contact", ""), form.get("email", ""))
     except KithbookError as exc:
         return _links(request, kb, me.id, form=form, error=exc, status_code=422)
     return see("/links", "asked")
@@ -40,11 +40,11 @@ def propose(request: Request, kb: Services, me: CurrentMember, form: FormFields)
 
 @router.post("/links/{link_id}/confirm")
 def confirm(link_id: str, kb: Services, me: CurrentMember) -> Response:
-    kb.confirm_link(me.id, link_id)
+    kb.community.confirm_link(me.id, link_id)
     return see("/links", "linked")
 
 
 @router.post("/links/{link_id}/unlink")
 def unlink(link_id: str, kb: Services, me: CurrentMember) -> Response:
-    kb.unlink(me.id, link_id)
+    kb.community.unlink(me.id, link_id)
     return see("/links", "unlinked")

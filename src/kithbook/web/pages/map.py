@@ -73,13 +73,13 @@ async def map_page(request: Request, kb: Services, me: CurrentMember, background
         colour_by = parse_colour_by(colour)
         query = map_query(tag, organization, stage, limit)
         network = await answered(
-            request, lambda: kb.at_once(lambda: kb.drawn_map(me.id, query)),
-            lambda: kb.network_map(me.id, query, wait_for_day=False))
+            request, lambda: kb.at_once(lambda: kb.paths.drawn_map(me.id, query)),
+            lambda: kb.paths.network_map(me.id, query, wait_for_day=False))
     except InvalidInput as error:
         return render(request, "map.html", {**context, "error": error}, 422)
     if network.stale_strengths:
         # Yesterday's strengths are drawn; today's are computed after answering.
-        background.add_task(kb.refresh_strengths, me.id)
+        background.add_task(kb.depth.refresh_strengths, me.id)
     return render(request, "map.html", drawn_context(context, network, colour_by, query))
 
 

@@ -13,11 +13,11 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/notifications", response_class=HTMLResponse)
 def notifications_page(request: Request, kb: Services, me: CurrentMember) -> HTMLResponse:
-    return render(request, "notifications.html", {"items": kb.notifications(me.id),
+    return render(request, "notifications.html", {"items": kb.notices.notifications(me.id),
                                                   "nav": "notifications"})
 
 
 @router.post("/notifications/read")
 def mark_read(kb: Services, me: CurrentMember) -> Response:
-    kb.mark_notifications_read(me.id)
+    kb.notices.mark_notifications_read(me.id)
     return see("/notifications", "read")

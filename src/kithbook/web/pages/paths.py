@@ -34,7 +34,7 @@ def paths_page(request: Request, kb: Services, me: CurrentMember, to: Word = "",
     error: KithbookError | None = None
     if any(v.strip() for v in form.values()):
         try:
-            results = kb.find_paths(me.id, _query(form, k))
+            results = kb.paths.find_paths(me.id, _query(form, k))
         except KithbookError as exc:
             error = exc
     asked = {key: value for key, value in form.items() if value.strip()}
@@ -57,7 +57,7 @@ def picture(kb: Services, me: CurrentMember, to: Word = "", organization: Word =
     page, so it shows nothing the page does not."""
     form = {"to": to, "organization": organization, "role": role, "location": location,
             "tag": tag}
-    found = kb.find_paths(me.id, _query(form, k)).paths
+    found = kb.paths.find_paths(me.id, _query(form, k)).paths
     if rank > len(found):
         raise NotFound("there is no path with that rank; search again.", field="rank")
     return Response(path_picture(found[rank - 1]), media_type="image/svg+xml",
@@ -68,7 +68,7 @@ def picture(kb: Services, me: CurrentMember, to: Word = "", organization: Word =
 def ask(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     """Start the introduction a community path suggests: ask its first intermediary."""
     try:
-        view = kb.request_introduction(
+        view = kb.intros.request(
             me.id, MemberId(form.get("introducer", "").strip()), form.get("target", ""),
             form.get("purpose", "").strip())
     except KithbookError as error:

@@ -67,11 +67,11 @@ def settings_with(request: Request, kb: Kithbook, member: MemberId, *,
                   feed_notice: str | None = None) -> HTMLResponse:
     """The Settings page; a feed address just made is shown here, once."""
     return _render(request, "settings.html", {
-        "nav": "settings", "policy": kb.default_policy(member), "form": form or {},
-        "error": error, "fair_use": kb.fair_use_status(member),
-        "cooldown_days": kb.fair_use.cooldown_after_decline.days,
-        "profile": kb.profile(member), "profile_form": profile_form,
-        "profile_error": profile_error, "feed": kb.feed_address(member),
+        "nav": "settings", "policy": kb.book.default_policy(member), "form": form or {},
+        "error": error, "fair_use": kb.intros.fair_use_status(member),
+        "cooldown_days": kb.intros.fair_use.cooldown_after_decline.days,
+        "profile": kb.accounts.profile(member), "profile_form": profile_form,
+        "profile_error": profile_error, "feed": kb.notices.feed_address(member),
         "feed_url": feed_url, "feed_error": feed_error, "feed_notice": feed_notice},
         422 if error or profile_error or feed_error else 200)
 
@@ -79,7 +79,7 @@ def settings_with(request: Request, kb: Kithbook, member: MemberId, *,
 @router.post("/settings", response_class=HTMLResponse)
 def save_settings(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     try:
-        kb.set_default_policy(me.id, _change(form, for_contact=False))
+        kb.book.set_default_policy(me.id, _change(form, for_contact=False))
     except InvalidInput as error:
         return _settings(request, kb, me.id, form=form, error=error)
     return see("/settings", "saved")
@@ -88,8 +88,9 @@ def save_settings(request: Request, kb: Services, me: CurrentMember, form: FormF
 @router.post("/settings/profile", response_class=HTMLResponse)
 def save_profile(request: Request, kb: Services, me: CurrentMember, form: FormFields) -> Response:
     try:
-        kb.set_profile(me.id, name=form.get("name"), organization=form.get("organization", ""),
-                       title=form.get("title", ""))
+        kb.accounts.set_profile(me.id, name=form.get("name"), organization=form.get("organization",
+                                                                                    ""),
+                                title=form.get("title", ""))
     except InvalidInput as error:
         return _settings(request, kb, me.id, profile_form=form, profile_error=error)
     return see("/settings", "profile_saved")
@@ -105,7 +106,7 @@ def _sharing(request: Request, kb: Kithbook, member: MemberId, contact_id: str, 
              form: dict[str, str] | None = None,
              error: InvalidInput | None = None) -> HTMLResponse:
     return _render(request, "sharing.html", {
-        "shown": kb.contact_policy(member, contact_id, exact=True), "form": form or {},
+        "shown": kb.book.contact_policy(member, contact_id, exact=True), "form": form or {},
         "error": error},
         422 if error else 200)
 
@@ -115,9 +116,9 @@ def save_sharing(contact_id: str, request: Request, kb: Services,
                  me: CurrentMember, form: FormFields) -> Response:
     follow = form.get("follow_defaults") == "yes"
     try:
-        kb.set_contact_policy(me.id, contact_id, PolicyChange() if follow
-                              else _change(form, for_contact=True), follow_defaults=follow,
-                              exact=True)
+        kb.book.set_contact_policy(me.id, contact_id, PolicyChange() if follow
+                                   else _change(form, for_contact=True), follow_defaults=follow,
+                                   exact=True)
     except InvalidInput as error:
         return _sharing(request, kb, me.id, contact_id, form=form, error=error)
     return see(f"/contacts/{contact_id}/sharing", "defaults" if follow else "saved")

@@ -72,8 +72,8 @@ def shared_to_kithbook(request: Request, kb: Services, me: CurrentMember,
     if upload is None:
         return _page(request, me, fields)
     try:
-        card = kb.read_shared_card(me.id, upload.file.read(MAX_CARD_BYTES + 1),
-                                   upload.filename or "")
+        card = kb.book.read_shared_card(me.id, upload.file.read(MAX_CARD_BYTES + 1),
+                                        upload.filename or "")
     except InvalidInput as error:
         return _page(request, me, fields, error)
     if card.ref:
@@ -145,10 +145,11 @@ def quick_log(request: Request, kb: Services, me: CurrentMember, form: FormField
         note = form.get("note", "").strip() or None
         key = form.get("key", "").strip()
         if key:
-            once = kb.log_interaction_once(me.id, key, [who], kind, direction, day, note)
+            once = kb.book.log_interaction_once(me.id, key, [who], kind, direction, day, note)
             logged, repeated = once.interaction, once.repeated
         else:
-            logged, repeated = kb.log_interaction(me.id, [who], kind, direction, day, note), False
+            logged, repeated = kb.book.log_interaction(me.id, [who], kind, direction, day,
+                                                       note), False
     except (InvalidInput, NotFound, Ambiguous) as error:
         if _wants_json(request):
             return JSONResponse(error_body(error.code, error.message, error.field), status_code=422)

@@ -77,8 +77,8 @@ def preview(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot
     try:
         # Each likely duplicate is proposed as kept beside, as the command line and the API
         # do: nothing is merged unasked. The member may choose otherwise, record by record.
-        report = kb.import_file(me.id, path, format=parse_format(chosen), dry_run=True,
-                                duplicates=DuplicateChoice.KEEP)
+        report = kb.transfer.import_file(me.id, path, format=parse_format(chosen), dry_run=True,
+                                         duplicates=DuplicateChoice.KEEP)
     except KithbookError as exc:
         uploads.forget(me.id, token)
         return _mistake(request, exc, chosen)
@@ -103,9 +103,10 @@ def confirm(request: Request, kb: Services, me: CurrentMember, _slot: ImportSlot
         choices = record_choices(form)
         # Ticked attendees of a calendar who are not in the book; the others stay out.
         people = [email for key, email in form.items() if key.startswith("person_")]
-        report = kb.import_file(me.id, uploads.saved(me.id, token),
-                                format=parse_format(chosen), progress=note, choices=choices,
-                                duplicates=DuplicateChoice.KEEP, add_people=people)
+        report = kb.transfer.import_file(me.id, uploads.saved(me.id, token),
+                                         format=parse_format(chosen), progress=note,
+                                         choices=choices, duplicates=DuplicateChoice.KEEP,
+                                         add_people=people)
     except KithbookError as exc:
         return _mistake(request, exc, chosen)
     finally:
@@ -163,7 +164,7 @@ def _mistake(request: Request, error: KithbookError, chosen: str) -> HTMLRespons
 
 def export_response(kb: Kithbook, member: MemberId, format: ExportFormat) -> Response:
     out = io.StringIO(newline="")
-    kb.export_book(member, format, out)
+    kb.transfer.export_book(member, format, out)
     filename = f"kithbook-{kb.clock.today().isoformat()}{format.suffix}"
     return Response(out.getvalue().encode("utf-8"),
                     media_type=f"{format.media_type}; charset=utf-8",
@@ -178,7 +179,7 @@ def download(format: ExportFormat, kb: Services, me: CurrentMember) -> Response:
 @router.get("/duplicates", response_class=HTMLResponse)
 def duplicates_page(request: Request, kb: Services, me: CurrentMember,
                     page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
-    sets = kb.list_duplicates(me.id)
+    sets = kb.transfer.list_duplicates(me.id)
     # A page of sets: a large book can have thousands, each with its own merge form.
     pages = max(1, -(-len(sets) // SETS_PER_PAGE))
     page = min(page, pages)
@@ -195,10 +196,10 @@ def duplicates_page(request: Request, kb: Services, me: CurrentMember,
 def duplicate_set_page(contact_id: str, request: Request, kb: Services,
                        me: CurrentMember) -> HTMLResponse:
     """One set's merge form with a choice for each field they fill differently."""
-    found = next((s for s in kb.list_duplicates(me.id)
+    found = next((s for s in kb.transfer.list_duplicates(me.id)
                   if any(c.id == contact_id for c in s.contacts)), None)
     if found is None:  # merged or changed since: say so, if the contact is in the book
-        alone = kb.get_contact(me.id, contact_id).contact
+        alone = kb.book.get_contact(me.id, contact_id).contact
         return _render(request, "duplicate_set.html", {"nav": "import", "alone": alone})
     return _render(request, "duplicate_set.html", {"nav": "import", "group": _shown(found)})
 
@@ -237,14 +238,14 @@ def merge(request: Request, kb: Services, me: CurrentMember, form: PostedForm) -
     others = [c for c in members if c != keep]
     if form.get("confirmed") != "yes":
         return _confirm_merge(request, kb, me.id, keep, members, take)
-    merged = kb.merge_contacts(me.id, keep, others, take=take)
+    merged = kb.transfer.merge_contacts(me.id, keep, others, take=take)
     return see("/duplicates", "merged", undo=merged.undo_id)
 
 
 def _confirm_merge(request: Request, kb: Kithbook, member: MemberId, keep: str,
                    members: list[str], take: dict[str, str]) -> HTMLResponse:
-    kept = kb.get_contact(member, keep).contact
-    others = [kb.get_contact(member, c).contact.name for c in members if c != keep]
+    kept = kb.book.get_contact(member, keep).contact
+    others = [kb.book.get_contact(member, c).contact.name for c in members if c != keep]
     return confirm_page(
         request, question=f"Merge {', '.join(others)} into {kept.name}?",
         lines=["Emails, phones, links and tags are united, notes joined, and every "
