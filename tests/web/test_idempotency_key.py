@@ -72,6 +72,23 @@ def test_a_key_is_never_an_answer_for_someone_else(kb: Kithbook) -> None:
     assert _logged(kb, ben, zara) == 0
 
 
+def test_a_kept_answer_is_not_read_with_a_revoked_token(kb: Kithbook) -> None:
+    ana = add_member(kb, "Ana")
+    cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id
+    client = browser(community_app(kb))
+    token, secret = kb.accounts.create_api_token(ana.id, "script")
+    keyed = {"Authorization": f"Bearer {secret}", "Idempotency-Key": "kept-then-revoked"}
+    body = {"contact_ids": [cleo], "kind": "met", "occurred_on": "2026-06-01",
+            "note": "a private word about Cleo"}
+    assert client.post("/api/v1/interactions", json=body, headers=keyed).status_code == 201
+    kb.accounts.revoke_api_token(ana.id, token.id)
+
+    again = client.post("/api/v1/interactions", json=body, headers=keyed)
+    assert again.status_code == 401
+    assert "private word" not in again.text and "Idempotent-Replayed" not in again.headers
+    assert _logged(kb, ana, cleo) == 1
+
+
 def test_a_key_that_cannot_be_a_key_is_refused_and_nothing_written(kb: Kithbook) -> None:
     ana = add_member(kb, "Ana")
     cleo = kb.book.add_contact(ana.id, ContactFields(name="Cleo Park")).id

@@ -13,11 +13,13 @@ import json
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kithbook.domain.errors import InvalidInput
 from kithbook.services import request_keys
 from kithbook.services.facade import Kithbook
+from kithbook.web.auth import SignInRequired, authenticate, community_of
 from kithbook.web.errors import error_body
 
 HEADER = "idempotency-key"
@@ -54,6 +56,11 @@ class IdempotentWrites:
         kb: Kithbook = scope["app"].state.kb  # read per request, as the routes do
         mark = fingerprint(scope, headers)
         kept = await run_in_threadpool(kb.jobs.kept_answer, key)
+        if kept is not None and not await _signed_in(scope):
+            # A kept answer is read only by who may still sign in: a revoked token or an
+            # ended session is answered as any signed-out request is, by the app.
+            await self.app(scope, receive, send)
+            return
         if kept is not None:
             await _replay(send, kept.fingerprint == mark, kept.status, kept.content_type,
                           kept.body)
@@ -82,6 +89,18 @@ class IdempotentWrites:
         await run_in_threadpool(
             kb.jobs.keep_answer, key, status, answer.get("content-type"),
             b"".join(body).decode("utf-8", "replace") if size[0] <= KEEP_AT_MOST else None)
+
+
+async def _signed_in(scope: Scope) -> bool:
+    request = Request(scope)
+    community = community_of(request)
+    if community is None:
+        return True  # a local book: one owner, no sign-in
+    try:
+        await authenticate(request, community)
+    except SignInRequired:
+        return False
+    return True
 
 
 async def _replay(send: Send, same: bool, status: int | None, content_type: str | None,
