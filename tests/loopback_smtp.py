@@ -23,6 +23,10 @@ class Inbox:
         self.received.append((list(envelope.rcpt_tos), message_from_bytes(content)))
         return "250 OK"
 
+    def message_ids(self) -> list[str | None]:
+        """The Message-ID of each email received, in order."""
+        return [message["Message-ID"] for _, message in self.received]
+
     def mails(self) -> list[tuple[str, str, str, str]]:
         """(recipient, From, Subject, body) of each email, one recipient each."""
         found = []

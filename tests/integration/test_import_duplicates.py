@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_import_services import DATA, dump
+from test_import_services import DATA
 
 from kithbook.domain.contacts import ContactFields, Labeled
 from kithbook.domain.members import Member
 from kithbook.services.facade import Kithbook
 from kithbook.services.imports import DuplicateChoice
 from kithbook.services.ports import ContactQuery
+from stored_rows import every_row as dump
 
 FILE = DATA / "duplicates_choice.vcf"
 MERGE, KEEP, SKIP = DuplicateChoice.MERGE, DuplicateChoice.KEEP, DuplicateChoice.SKIP

@@ -31,7 +31,8 @@ class Outbox:
     sent: list[tuple[str, str, str]] = field(default_factory=list)
 
     def send(self, to: str, subject: str, body: str, *,
-             sender_name: str | None = None, reply_to: str | None = None) -> None:
+             sender_name: str | None = None, reply_to: str | None = None,
+             key: str | None = None) -> None:
         self.sent.append((to, subject, body))
 
 

@@ -30,7 +30,8 @@ class Recorder:
 
     sent: list[tuple[str, str]] = field(default_factory=list)
 
-    def send(self, to: str, subject: str, body: str, *, sender_name: str | None = None,
+    def send(self, to: str, subject: str, body: str, *, key: str | None = None,
+             sender_name: str | None = None,
              reply_to: str | None = None) -> None:
         self.sent.append((to, body))
 

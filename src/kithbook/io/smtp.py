@@ -30,9 +30,14 @@ class SmtpMailer:
         self.timeout = timeout
 
     def send(self, to: str, subject: str, body: str, *,
-             sender_name: str | None = None, reply_to: str | None = None) -> None:
+             sender_name: str | None = None, reply_to: str | None = None,
+             key: str | None = None) -> None:
         message = EmailMessage()
         address = parseaddr(self.sender)[1] or self.sender
+        if key is not None:
+            # The same Message-ID however often it is sent: a resend after a server died
+            # between the SMTP server's yes and the outbox's mark is one message.
+            message["Message-ID"] = f"<{key}@{address.rpartition('@')[2] or 'kithbook'}>"
         # Address() quotes the display name, so a name cannot add a header or an address.
         message["From"] = (Address(display_name=sender_name, addr_spec=address)
                            if sender_name else self.sender)

@@ -156,7 +156,8 @@ def deliver_due(uow: UnitOfWork, mailer: Mailer, clock: Clock, public_url: str,
     sent, so a slow batch never sends one whose lease ended and another sender took
     over. A sender that stops before marking it sent leaves it to be sent once its lease
     ends: only a stop between the SMTP server's yes and that mark, a moment per email,
-    can send one twice."""
+    can send one twice, and then under the same Message-ID (the outbox row's), so mail
+    systems take it as one message."""
     holder = holder or new_id()
     now = clock.now()
     with uow:
@@ -181,7 +182,8 @@ def deliver_due(uow: UnitOfWork, mailer: Mailer, clock: Clock, public_url: str,
             continue
         try:
             mailer.send(mail.to_address, mail.subject, body,
-                        sender_name=mail.sender_name or sender_name, reply_to=mail.reply_to)
+                        sender_name=mail.sender_name or sender_name, reply_to=mail.reply_to,
+                        key=f"outbox.{mail.id}")
         except Exception as exc:  # whatever the server or network did, try again later
             attempts = mail.attempts + 1
             retry_at = clock.now() + retry_delay(attempts) if attempts < MAX_ATTEMPTS else None

@@ -765,10 +765,12 @@ class ConsentLinkRepository(Protocol):
 
 
 class Mailer(Protocol):
-    """Sends one email; raises on failure (the outbox retries it later)."""
+    """Sends one email; raises on failure (the outbox retries it later). `key` names the
+    email for good: sent again (after a crash), it is the same message to mail systems."""
 
     def send(self, to: str, subject: str, body: str, *,
-             sender_name: str | None = None, reply_to: str | None = None) -> None: ...
+             sender_name: str | None = None, reply_to: str | None = None,
+             key: str | None = None) -> None: ...
 
 
 class BulkWriter(Protocol):
