@@ -41,6 +41,8 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -318,64 +320,78 @@ def main() -> None:
     if not args.database or not args.database.startswith("postgresql"):
         parser.error("give a PostgreSQL URL with --database or KITHBOOK_TEST_POSTGRES_URL")
 
-    base_url = database_url_from(args.database)
-    schema = f"kb_load_{uuid.uuid4().hex[:10]}"
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    servers: list[subprocess.Popen[bytes]] = []
+    other = tempfile.TemporaryDirectory()
+    with scratch_schema(database_url_from(args.database), "kb_load") as url:
+        try:
+            _serve_and_drive(args, url, results, servers, other)
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=30)
+            other.cleanup()
+
+
+@contextmanager
+def scratch_schema(base_url: str, prefix: str) -> Iterator[str]:
+    """The URL of a new, migrated schema in `base_url`'s database, dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base_url)
     with admin.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     separator = "&" if "?" in base_url else "?"
     url = f"{base_url}{separator}options=-csearch_path%3D{schema}"
-    results = HERE / "results"
-    results.mkdir(exist_ok=True)
-    servers: list[subprocess.Popen[bytes]] = []
-    other = tempfile.TemporaryDirectory()
     try:
         engine = create_database_engine(url)
         upgrade(engine)
         engine.dispose()
-        started = time.monotonic()
-        clients = build_community(url, args.members, args.size, args.seed)
-        print(f"community: {args.members} members × {args.size} contacts, built in "
-              f"{time.monotonic() - started:.0f} s; PostgreSQL, 2 uvicorn workers; "
-              f"at most {args.seconds:.0f} s and {args.requests} requests per level; "
-              f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores")
-        bases = {}
-        port = free_port()
-        servers.append(serve(HERE.parent / "src", url, port,
-                             results / "community-load-server.log"))
-        bases["this tree"] = f"http://127.0.0.1:{port}"
-        if args.against:
-            archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.against,
-                                      "src"], check=True, capture_output=True).stdout
-            subprocess.run(["tar", "-x", "-C", other.name], input=archive, check=True)
-            port = free_port()
-            servers.append(serve(Path(other.name) / "src", url, port,
-                                 results / "community-load-server-against.log"))
-            bases[args.against] = f"http://127.0.0.1:{port}"
-        bare_port = free_port()
-        (results / "bare_app.py").write_text(BARE_APP)
-        servers.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(bare_port),
-             "--workers", "2", "--log-level", "warning"], cwd=results,
-            env={**os.environ, "PYTHONPATH": str(results)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        bare = f"http://127.0.0.1:{bare_port}"
-        for server, base in zip(servers, bases.values(), strict=False):
-            started_up(server, base + "/login")
-        wait_until_up(bare + "/constant")
-        for base in bases.values():  # unmeasured: each worker compiles the path search
-            asyncio.run(drive(base, clients, 8, WARM_UP, 400, args.seed + 1))
-        for turn, concurrency in enumerate(args.clients):
-            run_level(bases, bare, clients, concurrency, args.seconds, args.requests,
-                      args.seed, turn)
+        yield url
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
-        other.cleanup()
+
+
+def _serve_and_drive(args: argparse.Namespace, url: str, results: Path,
+                     servers: list[subprocess.Popen[bytes]],
+                     other: tempfile.TemporaryDirectory[str]) -> None:
+    started = time.monotonic()
+    clients = build_community(url, args.members, args.size, args.seed)
+    print(f"community: {args.members} members × {args.size} contacts, built in "
+          f"{time.monotonic() - started:.0f} s; PostgreSQL, 2 uvicorn workers; "
+          f"at most {args.seconds:.0f} s and {args.requests} requests per level; "
+          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores")
+    bases = {}
+    port = free_port()
+    servers.append(serve(HERE.parent / "src", url, port,
+                         results / "community-load-server.log"))
+    bases["this tree"] = f"http://127.0.0.1:{port}"
+    if args.against:
+        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.against,
+                                  "src"], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", other.name], input=archive, check=True)
+        port = free_port()
+        servers.append(serve(Path(other.name) / "src", url, port,
+                             results / "community-load-server-against.log"))
+        bases[args.against] = f"http://127.0.0.1:{port}"
+    bare_port = free_port()
+    (results / "bare_app.py").write_text(BARE_APP)
+    servers.append(subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(bare_port),
+         "--workers", "2", "--log-level", "warning"], cwd=results,
+        env={**os.environ, "PYTHONPATH": str(results)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    bare = f"http://127.0.0.1:{bare_port}"
+    for server, base in zip(servers, bases.values(), strict=False):
+        started_up(server, base + "/login")
+    wait_until_up(bare + "/constant")
+    for base in bases.values():  # unmeasured: each worker compiles the path search
+        asyncio.run(drive(base, clients, 8, WARM_UP, 400, args.seed + 1))
+    for turn, concurrency in enumerate(args.clients):
+        run_level(bases, bare, clients, concurrency, args.seconds, args.requests,
+                  args.seed, turn)
 
 
 if __name__ == "__main__":

@@ -23,18 +23,16 @@ import pstats
 import random
 import sys
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx2 as httpx
-from sqlalchemy import Engine, create_engine, event, pool, text
+from sqlalchemy import Engine, event, pool
 
-from community_load import COOKIE, MIX, Client, build_community, one_request
+from community_load import COOKIE, MIX, Client, build_community, one_request, scratch_schema
 from kithbook.bootstrap import bootstrap
 from kithbook.config import Settings, database_url_from
-from kithbook.storage.database import create_database_engine, upgrade
 from kithbook.web.app import create_app
 from kithbook.web.auth import Community
 from web_requests import inline_threadpool
@@ -125,17 +123,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.database or not args.database.startswith("postgresql"):
         parser.error("give a PostgreSQL URL with --database or KITHBOOK_TEST_POSTGRES_URL")
-    base_url = database_url_from(args.database)
-    schema = f"kb_requests_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in base_url else "?"
-    url = f"{base_url}{separator}options=-csearch_path%3D{schema}"
-    try:
-        engine = create_database_engine(url)
-        upgrade(engine)
-        engine.dispose()
+    with scratch_schema(database_url_from(args.database), "kb_requests") as url:
         clients = build_community(url, args.members, args.size, args.seed)
         if args.profile:
             inline_everywhere()
@@ -150,10 +138,6 @@ def main() -> None:
                             clients, args.requests, args.profile, counts, args.seed))
         finally:
             kb.close()
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 if __name__ == "__main__":
